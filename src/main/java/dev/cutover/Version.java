@@ -1,0 +1,2 @@
+package dev.cutover;
+public final class Version { private Version() {} }
