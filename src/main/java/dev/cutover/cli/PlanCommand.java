@@ -1,0 +1,8 @@
+package dev.cutover.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code cutover plan …}: work on a plan file. */
+@Command(name = "plan", description = "Check a plan against the live databases.", subcommands = {})
+public final class PlanCommand {
+}

@@ -1,0 +1,95 @@
+package dev.cutover.pg;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+/**
+ * Opens connections to one database given by a JDBC URL ({@code jdbc:postgresql://host:port/db?user=…}).
+ * The password comes from the URL, else {@code PGPASSWORD}, else {@code ~/.pgpass} (pgjdbc reads it).
+ * Every connection gets the session settings the engine relies on: UTC, ISO dates, exact floats.
+ */
+public final class Db {
+    /** Settings that make text forms of values the same on both databases. */
+    public static final String SESSION_SETTINGS = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; "
+            + "SET IntervalStyle = 'postgres'; SET extra_float_digits = 1; SET bytea_output = 'hex'; "
+            + "SET statement_timeout = 0";
+
+    private final String role;
+    private final String url;
+
+    /** {@code role} names the database in messages: "old database", "new database". */
+    public Db(String role, String url) {
+        if (url == null || url.isBlank()) {
+            throw new DbException("no URL given for the " + role + " (use --old/--new or CUTOVER_OLD_URL/CUTOVER_NEW_URL)");
+        }
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new DbException("the " + role + " URL must start with jdbc:postgresql:// (got " + redact(url) + ")");
+        }
+        this.role = role;
+        this.url = url;
+    }
+
+    public String role() {
+        return role;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /** The URL without its password, safe for messages and logs. */
+    public String safeUrl() {
+        return redact(url);
+    }
+
+    public Connection connect() {
+        try {
+            Connection c = DriverManager.getConnection(url, properties());
+            applySessionSettings(c);
+            return c;
+        } catch (SQLException e) {
+            throw new DbException("cannot connect to the " + role + " at " + safeUrl() + ": " + Sql.message(e), e);
+        }
+    }
+
+    /** A pool for concurrent work (backfill and verify workers, the router). */
+    public HikariDataSource pool(String name, int size) {
+        HikariConfig cfg = new HikariConfig();
+        cfg.setPoolName(name);
+        cfg.setJdbcUrl(url);
+        cfg.setDataSourceProperties(properties());
+        cfg.setMaximumPoolSize(size);
+        cfg.setMinimumIdle(Math.min(2, size));
+        cfg.setConnectionTimeout(10_000);
+        cfg.setConnectionInitSql(SESSION_SETTINGS);
+        cfg.setInitializationFailTimeout(-1);
+        return new HikariDataSource(cfg);
+    }
+
+    public static void applySessionSettings(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(SESSION_SETTINGS);
+        }
+    }
+
+    private Properties properties() {
+        Properties p = new Properties();
+        String pw = System.getenv("PGPASSWORD");
+        if (pw != null && !url.contains("password=")) {
+            p.setProperty("password", pw);
+        }
+        p.setProperty("ApplicationName", "cutover");
+        return p;
+    }
+
+    /** Removes {@code password=...} from a JDBC URL. */
+    public static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+}

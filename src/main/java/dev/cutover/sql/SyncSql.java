@@ -1,0 +1,45 @@
+package dev.cutover.sql;
+
+import dev.cutover.plan.SqlNames;
+
+import java.util.StringJoiner;
+import java.util.stream.Collectors;
+
+/**
+ * Statements that re-sync rows by key from the side that is the truth (repair and replay):
+ * read the mapped rows on the from side with {@link Flow#select} and {@link Flow#fromKeyIn},
+ * then upsert them on the to side, and delete the keys the truth no longer has.
+ */
+public final class SyncSql {
+    private SyncSql() {
+    }
+
+    /**
+     * {@code INSERT INTO to (cols) VALUES (?::type, …) ON CONFLICT (key) DO UPDATE SET …}, one row;
+     * values are bound as text in the engine's session settings and cast by the receiving database.
+     */
+    public static String upsert(Flow f) {
+        String cols = f.columns().stream().map(c -> SqlNames.quote(c.toColumn())).collect(Collectors.joining(", "));
+        String values = f.columns().stream().map(c -> "?::" + c.toType()).collect(Collectors.joining(", "));
+        StringJoiner set = new StringJoiner(",\n  ");
+        for (Flow.Projected c : f.columns()) {
+            boolean isKey = f.key().stream().anyMatch(k -> k.toColumn().equals(c.toColumn()));
+            if (!isKey) {
+                set.add(SqlNames.quote(c.toColumn()) + " = EXCLUDED." + SqlNames.quote(c.toColumn()));
+            }
+        }
+        String onConflict = set.length() == 0 ? "DO NOTHING" : "DO UPDATE SET\n  " + set;
+        return "INSERT INTO " + f.toTable() + " (" + cols + ")\nVALUES (" + values + ")\nON CONFLICT ("
+                + f.toKeyColumns() + ") " + onConflict;
+    }
+
+    /** {@code DELETE FROM to WHERE (key) IN (…)} for {@code n} keys. */
+    public static String deleteByKeys(Flow f, int n) {
+        return "DELETE FROM " + f.toTable() + "\nWHERE " + f.toKeyIn(n);
+    }
+
+    /** The truth side's read of {@code n} keys. */
+    public static String readByKeys(Flow f, int n) {
+        return f.select(f.fromKeyIn(n));
+    }
+}
