@@ -114,6 +114,10 @@ public final class RedisLink implements AutoCloseable {
         client.addListener(listener);
     }
 
+    public void removeListener(RedisConnectionStateListener listener) {
+        client.removeListener(listener);
+    }
+
     /** The URL with any password masked, for messages. */
     public String safeUrl() {
         return safeUrl;
