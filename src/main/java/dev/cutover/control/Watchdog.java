@@ -134,7 +134,7 @@ public final class Watchdog implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (timer != null) {
-            timer.shutdownNow();
+            timer.shutdown();
             try {
                 timer.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
