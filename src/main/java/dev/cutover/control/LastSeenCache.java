@@ -29,9 +29,9 @@ public final class LastSeenCache {
         this.file = dir.resolve(endpoint + "__" + migration.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
     }
 
-    /** The default place: {@code $CUTOVER_STATE_DIR} or {@code ~/.cutover/state}. */
+    /** The default place: {@code $CUTOVER_STATE_DIR} (or system property {@code cutover.state.dir}), else {@code ~/.cutover/state}. */
     public static LastSeenCache standard(String redisUrl, String migration) {
-        String env = System.getenv("CUTOVER_STATE_DIR");
+        String env = System.getProperty("cutover.state.dir", System.getenv("CUTOVER_STATE_DIR"));
         Path dir = env == null || env.isBlank() ? Path.of(System.getProperty("user.home"), ".cutover", "state") : Path.of(env);
         return new LastSeenCache(dir, redisUrl, migration);
     }

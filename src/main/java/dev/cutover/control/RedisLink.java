@@ -17,12 +17,15 @@ import io.lettuce.core.resource.Delay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Redis endpoint of the control plane: a Lettuce {@link RedisClient} and its shared
- * connection (Lettuce connections are thread-safe; everyone in the process shares one). The
- * event loops ({@link ClientResources}) are shared by every link of the process.
+ * A connection to the Redis of the control plane. Lettuce connections are thread-safe: one link
+ * serves a whole process (console, router); a {@link ControlFollower} adds its own pub/sub
+ * connection. There is one Lettuce {@link RedisClient} per URL in the process, kept until the
+ * process ends, and one set of event loops ({@link ClientResources}) for all of them.
  *
  * <p>URLs are Lettuce's: {@code redis://[user:password@]host:port[/db]}, {@code rediss://…} for
  * TLS. The server certificate is checked against the JDK trust store, or against the PEM file
@@ -33,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 public final class RedisLink implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    private static final Map<String, RedisClient> CLIENTS = new ConcurrentHashMap<>();
     private static ClientResources resources;
 
     private final RedisClient client;
@@ -64,23 +68,27 @@ public final class RedisLink implements AutoCloseable {
             throw new ControlException("bad Redis URL " + safe + ": " + firstLine(e));
         }
         uri.setTimeout(COMMAND_TIMEOUT);
-        ClientOptions.Builder options = ClientOptions.builder()
-                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build());
-        if (caPem != null) {
-            if (!Files.isReadable(caPem)) {
-                throw new ControlException("cannot read the Redis CA certificate " + caPem + " (CUTOVER_REDIS_CA)");
-            }
-            options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(caPem.toFile()).build());
+        if (caPem != null && !Files.isReadable(caPem)) {
+            throw new ControlException("cannot read the Redis CA certificate " + caPem + " (CUTOVER_REDIS_CA)");
         }
-        RedisClient client = RedisClient.create(sharedResources(), uri);
-        client.setOptions(options.build());
+        RedisClient client = CLIENTS.computeIfAbsent(url + "\n" + caPem, k -> newClient(uri, caPem));
         try {
             StatefulRedisConnection<String, String> c = client.connect();
             return new RedisLink(client, c, safe);
         } catch (RuntimeException e) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
             throw new ControlException("cannot reach Redis at " + safe + ": " + describe(e), e);
         }
+    }
+
+    private static RedisClient newClient(RedisURI uri, Path caPem) {
+        ClientOptions.Builder options = ClientOptions.builder()
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build());
+        if (caPem != null) {
+            options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(caPem.toFile()).build());
+        }
+        RedisClient client = RedisClient.create(sharedResources(), uri);
+        client.setOptions(options.build());
+        return client;
     }
 
     private static synchronized ClientResources sharedResources() {
@@ -131,10 +139,10 @@ public final class RedisLink implements AutoCloseable {
         return new ControlException("Redis at " + safeUrl + ": " + doing + " failed: " + describe(e), e);
     }
 
+    /** Closes this link's connection; the client and its event loops stay for the process's next link. */
     @Override
     public void close() {
         connection.close();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 
     /** {@code redis://user:***@host:port}: the password never reaches a message or a log. */
