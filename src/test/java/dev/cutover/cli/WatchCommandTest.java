@@ -28,10 +28,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WatchCommandTest {
 
     @Test
-    void theHeadlessWatchdogRampsDownAndStopsCleanlyOnSigterm() throws Exception {
+    void theHeadlessWatchdogRampsDownAndStopsCleanlyOnSigterm(@org.junit.jupiter.api.io.TempDir Path stateDir) throws Exception {
         String migration = TestRedis.uniqueMigration("watch");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.cutover.Main", "watch",
+        Process p = new ProcessBuilder(java, "-Dcutover.state.dir=" + stateDir, "-cp", System.getProperty("java.class.path"),
+                "dev.cutover.Main", "watch",
                 "--migration", migration, "--redis", TestRedis.sharedUrl(), "--window", "2s", "--min-samples", "5",
                 "--interval", "200ms", "--max-error-rate", "0.05")
                 .redirectErrorStream(true).start();
