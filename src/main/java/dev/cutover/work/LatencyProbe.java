@@ -23,11 +23,18 @@ public final class LatencyProbe implements AutoCloseable {
 
     private final Supplier<Connection> connector;
     private final long intervalMillis;
+    private final String query;
     private final ScheduledExecutorService timer;
     private Connection conn;
     private volatile double latencyMillis = -1;
 
     public LatencyProbe(Supplier<Connection> connector, long intervalMillis) {
+        this(connector, intervalMillis, "SELECT 1");
+    }
+
+    /** A probe with another query (a test induces latency with {@code SELECT pg_sleep(…)}). */
+    public LatencyProbe(Supplier<Connection> connector, long intervalMillis, String query) {
+        this.query = query;
         this.connector = connector;
         this.intervalMillis = Math.max(10, intervalMillis);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -54,7 +61,7 @@ public final class LatencyProbe implements AutoCloseable {
                 conn = connector.get();
             }
             long t0 = System.nanoTime();
-            try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+            try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(query)) {
                 rs.next();
             }
             latencyMillis = (System.nanoTime() - t0) / 1e6;
