@@ -98,7 +98,7 @@ class ConnectionsViewTest {
             vm.oldDb().password().set("s3cret-in-memory");
         });
         robot.clickOn("#save-profiles");
-        assertThat(vm.message().get()).startsWith("Saved 1 profiles");
+        assertThat(vm.message().get()).startsWith("Saved 2 profiles");
         String json = Files.readString(store.file());
         assertThat(json).contains("\"staging-old\"").contains("\"OLD\"").doesNotContain("s3cret");
         assertThat(new ProfileStore(store.file()).load()).extracting(ConnectionProfile::name).contains("staging-old");
