@@ -77,7 +77,7 @@ public final class MappingSql {
      * assignment then rejects a too-long value instead), {@code text} for types that exist only on
      * that side (enums, domains), whose input function the receiving database applies.
      */
-    static String castTo(Schema.Column c) {
+    public static String castTo(Schema.Column c) {
         if (!c.builtin()) {
             return "text";
         }
