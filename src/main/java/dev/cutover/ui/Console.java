@@ -3,6 +3,8 @@ package dev.cutover.ui;
 import dev.cutover.ui.connections.ConnectionsView;
 import dev.cutover.ui.connections.ConnectionsViewModel;
 import dev.cutover.ui.connections.ProfileStore;
+import dev.cutover.ui.mappings.MappingsScreen;
+import dev.cutover.ui.mappings.MappingsViewModel;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringExpression;
 import javafx.scene.Node;
@@ -22,6 +24,7 @@ public final class Console implements AutoCloseable {
     private final WindowPrefs prefs;
     private final StatusViewModel status;
     private final ConnectionsViewModel connections;
+    private final MappingsViewModel mappings;
     private final MainWindow window;
 
     public Console(ConsoleArgs args, WindowPrefs prefs, ProfileStore profiles, BackgroundTasks tasks) {
@@ -29,7 +32,13 @@ public final class Console implements AutoCloseable {
         this.tasks = tasks;
         status = new StatusViewModel(session, tasks, redis);
         connections = new ConnectionsViewModel(session, tasks, profiles);
+        mappings = new MappingsViewModel(session, tasks);
         connections.apply(args);
+        java.nio.file.Path plan = args.plan() != null ? args.plan() : prefs.lastPlan();
+        if (plan != null && (args.plan() != null || java.nio.file.Files.isRegularFile(plan))) {
+            mappings.open(plan);
+        }
+        mappings.file().addListener((o, a, b) -> prefs.lastPlan(b));
         ConnectionsView connectionsView = new ConnectionsView(connections);
         Screen connectionsScreen = new Screen() {
             @Override
@@ -53,7 +62,7 @@ public final class Console implements AutoCloseable {
             }
         };
         List<Screen> screens = List.of(connectionsScreen,
-                new PendingScreen("Mappings", "Map old columns to new ones.", "cutover plan check --plan plan.json"),
+                new MappingsScreen(mappings),
                 new PendingScreen("Backfill", "Copies every row old → new in key-ordered chunks, throttled and resumable.",
                         "cutover backfill --plan plan.json [--max-rows-per-sec N] [--workers N]"),
                 new PendingScreen("Verify", "Compares every row of both databases exactly and repairs differences "
@@ -63,7 +72,7 @@ public final class Console implements AutoCloseable {
                         "cutover status --plan plan.json"),
                 new PendingScreen("Traffic & phase", "Advances or rolls back the phase and shifts read traffic.",
                         "cutover phase NAME · cutover traffic PERCENT · cutover audit"));
-        StringExpression planLabel = Bindings.concat("No plan open");
+        StringExpression planLabel = Bindings.concat("Plan: ", mappings.title());
         window = new MainWindow(screens, new StatusBar(session, status, tasks), planLabel, prefs.dark());
     }
 
@@ -83,6 +92,10 @@ public final class Console implements AutoCloseable {
         return connections;
     }
 
+    public MappingsViewModel mappings() {
+        return mappings;
+    }
+
     public StatusViewModel status() {
         return status;
     }
@@ -93,19 +106,34 @@ public final class Console implements AutoCloseable {
         Theme.apply(scene, window.dark());
         window.installShortcuts(scene);
         window.darkProperty().addListener((o, a, b) -> prefs.dark(b));
-        stage.setTitle("Cutover");
+        stage.titleProperty().bind(Bindings.concat("Cutover — ", mappings.title()));
         stage.setScene(scene);
         stage.setMinWidth(960);
         stage.setMinHeight(600);
-        stage.setOnCloseRequest(e -> prefs.size(scene.getWidth(), scene.getHeight()));
+        stage.setOnCloseRequest(e -> {
+            prefs.size(scene.getWidth(), scene.getHeight());
+            if (mappings.dirty().get() && !confirmDiscard(stage)) {
+                e.consume();
+            }
+        });
         stage.show();
         status.start();
         return scene;
     }
 
+    private static boolean confirmDiscard(Stage stage) {
+        javafx.scene.control.Alert a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
+                "The plan has unsaved changes. Close without saving?", javafx.scene.control.ButtonType.CANCEL,
+                javafx.scene.control.ButtonType.OK);
+        a.initOwner(stage);
+        a.setHeaderText("Unsaved plan");
+        return a.showAndWait().filter(b -> b == javafx.scene.control.ButtonType.OK).isPresent();
+    }
+
     @Override
     public void close() {
         status.stop();
+        mappings.close();
         tasks.close();
         redis.close();
     }
