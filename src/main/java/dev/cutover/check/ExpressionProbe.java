@@ -1,73 +1,91 @@
 package dev.cutover.check;
 
-import dev.cutover.pg.Schema;
 import dev.cutover.pg.Sql;
 import dev.cutover.plan.Expressions;
 import dev.cutover.plan.SqlNames;
 import dev.cutover.plan.TableRef;
-import dev.cutover.sql.Flow;
-import dev.cutover.sql.MappingSql;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Checks one transform expression the way the engine will run it, without reading a row: the
- * lexical guard ({@link Expressions}), then {@code SELECT (expr)::cast AS "col" FROM "s"."t" AS src LIMIT 0}
- * (the projection exactly as {@link Flow.Projected#select()} renders it) inside a READ ONLY
- * transaction that is rolled back. The database parses and types it, so a misspelt column, a
- * wrong function or a cast that can never work is reported in the database's own words.
- * Used by the console's expression editor (as you type) and usable by the plan check.
+ * Asks the database to parse and type one transform expression over one table, without reading a
+ * row: {@code SELECT (expr)[::cast] FROM table AS src LIMIT 0} inside a read-only transaction that
+ * is rolled back. Used by the plan check and by the console's live preview (errors within a second).
  */
 public final class ExpressionProbe {
-    private static final String PREFIX = "SELECT (";
+
+    /**
+     * The outcome. {@code ok}: parses and (if a cast was asked) casts; {@code type}: the expression's
+     * own type as the database names it; {@code error}: the database's message; {@code position}:
+     * 1-based character in the expression the error points at (0 if none).
+     */
+    public record Result(boolean ok, String type, String error, int position) {
+        public static Result failed(String error, int position) {
+            return new Result(false, "", error, position);
+        }
+
+        /** The error with its position, for one-line messages. */
+        public String describe() {
+            return error + (position > 0 ? " (at character " + position + " of the expression)" : "");
+        }
+    }
 
     private ExpressionProbe() {
     }
 
     /**
-     * Null when {@code expr} over one row of {@code source} can produce {@code target}'s value, else
-     * what is wrong in one line (with the character of the expression the database points at).
+     * Probes {@code expr} over rows of {@code table}; with {@code cast} non-empty also checks that
+     * the value can be cast to it. The connection's autocommit state is restored.
      */
-    public static String problem(Connection c, TableRef source, Schema.Column target, String expr) throws SQLException {
+    public static Result probe(Connection c, TableRef table, String expr, String cast) {
         String lexical = Expressions.problem(expr);
         if (lexical != null) {
-            return lexical;
+            return Result.failed(lexical, 0);
         }
-        String sql = statement(source, target, expr);
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
-            s.execute("SET TRANSACTION READ ONLY");
-            s.execute("SET LOCAL statement_timeout = '5s'");
-            s.executeQuery(sql).close();
-            return null;
+        String prefix = "SELECT (";
+        String plain = prefix + expr + ") AS v FROM " + SqlNames.quote(table) + " AS src LIMIT 0";
+        boolean auto;
+        try {
+            auto = c.getAutoCommit();
         } catch (SQLException e) {
-            if (Sql.state(e).startsWith("08")) {
-                throw e;
-            }
-            String msg = Sql.message(e);
-            int pos = Sql.position(e) - PREFIX.length();
-            if (pos >= 1 && pos <= expr.length()) {
-                msg += " (at character " + pos + " of the expression)";
-            }
-            return msg;
-        } finally {
-            if (!c.isClosed()) {
+            return Result.failed(Sql.message(e), 0);
+        }
+        try {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET TRANSACTION READ ONLY");
+                s.execute("SET LOCAL statement_timeout = '5s'");
+                String type;
+                try (ResultSet rs = s.executeQuery(plain)) {
+                    type = rs.getMetaData().getColumnTypeName(1);
+                } catch (SQLException e) {
+                    return failure(e, prefix.length());
+                }
+                if (cast != null && !cast.isEmpty()) {
+                    s.execute("SAVEPOINT cast_probe");
+                    try (ResultSet rs = s.executeQuery(prefix + expr + ")::" + cast + " AS v FROM "
+                            + SqlNames.quote(table) + " AS src LIMIT 0")) {
+                        rs.next();
+                    } catch (SQLException e) {
+                        return new Result(false, type, "value of type " + type + " cannot become " + cast + ": "
+                                + Sql.message(e), 0);
+                    }
+                }
+                return new Result(true, type, "", 0);
+            } finally {
                 c.rollback();
-                c.setAutoCommit(autoCommit);
+                c.setAutoCommit(auto);
             }
+        } catch (SQLException e) {
+            return Result.failed(Sql.message(e), 0);
         }
     }
 
-    /** The statement run: the engine's projection of the one column, over no rows. */
-    public static String statement(TableRef source, Schema.Column target, String expr) {
-        Flow.Projected p = new Flow.Projected(target.name(), expr, MappingSql.castTo(target), target.type());
-        String select = "SELECT " + p.select();
-        if (!select.startsWith(PREFIX)) {
-            throw new IllegalStateException("unexpected projection form: " + select);
-        }
-        return select + " FROM " + SqlNames.quote(source) + " AS src LIMIT 0";
+    private static Result failure(SQLException e, int prefixLength) {
+        int pos = Sql.position(e);
+        return Result.failed(Sql.message(e), pos > prefixLength ? pos - prefixLength : 0);
     }
 }

@@ -34,11 +34,15 @@ public final class Console implements AutoCloseable {
         connections = new ConnectionsViewModel(session, tasks, profiles);
         mappings = new MappingsViewModel(session, tasks);
         connections.apply(args);
+        mappings.file().addListener((o, a, b) -> {
+            if (b != null) {
+                prefs.lastPlan(b);
+            }
+        });
         java.nio.file.Path plan = args.plan() != null ? args.plan() : prefs.lastPlan();
         if (plan != null && (args.plan() != null || java.nio.file.Files.isRegularFile(plan))) {
             mappings.open(plan);
         }
-        mappings.file().addListener((o, a, b) -> prefs.lastPlan(b));
         ConnectionsView connectionsView = new ConnectionsView(connections);
         Screen connectionsScreen = new Screen() {
             @Override

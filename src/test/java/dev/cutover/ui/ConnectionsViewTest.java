@@ -89,7 +89,7 @@ class ConnectionsViewTest {
         robot.interact(() -> vm.redis().load(parsed.profile()));
         robot.clickOn("#redis-test");
         await(robot, "#redis-result", "Redis ");
-        assertThat(robot.lookup("#redis-result").queryAs(Label.class).getText()).matches("Redis \\d+\\.\\d+.* · PONG · \\d+ ms");
+        assertThat(robot.lookup("#redis-result").queryAs(Label.class).getText()).matches("Redis \\d+\\.\\d+.* · PONG in [0-9.]+ ms · connect \\d+ ms");
 
         robot.clickOn("#old-name").write("stage");
         robot.interact(() -> {

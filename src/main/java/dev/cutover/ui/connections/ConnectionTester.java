@@ -42,15 +42,18 @@ public final class ConnectionTester {
             uri.setTimeout(Duration.ofSeconds(3));
             client = RedisClient.create(uri);
             try (StatefulRedisConnection<String, String> c = client.connect()) {
+                long connectMs = (System.nanoTime() - t0) / 1_000_000;
+                long p0 = System.nanoTime();
                 String pong = c.sync().ping();
-                long ms = (System.nanoTime() - t0) / 1_000_000;
+                double ms = (System.nanoTime() - p0) / 1_000_000.0;
                 String version = "?";
                 for (String line : c.sync().info("server").split("\r?\n")) {
                     if (line.startsWith("redis_version:")) {
                         version = line.substring("redis_version:".length()).strip();
                     }
                 }
-                return new Result(true, "Redis " + version + " · " + pong + " · " + ms + " ms", null);
+                return new Result(true, String.format(java.util.Locale.ROOT, "Redis %s · %s in %.1f ms · connect %d ms",
+                        version, pong, ms, connectMs), null);
             }
         } catch (Exception e) {
             return new Result(false, "cannot reach Redis at " + dev.cutover.ui.Session.safeRedisUrl(url) + ": "

@@ -81,6 +81,7 @@ public final class ConnectionsView extends VBox {
         form.getStyleClass().add("form");
         ColumnConstraints labels = new ColumnConstraints();
         labels.setHalignment(HPos.RIGHT);
+        labels.setMinWidth(76);
         ColumnConstraints fields = new ColumnConstraints();
         fields.setHgrow(Priority.ALWAYS);
         form.getColumnConstraints().addAll(labels, fields);
@@ -89,7 +90,7 @@ public final class ConnectionsView extends VBox {
         form.addRow(row++, new Label("Name"), field(id + "-name", f.name(), "e.g. staging-" + id));
         form.addRow(row++, new Label("Host"), field(id + "-host", f.host(), "host name"));
         form.addRow(row++, new Label("Port"), field(id + "-port", f.port(), f.role().postgres() ? "5432" : "6379"));
-        form.addRow(row++, new Label(f.role().postgres() ? "Database" : "DB number"),
+        form.addRow(row++, new Label(f.role().postgres() ? "Database" : "Database"),
                 field(id + "-database", f.database(), f.role().postgres() ? "database name" : "0"));
         form.addRow(row++, new Label("User"), field(id + "-user", f.user(), f.role().postgres() ? "role" : "ACL user (optional)"));
         ChoiceBox<String> ssl = new ChoiceBox<>();

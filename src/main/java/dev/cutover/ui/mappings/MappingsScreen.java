@@ -39,10 +39,10 @@ public final class MappingsScreen implements Screen {
         vm.redo();
     }
 
-    /** Ctrl+Enter: ask the database about every expression again. */
+    /** Ctrl+Enter: the full plan check (static checks and dry run over every row). */
     @Override
     public void run() {
-        vm.recheck();
+        vm.runCheck();
     }
 
     @Override

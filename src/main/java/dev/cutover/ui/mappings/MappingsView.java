@@ -56,11 +56,14 @@ public final class MappingsView extends VBox {
         getStyleClass().addAll("screen", "mappings");
         oldTree = new SchemaTree("old-tree", vm.oldSchema(), true, n -> { });
         newTree = new SchemaTree("new-tree", vm.newSchema(), false, n -> dropOn(n.table(), n.column().name()));
-        getChildren().addAll(toolbar(), messageLine(), body(), findings());
-        VBox.setVgrow(getChildren().get(2), Priority.ALWAYS);
+        SplitPane main = new SplitPane(body(), findings());
+        main.setOrientation(Orientation.VERTICAL);
+        main.setDividerPositions(0.8);
+        getChildren().addAll(toolbar(), messageLine(), main);
+        VBox.setVgrow(main, Priority.ALWAYS);
     }
 
-    private HBox toolbar() {
+    private VBox toolbar() {
         Label title = new Label("Mappings");
         title.getStyleClass().add("screen-title");
         Button open = button("plan-open", "Open…", "Open a plan file");
@@ -85,7 +88,7 @@ public final class MappingsView extends VBox {
         ComboBox<String> tables = new ComboBox<>();
         tables.setId("table-chooser");
         tables.setPromptText("Table mapping");
-        tables.setPrefWidth(240);
+        tables.setPrefWidth(320);
         Runnable fillTables = () -> {
             updating = true;
             List<String> names = vm.plan().get() == null ? List.of()
@@ -114,14 +117,24 @@ public final class MappingsView extends VBox {
         });
         Button suggest = button("suggest", "Suggest mappings", "Map unmapped columns to same or close names of compatible type");
         suggest.setOnAction(e -> vm.suggest());
+        Button check = button("check-plan", "Check plan", "Plan check: static checks and a dry run over every row (Ctrl+Enter)");
+        check.getStyleClass().add("accent");
+        check.setOnAction(e -> vm.runCheck());
+        check.disableProperty().bind(vm.checking());
         Button reload = button("reload-schemas", "Reload schemas", "Read both schemas again");
         reload.setOnAction(e -> vm.loadSchemas());
+        fillTables.run();
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
-        HBox bar = new HBox(title, spring, open, save, newPlan, new Separator(Orientation.VERTICAL), undo, redo,
-                new Separator(Orientation.VERTICAL), tables, mapTables, suggest, reload);
-        bar.getStyleClass().add("actions");
-        return bar;
+        HBox top = new HBox(title, spring, open, save, newPlan, new Separator(Orientation.VERTICAL), undo, redo,
+                new Separator(Orientation.VERTICAL), check);
+        top.getStyleClass().add("actions");
+        Label tableLabel = new Label("Table");
+        tableLabel.getStyleClass().add("hint");
+        HBox second = new HBox(tableLabel, tables, mapTables, suggest, reload);
+        second.getStyleClass().add("actions");
+        VBox bars = new VBox(8, top, second);
+        return bars;
     }
 
     private VBox messageLine() {
@@ -231,6 +244,8 @@ public final class MappingsView extends VBox {
         Label exprStatus = new Label();
         exprStatus.setId("expr-status");
         exprStatus.setWrapText(true);
+        exprStatus.setMinHeight(Region.USE_PREF_SIZE);
+        exprStatus.setMaxWidth(Double.MAX_VALUE);
         Runnable showStatus = () -> {
             exprStatus.getStyleClass().removeAll("expr-error", "expr-ok", "hint");
             String p = vm.exprProblem().get();
@@ -270,7 +285,7 @@ public final class MappingsView extends VBox {
         center.setDividerPositions(0.42);
 
         SplitPane body = new SplitPane(left, center, right);
-        body.setDividerPositions(0.22, 0.78);
+        body.setDividerPositions(0.21, 0.79);
         return body;
     }
 
@@ -278,15 +293,21 @@ public final class MappingsView extends VBox {
         ListView<Finding> list = new ListView<>(vm.findings());
         list.setId("findings");
         list.setPrefHeight(110);
+        list.setMinHeight(60);
+        VBox.setVgrow(list, Priority.ALWAYS);
         list.setPlaceholder(new Label("No findings"));
         list.setCellFactory(l -> new ListCell<>() {
             @Override
             protected void updateItem(Finding f, boolean empty) {
                 super.updateItem(f, empty);
-                getStyleClass().removeAll("error-text", "warn-text");
+                getStyleClass().removeAll("error-text", "warn-text", "hint");
                 setText(empty || f == null ? null : f.toString());
                 if (f != null && !empty) {
-                    getStyleClass().add(f.severity() == Finding.Severity.ERROR ? "error-text" : "warn-text");
+                    getStyleClass().add(switch (f.severity()) {
+                        case ERROR -> "error-text";
+                        case WARNING -> "warn-text";
+                        case NOTE -> "hint";
+                    });
                 }
             }
         });
@@ -305,7 +326,9 @@ public final class MappingsView extends VBox {
         Label title = new Label();
         title.getStyleClass().add("section-title");
         title.textProperty().bind(Bindings.concat("Findings (", Bindings.size(vm.findings()), ") — click one to go to its column"));
-        return new VBox(4, title, list);
+        VBox box = new VBox(4, title, list);
+        box.setPadding(new javafx.geometry.Insets(8, 0, 0, 0));
+        return box;
     }
 
     private VBox pane(String title, SchemaTree tree) {

@@ -10,9 +10,10 @@ import dev.cutover.plan.PlanFile;
 import dev.cutover.plan.SqlNames;
 import dev.cutover.plan.TableMapping;
 import dev.cutover.plan.TableRef;
-import dev.cutover.sql.Flow;
+import dev.cutover.check.CheckReport;
+import dev.cutover.check.PlanChecker;
 import dev.cutover.sql.MappingSql;
-import dev.cutover.sql.SyncSql;
+import dev.cutover.sql.SqlPreview;
 import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.Problems;
 import dev.cutover.ui.Session;
@@ -72,6 +73,9 @@ public final class MappingsViewModel {
     private final ObservableList<Finding> findings = FXCollections.observableArrayList();
     private final StringProperty message = new SimpleStringProperty("");
     private final ObjectProperty<Throwable> error = new SimpleObjectProperty<>();
+    private final BooleanProperty checking = new SimpleBooleanProperty(false);
+    private CheckReport checkReport;
+    private Plan checkedPlan;
     private final BooleanProperty canUndo = new SimpleBooleanProperty(false);
     private final BooleanProperty canRedo = new SimpleBooleanProperty(false);
 
@@ -290,6 +294,38 @@ public final class MappingsViewModel {
         return s.size();
     }
 
+    /**
+     * Runs the full plan check (dev.cutover.check.PlanChecker: static checks and the dry run over
+     * every source row) in the background; its findings replace the live ones until the plan changes.
+     */
+    public void runCheck() {
+        Plan p = plan.get();
+        Db o = session.oldDb().get();
+        Db n = session.newDb().get();
+        if (p == null || o == null || n == null) {
+            message.set("The plan check needs a plan and both databases connected");
+            return;
+        }
+        checking.set(true);
+        message.set("Checking the plan (dry run over every row)…");
+        tasks.run("Plan check", pr -> new PlanChecker(o, n).onProgress((table, rows, estimate) ->
+                pr.update(rows, Math.max(rows, estimate), table + ": " + rows + " rows")).check(p), report -> {
+                    checking.set(false);
+                    checkReport = report;
+                    checkedPlan = p;
+                    message.set("Plan check: " + report.count(dev.cutover.check.Severity.PROBLEM) + " problems, "
+                            + report.count(dev.cutover.check.Severity.WARNING) + " warnings, "
+                            + report.count(dev.cutover.check.Severity.NOTE) + " notes over "
+                            + report.tables().stream().mapToLong(CheckReport.TableReport::rowsChecked).sum() + " rows"
+                            + (report.clean() ? " — clean" : ""));
+                    error.set(null);
+                    findings.setAll(computeFindings());
+                }, e -> {
+                    checking.set(false);
+                    fail(e);
+                });
+    }
+
     /** Forgets every verdict and asks the database again (Ctrl+Enter). */
     public void recheck() {
         verdicts.clear();
@@ -305,7 +341,8 @@ public final class MappingsViewModel {
             return;
         }
         for (int i = 0; i < p.tables().size(); i++) {
-            if (p.tables().get(i).target().table().equals(f.table())) {
+            TableMapping t = p.tables().get(i);
+            if (t.target().table().equals(f.table()) || t.target().toString().equals(f.table())) {
                 tableIndex.set(i);
                 if (f.targetColumn() != null) {
                     selectedTarget.set(f.targetColumn());
@@ -430,9 +467,7 @@ public final class MappingsViewModel {
             return;
         }
         try {
-            Flow f = new MappingSql(t, oldTable().get(), newTable().get()).forward();
-            preview.set("-- read on the old database (backfill, verify, repair)\n" + f.select(null) + ";\n\n"
-                    + "-- write on the new database (repair and replay)\n" + SyncSql.upsert(f) + ";");
+            preview.set(SqlPreview.text(new MappingSql(t, oldTable().get(), newTable().get())).strip());
         } catch (RuntimeException e) {
             preview.set("-- cannot render this mapping yet: " + Problems.oneLine(e));
         }
@@ -442,6 +477,10 @@ public final class MappingsViewModel {
         List<Finding> out = new ArrayList<>();
         Plan p = plan.get();
         if (p == null) {
+            return out;
+        }
+        if (checkReport != null && p.equals(checkedPlan)) {
+            checkReport.findings().forEach(f -> out.add(Finding.of(f)));
             return out;
         }
         for (TableMapping t : p.tables()) {
@@ -553,7 +592,12 @@ public final class MappingsViewModel {
             Map<String, Optional<String>> out = new HashMap<>();
             for (var e : todo.entrySet()) {
                 Probe p = e.getValue();
-                out.put(e.getKey(), Optional.ofNullable(ExpressionProbe.problem(probeConnection, p.source(), p.target(), p.expr())));
+                ExpressionProbe.Result r = ExpressionProbe.probe(probeConnection, p.source(), p.expr(),
+                        MappingSql.castFor(p.target()));
+                if (!r.ok() && !probeConnection.isValid(2)) {
+                    throw new SQLException("lost the connection to the old database: " + r.error(), "08006");
+                }
+                out.put(e.getKey(), r.ok() ? Optional.empty() : Optional.of(r.describe()));
             }
             return out;
         }
@@ -708,6 +752,11 @@ public final class MappingsViewModel {
 
     public ObjectProperty<Throwable> error() {
         return error;
+    }
+
+    /** True while the plan check runs. */
+    public BooleanProperty checking() {
+        return checking;
     }
 
     public BooleanProperty canUndo() {
