@@ -30,7 +30,8 @@ public final class MismatchSamples {
     public static final int MAX_VALUE_CHARS = 500;
     /** Header of {@link #exportCsv}. */
     public static final String CSV_HEADER = "at,query,params_hash,mode,served,old_ms,new_ms,old_rows,new_rows";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN.mappedFeature());
 
     private MismatchSamples() {
     }

@@ -217,8 +217,8 @@ final class ResultComparison {
         if (n == null || n instanceof Boolean || n instanceof String) {
             return n;
         }
-        if (n instanceof BigDecimal d) {
-            return d.toPlainString();
+        if (n instanceof BigDecimal) {
+            return n;
         }
         if (n instanceof List<?> l) {
             return l.stream().map(x -> x instanceof JsonValue ? unwrap(x) : x == null ? null : x.toString()).toList();
@@ -240,6 +240,6 @@ final class ResultComparison {
             l.forEach(x -> out.add(unwrap(x)));
             return out;
         }
-        return o instanceof BigDecimal d ? d.toPlainString() : o;
+        return o;
     }
 }

@@ -164,6 +164,7 @@ public final class Router implements AutoCloseable {
     public WriteResult write(WriteOp op, Object routingKey, Object... params) throws SQLException {
         checkOpen();
         op.validate();
+        resync.mapping(op.table());
         ControlState s = follower.state();
         WriteTarget wt = s.writeTarget();
         boolean primaryNew = wt == WriteTarget.NEW_PRIMARY || wt == WriteTarget.NEW_ONLY;
