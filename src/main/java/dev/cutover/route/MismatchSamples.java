@@ -77,7 +77,7 @@ public final class MismatchSamples {
 
     private static JsonNode rows(List<Map<String, Object>> rows) {
         JsonNode n = JSON.valueToTree(ResultComparison.forSample(rows, MAX_ROWS));
-        n.forEach(r -> r.fields().forEachRemaining(e -> {
+        n.forEach(r -> r.properties().forEach(e -> {
             if (e.getValue().isTextual() && e.getValue().textValue().length() > MAX_VALUE_CHARS) {
                 ((ObjectNode) r).put(e.getKey(), e.getValue().textValue().substring(0, MAX_VALUE_CHARS) + "…");
             }

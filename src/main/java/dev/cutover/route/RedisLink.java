@@ -25,6 +25,8 @@ import java.util.function.Consumer;
 final class RedisLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
 
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
     private final RedisClient client;
     private final String channel;
     private final Consumer<String> onMessage;
@@ -33,12 +35,14 @@ final class RedisLink implements AutoCloseable {
 
     RedisLink(String url, Duration timeout, String channel, Consumer<String> onMessage) {
         RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(timeout);
+        // connecting (handshake included) may take longer than a command, the first time in a cold JVM
+        Duration connect = timeout.compareTo(CONNECT_TIMEOUT) > 0 ? timeout : CONNECT_TIMEOUT;
+        uri.setTimeout(connect);
         this.client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+                .socketOptions(SocketOptions.builder().connectTimeout(connect).build())
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
                 .build());
         this.channel = channel;

@@ -63,6 +63,7 @@ final class ReplayWorker {
     }
 
     /** One round: own pending entries, new entries, now and then abandoned ones. Returns how many were replayed. */
+    @SuppressWarnings("unchecked")
     int runOnce() {
         if (!redis.isOpen()) {
             return 0;

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,9 +163,7 @@ final class ResultComparison {
     private static Object plain(com.fasterxml.jackson.databind.JsonNode n) {
         if (n.isObject()) {
             Map<String, Object> m = new TreeMap<>();
-            Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = n.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e = it.next();
+            for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e : n.properties()) {
                 m.put(e.getKey(), plain(e.getValue()));
             }
             return new JsonValue(m);

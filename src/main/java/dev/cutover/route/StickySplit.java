@@ -42,6 +42,7 @@ public final class StickySplit {
     }
 
     /** MurmurHash3 x86 32-bit (Austin Appleby's reference), little-endian blocks. */
+    @SuppressWarnings("fallthrough")
     static int murmur3(byte[] data, int seed) {
         final int c1 = 0xcc9e2d51;
         final int c2 = 0x1b873593;
