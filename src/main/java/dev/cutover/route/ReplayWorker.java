@@ -39,6 +39,7 @@ final class ReplayWorker {
     private final Supplier<ControlState> state;
     private final MetricsRecorder metrics;
     private final Consumer<String> consumer;
+    private final java.util.function.Consumer<Direction> onReplayed;
     private boolean groupReady;
     private long nextClaim;
     final LongAdder replayed = new LongAdder();
@@ -46,7 +47,8 @@ final class ReplayWorker {
     private volatile String lastError;
 
     ReplayWorker(ControlKeys keys, RedisLink redis, KeyResync resync, Supplier<ControlState> state, MetricsRecorder metrics,
-                 String instanceId) {
+                 String instanceId, java.util.function.Consumer<Direction> onReplayed) {
+        this.onReplayed = onReplayed;
         this.keys = keys;
         this.redis = redis;
         this.resync = resync;
@@ -145,6 +147,7 @@ final class ReplayWorker {
             r.xack(keys.failedWrites(), GROUP, m.getId());
             r.xdel(keys.failedWrites(), m.getId());
             replayed.increment();
+            onReplayed.accept(d);
             if (w.at() > 0) {
                 metrics.gauge(Metric.REPLAY_LAG_MS, Math.max(0, System.currentTimeMillis() - w.at()));
             }

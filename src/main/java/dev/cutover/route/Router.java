@@ -97,7 +97,8 @@ public final class Router implements AutoCloseable {
         this.lanes = new MirrorLanes(b.mirrorThreads, b.mirrorQueue);
         this.shadow = new ShadowReader(oldDs, newDs, metrics, this::storeSample, b.recheckDelay, b.shadowThreads,
                 b.shadowMaxInFlight, b.aaMode);
-        this.replay = b.replay ? new ReplayWorker(keys, redis, resync, follower::state, metrics, instanceId) : null;
+        this.replay = b.replay ? new ReplayWorker(keys, redis, resync, follower::state, metrics, instanceId,
+                d -> (d == Direction.FORWARD ? newHealth : oldHealth).up()) : null;
         if (!follower.refresh(redis)) {
             follower.loadSaved();
         }

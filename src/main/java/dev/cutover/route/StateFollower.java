@@ -34,6 +34,7 @@ final class StateFollower {
     private final java.util.function.Supplier<String> otherTrouble;
     private volatile ControlState state = ControlState.initial();
     private volatile String degradedReason = "not connected to redis yet";
+    private ControlState suspectedReset;
 
     /** {@code otherTrouble}: a degraded reason besides Redis (e.g. a database the mirror writes cannot reach), or null. */
     StateFollower(ControlKeys keys, Path stateFile, String instanceId, Duration heartbeatTtl,
@@ -72,7 +73,7 @@ final class StateFollower {
         }
         try {
             List<KeyValue<String, String>> kv = redis.sync().mget(stateKeys.toArray(new String[0]));
-            apply(ControlStateCodec.fromValues(kv.stream().map(x -> x.hasValue() ? x.getValue() : null).toList()));
+            fromRedis(ControlStateCodec.fromValues(kv.stream().map(x -> x.hasValue() ? x.getValue() : null).toList()));
             if (degradedReason != null) {
                 LOG.info("redis reachable again; control state version {}", state.version());
             }
@@ -107,6 +108,42 @@ final class StateFollower {
         } catch (RuntimeException e) {
             LOG.debug("cannot remove heartbeat: {}", e.getMessage());
         }
+    }
+
+    /**
+     * A state read with MGET, which is authoritative: a newer version applies at once. A state
+     * that is older than ours, or has our version with other values, means the control state in
+     * Redis was reset (Redis lost its data and the control plane started again); it applies once
+     * two reads in a row agree, so a read that merely crossed a newer change message is not
+     * mistaken for a reset. Absent keys (version 0) never replace a known state.
+     */
+    private synchronized void fromRedis(ControlState s) {
+        ControlState cur = state;
+        if (s.version() > cur.version() || cur.version() == 0) {
+            suspectedReset = null;
+            apply(s);
+            return;
+        }
+        if (s.version() == 0) {
+            if (cur.version() > 0 && suspectedReset == null) {
+                LOG.warn("the control state of {} is missing in redis; keeping the last known state (version {})",
+                        keys.prefix(), cur.version());
+            }
+            suspectedReset = s;
+            return;
+        }
+        if (s.equals(cur)) {
+            suspectedReset = null;
+            return;
+        }
+        if (s.equals(suspectedReset)) {
+            LOG.warn("the control state in redis was reset (version {} after {}); following it", s.version(), cur.version());
+            suspectedReset = null;
+            state = s;
+            save(s);
+            return;
+        }
+        suspectedReset = s;
     }
 
     private synchronized void apply(ControlState s) {
