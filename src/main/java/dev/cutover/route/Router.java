@@ -460,6 +460,11 @@ public final class Router implements AutoCloseable {
         return n;
     }
 
+    /** {@link System#nanoTime()} when the state in force was taken over (for measuring propagation). */
+    long stateAppliedAtNanos() {
+        return follower.appliedAtNanos();
+    }
+
     /** Reads the control state from Redis now (instead of at the next tick). */
     boolean refreshNow() {
         return follower.refresh(redis);
@@ -513,6 +518,7 @@ public final class Router implements AutoCloseable {
             LOG.debug("final flush: {}", e.getMessage());
         }
         redis.close();
+        follower.close();
         spill.close();
         LOG.info("router {} stopped: {}", instanceId, stats());
     }

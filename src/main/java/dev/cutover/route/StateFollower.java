@@ -35,6 +35,13 @@ final class StateFollower {
     private volatile ControlState state = ControlState.initial();
     private volatile String degradedReason = "not connected to redis yet";
     private ControlState suspectedReset;
+    private volatile long appliedAtNanos;
+    /** Saves the state file off the Redis client's event loop, newest state only. */
+    private final java.util.concurrent.ExecutorService saver = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cutover-state-save");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** {@code otherTrouble}: a degraded reason besides Redis (e.g. a database the mirror writes cannot reach), or null. */
     StateFollower(ControlKeys keys, Path stateFile, String instanceId, Duration heartbeatTtl,
@@ -45,10 +52,17 @@ final class StateFollower {
         this.stateFile = stateFile;
         this.instanceId = instanceId;
         this.heartbeatTtl = heartbeatTtl;
+        // load the message parser now, not when the first change arrives
+        ControlStateCodec.fromJson(ControlStateCodec.toJson(ControlState.initial()));
     }
 
     ControlState state() {
         return state;
+    }
+
+    /** {@link System#nanoTime()} when the current state was taken over. */
+    long appliedAtNanos() {
+        return appliedAtNanos;
     }
 
     /** Null when healthy, else why the router is degraded. */
@@ -140,7 +154,7 @@ final class StateFollower {
             LOG.warn("the control state in redis was reset (version {} after {}); following it", s.version(), cur.version());
             suspectedReset = null;
             state = s;
-            save(s);
+            saveLater();
             return;
         }
         suspectedReset = s;
@@ -150,16 +164,36 @@ final class StateFollower {
         ControlState cur = state;
         if (s.version() > cur.version() || (s.version() == cur.version() && !s.equals(cur) && cur.version() == 0)) {
             state = s;
+            appliedAtNanos = System.nanoTime();
+            saveLater();
             LOG.info("control state version {}: phase {}, writes {}, read_percent {}, shadow_sample_rate {}", s.version(),
                     s.phase().wireName(), s.writeTarget().wireName(), s.readPercent(), s.shadowSampleRate());
-            save(s);
+        }
+    }
+
+    private void saveLater() {
+        try {
+            saver.execute(() -> save(state));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    /** Stops the saver after the last save. */
+    void close() {
+        saver.shutdown();
+        try {
+            saver.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     private void save(ControlState s) {
         try {
             Files.createDirectories(stateFile.getParent());
-            Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
+            Path tmp = stateFile.resolveSibling(stateFile.getFileName() + "." + instanceId.replaceAll("[^A-Za-z0-9._-]", "_")
+                    + ".tmp");
             Files.writeString(tmp, ControlStateCodec.toJson(s), StandardCharsets.UTF_8);
             Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -153,10 +153,18 @@ final class RouterFixture implements AutoCloseable {
         return conn.sync();
     }
 
-    /** Sets the control state the way the control plane does: new version, MSET, PUBLISH. */
+    /** Sets the control state the way the control plane does: the keys with a new version at once, then PUBLISH. */
     ControlState set(Phase phase, int readPercent, double sampleRate, String salt) {
+        ControlState s = store(phase, readPercent, sampleRate, salt);
+        announce(s);
+        return s;
+    }
+
+    /** The state change without its announcement. */
+    ControlState store(Phase phase, int readPercent, double sampleRate, String salt) {
         RedisCommands<String, String> r = redis();
-        long v = r.incr(keys.version());
+        String cur = r.get(keys.version());
+        long v = cur == null ? 1 : Long.parseLong(cur) + 1;
         ControlState s = new ControlState(phase, phase.writeTarget(), readPercent, sampleRate, salt, v);
         List<String> k = ControlStateCodec.keys(keys);
         List<String> vals = ControlStateCodec.toValues(s);
@@ -164,9 +172,12 @@ final class RouterFixture implements AutoCloseable {
         for (int i = 0; i < k.size(); i++) {
             m.put(k.get(i), vals.get(i));
         }
-        r.mset(m);
-        r.publish(keys.changes(), ControlStateCodec.toJson(s));
+        r.mset(m);  // one MSET: the six keys change together, as the control plane's script does
         return s;
+    }
+
+    void announce(ControlState s) {
+        redis().publish(keys.changes(), ControlStateCodec.toJson(s));
     }
 
     ControlState set(Phase phase) {
