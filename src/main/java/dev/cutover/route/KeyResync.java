@@ -42,6 +42,7 @@ final class KeyResync {
     private final DataSource oldDs;
     private final DataSource newDs;
     private final Map<String, MappingSql> mappings = new ConcurrentHashMap<>();
+    private final Map<String, TableMapping> byName = new ConcurrentHashMap<>();
 
     KeyResync(Plan plan, DataSource oldDs, DataSource newDs) {
         this.plan = plan;
@@ -51,8 +52,13 @@ final class KeyResync {
 
     /** The plan's mapping of a table (target or source name), or a one-line error. */
     TableMapping mapping(String table) {
-        return plan.table(table).orElseThrow(() -> new IllegalStateException(
-                "table " + table + " is not in plan " + plan.name()));
+        TableMapping m = byName.get(table);
+        if (m == null) {
+            m = plan.table(table).orElseThrow(() -> new IllegalStateException(
+                    "table " + table + " is not in plan " + plan.name()));
+            byName.put(table, m);
+        }
+        return m;
     }
 
     /**

@@ -28,6 +28,8 @@ public final class WriteOp {
     private String newSql;
     private int[] keyParams = new int[0];
     private boolean mirrorByResync;
+    /** Set once {@link #validate} passed; every change of the declaration clears it. */
+    private volatile boolean valid;
 
     private WriteOp(String name) {
         this.name = name;
@@ -43,16 +45,19 @@ public final class WriteOp {
     /** The plan table this write changes (its target or source name). */
     public WriteOp table(String table) {
         this.table = Objects.requireNonNull(table, "table");
+        this.valid = false;
         return this;
     }
 
     public WriteOp oldSql(String sql) {
         this.oldSql = Objects.requireNonNull(sql, "oldSql");
+        this.valid = false;
         return this;
     }
 
     public WriteOp newSql(String sql) {
         this.newSql = Objects.requireNonNull(sql, "newSql");
+        this.valid = false;
         return this;
     }
 
@@ -64,12 +69,14 @@ public final class WriteOp {
             }
         }
         this.keyParams = positions.clone();
+        this.valid = false;
         return this;
     }
 
     /** Mirror by re-syncing the written keys from the first side through the plan, not by the other side's SQL. */
     public WriteOp mirrorByResync() {
         this.mirrorByResync = true;
+        this.valid = false;
         return this;
     }
 
@@ -109,6 +116,9 @@ public final class WriteOp {
 
     /** Checks the declaration is complete: table, and a way to learn the written keys. */
     void validate() {
+        if (valid) {
+            return;
+        }
         if (table == null) {
             throw new IllegalStateException("write " + name + " names no table (WriteOp.table)");
         }
@@ -119,6 +129,7 @@ public final class WriteOp {
             throw new IllegalStateException("write " + name + " cannot tell which rows it writes: add RETURNING of the key "
                     + "columns to both statements or declare keyParams(...)");
         }
+        valid = true;
     }
 
     private static boolean returns(String sql) {
