@@ -19,8 +19,8 @@ public final class RouterAcl {
             "+ping", "+hello", "+auth", "+client|setname",
             // read and follow the state
             "+get", "+mget", "+time", "+subscribe", "+unsubscribe", "+xrange", "+xrevrange", "+scan", "+hgetall",
-            // heartbeat
-            "+hset", "+expire", "+pexpire",
+            // heartbeat (DEL on shutdown)
+            "+hset", "+expire", "+pexpire", "+del",
             // metrics buckets (a Lua script of HINCRBY, HGET, HSET, EXPIRE)
             "+evalsha", "+eval", "+hincrby", "+hget",
             // failed-write queue and its replay (consumer group)
