@@ -3,6 +3,7 @@ package dev.cutover.backfill;
 import dev.cutover.work.ChunkLedger;
 import dev.cutover.work.TableProgress;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -10,7 +11,7 @@ import java.util.List;
  * (with key ranges), the rows skipped under {@code --on-error skip}, and whether it was stopped early.
  */
 public record BackfillReport(List<TableProgress> tables, List<ChunkLedger.Failed> failedChunks, List<SkippedRow> skipped,
-                             boolean stopped) {
+                             boolean stopped, long rowsByThisProcess, Duration workTime) {
     /** A row left out under the skip policy: target table, key JSON, error. */
     public record SkippedRow(String table, String key, String error) {
     }

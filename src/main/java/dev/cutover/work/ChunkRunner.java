@@ -74,7 +74,8 @@ public final class ChunkRunner {
     }
 
     /** How a run ended, per table. */
-    public record Result(List<TableProgress> tables, List<ChunkLedger.Failed> failedChunks, boolean stopped) {
+    public record Result(List<TableProgress> tables, List<ChunkLedger.Failed> failedChunks, boolean stopped, long rowsByThisProcess,
+                         Duration workTime) {
         public boolean complete() {
             return !stopped && tables.stream().allMatch(t -> "complete".equals(t.state()));
         }
@@ -95,6 +96,7 @@ public final class ChunkRunner {
     private final Set<String> finished = ConcurrentHashMap.newKeySet();
     private final ProgressMeter meter = new ProgressMeter(Duration.ofSeconds(10));
     private final Map<String, String> localErrors = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong rowsHere = new java.util.concurrent.atomic.AtomicLong();
     private final Object reporterWake = new Object();
     private volatile boolean reporting = true;
 
@@ -119,6 +121,7 @@ public final class ChunkRunner {
     /** Runs the job to its end (or to {@link #stop}) and reports how each table ended. */
     public Result run() throws SQLException, InterruptedException {
         ChunkJob.Session first = job.openSession(0);
+        LOG.debug("first session open");
         try {
             prepare(first);
         } catch (SQLException | RuntimeException e) {
@@ -135,6 +138,7 @@ public final class ChunkRunner {
         }
         Thread reporter = new Thread(this::report, "cutover-" + job.name() + "-progress");
         reporter.setDaemon(true);
+        long started = System.nanoTime();
         threads.forEach(Thread::start);
         reporter.start();
         try {
@@ -158,7 +162,8 @@ public final class ChunkRunner {
             ProgressEvent end = snapshot(c, true);
             listener.onProgress(end);
             List<TableProgress> tables = end.tables();
-            return new Result(tables, ledger.failedChunks(c), stop.get() && !tables.stream().allMatch(t -> "complete".equals(t.state())));
+            return new Result(tables, ledger.failedChunks(c), stop.get() && !tables.stream().allMatch(t -> "complete".equals(t.state())),
+                    rowsHere.get(), Duration.ofNanos(System.nanoTime() - started));
         }
     }
 
@@ -173,6 +178,7 @@ public final class ChunkRunner {
                 ledger.reopen(s.ledger(), t.name());
             }
             if (run.isEmpty()) {
+                LOG.debug("{}: fixing the run's upper bound", t.name());
                 List<String> upper = lastKey(s.from(), t);
                 long total = upper == null ? 0 : rowsTotal(s.from(), t, upper);
                 ChunkLedger.Run started = ledger.start(s.ledger(), t.name(), upper, total);
@@ -298,6 +304,7 @@ public final class ChunkRunner {
                     long rows = s.process(t, chunk);
                     LOG.debug("{}: {} rows in {} ms", chunk, rows, (System.nanoTime() - t0) / 1_000_000);
                     if (rows >= 0) {
+                        rowsHere.addAndGet(rows);
                         sizers.get(t.name()).record(rows, System.nanoTime() - t0);
                         throttle.consume(rows);
                     }
