@@ -136,11 +136,17 @@ base=$(p99 "$tmp/base")
 # the guard backs off while a trivial query takes longer than production's own p99 without a backfill
 guard=$(echo "$base" | awk '{v = int($1 + 0.999); print (v < 5 ? 5 : v)}')
 say "... and during a backfill throttled to $THROTTLE rows/s (latency guard $guard ms)"
-psql -qX -d "$NEW" -c "TRUNCATE orders"
+psql -qX -d "$NEW" -c "TRUNCATE orders; TRUNCATE cutover.work_chunk, cutover.work_run"
 bin/cutover backfill --plan "$tmp/plan.json" --old "$(url "$OLD")" --new "$(url "$NEW")" --restart \
   --workers "$WORKERS" --max-rows-per-sec "$THROTTLE" --latency-limit "$guard" --progress lines >"$tmp/throttled.log" 2>&1 &
 bf_pid=$!
-sleep 3
+# measure during the copy itself, not while the JVM starts (on a real deployment the workers run on
+# their own machines; here they share the database's cores)
+for _ in $(seq 1 600); do
+  [ "$(psql -qtAX -d "$NEW" -c "SELECT count(*) FROM cutover.work_chunk WHERE state = 'done'" 2>/dev/null || echo 0)" -gt 0 ] && break
+  kill -0 "$bf_pid" 2>/dev/null || break
+  sleep 0.2
+done
 load during
 during=$(p99 "$tmp/during")
 kill "$bf_pid" 2>/dev/null || true
