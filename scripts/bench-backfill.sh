@@ -25,20 +25,39 @@ id="$$_$RANDOM"
 OLD="cutover_bench_bf_old_$id"
 NEW="cutover_bench_bf_new_$id"
 tmp="$(mktemp -d)"
+NEWPORT="$PGPORT"
+newcluster=""
 cleanup() {
   [ -n "${bf_pid:-}" ] && kill "$bf_pid" 2>/dev/null || true
   dropdb --if-exists --force "$OLD" 2>/dev/null || true
-  dropdb --if-exists --force "$NEW" 2>/dev/null || true
+  dropdb -p "$NEWPORT" --if-exists --force "$NEW" 2>/dev/null || true
+  if [ -n "$newcluster" ]; then as_pg "$PGBIN/pg_ctl" -D "$newcluster/data" -m immediate -w stop >/dev/null 2>&1 || true; rm -rf "$newcluster"; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 
 say() { echo "bench: $*" >&2; }
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+# The new database gets its own PostgreSQL server (own WAL, own buffers) on a free port, as in
+# production where old and new are different servers; BENCH_SAME_CLUSTER=1 puts both in one.
+PGBIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+if [ "${BENCH_SAME_CLUSTER:-0}" != 1 ] && [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] && { [ "$(id -u)" != 0 ] || id postgres >/dev/null 2>&1; }; then
+  newcluster="$(mktemp -d /tmp/cutover-bench-pg.XXXXXX)"
+  [ "$(id -u)" = 0 ] && chown postgres "$newcluster"
+  NEWPORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo $((55000 + RANDOM % 1000)))"
+  say "starting a second PostgreSQL server for the new database on port $NEWPORT"
+  as_pg "$PGBIN/initdb" -D "$newcluster/data" -U "$PGUSER" --auth=trust >/dev/null
+  as_pg "$PGBIN/pg_ctl" -D "$newcluster/data" -l "$newcluster/log" -w \
+    -o "-p $NEWPORT -k $newcluster -c listen_addresses=127.0.0.1 -c shared_buffers=256MB" start >/dev/null
+fi
 now() { date +%s.%N; }
 url() { echo "jdbc:postgresql://$PGHOST:$PGPORT/$1?user=$PGUSER"; }
+newurl() { echo "jdbc:postgresql://$PGHOST:$NEWPORT/$1?user=$PGUSER"; }
+psqln() { psql -p "$NEWPORT" "$@"; }
 
 createdb "$OLD"
-createdb "$NEW"
+createdb -p "$NEWPORT" "$NEW"
 say "generating $ROWS source rows in $OLD"
 psql -qX -v ON_ERROR_STOP=1 -d "$OLD" <<SQL
 CREATE TABLE orders (
@@ -61,7 +80,7 @@ VACUUM ANALYZE orders;
 SQL
 TARGET_DDL="(id bigint PRIMARY KEY, customer_id bigint NOT NULL, shipping_method text, priority int,
              total_cents bigint NOT NULL, created_at timestamptz NOT NULL)"
-psql -qX -v ON_ERROR_STOP=1 -d "$NEW" -c "CREATE TABLE orders $TARGET_DDL; CREATE TABLE orders_raw $TARGET_DDL;"
+psqln -qX -v ON_ERROR_STOP=1 -d "$NEW" -c "CREATE TABLE orders $TARGET_DDL; CREATE TABLE orders_raw $TARGET_DDL;"
 
 TRANSFORMS="id, customer_id, metadata->>'shipping_method', (metadata->>'priority')::int,
             round(total_amount * 100)::bigint, created_at"
@@ -92,28 +111,28 @@ bin/cutover --version >/dev/null   # builds the jar outside the timings
 psql -qX -d "$OLD" -c "CHECKPOINT" && psql -qX -d "$OLD" -c "SELECT count(*) FROM orders" >/dev/null  # warm the cache for both
 
 say "(a) raw pipe: COPY (SELECT transforms) TO STDOUT binary | COPY orders_raw FROM STDIN binary"
-psql -qX -d "$NEW" -c "CHECKPOINT"
+psqln -qX -d "$NEW" -c "CHECKPOINT"
 t0=$(now)
 psql -qX -v ON_ERROR_STOP=1 -d "$OLD" -c "COPY (SELECT $TRANSFORMS FROM orders) TO STDOUT (FORMAT binary)" \
-  | psql -qX -v ON_ERROR_STOP=1 -d "$NEW" -c "COPY orders_raw FROM STDIN (FORMAT binary)"
+  | psqln -qX -v ON_ERROR_STOP=1 -d "$NEW" -c "COPY orders_raw FROM STDIN (FORMAT binary)"
 t1=$(now)
 raw=$(echo "$t1 - $t0" | bc -l)
 
 say "(b) bin/cutover backfill ($WORKERS workers, checkpoints and conflict handling on)"
-psql -qX -d "$NEW" -c "CHECKPOINT"
+psqln -qX -d "$NEW" -c "CHECKPOINT"
 t0=$(now)
-bin/cutover backfill --plan "$tmp/plan.json" --old "$(url "$OLD")" --new "$(url "$NEW")" \
+bin/cutover backfill --plan "$tmp/plan.json" --old "$(url "$OLD")" --new "$(newurl "$NEW")" \
   --workers "$WORKERS" --latency-limit 0 --progress lines >"$tmp/backfill.log" 2>&1 || { cat "$tmp/backfill.log" >&2; exit 1; }
 t1=$(now)
 cutover=$(echo "$t1 - $t0" | bc -l)
 
-n_raw=$(psql -qtAX -d "$NEW" -c "SELECT count(*) FROM orders_raw")
-n_cut=$(psql -qtAX -d "$NEW" -c "SELECT count(*) FROM orders")
-same=$(psql -qtAX -d "$NEW" -c "SELECT count(*) FROM (SELECT * FROM orders EXCEPT SELECT * FROM orders_raw) d")
+n_raw=$(psqln -qtAX -d "$NEW" -c "SELECT count(*) FROM orders_raw")
+n_cut=$(psqln -qtAX -d "$NEW" -c "SELECT count(*) FROM orders")
+same=$(psqln -qtAX -d "$NEW" -c "SELECT count(*) FROM (SELECT * FROM orders EXCEPT SELECT * FROM orders_raw) d")
 [ "$n_raw" = "$ROWS" ] && [ "$n_cut" = "$ROWS" ] && [ "$same" = 0 ] \
   || { say "row check failed: raw $n_raw, cutover $n_cut, differing $same"; exit 1; }
 copy_s=$(sed -n 's/^this process copied .* rows in \([0-9.]*\) s.*/\1/p' "$tmp/backfill.log")
-chunks=$(psql -qtAX -d "$NEW" -c "SELECT count(*) || ' chunks, ' || round(avg(rows)) || ' rows each on average' FROM cutover.work_chunk")
+chunks=$(psqln -qtAX -d "$NEW" -c "SELECT count(*) || ' chunks, ' || round(avg(rows)) || ' rows each on average' FROM cutover.work_chunk")
 
 # --- production latency ------------------------------------------------------------------------
 cat > "$tmp/load.sql" <<SQL
@@ -136,14 +155,14 @@ base=$(p99 "$tmp/base")
 # the guard backs off while a trivial query takes longer than production's own p99 without a backfill
 guard=$(echo "$base" | awk '{v = int($1 + 0.999); print (v < 5 ? 5 : v)}')
 say "... and during a backfill throttled to $THROTTLE rows/s (latency guard $guard ms)"
-psql -qX -d "$NEW" -c "TRUNCATE orders; TRUNCATE cutover.work_chunk, cutover.work_run"
-bin/cutover backfill --plan "$tmp/plan.json" --old "$(url "$OLD")" --new "$(url "$NEW")" --restart \
+psqln -qX -d "$NEW" -c "TRUNCATE orders; TRUNCATE cutover.work_chunk, cutover.work_run"
+bin/cutover backfill --plan "$tmp/plan.json" --old "$(url "$OLD")" --new "$(newurl "$NEW")" --restart \
   --workers "$WORKERS" --max-rows-per-sec "$THROTTLE" --latency-limit "$guard" --progress lines >"$tmp/throttled.log" 2>&1 &
 bf_pid=$!
 # measure during the copy itself, not while the JVM starts (on a real deployment the workers run on
 # their own machines; here they share the database's cores)
 for _ in $(seq 1 600); do
-  [ "$(psql -qtAX -d "$NEW" -c "SELECT count(*) FROM cutover.work_chunk WHERE state = 'done'" 2>/dev/null || echo 0)" -gt 0 ] && break
+  [ "$(psqln -qtAX -d "$NEW" -c "SELECT count(*) FROM cutover.work_chunk WHERE state = 'done'" 2>/dev/null || echo 0)" -gt 0 ] && break
   kill -0 "$bf_pid" 2>/dev/null || break
   sleep 0.2
 done
@@ -152,8 +171,9 @@ during=$(p99 "$tmp/during")
 kill "$bf_pid" 2>/dev/null || true
 wait "$bf_pid" 2>/dev/null || true
 bf_pid=
-rows_during=$(psql -qtAX -d "$NEW" -c "SELECT count(*) FROM orders")
+rows_during=$(psqln -qtAX -d "$NEW" -c "SELECT count(*) FROM orders")
 
+echo "setup: $([ -n "$newcluster" ] && echo "old and new databases on two PostgreSQL servers" || echo "old and new databases in one PostgreSQL server") on this machine, backfill and load generators too"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo), $(psql -qtAX -d "$OLD" -c 'SHOW server_version'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "rows: $ROWS ($chunks)"
 printf "(a) raw COPY pipe:      %8.2f s  (%.0f rows/s)\n" "$raw" "$(echo "$ROWS / $raw" | bc -l)"

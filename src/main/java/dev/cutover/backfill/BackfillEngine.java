@@ -194,7 +194,7 @@ public final class BackfillEngine {
                 leases.close();
             }
             return new BackfillReport(result.tables(), result.failedChunks(), skipped(newDb, migration, names), result.stopped(),
-                    result.rowsByThisProcess(), result.workTime());
+                    result.rowsByThisProcess(), result.workTime(), result.workerErrors());
         } catch (SQLException e) {
             throw new DbException("backfill of " + migration + ": " + Sql.message(e), e);
         } finally {

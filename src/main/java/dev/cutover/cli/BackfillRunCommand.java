@@ -154,11 +154,13 @@ abstract class BackfillRunCommand implements Callable<Integer> {
             }
         }
         out.flush();
+        List<String> errors = new java.util.ArrayList<>(r.errors());
         for (ChunkLedger.Failed f : r.failedChunks()) {
-            err.println("cutover: " + f.table() + ": chunk " + f.seq() + " with keys " + f.range() + " failed after "
-                    + f.attempts() + " attempts");
+            if (errors.stream().noneMatch(e -> e.equals(f.error()))) {
+                errors.add(f.table() + ": chunk " + f.seq() + " with keys " + f.range() + " failed after " + f.attempts()
+                        + " attempts: " + f.error());
+            }
         }
-        List<String> errors = r.errors();
         errors.forEach(e -> err.println("cutover: " + e));
         err.flush();
         if (!errors.isEmpty() || !r.failedChunks().isEmpty()) {

@@ -75,13 +75,16 @@ public final class ChunkRunner {
 
     /** How a run ended, per table. */
     public record Result(List<TableProgress> tables, List<ChunkLedger.Failed> failedChunks, boolean stopped, long rowsByThisProcess,
-                         Duration workTime) {
+                         Duration workTime, List<String> workerErrors) {
         public boolean complete() {
-            return !stopped && tables.stream().allMatch(t -> "complete".equals(t.state()));
+            return !stopped && workerErrors.isEmpty() && tables.stream().allMatch(t -> "complete".equals(t.state()));
         }
 
+        /** One line per problem: tables stopped (with key or key range), workers that could not go on. */
         public List<String> errors() {
-            return tables.stream().filter(t -> t.error() != null).map(TableProgress::error).toList();
+            List<String> out = new ArrayList<>(tables.stream().filter(t -> t.error() != null).map(TableProgress::error).toList());
+            out.addAll(workerErrors);
+            return out;
         }
     }
 
@@ -163,7 +166,8 @@ public final class ChunkRunner {
             listener.onProgress(end);
             List<TableProgress> tables = end.tables();
             return new Result(tables, ledger.failedChunks(c), stop.get() && !tables.stream().allMatch(t -> "complete".equals(t.state())),
-                    rowsHere.get(), Duration.ofNanos(System.nanoTime() - started));
+                    rowsHere.get(), Duration.ofNanos(System.nanoTime() - started),
+                    localErrors.entrySet().stream().filter(e -> e.getKey().startsWith("worker ")).map(Map.Entry::getValue).distinct().toList());
         }
     }
 
@@ -232,8 +236,8 @@ public final class ChunkRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | SQLException e) {
-            LOG.error("worker {} stopped: {}", n, e.getMessage(), e);
-            localErrors.putIfAbsent("worker " + n, "worker " + n + " stopped: " + message(e));
+            LOG.debug("worker {} stopped", n, e);
+            localErrors.putIfAbsent("worker " + n, job.name() + " worker " + n + " stopped: " + message(e));
         } finally {
             if (s != null) {
                 s.close();
@@ -335,7 +339,7 @@ public final class ChunkRunner {
     }
 
     private void failTable(ChunkJob.Session s, JobTable t, Chunk chunk, int attempts, String error) {
-        LOG.error(error);
+        LOG.info(error); // the command prints it once, as its error line
         localErrors.put(t.name(), error);
         finished.add(t.name());
         try {
