@@ -36,6 +36,28 @@ public final class ControlKeys {
         }
     }
 
+    /**
+     * Fields of the verification summary hash ({@link #verify}), written by {@code cutover verify}
+     * after every completed run and read by the console and the phase guard ("verification clean").
+     */
+    public static final class VerifyField {
+        /** Epoch milliseconds when the run started. */
+        public static final String AT = "at";
+        /** {@code true} only for a complete, exact (not sampled) run over every table without a difference. */
+        public static final String CLEAN = "clean";
+        /** Rows compared, all tables. */
+        public static final String ROWS_COMPARED = "rows_compared";
+        /** Differences found, all kinds and tables. */
+        public static final String DIFFERENCES = "differences";
+        /** {@code forward} (old after the mapping vs new) or {@code reverse} (new through reverse vs old). */
+        public static final String DIRECTION = "direction";
+        /** {@code true} for a {@code --sample} run (never clean). */
+        public static final String SAMPLED = "sampled";
+
+        private VerifyField() {
+        }
+    }
+
     private final String prefix;
 
     public ControlKeys(String migration) {
