@@ -41,6 +41,10 @@ public record VerifyOptions(Direction direction, List<String> tables, int sample
         return new VerifyOptions(direction, tables, sample, n, leafRows, workers, maxRowsPerSec);
     }
 
+    public VerifyOptions withLeafRows(int n) {
+        return new VerifyOptions(direction, tables, sample, chunkRows, n, workers, maxRowsPerSec);
+    }
+
     public VerifyOptions withWorkers(int n) {
         return new VerifyOptions(direction, tables, sample, chunkRows, leafRows, n, maxRowsPerSec);
     }

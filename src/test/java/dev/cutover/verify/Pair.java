@@ -1,6 +1,10 @@
 package dev.cutover.verify;
 
 import dev.cutover.cli.CutoverCommand;
+import dev.cutover.pg.Db;
+import dev.cutover.plan.Plan;
+import dev.cutover.plan.PlanFile;
+import dev.cutover.sql.Direction;
 import dev.cutover.testing.TestDb;
 
 import java.io.IOException;
@@ -54,6 +58,51 @@ final class Pair implements AutoCloseable {
         StringWriter err = new StringWriter();
         int status = CutoverCommand.run(all.toArray(new String[0]), new PrintWriter(out, true), new PrintWriter(err, true));
         return new Run(status, out.toString(), err.toString());
+    }
+
+    Plan parsed() {
+        return PlanFile.read(plan);
+    }
+
+    Db oldDb() {
+        return new Db("old database", old.url());
+    }
+
+    Db newDb() {
+        return new Db("new database", neu.url());
+    }
+
+    /** Verifies through the engine API. */
+    VerifyReport verify(VerifyOptions options) {
+        return new Verifier(parsed(), oldDb(), newDb(), options, VerifyListener.NONE).verify();
+    }
+
+    VerifyReport verify(Direction d) {
+        return verify(VerifyOptions.defaults(d));
+    }
+
+    /** A one-table identity plan over {@code table} (quoted names allowed) with these columns and key. */
+    static String identityPlan(String name, String table, List<String> key, List<String> columns) {
+        StringBuilder cols = new StringBuilder();
+        for (String c : columns) {
+            cols.append(cols.length() == 0 ? "" : ",").append("{\"target\":").append(json(c)).append(",\"expr\":")
+                    .append(json(dev.cutover.plan.SqlNames.quote(c))).append('}');
+        }
+        StringBuilder keys = new StringBuilder();
+        for (String k : key) {
+            keys.append(keys.length() == 0 ? "" : ",").append(json(k));
+        }
+        return "{\"version\":1,\"name\":" + json(name) + ",\"tables\":[{\"source\":{\"schema\":\"public\",\"table\":"
+                + json(table) + "},\"target\":{\"schema\":\"public\",\"table\":" + json(table) + "},\"key\":[" + keys
+                + "],\"columns\":[" + cols + "],\"dropped\":[]}]}";
+    }
+
+    private static String json(String s) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(s);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
