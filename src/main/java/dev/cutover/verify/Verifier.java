@@ -172,6 +172,9 @@ public final class Verifier {
             try (Statement st = s.connection().createStatement()) {
                 st.executeQuery(q).close();
             } catch (SQLException e) {
+                if (dev.cutover.pg.Sql.isTransient(e)) {
+                    throw s.failure(t.name(), e);
+                }
                 throw new PlanException("cannot compare table " + t.name() + " on the " + s.role() + ": "
                         + dev.cutover.pg.Sql.message(e), e);
             }
