@@ -4,6 +4,8 @@ import dev.cutover.plan.SqlNames;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -33,12 +35,24 @@ public final class VerifySql {
 
     private final Flow flow;
     private final Hash hash;
+    private final Map<String, String> fromTypes;
     private final KeySql fromKeys;
     private final KeySql toKeys;
 
     public VerifySql(Flow flow, Hash hash) {
+        this(flow, hash, Map.of());
+    }
+
+    /**
+     * {@code fromTypes} (from column → full type, as in {@code Schema.Column.type()}) lets a
+     * projection that is a bare column already of the to column's exact type go uncast: a cast to
+     * a value's own type changes nothing, but a {@code numeric(p,s)} or {@code varchar(n)} cast
+     * still costs a function call per row, on the hot path of every chunk hash.
+     */
+    public VerifySql(Flow flow, Hash hash, Map<String, String> fromTypes) {
         this.flow = flow;
         this.hash = hash;
+        this.fromTypes = Map.copyOf(fromTypes);
         this.fromKeys = KeySql.fromSide(flow);
         this.toKeys = KeySql.toSide(flow);
     }
@@ -69,6 +83,11 @@ public final class VerifySql {
         List<String> out = new ArrayList<>();
         for (Flow.Projected p : flow.columns()) {
             String e = "(" + p.expr() + ")";
+            Optional<String> bare = SqlNames.referencedColumn(p.expr());
+            if (bare.isPresent() && p.toType().equals(fromTypes.get(bare.get())) && form(p) == Form.AS_IS) {
+                out.add("src." + SqlNames.quote(bare.get()));
+                continue;
+            }
             out.add(switch (form(p)) {
                 case AS_TEXT -> "(" + e + (p.cast().equals("text") ? "" : "::" + p.cast()) + ")::text";
                 case BLANK_PADDED -> "(" + e + "::bpchar)::text";

@@ -74,6 +74,11 @@ final class ChunkComparer {
         return h.fromCount();
     }
 
+    /** Finds the differing rows of a range whose hashes (already computed) differ. */
+    void resolve(Range r, Hashes h) throws SQLException {
+        bisect(r, h, 0);
+    }
+
     private void bisect(Range r, Hashes h, int depth) throws SQLException {
         long max = Math.max(h.fromCount(), h.toCount());
         if (max <= leafRows || depth >= MAX_DEPTH) {
@@ -144,6 +149,11 @@ final class ChunkComparer {
     }
 
     private Object[] hashOne(Side side, String statement, Range r) throws SQLException {
+        return hashOne(table, side, statement, r);
+    }
+
+    /** Row count and hash sum of a range on one side: {@code {Long, BigInteger}}. */
+    static Object[] hashOne(TableCheck table, Side side, String statement, Range r) {
         try {
             PreparedStatement ps = side.prepare(statement);
             bindRange(ps, r);

@@ -25,10 +25,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Compares every table of a plan, exactly: forward the old database's rows after the mapping
@@ -71,28 +67,16 @@ public final class Verifier {
             action.accept(t, d, f, to);
         };
         List<Side> opened = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(options.workers() * 2, r -> {
-            Thread th = new Thread(r, "cutover-verify");
-            th.setDaemon(true);
-            return th;
-        });
         try {
-            Side walkSide = open(opened, fromDb);
-            Side toMeta = open(opened, toDb);
-            List<TableCheck> checks = resolve(walkSide, toMeta);
-            List<Side[]> workers = new ArrayList<>();
-            for (int w = 0; w < options.workers(); w++) {
-                workers.add(new Side[] {w == 0 ? walkSide : open(opened, fromDb), w == 0 ? toMeta : open(opened, toDb)});
-            }
-            if (options.workers() > 1) {
-                walkSide = open(opened, fromDb);
-            }
+            Side from = open(opened, fromDb);
+            Side to = open(opened, toDb);
+            List<TableCheck> checks = resolve(from, to);
             RateLimit limit = new RateLimit(options.maxRowsPerSec());
             List<TableReport> reports = new ArrayList<>();
             for (TableCheck t : checks) {
                 listener.tableStarted(t.name(), t.estimate());
-                long rows = options.sampled() ? sample(t, workers.get(0), pool, sink)
-                        : walk(t, walkSide, workers, pool, sink, tally, limit);
+                long rows = options.sampled() ? sample(t, new Side[] {from, to}, sink)
+                        : new TableWalk(t, fromDb, toDb, options, listener, sink, tally, limit).run(opened);
                 TableReport r = tally.report(t.name(), rows);
                 reports.add(r);
                 listener.tableDone(r);
@@ -100,8 +84,9 @@ public final class Verifier {
             return new VerifyReport(options.direction(), options.sampled(), options.tables().isEmpty(), at,
                     (System.nanoTime() - start) / 1_000_000, reports, tally.first());
         } finally {
-            pool.shutdownNow();
-            opened.forEach(Side::close);
+            synchronized (opened) {
+                opened.forEach(Side::close);
+            }
         }
     }
 
@@ -146,7 +131,9 @@ public final class Verifier {
                 throw new PlanException("plan " + plan.name() + ", table " + m.target() + ": " + e.getMessage(), e);
             }
             Schema.Table fromTable = forward ? src : tgt;
-            out.add(new TableCheck(flow.to().table(), flow, new VerifySql(flow, hash), fromTable.rowEstimate()));
+            java.util.Map<String, String> fromTypes = new java.util.HashMap<>();
+            fromTable.columns().forEach(c -> fromTypes.put(c.name(), c.type()));
+            out.add(new TableCheck(flow.to().table(), flow, new VerifySql(flow, hash, fromTypes), fromTable.rowEstimate()));
         }
         for (TableCheck t : out) {
             probeStatements(t, from, to);
@@ -202,56 +189,8 @@ public final class Verifier {
         }
     }
 
-    private long walk(TableCheck t, Side walkSide, List<Side[]> workers, ExecutorService pool, ChunkComparer.Sink sink,
-                      Tally tally, RateLimit limit) {
-        ChunkWalk chunks = new ChunkWalk(t, walkSide, options.chunkRows());
-        AtomicLong rows = new AtomicLong();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        List<Future<?>> running = new ArrayList<>();
-        List<ExecutorService> helpers = new ArrayList<>();
-        try {
-            for (Side[] w : workers) {
-                ExecutorService helper = Executors.newSingleThreadExecutor(r -> {
-                    Thread th = new Thread(r, "cutover-verify-to");
-                    th.setDaemon(true);
-                    return th;
-                });
-                helpers.add(helper);
-                ChunkComparer cmp = new ChunkComparer(t, w[0], w[1], helper, options.leafRows(), sink);
-                running.add(pool.submit(() -> {
-                    try {
-                        ChunkComparer.Range r;
-                        while (!stop.get() && (r = chunks.next()) != null) {
-                            limit.acquire(options.chunkRows());
-                            long n = cmp.compare(r);
-                            listener.progress(t.name(), rows.addAndGet(n), t.estimate(), tally.total(t.name()));
-                        }
-                    } catch (RuntimeException e) {
-                        failure.compareAndSet(null, e);
-                        stop.set(true);
-                    } catch (SQLException e) {
-                        failure.compareAndSet(null, new DbException("comparing " + t.name() + " failed: "
-                                + dev.cutover.pg.Sql.message(e), e));
-                        stop.set(true);
-                    } catch (InterruptedException e) {
-                        stop.set(true);
-                        Thread.currentThread().interrupt();
-                    }
-                }));
-            }
-            await(running);
-        } finally {
-            helpers.forEach(ExecutorService::shutdownNow);
-        }
-        if (failure.get() != null) {
-            throw failure.get();
-        }
-        return rows.get();
-    }
-
     /** The sampled mode: random keys of both sides, fetched and compared by key. Returns the keys compared. */
-    private long sample(TableCheck t, Side[] sides, ExecutorService pool, ChunkComparer.Sink sink) {
+    private long sample(TableCheck t, Side[] sides, ChunkComparer.Sink sink) {
         int fromN = Math.max(1, options.sample() - options.sample() / 10);
         int toN = Math.max(1, options.sample() / 10);
         Set<List<String>> keys = new LinkedHashSet<>();
@@ -301,19 +240,6 @@ public final class Verifier {
             }
         } catch (SQLException e) {
             return 0;
-        }
-    }
-
-    private static void await(List<Future<?>> running) {
-        for (Future<?> f : running) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("verification interrupted", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            }
         }
     }
 }
