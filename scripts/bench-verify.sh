@@ -60,7 +60,7 @@ verify --help >/dev/null  # builds the jar once, outside the timings
 scan='SELECT count(*), sum(hashtextextended(ROW(t.*)::text, 0)) FROM accounts t'
 REPEAT="${BENCH_REPEAT:-2}"
 a=""; b=""
-min() { awk "BEGIN { x = $1; y = $2; printf \"%.3f\", (y == \"\" || x < y) ? x : y }"; }
+min() { awk -v x="$1" -v y="$2" 'BEGIN { printf "%.3f", (y == "" || x + 0 < y + 0) ? x : y }'; }
 for i in $(seq 1 "$REPEAT"); do
   echo "== (a) hash scan of the whole table on both sides in parallel (psql), run $i"
   t0=$(now)
