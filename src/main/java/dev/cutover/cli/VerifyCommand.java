@@ -66,6 +66,9 @@ public final class VerifyCommand implements Callable<Integer> {
                 options.sampled() ? "comparing " + sample + " random rows per table" : "comparing every row");
         out.flush();
 
+        if (csv != null && !Files.isDirectory(csv.toAbsolutePath().getParent())) {
+            throw new UserError("--csv " + csv + ": the directory " + csv.toAbsolutePath().getParent() + " does not exist");
+        }
         Path tmp = csv == null ? null : Files.createTempFile(csv.toAbsolutePath().getParent(), ".cutover-verify", ".csv");
         VerifyReport report;
         try (Writer w = tmp == null ? Writer.nullWriter() : Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {

@@ -65,15 +65,6 @@ final class ChunkComparer {
         this.sink = sink;
     }
 
-    /** Compares one chunk; returns its from side's row count. */
-    long compare(Range r) throws SQLException {
-        Hashes h = hash(r);
-        if (!h.equal()) {
-            bisect(r, h, 0);
-        }
-        return h.fromCount();
-    }
-
     /** Finds the differing rows of a range whose hashes (already computed) differ. */
     void resolve(Range r, Hashes h) throws SQLException {
         bisect(r, h, 0);

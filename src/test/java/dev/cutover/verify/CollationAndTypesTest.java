@@ -61,6 +61,13 @@ class CollationAndTypesTest {
             VerifyReport r = p.verify(Direction.FORWARD);
             assertThat(r.firstDifferences()).isEmpty();
 
+            // repair writes what the mapping means: blank-padded char keeps every letter, jsonb/json, enum from text
+            p.neu.exec("UPDATE acct SET code = 'zz', doc = '{}', state = 'open', seen = NULL WHERE id = 2");
+            Repairer.Result fixed = new Repairer(p.parsed(), p.oldDb(), p.newDb(), VerifyOptions.defaults(Direction.FORWARD),
+                    VerifyListener.NONE).repair();
+            assertThat(fixed.upserted()).isEqualTo(1);
+            assertThat(p.verify(Direction.FORWARD).firstDifferences()).isEmpty();
+
             p.neu.exec("UPDATE acct SET amount = 1.51, opened = opened + interval '1 microsecond', tags = '{\"x\": 2}',"
                     + " state = 'closed', code = 'ab ', label = 'plain ' WHERE id = 1;"
                     + "UPDATE acct SET doc = 'null' WHERE id = 3");
