@@ -72,12 +72,15 @@ public final class Console implements AutoCloseable {
         List<Screen> screens = List.of(connectionsScreen,
                 new MappingsScreen(mappings),
                 new PendingScreen("Backfill", "Copies every row old → new in key-ordered chunks, throttled and resumable.",
-                        "cutover backfill --plan plan.json [--max-rows-per-sec N] [--workers N]"),
+                        "cutover backfill --plan plan.json [--max-rows-per-sec N] [--workers N]", session, tasks,
+                        dev.cutover.control.ControlKeys::backfill),
                 new PendingScreen("Verify", "Compares every row of both databases exactly and repairs differences "
                         + "from the side that is the source of truth.",
-                        "cutover verify --plan plan.json --csv mismatches.csv   ·   cutover repair --plan plan.json"),
+                        "cutover verify --plan plan.json --csv mismatches.csv   ·   cutover repair --plan plan.json",
+                        session, tasks, dev.cutover.control.ControlKeys::verify),
                 new PendingScreen("Shadow reads", "Charts the routers' shadow-read mismatch rate and shows samples.",
-                        "cutover status --plan plan.json"),
+                        "cutover status --plan plan.json", session, tasks,
+                        k -> k.metricsBucket(java.time.Instant.now().getEpochSecond() - 1)),
                 new TrafficScreen(traffic));
         StringExpression planLabel = Bindings.concat("Plan: ", mappings.title());
         window = new MainWindow(screens, new StatusBar(session, status, tasks), planLabel, prefs.dark());

@@ -87,7 +87,7 @@ public final class TrafficView extends VBox {
         exitTitle.setText("Exit conditions");
         ListView<GuardCheck> checks = new ListView<>(vm.exitChecks());
         checks.setId("exit-checks");
-        checks.setPrefHeight(120);
+        checks.setPrefHeight(180);
         checks.setPlaceholder(new Label("No exit condition for this phase"));
         checks.setCellFactory(l -> new ListCell<>() {
             @Override
@@ -105,10 +105,12 @@ public final class TrafficView extends VBox {
 
         Button back = new Button();
         back.setId("phase-rollback");
+        back.setMnemonicParsing(false);
         back.getStyleClass().add("danger");
         back.setOnAction(e -> vm.rollback());
         Button forward = new Button();
         forward.setId("phase-advance");
+        forward.setMnemonicParsing(false);
         forward.getStyleClass().add("accent");
         forward.setOnAction(e -> vm.advance());
         Button override = new Button("Override…");
@@ -247,7 +249,8 @@ public final class TrafficView extends VBox {
             stepper.getChildren().add(step);
         }
         updating = true;
-        int idx = s == null ? 0 : Arrays.stream(TrafficSteps.STEPS).boxed().toList().indexOf(TrafficSteps.previous(s.readPercent()));
+        int shown = s == null ? 0 : TrafficSteps.isStep(s.readPercent()) ? s.readPercent() : TrafficSteps.previous(s.readPercent());
+        int idx = Arrays.stream(TrafficSteps.STEPS).boxed().toList().indexOf(shown);
         slider.setValue(Math.max(0, idx));
         updating = false;
     }

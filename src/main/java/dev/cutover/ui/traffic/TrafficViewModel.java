@@ -91,6 +91,10 @@ public final class TrafficViewModel {
             }
             connected.set(true);
             state.set(s.view().state());
+            if (!busy.get() && (message.get().startsWith("Open a plan") || message.get().startsWith("Connect Redis")
+                    || message.get().isEmpty())) {
+                message.set("Migration " + migration + " · state version " + s.view().state().version());
+            }
             lost.set(s.view().isLost() ? s.view().lost() : "");
             exitChecks.setAll(s.exit());
             audit.setAll(s.audit());
