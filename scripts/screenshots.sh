@@ -77,8 +77,10 @@ CP="target/classes:$(ls target/lib/*.jar | tr '\n' ':')"
 
 # A control state mid-migration, made through the control plane's own commands (audited), and one router heartbeat.
 P="cutover:{$MIGRATION}:"
-redis-cli -u "$REDIS" --scan --pattern "${P}*" | while read -r k; do redis-cli -u "$REDIS" DEL "$k" >/dev/null; done
 cutover() { java -cp "$CP" dev.cutover.Main "$@" --migration "$MIGRATION" --redis "$REDIS"; }
+# back to the start (a rollback is always allowed), so reruns give the same picture
+cutover phase planning --reason "reset the screenshot sample" >/dev/null 2>&1 \
+  || cutover phase planning --override --reason "restore the screenshot sample" >/dev/null || true
 cutover phase backfill --reason "sample data loaded" >/dev/null || true
 cutover phase traffic_shift --override --reason "screenshot sample: guards overridden on purpose" >/dev/null || true
 cutover traffic 1 --reason "first tenants on the new database" >/dev/null || true

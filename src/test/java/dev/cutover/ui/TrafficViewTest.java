@@ -89,7 +89,7 @@ class TrafficViewTest {
     }
 
     @Test
-    void aGuardedStepIsRefusedWithItsReasonAndRollbackIsOneClick(FxRobot robot) throws Exception {
+    void aGuardedStepIsRefusedWithItsReasonOverrideNeedsATypedConfirmationAndRollbackIsOneClick(FxRobot robot) throws Exception {
         setUp(robot, Phase.BACKFILL);
         assertThat(robot.lookup("#phase-advance").queryAs(Button.class).getText()).isEqualTo("Advance to dual_write ▶");
         assertThat(vm.exitChecks()).anyMatch(g -> !g.ok());
@@ -101,12 +101,27 @@ class TrafficViewTest {
         assertThat(link.sync().get(store.keys().phase())).isEqualTo("backfill");
         assertThat(robot.lookup("#phase-override").queryAs(Button.class).isVisible()).isTrue();
 
-        robot.clickOn("#phase-rollback");
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "planning".equals(link.sync().get(store.keys().phase())));
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.state().get().phase() == Phase.PLANNING);
+        // override: type the phase name and a reason; both reach the audit log
+        robot.clickOn("#phase-override");
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#override-typed").tryQuery().isPresent());
+        Button go = (Button) button(robot, "Override and move");
+        robot.clickOn("#override-typed").write("dual_wr");
+        assertThat(go.isDisabled()).isTrue();
+        robot.write("ite");
+        robot.clickOn("#override-why").write("ok");
+        assertThat(go.isDisabled()).isFalse();
+        robot.clickOn(go);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "dual_write".equals(link.sync().get(store.keys().phase())));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.audit().size() == 2);
+        assertThat(vm.audit().get(0).override()).isTrue();
+        assertThat(vm.audit().get(0).why()).isEqualTo("ok");
+
+        robot.clickOn("#phase-rollback");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "backfill".equals(link.sync().get(store.keys().phase())));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.audit().size() == 3);
+        assertThat(vm.state().get().phase()).isEqualTo(Phase.BACKFILL);
         assertThat(vm.audit().get(0).why()).isEqualTo("rollback from the console");
-        assertThat(vm.audit().get(0).from()).isEqualTo("backfill");
+        assertThat(vm.audit().get(0).from()).isEqualTo("dual_write");
     }
 
     private static Node button(FxRobot robot, String text) {
