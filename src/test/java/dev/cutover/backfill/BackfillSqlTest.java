@@ -42,8 +42,10 @@ class BackfillSqlTest {
         // an enum that exists only on the new side travels as text: no binary COPY straight into the target
         assertThat(BackfillSql.canCopyIntoTarget(FLOW)).isFalse();
         assertThat(BackfillSql.canCopyIntoTarget(new Flow(Direction.FORWARD, FLOW.from(), FLOW.to(), FLOW.columns().subList(0, 3), FLOW.key()))).isTrue();
-        assertThat(BackfillSql.preview(FLOW)).containsKeys("read chunk (old database)", "insert without overwriting (new database)",
-                "checkpoint, same transaction (new database)");
+        assertThat(BackfillSql.preview(FLOW)).extracting(s -> s.title() + " @ " + s.runsOn()).contains(
+                "Backfill: read one chunk @ old database", "Backfill: insert without overwriting rows already there @ new database",
+                "Backfill: checkpoint, in the same transaction @ new database")
+                .doesNotContain("Backfill: load the chunk (fast path; any existing key aborts it and the chunk goes through staging) @ new database");
     }
 
     @Test
