@@ -57,7 +57,7 @@ public final class Router implements AutoCloseable {
     private final String instanceId;
     private final Duration shutdownTimeout;
     private final Duration downBackoff;
-    private final RedisLink redis;
+    private final RouterRedis redis;
     private final StateFollower follower;
     private final RouterMetrics metrics;
     private final SpillFile spill;
@@ -88,7 +88,7 @@ public final class Router implements AutoCloseable {
         this.metrics = new RouterMetrics(b.redisUrl, keys);
         this.follower = new StateFollower(keys, spillDir.resolve("state.json"), instanceId, b.refresh.multipliedBy(10),
                 this::otherTrouble);
-        this.redis = new RedisLink(b.redisUrl, b.redisTimeout, keys.changes(), follower::onMessage);
+        this.redis = new RouterRedis(b.redisUrl, b.redisTimeout, keys.changes(), follower::onMessage);
         this.spill = new SpillFile(spillDir, instanceId);
         this.spillThread = Executors.newSingleThreadExecutor(daemon("cutover-spill"));
         this.queue = new FailedWriteQueue(keys, redis, spill, spillThread);
