@@ -9,7 +9,8 @@ import java.io.PrintWriter;
 /** The {@code cutover} command and its subcommands (DESIGN.md, "The command line"). */
 @Command(name = "cutover", mixinStandardHelpOptions = true, versionProvider = CutoverCommand.VersionProvider.class,
         description = "Zero-downtime PostgreSQL schema migration. With no command, opens the console.",
-        subcommands = {PlanCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {PlanCommand.class, CommandLine.HelpCommand.class,
+                dev.cutover.demo.DemoDataCommand.class})
 public final class CutoverCommand implements Runnable {
 
     @Override
