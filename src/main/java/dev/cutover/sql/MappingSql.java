@@ -38,7 +38,7 @@ public final class MappingSql {
         List<Flow.Projected> cols = new ArrayList<>();
         for (ColumnMapping c : mapping.columns()) {
             Schema.Column tc = column(target, c.target(), "target");
-            cols.add(new Flow.Projected(c.target(), c.expr(), castTo(tc), tc.type()));
+            cols.add(new Flow.Projected(c.target(), c.expr(), castFor(tc), tc.type()));
         }
         return new Flow(Direction.FORWARD, mapping.source(), mapping.target(), cols, keyColumns(true));
     }
@@ -48,7 +48,7 @@ public final class MappingSql {
         List<Flow.Projected> cols = new ArrayList<>();
         for (Map.Entry<String, String> e : mapping.effectiveReverse().entrySet()) {
             Schema.Column sc = column(source, e.getKey(), "source");
-            cols.add(new Flow.Projected(e.getKey(), e.getValue(), castTo(sc), sc.type()));
+            cols.add(new Flow.Projected(e.getKey(), e.getValue(), castFor(sc), sc.type()));
         }
         return new Flow(Direction.REVERSE, mapping.target(), mapping.source(), cols, keyColumns(false));
     }
@@ -77,7 +77,7 @@ public final class MappingSql {
      * assignment then rejects a too-long value instead), {@code text} for types that exist only on
      * that side (enums, domains), whose input function the receiving database applies.
      */
-    static String castTo(Schema.Column c) {
+    public static String castFor(Schema.Column c) {
         if (!c.builtin()) {
             return "text";
         }
