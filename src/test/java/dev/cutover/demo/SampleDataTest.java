@@ -1,5 +1,10 @@
 package dev.cutover.demo;
 
+import dev.cutover.check.CheckReport;
+import dev.cutover.check.Finding;
+import dev.cutover.check.PlanChecker;
+import dev.cutover.check.Severity;
+import dev.cutover.pg.Db;
 import dev.cutover.pg.Schema;
 import dev.cutover.pg.SchemaReader;
 import dev.cutover.plan.Plan;
@@ -220,6 +225,42 @@ class SampleDataTest {
         // the naive name split loses the rest of a multi-word name and turns a single name into ''
         String naiveLosses = roundTripLosses(mapping(naive.table("users").orElseThrow()));
         assertThat(ids(naiveLosses)).containsAll(data.ids(EdgeCase.SINGLE_NAME)).containsAll(data.ids(EdgeCase.MULTI_WORD_NAME));
+    }
+
+    @Test
+    void thePlanCheckReportsExactlyTheNonRoundTrippingRowsAndNothingWorse() {
+        CheckReport report = checker().check(PlanFile.read(PROJECT.plan()));
+        assertThat(report.count(Severity.PROBLEM)).as(report.findings().toString()).isZero();
+        assertThat(lossyKeys(report, "name")).containsExactlyElementsOf(keys(data.ids(EdgeCase.IRREGULAR_SPACING_NAME)));
+        assertThat(lossyKeys(report, "metadata")).containsExactlyElementsOf(keys(data.ids(EdgeCase.PRIORITY_WORD)));
+        TreeSet<Long> amounts = new TreeSet<>(data.ids(EdgeCase.SUB_CENT_AMOUNT));
+        amounts.addAll(data.ids(EdgeCase.FLOAT_SUM_AMOUNT));
+        assertThat(lossyKeys(report, "total_amount")).containsExactlyElementsOf(keys(List.copyOf(amounts)));
+    }
+
+    @Test
+    void thePlanCheckFindsTheNaivePlansFailures() {
+        CheckReport report = checker().check(PlanFile.read(PROJECT.naivePlan()));
+        Finding fails = report.findings().stream().filter(f -> f.kind().equals("transform_fails") && f.column().equals("priority"))
+                .findFirst().orElseThrow(() -> new AssertionError("no transform_fails on priority in " + report.findings()));
+        assertThat(fails.severity()).isEqualTo(Severity.PROBLEM);
+        assertThat(fails.rows()).isEqualTo(data.ids(EdgeCase.PRIORITY_WORD).size());
+        assertThat(lossyKeys(report, "total_amount")).containsAll(keys(data.ids(EdgeCase.FLOAT_ARTEFACT_AMOUNT)));
+        assertThat(lossyKeys(report, "name")).containsAll(keys(data.ids(EdgeCase.SINGLE_NAME)));
+    }
+
+    private static PlanChecker checker() {
+        return new PlanChecker(new Db("old database", old.url()), new Db("new database", fresh.url())).maxKeys(100_000);
+    }
+
+    private static List<String> lossyKeys(CheckReport report, String column) {
+        return report.findings().stream().filter(f -> f.kind().equals("lossy_round_trip") && f.column().equals(column))
+                .flatMap(f -> f.keys().stream()).sorted(java.util.Comparator.comparingLong(k -> Long.parseLong(k.replaceAll("\\D", ""))))
+                .toList();
+    }
+
+    private static List<String> keys(List<Long> ids) {
+        return ids.stream().map(id -> "{\"id\":" + id + "}").toList();
     }
 
     /** SQL listing the ids of source rows that forward-then-reverse does not bring back equal (run in the old database). */
