@@ -149,7 +149,7 @@ public final class LoadGenerator implements AutoCloseable {
         return out;
     }
 
-    /** Stops scheduling and waits for the requests in flight. */
+    /** Stops scheduling, drops the requests still waiting for a worker (never sent, not counted) and waits for those running. */
     @Override
     public void close() {
         running = false;
@@ -163,6 +163,7 @@ public final class LoadGenerator implements AutoCloseable {
                 }
             }
         }
+        workers.getQueue().clear();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(60, TimeUnit.SECONDS)) {
