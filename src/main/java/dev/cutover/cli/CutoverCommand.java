@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 @Command(name = "cutover", mixinStandardHelpOptions = true, versionProvider = CutoverCommand.VersionProvider.class,
         description = "Zero-downtime PostgreSQL schema migration. With no command, opens the console.",
         subcommands = {PlanCommand.class, CommandLine.HelpCommand.class,
+                StatusCommand.class, PhaseCommand.class, TrafficCommand.class, AuditCommand.class, WatchCommand.class,
                 dev.cutover.demo.DemoDataCommand.class})
 public final class CutoverCommand implements Runnable {
 
