@@ -59,19 +59,27 @@ public final class ControlKeys {
     }
 
     /**
-     * Fields of the backfill summary hash {@link #backfill()}, written by the backfill, read by the
-     * phase guard (leaving {@code backfill} needs {@code state = complete}).
+     * Fields of the backfill summary hash {@link #backfill()}, written by every backfill process of
+     * the run about once a second. {@code state} is {@code running | complete | failed | stopped};
+     * {@code complete} only when every table of the plan is copied (the phase guard reads it).
      */
     public static final class Backfill {
-        /** {@code running | complete | failed}. */
         public static final String STATE = "state";
+        public static final String ROWS_DONE = "rows_done";
+        public static final String ROWS_TOTAL = "rows_total";
+        /** Epoch milliseconds of the last write. */
+        public static final String UPDATED_AT = "updated_at";
+        public static final String ROWS_PER_SEC = "rows_per_sec";
+        /** Seconds left at the current rate; empty when unknown. */
+        public static final String ETA_SECONDS = "eta_seconds";
+        /** JSON array of {table, state, rows_done, rows_total, error}. */
+        public static final String TABLES = "tables";
+        /** First error of the run, one line (naming table and key or key range); empty when none. */
+        public static final String ERROR = "error";
         public static final String STATE_RUNNING = "running";
         public static final String STATE_COMPLETE = "complete";
         public static final String STATE_FAILED = "failed";
-        public static final String ROWS_DONE = "rows_done";
-        public static final String ROWS_TOTAL = "rows_total";
-        /** Epoch milliseconds of the last update. */
-        public static final String UPDATED_AT = "updated_at";
+        public static final String STATE_STOPPED = "stopped";
 
         private Backfill() {
         }
@@ -156,6 +164,17 @@ public final class ControlKeys {
         public static final String STATE = "state";
 
         private Audit() {
+        }
+    }
+
+    /** Fields of a chunked job's throttle hash {@link #workThrottle}: set by the console or CLI, applied by every worker. */
+    public static final class WorkThrottle {
+        /** Rows/s cap of each worker process; 0 = no cap. */
+        public static final String MAX_ROWS_PER_SEC = "max_rows_per_sec";
+        /** "true" pauses every worker after its current chunk, "false" resumes. */
+        public static final String PAUSED = "paused";
+
+        private WorkThrottle() {
         }
     }
 
@@ -258,6 +277,19 @@ public final class ControlKeys {
     /** Pattern matching every router heartbeat key. */
     public String routerPattern() {
         return prefix + "router:*";
+    }
+
+    /**
+     * String with TTL: the lease of one chunk of a chunked job ({@code job} = backfill, verify),
+     * value the worker id; {@code leaseId} is {@code schema.table:seq}. Expires when its worker dies.
+     */
+    public String workLease(String job, String leaseId) {
+        return prefix + job + ":lease:" + leaseId;
+    }
+
+    /** Hash: live throttle of a chunked job's workers (fields in {@link WorkThrottle}). */
+    public String workThrottle(String job) {
+        return prefix + job + ":throttle";
     }
 
     /** Any further key of a component, under this migration's prefix (e.g. backfill leases). */
