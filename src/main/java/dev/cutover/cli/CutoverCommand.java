@@ -12,7 +12,8 @@ import java.io.PrintWriter;
         subcommands = {PlanCommand.class, BackfillCommand.class, WorkerCommand.class,
                 StatusCommand.class, PhaseCommand.class, TrafficCommand.class, AuditCommand.class, WatchCommand.class,
                 CommandLine.HelpCommand.class,
-                dev.cutover.demo.DemoDataCommand.class})
+                dev.cutover.demo.DemoDataCommand.class, dev.cutover.demo.DemoCommand.class, dev.cutover.demo.LoadCommand.class,
+                dev.cutover.demo.DemoE2eCommand.class})
 public final class CutoverCommand implements Runnable {
 
     @Override
