@@ -48,7 +48,10 @@ public final class SampleRuntime implements AutoCloseable {
                 directory = Directory.load(c, 200_000);
             }
             Router.Builder b = Router.builder().oldDataSource(oldPool).newDataSource(newPool).redis(redisUrl).plan(plan)
-                    .instanceId("sample-app-" + ProcessHandle.current().pid());
+                    .instanceId("sample-app-" + ProcessHandle.current().pid())
+                    // a shadow difference is confirmed only if it is still there a second later: the
+                    // mirror of a write that just landed on one side is not a mismatch
+                    .recheckDelay(java.time.Duration.ofSeconds(1));
             if (settings.spillDir() != null) {
                 b.spillDirectory(settings.spillDir());
             }
