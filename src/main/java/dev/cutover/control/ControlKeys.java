@@ -37,11 +37,11 @@ public final class ControlKeys {
          * side, served or shadow, each with its latency added to the side's sum and histogram);
          * {@link #ERRORS_OLD}/{@link #ERRORS_NEW} count the failed ones. The histogram is NOT
          * cumulative: a read of 7 ms increments exactly one field, the first bound at or above it
-         * ({@code lat_new_le_10}); the last bound is written {@code lat_new_le_inf}.
+         * ({@code lat_new_le_10}); the last bound, {@code Integer.MAX_VALUE}, is written as the number
+         * ({@code lat_new_le_2147483647}), as every writer appends the bound.
          */
         public static String latencyField(boolean newSide, int boundMs) {
-            return (newSide ? LATENCY_HIST_PREFIX_NEW : LATENCY_HIST_PREFIX_OLD)
-                    + (boundMs == Integer.MAX_VALUE ? "inf" : Integer.toString(boundMs));
+            return (newSide ? LATENCY_HIST_PREFIX_NEW : LATENCY_HIST_PREFIX_OLD) + boundMs;
         }
 
         /** Per-query comparison counter, e.g. {@code compared:orders_by_id}. */
@@ -59,19 +59,27 @@ public final class ControlKeys {
     }
 
     /**
-     * Fields of the backfill summary hash {@link #backfill()}, written by the backfill, read by the
-     * phase guard (leaving {@code backfill} needs {@code state = complete}).
+     * Fields of the backfill summary hash {@link #backfill()}, written by every backfill process of
+     * the run about once a second. {@code state} is {@code running | complete | failed | stopped};
+     * {@code complete} only when every table of the plan is copied (the phase guard reads it).
      */
     public static final class Backfill {
-        /** {@code running | complete | failed}. */
         public static final String STATE = "state";
+        public static final String ROWS_DONE = "rows_done";
+        public static final String ROWS_TOTAL = "rows_total";
+        /** Epoch milliseconds of the last write. */
+        public static final String UPDATED_AT = "updated_at";
+        public static final String ROWS_PER_SEC = "rows_per_sec";
+        /** Seconds left at the current rate; empty when unknown. */
+        public static final String ETA_SECONDS = "eta_seconds";
+        /** JSON array of {table, state, rows_done, rows_total, error}. */
+        public static final String TABLES = "tables";
+        /** First error of the run, one line (naming table and key or key range); empty when none. */
+        public static final String ERROR = "error";
         public static final String STATE_RUNNING = "running";
         public static final String STATE_COMPLETE = "complete";
         public static final String STATE_FAILED = "failed";
-        public static final String ROWS_DONE = "rows_done";
-        public static final String ROWS_TOTAL = "rows_total";
-        /** Epoch milliseconds of the last update. */
-        public static final String UPDATED_AT = "updated_at";
+        public static final String STATE_STOPPED = "stopped";
 
         private Backfill() {
         }
@@ -156,6 +164,17 @@ public final class ControlKeys {
         public static final String STATE = "state";
 
         private Audit() {
+        }
+    }
+
+    /** Fields of a chunked job's throttle hash {@link #workThrottle}: set by the console or CLI, applied by every worker. */
+    public static final class WorkThrottle {
+        /** Rows/s cap of each worker process; 0 = no cap. */
+        public static final String MAX_ROWS_PER_SEC = "max_rows_per_sec";
+        /** "true" pauses every worker after its current chunk, "false" resumes. */
+        public static final String PAUSED = "paused";
+
+        private WorkThrottle() {
         }
     }
 
@@ -258,6 +277,19 @@ public final class ControlKeys {
     /** Pattern matching every router heartbeat key. */
     public String routerPattern() {
         return prefix + "router:*";
+    }
+
+    /**
+     * String with TTL: the lease of one chunk of a chunked job ({@code job} = backfill, verify),
+     * value the worker id; {@code leaseId} is {@code schema.table:seq}. Expires when its worker dies.
+     */
+    public String workLease(String job, String leaseId) {
+        return prefix + job + ":lease:" + leaseId;
+    }
+
+    /** Hash: live throttle of a chunked job's workers (fields in {@link WorkThrottle}). */
+    public String workThrottle(String job) {
+        return prefix + job + ":throttle";
     }
 
     /** Any further key of a component, under this migration's prefix (e.g. backfill leases). */
