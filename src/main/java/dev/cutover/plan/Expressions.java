@@ -92,4 +92,59 @@ public final class Expressions {
         }
         return -1;
     }
+
+    /**
+     * The identifiers an expression names outside string literals and comments: unquoted ones
+     * folded to lower case, quoted ones exact. Used to tell which source columns a mapping reads.
+     */
+    public static java.util.Set<String> identifiers(String expr) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        int i = 0;
+        int n = expr.length();
+        while (i < n) {
+            char c = expr.charAt(i);
+            if (c == '\'') {
+                boolean escapes = i > 0 && (expr.charAt(i - 1) == 'E' || expr.charAt(i - 1) == 'e');
+                int end = endOfString(expr, i + 1, escapes);
+                i = end < 0 ? n : end;
+            } else if (c == '"') {
+                int end = i + 1;
+                StringBuilder b = new StringBuilder();
+                while (end < n) {
+                    if (expr.charAt(end) == '"') {
+                        if (end + 1 < n && expr.charAt(end + 1) == '"') {
+                            b.append('"');
+                            end += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    b.append(expr.charAt(end++));
+                }
+                out.add(b.toString());
+                i = end + 1;
+            } else if (c == '$' && i + 1 < n && (expr.charAt(i + 1) == '$' || Character.isLetter(expr.charAt(i + 1)))) {
+                int tagEnd = expr.indexOf('$', i + 1);
+                String tag = tagEnd < 0 ? "" : expr.substring(i, tagEnd + 1);
+                int close = tag.matches("\\$[A-Za-z_]?[A-Za-z0-9_]*\\$") ? expr.indexOf(tag, tagEnd + 1) : -1;
+                i = close < 0 ? i + 1 : close + tag.length();
+            } else if (c == '/' && i + 1 < n && expr.charAt(i + 1) == '*') {
+                int close = expr.indexOf("*/", i + 2);
+                i = close < 0 ? n : close + 2;
+            } else if (Character.isLetter(c) || c == '_') {
+                int end = i;
+                while (end < n && (Character.isLetterOrDigit(expr.charAt(end)) || expr.charAt(end) == '_' || expr.charAt(end) == '$')) {
+                    end++;
+                }
+                boolean isStringPrefix = end < n && expr.charAt(end) == '\'' && end - i == 1;
+                if (!isStringPrefix) {
+                    out.add(expr.substring(i, end).toLowerCase(java.util.Locale.ROOT));
+                }
+                i = end;
+            } else {
+                i++;
+            }
+        }
+        return out;
+    }
 }

@@ -1,7 +1,7 @@
 package dev.cutover.verify;
 
 import dev.cutover.control.ControlKeys;
-import dev.cutover.control.ControlKeys.VerifyField;
+import dev.cutover.control.ControlKeys.Verify;
 import dev.cutover.control.Phase;
 import dev.cutover.sql.Direction;
 import io.lettuce.core.RedisClient;
@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * The verification summary in the control state (hash {@link ControlKeys#verify}, fields
- * {@link VerifyField}) and the phase that decides the direction of verify and repair.
+ * {@link Verify}) and the phase that decides the direction of verify and repair.
  */
 public final class RedisSummary {
     private RedisSummary() {
@@ -24,12 +24,12 @@ public final class RedisSummary {
     /** The summary fields of a run, as stored. {@code clean} only for a complete exact run without differences. */
     public static Map<String, String> fields(VerifyReport r) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put(VerifyField.AT, String.valueOf(r.at().toEpochMilli()));
-        m.put(VerifyField.CLEAN, String.valueOf(r.clean()));
-        m.put(VerifyField.ROWS_COMPARED, String.valueOf(r.rowsCompared()));
-        m.put(VerifyField.DIFFERENCES, String.valueOf(r.differences()));
-        m.put(VerifyField.DIRECTION, wire(r.direction()));
-        m.put(VerifyField.SAMPLED, String.valueOf(r.sampled()));
+        m.put(Verify.AT, String.valueOf(r.at().toEpochMilli()));
+        m.put(Verify.CLEAN, String.valueOf(r.clean()));
+        m.put(Verify.ROWS_COMPARED, String.valueOf(r.rowsCompared()));
+        m.put(Verify.DIFFERENCES, String.valueOf(r.differences()));
+        m.put(Verify.DIRECTION, wire(r.direction()));
+        m.put(Verify.SAMPLED, String.valueOf(r.sampled()));
         return m;
     }
 
