@@ -16,10 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The rendered statements: quoting, literal keys (COPY takes no parameters), collation, staging types. */
 class BackfillSqlTest {
     private static final Flow FLOW = new Flow(Direction.FORWARD, new TableRef("Old Schema", "Line \"Items\""), new TableRef("public", "line_items"),
-            List.of(new Flow.Projected("Code", "\"Code\"", "text", "text"),
-                    new Flow.Projected("n", "\"N\"", "integer", "integer"),
-                    new Flow.Projected("name", "\"Name\"", "character varying", "character varying(20)"),
-                    new Flow.Projected("status", "lower(status)", "text", "\"Status\"")),
+            List.of(new Flow.Projected("Code", "\"Code\"", "text", "text", "text"),
+                    new Flow.Projected("n", "\"N\"", "integer", "integer", "integer"),
+                    new Flow.Projected("name", "\"Name\"", "character varying", "character varying(20)", "character varying"),
+                    new Flow.Projected("status", "lower(status)", "text", "\"Status\"", "\"Status\"")),
             List.of(new Flow.KeyColumn("Code", "Code", "text", "text", true), new Flow.KeyColumn("N", "n", "integer", "integer", false)));
 
     @Test
