@@ -89,6 +89,9 @@ public final class MappingSql {
 
     /** The cast for a value bound on the column's own database: its type, without truncating modifiers. */
     static String bindCast(Schema.Column c) {
+        if (c.baseType().equals("character")) {
+            return "bpchar"; // as above: "?::character" would keep one letter of the bound value
+        }
         return CAST_WITHOUT_MODIFIER.contains(c.baseType()) ? c.baseType() : c.type();
     }
 
