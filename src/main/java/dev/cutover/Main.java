@@ -23,7 +23,7 @@ public final class Main {
                 Class.forName(app).getMethod("open", String[].class).invoke(null, (Object) args);
                 return;
             } catch (InvocationTargetException e) {
-                org.slf4j.LoggerFactory.getLogger(Main.class).error("the console failed", e.getCause());
+                org.slf4j.LoggerFactory.getLogger(Main.class).info("the console failed", e.getCause()); // file only: stderr gets one line
                 System.err.println("cutover: cannot open the console: " + rootMessage(e.getCause())
                         + " (the commands work without a display: cutover --help)");
             } catch (ReflectiveOperationException e) {
