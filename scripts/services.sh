@@ -59,9 +59,12 @@ else
   redis_ready || { say "Redis did not come up"; exit 1; }
 fi
 
-# Tools the tests use to produce real failures (a second Redis, xvfb for screenshots).
+# Tools the build and the tests use: a JDK 17+, Maven, redis-server (tests start private servers
+# to kill and restart), psql (benchmarks).
 command -v redis-server >/dev/null || apt_install redis-server
 command -v psql >/dev/null || apt_install postgresql-client
+command -v javac >/dev/null || apt_install openjdk-17-jdk-headless
+command -v mvn >/dev/null || apt_install maven
 
 echo "CUTOVER_TEST_PG_URL=$PG_URL"
 echo "CUTOVER_TEST_REDIS_URL=$REDIS_URL"

@@ -9,7 +9,9 @@ import java.io.PrintWriter;
 /** The {@code cutover} command and its subcommands (DESIGN.md, "The command line"). */
 @Command(name = "cutover", mixinStandardHelpOptions = true, versionProvider = CutoverCommand.VersionProvider.class,
         description = "Zero-downtime PostgreSQL schema migration. With no command, opens the console.",
-        subcommands = {PlanCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {PlanCommand.class, BackfillCommand.class, WorkerCommand.class,
+                StatusCommand.class, PhaseCommand.class, TrafficCommand.class, AuditCommand.class, WatchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class CutoverCommand implements Runnable {
 
     @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

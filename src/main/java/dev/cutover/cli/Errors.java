@@ -1,5 +1,6 @@
 package dev.cutover.cli;
 
+import dev.cutover.control.ControlException;
 import dev.cutover.pg.DbException;
 import dev.cutover.plan.PlanException;
 import org.slf4j.Logger;
@@ -22,7 +23,8 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     }
 
     static String describe(Throwable ex) {
-        if (ex instanceof PlanException || ex instanceof DbException || ex instanceof UserError) {
+        if (ex instanceof PlanException || ex instanceof DbException || ex instanceof UserError
+                || ex instanceof ControlException) {
             return ex.getMessage();
         }
         String msg = ex.getMessage();

@@ -32,7 +32,149 @@ public final class ControlKeys {
         /** Gauge: replay lag in milliseconds (age of the oldest queued write replayed in that second, max). */
         public static final String REPLAY_LAG_MS = "replay_lag_ms";
 
+        /**
+         * Reads are counted per side ({@link #READS_OLD}/{@link #READS_NEW}: every read executed on that
+         * side, served or shadow, each with its latency added to the side's sum and histogram);
+         * {@link #ERRORS_OLD}/{@link #ERRORS_NEW} count the failed ones. The histogram is NOT
+         * cumulative: a read of 7 ms increments exactly one field, the first bound at or above it
+         * ({@code lat_new_le_10}); the last bound is written {@code lat_new_le_inf}.
+         */
+        public static String latencyField(boolean newSide, int boundMs) {
+            return (newSide ? LATENCY_HIST_PREFIX_NEW : LATENCY_HIST_PREFIX_OLD)
+                    + (boundMs == Integer.MAX_VALUE ? "inf" : Integer.toString(boundMs));
+        }
+
+        /** Per-query comparison counter, e.g. {@code compared:orders_by_id}. */
+        public static String comparedFor(String query) {
+            return COMPARED + ":" + query;
+        }
+
+        /** Per-query mismatch counter, e.g. {@code mismatches:orders_by_id}. */
+        public static String mismatchesFor(String query) {
+            return MISMATCHES + ":" + query;
+        }
+
         private Metric() {
+        }
+    }
+
+    /**
+     * Fields of the backfill summary hash {@link #backfill()}, written by every backfill process of
+     * the run about once a second. {@code state} is {@code running | complete | failed | stopped};
+     * {@code complete} only when every table of the plan is copied (the phase guard reads it).
+     */
+    public static final class Backfill {
+        public static final String STATE = "state";
+        public static final String ROWS_DONE = "rows_done";
+        public static final String ROWS_TOTAL = "rows_total";
+        /** Epoch milliseconds of the last write. */
+        public static final String UPDATED_AT = "updated_at";
+        public static final String ROWS_PER_SEC = "rows_per_sec";
+        /** Seconds left at the current rate; empty when unknown. */
+        public static final String ETA_SECONDS = "eta_seconds";
+        /** JSON array of {table, state, rows_done, rows_total, error}. */
+        public static final String TABLES = "tables";
+        /** First error of the run, one line (naming table and key or key range); empty when none. */
+        public static final String ERROR = "error";
+        public static final String STATE_RUNNING = "running";
+        public static final String STATE_COMPLETE = "complete";
+        public static final String STATE_FAILED = "failed";
+        public static final String STATE_STOPPED = "stopped";
+
+        private Backfill() {
+        }
+    }
+
+    /**
+     * Fields of the latest verification hash {@link #verify()}, written by verify, read by the phase
+     * guard: clean, not sampled, in the direction of the current truth and younger than the
+     * settable maximum age.
+     */
+    public static final class Verify {
+        /** Epoch milliseconds when the verification finished. */
+        public static final String AT = "at";
+        /** {@code true | false}. */
+        public static final String CLEAN = "clean";
+        public static final String ROWS_COMPARED = "rows_compared";
+        public static final String DIFFERENCES = "differences";
+        /** {@code forward} (old → new, before new_primary) or {@code reverse} (new → old). */
+        public static final String DIRECTION = "direction";
+        public static final String DIRECTION_FORWARD = "forward";
+        public static final String DIRECTION_REVERSE = "reverse";
+        /** {@code true | false}; a sampled verification never satisfies a guard. */
+        public static final String SAMPLED = "sampled";
+
+        private Verify() {
+        }
+    }
+
+    /** Fields of a router heartbeat hash {@link #router(String)}, written by each router instance. */
+    public static final class Heartbeat {
+        /** Control-state version the router applies. */
+        public static final String VERSION = "version";
+        public static final String PHASE = "phase";
+        /** {@code true | false}: running on its last known state (Redis unreachable, …). */
+        public static final String DEGRADED = "degraded";
+        public static final String REASON = "reason";
+        /** Epoch milliseconds of the heartbeat. */
+        public static final String AT = "at";
+        public static final String HOST = "host";
+
+        private Heartbeat() {
+        }
+    }
+
+    /** Fields of an entry of the failed-write stream {@link #failedWrites()}. */
+    public static final class FailedWrite {
+        /** Target table, exact name. */
+        public static final String TABLE = "table";
+        /** JSON object of the key, e.g. {@code {"id":5}}. */
+        public static final String KEY = "key";
+        /** Epoch milliseconds of the failed write. */
+        public static final String AT = "at";
+        public static final String ERROR = "error";
+
+        private FailedWrite() {
+        }
+    }
+
+    /** Fields of an entry of the audit stream {@link #audit()}. */
+    public static final class Audit {
+        /** OS user and host, e.g. {@code alice@db-admin-1}; the watchdog writes {@code watchdog@HOST}. */
+        public static final String WHO = "who";
+        public static final String HOST = "host";
+        /** Epoch milliseconds. */
+        public static final String AT = "at";
+        /** {@code phase | traffic | sample_rate | routing_salt | restore | ramp_down}. */
+        public static final String ACTION = "action";
+        /** The main field changed ({@code phase}, {@code read_percent}, …). */
+        public static final String FIELD = "field";
+        public static final String FROM = "from";
+        public static final String TO = "to";
+        public static final String WHY = "why";
+        /** {@code true} when a refused guard was overridden. */
+        public static final String OVERRIDE = "override";
+        /** The guard(s) overridden, as the refusal message said. */
+        public static final String GUARD = "guard";
+        /** The version the change produced. */
+        public static final String VERSION = "version";
+        /** Every field changed: JSON {@code {"phase":["a","b"],"read_percent":["0","100"]}}. */
+        public static final String CHANGES = "changes";
+        /** The full new state, as on the change channel ({@link ControlStateCodec#toJson}). */
+        public static final String STATE = "state";
+
+        private Audit() {
+        }
+    }
+
+    /** Fields of a chunked job's throttle hash {@link #workThrottle}: set by the console or CLI, applied by every worker. */
+    public static final class WorkThrottle {
+        /** Rows/s cap of each worker process; 0 = no cap. */
+        public static final String MAX_ROWS_PER_SEC = "max_rows_per_sec";
+        /** "true" pauses every worker after its current chunk, "false" resumes. */
+        public static final String PAUSED = "paused";
+
+        private WorkThrottle() {
         }
     }
 
@@ -79,12 +221,25 @@ public final class ControlKeys {
         return prefix + "version";
     }
 
+    /** String: epoch milliseconds of the latest change of the state (set with the version). */
+    public String changedAt() {
+        return prefix + "changed_at";
+    }
+
+    /**
+     * String: epoch milliseconds when the state was first written. Present whenever the version
+     * is; one without the other means Redis lost part of the state (eviction).
+     */
+    public String createdAt() {
+        return prefix + "created_at";
+    }
+
     /** Pub/sub channel: each change publishes the new state as JSON (with its version). */
     public String changes() {
         return prefix + "changes";
     }
 
-    /** Stream, append-only: who, host, at, field, from, to, why, override, version. */
+    /** Stream, append-only: one entry per change, fields in {@link Audit}. */
     public String audit() {
         return prefix + "audit";
     }
@@ -122,6 +277,19 @@ public final class ControlKeys {
     /** Pattern matching every router heartbeat key. */
     public String routerPattern() {
         return prefix + "router:*";
+    }
+
+    /**
+     * String with TTL: the lease of one chunk of a chunked job ({@code job} = backfill, verify),
+     * value the worker id; {@code leaseId} is {@code schema.table:seq}. Expires when its worker dies.
+     */
+    public String workLease(String job, String leaseId) {
+        return prefix + job + ":lease:" + leaseId;
+    }
+
+    /** Hash: live throttle of a chunked job's workers (fields in {@link WorkThrottle}). */
+    public String workThrottle(String job) {
+        return prefix + job + ":throttle";
     }
 
     /** Any further key of a component, under this migration's prefix (e.g. backfill leases). */

@@ -15,8 +15,13 @@ import java.util.stream.Collectors;
  */
 public record Flow(Direction direction, TableRef from, TableRef to, List<Projected> columns, List<KeyColumn> key) {
 
-    /** A {@code to} column, the expression over the {@code from} row, and the cast that gives it the {@code to} column's type. */
-    public record Projected(String toColumn, String expr, String cast, String toType) {
+    /**
+     * A {@code to} column, the expression over the {@code from} row, the cast that gives it the
+     * {@code to} column's type on the from database, the to column's full type, and the cast for
+     * values bound on the to database ({@code toCast}: the type without length modifiers, which
+     * would truncate silently in an explicit cast).
+     */
+    public record Projected(String toColumn, String expr, String cast, String toType, String toCast) {
         /** {@code (expr)::cast AS "col"}. */
         public String select() {
             return "(" + expr + ")" + (cast.isEmpty() ? "" : "::" + cast) + " AS " + SqlNames.quote(toColumn);

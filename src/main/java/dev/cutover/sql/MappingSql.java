@@ -38,7 +38,7 @@ public final class MappingSql {
         List<Flow.Projected> cols = new ArrayList<>();
         for (ColumnMapping c : mapping.columns()) {
             Schema.Column tc = column(target, c.target(), "target");
-            cols.add(new Flow.Projected(c.target(), c.expr(), castFor(tc), tc.type()));
+            cols.add(new Flow.Projected(c.target(), c.expr(), castFor(tc), tc.type(), bindCast(tc)));
         }
         return new Flow(Direction.FORWARD, mapping.source(), mapping.target(), cols, keyColumns(true));
     }
@@ -48,7 +48,7 @@ public final class MappingSql {
         List<Flow.Projected> cols = new ArrayList<>();
         for (Map.Entry<String, String> e : mapping.effectiveReverse().entrySet()) {
             Schema.Column sc = column(source, e.getKey(), "source");
-            cols.add(new Flow.Projected(e.getKey(), e.getValue(), castFor(sc), sc.type()));
+            cols.add(new Flow.Projected(e.getKey(), e.getValue(), castFor(sc), sc.type(), bindCast(sc)));
         }
         return new Flow(Direction.REVERSE, mapping.target(), mapping.source(), cols, keyColumns(false));
     }
@@ -65,8 +65,8 @@ public final class MappingSql {
             Schema.Column t = column(target, targetKey.get(i), "target");
             boolean collatable = COLLATABLE.contains(s.baseType()) || COLLATABLE.contains(t.baseType());
             out.add(forward
-                    ? new Flow.KeyColumn(s.name(), t.name(), s.type(), t.type(), collatable)
-                    : new Flow.KeyColumn(t.name(), s.name(), t.type(), s.type(), collatable));
+                    ? new Flow.KeyColumn(s.name(), t.name(), bindCast(s), bindCast(t), collatable)
+                    : new Flow.KeyColumn(t.name(), s.name(), bindCast(t), bindCast(s), collatable));
         }
         return out;
     }
@@ -81,6 +81,11 @@ public final class MappingSql {
         if (!c.builtin()) {
             return "text";
         }
+        return CAST_WITHOUT_MODIFIER.contains(c.baseType()) ? c.baseType() : c.type();
+    }
+
+    /** The cast for a value bound on the column's own database: its type, without truncating modifiers. */
+    static String bindCast(Schema.Column c) {
         return CAST_WITHOUT_MODIFIER.contains(c.baseType()) ? c.baseType() : c.type();
     }
 

@@ -20,7 +20,7 @@ public final class SyncSql {
      */
     public static String upsert(Flow f) {
         String cols = f.columns().stream().map(c -> SqlNames.quote(c.toColumn())).collect(Collectors.joining(", "));
-        String values = f.columns().stream().map(c -> "?::" + c.toType()).collect(Collectors.joining(", "));
+        String values = f.columns().stream().map(c -> "?::" + c.toCast()).collect(Collectors.joining(", "));
         StringJoiner set = new StringJoiner(",\n  ");
         for (Flow.Projected c : f.columns()) {
             boolean isKey = f.key().stream().anyMatch(k -> k.toColumn().equals(c.toColumn()));

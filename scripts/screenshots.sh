@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Runs the console under Xvfb on a small sample migration and writes one PNG per screen into
+# docs/screenshots/ (1280x800). Needs the services of scripts/services.sh (PostgreSQL, Redis)
+# and Debian's xvfb (installed here with apt-get when missing).
+#   scripts/screenshots.sh            light theme
+#   DARK=1 scripts/screenshots.sh     dark theme (files get a -dark suffix)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v xvfb-run >/dev/null; then
+  echo "installing xvfb" >&2
+  apt-get install -y -q xvfb xauth >/dev/null
+fi
+
+PGURL_ADMIN=${CUTOVER_SHOTS_PG:-"postgresql://postgres@127.0.0.1:5432/postgres"}
+OLD=cutover_shots_old
+NEW=cutover_shots_new
+MIGRATION=shots-demo
+REDIS=${CUTOVER_SHOTS_REDIS:-"redis://127.0.0.1:6379"}
+
+psql -q "$PGURL_ADMIN" -c "DROP DATABASE IF EXISTS $OLD WITH (FORCE)" -c "DROP DATABASE IF EXISTS $NEW WITH (FORCE)" \
+     -c "CREATE DATABASE $OLD" -c "CREATE DATABASE $NEW"
+psql -q "${PGURL_ADMIN%/*}/$OLD" <<'SQL'
+CREATE TABLE customers (id bigint PRIMARY KEY, full_name text NOT NULL, email varchar(200), created timestamptz NOT NULL DEFAULT now());
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers, total_amount numeric(12,2) NOT NULL,
+                     metadata jsonb NOT NULL DEFAULT '{}', "Note Text" text, legacy_flags int, created timestamptz NOT NULL DEFAULT now());
+INSERT INTO customers SELECT g, 'Customer ' || g, 'c' || g || '@example.com', now() - g * interval '1 day' FROM generate_series(1, 200) g;
+INSERT INTO orders SELECT g, 1 + g % 200, (g % 977) / 7.0, jsonb_build_object('shipping_method', 'ground', 'priority', (g % 3)::text),
+                          CASE WHEN g % 5 = 0 THEN 'gift' END, 0, now() - g * interval '1 hour' FROM generate_series(1, 2000) g;
+ANALYZE;
+SQL
+psql -q "${PGURL_ADMIN%/*}/$NEW" <<'SQL'
+CREATE TABLE customers (id bigint PRIMARY KEY, name text NOT NULL, email text, created_at timestamptz NOT NULL);
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers, total_cents bigint NOT NULL,
+                     shipping_method text, priority int, note text, created_at timestamptz NOT NULL);
+SQL
+
+PLAN=$(mktemp -d)/shots-demo.json
+cat > "$PLAN" <<'JSON'
+{
+  "version": 1,
+  "name": "shots-demo",
+  "tables": [
+    {
+      "source": {"schema": "public", "table": "customers"},
+      "target": {"schema": "public", "table": "customers"},
+      "key": ["id"],
+      "columns": [
+        {"target": "id", "expr": "id"},
+        {"target": "name", "expr": "full_name"},
+        {"target": "email", "expr": "email"},
+        {"target": "created_at", "expr": "created"}
+      ],
+      "dropped": []
+    },
+    {
+      "source": {"schema": "public", "table": "orders"},
+      "target": {"schema": "public", "table": "orders"},
+      "key": ["id"],
+      "columns": [
+        {"target": "id", "expr": "id"},
+        {"target": "customer_id", "expr": "customer_id"},
+        {"target": "total_cents", "expr": "round(total_amont * 100)::bigint"},
+        {"target": "shipping_method", "expr": "metadata->>'shipping_method'"},
+        {"target": "priority", "expr": "(metadata->>'priority')::int"},
+        {"target": "note", "expr": "\"Note Text\""},
+        {"target": "created_at", "expr": "created"}
+      ],
+      "dropped": ["legacy_flags"]
+    }
+  ]
+}
+JSON
+
+# A control state as the control plane would leave it mid-migration, and one router heartbeat.
+P="cutover:{$MIGRATION}:"
+redis-cli -u "$REDIS" MSET "${P}phase" shadow_read "${P}write_target" dual_write "${P}read_percent" 5 \
+  "${P}shadow_sample_rate" 0.1 "${P}routing_salt" demo "${P}version" 7 >/dev/null
+redis-cli -u "$REDIS" HSET "${P}router:app-1" version 7 degraded false reason "" at "$(date +%s)" >/dev/null
+redis-cli -u "$REDIS" EXPIRE "${P}router:app-1" 600 >/dev/null
+
+mvn -q -B -o -DskipTests package >/dev/null
+CP="target/classes:$(ls target/lib/*.jar | tr '\n' ':')"
+SUFFIX=""
+EXTRA=()
+if [ "${DARK:-}" = 1 ]; then EXTRA+=(--dark); fi
+OUT=docs/screenshots
+if [ "${DARK:-}" = 1 ]; then OUT=$(mktemp -d); fi
+xvfb-run -a -s "-screen 0 1280x800x24" java -Dprism.order=sw -cp "$CP" dev.cutover.ui.ScreenshotTour "$OUT" "${EXTRA[@]}" \
+  --plan "$PLAN" \
+  --old "jdbc:postgresql://127.0.0.1:5432/$OLD?user=postgres" \
+  --new "jdbc:postgresql://127.0.0.1:5432/$NEW?user=postgres" \
+  --redis "$REDIS"
+if [ "${DARK:-}" = 1 ]; then
+  for f in "$OUT"/*.png; do cp "$f" "docs/screenshots/$(basename "${f%.png}")-dark.png"; done
+fi
+ls -la docs/screenshots

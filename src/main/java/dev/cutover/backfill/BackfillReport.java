@@ -1,0 +1,29 @@
+package dev.cutover.backfill;
+
+import dev.cutover.work.ChunkLedger;
+import dev.cutover.work.TableProgress;
+
+import java.util.List;
+
+/**
+ * How a backfill run ended: each table's state and rows, the chunks that failed after their retries
+ * (with key ranges), the rows skipped under {@code --on-error skip}, and whether it was stopped early.
+ */
+public record BackfillReport(List<TableProgress> tables, List<ChunkLedger.Failed> failedChunks, List<SkippedRow> skipped,
+                             boolean stopped) {
+    /** A row left out under the skip policy: target table, key JSON, error. */
+    public record SkippedRow(String table, String key, String error) {
+    }
+
+    public boolean complete() {
+        return !stopped && tables.stream().allMatch(t -> "complete".equals(t.state()));
+    }
+
+    public List<String> errors() {
+        return tables.stream().filter(t -> t.error() != null).map(TableProgress::error).toList();
+    }
+
+    public long rowsDone() {
+        return tables.stream().mapToLong(TableProgress::rowsDone).sum();
+    }
+}

@@ -1,0 +1,395 @@
+package dev.cutover.backfill;
+
+import dev.cutover.pg.Db;
+import dev.cutover.pg.Sql;
+import dev.cutover.sql.BackfillSql;
+import dev.cutover.sql.ChunkSql;
+import dev.cutover.sql.Flow;
+import dev.cutover.work.Chunk;
+import dev.cutover.work.ChunkJob;
+import dev.cutover.work.ChunkLedger;
+import dev.cutover.work.FatalChunkError;
+import dev.cutover.work.JobTable;
+import dev.cutover.work.KeyRange;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyOut;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One backfill worker's connections and the copy of one chunk: the old database runs the plan's
+ * transforms over the chunk's key range in a short read-only transaction and streams the rows out
+ * with binary COPY; they stream into the new database (pgjdbc CopyManager, read and write
+ * interleaved buffer by buffer) inside one transaction that also marks the chunk done in the ledger.
+ * Rows already in the target are never overwritten (see {@link LoadMode}). A row that fails is found
+ * by bisecting the chunk's keys; it stops the table or, under {@link ErrorPolicy#SKIP}, is recorded
+ * and left out while the rest of the chunk is copied.
+ */
+final class ChunkCopier implements ChunkJob.Session {
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkCopier.class);
+
+    /** A failure of one side's statement; row errors (data, constraints) are not retried. */
+    static final class SideError extends Exception {
+        private static final long serialVersionUID = 1L;
+        final boolean oldSide;
+        final SQLException cause;
+
+        SideError(boolean oldSide, SQLException cause) {
+            super((oldSide ? "old database: " : "new database: ") + Sql.message(cause), cause);
+            this.oldSide = oldSide;
+            this.cause = cause;
+        }
+
+        boolean rowError() {
+            String s = Sql.state(cause);
+            return s.startsWith("22") || s.startsWith("23") || s.equals("P0001");
+        }
+
+        boolean keyConflict() {
+            return !oldSide && Sql.state(cause).equals("23505");
+        }
+    }
+
+    private record Loaded(long rows, long written) {
+    }
+
+    private final BackfillJob job;
+    private final Db oldDb;
+    private final Db newDb;
+    private final Set<Integer> staged = new HashSet<>();
+    private Connection old;
+    private Connection neu;
+
+    ChunkCopier(BackfillJob job, Db oldDb, Db newDb) {
+        this.job = job;
+        this.oldDb = oldDb;
+        this.newDb = newDb;
+        connect();
+    }
+
+    @Override
+    public Connection from() {
+        return old;
+    }
+
+    @Override
+    public Connection ledger() {
+        return neu;
+    }
+
+    @Override
+    public long process(JobTable table, Chunk chunk) throws SQLException, FatalChunkError, SideError {
+        BackfillJob.Table t = job.table(table.name());
+        ensureStaging(t);
+        ChunkLedger ledger = job.ledger();
+        Loaded done;
+        try {
+            done = load(t, chunk.range(), true);
+        } catch (SideError e) {
+            if (!e.rowError()) {
+                throw e;
+            }
+            rollbackBoth();
+            done = job.policy() == ErrorPolicy.SKIP ? loadSkipping(t, chunk.range()) : stopAtBadRow(t, chunk.range(), e);
+        }
+        if (!ledger.markDone(neu, chunk, done.rows(), done.written())) {
+            LOG.info("{} was done by another worker; dropping this copy", chunk);
+            rollbackBoth();
+            return -1;
+        }
+        neu.commit();
+        old.commit();
+        return done.rows();
+    }
+
+    /**
+     * Loads a range into the target inside a savepoint: straight COPY when allowed (falling back to
+     * staging when a key is already there), else staging + INSERT ON CONFLICT DO NOTHING.
+     */
+    private Loaded load(BackfillJob.Table t, KeyRange range, boolean mayGoDirect) throws SQLException, SideError {
+        if (mayGoDirect && t.direct()) {
+            Savepoint sp = neu.setSavepoint();
+            try {
+                long n = copy(t, range, BackfillSql.copyInTarget(t.flow()));
+                neu.releaseSavepoint(sp);
+                return new Loaded(n, n);
+            } catch (SideError e) {
+                neu.rollback(sp);
+                if (!e.oldSide) {
+                    old.rollback();
+                }
+                if (!e.keyConflict()) {
+                    throw e;
+                }
+                t.noDirect();
+                LOG.info("{}: rows already in the target (dual writes); loading through staging from now on", t.name());
+            }
+        }
+        Savepoint sp = neu.setSavepoint();
+        try {
+            try (Statement s = neu.createStatement()) {
+                s.execute(BackfillSql.truncateStaging(t.index()));
+            }
+            long n = copy(t, range, BackfillSql.copyInStaging(t.flow(), t.index()));
+            long written;
+            try (Statement s = neu.createStatement()) {
+                written = s.executeUpdate(BackfillSql.insertFromStaging(t.flow(), t.index()));
+            } catch (SQLException e) {
+                throw new SideError(false, e);
+            }
+            neu.releaseSavepoint(sp);
+            return new Loaded(n, written);
+        } catch (SideError e) {
+            neu.rollback(sp);
+            throw e;
+        }
+    }
+
+    /** Streams {@code COPY (select) TO STDOUT} of the old side into {@code copyIn} on the new side. */
+    private long copy(BackfillJob.Table t, KeyRange range, String copyIn) throws SQLException, SideError {
+        String out = BackfillSql.copyOut(t.flow(), range.lower(), range.upper());
+        CopyIn in;
+        try {
+            in = neu.unwrap(PGConnection.class).getCopyAPI().copyIn(copyIn);
+        } catch (SQLException e) {
+            throw new SideError(false, e);
+        }
+        CopyOut src;
+        try {
+            src = old.unwrap(PGConnection.class).getCopyAPI().copyOut(out);
+        } catch (SQLException e) {
+            cancel(in);
+            throw new SideError(true, e);
+        }
+        while (true) {
+            byte[] buf;
+            try {
+                buf = src.readFromCopy();
+            } catch (SQLException e) {
+                cancel(in);
+                throw new SideError(true, e);
+            }
+            if (buf == null) {
+                break;
+            }
+            try {
+                in.writeToCopy(buf, 0, buf.length);
+            } catch (SQLException e) {
+                cancel(src);
+                throw new SideError(false, e);
+            }
+        }
+        try {
+            return in.endCopy();
+        } catch (SQLException e) {
+            throw new SideError(false, e);
+        }
+    }
+
+    // ---- rows that fail ------------------------------------------------------------------------
+
+    private Loaded stopAtBadRow(BackfillJob.Table t, KeyRange range, SideError first) throws SQLException, FatalChunkError, SideError {
+        List<List<String>> keys = keysIn(t.flow(), range);
+        Bad bad = firstBad(t, range.lower(), keys, 0);
+        rollbackBoth();
+        if (bad == null) {
+            throw first; // did not fail again row by row: treat as a passing problem and retry
+        }
+        throw new FatalChunkError(t.name() + ": row " + KeyJson.of(t.flow(), bad.key) + " cannot be copied: " + bad.error
+                + " (fix the plan or the row, then run backfill again to resume; or use --on-error skip)");
+    }
+
+    private Loaded loadSkipping(BackfillJob.Table t, KeyRange range) throws SQLException, SideError, FatalChunkError {
+        List<List<String>> keys = keysIn(t.flow(), range);
+        List<String> start = range.lower();
+        int idx = 0;
+        long rows = 0;
+        long written = 0;
+        while (idx < keys.size()) {
+            try {
+                Loaded l = load(t, new KeyRange(start, range.upper()), false);
+                return new Loaded(rows + l.rows(), written + l.written());
+            } catch (SideError e) {
+                if (!e.rowError()) {
+                    throw e;
+                }
+                if (e.oldSide) {
+                    old.rollback();
+                }
+            }
+            Bad bad = firstBad(t, start, keys, idx);
+            if (bad == null) {
+                throw new FatalChunkError(t.name() + ": rows with keys " + new KeyRange(start, range.upper())
+                        + " fail together but not one by one; cannot skip a single row");
+            }
+            if (bad.index > idx) {
+                Loaded l = load(t, new KeyRange(start, keys.get(bad.index - 1)), false);
+                rows += l.rows();
+                written += l.written();
+            }
+            try (PreparedStatement ps = neu.prepareStatement(BackfillSql.SKIPPED_RECORD)) {
+                ps.setString(1, job.migration());
+                ps.setString(2, t.name());
+                ps.setString(3, KeyJson.of(t.flow(), bad.key));
+                ps.setString(4, bad.error);
+                ps.executeUpdate();
+            }
+            LOG.warn("{}: skipped row {}: {}", t.name(), KeyJson.of(t.flow(), bad.key), bad.error);
+            rows++;
+            start = bad.key;
+            idx = bad.index + 1;
+        }
+        return new Loaded(rows, written);
+    }
+
+    private record Bad(int index, List<String> key, String error) {
+    }
+
+    /**
+     * The first key (from {@code from}) whose row makes the load of (lower, key] fail, by bisection
+     * over trial loads that are rolled back; null when even the whole list loads.
+     */
+    private Bad firstBad(BackfillJob.Table t, List<String> lower, List<List<String>> keys, int from) throws SQLException {
+        int lo = from;
+        int hi = keys.size() - 1;
+        String error = trial(t, lower, keys.get(hi));
+        if (error == null) {
+            return null;
+        }
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            String e = trial(t, lower, keys.get(mid));
+            if (e != null) {
+                hi = mid;
+                error = e;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return new Bad(lo, keys.get(lo), error);
+    }
+
+    private String trial(BackfillJob.Table t, List<String> lower, List<String> upper) throws SQLException {
+        Savepoint sp = neu.setSavepoint();
+        try {
+            load(t, new KeyRange(lower, upper), false);
+            return null;
+        } catch (SideError e) {
+            if (!e.rowError()) {
+                throw e.cause;
+            }
+            return Sql.message(e.cause);
+        } finally {
+            neu.rollback(sp);
+            old.rollback();
+        }
+    }
+
+    private List<List<String>> keysIn(Flow f, KeyRange range) throws SQLException {
+        List<List<String>> keys = new ArrayList<>();
+        try (PreparedStatement ps = old.prepareStatement(ChunkSql.keysIn(f, range.hasLower()))) {
+            int i = 1;
+            if (range.hasLower()) {
+                for (String v : range.lower()) {
+                    ps.setString(i++, v);
+                }
+            }
+            for (String v : range.upper()) {
+                ps.setString(i++, v);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(ChunkLedger.keyOf(rs, f.key().size()));
+                }
+            }
+        }
+        old.commit();
+        return keys;
+    }
+
+    // ---- connections ---------------------------------------------------------------------------
+
+    private void ensureStaging(BackfillJob.Table t) throws SQLException {
+        if (staged.add(t.index())) {
+            try (Statement s = neu.createStatement()) {
+                s.execute(BackfillSql.createStaging(t.flow(), t.index()));
+            }
+            neu.commit();
+        }
+    }
+
+    private void connect() {
+        old = oldDb.connect();
+        try {
+            old.setAutoCommit(false);
+            old.setReadOnly(true);
+            neu = newDb.connect();
+            neu.setAutoCommit(false);
+        } catch (SQLException | RuntimeException e) {
+            close();
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(Sql.message((SQLException) e), e);
+        }
+        staged.clear();
+    }
+
+    private void rollbackBoth() {
+        for (Connection c : new Connection[] {old, neu}) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // broken connection: reconnect() replaces it
+            }
+        }
+    }
+
+    private static void cancel(CopyIn in) {
+        try {
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
+        } catch (SQLException ignored) {
+            // the transaction is rolled back anyway
+        }
+    }
+
+    private static void cancel(CopyOut out) {
+        try {
+            if (out.isActive()) {
+                out.cancelCopy();
+            }
+        } catch (SQLException ignored) {
+            // the read transaction is rolled back anyway
+        }
+    }
+
+    @Override
+    public void reconnect() {
+        close();
+        connect();
+    }
+
+    @Override
+    public void close() {
+        for (Connection c : new Connection[] {old, neu}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // closing anyway
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.cutover.backfill;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cutover.control.ControlKeys;
+import dev.cutover.control.ControlKeys.Backfill;
+import dev.cutover.control.ControlKeys.WorkThrottle;
+import dev.cutover.work.ChunkLedger;
+import dev.cutover.work.ProgressEvent;
+import dev.cutover.work.Throttle;
+import io.lettuce.core.api.sync.RedisCommands;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Publishes the run's summary to the Redis hash {@link ControlKeys#backfill()} (over every table of
+ * the plan, from the ledger, so all worker processes write the same numbers) and applies the live
+ * throttle hash {@link ControlKeys#workThrottle} set by the console or {@code cutover} to this
+ * process's {@link Throttle}.
+ */
+final class RedisSummary {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisSummary.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RedisCommands<String, String> redis;
+    private final ControlKeys keys;
+    private final ChunkLedger ledger;
+    private final List<String> planTables;
+    private final Supplier<Connection> connector;
+    private Connection conn;
+
+    RedisSummary(RedisCommands<String, String> redis, ControlKeys keys, ChunkLedger ledger, List<String> planTables,
+                 Supplier<Connection> connector) {
+        this.redis = redis;
+        this.keys = keys;
+        this.ledger = ledger;
+        this.planTables = planTables;
+        this.connector = connector;
+    }
+
+    /** Reads the throttle hash and applies what it sets. */
+    void applyThrottle(Throttle throttle) {
+        try {
+            Map<String, String> h = redis.hgetall(keys.workThrottle(BackfillJob.NAME));
+            String cap = h.get(WorkThrottle.MAX_ROWS_PER_SEC);
+            if (cap != null && !cap.isBlank()) {
+                long n = Long.parseLong(cap.trim());
+                if (n >= 0 && n != throttle.maxRowsPerSec()) {
+                    LOG.info("rows/s cap set to {} from Redis", n);
+                    throttle.setMaxRowsPerSec(n);
+                }
+            }
+            String paused = h.get(WorkThrottle.PAUSED);
+            if (paused != null) {
+                boolean p = Boolean.parseBoolean(paused.trim());
+                if (p != throttle.isPaused()) {
+                    if (p) {
+                        throttle.pause();
+                    } else {
+                        throttle.resume();
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("cannot read the throttle from Redis: {}", e.getMessage());
+        }
+    }
+
+    void publish(ProgressEvent e) {
+        try {
+            if (conn == null || conn.isClosed()) {
+                conn = connector.get();
+            }
+            Map<String, ChunkLedger.Count> counts = new LinkedHashMap<>();
+            for (ChunkLedger.Count c : ledger.progress(conn)) {
+                counts.put(c.table(), c);
+            }
+            long done = 0;
+            long total = 0;
+            boolean allComplete = true;
+            boolean anyFailed = false;
+            String error = "";
+            ArrayNode tables = JSON.createArrayNode();
+            for (String t : planTables) {
+                ChunkLedger.Count c = counts.get(t);
+                String state = c == null ? "waiting" : c.state();
+                long rows = c == null ? 0 : c.rowsDone();
+                long tot = c == null ? 0 : Math.max(rows, c.rowsTotal());
+                done += rows;
+                total += tot;
+                allComplete &= "complete".equals(state);
+                anyFailed |= "failed".equals(state);
+                if (error.isEmpty() && c != null && c.error() != null) {
+                    error = c.error();
+                }
+                ObjectNode o = tables.addObject();
+                o.put("table", t);
+                o.put("state", state);
+                o.put("rows_done", rows);
+                o.put("rows_total", tot);
+                if (c != null && c.error() != null) {
+                    o.put("error", c.error());
+                }
+            }
+            String state = allComplete ? Backfill.STATE_COMPLETE : anyFailed ? Backfill.STATE_FAILED
+                    : e.finished() ? Backfill.STATE_STOPPED : Backfill.STATE_RUNNING;
+            Map<String, String> h = new LinkedHashMap<>();
+            h.put(Backfill.STATE, state);
+            h.put(Backfill.ROWS_DONE, String.valueOf(done));
+            h.put(Backfill.ROWS_TOTAL, String.valueOf(total));
+            h.put(Backfill.ROWS_PER_SEC, String.valueOf(Math.round(e.total().rowsPerSec())));
+            h.put(Backfill.ETA_SECONDS, e.total().eta() == null ? "" : String.valueOf(e.total().eta().toSeconds()));
+            h.put(Backfill.TABLES, tables.toString());
+            h.put(Backfill.ERROR, error);
+            h.put(Backfill.UPDATED_AT, String.valueOf(System.currentTimeMillis()));
+            redis.hset(keys.backfill(), h);
+        } catch (SQLException | RuntimeException ex) {
+            LOG.warn("cannot publish the backfill summary: {}", ex.getMessage());
+            close();
+        }
+    }
+
+    void close() {
+        if (conn != null) {
+            try {
+                conn.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+            conn = null;
+        }
+    }
+}

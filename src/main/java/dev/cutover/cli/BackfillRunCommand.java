@@ -1,0 +1,173 @@
+package dev.cutover.cli;
+
+import dev.cutover.backfill.BackfillEngine;
+import dev.cutover.backfill.BackfillOptions;
+import dev.cutover.backfill.BackfillReport;
+import dev.cutover.backfill.ErrorPolicy;
+import dev.cutover.backfill.LoadMode;
+import dev.cutover.work.ChunkLedger;
+import dev.cutover.work.TableProgress;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** What {@code backfill} and {@code worker} share: connections, plan, tuning, progress display and the final report. */
+abstract class BackfillRunCommand implements Callable<Integer> {
+    @Mixin
+    Connections connections;
+
+    @Mixin
+    PlanOptions planOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--table", paramLabel = "T", description = "only this table (target or source name; repeatable)")
+    List<String> tables = List.of();
+
+    @Option(names = "--max-rows-per-sec", paramLabel = "N", description = "rows/s cap of this process, 0 = none (default: ${DEFAULT-VALUE})")
+    long maxRowsPerSec;
+
+    @Option(names = "--workers", paramLabel = "N", description = "worker threads in this process (default: ${DEFAULT-VALUE})")
+    int workers = 2;
+
+    @Option(names = "--chunk-time", paramLabel = "SECONDS", description = "target time per chunk (default: ${DEFAULT-VALUE})")
+    double chunkTime = 0.5;
+
+    @Option(names = "--on-error", paramLabel = "stop|skip",
+            description = "a row that fails its transform stops its table (stop, default) or is recorded and skipped (skip)")
+    String onError = "stop";
+
+    @Option(names = "--load", paramLabel = "auto|staging",
+            description = "auto: COPY into the target, through staging once a key is found there; staging: always staging + ON CONFLICT DO NOTHING (default: ${DEFAULT-VALUE})")
+    String load = "auto";
+
+    @Option(names = "--latency-limit", paramLabel = "MS",
+            description = "back off while a SELECT 1 on the old database takes longer, 0 = off (default: ${DEFAULT-VALUE})")
+    long latencyLimit = 100;
+
+    @Option(names = "--probe-interval", paramLabel = "MS", description = "latency probe interval (default: ${DEFAULT-VALUE})")
+    long probeInterval = 500;
+
+    @Option(names = "--lease-ttl", paramLabel = "MS", description = "chunk lease time in Redis; a dead worker's chunk is taken over after it (default: ${DEFAULT-VALUE})")
+    long leaseTtl = 10_000;
+
+    @Option(names = "--progress", paramLabel = "auto|bar|lines|none", description = "progress display (default: ${DEFAULT-VALUE}: a bar on a terminal, lines otherwise)")
+    String progress = "auto";
+
+    /** True for {@code worker}: joins through Redis, never restarts. */
+    abstract boolean joining();
+
+    boolean restart() {
+        return false;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String redisUrl = hasRedis() ? connections.redisUrl() : null;
+        if (joining() && redisUrl == null) {
+            throw new UserError("worker needs --redis (or CUTOVER_REDIS_URL): workers of one run share chunk leases there");
+        }
+        BackfillOptions o;
+        try {
+            o = new BackfillOptions().tables(tables).workers(workers).maxRowsPerSec(maxRowsPerSec).targetChunkSeconds(chunkTime)
+                    .onError(policy()).load(loadMode()).latencyLimitMillis(latencyLimit).probeIntervalMillis(probeInterval)
+                    .redisUrl(redisUrl).leaseTtlMillis(leaseTtl).restart(restart());
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        BackfillEngine engine = new BackfillEngine(connections.oldDb(), connections.newDb(), planOptions.plan(), o);
+        if (redisUrl == null) {
+            out.println("backfill: no --redis: one process (" + workers + " threads), no leases, no summary in Redis");
+        } else {
+            out.println("backfill: " + (joining() ? "joining" : "running") + " " + planOptions.plan().name() + " as worker "
+                    + engine.workerId() + " (" + workers + " threads), leases and summary in Redis");
+        }
+        out.flush();
+        Thread hook = new Thread(engine::stop, "cutover-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        BackfillReport report;
+        try {
+            report = engine.run(printer(out));
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // shutting down
+            }
+        }
+        return report(report, out, err);
+    }
+
+    private boolean hasRedis() {
+        return connections.redisUrl != null || System.getenv("CUTOVER_REDIS_URL") != null;
+    }
+
+    private ProgressPrinter printer(PrintWriter out) {
+        boolean terminal = switch (progress) {
+            case "bar" -> true;
+            case "lines" -> false;
+            case "none" -> false;
+            case "auto" -> System.console() != null;
+            default -> throw new UserError("--progress must be auto, bar, lines or none, got " + progress);
+        };
+        return new ProgressPrinter("none".equals(progress) ? new PrintWriter(java.io.Writer.nullWriter()) : out, terminal,
+                Duration.ofSeconds(5));
+    }
+
+    private ErrorPolicy policy() {
+        return switch (onError.toLowerCase(Locale.ROOT)) {
+            case "stop" -> ErrorPolicy.STOP;
+            case "skip" -> ErrorPolicy.SKIP;
+            default -> throw new UserError("--on-error must be stop or skip, got " + onError);
+        };
+    }
+
+    private LoadMode loadMode() {
+        return switch (load.toLowerCase(Locale.ROOT)) {
+            case "auto" -> LoadMode.AUTO;
+            case "staging" -> LoadMode.STAGING;
+            default -> throw new UserError("--load must be auto or staging, got " + load);
+        };
+    }
+
+    private static int report(BackfillReport r, PrintWriter out, PrintWriter err) {
+        for (TableProgress t : r.tables()) {
+            out.printf(Locale.ROOT, "%s: %s, %,d rows%n", t.table(), t.state(), t.rowsDone());
+        }
+        if (!r.skipped().isEmpty()) {
+            out.println("skipped rows (--on-error skip; recorded in cutover.backfill_skipped):");
+            for (BackfillReport.SkippedRow s : r.skipped()) {
+                out.println("  " + s.table() + " " + s.key() + ": " + s.error());
+            }
+        }
+        out.flush();
+        for (ChunkLedger.Failed f : r.failedChunks()) {
+            err.println("cutover: " + f.table() + ": chunk " + f.seq() + " with keys " + f.range() + " failed after "
+                    + f.attempts() + " attempts");
+        }
+        List<String> errors = r.errors();
+        errors.forEach(e -> err.println("cutover: " + e));
+        err.flush();
+        if (!errors.isEmpty() || !r.failedChunks().isEmpty()) {
+            return ExitCodes.ERROR;
+        }
+        if (!r.complete()) {
+            err.println("cutover: backfill stopped before the end; run it again to resume");
+            err.flush();
+            return ExitCodes.ERROR;
+        }
+        out.println("backfill complete");
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.cutover.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cutover.control.AuditEntry;
+import dev.cutover.control.ControlState;
+import dev.cutover.control.ControlView;
+import dev.cutover.control.GuardCheck;
+import dev.cutover.control.Phase;
+import dev.cutover.control.RouterHeartbeat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code cutover status}: the control state, the guards of the next phase and the routers. */
+@Command(name = "status", description = "Show the migration's control state, the guards of the next phase and the routers.%n"
+        + "Exit 0; 1 when Redis lost the state; 2 on error.")
+public final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    Connections connections;
+    @Mixin
+    PlanOptions plan;
+    @Mixin
+    GuardOptions guardOptions;
+    @Option(names = "--json", description = "print JSON")
+    boolean json;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try (ControlSession s = new ControlSession(connections, plan, guardOptions.settings())) {
+            ControlView view = s.store.view();
+            ControlState st = view.state();
+            Phase next = st.phase() == Phase.CLEANUP ? null : Phase.values()[st.phase().ordinal() + 1];
+            List<GuardCheck> guards = next == null || view.isLost() ? List.of() : s.plane.checksFor(st, next);
+            List<RouterHeartbeat> routers = s.store.routers();
+            List<AuditEntry> last = s.store.audit(1);
+            PrintWriter out = spec.commandLine().getOut();
+            long now = System.currentTimeMillis();
+            if (json) {
+                ObjectNode o = ControlText.JSON.createObjectNode();
+                o.put("migration", s.migration);
+                o.put("redis", s.link.safeUrl());
+                o.set("state", ControlText.state(st));
+                o.put("changed_at", view.changedAt());
+                if (view.isLost()) {
+                    o.put("lost", view.lost());
+                } else {
+                    o.putNull("lost");
+                }
+                if (next == null) {
+                    o.putNull("next_phase");
+                } else {
+                    o.put("next_phase", next.wireName());
+                }
+                o.set("guards", ControlText.guardsJson(guards));
+                ArrayNode rs = o.putArray("routers");
+                for (RouterHeartbeat r : routers) {
+                    ObjectNode ro = rs.addObject();
+                    ro.put("instance", r.instance());
+                    ro.put("host", r.host());
+                    ro.put("version", r.version());
+                    ro.put("degraded", r.degraded());
+                    ro.put("reason", r.reason());
+                    ro.put("at", r.at());
+                }
+                if (!last.isEmpty()) {
+                    o.set("last_change", ControlText.auditJson(last.get(0)));
+                }
+                out.println(o.toString());
+            } else {
+                out.println("migration     " + s.migration + " on " + s.link.safeUrl());
+                if (view.isLost()) {
+                    out.println("STATE LOST    " + view.lost());
+                }
+                out.println("phase         " + st.phase().wireName() + (view.changedAt() > 0 ? "   (last change " + ControlText.time(view.changedAt()) + ")" : ""));
+                out.println("write target  " + st.writeTarget().wireName());
+                out.println("read percent  " + st.readPercent() + "% of routing keys read from the new side");
+                out.println("sample rate   " + st.shadowSampleRate() + " of reads shadow-compared");
+                out.println("version       " + st.version() + (st.version() == 0 && !view.isLost() ? "   (never set: cutover phase backfill starts it)" : ""));
+                if (next != null && !view.isLost()) {
+                    boolean ok = guards.stream().allMatch(GuardCheck::ok);
+                    out.println("next phase    " + next.wireName() + (guards.isEmpty() ? "   (no guard)" : ok ? "   (all guards pass)" : "   (refused now)"));
+                    out.print(ControlText.guards(guards, "              "));
+                }
+                long degraded = routers.stream().filter(RouterHeartbeat::degraded).count();
+                out.println("routers       " + routers.size() + (degraded > 0 ? " (" + degraded + " DEGRADED)" : ""));
+                for (RouterHeartbeat r : routers) {
+                    String behind = r.version() < st.version() ? "  behind (version " + r.version() + ")" : "  version " + r.version();
+                    out.println("              " + r.instance() + (r.host().isEmpty() ? "" : " on " + r.host()) + behind
+                            + (r.degraded() ? "  DEGRADED: " + r.reason() : "  ok")
+                            + (r.at() > 0 ? "  " + Math.max(0, (now - r.at()) / 1000) + " s ago" : ""));
+                }
+                if (!last.isEmpty()) {
+                    out.println("last change   " + ControlText.audit(last.get(0)));
+                }
+            }
+            out.flush();
+            return view.isLost() ? ExitCodes.FOUND : ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.cutover.control;
+
+import dev.cutover.control.ControlKeys.Backfill;
+import dev.cutover.control.ControlKeys.Verify;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The exit conditions of each phase (DESIGN.md), evaluated from what the other components
+ * write to Redis:
+ * <ul>
+ * <li>leaving backfill: the backfill summary says {@code complete};</li>
+ * <li>leaving dual_write: backfill complete and the failed-write queue drained;</li>
+ * <li>leaving shadow_read: the latest verification is full (not sampled), forward, clean and
+ *     fresh; the queue drained; the shadow mismatch rate under the limit over the window;</li>
+ * <li>leaving traffic_shift: the same, and reads fully shifted (read_percent = 100);</li>
+ * <li>leaving new_primary: the failed-write queue (now new → old) drained.</li>
+ * </ul>
+ * Moving forward several phases at once needs the exit conditions of every phase passed.
+ */
+public final class Guards {
+    private final ControlStore store;
+    private final MetricsReader metrics;
+    private final GuardSettings settings;
+    private final LongSupplier clock;
+
+    public Guards(ControlStore store, GuardSettings settings) {
+        this(store, settings, System::currentTimeMillis);
+    }
+
+    public Guards(ControlStore store, GuardSettings settings, LongSupplier clockMillis) {
+        this.store = store;
+        this.metrics = new MetricsReader(store.link(), store.keys());
+        this.settings = settings;
+        this.clock = clockMillis;
+    }
+
+    public GuardSettings settings() {
+        return settings;
+    }
+
+    /** The checks for moving from {@code state.phase()} to {@code to}; empty for a backward move or none. */
+    public List<GuardCheck> forMove(ControlState state, Phase to) {
+        Map<String, GuardCheck> checks = new LinkedHashMap<>();
+        for (int i = state.phase().ordinal(); i < to.ordinal(); i++) {
+            for (GuardCheck c : exitOf(Phase.values()[i], state)) {
+                checks.merge(c.name(), c, (a, b) -> a.ok() ? b : a);
+            }
+        }
+        return new ArrayList<>(checks.values());
+    }
+
+    /** The exit conditions of {@code phase} as they stand now. */
+    public List<GuardCheck> exitOf(Phase phase, ControlState state) {
+        return switch (phase) {
+            case PLANNING, CLEANUP -> List.of();
+            case BACKFILL -> List.of(backfillComplete());
+            case DUAL_WRITE -> List.of(backfillComplete(), queueDrained());
+            case SHADOW_READ -> List.of(verification(Verify.DIRECTION_FORWARD), queueDrained(), mismatchRate());
+            case TRAFFIC_SHIFT -> List.of(readsShifted(state), verification(Verify.DIRECTION_FORWARD), queueDrained(),
+                    mismatchRate());
+            case NEW_PRIMARY -> List.of(queueDrained());
+        };
+    }
+
+    GuardCheck backfillComplete() {
+        String name = "backfill complete";
+        Map<String, String> h = store.hash(store.keys().backfill());
+        if (h.isEmpty()) {
+            return new GuardCheck(name, false, "no backfill has run (cutover backfill --plan F)");
+        }
+        String state = h.getOrDefault(Backfill.STATE, "");
+        String rows = h.getOrDefault(Backfill.ROWS_DONE, "?") + " of " + h.getOrDefault(Backfill.ROWS_TOTAL, "?") + " rows";
+        if (!Backfill.STATE_COMPLETE.equals(state)) {
+            return new GuardCheck(name, false, "the backfill is " + (state.isEmpty() ? "in an unknown state" : state) + ": " + rows);
+        }
+        return new GuardCheck(name, true, h.getOrDefault(Backfill.ROWS_DONE, "?") + " rows copied");
+    }
+
+    GuardCheck queueDrained() {
+        String name = "failed-write queue drained";
+        long n = store.streamLength(store.keys().failedWrites());
+        return n == 0 ? new GuardCheck(name, true, "no failed writes waiting")
+                : new GuardCheck(name, false, n + " failed write" + (n == 1 ? "" : "s") + " waiting to be replayed");
+    }
+
+    GuardCheck verification(String direction) {
+        String name = "verification clean and fresh";
+        Map<String, String> h = store.hash(store.keys().verify());
+        if (h.isEmpty()) {
+            return new GuardCheck(name, false, "no verification has run (cutover verify --plan F)");
+        }
+        if ("true".equals(h.get(Verify.SAMPLED))) {
+            return new GuardCheck(name, false, "the latest verification was sampled; only a full verification counts");
+        }
+        String dir = h.getOrDefault(Verify.DIRECTION, "");
+        if (!direction.equals(dir)) {
+            return new GuardCheck(name, false, "the latest verification ran " + (dir.isEmpty() ? "in no stated direction" : dir)
+                    + "; a " + direction + " one is needed");
+        }
+        if (!"true".equals(h.get(Verify.CLEAN))) {
+            return new GuardCheck(name, false, "the latest verification found " + h.getOrDefault(Verify.DIFFERENCES, "?")
+                    + " differences (cutover repair, then cutover verify)");
+        }
+        long at = parse(h.get(Verify.AT));
+        long age = clock.getAsLong() - at;
+        if (at <= 0 || age > settings.verifyMaxAge().toMillis()) {
+            return new GuardCheck(name, false, "the latest verification is " + (at <= 0 ? "undated" : human(Duration.ofMillis(age)) + " old")
+                    + " (older than " + human(settings.verifyMaxAge()) + " is stale); run cutover verify again");
+        }
+        return new GuardCheck(name, true, h.getOrDefault(Verify.ROWS_COMPARED, "?") + " rows compared, "
+                + human(Duration.ofMillis(Math.max(0, age))) + " ago");
+    }
+
+    GuardCheck mismatchRate() {
+        long window = Math.max(1, settings.mismatchWindow().toSeconds());
+        String name = "shadow mismatch rate under " + percent(settings.maxMismatchRate()) + " for " + human(settings.mismatchWindow());
+        long now = clock.getAsLong() / 1000;
+        List<MetricsSecond> buckets = metrics.range(now - window, now);
+        MetricsSecond total = MetricsSecond.sum(now - window, (int) window, buckets);
+        long first = buckets.stream().filter(b -> b.compared() > 0).mapToLong(MetricsSecond::epochSecond).min().orElse(Long.MAX_VALUE);
+        long tolerance = Math.max(1, window / 10);
+        if (total.compared() < settings.minCompared()) {
+            return new GuardCheck(name, false, total.compared() + " shadow reads compared in the last " + human(settings.mismatchWindow())
+                    + " (at least " + settings.minCompared() + " needed; is the shadow sample rate above 0?)");
+        }
+        if (first > now - window + tolerance) {
+            return new GuardCheck(name, false, "shadow reads only for the last " + human(Duration.ofSeconds(now - first))
+                    + " of the " + human(settings.mismatchWindow()) + " window");
+        }
+        if (total.mismatchRate() >= settings.maxMismatchRate() && total.mismatches() > 0) {
+            return new GuardCheck(name, false, "mismatch rate " + percent(total.mismatchRate()) + " (" + total.mismatches()
+                    + " of " + total.compared() + ") over the last " + human(settings.mismatchWindow()));
+        }
+        return new GuardCheck(name, true, percent(total.mismatchRate()) + " (" + total.mismatches() + " of " + total.compared() + ")");
+    }
+
+    static GuardCheck readsShifted(ControlState state) {
+        String name = "reads fully shifted";
+        return state.readPercent() == 100 ? new GuardCheck(name, true, "100% of reads on the new side")
+                : new GuardCheck(name, false, "reads are " + state.readPercent() + "% on the new side; shift to 100% first (cutover traffic)");
+    }
+
+    static String percent(double rate) {
+        return new BigDecimal(rate * 100).round(new MathContext(3)).stripTrailingZeros().toPlainString() + "%";
+    }
+
+    /** {@code 90 s}, {@code 10 min}, {@code 26 h}. */
+    public static String human(Duration d) {
+        long s = d.toSeconds();
+        if (s < 120) {
+            return s + " s";
+        }
+        if (s < 2 * 3600) {
+            return (s / 60) + " min";
+        }
+        if (s < 2 * 86400) {
+            return (s / 3600) + " h";
+        }
+        return (s / 86400) + " days";
+    }
+
+    private static long parse(String s) {
+        try {
+            return s == null ? 0 : Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package dev.cutover.control;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A connection to the Redis of the control plane. Lettuce connections are thread-safe: one link
+ * serves a whole process (console, router); a {@link ControlFollower} adds its own pub/sub
+ * connection. There is one Lettuce {@link RedisClient} per URL in the process, kept until the
+ * process ends, and one set of event loops ({@link ClientResources}) for all of them.
+ *
+ * <p>URLs are Lettuce's: {@code redis://[user:password@]host:port[/db]}, {@code rediss://…} for
+ * TLS. The server certificate is checked against the JDK trust store, or against the PEM file
+ * named by {@code CUTOVER_REDIS_CA}. After a dropped connection Lettuce reconnects by itself
+ * (back-off 10 ms … 2 s) and queues commands meanwhile; a command waits at most the command
+ * timeout (5 s).
+ */
+public final class RedisLink implements AutoCloseable {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    private static final Map<String, RedisClient> CLIENTS = new ConcurrentHashMap<>();
+    private static ClientResources resources;
+
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final String safeUrl;
+
+    private RedisLink(RedisClient client, StatefulRedisConnection<String, String> connection, String safeUrl) {
+        this.client = client;
+        this.connection = connection;
+        this.safeUrl = safeUrl;
+    }
+
+    /** Connects (the CA for rediss:// from {@code CUTOVER_REDIS_CA}, else the JDK trust store). */
+    public static RedisLink open(String url) {
+        String ca = System.getenv("CUTOVER_REDIS_CA");
+        return open(url, ca == null || ca.isBlank() ? null : Path.of(ca));
+    }
+
+    /**
+     * Connects to {@code url}, trusting the PEM certificate(s) in {@code caPem} for rediss://
+     * (null: the JDK trust store). Fails with one line: {@code cannot reach Redis at URL: why}.
+     */
+    public static RedisLink open(String url, Path caPem) {
+        String safe = safeUrl(url);
+        RedisURI uri;
+        try {
+            uri = RedisURI.create(url);
+        } catch (RuntimeException e) {
+            throw new ControlException("bad Redis URL " + safe + ": " + firstLine(e));
+        }
+        uri.setTimeout(COMMAND_TIMEOUT);
+        if (caPem != null && !Files.isReadable(caPem)) {
+            throw new ControlException("cannot read the Redis CA certificate " + caPem + " (CUTOVER_REDIS_CA)");
+        }
+        RedisClient client = CLIENTS.computeIfAbsent(url + "\n" + caPem, k -> newClient(uri, caPem));
+        try {
+            StatefulRedisConnection<String, String> c = client.connect();
+            return new RedisLink(client, c, safe);
+        } catch (RuntimeException e) {
+            throw new ControlException("cannot reach Redis at " + safe + ": " + describe(e), e);
+        }
+    }
+
+    private static RedisClient newClient(RedisURI uri, Path caPem) {
+        ClientOptions.Builder options = ClientOptions.builder()
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build());
+        if (caPem != null) {
+            options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(caPem.toFile()).build());
+        }
+        RedisClient client = RedisClient.create(sharedResources(), uri);
+        client.setOptions(options.build());
+        return client;
+    }
+
+    private static synchronized ClientResources sharedResources() {
+        if (resources == null) {
+            resources = DefaultClientResources.builder()
+                    .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+                    .build();
+        }
+        return resources;
+    }
+
+    public RedisCommands<String, String> sync() {
+        return connection.sync();
+    }
+
+    public RedisAsyncCommands<String, String> async() {
+        return connection.async();
+    }
+
+    /** A new pub/sub connection (closed by its user), same URL and options. */
+    public StatefulRedisPubSubConnection<String, String> connectPubSub() {
+        try {
+            return client.connectPubSub();
+        } catch (RuntimeException e) {
+            throw new ControlException("cannot reach Redis at " + safeUrl + ": " + describe(e), e);
+        }
+    }
+
+    /** Notified on every connect, reconnect and disconnect of this link's connections. */
+    public void addListener(RedisConnectionStateListener listener) {
+        client.addListener(listener);
+    }
+
+    public void removeListener(RedisConnectionStateListener listener) {
+        client.removeListener(listener);
+    }
+
+    /** The URL with any password masked, for messages. */
+    public String safeUrl() {
+        return safeUrl;
+    }
+
+    /** A one-line error for a failed command: {@code Redis at URL: what}. */
+    public ControlException failure(String doing, RuntimeException e) {
+        if (e instanceof ControlException ce) {
+            return ce;
+        }
+        return new ControlException("Redis at " + safeUrl + ": " + doing + " failed: " + describe(e), e);
+    }
+
+    /** Closes this link's connection; the client and its event loops stay for the process's next link. */
+    @Override
+    public void close() {
+        connection.close();
+    }
+
+    /** {@code redis://user:***@host:port}: the password never reaches a message or a log. */
+    public static String safeUrl(String url) {
+        return url == null ? "" : url.replaceAll("(://[^:/@]*:)[^@/]*@", "$1***@").replaceAll("(://)([^:/@]+)@", "$1***@");
+    }
+
+    /** The innermost useful message of a Lettuce/Netty failure, one line. */
+    static String describe(Throwable e) {
+        Throwable t = e;
+        String best = null;
+        while (t != null) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                best = t.getMessage();
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+            t = t.getCause();
+        }
+        String msg = best == null ? e.getClass().getSimpleName() : best;
+        return msg.lines().findFirst().orElse(msg).replaceAll("(://[^:/@]*:)[^@/]*@", "$1***@");
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.lines().findFirst().orElse(m);
+    }
+}

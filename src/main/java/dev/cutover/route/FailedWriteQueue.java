@@ -1,0 +1,137 @@
+package dev.cutover.route;
+
+import dev.cutover.control.ControlKeys;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The durable queue of failed mirror writes: entries of the Redis stream
+ * {@link ControlKeys#failedWrites()}, or, while Redis cannot take them, lines of the local
+ * {@link SpillFile}. {@link #enqueue} never waits for Redis: the XADD is asynchronous and a
+ * failure moves the entry to the spill file on the spill thread. No entry is dropped.
+ */
+final class FailedWriteQueue {
+    private static final Logger LOG = LoggerFactory.getLogger(FailedWriteQueue.class);
+
+    private final ControlKeys keys;
+    private final RedisLink redis;
+    private final SpillFile spill;
+    private final ExecutorService spillThread;
+    private final java.util.concurrent.atomic.AtomicLong inFlight = new java.util.concurrent.atomic.AtomicLong();
+    final LongAdder queued = new LongAdder();
+    final LongAdder spilled = new LongAdder();
+
+    FailedWriteQueue(ControlKeys keys, RedisLink redis, SpillFile spill, ExecutorService spillThread) {
+        this.keys = keys;
+        this.redis = redis;
+        this.spill = spill;
+        this.spillThread = spillThread;
+    }
+
+    void enqueue(FailedWrite w) {
+        RedisAsyncCommands<String, String> async = redis.isOpen() ? redis.async() : null;
+        if (async == null) {
+            spillLater(w, "redis unreachable");
+            return;
+        }
+        inFlight.incrementAndGet();
+        CompletableFuture<String> f;
+        try {
+            f = async.xadd(keys.failedWrites(), w.fields()).toCompletableFuture();
+        } catch (RuntimeException e) {
+            inFlight.decrementAndGet();
+            spillLater(w, StateFollower.oneLine(e));
+            return;
+        }
+        f.whenComplete((id, err) -> {
+            try {
+                if (err == null) {
+                    queued.increment();
+                } else {
+                    spillLater(w, StateFollower.oneLine(err));
+                }
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        });
+    }
+
+    private void spillLater(FailedWrite w, String why) {
+        inFlight.incrementAndGet();
+        try {
+            spillThread.execute(() -> {
+                try {
+                    spillNow(w, why);
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            inFlight.decrementAndGet();
+            spillNow(w, why);
+        }
+    }
+
+    private void spillNow(FailedWrite w, String why) {
+        try {
+            spill.append(w);
+            spilled.increment();
+            LOG.warn("failed mirror write of {} {} kept in {} ({})", w.table(), w.key(), spill.path(), why);
+        } catch (RuntimeException e) {
+            // the last resort: the log names the row so a repair can find it
+            LOG.error("LOST QUEUE ENTRY: cannot queue or spill the failed mirror write of {} {}: {}", w.table(), w.key(),
+                    e.getMessage());
+        }
+    }
+
+    /** Moves spilled entries into the stream (Redis is reachable). */
+    void drainSpill() {
+        if (!redis.isOpen()) {
+            return;
+        }
+        try {
+            int n = spill.drain(w -> redis.sync().xadd(keys.failedWrites(), w.fields()));
+            if (n > 0) {
+                queued.add(n);
+                LOG.info("moved {} spilled failed writes from {} to {}", n, spill.path(), keys.failedWrites());
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("spill not drained yet: {}", e.getMessage());
+        }
+    }
+
+    /** Queue depth (XLEN); -1 when unknown. */
+    long depth() {
+        try {
+            return redis.isOpen() ? redis.sync().xlen(keys.failedWrites()) : -1;
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Waits for pending XADDs and spills to finish. */
+    void awaitPending(Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < end) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (inFlight.get() > 0) {
+            LOG.warn("failed-write queue: {} entries still pending after {}", inFlight.get(), timeout);
+        }
+    }
+
+    boolean spillEmpty() {
+        return spill.isEmpty();
+    }
+}

@@ -1,0 +1,220 @@
+package dev.cutover.route;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cutover.pg.Schema;
+import dev.cutover.pg.SchemaReader;
+import dev.cutover.plan.Plan;
+import dev.cutover.plan.TableMapping;
+import dev.cutover.sql.Direction;
+import dev.cutover.sql.Flow;
+import dev.cutover.sql.MappingSql;
+import dev.cutover.sql.SyncSql;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+
+/**
+ * Re-syncs one row by key from the side that is the truth, through the plan's mapping (the
+ * statements of {@link SyncSql} over a {@link Flow}): read the mapped row on the truth side
+ * (locked {@code FOR SHARE} until the copy is committed, so a concurrent write cannot be
+ * overtaken by an older copy), then upsert it on the other side, or delete the key there if the
+ * truth no longer has it. Re-syncing the same key twice is harmless.
+ */
+final class KeyResync {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The engine's session settings for one transaction only (the pools belong to the application). */
+    private static final String LOCAL_SETTINGS = "SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; "
+            + "SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'";
+
+    private final Plan plan;
+    private final DataSource oldDs;
+    private final DataSource newDs;
+    private final Map<String, MappingSql> mappings = new ConcurrentHashMap<>();
+    private final Map<String, TableMapping> byName = new ConcurrentHashMap<>();
+
+    KeyResync(Plan plan, DataSource oldDs, DataSource newDs) {
+        this.plan = plan;
+        this.oldDs = oldDs;
+        this.newDs = newDs;
+    }
+
+    /** The plan's mapping of a table (target or source name), or a one-line error. */
+    TableMapping mapping(String table) {
+        TableMapping m = byName.get(table);
+        if (m == null) {
+            m = plan.table(table).orElseThrow(() -> new IllegalStateException(
+                    "table " + table + " is not in plan " + plan.name()));
+            byName.put(table, m);
+        }
+        return m;
+    }
+
+    /**
+     * The key of a written row as the queue's JSON object of target key columns, from the row a
+     * statement returned (source key names on the old side, target names on the new side).
+     */
+    String keyFromRow(String table, Map<String, Object> row, boolean newSide) {
+        TableMapping m = mapping(table);
+        List<String> names = newSide ? m.targetKey() : m.key();
+        List<Object> values = new ArrayList<>();
+        for (String n : names) {
+            if (!row.containsKey(n)) {
+                return null;
+            }
+            values.add(row.get(n));
+        }
+        return keyJson(m, values);
+    }
+
+    /** The same from key values in the plan's key order. */
+    String keyJson(String table, List<Object> values) {
+        return keyJson(mapping(table), values);
+    }
+
+    private static String keyJson(TableMapping m, List<Object> values) {
+        List<String> names = m.targetKey();
+        if (values.size() != names.size()) {
+            throw new IllegalStateException("table " + m.target() + " has a key of " + names.size() + " column(s) "
+                    + names + ", got " + values.size() + " value(s)");
+        }
+        ObjectNode o = JSON.createObjectNode();
+        for (int i = 0; i < names.size(); i++) {
+            Object v = values.get(i);
+            if (v == null) {
+                o.putNull(names.get(i));
+            } else if (v instanceof Long || v instanceof Integer || v instanceof Short) {
+                o.put(names.get(i), ((Number) v).longValue());
+            } else if (v instanceof BigDecimal d) {
+                o.put(names.get(i), d);
+            } else {
+                o.put(names.get(i), v.toString());
+            }
+        }
+        return o.toString();
+    }
+
+    /** Re-syncs the row with this key (queue JSON) of this table from the truth side of {@code d}. */
+    void resync(String table, String keyJson, Direction d) throws SQLException {
+        Flow flow = mappingSql(table).flow(d);
+        List<String> key = keyValues(flow, keyJson);
+        DataSource truth = d == Direction.FORWARD ? oldDs : newDs;
+        DataSource follower = d == Direction.FORWARD ? newDs : oldDs;
+        try (Connection t = truth.getConnection()) {
+            boolean tAuto = t.getAutoCommit();
+            t.setAutoCommit(false);
+            try {
+                local(t);
+                List<String> row = null;
+                try (PreparedStatement ps = t.prepareStatement(SyncSql.readByKeys(flow, 1) + "\nFOR SHARE")) {
+                    bindText(ps, key, 0);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            row = new ArrayList<>();
+                            for (int i = 1; i <= flow.columns().size(); i++) {
+                                row.add(rs.getString(i));
+                            }
+                        }
+                    }
+                }
+                try (Connection f = follower.getConnection()) {
+                    boolean fAuto = f.getAutoCommit();
+                    f.setAutoCommit(false);
+                    try {
+                        local(f);
+                        String sql = row != null ? SyncSql.upsert(flow) : SyncSql.deleteByKeys(flow, 1);
+                        try (PreparedStatement ps = f.prepareStatement(sql)) {
+                            bindText(ps, row != null ? row : key, 0);
+                            ps.executeUpdate();
+                        }
+                        f.commit();
+                    } catch (SQLException | RuntimeException e) {
+                        rollbackQuietly(f);
+                        throw e;
+                    } finally {
+                        f.setAutoCommit(fAuto);
+                    }
+                }
+                t.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(t);
+                throw e;
+            } finally {
+                t.setAutoCommit(tAuto);
+            }
+        }
+    }
+
+    private MappingSql mappingSql(String table) throws SQLException {
+        TableMapping m = mapping(table);
+        String name = m.target().table();
+        MappingSql ms = mappings.get(name);
+        if (ms != null) {
+            return ms;
+        }
+        Schema.Table source;
+        Schema.Table target;
+        try (Connection o = oldDs.getConnection()) {
+            source = SchemaReader.read(o).table(m.source()).orElseThrow(() -> new IllegalStateException(
+                    "old database has no table " + m.source() + " (plan " + plan.name() + ")"));
+        }
+        try (Connection n = newDs.getConnection()) {
+            target = SchemaReader.read(n).table(m.target()).orElseThrow(() -> new IllegalStateException(
+                    "new database has no table " + m.target() + " (plan " + plan.name() + ")"));
+        }
+        ms = new MappingSql(m, source, target);
+        mappings.put(name, ms);
+        return ms;
+    }
+
+    /** Key values as text in the flow's key order; the queue names them by target column. */
+    private static List<String> keyValues(Flow flow, String keyJson) {
+        JsonNode o;
+        try {
+            o = JSON.readTree(keyJson);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("bad key JSON '" + keyJson + "': " + e.getOriginalMessage(), e);
+        }
+        List<String> out = new ArrayList<>();
+        for (Flow.KeyColumn k : flow.key()) {
+            String targetName = flow.direction() == Direction.FORWARD ? k.toColumn() : k.fromColumn();
+            JsonNode v = o.get(targetName);
+            if (v == null) {
+                throw new IllegalArgumentException("key " + keyJson + " has no column " + targetName);
+            }
+            out.add(v.isNull() ? null : v.asText());
+        }
+        return out;
+    }
+
+    private static void bindText(PreparedStatement ps, List<String> values, int offset) throws SQLException {
+        for (int i = 0; i < values.size(); i++) {
+            ps.setString(offset + i + 1, values.get(i));
+        }
+    }
+
+    private static void local(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(LOCAL_SETTINGS);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is gone; the pool discards it
+        }
+    }
+}

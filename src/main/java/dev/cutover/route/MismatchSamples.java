@@ -1,0 +1,140 @@
+package dev.cutover.route;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cutover.control.ControlKeys;
+import io.lettuce.core.api.sync.RedisCommands;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Shadow-read mismatch samples: the capped list {@link ControlKeys#mismatchSamples()} (newest
+ * first, at most {@link #CAP}) of JSON objects
+ * {@code {"at":epochMs,"query":…,"params_hash":…,"mode":"old_new"|"old_old","served":"old"|"new",
+ * "old_ms":…,"new_ms":…,"old_rows":[…],"new_rows":[…]}} with at most {@link #MAX_ROWS} rows per
+ * side and values cut to {@link #MAX_VALUE_CHARS} characters; and their CSV export for the console.
+ */
+public final class MismatchSamples {
+    public static final int CAP = 500;
+    public static final int MAX_ROWS = 20;
+    public static final int MAX_VALUE_CHARS = 500;
+    /** Header of {@link #exportCsv}. */
+    public static final String CSV_HEADER = "at,query,params_hash,mode,served,old_ms,new_ms,old_rows,new_rows";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN.mappedFeature());
+
+    private MismatchSamples() {
+    }
+
+    /**
+     * The hash of a query's parameters: the first 16 hex digits of SHA-256 over the JSON array of
+     * the parameters' string forms (null as JSON null), so samples of one call can be grouped
+     * without storing the parameters themselves.
+     */
+    public static String paramsHash(Object[] params) {
+        var arr = JSON.createArrayNode();
+        for (Object p : params) {
+            if (p == null) {
+                arr.addNull();
+            } else {
+                arr.add(p.toString());
+            }
+        }
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(arr.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String sampleJson(String query, String paramsHash, boolean aa, boolean servedNew, double oldMs, double newMs,
+                             List<Map<String, Object>> oldRows, List<Map<String, Object>> newRows) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("at", System.currentTimeMillis());
+        o.put("query", query);
+        o.put("params_hash", paramsHash);
+        o.put("mode", aa ? "old_old" : "old_new");
+        o.put("served", servedNew ? "new" : "old");
+        o.put("old_ms", Math.round(oldMs * 1000) / 1000.0);
+        o.put("new_ms", Math.round(newMs * 1000) / 1000.0);
+        o.set("old_rows", rows(oldRows));
+        o.set("new_rows", rows(newRows));
+        o.put("old_row_count", oldRows.size());
+        o.put("new_row_count", newRows.size());
+        return o.toString();
+    }
+
+    private static JsonNode rows(List<Map<String, Object>> rows) {
+        JsonNode n = JSON.valueToTree(ResultComparison.forSample(rows, MAX_ROWS));
+        n.forEach(r -> r.properties().forEach(e -> {
+            if (e.getValue().isTextual() && e.getValue().textValue().length() > MAX_VALUE_CHARS) {
+                ((ObjectNode) r).put(e.getKey(), e.getValue().textValue().substring(0, MAX_VALUE_CHARS) + "…");
+            }
+        }));
+        return n;
+    }
+
+    static void push(RedisCommands<String, String> redis, ControlKeys keys, String json) {
+        redis.lpush(keys.mismatchSamples(), json);
+        redis.ltrim(keys.mismatchSamples(), 0, CAP - 1);
+    }
+
+    /** The stored samples, newest first. */
+    public static List<String> read(RedisCommands<String, String> redis, ControlKeys keys) {
+        return redis.lrange(keys.mismatchSamples(), 0, -1);
+    }
+
+    /**
+     * Writes samples as RFC 4180 CSV with header {@link #CSV_HEADER}: {@code at} as ISO-8601 UTC,
+     * {@code old_rows}/{@code new_rows} as JSON arrays of row objects, the other columns as stored.
+     */
+    public static void exportCsv(List<String> samples, Writer out) throws IOException {
+        out.write(CSV_HEADER);
+        out.write("\r\n");
+        for (String s : samples) {
+            JsonNode o;
+            try {
+                o = JSON.readTree(s);
+            } catch (JsonProcessingException e) {
+                continue;
+            }
+            String[] cols = {Instant.ofEpochMilli(o.path("at").asLong()).toString(), o.path("query").asText(),
+                o.path("params_hash").asText(), o.path("mode").asText(), o.path("served").asText(),
+                o.path("old_ms").asText(), o.path("new_ms").asText(), o.path("old_rows").toString(),
+                o.path("new_rows").toString()};
+            for (int i = 0; i < cols.length; i++) {
+                if (i > 0) {
+                    out.write(',');
+                }
+                out.write(csv(cols[i]));
+            }
+            out.write("\r\n");
+        }
+        out.flush();
+    }
+
+    /** Reads the samples of a migration and writes them as CSV (the console's "Export CSV"). */
+    public static int exportCsv(RedisCommands<String, String> redis, ControlKeys keys, Writer out) throws IOException {
+        List<String> samples = read(redis, keys);
+        exportCsv(samples, out);
+        return samples.size();
+    }
+
+    private static String csv(String v) {
+        if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) {
+            return v;
+        }
+        return '"' + v.replace("\"", "\"\"") + '"';
+    }
+}

@@ -1,0 +1,126 @@
+package dev.cutover.sql;
+
+import dev.cutover.plan.SqlNames;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The statements of the backfill, for the engine and the console's SQL preview. One chunk is:
+ * {@link #copyOut} on the old database (the plan's transforms, one key range, binary COPY), streamed
+ * into the new database either straight into the target ({@link #copyInTarget}; a key that already
+ * exists there makes the whole COPY fail, it is rolled back to a savepoint and the chunk goes the
+ * staging way) or into a session staging table ({@link #copyInStaging}) and then
+ * {@link #insertFromStaging} with {@code ON CONFLICT (key) DO NOTHING}. Either way a row already
+ * in the target (a router's dual write) is never overwritten, and the chunk's checkpoint
+ * ({@link ChunkSql#CHUNK_DONE}) commits in the same transaction as its rows.
+ */
+public final class BackfillSql {
+    private BackfillSql() {
+    }
+
+    /** {@code COPY (mapped select of (lower, upper]) TO STDOUT (FORMAT binary)}; keys as literals (COPY takes no parameters). */
+    public static String copyOut(Flow f, List<String> lower, List<String> upper) {
+        return "COPY (" + f.select(ChunkSql.literalRange(f, lower, upper)) + ") TO STDOUT (FORMAT binary)";
+    }
+
+    /** The staging table of one flow in this session: mapped columns typed as the select produces them. */
+    public static String stagingName(int index) {
+        return "pg_temp." + SqlNames.quote("cutover_staging_" + index);
+    }
+
+    /**
+     * {@code CREATE TEMP TABLE … ON COMMIT DELETE ROWS}: a session table (no WAL, no other session
+     * sees it) emptied by every commit. Its columns have the types of the select's casts, so binary
+     * COPY reads back exactly what the old database wrote.
+     */
+    public static String createStaging(Flow f, int index) {
+        String cols = f.columns().stream().map(c -> SqlNames.quote(c.toColumn()) + " " + stagingType(c))
+                .collect(Collectors.joining(", "));
+        return "CREATE TEMP TABLE IF NOT EXISTS " + SqlNames.quote("cutover_staging_" + index) + " (" + cols + ") ON COMMIT DELETE ROWS";
+    }
+
+    public static String truncateStaging(int index) {
+        return "TRUNCATE " + stagingName(index);
+    }
+
+    public static String copyInStaging(Flow f, int index) {
+        return "COPY " + stagingName(index) + " (" + columnList(f) + ") FROM STDIN (FORMAT binary)";
+    }
+
+    /** Moves staged rows into the target; keys already there keep their (newer) row. */
+    public static String insertFromStaging(Flow f, int index) {
+        String select = f.columns().stream()
+                .map(c -> SqlNames.quote(c.toColumn()) + (convertsFromText(c) ? "::" + c.toType() : ""))
+                .collect(Collectors.joining(", "));
+        return "INSERT INTO " + f.toTable() + " (" + columnList(f) + ")\nSELECT " + select + " FROM " + stagingName(index)
+                + "\nON CONFLICT (" + f.toKeyColumns() + ") DO NOTHING";
+    }
+
+    /** {@code COPY target (cols) FROM STDIN (FORMAT binary)}: the fast path, fails whole on any existing key. */
+    public static String copyInTarget(Flow f) {
+        return "COPY " + f.toTable() + " (" + columnList(f) + ") FROM STDIN (FORMAT binary)";
+    }
+
+    /**
+     * True when binary COPY straight into the target reads the select's output correctly: every
+     * column is cast to the target's own (built-in) type. Columns of types that exist only on the
+     * new side travel as text and need the staging table's cast.
+     */
+    public static boolean canCopyIntoTarget(Flow f) {
+        return f.columns().stream().noneMatch(BackfillSql::convertsFromText);
+    }
+
+    private static boolean convertsFromText(Flow.Projected c) {
+        return c.cast().equals("text") && !c.toType().equals("text");
+    }
+
+    private static String stagingType(Flow.Projected c) {
+        return c.cast().isEmpty() ? c.toType() : c.cast();
+    }
+
+    private static String columnList(Flow f) {
+        return f.columns().stream().map(c -> SqlNames.quote(c.toColumn())).collect(Collectors.joining(", "));
+    }
+
+    // ---- rows skipped under --on-error skip (checkpoint database) ---------------------------------
+
+    public static final String SKIPPED_DDL = """
+            SELECT pg_advisory_xact_lock(hashtext('cutover.ledger'));
+            CREATE SCHEMA IF NOT EXISTS cutover;
+            CREATE TABLE IF NOT EXISTS cutover.backfill_skipped (
+              migration text NOT NULL,
+              table_name text NOT NULL,
+              key jsonb NOT NULL,
+              error text NOT NULL,
+              at timestamptz NOT NULL DEFAULT now(),
+              PRIMARY KEY (migration, table_name, key));
+            """;
+
+    public static final String SKIPPED_RECORD = "INSERT INTO cutover.backfill_skipped (migration, table_name, key, error) "
+            + "VALUES (?, ?, ?::jsonb, ?) ON CONFLICT (migration, table_name, key) DO UPDATE SET error = EXCLUDED.error, at = now()";
+
+    public static final String SKIPPED_LIST = "SELECT table_name, key::text, error FROM cutover.backfill_skipped "
+            + "WHERE migration = ? ORDER BY table_name, at, key::text";
+
+    public static final String SKIPPED_FORGET = "DELETE FROM cutover.backfill_skipped WHERE migration = ? AND table_name = ?";
+
+    /** The statements of one chunk, labelled, for the console's SQL preview (key values shown as placeholders). */
+    public static Map<String, String> preview(Flow f) {
+        Map<String, String> m = new LinkedHashMap<>();
+        List<String> lo = f.key().stream().map(k -> "<last key done: " + k.fromColumn() + ">").toList();
+        List<String> hi = f.key().stream().map(k -> "<chunk upper key: " + k.fromColumn() + ">").toList();
+        m.put("chunk boundary (old database)", ChunkSql.boundaryWithin(f, true));
+        m.put("read chunk (old database)", copyOut(f, lo, hi));
+        if (canCopyIntoTarget(f)) {
+            m.put("load chunk, fast path (new database)", copyInTarget(f));
+        }
+        m.put("staging table (new database)", createStaging(f, 0));
+        m.put("load chunk into staging (new database)", copyInStaging(f, 0));
+        m.put("insert without overwriting (new database)", insertFromStaging(f, 0));
+        m.put("checkpoint, same transaction (new database)", ChunkSql.CHUNK_DONE);
+        return m;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.cutover.ui;
+
+import dev.cutover.ui.connections.ConnectionsView;
+import dev.cutover.ui.connections.ConnectionsViewModel;
+import dev.cutover.ui.connections.ProfileStore;
+import dev.cutover.ui.mappings.MappingsScreen;
+import dev.cutover.ui.mappings.MappingsViewModel;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.StringExpression;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+
+import java.util.List;
+
+/**
+ * The console's composition root: one session, one background executor, one Redis link, the
+ * view-models and their views, the window. Tests build it with their own profile file and prefs.
+ */
+public final class Console implements AutoCloseable {
+    private final Session session = new Session();
+    private final BackgroundTasks tasks;
+    private final RedisLink redis = new RedisLink();
+    private final WindowPrefs prefs;
+    private final StatusViewModel status;
+    private final ConnectionsViewModel connections;
+    private final MappingsViewModel mappings;
+    private final MainWindow window;
+
+    public Console(ConsoleArgs args, WindowPrefs prefs, ProfileStore profiles, BackgroundTasks tasks) {
+        this.prefs = prefs;
+        this.tasks = tasks;
+        status = new StatusViewModel(session, tasks, redis);
+        connections = new ConnectionsViewModel(session, tasks, profiles);
+        mappings = new MappingsViewModel(session, tasks);
+        connections.apply(args);
+        mappings.file().addListener((o, a, b) -> {
+            if (b != null) {
+                prefs.lastPlan(b);
+            }
+        });
+        java.nio.file.Path plan = args.plan() != null ? args.plan() : prefs.lastPlan();
+        if (plan != null && (args.plan() != null || java.nio.file.Files.isRegularFile(plan))) {
+            mappings.open(plan);
+        }
+        ConnectionsView connectionsView = new ConnectionsView(connections);
+        Screen connectionsScreen = new Screen() {
+            @Override
+            public String title() {
+                return "Connections";
+            }
+
+            @Override
+            public Node view() {
+                return connectionsView;
+            }
+
+            @Override
+            public void save() {
+                connections.save();
+            }
+
+            @Override
+            public void run() {
+                connections.testAll();
+            }
+        };
+        List<Screen> screens = List.of(connectionsScreen,
+                new MappingsScreen(mappings),
+                new PendingScreen("Backfill", "Copies every row old → new in key-ordered chunks, throttled and resumable.",
+                        "cutover backfill --plan plan.json [--max-rows-per-sec N] [--workers N]"),
+                new PendingScreen("Verify", "Compares every row of both databases exactly and repairs differences "
+                        + "from the side that is the source of truth.",
+                        "cutover verify --plan plan.json --csv mismatches.csv   ·   cutover repair --plan plan.json"),
+                new PendingScreen("Shadow reads", "Charts the routers' shadow-read mismatch rate and shows samples.",
+                        "cutover status --plan plan.json"),
+                new PendingScreen("Traffic & phase", "Advances or rolls back the phase and shifts read traffic.",
+                        "cutover phase NAME · cutover traffic PERCENT · cutover audit"));
+        StringExpression planLabel = Bindings.concat("Plan: ", mappings.title());
+        window = new MainWindow(screens, new StatusBar(session, status, tasks), planLabel, prefs.dark());
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    public BackgroundTasks tasks() {
+        return tasks;
+    }
+
+    public MainWindow window() {
+        return window;
+    }
+
+    public ConnectionsViewModel connections() {
+        return connections;
+    }
+
+    public MappingsViewModel mappings() {
+        return mappings;
+    }
+
+    public StatusViewModel status() {
+        return status;
+    }
+
+    /** Puts the console in {@code stage}: size and theme remembered, shortcuts, title with the dirty marker. */
+    public Scene show(Stage stage) {
+        Scene scene = new Scene(window, prefs.width(), prefs.height());
+        Theme.apply(scene, window.dark());
+        window.installShortcuts(scene);
+        window.darkProperty().addListener((o, a, b) -> prefs.dark(b));
+        stage.titleProperty().bind(Bindings.concat("Cutover — ", mappings.title()));
+        stage.setScene(scene);
+        stage.setMinWidth(960);
+        stage.setMinHeight(600);
+        stage.setOnCloseRequest(e -> {
+            prefs.size(scene.getWidth(), scene.getHeight());
+            if (mappings.dirty().get() && !confirmDiscard(stage)) {
+                e.consume();
+            }
+        });
+        stage.show();
+        status.start();
+        return scene;
+    }
+
+    private static boolean confirmDiscard(Stage stage) {
+        javafx.scene.control.Alert a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
+                "The plan has unsaved changes. Close without saving?", javafx.scene.control.ButtonType.CANCEL,
+                javafx.scene.control.ButtonType.OK);
+        a.initOwner(stage);
+        a.setHeaderText("Unsaved plan");
+        return a.showAndWait().filter(b -> b == javafx.scene.control.ButtonType.OK).isPresent();
+    }
+
+    @Override
+    public void close() {
+        status.stop();
+        mappings.close();
+        tasks.close();
+        redis.close();
+    }
+}

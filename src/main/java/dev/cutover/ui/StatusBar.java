@@ -1,0 +1,93 @@
+package dev.cutover.ui;
+
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ObjectProperty;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+
+/** The bar at the bottom of the window: endpoint health, phase, read %, routers, and running work with cancel. */
+public final class StatusBar extends HBox {
+
+    public StatusBar(Session session, StatusViewModel vm, BackgroundTasks tasks) {
+        getStyleClass().add("status-bar");
+        setAlignment(Pos.CENTER_LEFT);
+        Label phase = item("status-phase", "Phase");
+        phase.textProperty().bind(Bindings.concat("Phase: ", vm.phase()));
+        Label read = item("status-read", "Read traffic on the new database");
+        read.textProperty().bind(Bindings.concat("Reads on new: ", vm.readPercent()));
+        Label routers = item("status-routers", "Router heartbeats");
+        routers.textProperty().bind(Bindings.concat("Routers: ", vm.routers()));
+        vm.routers().addListener((o, a, b) -> {
+            routers.getStyleClass().remove("danger-text");
+            if (b.contains("degraded:")) {
+                routers.getStyleClass().add("danger-text");
+            }
+        });
+
+        Region spring = new Region();
+        HBox.setHgrow(spring, Priority.ALWAYS);
+        Label work = new Label();
+        work.setId("status-work");
+        work.textProperty().bind(tasks.title());
+        ProgressBar bar = new ProgressBar();
+        bar.setPrefWidth(120);
+        bar.progressProperty().bind(tasks.progress());
+        Button cancel = new Button("Cancel");
+        cancel.setId("status-cancel");
+        cancel.getStyleClass().add("small");
+        cancel.setOnAction(e -> tasks.cancelAll());
+        for (var n : new javafx.scene.Node[]{bar, cancel}) {
+            n.visibleProperty().bind(tasks.busy());
+            n.managedProperty().bind(tasks.busy());
+        }
+        getChildren().addAll(endpoint("status-old", "Old DB", session.oldHealth()),
+                endpoint("status-new", "New DB", session.newHealth()),
+                endpoint("status-redis", "Redis", session.redisHealth()),
+                separator(), phase, read, routers, spring, work, bar, cancel);
+    }
+
+    private static Label item(String id, String tip) {
+        Label l = new Label();
+        l.setId(id);
+        l.getStyleClass().add("status-item");
+        l.setTooltip(new Tooltip(tip));
+        return l;
+    }
+
+    private static Label endpoint(String id, String name, ObjectProperty<Health> health) {
+        Label l = item(id, name);
+        Region dot = new Region();
+        dot.getStyleClass().add("health-dot");
+        l.setGraphic(dot);
+        l.textProperty().bind(health.map(h -> name + ": " + switch (h.state()) {
+            case NOT_SET -> "not connected";
+            case UP -> "up";
+            case DOWN -> "down";
+        }));
+        health.addListener((o, a, h) -> update(l, dot, h));
+        update(l, dot, health.get());
+        return l;
+    }
+
+    private static void update(Label l, Region dot, Health h) {
+        dot.getStyleClass().removeAll("up", "down", "unset");
+        dot.getStyleClass().add(switch (h.state()) {
+            case NOT_SET -> "unset";
+            case UP -> "up";
+            case DOWN -> "down";
+        });
+        l.getTooltip().setText(h.detail());
+    }
+
+    private static Region separator() {
+        Region r = new Region();
+        r.getStyleClass().add("status-separator");
+        return r;
+    }
+}

@@ -1,0 +1,171 @@
+package dev.cutover.ui;
+
+import dev.cutover.control.ControlKeys;
+import dev.cutover.control.ControlState;
+import dev.cutover.control.ControlStateCodec;
+import dev.cutover.pg.Db;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanIterator;
+import io.lettuce.core.api.sync.RedisCommands;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.util.Duration;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Feeds the status bar: health of the three endpoints, the current phase and read percentage
+ * (from the control state in Redis) and whether any router reports itself degraded (router
+ * heartbeats). Polls every few seconds in the background; shows "—" and "not connected" while it
+ * cannot know.
+ */
+public final class StatusViewModel {
+    public static final String UNKNOWN = "—";
+
+    private final Session session;
+    private final BackgroundTasks tasks;
+    private final RedisLink redis;
+    private final StringProperty phase = new SimpleStringProperty(UNKNOWN);
+    private final StringProperty readPercent = new SimpleStringProperty(UNKNOWN);
+    private final StringProperty routers = new SimpleStringProperty("not connected");
+    private final Timeline timer;
+    private boolean polling;
+
+    public StatusViewModel(Session session, BackgroundTasks tasks, RedisLink redis) {
+        this.session = session;
+        this.tasks = tasks;
+        this.redis = redis;
+        timer = new Timeline(new KeyFrame(Duration.seconds(5), e -> poll()));
+        timer.setCycleCount(Timeline.INDEFINITE);
+        session.oldDb().addListener((o, a, b) -> poll());
+        session.newDb().addListener((o, a, b) -> poll());
+        session.redisUrl().addListener((o, a, b) -> poll());
+        session.migration().addListener((o, a, b) -> poll());
+    }
+
+    public void start() {
+        timer.play();
+        poll();
+    }
+
+    public void stop() {
+        timer.stop();
+    }
+
+    public StringProperty phase() {
+        return phase;
+    }
+
+    public StringProperty readPercent() {
+        return readPercent;
+    }
+
+    /** "no routers reporting", "2 routers, none degraded", "1 of 2 routers degraded: reason". */
+    public StringProperty routers() {
+        return routers;
+    }
+
+    /** One round of checks now (skipped while the previous one still runs). */
+    public void poll() {
+        if (polling) {
+            return;
+        }
+        polling = true;
+        Db oldDb = session.oldDb().get();
+        Db newDb = session.newDb().get();
+        String redisUrl = session.redisUrl().get();
+        String migration = session.migration().get();
+        tasks.run(null, p -> new Snapshot(ping(oldDb), ping(newDb), redisStatus(redisUrl, migration)), s -> {
+            polling = false;
+            session.oldHealth().set(s.oldDb);
+            session.newHealth().set(s.newDb);
+            session.redisHealth().set(s.redis.health);
+            phase.set(s.redis.phase);
+            readPercent.set(s.redis.read);
+            routers.set(s.redis.routers);
+        }, e -> polling = false);
+    }
+
+    private record Snapshot(Health oldDb, Health newDb, RedisStatus redis) {
+    }
+
+    private record RedisStatus(Health health, String phase, String read, String routers) {
+    }
+
+    /** Connects, asks the server version, closes; the latency is the whole round trip. */
+    public static Health ping(Db db) {
+        if (db == null) {
+            return Health.NOT_SET;
+        }
+        long t0 = System.nanoTime();
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW server_version")) {
+            rs.next();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            return Health.up("PostgreSQL " + rs.getString(1) + " · " + ms + " ms");
+        } catch (Exception e) {
+            return Health.down(Problems.oneLine(e));
+        }
+    }
+
+    private RedisStatus redisStatus(String url, String migration) {
+        if (url == null || url.isBlank()) {
+            return new RedisStatus(Health.NOT_SET, UNKNOWN, UNKNOWN, "not connected");
+        }
+        try {
+            long t0 = System.nanoTime();
+            RedisCommands<String, String> r = redis.commands(url);
+            r.ping();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            Health h = Health.up("Redis · " + ms + " ms");
+            if (migration == null || migration.isBlank()) {
+                return new RedisStatus(h, UNKNOWN, UNKNOWN, "no plan open");
+            }
+            ControlKeys keys = new ControlKeys(migration);
+            List<String> values = new ArrayList<>();
+            for (KeyValue<String, String> kv : r.mget(ControlStateCodec.keys(keys).toArray(new String[0]))) {
+                values.add(kv.hasValue() ? kv.getValue() : null);
+            }
+            ControlState state = ControlStateCodec.fromValues(values);
+            String phase = state.version() == 0 ? state.phase().wireName() + " (no state yet)" : state.phase().wireName();
+            return new RedisStatus(h, phase, state.readPercent() + " %", routers(r, keys));
+        } catch (Exception e) {
+            redis.close();
+            return new RedisStatus(Health.down(Problems.oneLine(e)), UNKNOWN, UNKNOWN, "not connected");
+        }
+    }
+
+    /** Router heartbeats: a hash per live router with a {@code degraded} field ("true"/"1") and a {@code reason}. */
+    static String routers(RedisCommands<String, String> r, ControlKeys keys) {
+        int total = 0;
+        List<String> degraded = new ArrayList<>();
+        ScanIterator<String> it = ScanIterator.scan(r, ScanArgs.Builder.matches(keys.routerPattern()).limit(200));
+        while (it.hasNext()) {
+            String key = it.next();
+            Map<String, String> hb = r.hgetall(key);
+            if (hb.isEmpty()) {
+                continue;
+            }
+            total++;
+            String d = hb.getOrDefault("degraded", "false");
+            if (d.equals("true") || d.equals("1")) {
+                degraded.add(hb.getOrDefault("reason", key.substring(key.lastIndexOf(':') + 1)));
+            }
+        }
+        if (total == 0) {
+            return "no routers reporting";
+        }
+        if (degraded.isEmpty()) {
+            return total + (total == 1 ? " router" : " routers") + ", none degraded";
+        }
+        return degraded.size() + " of " + total + " routers degraded: " + degraded.get(0);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.cutover.ui.connections;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Connection profiles in a JSON file of the user's config dir ({@code $XDG_CONFIG_HOME/cutover/profiles.json},
+ * default {@code ~/.config/cutover/profiles.json}), outside any plan. The record has no password
+ * field, so a password cannot be written.
+ */
+public final class ProfileStore {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** The file's content. */
+    public record Profiles(int version, List<ConnectionProfile> profiles) {
+        public Profiles {
+            profiles = profiles == null ? List.of() : List.copyOf(profiles);
+        }
+    }
+
+    private final Path file;
+
+    public ProfileStore(Path file) {
+        this.file = file;
+    }
+
+    public static ProfileStore user() {
+        String xdg = System.getenv("XDG_CONFIG_HOME");
+        Path dir = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+        return new ProfileStore(dir.resolve("cutover").resolve("profiles.json"));
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public List<ConnectionProfile> load() {
+        try {
+            return JSON.readValue(Files.readString(file), Profiles.class).profiles();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new IllegalStateException(file + ": cannot read connection profiles: " + e.getMessage(), e);
+        }
+    }
+
+    public void save(List<ConnectionProfile> profiles) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, JSON.writeValueAsString(new Profiles(1, profiles)) + "\n");
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new IllegalStateException(file + ": cannot write connection profiles: " + e.getMessage(), e);
+        }
+    }
+}

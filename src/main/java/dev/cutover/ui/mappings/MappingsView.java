@@ -1,0 +1,462 @@
+package dev.cutover.ui.mappings;
+
+import dev.cutover.plan.TableMapping;
+import dev.cutover.plan.TableRef;
+import dev.cutover.ui.ErrorLine;
+import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Orientation;
+import javafx.geometry.Side;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.Separator;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextInputDialog;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import org.fxmisc.flowless.VirtualizedScrollPane;
+import org.fxmisc.richtext.CodeArea;
+import org.fxmisc.richtext.util.UndoUtils;
+import org.fxmisc.wellbehaved.event.EventPattern;
+import org.fxmisc.wellbehaved.event.InputMap;
+import org.fxmisc.wellbehaved.event.Nodes;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The Mappings screen: old schema | mapping grid, expression editor, SQL preview | new schema; findings below. */
+public final class MappingsView extends VBox {
+    private final MappingsViewModel vm;
+    private final CodeArea editor = new CodeArea();
+    private final CodeArea previewArea = new CodeArea();
+    private final TableView<MappingRow> grid = new TableView<>();
+    private final SchemaTree oldTree;
+    private final SchemaTree newTree;
+    private final ContextMenu completion = new ContextMenu();
+    private boolean updating;
+
+    public MappingsView(MappingsViewModel vm) {
+        this.vm = vm;
+        getStyleClass().addAll("screen", "mappings");
+        oldTree = new SchemaTree("old-tree", vm.oldSchema(), true, n -> { });
+        newTree = new SchemaTree("new-tree", vm.newSchema(), false, n -> dropOn(n.table(), n.column().name()));
+        SplitPane main = new SplitPane(body(), findings());
+        main.setOrientation(Orientation.VERTICAL);
+        main.setDividerPositions(0.8);
+        getChildren().addAll(toolbar(), messageLine(), main);
+        VBox.setVgrow(main, Priority.ALWAYS);
+    }
+
+    private VBox toolbar() {
+        Label title = new Label("Mappings");
+        title.getStyleClass().add("screen-title");
+        Button open = button("plan-open", "Open…", "Open a plan file");
+        open.setOnAction(e -> chooseAndOpen());
+        Button save = button("plan-save", "Save", "Save the plan (Ctrl+S)");
+        save.setOnAction(e -> save());
+        save.disableProperty().bind(vm.dirty().not());
+        Button newPlan = button("plan-new", "New…", "Start a new plan");
+        newPlan.setOnAction(e -> {
+            TextInputDialog d = new TextInputDialog("my-migration");
+            d.setHeaderText("Name of the migration (names its Redis keys)");
+            d.initOwner(getScene().getWindow());
+            d.showAndWait().ifPresent(vm::newPlan);
+        });
+        Button undo = button("undo", "Undo", "Undo (Ctrl+Z)");
+        undo.setOnAction(e -> vm.undo());
+        undo.disableProperty().bind(vm.canUndo().not());
+        Button redo = button("redo", "Redo", "Redo (Ctrl+Shift+Z)");
+        redo.setOnAction(e -> vm.redo());
+        redo.disableProperty().bind(vm.canRedo().not());
+
+        ComboBox<String> tables = new ComboBox<>();
+        tables.setId("table-chooser");
+        tables.setPromptText("Table mapping");
+        tables.setPrefWidth(320);
+        Runnable fillTables = () -> {
+            updating = true;
+            List<String> names = vm.plan().get() == null ? List.of()
+                    : vm.plan().get().tables().stream().map(t -> t.source() + " → " + t.target()).toList();
+            tables.getItems().setAll(names);
+            int i = vm.tableIndex().get();
+            tables.getSelectionModel().select(i >= 0 && i < names.size() ? i : -1);
+            updating = false;
+        };
+        vm.plan().addListener((o, a, b) -> fillTables.run());
+        vm.tableIndex().addListener((o, a, b) -> fillTables.run());
+        tables.getSelectionModel().selectedIndexProperty().addListener((o, a, b) -> {
+            if (!updating && b.intValue() >= 0) {
+                vm.tableIndex().set(b.intValue());
+            }
+        });
+        Button mapTables = button("map-tables", "Map selected tables", "Map the table selected on the left to the one selected on the right");
+        mapTables.setOnAction(e -> {
+            TableRef o = oldTree.selectedTable();
+            TableRef n = newTree.selectedTable();
+            if (o != null && n != null) {
+                vm.mapTables(o, n);
+            } else {
+                vm.message().set("Select a table in the old schema and one in the new schema first");
+            }
+        });
+        Button suggest = button("suggest", "Suggest mappings", "Map unmapped columns to same or close names of compatible type");
+        suggest.setOnAction(e -> vm.suggest());
+        Button check = button("check-plan", "Check plan", "Plan check: static checks and a dry run over every row (Ctrl+Enter)");
+        check.getStyleClass().add("accent");
+        check.setOnAction(e -> vm.runCheck());
+        check.disableProperty().bind(vm.checking());
+        Button reload = button("reload-schemas", "Reload schemas", "Read both schemas again");
+        reload.setOnAction(e -> vm.loadSchemas());
+        fillTables.run();
+        Region spring = new Region();
+        HBox.setHgrow(spring, Priority.ALWAYS);
+        HBox top = new HBox(title, spring, open, save, newPlan, new Separator(Orientation.VERTICAL), undo, redo,
+                new Separator(Orientation.VERTICAL), check);
+        top.getStyleClass().add("actions");
+        Label tableLabel = new Label("Table");
+        tableLabel.getStyleClass().add("hint");
+        HBox second = new HBox(tableLabel, tables, mapTables, suggest, reload);
+        second.getStyleClass().add("actions");
+        VBox bars = new VBox(8, top, second);
+        return bars;
+    }
+
+    private VBox messageLine() {
+        Label message = new Label();
+        message.setId("mappings-message");
+        message.getStyleClass().add("hint");
+        message.textProperty().bind(vm.message());
+        ErrorLine err = new ErrorLine();
+        vm.error().addListener((o, a, b) -> {
+            if (b == null) {
+                err.clear();
+            } else {
+                err.show(b);
+            }
+        });
+        message.visibleProperty().bind(vm.error().isNull());
+        message.managedProperty().bind(vm.error().isNull());
+        return new VBox(message, err);
+    }
+
+    private SplitPane body() {
+        VBox left = pane("Old schema — drag a column", oldTree);
+        VBox right = pane("New schema — drop it on a column", newTree);
+
+        grid.setId("mapping-grid");
+        grid.setPlaceholder(new Label("Open a plan, or drag an old column onto a new column"));
+        grid.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        TableColumn<MappingRow, String> target = new TableColumn<>("New column");
+        target.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(
+                c.getValue().target() + (c.getValue().key() ? "  · key" : "")));
+        target.setPrefWidth(150);
+        TableColumn<MappingRow, String> type = new TableColumn<>("Type");
+        type.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().type()));
+        type.setPrefWidth(110);
+        TableColumn<MappingRow, String> expr = new TableColumn<>("Expression");
+        expr.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().expr()));
+        expr.setPrefWidth(200);
+        TableColumn<MappingRow, MappingRow> status = new TableColumn<>("Status");
+        status.setCellValueFactory(c -> new javafx.beans.property.SimpleObjectProperty<>(c.getValue()));
+        status.setCellFactory(c -> new TableCell<>() {
+            @Override
+            protected void updateItem(MappingRow r, boolean empty) {
+                super.updateItem(r, empty);
+                getStyleClass().removeAll("status-error", "status-ok", "status-unmapped");
+                if (empty || r == null) {
+                    setText(null);
+                    setTooltip(null);
+                } else {
+                    setText(r.statusText());
+                    setTooltip(new Tooltip(r.statusText()));
+                    getStyleClass().add(switch (r.status()) {
+                        case MAPPED -> "status-ok";
+                        case ERROR, NO_COLUMN -> "status-error";
+                        default -> "status-unmapped";
+                    });
+                }
+            }
+        });
+        grid.getColumns().setAll(List.of(target, type, expr, status));
+        grid.setItems(vm.rows());
+        grid.setRowFactory(t -> {
+            TableRow<MappingRow> row = new TableRow<>();
+            row.setOnMouseDragEntered(e -> row.getStyleClass().add("drop-target"));
+            row.setOnMouseDragExited(e -> row.getStyleClass().remove("drop-target"));
+            row.setOnMouseDragReleased(e -> {
+                row.getStyleClass().remove("drop-target");
+                TableMapping tm = vm.table();
+                if (row.getItem() != null && tm != null) {
+                    dropOn(tm.target(), row.getItem().target());
+                }
+            });
+            return row;
+        });
+        grid.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
+            if (!updating && b != null) {
+                vm.selectedTarget().set(b.target());
+            }
+        });
+        vm.rows().addListener((javafx.collections.ListChangeListener<MappingRow>) c -> reselect());
+        vm.selectedTarget().addListener((o, a, b) -> reselect());
+
+        Label exprLabel = new Label();
+        exprLabel.getStyleClass().add("section-title");
+        exprLabel.textProperty().bind(Bindings.createStringBinding(() -> vm.selectedTarget().get() == null
+                ? "Expression (select a new column)" : "Expression for " + vm.selectedTarget().get()
+                + "   — SQL over one old row; Ctrl+Space completes column names", vm.selectedTarget()));
+        editor.setId("expr-editor");
+        editor.getStyleClass().add("expr-editor");
+        editor.setWrapText(true);
+        editor.setPrefHeight(64);
+        editor.setMinHeight(48);
+        editor.setUndoManager(UndoUtils.noOpUndoManager());
+        editor.editableProperty().bind(vm.selectedTarget().isNotNull());
+        Nodes.addInputMap(editor, InputMap.sequence(
+                InputMap.consume(EventPattern.keyPressed(KeyCode.Z, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), e -> vm.redo()),
+                InputMap.consume(EventPattern.keyPressed(KeyCode.Z, KeyCombination.SHORTCUT_DOWN), e -> vm.undo()),
+                InputMap.consume(EventPattern.keyPressed(KeyCode.SPACE, KeyCombination.SHORTCUT_DOWN), e -> complete(true))));
+        editor.textProperty().addListener((o, a, b) -> {
+            editor.setStyleSpans(0, SqlHighlighter.styles(b));
+            if (!updating) {
+                vm.editExpr(b);
+                complete(false);
+            }
+        });
+        vm.expr().addListener((o, a, b) -> setEditorText(b));
+
+        Label exprStatus = new Label();
+        exprStatus.setId("expr-status");
+        exprStatus.setWrapText(true);
+        exprStatus.setMinHeight(Region.USE_PREF_SIZE);
+        exprStatus.setMaxWidth(Double.MAX_VALUE);
+        Runnable showStatus = () -> {
+            exprStatus.getStyleClass().removeAll("expr-error", "expr-ok", "hint");
+            String p = vm.exprProblem().get();
+            if (!p.isEmpty()) {
+                exprStatus.setText(p);
+                exprStatus.getStyleClass().add("expr-error");
+            } else if (vm.exprChecking().get()) {
+                exprStatus.setText("checking on the old database…");
+                exprStatus.getStyleClass().add("hint");
+            } else if (!vm.expr().get().isEmpty()) {
+                exprStatus.setText("✓ the old database accepts this expression for this column");
+                exprStatus.getStyleClass().add("expr-ok");
+            } else {
+                exprStatus.setText("");
+            }
+        };
+        vm.exprProblem().addListener((o, a, b) -> showStatus.run());
+        vm.exprChecking().addListener((o, a, b) -> showStatus.run());
+        vm.expr().addListener((o, a, b) -> showStatus.run());
+
+        Label previewLabel = new Label("SQL the engine will run (live)");
+        previewLabel.getStyleClass().add("section-title");
+        previewArea.setId("sql-preview");
+        previewArea.setEditable(false);
+        previewArea.setWrapText(false);
+        previewArea.textProperty().addListener((o, a, b) -> previewArea.setStyleSpans(0, SqlHighlighter.styles(b)));
+        vm.preview().addListener((o, a, b) -> previewArea.replaceText(b));
+        previewArea.replaceText(vm.preview().get());
+        VirtualizedScrollPane<CodeArea> previewScroll = new VirtualizedScrollPane<>(previewArea);
+        VBox.setVgrow(previewScroll, Priority.ALWAYS);
+
+        VBox editorBox = new VBox(exprLabel, editor, exprStatus, previewLabel, previewScroll);
+        editorBox.getStyleClass().add("editor-box");
+        editorBox.setSpacing(6);
+        SplitPane center = new SplitPane(grid, editorBox);
+        center.setOrientation(Orientation.VERTICAL);
+        center.setDividerPositions(0.42);
+
+        SplitPane body = new SplitPane(left, center, right);
+        body.setDividerPositions(0.21, 0.79);
+        return body;
+    }
+
+    private VBox findings() {
+        ListView<Finding> list = new ListView<>(vm.findings());
+        list.setId("findings");
+        list.setPrefHeight(110);
+        list.setMinHeight(60);
+        VBox.setVgrow(list, Priority.ALWAYS);
+        list.setPlaceholder(new Label("No findings"));
+        list.setCellFactory(l -> new ListCell<>() {
+            @Override
+            protected void updateItem(Finding f, boolean empty) {
+                super.updateItem(f, empty);
+                getStyleClass().removeAll("error-text", "warn-text", "hint");
+                setText(empty || f == null ? null : f.toString());
+                if (f != null && !empty) {
+                    getStyleClass().add(switch (f.severity()) {
+                        case ERROR -> "error-text";
+                        case WARNING -> "warn-text";
+                        case NOTE -> "hint";
+                    });
+                }
+            }
+        });
+        list.setOnMouseClicked(e -> {
+            Finding f = list.getSelectionModel().getSelectedItem();
+            if (f != null) {
+                vm.focus(f);
+                TableMapping t = vm.table();
+                if (t != null && f.sourceColumn() != null) {
+                    oldTree.reveal(t.source(), f.sourceColumn());
+                } else if (t != null && f.targetColumn() != null) {
+                    newTree.reveal(t.target(), f.targetColumn());
+                }
+            }
+        });
+        Label title = new Label();
+        title.getStyleClass().add("section-title");
+        title.textProperty().bind(Bindings.concat("Findings (", Bindings.size(vm.findings()), ") — click one to go to its column"));
+        VBox box = new VBox(4, title, list);
+        box.setPadding(new javafx.geometry.Insets(8, 0, 0, 0));
+        return box;
+    }
+
+    private VBox pane(String title, SchemaTree tree) {
+        Label l = new Label(title);
+        l.getStyleClass().add("pane-title");
+        VBox.setVgrow(tree, Priority.ALWAYS);
+        VBox box = new VBox(4, l, tree);
+        box.setMinWidth(200);
+        return box;
+    }
+
+    private void dropOn(TableRef newTable, String newColumn) {
+        SchemaTree.Node d = SchemaTree.dragged;
+        SchemaTree.dragged = null;
+        if (d != null && d.column() != null) {
+            vm.mapColumn(d.table(), d.column().name(), newTable, newColumn);
+        }
+    }
+
+    private void reselect() {
+        String t = vm.selectedTarget().get();
+        updating = true;
+        try {
+            if (t == null) {
+                grid.getSelectionModel().clearSelection();
+            } else {
+                for (int i = 0; i < grid.getItems().size(); i++) {
+                    if (grid.getItems().get(i).target().equals(t)) {
+                        if (grid.getSelectionModel().getSelectedIndex() != i) {
+                            grid.getSelectionModel().clearAndSelect(i);
+                            grid.scrollTo(i);
+                        }
+                        break;
+                    }
+                }
+            }
+        } finally {
+            updating = false;
+        }
+    }
+
+    private void setEditorText(String text) {
+        if (!editor.getText().equals(text)) {
+            updating = true;
+            try {
+                editor.replaceText(text);
+                editor.moveTo(text.length());
+            } finally {
+                updating = false;
+            }
+        }
+    }
+
+    /** Offers old column names for the word before the caret (always when forced, else from one letter on). */
+    private void complete(boolean force) {
+        int caret = editor.getCaretPosition();
+        String text = editor.getText();
+        int start = caret;
+        while (start > 0 && (Character.isLetterOrDigit(text.charAt(start - 1)) || text.charAt(start - 1) == '_')) {
+            start--;
+        }
+        String prefix = text.substring(start, caret);
+        completion.hide();
+        if (prefix.isEmpty() && !force) {
+            return;
+        }
+        List<String> names = vm.completions(prefix);
+        if (names.isEmpty() || !force && names.size() == 1 && names.get(0).equals(prefix)) {
+            return;
+        }
+        completion.getItems().clear();
+        int from = start;
+        for (String n : names.subList(0, Math.min(10, names.size()))) {
+            MenuItem mi = new MenuItem(n);
+            mi.setOnAction(e -> {
+                String ref = n.matches("[a-z_][a-z0-9_]*") ? n : dev.cutover.plan.SqlNames.quote(n);
+                editor.replaceText(from, caret, ref);
+            });
+            completion.getItems().add(mi);
+        }
+        editor.getCaretBounds().ifPresent(b -> completion.show(editor, b.getMinX(), b.getMaxY()));
+        if (editor.getCaretBounds().isEmpty()) {
+            completion.show(editor, Side.BOTTOM, 0, 0);
+        }
+    }
+
+    private void chooseAndOpen() {
+        FileChooser fc = chooser();
+        File f = fc.showOpenDialog(getScene().getWindow());
+        if (f != null) {
+            vm.open(f.toPath());
+        }
+    }
+
+    /** Saves to the open file, or asks where (Ctrl+S). */
+    public void save() {
+        if (vm.plan().get() == null) {
+            return;
+        }
+        if (!vm.save() && vm.file().get() == null) {
+            FileChooser fc = chooser();
+            fc.setInitialFileName(vm.plan().get().name() + ".json");
+            File f = fc.showSaveDialog(getScene().getWindow());
+            if (f != null) {
+                vm.saveAs(f.toPath());
+            }
+        }
+    }
+
+    private FileChooser chooser() {
+        FileChooser fc = new FileChooser();
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Cutover plan (*.json)", "*.json"));
+        Path current = vm.file().get();
+        if (current != null && current.toAbsolutePath().getParent() != null) {
+            fc.setInitialDirectory(current.toAbsolutePath().getParent().toFile());
+        }
+        return fc;
+    }
+
+    private static Button button(String id, String text, String tip) {
+        Button b = new Button(text);
+        b.setId(id);
+        b.setTooltip(new Tooltip(tip));
+        return b;
+    }
+
+    /** Gives focus to the expression editor (tests and keyboard users). */
+    public void focusEditor() {
+        Platform.runLater(editor::requestFocus);
+    }
+}

@@ -1,0 +1,769 @@
+package dev.cutover.ui.mappings;
+
+import dev.cutover.check.ExpressionProbe;
+import dev.cutover.pg.Db;
+import dev.cutover.pg.Schema;
+import dev.cutover.pg.SchemaReader;
+import dev.cutover.plan.ColumnMapping;
+import dev.cutover.plan.Plan;
+import dev.cutover.plan.PlanFile;
+import dev.cutover.plan.SqlNames;
+import dev.cutover.plan.TableMapping;
+import dev.cutover.plan.TableRef;
+import dev.cutover.check.CheckReport;
+import dev.cutover.check.PlanChecker;
+import dev.cutover.sql.MappingSql;
+import dev.cutover.sql.SqlPreview;
+import dev.cutover.ui.BackgroundTasks;
+import dev.cutover.ui.Problems;
+import dev.cutover.ui.Session;
+import javafx.animation.PauseTransition;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.StringExpression;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.util.Duration;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The Mappings screen: the plan being edited (immutable {@link Plan} snapshots, so undo/redo is
+ * a stack of plans), both live schemas, the table mapping shown, the grid rows, the selected
+ * column's expression, the engine-rendered SQL preview and the database's verdict on each
+ * expression (debounced, in the background, through {@link ExpressionProbe}).
+ */
+public final class MappingsViewModel {
+    /** How long typing must pause before the database checks the expression. */
+    public static final Duration CHECK_DELAY = Duration.millis(300);
+
+    private final Session session;
+    private final BackgroundTasks tasks;
+    private final ObjectProperty<Plan> plan = new SimpleObjectProperty<>();
+    private final ObjectProperty<Path> file = new SimpleObjectProperty<>();
+    private final BooleanProperty dirty = new SimpleBooleanProperty(false);
+    private final ObjectProperty<Schema> oldSchema = new SimpleObjectProperty<>();
+    private final ObjectProperty<Schema> newSchema = new SimpleObjectProperty<>();
+    private final IntegerProperty tableIndex = new SimpleIntegerProperty(-1);
+    private final ObservableList<MappingRow> rows = FXCollections.observableArrayList();
+    private final StringProperty selectedTarget = new SimpleStringProperty();
+    private final StringProperty expr = new SimpleStringProperty("");
+    private final StringProperty exprProblem = new SimpleStringProperty("");
+    private final BooleanProperty exprChecking = new SimpleBooleanProperty(false);
+    private final StringProperty preview = new SimpleStringProperty("");
+    private final ObservableList<Finding> findings = FXCollections.observableArrayList();
+    private final StringProperty message = new SimpleStringProperty("");
+    private final ObjectProperty<Throwable> error = new SimpleObjectProperty<>();
+    private final BooleanProperty checking = new SimpleBooleanProperty(false);
+    private CheckReport checkReport;
+    private Plan checkedPlan;
+    private final BooleanProperty canUndo = new SimpleBooleanProperty(false);
+    private final BooleanProperty canRedo = new SimpleBooleanProperty(false);
+
+    private final Deque<Plan> undo = new ArrayDeque<>();
+    private final Deque<Plan> redo = new ArrayDeque<>();
+    private Plan saved;
+    private boolean editing;
+
+    /** Verdicts of the database per (source table, target column, type, expr); null value = fine. */
+    private final Map<String, Optional<String>> verdicts = new HashMap<>();
+    private final PauseTransition checkDelay = new PauseTransition(CHECK_DELAY);
+    private final Object probeLock = new Object();
+    private Connection probeConnection;
+    private Db probeDb;
+    private long generation;
+
+    public MappingsViewModel(Session session, BackgroundTasks tasks) {
+        this.session = session;
+        this.tasks = tasks;
+        checkDelay.setOnFinished(e -> checkNow());
+        session.oldDb().addListener((o, a, b) -> {
+            verdicts.clear();
+            loadSchemas();
+        });
+        session.newDb().addListener((o, a, b) -> loadSchemas());
+        plan.addListener((o, a, b) -> {
+            dirty.set(!Objects.equals(b, saved));
+            session.migration().set(b == null ? null : b.name());
+            canUndo.set(!undo.isEmpty());
+            canRedo.set(!redo.isEmpty());
+            refresh();
+        });
+        tableIndex.addListener((o, a, b) -> {
+            editing = false;
+            refresh();
+        });
+        selectedTarget.addListener((o, a, b) -> {
+            editing = false;
+            expr.set(currentExpr());
+            showVerdict();
+        });
+        oldSchema.addListener((o, a, b) -> refresh());
+        newSchema.addListener((o, a, b) -> refresh());
+    }
+
+    // ---- plan file ----
+
+    public void newPlan(String name) {
+        load(new Plan(Plan.CURRENT_VERSION, name, List.of()), null);
+        saved = null;
+        dirty.set(true);
+    }
+
+    /** Opens a plan file (strict read; a bad file is one line in words and nothing changes). */
+    public boolean open(Path path) {
+        try {
+            Plan p = PlanFile.read(path);
+            load(p, path);
+            message.set("Opened " + path.getFileName() + " (" + p.tables().size() + " tables)");
+            error.set(null);
+            return true;
+        } catch (RuntimeException e) {
+            fail(e);
+            return false;
+        }
+    }
+
+    private void load(Plan p, Path path) {
+        undo.clear();
+        redo.clear();
+        saved = p;
+        file.set(path);
+        tableIndex.set(-1);
+        plan.set(p);
+        tableIndex.set(p.tables().isEmpty() ? -1 : 0);
+        selectedTarget.set(null);
+    }
+
+    /** Saves to the open file; false when there is none (the view then asks where). */
+    public boolean save() {
+        return file.get() != null && saveAs(file.get());
+    }
+
+    /**
+     * Writes the plan canonically, after reading it back strictly: a plan the engine would
+     * refuse is not written; the reason names the JSON path.
+     */
+    public boolean saveAs(Path path) {
+        Plan p = plan.get();
+        if (p == null) {
+            return false;
+        }
+        try {
+            PlanFile.parse(PlanFile.toJson(p), path.getFileName().toString());
+            PlanFile.write(p, path);
+            saved = p;
+            file.set(path);
+            dirty.set(false);
+            message.set("Saved " + path.getFileName());
+            error.set(null);
+            return true;
+        } catch (RuntimeException e) {
+            message.set("Not saved: " + Problems.oneLine(e));
+            error.set(e);
+            return false;
+        }
+    }
+
+    // ---- undo / redo ----
+
+    private void change(Plan next) {
+        if (next.equals(plan.get())) {
+            return;
+        }
+        undo.push(plan.get());
+        redo.clear();
+        plan.set(next);
+    }
+
+    public void undo() {
+        if (!undo.isEmpty()) {
+            editing = false;
+            redo.push(plan.get());
+            plan.set(undo.pop());
+            expr.set(currentExpr());
+        }
+    }
+
+    public void redo() {
+        if (!redo.isEmpty()) {
+            editing = false;
+            undo.push(plan.get());
+            plan.set(redo.pop());
+            expr.set(currentExpr());
+        }
+    }
+
+    // ---- editing ----
+
+    /** Sets the selected column's expression as typed; one undo step per run of typing in one column. */
+    public void editExpr(String text) {
+        String target = selectedTarget.get();
+        TableMapping t = table();
+        if (target == null || t == null || text.equals(currentExpr())) {
+            expr.set(text);
+            return;
+        }
+        Plan next = withColumn(plan.get(), tableIndex.get(), target, text);
+        if (editing) {
+            plan.set(next);
+        } else {
+            change(next);
+            editing = true;
+        }
+        expr.set(text);
+    }
+
+    /** Maps an old column onto a new column (drag and drop): expr becomes the quoted old column name. */
+    public void mapColumn(TableRef oldTable, String oldColumn, TableRef newTable, String newColumn) {
+        if (plan.get() == null) {
+            newPlan(newTable.table());
+        }
+        int i = indexOf(oldTable, newTable);
+        Plan p = plan.get();
+        if (i < 0) {
+            p = withTable(p, oldTable, newTable);
+            i = p.tables().size() - 1;
+        }
+        editing = false;
+        change(withColumn(p, i, newColumn, SqlNames.quote(oldColumn)));
+        tableIndex.set(i);
+        selectedTarget.set(newColumn);
+        expr.set(currentExpr());
+        message.set("Mapped " + oldTable.table() + "." + oldColumn + " → " + newTable.table() + "." + newColumn);
+    }
+
+    /** Adds a table mapping old → new (key = the old table's primary key, mapped to same-named new columns). */
+    public void mapTables(TableRef oldTable, TableRef newTable) {
+        if (plan.get() == null) {
+            newPlan(newTable.table());
+        }
+        int i = indexOf(oldTable, newTable);
+        if (i < 0) {
+            editing = false;
+            change(withTable(plan.get(), oldTable, newTable));
+            i = plan.get().tables().size() - 1;
+        }
+        tableIndex.set(i);
+    }
+
+    /** Fills unmapped columns of the shown table with same-named or close-named old columns of compatible type. */
+    public int suggest() {
+        TableMapping t = table();
+        Optional<Schema.Table> o = oldTable();
+        Optional<Schema.Table> n = newTable();
+        if (t == null || o.isEmpty() || n.isEmpty()) {
+            message.set("Suggest needs a table mapping and both schemas");
+            return 0;
+        }
+        Map<String, String> s = MappingSuggester.suggest(o.get(), n.get(),
+                t.columns().stream().map(ColumnMapping::target).collect(Collectors.toSet()),
+                MappingSuggester.referenced(t.columns().stream().map(ColumnMapping::expr).toList()));
+        if (s.isEmpty()) {
+            message.set("No further mappings to suggest");
+            return 0;
+        }
+        Plan p = plan.get();
+        for (var e : s.entrySet()) {
+            p = withColumn(p, tableIndex.get(), e.getKey(), e.getValue());
+        }
+        editing = false;
+        change(p);
+        message.set("Suggested " + s.size() + " mappings: " + s.entrySet().stream()
+                .map(e -> e.getValue() + " → " + e.getKey()).collect(Collectors.joining(", ")));
+        expr.set(currentExpr());
+        return s.size();
+    }
+
+    /**
+     * Runs the full plan check (dev.cutover.check.PlanChecker: static checks and the dry run over
+     * every source row) in the background; its findings replace the live ones until the plan changes.
+     */
+    public void runCheck() {
+        Plan p = plan.get();
+        Db o = session.oldDb().get();
+        Db n = session.newDb().get();
+        if (p == null || o == null || n == null) {
+            message.set("The plan check needs a plan and both databases connected");
+            return;
+        }
+        checking.set(true);
+        message.set("Checking the plan (dry run over every row)…");
+        tasks.run("Plan check", pr -> new PlanChecker(o, n).onProgress((table, rows, estimate) ->
+                pr.update(rows, Math.max(rows, estimate), table + ": " + rows + " rows")).check(p), report -> {
+                    checking.set(false);
+                    checkReport = report;
+                    checkedPlan = p;
+                    message.set("Plan check: " + report.count(dev.cutover.check.Severity.PROBLEM) + " problems, "
+                            + report.count(dev.cutover.check.Severity.WARNING) + " warnings, "
+                            + report.count(dev.cutover.check.Severity.NOTE) + " notes over "
+                            + report.tables().stream().mapToLong(CheckReport.TableReport::rowsChecked).sum() + " rows"
+                            + (report.clean() ? " — clean" : ""));
+                    error.set(null);
+                    findings.setAll(computeFindings());
+                }, e -> {
+                    checking.set(false);
+                    fail(e);
+                });
+    }
+
+    /** Forgets every verdict and asks the database again (Ctrl+Enter). */
+    public void recheck() {
+        verdicts.clear();
+        refresh();
+        checkDelay.stop();
+        checkNow();
+    }
+
+    /** Shows what a finding concerns: its table and column. */
+    public void focus(Finding f) {
+        Plan p = plan.get();
+        if (p == null) {
+            return;
+        }
+        for (int i = 0; i < p.tables().size(); i++) {
+            TableMapping t = p.tables().get(i);
+            if (t.target().table().equals(f.table()) || t.target().toString().equals(f.table())) {
+                tableIndex.set(i);
+                if (f.targetColumn() != null) {
+                    selectedTarget.set(f.targetColumn());
+                }
+                return;
+            }
+        }
+    }
+
+    /** Old column names of the shown table starting with {@code prefix} (case-insensitive), for completion. */
+    public List<String> completions(String prefix) {
+        String p = prefix.toLowerCase(java.util.Locale.ROOT);
+        return oldTable().map(t -> t.columns().stream().map(Schema.Column::name)
+                .filter(c -> c.toLowerCase(java.util.Locale.ROOT).startsWith(p)).toList()).orElse(List.of());
+    }
+
+    // ---- schemas ----
+
+    public void loadSchemas() {
+        Db o = session.oldDb().get();
+        Db n = session.newDb().get();
+        if (o != null) {
+            tasks.run("Reading the old schema", pr -> read(o), oldSchema::set, this::fail);
+        }
+        if (n != null) {
+            tasks.run("Reading the new schema", pr -> read(n), newSchema::set, this::fail);
+        }
+    }
+
+    private static Schema read(Db db) throws SQLException {
+        try (Connection c = db.connect()) {
+            return SchemaReader.read(c);
+        }
+    }
+
+    // ---- derived state ----
+
+    public TableMapping table() {
+        Plan p = plan.get();
+        int i = tableIndex.get();
+        return p == null || i < 0 || i >= p.tables().size() ? null : p.tables().get(i);
+    }
+
+    public Optional<Schema.Table> oldTable() {
+        TableMapping t = table();
+        return t == null || oldSchema.get() == null ? Optional.empty() : oldSchema.get().table(t.source());
+    }
+
+    public Optional<Schema.Table> newTable() {
+        TableMapping t = table();
+        return t == null || newSchema.get() == null ? Optional.empty() : newSchema.get().table(t.target());
+    }
+
+    private String currentExpr() {
+        TableMapping t = table();
+        String target = selectedTarget.get();
+        return t == null || target == null ? "" : t.column(target).map(ColumnMapping::expr).orElse("");
+    }
+
+    /** Recomputes grid rows and preview now, and the database's verdicts after the typing pause. */
+    private void refresh() {
+        rebuildRows();
+        renderPreview();
+        checkDelay.playFromStart();
+    }
+
+    private void rebuildRows() {
+        TableMapping t = table();
+        List<MappingRow> out = new ArrayList<>();
+        if (t != null) {
+            List<String> key;
+            try {
+                key = t.targetKey();
+            } catch (IllegalStateException e) {
+                key = List.of();
+            }
+            Optional<Schema.Table> nt = newTable();
+            List<String> targets = new ArrayList<>();
+            nt.ifPresent(x -> x.columns().forEach(c -> targets.add(c.name())));
+            t.columns().stream().map(ColumnMapping::target).filter(c -> !targets.contains(c)).forEach(targets::add);
+            for (String target : targets) {
+                Optional<Schema.Column> col = nt.flatMap(x -> x.column(target));
+                String e = t.column(target).map(ColumnMapping::expr).orElse("");
+                MappingRow.Status st;
+                String problem = null;
+                if (nt.isPresent() && col.isEmpty()) {
+                    st = MappingRow.Status.NO_COLUMN;
+                } else if (e.isEmpty()) {
+                    st = MappingRow.Status.UNMAPPED;
+                } else {
+                    Optional<String> v = col.isEmpty() ? null : verdicts.get(verdictKey(t.source(), col.get(), e));
+                    if (v == null) {
+                        st = MappingRow.Status.CHECKING;
+                    } else if (v.isPresent()) {
+                        st = MappingRow.Status.ERROR;
+                        problem = v.get();
+                    } else {
+                        st = MappingRow.Status.MAPPED;
+                    }
+                }
+                out.add(new MappingRow(target, col.map(Schema.Column::type).orElse("?"), key.contains(target), e, st, problem));
+            }
+        }
+        rows.setAll(out);
+        findings.setAll(computeFindings());
+        showVerdict();
+    }
+
+    /** The forward read of the engine and the upsert repair/replay use, exactly as the engine renders them. */
+    private void renderPreview() {
+        TableMapping t = table();
+        if (t == null) {
+            preview.set("-- open a plan, or drag an old column onto a new column to start a mapping");
+            return;
+        }
+        if (oldTable().isEmpty() || newTable().isEmpty()) {
+            preview.set("-- the preview needs both schemas: connect the old and the new database");
+            return;
+        }
+        if (t.columns().isEmpty()) {
+            preview.set("-- no column mapped yet");
+            return;
+        }
+        try {
+            preview.set(SqlPreview.text(new MappingSql(t, oldTable().get(), newTable().get())).strip());
+        } catch (RuntimeException e) {
+            preview.set("-- cannot render this mapping yet: " + Problems.oneLine(e));
+        }
+    }
+
+    private List<Finding> computeFindings() {
+        List<Finding> out = new ArrayList<>();
+        Plan p = plan.get();
+        if (p == null) {
+            return out;
+        }
+        if (checkReport != null && p.equals(checkedPlan)) {
+            checkReport.findings().forEach(f -> out.add(Finding.of(f)));
+            return out;
+        }
+        for (TableMapping t : p.tables()) {
+            String tn = t.target().table();
+            Optional<Schema.Table> ot = oldSchema.get() == null ? Optional.empty() : oldSchema.get().table(t.source());
+            Optional<Schema.Table> nt = newSchema.get() == null ? Optional.empty() : newSchema.get().table(t.target());
+            if (oldSchema.get() != null && ot.isEmpty()) {
+                out.add(new Finding(Finding.Severity.ERROR, tn, null, null, "old table " + t.source() + " does not exist"));
+            }
+            if (newSchema.get() != null && nt.isEmpty()) {
+                out.add(new Finding(Finding.Severity.ERROR, tn, null, null, "new table " + t.target() + " does not exist"));
+            }
+            if (t.key().isEmpty()) {
+                out.add(new Finding(Finding.Severity.ERROR, tn, null, null, "no key: the old table needs a primary key or a key in the plan"));
+            }
+            for (String k : t.key()) {
+                if (t.columns().stream().noneMatch(c -> SqlNames.isBareReference(c.expr(), k))) {
+                    out.add(new Finding(Finding.Severity.ERROR, tn, null, k, "key column \"" + k + "\" must be mapped unchanged to a new column"));
+                }
+            }
+            for (ColumnMapping c : t.columns()) {
+                Optional<Schema.Column> col = nt.flatMap(x -> x.column(c.target()));
+                if (nt.isPresent() && col.isEmpty()) {
+                    out.add(new Finding(Finding.Severity.ERROR, tn, c.target(), null, "the new table has no such column"));
+                    continue;
+                }
+                Optional<String> v = col.isEmpty() ? null : verdicts.get(verdictKey(t.source(), col.get(), c.expr()));
+                if (v != null && v.isPresent()) {
+                    out.add(new Finding(Finding.Severity.ERROR, tn, c.target(), null, v.get()));
+                }
+            }
+            if (nt.isPresent()) {
+                for (Schema.Column c : nt.get().columns()) {
+                    if (c.notNull() && !c.hasDefault() && t.column(c.name()).isEmpty()) {
+                        out.add(new Finding(Finding.Severity.ERROR, tn, c.name(), null, "NOT NULL without a default and not mapped: every copied row would fail"));
+                    }
+                }
+            }
+            if (ot.isPresent()) {
+                var used = MappingSuggester.referenced(t.columns().stream().map(ColumnMapping::expr).toList());
+                for (Schema.Column c : ot.get().columns()) {
+                    boolean mentioned = used.contains(c.name()) || t.columns().stream().anyMatch(m -> m.expr().contains(c.name()));
+                    if (!mentioned && !t.dropped().contains(c.name())) {
+                        out.add(new Finding(Finding.Severity.WARNING, tn, null, c.name(), "neither mapped nor listed in dropped (possible data loss)"));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private void showVerdict() {
+        TableMapping t = table();
+        String target = selectedTarget.get();
+        String e = currentExpr();
+        if (t == null || target == null || e.isEmpty()) {
+            exprProblem.set("");
+            exprChecking.set(false);
+            return;
+        }
+        Optional<Schema.Column> col = newTable().flatMap(x -> x.column(target));
+        Optional<String> v = col.isEmpty() ? null : verdicts.get(verdictKey(t.source(), col.get(), e));
+        exprChecking.set(v == null && col.isPresent());
+        exprProblem.set(v == null ? "" : v.orElse(""));
+    }
+
+    /** Asks the old database about every mapped expression of the shown table not judged yet. */
+    private void checkNow() {
+        TableMapping t = table();
+        Db db = session.oldDb().get();
+        Optional<Schema.Table> nt = newTable();
+        if (t == null || db == null || nt.isEmpty() || oldTable().isEmpty()) {
+            return;
+        }
+        Map<String, Probe> todo = new LinkedHashMap<>();
+        for (ColumnMapping c : t.columns()) {
+            nt.get().column(c.target()).ifPresent(col -> {
+                String k = verdictKey(t.source(), col, c.expr());
+                if (!verdicts.containsKey(k)) {
+                    todo.put(k, new Probe(t.source(), col, c.expr()));
+                }
+            });
+        }
+        if (todo.isEmpty()) {
+            return;
+        }
+        long gen = ++generation;
+        tasks.run(null, pr -> probe(db, todo), results -> {
+            verdicts.putAll(results);
+            if (gen == generation || !results.isEmpty()) {
+                rebuildRows();
+            }
+        }, e -> {
+            exprChecking.set(false);
+            exprProblem.set("cannot check on the old database: " + Problems.oneLine(e));
+        });
+    }
+
+    private record Probe(TableRef source, Schema.Column target, String expr) {
+    }
+
+    private Map<String, Optional<String>> probe(Db db, Map<String, Probe> todo) throws SQLException {
+        synchronized (probeLock) {
+            if (probeConnection == null || probeConnection.isClosed() || probeDb != db || !probeConnection.isValid(2)) {
+                closeProbe();
+                probeConnection = db.connect();
+                probeDb = db;
+            }
+            Map<String, Optional<String>> out = new HashMap<>();
+            for (var e : todo.entrySet()) {
+                Probe p = e.getValue();
+                ExpressionProbe.Result r = ExpressionProbe.probe(probeConnection, p.source(), p.expr(),
+                        MappingSql.castFor(p.target()));
+                if (!r.ok() && !probeConnection.isValid(2)) {
+                    throw new SQLException("lost the connection to the old database: " + r.error(), "08006");
+                }
+                out.put(e.getKey(), r.ok() ? Optional.empty() : Optional.of(r.describe()));
+            }
+            return out;
+        }
+    }
+
+    private void closeProbe() {
+        if (probeConnection != null) {
+            try {
+                probeConnection.close();
+            } catch (SQLException ignored) {
+                // closing a broken connection
+            }
+            probeConnection = null;
+        }
+    }
+
+    public void close() {
+        synchronized (probeLock) {
+            closeProbe();
+        }
+    }
+
+    private static String verdictKey(TableRef source, Schema.Column target, String expr) {
+        return source + "\u0000" + target.name() + "\u0000" + target.type() + "\u0000" + expr;
+    }
+
+    // ---- plan edits (pure) ----
+
+    private int indexOf(TableRef oldTable, TableRef newTable) {
+        Plan p = plan.get();
+        for (int i = 0; i < p.tables().size(); i++) {
+            TableMapping t = p.tables().get(i);
+            if (t.source().equals(oldTable) && t.target().equals(newTable)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private Plan withTable(Plan p, TableRef oldTable, TableRef newTable) {
+        List<String> key = oldSchema.get() == null ? List.of()
+                : oldSchema.get().table(oldTable).map(Schema.Table::primaryKey).orElse(List.of());
+        List<ColumnMapping> cols = new ArrayList<>();
+        Optional<Schema.Table> nt = newSchema.get() == null ? Optional.empty() : newSchema.get().table(newTable);
+        for (String k : key) {
+            if (nt.isEmpty() || nt.get().column(k).isPresent()) {
+                cols.add(new ColumnMapping(k, SqlNames.quote(k)));
+            }
+        }
+        List<TableMapping> tables = new ArrayList<>(p.tables());
+        tables.add(new TableMapping(oldTable, newTable, key, cols, List.of(), List.of()));
+        return new Plan(p.version(), p.name(), tables);
+    }
+
+    private static Plan withColumn(Plan p, int index, String target, String expr) {
+        TableMapping t = p.tables().get(index);
+        List<ColumnMapping> cols = new ArrayList<>();
+        boolean done = false;
+        for (ColumnMapping c : t.columns()) {
+            if (c.target().equals(target)) {
+                done = true;
+                if (!expr.isBlank()) {
+                    cols.add(new ColumnMapping(target, expr));
+                }
+            } else {
+                cols.add(c);
+            }
+        }
+        if (!done && !expr.isBlank()) {
+            cols.add(new ColumnMapping(target, expr));
+        }
+        List<TableMapping> tables = new ArrayList<>(p.tables());
+        tables.set(index, new TableMapping(t.source(), t.target(), t.key(), cols, t.dropped(), t.reverse()));
+        return new Plan(p.version(), p.name(), tables);
+    }
+
+    private void fail(Throwable e) {
+        message.set(Problems.oneLine(e));
+        error.set(e);
+    }
+
+    // ---- properties ----
+
+    /** "saas-orders — plan.json •" for the window title; "No plan open" without one. */
+    public StringExpression title() {
+        return Bindings.createStringBinding(() -> {
+            Plan p = plan.get();
+            if (p == null) {
+                return "No plan open";
+            }
+            return p.name() + " — " + (file.get() == null ? "not saved yet" : file.get().getFileName().toString())
+                    + (dirty.get() ? " •" : "");
+        }, plan, file, dirty);
+    }
+
+    public ObjectProperty<Plan> plan() {
+        return plan;
+    }
+
+    public ObjectProperty<Path> file() {
+        return file;
+    }
+
+    public BooleanProperty dirty() {
+        return dirty;
+    }
+
+    public ObjectProperty<Schema> oldSchema() {
+        return oldSchema;
+    }
+
+    public ObjectProperty<Schema> newSchema() {
+        return newSchema;
+    }
+
+    public IntegerProperty tableIndex() {
+        return tableIndex;
+    }
+
+    public ObservableList<MappingRow> rows() {
+        return rows;
+    }
+
+    public StringProperty selectedTarget() {
+        return selectedTarget;
+    }
+
+    public StringProperty expr() {
+        return expr;
+    }
+
+    /** The database's error for the selected expression, "" when it is fine or not known yet. */
+    public StringProperty exprProblem() {
+        return exprProblem;
+    }
+
+    public BooleanProperty exprChecking() {
+        return exprChecking;
+    }
+
+    public StringProperty preview() {
+        return preview;
+    }
+
+    public ObservableList<Finding> findings() {
+        return findings;
+    }
+
+    public StringProperty message() {
+        return message;
+    }
+
+    public ObjectProperty<Throwable> error() {
+        return error;
+    }
+
+    /** True while the plan check runs. */
+    public BooleanProperty checking() {
+        return checking;
+    }
+
+    public BooleanProperty canUndo() {
+        return canUndo;
+    }
+
+    public BooleanProperty canRedo() {
+        return canRedo;
+    }
+}

@@ -1,0 +1,438 @@
+package dev.cutover.work;
+
+import dev.cutover.pg.Sql;
+import dev.cutover.sql.ChunkSql;
+import dev.cutover.sql.KeySql;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs a {@link ChunkJob}: fixes each table's run (its upper key at the moment it starts), then
+ * worker threads cut chunks in key order ({@link ChunkLedger}), take their leases, wait their turn
+ * at the {@link Throttle}, do the work with retries and back-off, and adapt the chunk size to the
+ * target time per chunk. Chunks left by dead workers are taken over when their lease is free. A
+ * reporter thread publishes progress from the ledger, so every process of a multi-worker run shows
+ * the same numbers.
+ */
+public final class ChunkRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkRunner.class);
+
+    /** Tuning of a run. */
+    public record Options(int workers, double targetChunkSeconds, int minChunkRows, int initialChunkRows, int maxChunkRows,
+                          int retries, long retryBaseMillis, long progressIntervalMillis, long idleWaitMillis) {
+        public static Options defaults() {
+            return new Options(2, 0.5, 10, 1_000, 1_000_000, 5, 500, 1_000, 250);
+        }
+
+        public Options withWorkers(int n) {
+            return new Options(n, targetChunkSeconds, minChunkRows, initialChunkRows, maxChunkRows, retries, retryBaseMillis,
+                    progressIntervalMillis, idleWaitMillis);
+        }
+
+        public Options withTargetChunkSeconds(double s) {
+            return new Options(workers, s, minChunkRows, initialChunkRows, maxChunkRows, retries, retryBaseMillis,
+                    progressIntervalMillis, idleWaitMillis);
+        }
+
+        /** Rows of the first chunk, and the bounds the sizer keeps to (the floor guards against per-statement overhead). */
+        public Options withChunkRows(int min, int initial, int max) {
+            return new Options(workers, targetChunkSeconds, min, initial, max, retries, retryBaseMillis,
+                    progressIntervalMillis, idleWaitMillis);
+        }
+
+        public Options withRetries(int n, long baseMillis) {
+            return new Options(workers, targetChunkSeconds, minChunkRows, initialChunkRows, maxChunkRows, n, baseMillis,
+                    progressIntervalMillis, idleWaitMillis);
+        }
+
+        public Options withProgressInterval(long millis) {
+            return new Options(workers, targetChunkSeconds, minChunkRows, initialChunkRows, maxChunkRows, retries, retryBaseMillis,
+                    millis, idleWaitMillis);
+        }
+
+        public Options withIdleWait(long millis) {
+            return new Options(workers, targetChunkSeconds, minChunkRows, initialChunkRows, maxChunkRows, retries, retryBaseMillis,
+                    progressIntervalMillis, millis);
+        }
+    }
+
+    /** How a run ended, per table. */
+    public record Result(List<TableProgress> tables, List<ChunkLedger.Failed> failedChunks, boolean stopped) {
+        public boolean complete() {
+            return !stopped && tables.stream().allMatch(t -> "complete".equals(t.state()));
+        }
+
+        public List<String> errors() {
+            return tables.stream().filter(t -> t.error() != null).map(TableProgress::error).toList();
+        }
+    }
+
+    private final ChunkJob job;
+    private final ChunkLedger ledger;
+    private final Leases leases;
+    private final Throttle throttle;
+    private final Options options;
+    private final ProgressListener listener;
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final Map<String, ChunkSizer> sizers = new ConcurrentHashMap<>();
+    private final Set<String> finished = ConcurrentHashMap.newKeySet();
+    private final ProgressMeter meter = new ProgressMeter(Duration.ofSeconds(10));
+    private final Map<String, String> localErrors = new ConcurrentHashMap<>();
+    private final Object reporterWake = new Object();
+    private volatile boolean reporting = true;
+
+    public ChunkRunner(ChunkJob job, Leases leases, Throttle throttle, Options options, ProgressListener listener) {
+        this.job = job;
+        this.ledger = new ChunkLedger(job.name(), job.migration(), leases.workerId());
+        this.leases = leases;
+        this.throttle = throttle;
+        this.options = options;
+        this.listener = listener == null ? ProgressListener.NONE : listener;
+    }
+
+    public ChunkLedger ledger() {
+        return ledger;
+    }
+
+    /** Asks the workers to stop after their current chunk (a polite stop; progress is kept). */
+    public void stop() {
+        stop.set(true);
+    }
+
+    /** Runs the job to its end (or to {@link #stop}) and reports how each table ended. */
+    public Result run() throws SQLException, InterruptedException {
+        ChunkJob.Session first = job.openSession(0);
+        try {
+            prepare(first);
+        } catch (SQLException | RuntimeException e) {
+            first.close();
+            throw e;
+        }
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, options.workers()); i++) {
+            int n = i;
+            ChunkJob.Session s = i == 0 ? first : null;
+            Thread t = new Thread(() -> work(n, s), "cutover-" + job.name() + "-worker-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        Thread reporter = new Thread(this::report, "cutover-" + job.name() + "-progress");
+        reporter.setDaemon(true);
+        threads.forEach(Thread::start);
+        reporter.start();
+        try {
+            for (Thread t : threads) {
+                t.join();
+            }
+        } catch (InterruptedException e) {
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join(30_000);
+            }
+            throw e;
+        } finally {
+            reporting = false;
+            synchronized (reporterWake) {
+                reporterWake.notifyAll();
+            }
+            reporter.join(10_000);
+        }
+        try (Connection c = job.openLedgerConnection()) {
+            ProgressEvent end = snapshot(c, true);
+            listener.onProgress(end);
+            List<TableProgress> tables = end.tables();
+            return new Result(tables, ledger.failedChunks(c), stop.get() && !tables.stream().allMatch(t -> "complete".equals(t.state())));
+        }
+    }
+
+    // ---- preparing the runs --------------------------------------------------------------------
+
+    private void prepare(ChunkJob.Session s) throws SQLException {
+        ChunkLedger.install(s.ledger());
+        for (JobTable t : job.tables()) {
+            Optional<ChunkLedger.Run> run = ledger.read(s.ledger(), t.name());
+            if (run.isPresent() && run.get().failed()) {
+                LOG.info("{}: resuming a failed run", t.name());
+                ledger.reopen(s.ledger(), t.name());
+            }
+            if (run.isEmpty()) {
+                List<String> upper = lastKey(s.from(), t);
+                long total = upper == null ? 0 : rowsTotal(s.from(), t, upper);
+                ChunkLedger.Run started = ledger.start(s.ledger(), t.name(), upper, total);
+                LOG.info("{}: run covers keys up to {} (about {} rows)", t.name(), started.upper(), started.rowsTotal());
+            }
+            if (ledger.read(s.ledger(), t.name()).map(ChunkLedger.Run::complete).orElse(false)) {
+                finished.add(t.name());
+            }
+        }
+    }
+
+    private static List<String> lastKey(Connection from, JobTable t) throws SQLException {
+        try (Statement st = from.createStatement(); ResultSet rs = st.executeQuery(KeySql.fromSide(t.flow()).lastKey())) {
+            return rs.next() ? ChunkLedger.keyOf(rs, t.flow().key().size()) : null;
+        } finally {
+            from.commit();
+        }
+    }
+
+    /** The planner's estimate when it has one, else an exact count (a fresh, never analyzed table). */
+    private static long rowsTotal(Connection from, JobTable t, List<String> upper) throws SQLException {
+        try {
+            try (Statement st = from.createStatement(); ResultSet rs = st.executeQuery(ChunkSql.rowEstimate(t.flow()))) {
+                if (rs.next() && rs.getLong(1) > 0) {
+                    return rs.getLong(1);
+                }
+            }
+            try (PreparedStatement ps = from.prepareStatement(ChunkSql.countUpTo(t.flow()))) {
+                for (int i = 0; i < upper.size(); i++) {
+                    ps.setString(i + 1, upper.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        } finally {
+            from.commit();
+        }
+    }
+
+    // ---- workers -------------------------------------------------------------------------------
+
+    private void work(int n, ChunkJob.Session given) {
+        ChunkJob.Session s = given;
+        try {
+            if (s == null) {
+                s = job.openSession(n);
+            }
+            loop(s);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | SQLException e) {
+            LOG.error("worker {} stopped: {}", n, e.getMessage(), e);
+            localErrors.putIfAbsent("worker " + n, "worker " + n + " stopped: " + message(e));
+        } finally {
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    private void loop(ChunkJob.Session s) throws SQLException, InterruptedException {
+        while (!stop.get()) {
+            boolean worked = false;
+            for (JobTable t : job.tables()) {
+                if (finished.contains(t.name())) {
+                    continue;
+                }
+                if (!throttle.awaitTurn(stop::get)) {
+                    return;
+                }
+                Optional<Chunk> chunk = claim(s, t);
+                if (chunk.isPresent()) {
+                    process(s, t, chunk.get());
+                    worked = true;
+                    break;
+                }
+                ChunkLedger.Run run = ledger.read(s.ledger(), t.name()).orElseThrow();
+                if (!"running".equals(run.state()) || (run.exhausted() && ledger.finish(s.ledger(), t.name()))) {
+                    finished.add(t.name());
+                }
+            }
+            if (!worked) {
+                if (job.tables().stream().allMatch(t -> finished.contains(t.name()))) {
+                    return;
+                }
+                Thread.sleep(options.idleWaitMillis()); // others' chunks are in flight; take them over if their worker dies
+            }
+        }
+    }
+
+    private Optional<Chunk> claim(ChunkJob.Session s, JobTable t) throws SQLException {
+        try {
+            Optional<Chunk> orphan = ledger.claimOrphan(s.ledger(), t.name(), leases);
+            if (orphan.isPresent()) {
+                LOG.info("taking over {}", orphan.get());
+                return orphan;
+            }
+            ChunkSizer sizer = sizers.computeIfAbsent(t.name(),
+                    k -> new ChunkSizer(options.targetChunkSeconds(), options.initialChunkRows(), options.minChunkRows(),
+                            options.maxChunkRows()));
+            int size = Math.min(sizer.next(), throttle.rowsIn(options.targetChunkSeconds() * 2));
+            return ledger.claimNext(s.ledger(), s.from(), t.flow(), t.name(), size, leases);
+        } catch (SQLException e) {
+            rollbackQuietly(s);
+            if (Sql.isTransient(e)) {
+                LOG.warn("{}: lost a connection while cutting a chunk ({}); reconnecting", t.name(), Sql.message(e));
+                s.reconnect();
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private void process(ChunkJob.Session s, JobTable t, Chunk chunk) throws InterruptedException {
+        int attempt = 0;
+        try {
+            while (true) {
+                attempt++;
+                long t0 = System.nanoTime();
+                try {
+                    long rows = s.process(t, chunk);
+                    LOG.debug("{}: {} rows in {} ms", chunk, rows, (System.nanoTime() - t0) / 1_000_000);
+                    if (rows >= 0) {
+                        sizers.get(t.name()).record(rows, System.nanoTime() - t0);
+                        throttle.consume(rows);
+                    }
+                    return;
+                } catch (FatalChunkError e) {
+                    rollbackQuietly(s);
+                    failTable(s, t, chunk, attempt, e.getMessage());
+                    return;
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    rollbackQuietly(s);
+                    String msg = message(e);
+                    if (attempt > options.retries()) {
+                        failTable(s, t, chunk, attempt, t.name() + ": chunk " + chunk.seq() + " with keys " + chunk.range()
+                                + " failed after " + attempt + " attempts: " + msg);
+                        return;
+                    }
+                    long wait = Math.min(30_000, options.retryBaseMillis() << Math.min(10, attempt - 1));
+                    LOG.warn("{}: attempt {} failed ({}); retrying in {} ms", chunk, attempt, msg, wait);
+                    Thread.sleep(wait);
+                    s.reconnect();
+                }
+            }
+        } finally {
+            leases.release(chunk.leaseId());
+        }
+    }
+
+    private void failTable(ChunkJob.Session s, JobTable t, Chunk chunk, int attempts, String error) {
+        LOG.error(error);
+        localErrors.put(t.name(), error);
+        finished.add(t.name());
+        try {
+            ledger.markFailed(s.ledger(), chunk, attempts, error);
+            ledger.fail(s.ledger(), t.name(), error);
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("{}: could not record the failure in the ledger ({}); the chunk stays open and is redone on resume",
+                    t.name(), e.getMessage());
+        }
+    }
+
+    private static void rollbackQuietly(ChunkJob.Session s) {
+        for (Connection c : new Connection[] {s.from(), s.ledger()}) {
+            try {
+                if (c != null && !c.isClosed()) {
+                    c.rollback();
+                }
+            } catch (SQLException ignored) {
+                // the connection is gone; reconnect() replaces it
+            }
+        }
+    }
+
+    static String message(Throwable e) {
+        if (e instanceof SQLException q) {
+            return Sql.message(q);
+        }
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    }
+
+    // ---- progress ------------------------------------------------------------------------------
+
+    private void report() {
+        Connection c = null;
+        while (reporting) {
+            try {
+                if (c == null || c.isClosed()) {
+                    c = job.openLedgerConnection();
+                }
+                listener.onProgress(snapshot(c, false));
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("progress read failed: {}", e.getMessage());
+                closeQuietly(c);
+                c = null;
+            }
+            try {
+                synchronized (reporterWake) {
+                    if (reporting) {
+                        reporterWake.wait(options.progressIntervalMillis());
+                    }
+                }
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        closeQuietly(c);
+    }
+
+    private ProgressEvent snapshot(Connection c, boolean end) throws SQLException {
+        Map<String, ChunkLedger.Count> counts = new HashMap<>();
+        for (ChunkLedger.Count n : ledger.progress(c)) {
+            counts.put(n.table(), n);
+        }
+        long now = System.nanoTime();
+        Map<String, TableProgress> tables = new LinkedHashMap<>();
+        long done = 0;
+        long total = 0;
+        double rate = 0;
+        boolean anyFailed = false;
+        boolean allComplete = true;
+        for (JobTable t : job.tables()) {
+            ChunkLedger.Count n = counts.get(t.name());
+            String state = n == null ? "waiting" : n.state();
+            long rows = n == null ? 0 : n.rowsDone();
+            long tot = n == null ? 0 : Math.max(n.rowsTotal(), rows);
+            double r = meter.record(t.name(), rows, now);
+            String error = n == null ? null : n.error();
+            if (error == null) {
+                error = localErrors.get(t.name());
+            }
+            tables.put(t.name(), new TableProgress(t.name(), state, rows, tot, r,
+                    "complete".equals(state) ? Duration.ZERO : ProgressMeter.eta(tot - rows, r), error));
+            done += rows;
+            total += tot;
+            rate += r;
+            anyFailed |= "failed".equals(state) || error != null;
+            allComplete &= "complete".equals(state);
+        }
+        String totalState = allComplete ? "complete" : anyFailed && end ? "failed" : "running";
+        String workerErrors = localErrors.entrySet().stream().filter(e -> e.getKey().startsWith("worker "))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+        TableProgress sum = new TableProgress("total", totalState, done, total, rate,
+                allComplete ? Duration.ZERO : ProgressMeter.eta(total - done, rate), workerErrors);
+        return new ProgressEvent(job.name(), Instant.now(), List.copyOf(tables.values()), sum, throttle.state(), end);
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}

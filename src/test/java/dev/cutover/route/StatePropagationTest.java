@@ -1,0 +1,87 @@
+package dev.cutover.route;
+
+import dev.cutover.control.ControlState;
+import dev.cutover.control.ControlStateCodec;
+import dev.cutover.control.Phase;
+import dev.cutover.testing.TestRedis;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A phase change reaches every router instance within 200 ms; missed messages are caught by the refresh. */
+class StatePropagationTest {
+    private static RouterFixture f;
+
+    @BeforeAll
+    static void fixture() throws Exception {
+        f = new RouterFixture("propagation", TestRedis.sharedUrl());
+    }
+
+    @AfterAll
+    static void drop() throws Exception {
+        f.close();
+    }
+
+    @Test
+    void aPhaseChangeReachesEveryRouterWithin200Ms() throws Exception {
+        List<Router> routers = List.of(f.router(), f.router(), f.router());
+        for (Phase warmUp : new Phase[] {Phase.PLANNING, Phase.BACKFILL}) {  // each router's first message is not timed
+            ControlState first = f.set(warmUp);
+            for (Router r : routers) {
+                RouterFixture.awaitVersion(r, first.version());
+            }
+        }
+        Phase[] phases = {Phase.DUAL_WRITE, Phase.SHADOW_READ, Phase.TRAFFIC_SHIFT, Phase.NEW_PRIMARY, Phase.DUAL_WRITE};
+        long worstNanos = 0;
+        for (Phase p : phases) {
+            ControlState s = f.store(p, 0, 0.0, "salt");
+            long t0 = System.nanoTime();
+            f.announce(s);
+            for (Router r : routers) {
+                RouterFixture.awaitVersion(r, s.version());
+                assertThat(r.state()).isEqualTo(s);
+                // when the router took the state over, not when this thread noticed
+                worstNanos = Math.max(worstNanos, r.stateAppliedAtNanos() - t0);
+            }
+        }
+        assertThat(Duration.ofNanos(worstNanos)).isLessThan(Duration.ofMillis(200));
+        assertThat(routers).allSatisfy(r -> assertThat(r.readsNew(1L)).isFalse());
+    }
+
+    @Test
+    void aChangeWithoutMessageIsPickedUpByThePeriodicRefreshAndOlderMessagesAreIgnored() throws Exception {
+        Router r = f.router();
+        ControlState base = f.set(Phase.SHADOW_READ);
+        RouterFixture.awaitVersion(r, base.version());
+        // written without PUBLISH, as if the message was lost
+        long v = f.redis().incr(f.keys.version());
+        f.redis().set(f.keys.phase(), Phase.TRAFFIC_SHIFT.wireName());
+        RouterFixture.awaitVersion(r, v);
+        assertThat(r.state().phase()).isEqualTo(Phase.TRAFFIC_SHIFT);
+        // a late message carrying an older version changes nothing
+        f.redis().publish(f.keys.changes(), ControlStateCodec.toJson(
+                new ControlState(Phase.PLANNING, Phase.PLANNING.writeTarget(), 0, 0, "", v - 1)));
+        Thread.sleep(300);
+        assertThat(r.state().phase()).isEqualTo(Phase.TRAFFIC_SHIFT);
+        // the heartbeat tells the console which version this router follows
+        long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        Map<String, String> hb = Map.of();
+        while (System.nanoTime() < end) {
+            hb = f.redis().hgetall(f.keys.router(r.instanceId()));
+            if (Long.toString(v).equals(hb.get("version"))) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertThat(hb).containsEntry("version", Long.toString(v)).containsEntry("degraded", "false").containsKey("at");
+        assertThat(f.redis().ttl(f.keys.router(r.instanceId()))).isPositive();
+        r.close();
+        assertThat(f.redis().exists(f.keys.router(r.instanceId()))).as("removed at clean shutdown").isZero();
+    }
+}

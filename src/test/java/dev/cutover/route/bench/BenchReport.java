@@ -1,0 +1,54 @@
+package dev.cutover.route.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Prints the router benchmark's three comparisons from JMH's JSON result file, with the goals. */
+public final class BenchReport {
+    private BenchReport() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        JsonNode results = new ObjectMapper().readTree(Path.of(args[0]).toFile());
+        Map<String, JsonNode> byName = new HashMap<>();
+        for (JsonNode r : results) {
+            String b = r.path("benchmark").asText();
+            byName.put(b.substring(b.lastIndexOf('.', b.lastIndexOf('.') - 1) + 1), r.path("primaryMetric"));
+        }
+        PrintStream out = System.out;
+        out.println();
+        out.println("== Cutover router vs baselines (same run, same machine) ==");
+        JsonNode cut = byName.get("RoutingDecisionBench.cutover");
+        JsonNode naive = byName.get("RoutingDecisionBench.naiveRedisGetPerQuery");
+        if (cut != null && naive != null) {
+            double c = cut.path("score").asDouble();
+            double n = naive.path("score").asDouble();
+            out.printf(Locale.ROOT, "routing decision:  cutover %.1f ns   naive GET-per-query %.1f ns   -> %.0fx cheaper  "
+                    + "(goal < 1000 ns: %s)%n", c, n, n / c, c < 1000 ? "met" : "NOT met");
+        }
+        JsonNode rr = byName.get("ReadThroughputBench.routerOldOnly");
+        JsonNode rd = byName.get("ReadThroughputBench.directJdbc");
+        if (rr != null && rd != null) {
+            double r = rr.path("score").asDouble();
+            double d = rd.path("score").asDouble();
+            out.printf(Locale.ROOT, "read throughput:   router %.0f ops/s   direct JDBC %.0f ops/s   -> ratio %.3f  "
+                    + "(goal >= 0.95 in old_only: %s)%n", r, d, r / d, r / d >= 0.95 ? "met" : "NOT met");
+        }
+        JsonNode wr = byName.get("WriteLatencyBench.routerDualWrite");
+        JsonNode wd = byName.get("WriteLatencyBench.directJdbc");
+        if (wr != null && wd != null) {
+            double r = wr.path("scorePercentiles").path("99.0").asDouble();
+            double d = wd.path("scorePercentiles").path("99.0").asDouble();
+            double r50 = wr.path("scorePercentiles").path("50.0").asDouble();
+            double d50 = wd.path("scorePercentiles").path("50.0").asDouble();
+            out.printf(Locale.ROOT, "write latency p99: router dual_write %.0f us   direct write %.0f us   -> ratio %.3f  "
+                    + "(goal <= 1.1: %s)   [p50 %.0f vs %.0f us]%n", r, d, r / d, r / d <= 1.1 ? "met" : "NOT met", r50, d50);
+        }
+    }
+}

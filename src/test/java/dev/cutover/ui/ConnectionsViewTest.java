@@ -1,0 +1,111 @@
+package dev.cutover.ui;
+
+import dev.cutover.testing.TestDb;
+import dev.cutover.testing.TestRedis;
+import dev.cutover.ui.connections.ConnectionProfile;
+import dev.cutover.ui.connections.ConnectionsView;
+import dev.cutover.ui.connections.ConnectionsViewModel;
+import dev.cutover.ui.connections.ProfileStore;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Connections screen against the real PostgreSQL and Redis of the test services. */
+@ExtendWith(ApplicationExtension.class)
+class ConnectionsViewTest {
+    @TempDir
+    static Path dir;
+
+    private final TestDb db = TestDb.create("conn");
+    private final BackgroundTasks tasks = BackgroundTasks.daemonPool();
+    private Session session;
+    private ConnectionsViewModel vm;
+    private ProfileStore store;
+
+    @Start
+    void start(Stage stage) {
+        session = new Session();
+        store = new ProfileStore(dir.resolve("cfg-" + System.nanoTime()).resolve("profiles.json"));
+        vm = new ConnectionsViewModel(session, tasks, store);
+        Scene scene = new Scene(new ConnectionsView(vm), 1100, 640);
+        Theme.apply(scene, false);
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    @AfterEach
+    void close() {
+        tasks.close();
+        db.close();
+    }
+
+    @Test
+    void testButtonShowsServerVersionAndConnectSetsTheSessionEndpoint(FxRobot robot) throws Exception {
+        robot.clickOn("#old-host").eraseText(20).write("127.0.0.1");
+        robot.interact(() -> vm.oldDb().database().set(db.name()));
+        robot.clickOn("#old-test");
+        await(robot, "#old-result", "PostgreSQL");
+        assertThat(robot.lookup("#old-result").queryAs(Label.class).getText()).matches("PostgreSQL \\d+.* · 0 tables · connect \\d+ ms");
+        assertThat(session.oldDb().get()).isNull();
+
+        robot.clickOn("#old-connect");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> session.oldDb().get() != null);
+        assertThat(session.oldDb().get().url()).contains("/" + db.name() + "?user=postgres");
+        assertThat(session.oldHealth().get().state()).isEqualTo(Health.State.UP);
+    }
+
+    @Test
+    void aRefusedConnectionShowsTheExactErrorLine(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            vm.newDb().host().set("127.0.0.1");
+            vm.newDb().database().set("nothing");
+        });
+        robot.clickOn("#new-port").eraseText(10).write("1");
+        robot.clickOn("#new-test");
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> robot.lookup("#new-error").queryAs(ErrorLine.class).isVisible());
+        String line = robot.lookup("#new-error").queryAs(ErrorLine.class).text();
+        assertThat(line).startsWith("cannot connect to the new database at jdbc:postgresql://127.0.0.1:1/nothing")
+                .contains("Connection to 127.0.0.1:1 refused");
+        assertThat(session.newHealth().get().state()).isEqualTo(Health.State.DOWN);
+    }
+
+    @Test
+    void redisTestShowsVersionAndProfilesAreSavedWithoutPasswords(FxRobot robot) throws Exception {
+        var parsed = dev.cutover.ui.connections.ConnectionUrls.redis(TestRedis.sharedUrl());
+        robot.interact(() -> vm.redis().load(parsed.profile()));
+        robot.clickOn("#redis-test");
+        await(robot, "#redis-result", "Redis ");
+        assertThat(robot.lookup("#redis-result").queryAs(Label.class).getText()).matches("Redis \\d+\\.\\d+.* · PONG in [0-9.]+ ms · connect \\d+ ms");
+
+        robot.clickOn("#old-name").write("stage");
+        robot.interact(() -> {
+            vm.oldDb().name().set("staging-old");
+            vm.oldDb().database().set("shop");
+            vm.oldDb().password().set("s3cret-in-memory");
+        });
+        robot.clickOn("#save-profiles");
+        assertThat(vm.message().get()).startsWith("Saved 2 profiles");
+        String json = Files.readString(store.file());
+        assertThat(json).contains("\"staging-old\"").contains("\"OLD\"").doesNotContain("s3cret");
+        assertThat(new ProfileStore(store.file()).load()).extracting(ConnectionProfile::name).contains("staging-old");
+    }
+
+    private static void await(FxRobot robot, String query, String prefix) throws Exception {
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS,
+                () -> robot.lookup(query).queryAs(Label.class).getText().startsWith(prefix));
+    }
+}

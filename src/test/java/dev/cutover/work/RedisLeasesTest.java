@@ -1,0 +1,55 @@
+package dev.cutover.work;
+
+import dev.cutover.control.ControlKeys;
+import dev.cutover.testing.TestRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RedisLeasesTest {
+
+    @Test
+    void aLiveWorkersLeaseIsRenewedAndADeadOnesExpires() throws Exception {
+        ControlKeys keys = new ControlKeys(TestRedis.uniqueMigration("leases"));
+        RedisClient client = RedisClient.create(TestRedis.sharedUrl());
+        try (StatefulRedisConnection<String, String> ca = client.connect(); StatefulRedisConnection<String, String> cb = client.connect()) {
+            RedisLeases a = new RedisLeases(ca.sync(), id -> keys.workLease("verify", id), "a", 300);
+            RedisLeases b = new RedisLeases(cb.sync(), id -> keys.workLease("verify", id), "b", 300);
+            assertThat(a.tryAcquire("public.t:1")).isTrue();
+            assertThat(b.tryAcquire("public.t:1")).isFalse();
+            Thread.sleep(1_000); // three TTLs: still held because a renews it
+            assertThat(b.tryAcquire("public.t:1")).isFalse();
+            assertThat(b.holder("public.t:1")).isEqualTo("a");
+            b.release("public.t:1"); // not b's: no effect
+            assertThat(b.holder("public.t:1")).isEqualTo("a");
+
+            ca.close(); // a dies: no more renewals
+            long end = System.currentTimeMillis() + 10_000;
+            boolean taken = false;
+            while (!taken && System.currentTimeMillis() < end) {
+                taken = b.tryAcquire("public.t:1");
+                Thread.sleep(50);
+            }
+            assertThat(taken).isTrue();
+            assertThat(b.holder("public.t:1")).isEqualTo("b");
+            b.release("public.t:1");
+            assertThat(b.holder("public.t:1")).isNull();
+            a.close();
+            b.close();
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
+    void localLeasesKeepThreadsOffEachOthersChunks() {
+        LocalLeases l = new LocalLeases("w");
+        assertThat(l.tryAcquire("x:1")).isTrue();
+        assertThat(l.tryAcquire("x:1")).isFalse();
+        l.release("x:1");
+        assertThat(l.tryAcquire("x:1")).isTrue();
+        assertThat(l.shared()).isFalse();
+    }
+}
