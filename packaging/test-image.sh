@@ -40,11 +40,11 @@ export XDG_DATA_HOME="$tmp/data"
 unset CUTOVER_LOG_DIR JAVA_TOOL_OPTIONS
 
 # 1. version
-out="$(timeout 60 "$image/bin/cutover" --version 2>&1)" || fail "image: cutover --version exited $? ($out)"
+out="$(timeout 120 "$image/bin/cutover" --version 2>&1)" || fail "image: cutover --version exited $? ($out)"
 [ "$out" = "cutover $version" ] || fail "image: cutover --version printed '$out', expected 'cutover $version'"
 
 # 2. one-line error, details in the log file
-timeout 60 "$image/bin/cutover" plan check --plan "$tmp/missing.json" >"$tmp/out" 2>"$tmp/err"
+timeout 120 "$image/bin/cutover" plan check --plan "$tmp/missing.json" >"$tmp/out" 2>"$tmp/err"
 status=$?
 [ "$status" = 2 ] || fail "image: failing command exited $status, expected 2"
 [ ! -s "$tmp/out" ] || fail "image: failing command wrote to stdout: $(head -3 "$tmp/out")"
@@ -53,8 +53,8 @@ log="$XDG_DATA_HOME/cutover/logs/cutover.log"
 grep -q "PlanException: $tmp/missing.json: plan file not found" "$log" 2>/dev/null || fail "image: no stack trace in $log"
 
 # 3. the console opens and closes
-JAVA_TOOL_OPTIONS="-Dcutover.smokeTest=true -Dcutover.smokeTest.seconds=90" \
-  timeout 150 xvfb-run -a "$image/bin/cutover" >"$tmp/console" 2>&1
+JAVA_TOOL_OPTIONS="-Dcutover.smokeTest=true -Dcutover.smokeTest.seconds=180" \
+  timeout 300 xvfb-run -a "$image/bin/cutover" >"$tmp/console" 2>&1
 status=$?
 grep -q "smoke test: console window shown" "$tmp/console" || fail "image: the console showed no window (exit $status): $(grep -v '^Picked up' "$tmp/console" | tail -5 | tr '\n' ' ')"
 [ "$status" = 0 ] || fail "image: the console did not close cleanly (exit $status): $(tail -5 "$tmp/console" | tr '\n' ' ')"
@@ -62,9 +62,9 @@ grep -q "cutover $version started (console)" "$log" || fail "image: the console 
 
 # 4. the plain distribution
 tar -C "$tmp" -xzf "target/packaging/cutover-$version.tar.gz" || fail "cannot unpack target/packaging/cutover-$version.tar.gz"
-out="$(timeout 60 "$tmp/cutover-$version/bin/cutover" --version 2>&1)" || fail "tar.gz: bin/cutover --version exited $? ($out)"
+out="$(timeout 120 "$tmp/cutover-$version/bin/cutover" --version 2>&1)" || fail "tar.gz: bin/cutover --version exited $? ($out)"
 [ "$out" = "cutover $version" ] || fail "tar.gz: bin/cutover --version printed '$out'"
-out="$(cd "$tmp" && timeout 60 java -jar "cutover-$version/cutover.jar" --version 2>&1)" || fail "tar.gz: java -jar cutover.jar --version exited $? ($out)"
+out="$(cd "$tmp" && timeout 120 java -jar "cutover-$version/cutover.jar" --version 2>&1)" || fail "tar.gz: java -jar cutover.jar --version exited $? ($out)"
 [ "$out" = "cutover $version" ] || fail "tar.gz: java -jar cutover.jar --version printed '$out'"
 
 echo "packaging test: PASS (image $(du -sh "$image" | cut -f1), version, one-line error + log file, console opened and closed, tar.gz runs)"

@@ -43,7 +43,7 @@ class LoggingTest {
         File err = File.createTempFile("cutover-err", ".txt");
         pb.redirectOutput(out).redirectError(err);
         Process p = pb.start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("cutover finished").isTrue();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("cutover finished").isTrue();
         Run r = new Run(p.exitValue(), Files.readString(out.toPath()), Files.readString(err.toPath()));
         Files.delete(out.toPath());
         Files.delete(err.toPath());
