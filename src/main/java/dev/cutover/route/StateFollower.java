@@ -31,6 +31,7 @@ final class StateFollower {
     private final Path stateFile;
     private final String instanceId;
     private final Duration heartbeatTtl;
+    private static final String HOST = host();
     private final java.util.function.Supplier<String> otherTrouble;
     private volatile ControlState state = ControlState.initial();
     private volatile String degradedReason = "not connected to redis yet";
@@ -204,8 +205,13 @@ final class StateFollower {
     private void heartbeat(RedisLink redis) {
         String reason = otherTrouble.get();
         String key = keys.router(instanceId);
-        redis.sync().hset(key, Map.of("version", Long.toString(state.version()), "degraded", Boolean.toString(reason != null),
-                "reason", reason == null ? "" : reason, "at", Long.toString(System.currentTimeMillis())));
+        ControlState s = state;
+        redis.sync().hset(key, Map.of(ControlKeys.Heartbeat.VERSION, Long.toString(s.version()),
+                ControlKeys.Heartbeat.PHASE, s.phase().wireName(),
+                ControlKeys.Heartbeat.DEGRADED, Boolean.toString(reason != null),
+                ControlKeys.Heartbeat.REASON, reason == null ? "" : reason,
+                ControlKeys.Heartbeat.AT, Long.toString(System.currentTimeMillis()),
+                ControlKeys.Heartbeat.HOST, HOST));
         redis.sync().expire(key, heartbeatTtl.toSeconds());
     }
 
@@ -214,6 +220,14 @@ final class StateFollower {
             LOG.warn("router degraded: {}", reason);
         }
         degradedReason = reason;
+    }
+
+    private static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     static String oneLine(Throwable e) {

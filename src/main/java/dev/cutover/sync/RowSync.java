@@ -42,22 +42,49 @@ public final class RowSync {
     }
 
     /**
-     * Re-syncs the given keys (each a list of key values in their text form, in key order).
-     * {@code truth} is read (autocommit as given); {@code other} is written in one transaction per batch.
+     * Re-syncs the given keys (each a list of key values in their text form, in key order), one
+     * batch at a time: the truth rows are read {@code FOR SHARE} in a transaction that stays open
+     * until the other side has committed, so a write to the truth that races with the re-sync waits
+     * and its own mirror lands after ours — an older copy can never overwrite a newer one.
      */
     public Result sync(Connection truth, Connection other, List<List<String>> keys) {
         Result total = new Result(0, 0);
         for (int i = 0; i < keys.size(); i += BATCH) {
-            total = total.plus(batch(truth, other, keys.subList(i, Math.min(keys.size(), i + BATCH))));
+            List<List<String>> batch = keys.subList(i, Math.min(keys.size(), i + BATCH));
+            boolean auto = autoCommit(truth);
+            try {
+                truth.setAutoCommit(false);
+                total = total.plus(batch(truth, other, batch));
+                truth.commit();
+            } catch (SQLException e) {
+                throw new DbException("re-sync of " + flow.to() + ": " + Sql.message(e), e);
+            } finally {
+                try {
+                    if (!truth.getAutoCommit()) {
+                        truth.rollback();
+                    }
+                    truth.setAutoCommit(auto);
+                } catch (SQLException ignored) {
+                    // connection gone; the error above says why
+                }
+            }
         }
         return total;
+    }
+
+    private static boolean autoCommit(Connection c) {
+        try {
+            return c.getAutoCommit();
+        } catch (SQLException e) {
+            throw new DbException(Sql.message(e), e);
+        }
     }
 
     private Result batch(Connection truth, Connection other, List<List<String>> keys) {
         int n = flow.key().size();
         List<List<String>> present = new ArrayList<>();
         List<String[]> rows = new ArrayList<>();
-        try (PreparedStatement ps = truth.prepareStatement(SyncSql.readByKeys(flow, keys.size()))) {
+        try (PreparedStatement ps = truth.prepareStatement(SyncSql.readByKeys(flow, keys.size()) + "\nFOR SHARE OF src")) {
             int p = 1;
             for (List<String> k : keys) {
                 for (String v : k) {

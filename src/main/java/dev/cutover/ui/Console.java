@@ -5,6 +5,8 @@ import dev.cutover.ui.connections.ConnectionsViewModel;
 import dev.cutover.ui.connections.ProfileStore;
 import dev.cutover.ui.mappings.MappingsScreen;
 import dev.cutover.ui.mappings.MappingsViewModel;
+import dev.cutover.ui.traffic.TrafficScreen;
+import dev.cutover.ui.traffic.TrafficViewModel;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringExpression;
 import javafx.scene.Node;
@@ -25,6 +27,7 @@ public final class Console implements AutoCloseable {
     private final StatusViewModel status;
     private final ConnectionsViewModel connections;
     private final MappingsViewModel mappings;
+    private final TrafficViewModel traffic;
     private final MainWindow window;
 
     public Console(ConsoleArgs args, WindowPrefs prefs, ProfileStore profiles, BackgroundTasks tasks) {
@@ -33,6 +36,7 @@ public final class Console implements AutoCloseable {
         status = new StatusViewModel(session, tasks, redis);
         connections = new ConnectionsViewModel(session, tasks, profiles);
         mappings = new MappingsViewModel(session, tasks);
+        traffic = new TrafficViewModel(session, tasks, dev.cutover.control.Actor.current());
         connections.apply(args);
         mappings.file().addListener((o, a, b) -> {
             if (b != null) {
@@ -68,14 +72,16 @@ public final class Console implements AutoCloseable {
         List<Screen> screens = List.of(connectionsScreen,
                 new MappingsScreen(mappings),
                 new PendingScreen("Backfill", "Copies every row old → new in key-ordered chunks, throttled and resumable.",
-                        "cutover backfill --plan plan.json [--max-rows-per-sec N] [--workers N]"),
+                        "cutover backfill --plan plan.json [--max-rows-per-sec N] [--workers N]", session, tasks,
+                        dev.cutover.control.ControlKeys::backfill),
                 new PendingScreen("Verify", "Compares every row of both databases exactly and repairs differences "
                         + "from the side that is the source of truth.",
-                        "cutover verify --plan plan.json --csv mismatches.csv   ·   cutover repair --plan plan.json"),
+                        "cutover verify --plan plan.json --csv mismatches.csv   ·   cutover repair --plan plan.json",
+                        session, tasks, dev.cutover.control.ControlKeys::verify),
                 new PendingScreen("Shadow reads", "Charts the routers' shadow-read mismatch rate and shows samples.",
-                        "cutover status --plan plan.json"),
-                new PendingScreen("Traffic & phase", "Advances or rolls back the phase and shifts read traffic.",
-                        "cutover phase NAME · cutover traffic PERCENT · cutover audit"));
+                        "cutover status --plan plan.json", session, tasks,
+                        k -> k.metricsBucket(java.time.Instant.now().getEpochSecond() - 1)),
+                new TrafficScreen(traffic));
         StringExpression planLabel = Bindings.concat("Plan: ", mappings.title());
         window = new MainWindow(screens, new StatusBar(session, status, tasks), planLabel, prefs.dark());
     }
@@ -94,6 +100,10 @@ public final class Console implements AutoCloseable {
 
     public ConnectionsViewModel connections() {
         return connections;
+    }
+
+    public TrafficViewModel traffic() {
+        return traffic;
     }
 
     public MappingsViewModel mappings() {
@@ -138,6 +148,7 @@ public final class Console implements AutoCloseable {
     public void close() {
         status.stop();
         mappings.close();
+        traffic.close();
         tasks.close();
         redis.close();
     }
