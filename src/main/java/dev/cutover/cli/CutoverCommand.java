@@ -11,7 +11,9 @@ import java.io.PrintWriter;
         description = "Zero-downtime PostgreSQL schema migration. With no command, opens the console.",
         subcommands = {PlanCommand.class, BackfillCommand.class, WorkerCommand.class, VerifyCommand.class, RepairCommand.class,
                 StatusCommand.class, PhaseCommand.class, TrafficCommand.class, AuditCommand.class, WatchCommand.class,
-                CommandLine.HelpCommand.class})
+                CommandLine.HelpCommand.class,
+                dev.cutover.demo.DemoDataCommand.class, dev.cutover.demo.DemoCommand.class, dev.cutover.demo.LoadCommand.class,
+                dev.cutover.demo.DemoE2eCommand.class})
 public final class CutoverCommand implements Runnable {
 
     @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

@@ -33,7 +33,7 @@ final class ReplayWorker {
     private static final int BATCH = 100;
 
     private final ControlKeys keys;
-    private final RedisLink redis;
+    private final RouterRedis redis;
     private final KeyResync resync;
     private final Supplier<ControlState> state;
     private final RouterMetrics metrics;
@@ -45,7 +45,7 @@ final class ReplayWorker {
     final LongAdder failures = new LongAdder();
     private volatile String lastError;
 
-    ReplayWorker(ControlKeys keys, RedisLink redis, KeyResync resync, Supplier<ControlState> state, RouterMetrics metrics,
+    ReplayWorker(ControlKeys keys, RouterRedis redis, KeyResync resync, Supplier<ControlState> state, RouterMetrics metrics,
                  String instanceId, java.util.function.Consumer<Direction> onReplayed) {
         this.onReplayed = onReplayed;
         this.keys = keys;

@@ -57,7 +57,7 @@ public final class Router implements AutoCloseable {
     private final String instanceId;
     private final Duration shutdownTimeout;
     private final Duration downBackoff;
-    private final RedisLink redis;
+    private final RouterRedis redis;
     private final StateFollower follower;
     private final RouterMetrics metrics;
     private final SpillFile spill;
@@ -88,7 +88,7 @@ public final class Router implements AutoCloseable {
         this.metrics = new RouterMetrics(b.redisUrl, keys);
         this.follower = new StateFollower(keys, spillDir.resolve("state.json"), instanceId, b.refresh.multipliedBy(10),
                 this::otherTrouble);
-        this.redis = new RedisLink(b.redisUrl, b.redisTimeout, keys.changes(), follower::onMessage);
+        this.redis = new RouterRedis(b.redisUrl, b.redisTimeout, keys.changes(), follower::onMessage);
         this.spill = new SpillFile(spillDir, instanceId);
         this.spillThread = Executors.newSingleThreadExecutor(daemon("cutover-spill"));
         this.queue = new FailedWriteQueue(keys, redis, spill, spillThread);
@@ -141,7 +141,7 @@ public final class Router implements AutoCloseable {
             rows = new ArrayList<>(rows.stream().map(op::shapeNew).toList());
         }
         if (shadows(s)) {
-            shadow.submit(op, params, toNew, List.copyOf(rows), us);
+            shadow.submit(op, params.clone(), toNew, List.copyOf(rows), us);
         }
         if (!op.mapsRows()) {
             @SuppressWarnings("unchecked")
@@ -446,28 +446,9 @@ public final class Router implements AutoCloseable {
         return false;
     }
 
-    /** Runs replay rounds now until the queue has nothing this router can replay; returns entries replayed. */
-    int replayNow() {
-        int n = 0;
-        if (replay != null) {
-            synchronized (replay) {
-                int k;
-                while ((k = replay.runOnce()) > 0) {
-                    n += k;
-                }
-            }
-        }
-        return n;
-    }
-
     /** {@link System#nanoTime()} when the state in force was taken over (for measuring propagation). */
     long stateAppliedAtNanos() {
         return follower.appliedAtNanos();
-    }
-
-    /** Reads the control state from Redis now (instead of at the next tick). */
-    boolean refreshNow() {
-        return follower.refresh(redis);
     }
 
     /**

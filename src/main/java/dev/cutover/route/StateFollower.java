@@ -81,7 +81,7 @@ final class StateFollower {
     }
 
     /** Reads the state with one MGET and writes this router's heartbeat; false when Redis could not be read. */
-    boolean refresh(RedisLink redis) {
+    boolean refresh(RouterRedis redis) {
         if (!redis.ensureConnected()) {
             degrade("redis unreachable; serving the last known state (version " + state.version() + ")");
             return false;
@@ -115,7 +115,7 @@ final class StateFollower {
         }
     }
 
-    void removeHeartbeat(RedisLink redis) {
+    void removeHeartbeat(RouterRedis redis) {
         try {
             if (redis.isOpen()) {
                 redis.sync().del(keys.router(instanceId));
@@ -202,7 +202,7 @@ final class StateFollower {
         }
     }
 
-    private void heartbeat(RedisLink redis) {
+    private void heartbeat(RouterRedis redis) {
         String reason = otherTrouble.get();
         String key = keys.router(instanceId);
         ControlState s = state;

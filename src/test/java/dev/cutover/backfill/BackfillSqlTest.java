@@ -16,10 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The rendered statements: quoting, literal keys (COPY takes no parameters), collation, staging types. */
 class BackfillSqlTest {
     private static final Flow FLOW = new Flow(Direction.FORWARD, new TableRef("Old Schema", "Line \"Items\""), new TableRef("public", "line_items"),
-            List.of(new Flow.Projected("Code", "\"Code\"", "text", "text"),
-                    new Flow.Projected("n", "\"N\"", "integer", "integer"),
-                    new Flow.Projected("name", "\"Name\"", "character varying", "character varying(20)"),
-                    new Flow.Projected("status", "lower(status)", "text", "\"Status\"")),
+            List.of(new Flow.Projected("Code", "\"Code\"", "text", "text", "text"),
+                    new Flow.Projected("n", "\"N\"", "integer", "integer", "integer"),
+                    new Flow.Projected("name", "\"Name\"", "character varying", "character varying(20)", "character varying"),
+                    new Flow.Projected("status", "lower(status)", "text", "\"Status\"", "\"Status\"")),
             List.of(new Flow.KeyColumn("Code", "Code", "text", "text", true), new Flow.KeyColumn("N", "n", "integer", "integer", false)));
 
     @Test
@@ -42,8 +42,10 @@ class BackfillSqlTest {
         // an enum that exists only on the new side travels as text: no binary COPY straight into the target
         assertThat(BackfillSql.canCopyIntoTarget(FLOW)).isFalse();
         assertThat(BackfillSql.canCopyIntoTarget(new Flow(Direction.FORWARD, FLOW.from(), FLOW.to(), FLOW.columns().subList(0, 3), FLOW.key()))).isTrue();
-        assertThat(BackfillSql.preview(FLOW)).containsKeys("read chunk (old database)", "insert without overwriting (new database)",
-                "checkpoint, same transaction (new database)");
+        assertThat(BackfillSql.preview(FLOW)).extracting(s -> s.title() + " @ " + s.runsOn()).contains(
+                "Backfill: read one chunk @ old database", "Backfill: insert without overwriting rows already there @ new database",
+                "Backfill: checkpoint, in the same transaction @ new database")
+                .doesNotContain("Backfill: load the chunk (fast path; any existing key aborts it and the chunk goes through staging) @ new database");
     }
 
     @Test
