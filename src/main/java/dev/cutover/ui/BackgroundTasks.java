@@ -102,6 +102,11 @@ public final class BackgroundTasks implements AutoCloseable {
             running.add(task);
             refresh(taskTitle, task);
         }
+        if (executor.isShutdown()) {
+            // The console is closing (or a test disposed it): a timer that fires late starts nothing.
+            task.cancel(false);
+            return task;
+        }
         executor.execute(task);
         return task;
     }
