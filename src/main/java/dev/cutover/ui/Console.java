@@ -1,10 +1,14 @@
 package dev.cutover.ui;
 
+import dev.cutover.ui.backfill.BackfillScreen;
+import dev.cutover.ui.backfill.BackfillViewModel;
 import dev.cutover.ui.connections.ConnectionsView;
 import dev.cutover.ui.connections.ConnectionsViewModel;
 import dev.cutover.ui.connections.ProfileStore;
 import dev.cutover.ui.mappings.MappingsScreen;
 import dev.cutover.ui.mappings.MappingsViewModel;
+import dev.cutover.ui.shadow.ShadowScreen;
+import dev.cutover.ui.shadow.ShadowViewModel;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringExpression;
 import javafx.scene.Node;
@@ -25,6 +29,8 @@ public final class Console implements AutoCloseable {
     private final StatusViewModel status;
     private final ConnectionsViewModel connections;
     private final MappingsViewModel mappings;
+    private final BackfillViewModel backfill;
+    private final ShadowViewModel shadow;
     private final MainWindow window;
 
     public Console(ConsoleArgs args, WindowPrefs prefs, ProfileStore profiles, BackgroundTasks tasks) {
@@ -33,6 +39,8 @@ public final class Console implements AutoCloseable {
         status = new StatusViewModel(session, tasks, redis);
         connections = new ConnectionsViewModel(session, tasks, profiles);
         mappings = new MappingsViewModel(session, tasks);
+        backfill = new BackfillViewModel(session, tasks, mappings.plan());
+        shadow = new ShadowViewModel(session, tasks, mappings.plan());
         connections.apply(args);
         mappings.file().addListener((o, a, b) -> {
             if (b != null) {
@@ -67,13 +75,11 @@ public final class Console implements AutoCloseable {
         };
         List<Screen> screens = List.of(connectionsScreen,
                 new MappingsScreen(mappings),
-                new PendingScreen("Backfill", "Copies every row old → new in key-ordered chunks, throttled and resumable.",
-                        "cutover backfill --plan plan.json [--max-rows-per-sec N] [--workers N]"),
+                new BackfillScreen(backfill),
                 new PendingScreen("Verify", "Compares every row of both databases exactly and repairs differences "
                         + "from the side that is the source of truth.",
                         "cutover verify --plan plan.json --csv mismatches.csv   ·   cutover repair --plan plan.json"),
-                new PendingScreen("Shadow reads", "Charts the routers' shadow-read mismatch rate and shows samples.",
-                        "cutover status --plan plan.json"),
+                new ShadowScreen(shadow),
                 new PendingScreen("Traffic & phase", "Advances or rolls back the phase and shifts read traffic.",
                         "cutover phase NAME · cutover traffic PERCENT · cutover audit"));
         StringExpression planLabel = Bindings.concat("Plan: ", mappings.title());
@@ -98,6 +104,14 @@ public final class Console implements AutoCloseable {
 
     public MappingsViewModel mappings() {
         return mappings;
+    }
+
+    public BackfillViewModel backfill() {
+        return backfill;
+    }
+
+    public ShadowViewModel shadow() {
+        return shadow;
     }
 
     public StatusViewModel status() {
@@ -138,6 +152,8 @@ public final class Console implements AutoCloseable {
     public void close() {
         status.stop();
         mappings.close();
+        backfill.close();
+        shadow.close();
         tasks.close();
         redis.close();
     }
