@@ -72,15 +72,22 @@ cat > "$PLAN" <<'JSON'
 }
 JSON
 
-# A control state as the control plane would leave it mid-migration, and one router heartbeat.
+mvn -q -B -o -Dmaven.test.skip=true package >/dev/null
+CP="target/classes:$(ls target/lib/*.jar | tr '\n' ':')"
+
+# A control state mid-migration, made through the control plane's own commands (audited), and one router heartbeat.
 P="cutover:{$MIGRATION}:"
-redis-cli -u "$REDIS" MSET "${P}phase" shadow_read "${P}write_target" dual_write "${P}read_percent" 5 \
-  "${P}shadow_sample_rate" 0.1 "${P}routing_salt" demo "${P}version" 7 >/dev/null
-redis-cli -u "$REDIS" HSET "${P}router:app-1" version 7 degraded false reason "" at "$(date +%s)" >/dev/null
+cutover() { java -cp "$CP" dev.cutover.Main "$@" --migration "$MIGRATION" --redis "$REDIS"; }
+# back to the start (a rollback is always allowed), so reruns give the same picture
+cutover phase planning --reason "reset the screenshot sample" >/dev/null 2>&1 \
+  || cutover phase planning --override --reason "restore the screenshot sample" >/dev/null || true
+cutover phase backfill --reason "sample data loaded" >/dev/null || true
+cutover phase traffic_shift --override --reason "screenshot sample: guards overridden on purpose" >/dev/null || true
+cutover traffic 1 --reason "first tenants on the new database" >/dev/null || true
+cutover traffic 5 --reason "no mismatches in 24 h at 1 %" >/dev/null || true
+redis-cli -u "$REDIS" HSET "${P}router:app-1" version 4 phase traffic_shift degraded false reason "" at "$(date +%s%3N)" host app-1 >/dev/null
 redis-cli -u "$REDIS" EXPIRE "${P}router:app-1" 600 >/dev/null
 
-mvn -q -B -o -DskipTests package >/dev/null
-CP="target/classes:$(ls target/lib/*.jar | tr '\n' ':')"
 SUFFIX=""
 EXTRA=()
 if [ "${DARK:-}" = 1 ]; then EXTRA+=(--dark); fi

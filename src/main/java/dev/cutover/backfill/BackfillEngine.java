@@ -26,7 +26,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,6 +38,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Copies every source row of a plan's tables into the new schema (DESIGN.md, phase "backfill"),
@@ -102,8 +103,15 @@ public final class BackfillEngine {
 
     /** Builds the flows of the selected tables against both live schemas, checking what the copy relies on. */
     public List<Flow> flows() {
+        // both catalogs at once: the start of a run waits on the slower one only
+        CompletableFuture<Schema> newRead = CompletableFuture.supplyAsync(() -> readSchema(newDb));
         Schema oldSchema = readSchema(oldDb);
-        Schema newSchema = readSchema(newDb);
+        Schema newSchema;
+        try {
+            newSchema = newRead.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
         List<Flow> flows = new ArrayList<>();
         for (TableMapping m : selectedTables()) {
             Schema.Table src = oldSchema.table(m.source()).orElseThrow(() -> new DbException(
@@ -125,7 +133,9 @@ public final class BackfillEngine {
 
     /** Runs the backfill to its end (or to {@link #stop}); progress events go to {@code listener}. */
     public BackfillReport run(ProgressListener listener) throws InterruptedException {
+        LOG.debug("reading both schemas");
         List<Flow> flows = flows();
+        LOG.debug("schemas read");
         String migration = plan.name();
         ControlKeys keys = new ControlKeys(migration);
         BackfillJob job = new BackfillJob(migration, oldDb, newDb, flows, options.onError(), options.load(), workerId);
@@ -141,6 +151,7 @@ public final class BackfillEngine {
         try {
             lock = newDb.connect();
             prepareCheckpoints(lock, job.ledger(), names, options.redisUrl() != null, migration);
+            LOG.debug("checkpoints ready");
             if (options.redisUrl() != null) {
                 client = RedisClient.create(options.redisUrl());
                 try {
@@ -182,7 +193,8 @@ public final class BackfillEngine {
             } finally {
                 leases.close();
             }
-            return new BackfillReport(result.tables(), result.failedChunks(), skipped(newDb, migration, names), result.stopped());
+            return new BackfillReport(result.tables(), result.failedChunks(), skipped(newDb, migration, names), result.stopped(),
+                    result.rowsByThisProcess(), result.workTime(), result.workerErrors());
         } catch (SQLException e) {
             throw new DbException("backfill of " + migration + ": " + Sql.message(e), e);
         } finally {
@@ -279,13 +291,14 @@ public final class BackfillEngine {
     }
 
     private static String defaultWorkerId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            host = "host";
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                host = "host";
+            }
         }
-        String pid = ManagementFactory.getRuntimeMXBean().getName().split("@")[0];
-        return host + ":" + pid + ":" + UUID.randomUUID().toString().substring(0, 4);
+        return host + ":" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 4);
     }
 }

@@ -3,6 +3,7 @@ package dev.cutover.backfill;
 import dev.cutover.work.ChunkLedger;
 import dev.cutover.work.TableProgress;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -10,17 +11,20 @@ import java.util.List;
  * (with key ranges), the rows skipped under {@code --on-error skip}, and whether it was stopped early.
  */
 public record BackfillReport(List<TableProgress> tables, List<ChunkLedger.Failed> failedChunks, List<SkippedRow> skipped,
-                             boolean stopped) {
+                             boolean stopped, long rowsByThisProcess, Duration workTime, List<String> workerErrors) {
     /** A row left out under the skip policy: target table, key JSON, error. */
     public record SkippedRow(String table, String key, String error) {
     }
 
     public boolean complete() {
-        return !stopped && tables.stream().allMatch(t -> "complete".equals(t.state()));
+        return !stopped && workerErrors.isEmpty() && tables.stream().allMatch(t -> "complete".equals(t.state()));
     }
 
+    /** One line per problem: a table stopped (naming the row key or chunk key range), a worker that could not go on. */
     public List<String> errors() {
-        return tables.stream().filter(t -> t.error() != null).map(TableProgress::error).toList();
+        List<String> out = new java.util.ArrayList<>(tables.stream().filter(t -> t.error() != null).map(TableProgress::error).toList());
+        out.addAll(workerErrors);
+        return out;
     }
 
     public long rowsDone() {

@@ -69,6 +69,8 @@ final class ChunkCopier implements ChunkJob.Session {
     private final Db oldDb;
     private final Db newDb;
     private final Set<Integer> staged = new HashSet<>();
+    /** True once the staging table may hold rows of this transaction (ON COMMIT DELETE ROWS empties it at commit). */
+    private boolean stagingDirty;
     private Connection old;
     private Connection neu;
 
@@ -110,6 +112,7 @@ final class ChunkCopier implements ChunkJob.Session {
             return -1;
         }
         neu.commit();
+        stagingDirty = false;
         old.commit();
         return done.rows();
     }
@@ -139,9 +142,12 @@ final class ChunkCopier implements ChunkJob.Session {
         }
         Savepoint sp = neu.setSavepoint();
         try {
-            try (Statement s = neu.createStatement()) {
-                s.execute(BackfillSql.truncateStaging(t.index()));
+            if (stagingDirty) {
+                try (Statement s = neu.createStatement()) {
+                    s.execute(BackfillSql.truncateStaging(t.index()));
+                }
             }
+            stagingDirty = true;
             long n = copy(t, range, BackfillSql.copyInStaging(t.flow(), t.index()));
             long written;
             try (Statement s = neu.createStatement()) {

@@ -144,6 +144,9 @@ abstract class BackfillRunCommand implements Callable<Integer> {
         for (TableProgress t : r.tables()) {
             out.printf(Locale.ROOT, "%s: %s, %,d rows%n", t.table(), t.state(), t.rowsDone());
         }
+        double secs = r.workTime().toNanos() / 1e9;
+        out.printf(Locale.ROOT, "this process copied %,d rows in %.1f s (%,.0f rows/s)%n", r.rowsByThisProcess(), secs,
+                secs > 0 ? r.rowsByThisProcess() / secs : 0.0);
         if (!r.skipped().isEmpty()) {
             out.println("skipped rows (--on-error skip; recorded in cutover.backfill_skipped):");
             for (BackfillReport.SkippedRow s : r.skipped()) {
@@ -151,11 +154,13 @@ abstract class BackfillRunCommand implements Callable<Integer> {
             }
         }
         out.flush();
+        List<String> errors = new java.util.ArrayList<>(r.errors());
         for (ChunkLedger.Failed f : r.failedChunks()) {
-            err.println("cutover: " + f.table() + ": chunk " + f.seq() + " with keys " + f.range() + " failed after "
-                    + f.attempts() + " attempts");
+            if (errors.stream().noneMatch(e -> e.equals(f.error()))) {
+                errors.add(f.table() + ": chunk " + f.seq() + " with keys " + f.range() + " failed after " + f.attempts()
+                        + " attempts: " + f.error());
+            }
         }
-        List<String> errors = r.errors();
         errors.forEach(e -> err.println("cutover: " + e));
         err.flush();
         if (!errors.isEmpty() || !r.failedChunks().isEmpty()) {

@@ -9,9 +9,11 @@ import java.io.PrintWriter;
 /** The {@code cutover} command and its subcommands (DESIGN.md, "The command line"). */
 @Command(name = "cutover", mixinStandardHelpOptions = true, versionProvider = CutoverCommand.VersionProvider.class,
         description = "Zero-downtime PostgreSQL schema migration. With no command, opens the console.",
-        subcommands = {PlanCommand.class, BackfillCommand.class, WorkerCommand.class,
+        subcommands = {PlanCommand.class, BackfillCommand.class, WorkerCommand.class, VerifyCommand.class, RepairCommand.class,
                 StatusCommand.class, PhaseCommand.class, TrafficCommand.class, AuditCommand.class, WatchCommand.class,
-                CommandLine.HelpCommand.class})
+                CommandLine.HelpCommand.class,
+                dev.cutover.demo.DemoDataCommand.class, dev.cutover.demo.DemoCommand.class, dev.cutover.demo.LoadCommand.class,
+                dev.cutover.demo.DemoE2eCommand.class})
 public final class CutoverCommand implements Runnable {
 
     @Override

@@ -94,6 +94,11 @@ public final class WatchCommand implements Callable<Integer> {
             }
             say(out, "stopped");
             return ExitCodes.OK;
+        } catch (RuntimeException e) {
+            // print before the shutdown hook lets the JVM halt
+            spec.commandLine().getErr().println("cutover: " + Errors.describe(e));
+            spec.commandLine().getErr().flush();
+            return ExitCodes.ERROR;
         } finally {
             stopped.countDown();
             try {

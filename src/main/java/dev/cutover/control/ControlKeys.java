@@ -37,11 +37,11 @@ public final class ControlKeys {
          * side, served or shadow, each with its latency added to the side's sum and histogram);
          * {@link #ERRORS_OLD}/{@link #ERRORS_NEW} count the failed ones. The histogram is NOT
          * cumulative: a read of 7 ms increments exactly one field, the first bound at or above it
-         * ({@code lat_new_le_10}); the last bound is written {@code lat_new_le_inf}.
+         * ({@code lat_new_le_10}); the last bound, {@code Integer.MAX_VALUE}, is written as the number
+         * ({@code lat_new_le_2147483647}), as every writer appends the bound.
          */
         public static String latencyField(boolean newSide, int boundMs) {
-            return (newSide ? LATENCY_HIST_PREFIX_NEW : LATENCY_HIST_PREFIX_OLD)
-                    + (boundMs == Integer.MAX_VALUE ? "inf" : Integer.toString(boundMs));
+            return (newSide ? LATENCY_HIST_PREFIX_NEW : LATENCY_HIST_PREFIX_OLD) + boundMs;
         }
 
         /** Per-query comparison counter, e.g. {@code compared:orders_by_id}. */

@@ -77,9 +77,12 @@ public record MetricsSecond(long epochSecond, int seconds, Map<String, Long> fie
         return ratio(errors(newSide), reads(newSide));
     }
 
-    /** Mean read latency in milliseconds, NaN without reads. */
+    /** Mean read latency in milliseconds (latency sum over the histogram's count), NaN without samples. */
     public double latencyMeanMs(boolean newSide) {
-        long n = reads(newSide);
+        long n = 0;
+        for (int bound : Metric.LATENCY_BOUNDS_MS) {
+            n += get(Metric.latencyField(newSide, bound));
+        }
         return n == 0 ? Double.NaN : get(newSide ? Metric.LATENCY_US_SUM_NEW : Metric.LATENCY_US_SUM_OLD) / 1000.0 / n;
     }
 

@@ -100,7 +100,7 @@ public final class Watchdog implements AutoCloseable {
             try {
                 ControlState after = plane.rampDown(before, target, reason);
                 RampDown r = new RampDown(before, after, reason);
-                LOG.warn("migration {}: {}", plane.store().migration(), reason);
+                LOG.info("migration {}: {}", plane.store().migration(), reason);
                 for (Consumer<RampDown> l : listeners) {
                     l.accept(r);
                 }

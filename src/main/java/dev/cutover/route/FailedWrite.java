@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cutover.control.ControlKeys;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,15 +19,16 @@ public record FailedWrite(String table, String key, long at, String error) {
 
     Map<String, String> fields() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("table", table);
-        m.put("key", key);
-        m.put("at", Long.toString(at));
-        m.put("error", error == null ? "" : error);
+        m.put(ControlKeys.FailedWrite.TABLE, table);
+        m.put(ControlKeys.FailedWrite.KEY, key);
+        m.put(ControlKeys.FailedWrite.AT, Long.toString(at));
+        m.put(ControlKeys.FailedWrite.ERROR, error == null ? "" : error);
         return m;
     }
 
     static FailedWrite fromFields(Map<String, String> m) {
-        return new FailedWrite(m.get("table"), m.get("key"), parseAt(m.get("at")), m.getOrDefault("error", ""));
+        return new FailedWrite(m.get(ControlKeys.FailedWrite.TABLE), m.get(ControlKeys.FailedWrite.KEY),
+                parseAt(m.get(ControlKeys.FailedWrite.AT)), m.getOrDefault(ControlKeys.FailedWrite.ERROR, ""));
     }
 
     String toJsonLine() {

@@ -20,14 +20,14 @@ final class FailedWriteQueue {
     private static final Logger LOG = LoggerFactory.getLogger(FailedWriteQueue.class);
 
     private final ControlKeys keys;
-    private final RedisLink redis;
+    private final RouterRedis redis;
     private final SpillFile spill;
     private final ExecutorService spillThread;
     private final java.util.concurrent.atomic.AtomicLong inFlight = new java.util.concurrent.atomic.AtomicLong();
     final LongAdder queued = new LongAdder();
     final LongAdder spilled = new LongAdder();
 
-    FailedWriteQueue(ControlKeys keys, RedisLink redis, SpillFile spill, ExecutorService spillThread) {
+    FailedWriteQueue(ControlKeys keys, RouterRedis redis, SpillFile spill, ExecutorService spillThread) {
         this.keys = keys;
         this.redis = redis;
         this.spill = spill;

@@ -1,7 +1,6 @@
 package dev.cutover.route;
 
 import dev.cutover.control.ControlKeys;
-import dev.cutover.control.ControlKeys.Metric;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.WriteTarget;
 import dev.cutover.sql.Direction;
@@ -34,10 +33,10 @@ final class ReplayWorker {
     private static final int BATCH = 100;
 
     private final ControlKeys keys;
-    private final RedisLink redis;
+    private final RouterRedis redis;
     private final KeyResync resync;
     private final Supplier<ControlState> state;
-    private final MetricsRecorder metrics;
+    private final RouterMetrics metrics;
     private final Consumer<String> consumer;
     private final java.util.function.Consumer<Direction> onReplayed;
     private boolean groupReady;
@@ -46,7 +45,7 @@ final class ReplayWorker {
     final LongAdder failures = new LongAdder();
     private volatile String lastError;
 
-    ReplayWorker(ControlKeys keys, RedisLink redis, KeyResync resync, Supplier<ControlState> state, MetricsRecorder metrics,
+    ReplayWorker(ControlKeys keys, RouterRedis redis, KeyResync resync, Supplier<ControlState> state, RouterMetrics metrics,
                  String instanceId, java.util.function.Consumer<Direction> onReplayed) {
         this.onReplayed = onReplayed;
         this.keys = keys;
@@ -104,7 +103,7 @@ final class ReplayWorker {
                     }
                 }
             }
-            metrics.gauge(Metric.QUEUE_DEPTH, r.xlen(keys.failedWrites()));
+            metrics.queueDepth(r.xlen(keys.failedWrites()));
             return done;
         } catch (RuntimeException e) {
             if (e.getMessage() != null && e.getMessage().contains("NOGROUP")) {
@@ -149,7 +148,7 @@ final class ReplayWorker {
             replayed.increment();
             onReplayed.accept(d);
             if (w.at() > 0) {
-                metrics.gauge(Metric.REPLAY_LAG_MS, Math.max(0, System.currentTimeMillis() - w.at()));
+                metrics.replayLagMs(Math.max(0, System.currentTimeMillis() - w.at()));
             }
         }
         return true;

@@ -1,7 +1,6 @@
 package dev.cutover.route;
 
 import dev.cutover.control.ControlKeys;
-import dev.cutover.control.ControlKeys.Metric;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.WriteTarget;
 import dev.cutover.pg.Sql;
@@ -58,9 +57,9 @@ public final class Router implements AutoCloseable {
     private final String instanceId;
     private final Duration shutdownTimeout;
     private final Duration downBackoff;
-    private final RedisLink redis;
+    private final RouterRedis redis;
     private final StateFollower follower;
-    private final MetricsRecorder metrics;
+    private final RouterMetrics metrics;
     private final SpillFile spill;
     private final FailedWriteQueue queue;
     private final KeyResync resync;
@@ -86,10 +85,10 @@ public final class Router implements AutoCloseable {
         this.downBackoff = b.downBackoff;
         Path spillDir = b.spillDir != null ? b.spillDir
                 : Path.of(System.getProperty("java.io.tmpdir"), "cutover-spill", b.migration.replaceAll("[^A-Za-z0-9._-]", "_"));
-        this.metrics = new MetricsRecorder(keys);
+        this.metrics = new RouterMetrics(b.redisUrl, keys);
         this.follower = new StateFollower(keys, spillDir.resolve("state.json"), instanceId, b.refresh.multipliedBy(10),
                 this::otherTrouble);
-        this.redis = new RedisLink(b.redisUrl, b.redisTimeout, keys.changes(), follower::onMessage);
+        this.redis = new RouterRedis(b.redisUrl, b.redisTimeout, keys.changes(), follower::onMessage);
         this.spill = new SpillFile(spillDir, instanceId);
         this.spillThread = Executors.newSingleThreadExecutor(daemon("cutover-spill"));
         this.queue = new FailedWriteQueue(keys, redis, spill, spillThread);
@@ -101,6 +100,8 @@ public final class Router implements AutoCloseable {
                 d -> (d == Direction.FORWARD ? newHealth : oldHealth).up()) : null;
         if (!follower.refresh(redis)) {
             follower.loadSaved();
+        } else {
+            metrics.ensureOpen();
         }
         this.tick = Executors.newSingleThreadScheduledExecutor(daemon("cutover-router-tick"));
         tick.scheduleWithFixedDelay(this::tick, b.refresh.toMillis(), b.refresh.toMillis(), TimeUnit.MILLISECONDS);
@@ -131,17 +132,16 @@ public final class Router implements AutoCloseable {
         try {
             rows = Rows.query(toNew ? newDs : oldDs, op.sql(toNew), params);
         } catch (SQLException | RuntimeException e) {
-            metrics.inc(toNew ? Metric.ERRORS_NEW : Metric.ERRORS_OLD);
+            metrics.read(toNew, (System.nanoTime() - t0) / 1000, true);
             throw e;
         }
         long us = (System.nanoTime() - t0) / 1000;
-        metrics.inc(toNew ? Metric.READS_NEW : Metric.READS_OLD);
-        metrics.latency(toNew, us);
+        metrics.read(toNew, us, false);
         if (toNew) {
             rows = new ArrayList<>(rows.stream().map(op::shapeNew).toList());
         }
         if (shadows(s)) {
-            shadow.submit(op, params, toNew, List.copyOf(rows), us);
+            shadow.submit(op, params.clone(), toNew, List.copyOf(rows), us);
         }
         if (!op.mapsRows()) {
             @SuppressWarnings("unchecked")
@@ -285,7 +285,7 @@ public final class Router implements AutoCloseable {
                 }
                 health.up();
                 mirrored.increment();
-                metrics.inc(Metric.MIRROR_WRITES);
+                metrics.mirrorWrite(false);
             } catch (SQLException e) {
                 if (e instanceof SQLTransientConnectionException || Sql.isTransient(e)) {
                     health.down(downBackoff, Sql.message(e));
@@ -303,7 +303,7 @@ public final class Router implements AutoCloseable {
         @Override
         public void giveUp(String why) {
             mirrorFailures.increment();
-            metrics.inc(Metric.MIRROR_FAILURES);
+            metrics.mirrorWrite(true);
             long now = System.currentTimeMillis();
             String error = "write " + op.name() + " not mirrored to the " + side() + " database: " + why;
             if (keys.isEmpty()) {
@@ -353,11 +353,11 @@ public final class Router implements AutoCloseable {
         try {
             if (follower.refresh(redis)) {
                 queue.drainSpill();
-                metrics.flush(redis.sync(), false);
+                metrics.ensureOpen();
                 if (replay == null) {
                     long depth = queue.depth();
                     if (depth >= 0) {
-                        metrics.gauge(Metric.QUEUE_DEPTH, depth);
+                        metrics.queueDepth(depth);
                     }
                 }
             }
@@ -446,28 +446,9 @@ public final class Router implements AutoCloseable {
         return false;
     }
 
-    /** Runs replay rounds now until the queue has nothing this router can replay; returns entries replayed. */
-    int replayNow() {
-        int n = 0;
-        if (replay != null) {
-            synchronized (replay) {
-                int k;
-                while ((k = replay.runOnce()) > 0) {
-                    n += k;
-                }
-            }
-        }
-        return n;
-    }
-
     /** {@link System#nanoTime()} when the state in force was taken over (for measuring propagation). */
     long stateAppliedAtNanos() {
         return follower.appliedAtNanos();
-    }
-
-    /** Reads the control state from Redis now (instead of at the next tick). */
-    boolean refreshNow() {
-        return follower.refresh(redis);
     }
 
     /**
@@ -511,12 +492,12 @@ public final class Router implements AutoCloseable {
         try {
             if (redis.isOpen()) {
                 queue.drainSpill();
-                metrics.flush(redis.sync(), true);
                 follower.removeHeartbeat(redis);
             }
         } catch (RuntimeException e) {
             LOG.debug("final flush: {}", e.getMessage());
         }
+        metrics.close();
         redis.close();
         follower.close();
         spill.close();

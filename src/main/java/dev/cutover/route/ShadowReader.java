@@ -1,6 +1,5 @@
 package dev.cutover.route;
 
-import dev.cutover.control.ControlKeys.Metric;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +26,7 @@ final class ShadowReader {
 
     private final DataSource oldDs;
     private final DataSource newDs;
-    private final MetricsRecorder metrics;
+    private final RouterMetrics metrics;
     private final MismatchSink sink;
     private final long recheckDelayMs;
     private final int maxInFlight;
@@ -45,7 +44,7 @@ final class ShadowReader {
         void sample(String json);
     }
 
-    ShadowReader(DataSource oldDs, DataSource newDs, MetricsRecorder metrics, MismatchSink sink, Duration recheckDelay,
+    ShadowReader(DataSource oldDs, DataSource newDs, RouterMetrics metrics, MismatchSink sink, Duration recheckDelay,
                  int threads, int maxInFlight, boolean aa) {
         this.oldDs = oldDs;
         this.newDs = newDs;
@@ -151,15 +150,13 @@ final class ShadowReader {
 
     private void counted(ReadOp<?> op) {
         compared.increment();
-        metrics.inc(Metric.COMPARED);
-        metrics.inc(Metric.COMPARED + ":" + op.name());
+        metrics.compared(op.name(), false);
     }
 
     private void confirm(ReadOp<?> op, Object[] params, boolean sideANew, Result a, Result b) {
-        counted(op);
+        compared.increment();
         mismatches.increment();
-        metrics.inc(Metric.MISMATCHES);
-        metrics.inc(Metric.MISMATCHES + ":" + op.name());
+        metrics.compared(op.name(), true);
         Result old = sideANew ? b : a;
         Result nw = sideANew ? a : b;
         String sample = MismatchSamples.sampleJson(op.name(), MismatchSamples.paramsHash(params), aa, sideANew,
@@ -175,7 +172,7 @@ final class ShadowReader {
 
     private void shadowError(ReadOp<?> op, Exception e) {
         errors.increment();
-        metrics.inc(Metric.SHADOW_ERRORS);
+        metrics.shadowError();
         LOG.debug("shadow read {} failed: {}", op.name(), StateFollower.oneLine(e));
     }
 
@@ -187,11 +184,10 @@ final class ShadowReader {
                 rows = rows.stream().map(op::shapeNew).toList();
             }
             long us = (System.nanoTime() - t0) / 1000;
-            metrics.inc(newSide ? Metric.READS_NEW : Metric.READS_OLD);
-            metrics.latency(newSide, us);
+            metrics.read(newSide, us, false);
             return new Result(rows, us);
         } catch (SQLException | RuntimeException e) {
-            metrics.inc(newSide ? Metric.ERRORS_NEW : Metric.ERRORS_OLD);
+            metrics.read(newSide, (System.nanoTime() - t0) / 1000, true);
             throw e;
         }
     }

@@ -31,6 +31,7 @@ final class StateFollower {
     private final Path stateFile;
     private final String instanceId;
     private final Duration heartbeatTtl;
+    private static final String HOST = host();
     private final java.util.function.Supplier<String> otherTrouble;
     private volatile ControlState state = ControlState.initial();
     private volatile String degradedReason = "not connected to redis yet";
@@ -80,7 +81,7 @@ final class StateFollower {
     }
 
     /** Reads the state with one MGET and writes this router's heartbeat; false when Redis could not be read. */
-    boolean refresh(RedisLink redis) {
+    boolean refresh(RouterRedis redis) {
         if (!redis.ensureConnected()) {
             degrade("redis unreachable; serving the last known state (version " + state.version() + ")");
             return false;
@@ -114,7 +115,7 @@ final class StateFollower {
         }
     }
 
-    void removeHeartbeat(RedisLink redis) {
+    void removeHeartbeat(RouterRedis redis) {
         try {
             if (redis.isOpen()) {
                 redis.sync().del(keys.router(instanceId));
@@ -201,11 +202,16 @@ final class StateFollower {
         }
     }
 
-    private void heartbeat(RedisLink redis) {
+    private void heartbeat(RouterRedis redis) {
         String reason = otherTrouble.get();
         String key = keys.router(instanceId);
-        redis.sync().hset(key, Map.of("version", Long.toString(state.version()), "degraded", Boolean.toString(reason != null),
-                "reason", reason == null ? "" : reason, "at", Long.toString(System.currentTimeMillis())));
+        ControlState s = state;
+        redis.sync().hset(key, Map.of(ControlKeys.Heartbeat.VERSION, Long.toString(s.version()),
+                ControlKeys.Heartbeat.PHASE, s.phase().wireName(),
+                ControlKeys.Heartbeat.DEGRADED, Boolean.toString(reason != null),
+                ControlKeys.Heartbeat.REASON, reason == null ? "" : reason,
+                ControlKeys.Heartbeat.AT, Long.toString(System.currentTimeMillis()),
+                ControlKeys.Heartbeat.HOST, HOST));
         redis.sync().expire(key, heartbeatTtl.toSeconds());
     }
 
@@ -214,6 +220,14 @@ final class StateFollower {
             LOG.warn("router degraded: {}", reason);
         }
         degradedReason = reason;
+    }
+
+    private static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     static String oneLine(Throwable e) {

@@ -2,9 +2,8 @@ package dev.cutover.sql;
 
 import dev.cutover.plan.SqlNames;
 
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -107,20 +106,21 @@ public final class BackfillSql {
 
     public static final String SKIPPED_FORGET = "DELETE FROM cutover.backfill_skipped WHERE migration = ? AND table_name = ?";
 
-    /** The statements of one chunk, labelled, for the console's SQL preview (key values shown as placeholders). */
-    public static Map<String, String> preview(Flow f) {
-        Map<String, String> m = new LinkedHashMap<>();
+    /** The statements of one chunk, titled, for the console's SQL preview (key values shown as placeholders). */
+    public static List<SqlPreview.Statement> preview(Flow f) {
+        List<SqlPreview.Statement> out = new ArrayList<>();
         List<String> lo = f.key().stream().map(k -> "<last key done: " + k.fromColumn() + ">").toList();
         List<String> hi = f.key().stream().map(k -> "<chunk upper key: " + k.fromColumn() + ">").toList();
-        m.put("chunk boundary (old database)", ChunkSql.boundaryWithin(f, true));
-        m.put("read chunk (old database)", copyOut(f, lo, hi));
+        out.add(new SqlPreview.Statement("Backfill: next chunk boundary", "old database", ChunkSql.boundaryWithin(f, true)));
+        out.add(new SqlPreview.Statement("Backfill: read one chunk", "old database", copyOut(f, lo, hi)));
         if (canCopyIntoTarget(f)) {
-            m.put("load chunk, fast path (new database)", copyInTarget(f));
+            out.add(new SqlPreview.Statement("Backfill: load the chunk (fast path; any existing key aborts it and the chunk goes through staging)",
+                    "new database", copyInTarget(f)));
         }
-        m.put("staging table (new database)", createStaging(f, 0));
-        m.put("load chunk into staging (new database)", copyInStaging(f, 0));
-        m.put("insert without overwriting (new database)", insertFromStaging(f, 0));
-        m.put("checkpoint, same transaction (new database)", ChunkSql.CHUNK_DONE);
-        return m;
+        out.add(new SqlPreview.Statement("Backfill: staging table (once per session)", "new database", createStaging(f, 0)));
+        out.add(new SqlPreview.Statement("Backfill: load the chunk into staging", "new database", copyInStaging(f, 0)));
+        out.add(new SqlPreview.Statement("Backfill: insert without overwriting rows already there", "new database", insertFromStaging(f, 0)));
+        out.add(new SqlPreview.Statement("Backfill: checkpoint, in the same transaction", "new database", ChunkSql.CHUNK_DONE));
+        return out;
     }
 }

@@ -81,6 +81,9 @@ public final class MappingSql {
         if (!c.builtin()) {
             return "text";
         }
+        if (c.baseType().equals("character")) {
+            return "bpchar"; // a bare "character" is character(1): the cast would cut the value to one letter
+        }
         return CAST_WITHOUT_MODIFIER.contains(c.baseType()) ? c.baseType() : c.type();
     }
 

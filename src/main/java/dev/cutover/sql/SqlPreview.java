@@ -22,6 +22,7 @@ public final class SqlPreview {
         List<Statement> out = new ArrayList<>();
         out.add(new Statement("Backfill / verify read: mapped rows of one key range", "old database",
                 f.select(keys.range(true, true))));
+        out.addAll(BackfillSql.preview(f));
         out.add(new Statement("Repair / replay: write one row by key (forward)", "new database", SyncSql.upsert(f)));
         out.add(new Statement("Repair / replay: delete rows the old database no longer has", "new database",
                 SyncSql.deleteByKeys(f, 1)));

@@ -9,6 +9,8 @@ import dev.cutover.ui.mappings.MappingsScreen;
 import dev.cutover.ui.mappings.MappingsViewModel;
 import dev.cutover.ui.shadow.ShadowScreen;
 import dev.cutover.ui.shadow.ShadowViewModel;
+import dev.cutover.ui.traffic.TrafficScreen;
+import dev.cutover.ui.traffic.TrafficViewModel;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringExpression;
 import javafx.scene.Node;
@@ -31,6 +33,7 @@ public final class Console implements AutoCloseable {
     private final MappingsViewModel mappings;
     private final BackfillViewModel backfill;
     private final ShadowViewModel shadow;
+    private final TrafficViewModel traffic;
     private final MainWindow window;
 
     public Console(ConsoleArgs args, WindowPrefs prefs, ProfileStore profiles, BackgroundTasks tasks) {
@@ -41,6 +44,7 @@ public final class Console implements AutoCloseable {
         mappings = new MappingsViewModel(session, tasks);
         backfill = new BackfillViewModel(session, tasks, mappings.plan());
         shadow = new ShadowViewModel(session, tasks, mappings.plan());
+        traffic = new TrafficViewModel(session, tasks, dev.cutover.control.Actor.current());
         connections.apply(args);
         mappings.file().addListener((o, a, b) -> {
             if (b != null) {
@@ -78,10 +82,10 @@ public final class Console implements AutoCloseable {
                 new BackfillScreen(backfill),
                 new PendingScreen("Verify", "Compares every row of both databases exactly and repairs differences "
                         + "from the side that is the source of truth.",
-                        "cutover verify --plan plan.json --csv mismatches.csv   ·   cutover repair --plan plan.json"),
+                        "cutover verify --plan plan.json --csv mismatches.csv   ·   cutover repair --plan plan.json",
+                        session, tasks, dev.cutover.control.ControlKeys::verify),
                 new ShadowScreen(shadow),
-                new PendingScreen("Traffic & phase", "Advances or rolls back the phase and shifts read traffic.",
-                        "cutover phase NAME · cutover traffic PERCENT · cutover audit"));
+                new TrafficScreen(traffic));
         StringExpression planLabel = Bindings.concat("Plan: ", mappings.title());
         window = new MainWindow(screens, new StatusBar(session, status, tasks), planLabel, prefs.dark());
     }
@@ -100,6 +104,10 @@ public final class Console implements AutoCloseable {
 
     public ConnectionsViewModel connections() {
         return connections;
+    }
+
+    public TrafficViewModel traffic() {
+        return traffic;
     }
 
     public MappingsViewModel mappings() {
@@ -154,6 +162,7 @@ public final class Console implements AutoCloseable {
         mappings.close();
         backfill.close();
         shadow.close();
+        traffic.close();
         tasks.close();
         redis.close();
     }

@@ -83,7 +83,10 @@ public final class ScreenshotTour {
             });
             settle(console, 2500);
             shoot(scene, "mappings");
-            for (String s : List.of("backfill", "verify", "shadow-reads", "traffic-and-phase")) {
+            onFx(() -> console.window().show("traffic-and-phase"));
+            settle(console, 3000);
+            shoot(scene, "traffic-and-phase");
+            for (String s : List.of("backfill", "verify", "shadow-reads")) {
                 onFx(() -> console.window().show(s));
                 settle(console, 2500);
                 shoot(scene, s);

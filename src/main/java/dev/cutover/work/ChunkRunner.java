@@ -74,13 +74,17 @@ public final class ChunkRunner {
     }
 
     /** How a run ended, per table. */
-    public record Result(List<TableProgress> tables, List<ChunkLedger.Failed> failedChunks, boolean stopped) {
+    public record Result(List<TableProgress> tables, List<ChunkLedger.Failed> failedChunks, boolean stopped, long rowsByThisProcess,
+                         Duration workTime, List<String> workerErrors) {
         public boolean complete() {
-            return !stopped && tables.stream().allMatch(t -> "complete".equals(t.state()));
+            return !stopped && workerErrors.isEmpty() && tables.stream().allMatch(t -> "complete".equals(t.state()));
         }
 
+        /** One line per problem: tables stopped (with key or key range), workers that could not go on. */
         public List<String> errors() {
-            return tables.stream().filter(t -> t.error() != null).map(TableProgress::error).toList();
+            List<String> out = new ArrayList<>(tables.stream().filter(t -> t.error() != null).map(TableProgress::error).toList());
+            out.addAll(workerErrors);
+            return out;
         }
     }
 
@@ -95,6 +99,7 @@ public final class ChunkRunner {
     private final Set<String> finished = ConcurrentHashMap.newKeySet();
     private final ProgressMeter meter = new ProgressMeter(Duration.ofSeconds(10));
     private final Map<String, String> localErrors = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong rowsHere = new java.util.concurrent.atomic.AtomicLong();
     private final Object reporterWake = new Object();
     private volatile boolean reporting = true;
 
@@ -119,6 +124,7 @@ public final class ChunkRunner {
     /** Runs the job to its end (or to {@link #stop}) and reports how each table ended. */
     public Result run() throws SQLException, InterruptedException {
         ChunkJob.Session first = job.openSession(0);
+        LOG.debug("first session open");
         try {
             prepare(first);
         } catch (SQLException | RuntimeException e) {
@@ -135,6 +141,7 @@ public final class ChunkRunner {
         }
         Thread reporter = new Thread(this::report, "cutover-" + job.name() + "-progress");
         reporter.setDaemon(true);
+        long started = System.nanoTime();
         threads.forEach(Thread::start);
         reporter.start();
         try {
@@ -158,7 +165,9 @@ public final class ChunkRunner {
             ProgressEvent end = snapshot(c, true);
             listener.onProgress(end);
             List<TableProgress> tables = end.tables();
-            return new Result(tables, ledger.failedChunks(c), stop.get() && !tables.stream().allMatch(t -> "complete".equals(t.state())));
+            return new Result(tables, ledger.failedChunks(c), stop.get() && !tables.stream().allMatch(t -> "complete".equals(t.state())),
+                    rowsHere.get(), Duration.ofNanos(System.nanoTime() - started),
+                    localErrors.entrySet().stream().filter(e -> e.getKey().startsWith("worker ")).map(Map.Entry::getValue).distinct().toList());
         }
     }
 
@@ -173,6 +182,7 @@ public final class ChunkRunner {
                 ledger.reopen(s.ledger(), t.name());
             }
             if (run.isEmpty()) {
+                LOG.debug("{}: fixing the run's upper bound", t.name());
                 List<String> upper = lastKey(s.from(), t);
                 long total = upper == null ? 0 : rowsTotal(s.from(), t, upper);
                 ChunkLedger.Run started = ledger.start(s.ledger(), t.name(), upper, total);
@@ -226,8 +236,8 @@ public final class ChunkRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | SQLException e) {
-            LOG.error("worker {} stopped: {}", n, e.getMessage(), e);
-            localErrors.putIfAbsent("worker " + n, "worker " + n + " stopped: " + message(e));
+            LOG.debug("worker {} stopped", n, e);
+            localErrors.putIfAbsent("worker " + n, job.name() + " worker " + n + " stopped: " + message(e));
         } finally {
             if (s != null) {
                 s.close();
@@ -298,6 +308,7 @@ public final class ChunkRunner {
                     long rows = s.process(t, chunk);
                     LOG.debug("{}: {} rows in {} ms", chunk, rows, (System.nanoTime() - t0) / 1_000_000);
                     if (rows >= 0) {
+                        rowsHere.addAndGet(rows);
                         sizers.get(t.name()).record(rows, System.nanoTime() - t0);
                         throttle.consume(rows);
                     }
@@ -328,7 +339,7 @@ public final class ChunkRunner {
     }
 
     private void failTable(ChunkJob.Session s, JobTable t, Chunk chunk, int attempts, String error) {
-        LOG.error(error);
+        LOG.info(error); // the command prints it once, as its error line
         localErrors.put(t.name(), error);
         finished.add(t.name());
         try {

@@ -50,7 +50,14 @@ public final class RedisLeases implements Leases {
 
     @Override
     public boolean tryAcquire(String id) {
-        String ok = redis.set(keyOf.apply(id), workerId, SetArgs.Builder.nx().px(ttlMillis));
+        String ok;
+        try {
+            ok = redis.set(keyOf.apply(id), workerId, SetArgs.Builder.nx().px(ttlMillis));
+        } catch (RuntimeException e) {
+            // Redis unreachable: take no chunk (the run waits; correctness never rests on a lease alone)
+            LOG.warn("cannot take lease {} (Redis: {}); waiting", id, e.getMessage());
+            return false;
+        }
         if ("OK".equals(ok)) {
             held.add(id);
             return true;

@@ -52,33 +52,29 @@ class BackfillCrashTest {
         String migration = TestRedis.uniqueMigration("bf-takeover");
         ControlKeys keys = new ControlKeys(migration);
         RedisClient client = RedisClient.create(TestRedis.sharedUrl());
-        try (Orders o = new Orders("bf_take", migration, 6_000); StatefulRedisConnection<String, String> redis = client.connect()) {
-            Path plan = Cli.plan(o, migration);
+        try (Orders o = new Orders("bf_take", migration, 4_000); StatefulRedisConnection<String, String> redis = client.connect()) {
+            Path plan = Cli.plan(o, migration, Orders.SLOW_CENTS);
             Path log = Cli.log();
             Process p = Cli.start(log, "worker", "--plan", plan.toString(), "--old", o.old.url(), "--new", o.neu.url(),
-                    "--redis", TestRedis.sharedUrl(), "--max-rows-per-sec", "1000", "--workers", "1", "--lease-ttl", "1500",
-                    "--latency-limit", "0", "--progress", "lines");
-            String leaseKey;
-            long seq;
+                    "--redis", TestRedis.sharedUrl(), "--workers", "1", "--lease-ttl", "1500", "--latency-limit", "0",
+                    "--progress", "lines");
             try {
-                Cli.await("a chunk done and the next one leased", 90_000,
-                        () -> doneChunks(o) >= 1 && !redis.sync().keys(keys.workLease("backfill", "*")).isEmpty(), log);
+                Cli.await("a chunk done and the next one in flight", 90_000, () -> doneChunks(o) >= 1 && openChunks(o) >= 1, log);
             } finally {
                 p.destroyForcibly();
                 assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
             }
-            List<String> leases = redis.sync().keys(keys.workLease("backfill", "*"));
-            assertThat(leases).as("the dead worker's lease, still there until it expires").hasSize(1);
-            leaseKey = leases.get(0);
-            seq = Long.parseLong(leaseKey.substring(leaseKey.lastIndexOf(':') + 1));
-            String deadWorker = redis.sync().get(leaseKey);
+            long seq = Orders.count(o.neu, "SELECT seq FROM cutover.work_chunk WHERE state = 'claimed'");
+            String deadWorker = Orders.rows(o.neu, "SELECT worker FROM cutover.work_chunk WHERE seq = " + seq).get(0).replace("'", "");
+            assertThat(redis.sync().get(keys.workLease("backfill", "public.orders:" + seq)))
+                    .as("the dead worker's lease, still there until it expires").isEqualTo(deadWorker);
 
             BackfillOptions opts = Orders.small().redisUrl(TestRedis.sharedUrl()).leaseTtlMillis(1500);
             BackfillReport r = new BackfillEngine(o.oldDb(), o.newDb(), o.plan, opts).run(null);
 
             assertThat(r.complete()).isTrue();
             assertThat(o.actual()).isEqualTo(o.expected());
-            assertThat(Orders.count(o.neu, "SELECT sum(rows) FROM cutover.work_chunk WHERE state = 'done'")).isEqualTo(6_000);
+            assertThat(Orders.count(o.neu, "SELECT sum(rows) FROM cutover.work_chunk WHERE state = 'done'")).isEqualTo(4_000);
             assertThat(Orders.rows(o.neu, "SELECT state, worker <> '" + deadWorker.replace("'", "''") + "' FROM cutover.work_chunk WHERE seq = " + seq))
                     .as("chunk %d of the dead worker %s", seq, deadWorker).containsExactly("'done'|'t'");
             assertThat(redis.sync().keys(keys.workLease("backfill", "*"))).isEmpty();

@@ -21,8 +21,12 @@ final class Cli {
     }
 
     static Path plan(Orders o, String migration) throws IOException {
+        return plan(o, migration, Orders.CENTS);
+    }
+
+    static Path plan(Orders o, String migration, String centsExpr) throws IOException {
         Path f = Files.createTempFile("cutover-plan", ".json");
-        Files.writeString(f, Orders.PLAN.formatted(migration));
+        Files.writeString(f, Orders.planJson(migration, centsExpr));
         f.toFile().deleteOnExit();
         return f;
     }

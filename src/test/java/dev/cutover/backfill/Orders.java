@@ -23,10 +23,18 @@ final class Orders implements AutoCloseable {
                 {"target": "id", "expr": "id"},
                 {"target": "shipping_method", "expr": "metadata->>'shipping_method'"},
                 {"target": "priority", "expr": "(metadata->>'priority')::int"},
-                {"target": "total_cents", "expr": "round(total_amount * 100)::bigint"}
+                {"target": "total_cents", "expr": "%s"}
               ],
               "dropped": ["legacy_flags"]
             }]}""";
+
+    static final String CENTS = "round(total_amount * 100)::bigint";
+    /** The same value, computed slowly (1 ms a row), so a chunk is surely in flight when a test kills its worker. */
+    static final String SLOW_CENTS = "round(total_amount * 100 + 0 * length(pg_sleep(0.001)::text))::bigint";
+
+    static String planJson(String migration, String centsExpr) {
+        return PLAN.formatted(migration, centsExpr);
+    }
 
     final TestDb old;
     final TestDb neu;
@@ -39,7 +47,7 @@ final class Orders implements AutoCloseable {
                 + "INSERT INTO orders SELECT g, jsonb_build_object('shipping_method', CASE WHEN g % 3 = 0 THEN 'air' ELSE 'ground' END, "
                 + "'priority', (g % 5)::text), (g * 1.25)::double precision, 'x' FROM generate_series(1, " + rows + ") g");
         neu.exec("CREATE TABLE orders (id bigint PRIMARY KEY, shipping_method text, priority int, total_cents bigint)");
-        plan = PlanFile.parse(PLAN.formatted(migration), "plan.json");
+        plan = PlanFile.parse(planJson(migration, CENTS), "plan.json");
     }
 
     Db oldDb() {

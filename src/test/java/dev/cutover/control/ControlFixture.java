@@ -49,10 +49,13 @@ final class ControlFixture implements AutoCloseable {
         link.sync().del(keys.failedWrites());
     }
 
-    /** Shadow comparisons in each of the last {@code seconds} seconds (and the current one). */
+    /**
+     * Shadow comparisons in each of the last {@code seconds} seconds and the next 30 (so a slow
+     * test machine still finds them in its window when the guard runs a few seconds later).
+     */
     void shadowTraffic(int seconds, long comparedPerSecond, long mismatchesPerSecond) {
         long now = System.currentTimeMillis() / 1000;
-        for (long s = now - seconds; s <= now; s++) {
+        for (long s = now - seconds; s <= now + 30; s++) {
             link.sync().hset(keys.metricsBucket(s), Map.of(Metric.COMPARED, Long.toString(comparedPerSecond),
                     Metric.MISMATCHES, Long.toString(mismatchesPerSecond)));
             link.sync().expire(keys.metricsBucket(s), 120);

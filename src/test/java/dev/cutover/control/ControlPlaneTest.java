@@ -127,7 +127,9 @@ class ControlPlaneTest {
         f.verified(true, Verify.DIRECTION_FORWARD, false, 1000);
         assertRefused(Phase.TRAFFIC_SHIFT, "0 shadow reads compared in the last 5 s (at least 10 needed");
         f.shadowTraffic(1, 100, 0);
-        assertRefused(Phase.TRAFFIC_SHIFT, "shadow reads only for the last 1 s of the 5 s window");
+        assertRefused(Phase.TRAFFIC_SHIFT, "of the 5 s window");
+        assertThat(f.plane.checksFor(f.store.read(), Phase.TRAFFIC_SHIFT)).filteredOn(c -> !c.ok()).singleElement()
+                .satisfies(c -> assertThat(c.detail()).startsWith("shadow reads only for the last "));
         f.shadowTraffic(8, 100, 5);
         assertRefused(Phase.TRAFFIC_SHIFT, "mismatch rate 5% (25 of 500) over the last 5 s");
         f.shadowTraffic(8, 1000, 1);

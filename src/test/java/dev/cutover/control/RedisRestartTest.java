@@ -81,6 +81,58 @@ class RedisRestartTest {
     }
 
     @Test
+    void aFollowerResubscribesAfterARestartAndSeesTheNextChanges() throws Exception {
+        try (TestRedis redis = TestRedis.startPrivate("--appendonly", "yes", "--appendfsync", "always");
+             ControlFixture f = new ControlFixture(redis.url(), TestRedis.uniqueMigration("follow-restart"))) {
+            f.plane.setSampleRate(f.store.read(), 0.1, ME, "");
+            java.util.List<ControlState> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (ControlFollower follower = ControlFollower.start(new ControlStore(f.link, f.migration), seen::add, 60_000)) {
+                ControlFollowerTest.await(() -> follower.version() == 1);
+                redis.kill();
+                redis.start();
+                ControlFollowerTest.await(() -> {
+                    try {
+                        f.plane.setSampleRate(f.store.read(), 0.2, ME, "");
+                        return true;
+                    } catch (ControlException e) {
+                        return false;
+                    }
+                });
+                ControlFollowerTest.await(() -> follower.version() == 2);
+            }
+            assertThat(seen).extracting(ControlState::version).containsExactly(1L, 2L);
+        }
+    }
+
+    @Test
+    void aFollowerIsToldWhenRedisComesBackWithoutTheState() throws Exception {
+        try (TestRedis redis = TestRedis.startPrivate();
+             ControlFixture f = new ControlFixture(redis.url(), TestRedis.uniqueMigration("follow-lost"))) {
+            f.plane.setSampleRate(f.store.read(), 0.1, ME, "");
+            java.util.List<String> lost = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.List<ControlState> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (ControlFollower follower = ControlFollower.start(new ControlStore(f.link, f.migration), new ControlFollower.Listener() {
+                @Override
+                public void changed(ControlState state) {
+                    seen.add(state);
+                }
+
+                @Override
+                public void lost(String reason) {
+                    lost.add(reason);
+                }
+            }, 200)) {
+                ControlFollowerTest.await(() -> follower.version() == 1);
+                redis.kill();
+                redis.start();
+                ControlFollowerTest.await(() -> !lost.isEmpty());
+            }
+            assertThat(lost.get(0)).contains("holds no control state").contains("version 1");
+            assertThat(seen).extracting(ControlState::version).containsExactly(1L);
+        }
+    }
+
+    @Test
     void aStateWithoutItsCreationMarkerIsReportedAsPartlyEvicted() {
         try (ControlFixture f = new ControlFixture("evicted")) {
             f.plane.setSampleRate(f.store.read(), 0.1, ME, "");

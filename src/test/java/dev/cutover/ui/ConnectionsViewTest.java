@@ -105,7 +105,8 @@ class ConnectionsViewTest {
     }
 
     private static void await(FxRobot robot, String query, String prefix) throws Exception {
-        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS,
+        // generous: the first Lettuce client of a JVM takes seconds to start on a loaded 2-core machine
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
                 () -> robot.lookup(query).queryAs(Label.class).getText().startsWith(prefix));
     }
 }

@@ -55,6 +55,7 @@ final class BenchSetup implements AutoCloseable {
     final RedisClient client;
     final StatefulRedisConnection<String, String> redis;
     Router router;
+    private java.nio.file.Path spillDir;
 
     BenchSetup(String label) throws Exception {
         oldDb = TestDb.create("bench_" + label + "_old").exec("""
@@ -107,7 +108,7 @@ final class BenchSetup implements AutoCloseable {
         state(phase, readPercent);
         router = Router.builder().oldDataSource(oldDs).newDataSource(newDs).redis(TestRedis.sharedUrl())
                 .plan(PlanFile.parse(PLAN.formatted(migration), "bench plan"))
-                .spillDirectory(Files.createTempDirectory("cutover-bench-spill")).build();
+                .spillDirectory(spillDir = Files.createTempDirectory("cutover-bench-spill")).build();
         long end = System.nanoTime() + 10_000_000_000L;
         while (router.state().phase() != phase && System.nanoTime() < end) {
             Thread.sleep(10);
@@ -132,5 +133,12 @@ final class BenchSetup implements AutoCloseable {
         directDs.close();
         oldDb.close();
         newDb.close();
+        if (spillDir != null) {
+            try (var files = Files.walk(spillDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException e) {
+                // a temporary directory left behind
+            }
+        }
     }
 }

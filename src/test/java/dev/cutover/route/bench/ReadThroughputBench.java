@@ -4,6 +4,8 @@ import dev.cutover.control.Phase;
 import dev.cutover.route.Router;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -11,7 +13,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,11 +29,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Reads of one tenant's orders per second, in old_only: through the router, and as a direct JDBC
  * call on an identical pool to the same database that builds the same row maps.
+ * Both run at the same time (a JMH group, one thread each), so background load on a shared
+ * machine hits both alike and their ratio stays meaningful.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Threads(2)
 public class ReadThroughputBench {
     private BenchSetup setup;
     private Router router;
@@ -49,12 +51,16 @@ public class ReadThroughputBench {
     }
 
     @Benchmark
+    @Group("read")
+    @GroupThreads(1)
     public List<Map<String, Object>> routerOldOnly() throws SQLException {
         long tenant = ThreadLocalRandom.current().nextInt(BenchSetup.TENANTS);
         return router.read(BenchSetup.LIST, tenant, tenant);
     }
 
     @Benchmark
+    @Group("read")
+    @GroupThreads(1)
     public List<Map<String, Object>> directJdbc() throws SQLException {
         long tenant = ThreadLocalRandom.current().nextInt(BenchSetup.TENANTS);
         try (Connection c = setup.directDs.getConnection(); PreparedStatement ps = c.prepareStatement(BenchSetup.LIST.oldSql())) {

@@ -6,6 +6,8 @@ import dev.cutover.route.StickySplit;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -20,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  * The cost of one routing decision (which database serves this tenant's read) at a 25 % split:
  * Cutover's router reads its in-memory state and hashes the key; the naive design asks Redis for
  * the read percentage on every query.
+ * Both run at the same time (a JMH group, one thread each), so background load on a shared
+ * machine hits both alike and their ratio stays meaningful.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -29,7 +33,6 @@ public class RoutingDecisionBench {
     private Router router;
     private RedisCommands<String, String> redis;
     private String percentKey;
-    private long tenant;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -44,17 +47,20 @@ public class RoutingDecisionBench {
         setup.close();
     }
 
-    private Long nextTenant() {
-        tenant = (tenant + 1) % BenchSetup.TENANTS;
-        return tenant;
+    private static Long nextTenant() {
+        return (long) java.util.concurrent.ThreadLocalRandom.current().nextInt(BenchSetup.TENANTS);
     }
 
     @Benchmark
+    @Group("decision")
+    @GroupThreads(1)
     public boolean cutover() {
         return router.readsNew(nextTenant());
     }
 
     @Benchmark
+    @Group("decision")
+    @GroupThreads(1)
     public boolean naiveRedisGetPerQuery() {
         String p = redis.get(percentKey);
         return StickySplit.readsNew("bench", nextTenant().toString(), p == null ? 0 : Integer.parseInt(p));

@@ -22,8 +22,8 @@ import java.util.function.Consumer;
  * client), so no caller waits for Redis; Lettuce reconnects and re-subscribes by itself once a
  * connection was made, and {@link #ensureConnected} retries the first connection on every tick.
  */
-final class RedisLink implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
+final class RouterRedis implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RouterRedis.class);
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -33,7 +33,7 @@ final class RedisLink implements AutoCloseable {
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile StatefulRedisPubSubConnection<String, String> pubSub;
 
-    RedisLink(String url, Duration timeout, String channel, Consumer<String> onMessage) {
+    RouterRedis(String url, Duration timeout, String channel, Consumer<String> onMessage) {
         RedisURI uri = RedisURI.create(url);
         // connecting (handshake included) may take longer than a command, the first time in a cold JVM
         Duration connect = timeout.compareTo(CONNECT_TIMEOUT) > 0 ? timeout : CONNECT_TIMEOUT;

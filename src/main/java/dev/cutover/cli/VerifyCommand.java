@@ -1,0 +1,149 @@
+package dev.cutover.cli;
+
+import dev.cutover.pg.Db;
+import dev.cutover.plan.Plan;
+import dev.cutover.sql.Direction;
+import dev.cutover.verify.Difference;
+import dev.cutover.verify.DifferenceCsv;
+import dev.cutover.verify.RedisSummary;
+import dev.cutover.verify.ResultStore;
+import dev.cutover.verify.TableReport;
+import dev.cutover.verify.Verifier;
+import dev.cutover.verify.VerifyListener;
+import dev.cutover.verify.VerifyReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+
+/** {@code cutover verify}: exact row-level comparison of every table of the plan. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Compares every row of every table of the plan: the truth side's rows after the mapping with the "
+                + "other side's, by per-chunk hashes computed in each database, bisected down to the differing rows.",
+                "Exit status: 0 identical, 1 differences, 2 error."})
+public final class VerifyCommand implements Callable<Integer> {
+    static final int SHOWN = 20;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Connections connections;
+
+    @Mixin
+    PlanOptions planOptions;
+
+    @Mixin
+    VerifyRunOptions run;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "write every difference to FILE (CSV, see DESIGN.md)")
+    Path csv;
+
+    @Option(names = "--sample", paramLabel = "N", description = "quick look: compare only N random rows per table (a SAMPLE, never a proof)")
+    int sample;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Plan plan = planOptions.plan();
+        VerifyRunOptions.Chosen chosen = run.direction(connections, plan.name());
+        var options = run.options(chosen.direction(), sample);
+        Db oldDb = connections.oldDb();
+        Db newDb = connections.newDb();
+        String label = options.sampled() ? "SAMPLE " : "";
+        out.printf("%sverify %s %s (%s): %s%n", label, plan.name(), describe(chosen.direction()), chosen.why(),
+                options.sampled() ? "comparing " + sample + " random rows per table" : "comparing every row");
+        out.flush();
+
+        if (csv != null && !Files.isDirectory(csv.toAbsolutePath().getParent())) {
+            throw new UserError("--csv " + csv + ": the directory " + csv.toAbsolutePath().getParent() + " does not exist");
+        }
+        Path tmp = csv == null ? null : Files.createTempFile(csv.toAbsolutePath().getParent(), ".cutover-verify", ".csv");
+        VerifyReport report;
+        try (Writer w = tmp == null ? Writer.nullWriter() : Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            DifferenceCsv sink = tmp == null ? null : new DifferenceCsv(w);
+            ProgressBar bar = new ProgressBar(err, label + "verify");
+            VerifyListener listener = new VerifyListener() {
+                @Override
+                public void progress(String table, long rowsDone, long estimate, long differences) {
+                    bar.progress(table, rowsDone, estimate, differences);
+                }
+
+                @Override
+                public void difference(Difference d) {
+                    if (sink != null) {
+                        sink.write(d);
+                    }
+                }
+
+                @Override
+                public void tableDone(TableReport r) {
+                    bar.tableDone(r);
+                }
+            };
+            report = new Verifier(plan, oldDb, newDb, options, listener).verify();
+        } catch (RuntimeException | IOException e) {
+            if (tmp != null) {
+                Files.deleteIfExists(tmp);
+            }
+            throw e;
+        }
+        if (tmp != null) {
+            Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        ResultStore.save(newDb, plan.name(), report);
+        boolean summaryWritten = report.complete() && run.hasRedis(connections);
+        if (summaryWritten) {
+            RedisSummary.write(connections.redisUrl(), plan.name(), report);
+        }
+        print(out, report, label);
+        if (!report.complete()) {
+            out.println("(only some tables compared: stored in cutover.verification, not in the Redis summary the phase guard reads)");
+        } else if (!run.hasRedis(connections)) {
+            out.println("(no Redis given: result stored in cutover.verification only)");
+        }
+        out.flush();
+        return report.identical() ? ExitCodes.OK : ExitCodes.FOUND;
+    }
+
+    static String describe(Direction d) {
+        return d == Direction.FORWARD ? "forward (old database after the mapping vs new database)"
+                : "reverse (new database through the reverse mappings vs old database)";
+    }
+
+    private void print(PrintWriter out, VerifyReport r, String label) {
+        int width = r.tables().stream().mapToInt(t -> t.table().length()).max().orElse(5);
+        for (TableReport t : r.tables()) {
+            out.printf("  %-" + width + "s  %,14d rows  %s%n", t.table(), t.rowsCompared(), t.clean() ? "identical"
+                    : String.format("%,d differences: %,d missing_in_target, %,d extra_in_target, %,d different",
+                    t.differences(), t.missingInTarget(), t.extraInTarget(), t.different()));
+        }
+        int n = 0;
+        for (Difference d : r.firstDifferences()) {
+            if (n++ == SHOWN) {
+                out.printf("  … %,d more%s%n", r.differences() - SHOWN, csv == null ? " (write them all with --csv FILE)" : " (all in " + csv + ")");
+                break;
+            }
+            out.println("  " + d.describe());
+        }
+        double secs = r.elapsedMillis() / 1000.0;
+        if (r.identical()) {
+            out.printf("%s: %,d rows compared in %.1f s, no differences%s%n", label.isEmpty() ? "IDENTICAL" : "SAMPLE",
+                    r.rowsCompared(), secs, label.isEmpty() ? "" : " in the sample (not a proof: run verify without --sample)");
+        } else {
+            out.printf("%sDIFFERENCES: %,d in %,d rows compared in %.1f s%s%n", label, r.differences(), r.rowsCompared(), secs,
+                    csv == null ? "" : " (written to " + csv + ")");
+        }
+    }
+}

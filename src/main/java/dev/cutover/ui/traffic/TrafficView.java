@@ -1,0 +1,310 @@
+package dev.cutover.ui.traffic;
+
+import dev.cutover.control.AuditEntry;
+import dev.cutover.control.ControlState;
+import dev.cutover.control.GuardCheck;
+import dev.cutover.control.Phase;
+import dev.cutover.control.TrafficSteps;
+import dev.cutover.ui.ErrorLine;
+import javafx.geometry.Pos;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.Slider;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.util.StringConverter;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+
+/** The Traffic & phase screen: phase stepper with guards, read-traffic slider, write target, rollback, audit log. */
+public final class TrafficView extends VBox {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    private final TrafficViewModel vm;
+    private final HBox stepper = new HBox();
+    private final Slider slider = new Slider(0, TrafficSteps.STEPS.length - 1, 0);
+    private boolean updating;
+
+    public TrafficView(TrafficViewModel vm) {
+        this.vm = vm;
+        getStyleClass().addAll("screen", "traffic");
+        Label title = new Label("Traffic & phase");
+        title.getStyleClass().add("screen-title");
+        Region spring = new Region();
+        HBox.setHgrow(spring, Priority.ALWAYS);
+        Button refresh = new Button("Refresh");
+        refresh.setId("traffic-refresh");
+        refresh.setOnAction(e -> vm.refresh());
+        HBox head = new HBox(title, spring, refresh);
+        head.getStyleClass().add("actions");
+
+        Label message = new Label();
+        message.setId("traffic-message");
+        message.getStyleClass().add("hint");
+        message.textProperty().bind(vm.message());
+        ErrorLine err = new ErrorLine();
+        vm.error().addListener((o, a, b) -> {
+            if (b == null) {
+                err.clear();
+            } else {
+                err.show(b);
+            }
+        });
+        Label lost = new Label();
+        lost.getStyleClass().add("error-text");
+        lost.setWrapText(true);
+        lost.textProperty().bind(vm.lost());
+        lost.visibleProperty().bind(vm.lost().isNotEmpty());
+        lost.managedProperty().bind(vm.lost().isNotEmpty());
+
+        stepper.getStyleClass().add("stepper");
+        stepper.setSpacing(6);
+
+        HBox columns = new HBox(16, phaseCard(), auditCard());
+        VBox.setVgrow(columns, Priority.ALWAYS);
+        getChildren().addAll(head, message, err, lost, stepper, columns);
+        vm.state().addListener((o, a, b) -> show(b));
+        show(vm.state().get());
+    }
+
+    private VBox phaseCard() {
+        Label exitTitle = new Label();
+        exitTitle.getStyleClass().add("card-title");
+        vm.state().addListener((o, a, s) -> exitTitle.setText(s == null ? "Exit conditions"
+                : "To leave " + s.phase().wireName()));
+        exitTitle.setText("Exit conditions");
+        ListView<GuardCheck> checks = new ListView<>(vm.exitChecks());
+        checks.setId("exit-checks");
+        checks.setPrefHeight(180);
+        checks.setPlaceholder(new Label("No exit condition for this phase"));
+        checks.setCellFactory(l -> new ListCell<>() {
+            @Override
+            protected void updateItem(GuardCheck g, boolean empty) {
+                super.updateItem(g, empty);
+                getStyleClass().removeAll("guard-ok", "guard-blocked");
+                setText(empty || g == null ? null : g.toString());
+                setWrapText(true);
+                setPrefWidth(0);
+                if (!empty && g != null) {
+                    getStyleClass().add(g.ok() ? "guard-ok" : "guard-blocked");
+                }
+            }
+        });
+
+        Button back = new Button();
+        back.setId("phase-rollback");
+        back.setMnemonicParsing(false);
+        back.getStyleClass().add("danger");
+        back.setOnAction(e -> vm.rollback());
+        Button forward = new Button();
+        forward.setId("phase-advance");
+        forward.setMnemonicParsing(false);
+        forward.getStyleClass().add("accent");
+        forward.setOnAction(e -> vm.advance());
+        Button override = new Button("Override…");
+        override.setId("phase-override");
+        override.setOnAction(e -> confirmOverride());
+        override.visibleProperty().bind(vm.refusal().isNotEmpty());
+        override.managedProperty().bind(override.visibleProperty());
+        Runnable labels = () -> {
+            ControlState s = vm.state().get();
+            boolean none = s == null;
+            back.setDisable(none || s.phase().ordinal() == 0 || vm.busy().get());
+            forward.setDisable(none || vm.next() == null || vm.busy().get());
+            back.setText(none || s.phase().ordinal() == 0 ? "Roll back" : "◀ Roll back to " + Phase.values()[s.phase().ordinal() - 1].wireName());
+            forward.setText(none || vm.next() == null ? "Advance" : "Advance to " + vm.next().wireName() + " ▶");
+        };
+        vm.state().addListener((o, a, b) -> labels.run());
+        vm.busy().addListener((o, a, b) -> labels.run());
+        labels.run();
+        HBox buttons = new HBox(back, forward, override);
+        buttons.getStyleClass().add("actions");
+        Label refusal = new Label();
+        refusal.setId("phase-refusal");
+        refusal.getStyleClass().add("error-text");
+        refusal.setWrapText(true);
+        refusal.textProperty().bind(vm.refusal());
+
+        Label trafficTitle = new Label("Read traffic on the new database");
+        trafficTitle.getStyleClass().add("card-title");
+        slider.setId("read-slider");
+        slider.setMajorTickUnit(1);
+        slider.setMinorTickCount(0);
+        slider.setSnapToTicks(true);
+        slider.setShowTickMarks(true);
+        slider.setShowTickLabels(true);
+        slider.setBlockIncrement(1);
+        slider.setLabelFormatter(new StringConverter<>() {
+            @Override
+            public String toString(Double d) {
+                return TrafficSteps.STEPS[(int) Math.round(d)] + " %";
+            }
+
+            @Override
+            public Double fromString(String s) {
+                return 0.0;
+            }
+        });
+        slider.valueChangingProperty().addListener((o, was, changing) -> {
+            if (!changing) {
+                commitSlider();
+            }
+        });
+        slider.valueProperty().addListener((o, a, b) -> {
+            if (!slider.isValueChanging() && !updating) {
+                commitSlider();
+            }
+        });
+        Label sliderHint = new Label();
+        sliderHint.getStyleClass().add("hint");
+        sliderHint.setWrapText(true);
+        Label reads = new Label();
+        reads.setId("traffic-reads");
+        Label writes = new Label();
+        writes.setId("traffic-writes");
+        Label sample = new Label();
+        sample.setId("traffic-sample");
+        vm.state().addListener((o, a, s) -> {
+            reads.setText(s == null ? "—" : s.readPercent() + " %");
+            writes.setText(s == null ? "—" : s.writeTarget().wireName());
+            sample.setText(s == null ? "—" : String.format(java.util.Locale.ROOT, "%.1f %% of reads compared", s.shadowSampleRate() * 100));
+            boolean shift = s != null && s.phase() == Phase.TRAFFIC_SHIFT;
+            slider.setDisable(!shift || vm.busy().get());
+            sliderHint.setText(shift ? "Up one step at a time; down to any step (a ramp-down). Each move asks for confirmation."
+                    : "Read traffic moves only in traffic_shift.");
+        });
+        GridPane facts = new GridPane();
+        facts.getStyleClass().add("form");
+        facts.addRow(0, new Label("Reads on new"), reads);
+        facts.addRow(1, new Label("Write target"), writes);
+        facts.addRow(2, new Label("Shadow sample"), sample);
+
+        VBox card = new VBox(exitTitle, checks, buttons, refusal, trafficTitle, slider, sliderHint, facts);
+        card.getStyleClass().add("card");
+        card.setPrefWidth(520);
+        card.setMinWidth(420);
+        return card;
+    }
+
+    private VBox auditCard() {
+        Label t = new Label("Audit log (newest first)");
+        t.getStyleClass().add("card-title");
+        ListView<AuditEntry> list = new ListView<>(vm.audit());
+        list.setId("audit-log");
+        list.setPlaceholder(new Label("No change recorded yet"));
+        list.setCellFactory(l -> new ListCell<>() {
+            @Override
+            protected void updateItem(AuditEntry a, boolean empty) {
+                super.updateItem(a, empty);
+                getStyleClass().removeAll("warn-text");
+                if (empty || a == null) {
+                    setText(null);
+                    return;
+                }
+                setText(TIME.format(Instant.ofEpochMilli(a.at())) + "   " + a.who() + "\n" + a.action() + ": "
+                        + a.from() + " → " + a.to() + (a.override() ? "   OVERRIDE" : "")
+                        + (a.why() == null || a.why().isEmpty() ? "" : "   — " + a.why()));
+                if (a.override() || a.automatic()) {
+                    getStyleClass().add("warn-text");
+                }
+            }
+        });
+        VBox.setVgrow(list, Priority.ALWAYS);
+        VBox card = new VBox(t, list);
+        card.getStyleClass().add("card");
+        HBox.setHgrow(card, Priority.ALWAYS);
+        return card;
+    }
+
+    private void show(ControlState s) {
+        stepper.getChildren().clear();
+        for (Phase p : Phase.values()) {
+            Label name = new Label(p.wireName());
+            name.getStyleClass().add("step-name");
+            Label wt = new Label("writes: " + p.writeTarget().wireName());
+            wt.getStyleClass().add("hint");
+            VBox step = new VBox(2, name, wt);
+            step.setId("step-" + p.wireName());
+            step.getStyleClass().add("phase-step");
+            step.setAlignment(Pos.CENTER_LEFT);
+            if (s != null && p == s.phase()) {
+                step.getStyleClass().add("current");
+            } else if (s != null && p.ordinal() < s.phase().ordinal()) {
+                step.getStyleClass().add("done");
+            }
+            HBox.setHgrow(step, Priority.ALWAYS);
+            step.setMaxWidth(Double.MAX_VALUE);
+            stepper.getChildren().add(step);
+        }
+        updating = true;
+        int shown = s == null ? 0 : TrafficSteps.isStep(s.readPercent()) ? s.readPercent() : TrafficSteps.previous(s.readPercent());
+        int idx = Arrays.stream(TrafficSteps.STEPS).boxed().toList().indexOf(shown);
+        slider.setValue(Math.max(0, idx));
+        updating = false;
+    }
+
+    private void commitSlider() {
+        ControlState s = vm.state().get();
+        if (s == null || updating) {
+            return;
+        }
+        int target = TrafficSteps.STEPS[(int) Math.round(slider.getValue())];
+        if (target == s.readPercent()) {
+            return;
+        }
+        Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, vm.describeShift(target),
+                new ButtonType("Shift reads to " + target + " %", ButtonBar.ButtonData.OK_DONE), ButtonType.CANCEL);
+        confirm.setHeaderText("Shift read traffic?");
+        confirm.getDialogPane().setId("shift-confirm");
+        confirm.initOwner(getScene().getWindow());
+        boolean ok = confirm.showAndWait().filter(b -> b.getButtonData() == ButtonBar.ButtonData.OK_DONE).isPresent();
+        if (ok) {
+            vm.shiftReads(target, "read traffic " + s.readPercent() + " % → " + target + " % from the console");
+        } else {
+            show(s);
+        }
+    }
+
+    /** Typed confirmation: the DBA types the phase name and a reason; both go to the audit log. */
+    private void confirmOverride() {
+        if (vm.next() == null) {
+            return;
+        }
+        String phase = vm.next().wireName();
+        Dialog<String> d = new Dialog<>();
+        d.setTitle("Override the guards");
+        d.setHeaderText("Move to " + phase + " although its guards refuse?");
+        d.getDialogPane().setId("override-dialog");
+        TextField typed = new TextField();
+        typed.setId("override-typed");
+        typed.setPromptText(phase);
+        TextField why = new TextField();
+        why.setId("override-why");
+        why.setPromptText("why (written to the audit log)");
+        Label refusal = new Label(vm.refusal().get());
+        refusal.setWrapText(true);
+        refusal.setMaxWidth(520);
+        refusal.getStyleClass().add("error-text");
+        VBox body = new VBox(8, refusal, new Label("Type " + phase + " to confirm:"), typed, new Label("Reason:"), why);
+        d.getDialogPane().setContent(body);
+        ButtonType go = new ButtonType("Override and move", ButtonBar.ButtonData.OK_DONE);
+        d.getDialogPane().getButtonTypes().addAll(go, ButtonType.CANCEL);
+        d.getDialogPane().lookupButton(go).disableProperty().bind(typed.textProperty().isNotEqualTo(phase)
+                .or(why.textProperty().isEmpty()));
+        d.setResultConverter(b -> b == go ? why.getText() : null);
+        d.initOwner(getScene().getWindow());
+        d.showAndWait().ifPresent(vm::advanceOverriding);
+    }
+}

@@ -1,0 +1,253 @@
+package dev.cutover.ui.traffic;
+
+import dev.cutover.control.Actor;
+import dev.cutover.control.AuditEntry;
+import dev.cutover.control.ControlPlane;
+import dev.cutover.control.ControlState;
+import dev.cutover.control.ControlStore;
+import dev.cutover.control.ControlView;
+import dev.cutover.control.GuardCheck;
+import dev.cutover.control.GuardRefusedException;
+import dev.cutover.control.GuardSettings;
+import dev.cutover.control.Phase;
+import dev.cutover.control.RedisLink;
+import dev.cutover.control.TrafficSteps;
+import dev.cutover.ui.BackgroundTasks;
+import dev.cutover.ui.Problems;
+import dev.cutover.ui.Session;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Traffic & phase screen: the control state of the plan's migration, the exit conditions of
+ * the current phase (each guard's state and detail), the audit log, and the commands: advance
+ * (refused by failed guards unless overridden with a typed confirmation and a reason), one-click
+ * rollback, shift read traffic by steps. Every change goes through {@link ControlPlane}
+ * (compare-and-set on the version shown, audited), in the background.
+ */
+public final class TrafficViewModel {
+    private final Session session;
+    private final BackgroundTasks tasks;
+    private final Actor actor;
+    private final ObjectProperty<ControlState> state = new SimpleObjectProperty<>();
+    private final StringProperty lost = new SimpleStringProperty("");
+    private final ObservableList<GuardCheck> exitChecks = FXCollections.observableArrayList();
+    private final ObservableList<AuditEntry> audit = FXCollections.observableArrayList();
+    private final StringProperty refusal = new SimpleStringProperty("");
+    private final StringProperty message = new SimpleStringProperty("");
+    private final ObjectProperty<Throwable> error = new SimpleObjectProperty<>();
+    private final BooleanProperty busy = new SimpleBooleanProperty(false);
+    private final BooleanProperty connected = new SimpleBooleanProperty(false);
+
+    private ControlPlane plane;
+    private RedisLink link;
+    private String planeKey;
+    /** Only the newest refresh may show its snapshot (an older one can finish later). */
+    private long generation;
+
+    public TrafficViewModel(Session session, BackgroundTasks tasks, Actor actor) {
+        this.session = session;
+        this.tasks = tasks;
+        this.actor = actor;
+        session.redisUrl().addListener((o, a, b) -> refresh());
+        session.migration().addListener((o, a, b) -> refresh());
+    }
+
+    private record Snapshot(ControlView view, List<GuardCheck> exit, List<AuditEntry> audit) {
+    }
+
+    /** Reads the state, the current phase's exit conditions and the audit log. */
+    public void refresh() {
+        String url = session.redisUrl().get();
+        String migration = session.migration().get();
+        if (url == null || migration == null) {
+            connected.set(false);
+            state.set(null);
+            exitChecks.clear();
+            audit.clear();
+            message.set(url == null ? "Connect Redis on the Connections screen" : "Open a plan: its name names the migration");
+            return;
+        }
+        long gen = ++generation;
+        tasks.run("Reading the control state", p -> {
+            ControlPlane cp = plane(url, migration);
+            ControlView v = cp.store().view();
+            List<GuardCheck> exit = cp.guards().exitOf(v.state().phase(), v.state());
+            List<AuditEntry> entries = new ArrayList<>(cp.store().audit(100));
+            java.util.Collections.reverse(entries);
+            return new Snapshot(v, exit, entries);
+        }, s -> {
+            if (gen != generation) {
+                return;
+            }
+            connected.set(true);
+            state.set(s.view().state());
+            if (!busy.get() && (message.get().startsWith("Open a plan") || message.get().startsWith("Connect Redis")
+                    || message.get().isEmpty())) {
+                message.set("Migration " + migration + " · state version " + s.view().state().version());
+            }
+            lost.set(s.view().isLost() ? s.view().lost() : "");
+            exitChecks.setAll(s.exit());
+            audit.setAll(s.audit());
+            error.set(null);
+        }, this::fail);
+    }
+
+    /** Moves one phase forward; a failed guard refuses it (nothing changes) and says why. */
+    public void advance() {
+        move(next(), "advanced from the console", false);
+    }
+
+    /** Moves one phase forward despite failed guards: needs a reason, written to the audit log. */
+    public void advanceOverriding(String why) {
+        move(next(), why, true);
+    }
+
+    /** Moves one phase back: always allowed, one click. */
+    public void rollback() {
+        ControlState s = state.get();
+        if (s == null || s.phase().ordinal() == 0) {
+            return;
+        }
+        move(Phase.values()[s.phase().ordinal() - 1], "rollback from the console", false);
+    }
+
+    private void move(Phase to, String why, boolean override) {
+        ControlState seen = state.get();
+        if (seen == null || to == null) {
+            return;
+        }
+        run("Moving to " + to.wireName(), cp -> cp.movePhase(seen, to, actor, why, override),
+                "Moved from " + seen.phase().wireName() + " to " + to.wireName());
+    }
+
+    /** Shifts read traffic to a step (0, 1, 5, 25, 50, 100). */
+    public void shiftReads(int percent, String why) {
+        ControlState seen = state.get();
+        if (seen == null) {
+            return;
+        }
+        run("Shifting reads to " + percent + " %", cp -> cp.setReadPercent(seen, percent, actor, why, false),
+                "Reads on the new database: " + seen.readPercent() + " % → " + percent + " %");
+    }
+
+    /** What a shift changes, for the confirmation: the move and the share of routing keys (tenants) it moves. */
+    public String describeShift(int percent) {
+        ControlState s = state.get();
+        int from = s == null ? 0 : s.readPercent();
+        int moved = Math.abs(percent - from);
+        String direction = percent > from ? "from the old database to the new one" : "back from the new database to the old one";
+        String refused = TrafficSteps.refusal(from, percent);
+        return "Reads on the new database: " + from + " % → " + percent + " %.\n"
+                + "About " + moved + " % of routing keys (tenants) move " + direction
+                + "; each key stays on one side (sticky hash)."
+                + (refused == null ? "" : "\nThe control plane will refuse this: " + refused + ".");
+    }
+
+    private interface Change {
+        ControlState apply(ControlPlane cp);
+    }
+
+    private void run(String title, Change change, String done) {
+        String url = session.redisUrl().get();
+        String migration = session.migration().get();
+        busy.set(true);
+        refusal.set("");
+        tasks.run(title, p -> change.apply(plane(url, migration)), s -> {
+            busy.set(false);
+            message.set(done);
+            error.set(null);
+            refresh();
+        }, e -> {
+            busy.set(false);
+            if (e instanceof GuardRefusedException g) {
+                refusal.set(g.getMessage());
+                message.set("Refused: nothing changed");
+            } else {
+                fail(e);
+            }
+            refresh();
+        });
+    }
+
+    private synchronized ControlPlane plane(String url, String migration) {
+        String key = url + "\u0000" + migration;
+        if (plane == null || !key.equals(planeKey)) {
+            closeLink();
+            link = RedisLink.open(url);
+            plane = new ControlPlane(new ControlStore(link, migration), GuardSettings.defaults());
+            planeKey = key;
+        }
+        return plane;
+    }
+
+    private void closeLink() {
+        if (link != null) {
+            link.close();
+            link = null;
+        }
+        plane = null;
+    }
+
+    public synchronized void close() {
+        closeLink();
+    }
+
+    /** The phase after the current one, or null at the last. */
+    public Phase next() {
+        ControlState s = state.get();
+        return s == null || s.phase().ordinal() + 1 >= Phase.values().length ? null : Phase.values()[s.phase().ordinal() + 1];
+    }
+
+    private void fail(Throwable e) {
+        message.set(Problems.oneLine(e));
+        error.set(e);
+    }
+
+    public ObjectProperty<ControlState> state() {
+        return state;
+    }
+
+    /** Non-empty when Redis lost the state it held (the control plane refuses changes until restored). */
+    public StringProperty lost() {
+        return lost;
+    }
+
+    public ObservableList<GuardCheck> exitChecks() {
+        return exitChecks;
+    }
+
+    public ObservableList<AuditEntry> audit() {
+        return audit;
+    }
+
+    /** Why the last step was refused ("" when it was not). */
+    public StringProperty refusal() {
+        return refusal;
+    }
+
+    public StringProperty message() {
+        return message;
+    }
+
+    public ObjectProperty<Throwable> error() {
+        return error;
+    }
+
+    public BooleanProperty busy() {
+        return busy;
+    }
+
+    public BooleanProperty connected() {
+        return connected;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.cutover.verify;
+
+import dev.cutover.control.ControlKeys;
+import dev.cutover.control.ControlKeys.Verify;
+import dev.cutover.control.Phase;
+import dev.cutover.sql.Direction;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.api.StatefulRedisConnection;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The verification summary in the control state (hash {@link ControlKeys#verify}, fields
+ * {@link Verify}) and the phase that decides the direction of verify and repair.
+ */
+public final class RedisSummary {
+    private RedisSummary() {
+    }
+
+    /** The summary fields of a run, as stored. {@code clean} only for a complete exact run without differences. */
+    public static Map<String, String> fields(VerifyReport r) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(Verify.AT, String.valueOf(r.at().toEpochMilli()));
+        m.put(Verify.CLEAN, String.valueOf(r.clean()));
+        m.put(Verify.ROWS_COMPARED, String.valueOf(r.rowsCompared()));
+        m.put(Verify.DIFFERENCES, String.valueOf(r.differences()));
+        m.put(Verify.DIRECTION, wire(r.direction()));
+        m.put(Verify.SAMPLED, String.valueOf(r.sampled()));
+        return m;
+    }
+
+    /** Replaces the summary hash of the migration with this run's. */
+    public static void write(String redisUrl, String migration, VerifyReport r) {
+        ControlKeys keys = new ControlKeys(migration);
+        withRedis(redisUrl, c -> {
+            c.sync().hset(keys.verify(), fields(r));
+            return null;
+        });
+    }
+
+    /** The phase in the control state, or empty when none was ever set. */
+    public static Optional<Phase> phase(String redisUrl, String migration) {
+        ControlKeys keys = new ControlKeys(migration);
+        String p = withRedis(redisUrl, c -> c.sync().get(keys.phase()));
+        return p == null ? Optional.empty() : Optional.of(Phase.fromWire(p));
+    }
+
+    /** The direction the phase implies: reverse (new is the truth) from new_primary on. */
+    public static Direction direction(Phase p) {
+        return p.newIsTruth() ? Direction.REVERSE : Direction.FORWARD;
+    }
+
+    static String wire(Direction d) {
+        return d.name().toLowerCase(Locale.ROOT);
+    }
+
+    static Direction direction(String wire) {
+        return Direction.valueOf(wire.toUpperCase(Locale.ROOT));
+    }
+
+    private static <T> T withRedis(String url, java.util.function.Function<StatefulRedisConnection<String, String>, T> f) {
+        RedisClient client = RedisClient.create(url);
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            return f.apply(c);
+        } catch (RedisException e) {
+            throw new dev.cutover.pg.DbException("Redis at " + url.replaceAll(":[^:@/]*@", ":***@") + " failed: "
+                    + (e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        } finally {
+            client.shutdown();
+        }
+    }
+}

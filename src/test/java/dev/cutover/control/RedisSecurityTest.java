@@ -1,0 +1,147 @@
+package dev.cutover.control;
+
+import dev.cutover.testing.TestRedis;
+import io.lettuce.core.RedisCommandExecutionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Redis with a password, with ACL users (the router's least privilege) and with TLS. */
+class RedisSecurityTest {
+    private static final Actor ME = new Actor("dba", "h");
+
+    @Test
+    void aPasswordProtectedRedisWorksAndAWrongPasswordIsOneClearLine() {
+        try (TestRedis redis = TestRedis.startPrivate("--requirepass", "s3cret")) {
+            String base = "127.0.0.1:" + redis.port();
+            try (RedisLink link = RedisLink.open("redis://:s3cret@" + base)) {
+                ControlPlane plane = new ControlPlane(new ControlStore(link, "auth"), ControlFixture.FAST);
+                assertThat(plane.setSampleRate(plane.store().read(), 0.1, ME, "").version()).isEqualTo(1);
+            }
+            assertThatThrownBy(() -> RedisLink.open("redis://:wrong@" + base))
+                    .isInstanceOf(ControlException.class)
+                    .hasMessageStartingWith("cannot reach Redis at redis://:***@" + base + ": WRONGPASS")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wrong").doesNotContain("\n"));
+        }
+    }
+
+    @Test
+    void theRouterUserCanFollowAndReportButNeverChangeTheState() throws Exception {
+        try (TestRedis redis = TestRedis.startPrivate()) {
+            String migration = "acl-" + System.nanoTime();
+            ControlKeys keys = new ControlKeys(migration);
+            try (ControlFixture admin = new ControlFixture(redis.url(), migration)) {
+                List<String> rules = new ArrayList<>(List.of("on", ">routerpw"));
+                rules.addAll(RouterAcl.rules(keys));
+                Object ok = admin.link.sync().dispatch(io.lettuce.core.protocol.CommandType.ACL,
+                        new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+                        new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8).add("SETUSER").add("router")
+                                .addValues(rules));
+                assertThat(ok).isEqualTo("OK");
+                admin.plane.movePhase(admin.store.read(), Phase.SHADOW_READ, ME, "setup", true);
+
+                try (RedisLink router = RedisLink.open("redis://router:routerpw@127.0.0.1:" + redis.port())) {
+                    ControlStore store = new ControlStore(router, migration);
+                    // read the state and follow changes
+                    assertThat(store.read().phase()).isEqualTo(Phase.SHADOW_READ);
+                    assertThat(store.view().isLost()).isFalse();
+                    List<ControlState> seen = new CopyOnWriteArrayList<>();
+                    try (ControlFollower f = ControlFollower.start(store, seen::add)) {
+                        ControlFollowerTest.await(() -> f.version() == 1);
+                        admin.plane.setSampleRate(admin.store.read(), 0.3, ME, "");
+                        ControlFollowerTest.await(() -> f.version() == 2);
+                    }
+                    // heartbeat, metrics, failed writes, mismatch samples
+                    router.sync().hset(keys.router("app-1"), Map.of(ControlKeys.Heartbeat.VERSION, "2"));
+                    router.sync().pexpire(keys.router("app-1"), 30_000);
+                    AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+                    try (MetricsWriter w = new MetricsWriter(router, keys, Duration.ofMinutes(1), clock::get, false)) {
+                        w.compared("q", true);
+                        w.queueDepth(3);
+                        assertThat(w.flush()).isTrue();
+                    }
+                    assertThat(new MetricsReader(router, keys).range(clock.get() / 1000, clock.get() / 1000 + 1).get(0).mismatches())
+                            .isEqualTo(1);
+                    router.sync().xadd(keys.failedWrites(), Map.of("table", "orders", "key", "{\"id\":1}"));
+                    assertThat(router.sync().xlen(keys.failedWrites())).isEqualTo(1);
+                    router.sync().lpush(keys.mismatchSamples(), "{}");
+                    assertThat(store.routers()).extracting(RouterHeartbeat::version).containsExactly(2L);
+
+                    // but never the state, nor another migration's keys
+                    assertThatThrownBy(() -> router.sync().set(keys.phase(), "cleanup"))
+                            .isInstanceOf(RedisCommandExecutionException.class).hasMessageContaining("NOPERM");
+                    ControlPlane rogue = new ControlPlane(store, ControlFixture.FAST);
+                    assertThatThrownBy(() -> rogue.setSampleRate(store.read(), 1.0, ME, "")).hasMessageContaining("NOPERM");
+                    assertThatThrownBy(() -> router.sync().get(new ControlKeys("other").phase()))
+                            .hasMessageContaining("NOPERM");
+                    assertThatThrownBy(() -> router.sync().del(keys.audit())).hasMessageContaining("NOPERM");
+                }
+                assertThat(admin.store.read().shadowSampleRate()).isEqualTo(0.3);
+            }
+        }
+    }
+
+    @Test
+    void tlsWithTheServerCertificateCheckedAgainstAGivenCa(@TempDir Path dir) throws Exception {
+        sh(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "1",
+                "-subj", "/CN=cutover test CA");
+        sh(dir, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr",
+                "-subj", "/CN=127.0.0.1");
+        java.nio.file.Files.writeString(dir.resolve("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+        sh(dir, "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "server.crt", "-days", "1", "-extfile", "ext.cnf");
+        int tlsPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            tlsPort = s.getLocalPort();
+        }
+        try (TestRedis redis = TestRedis.startPrivate("--tls-port", Integer.toString(tlsPort),
+                "--tls-cert-file", dir.resolve("server.crt").toString(), "--tls-key-file", dir.resolve("server.key").toString(),
+                "--tls-ca-cert-file", dir.resolve("ca.crt").toString(), "--tls-auth-clients", "no")) {
+            awaitPort(tlsPort);
+            String url = "rediss://127.0.0.1:" + tlsPort;
+            try (RedisLink link = RedisLink.open(url, dir.resolve("ca.crt"))) {
+                ControlPlane plane = new ControlPlane(new ControlStore(link, "tls"), ControlFixture.FAST);
+                assertThat(plane.movePhase(plane.store().read(), Phase.BACKFILL, ME, "", false).version()).isEqualTo(1);
+            }
+            // plain text never reached the data over TLS; the plain port of the same server sees the same state
+            try (RedisLink plain = RedisLink.open(redis.url())) {
+                assertThat(new ControlStore(plain, "tls").read().phase()).isEqualTo(Phase.BACKFILL);
+            }
+            // without the CA the certificate is refused, in one line
+            assertThatThrownBy(() -> RedisLink.open(url, null)).isInstanceOf(ControlException.class)
+                    .hasMessageStartingWith("cannot reach Redis at " + url + ": ")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        }
+    }
+
+    private static void sh(Path dir, String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", cmd) + ": " + out).isZero();
+    }
+
+    private static void awaitPort(int port) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("TLS port " + port + " did not open");
+    }
+}

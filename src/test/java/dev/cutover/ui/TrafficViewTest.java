@@ -1,0 +1,130 @@
+package dev.cutover.ui;
+
+import dev.cutover.control.Actor;
+import dev.cutover.control.ControlPlane;
+import dev.cutover.control.ControlState;
+import dev.cutover.control.ControlStore;
+import dev.cutover.control.GuardSettings;
+import dev.cutover.control.Phase;
+import dev.cutover.control.RedisLink;
+import dev.cutover.testing.TestRedis;
+import dev.cutover.ui.traffic.TrafficView;
+import dev.cutover.ui.traffic.TrafficViewModel;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Traffic & phase screen against the real control plane in the shared Redis (a unique migration per test). */
+@ExtendWith(ApplicationExtension.class)
+class TrafficViewTest {
+    private final String migration = TestRedis.uniqueMigration("traffic");
+    private final BackgroundTasks tasks = BackgroundTasks.daemonPool();
+    private final RedisLink link = RedisLink.open(TestRedis.sharedUrl());
+    private final ControlStore store = new ControlStore(link, migration);
+    private final Actor tester = new Actor("tester", "test-host");
+    private Session session;
+    private TrafficViewModel vm;
+
+    @Start
+    void start(Stage stage) {
+        session = new Session();
+        vm = new TrafficViewModel(session, tasks, tester);
+        Scene scene = new Scene(new TrafficView(vm), 1100, 700);
+        Theme.apply(scene, false);
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    @AfterEach
+    void close() {
+        vm.close();
+        tasks.close();
+        var k = store.keys();
+        link.sync().del(k.phase(), k.writeTarget(), k.readPercent(), k.shadowSampleRate(), k.routingSalt(), k.version(),
+                k.audit(), k.key("changed_at"), k.key("created_at"));
+        link.close();
+    }
+
+    private void setUp(FxRobot robot, Phase phase) throws Exception {
+        new ControlPlane(store, GuardSettings.defaults()).movePhase(ControlState.initial(), phase, tester, "test setup", true);
+        robot.interact(() -> {
+            session.redisUrl().set(TestRedis.sharedUrl());
+            session.migration().set(migration);
+        });
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> vm.state().get() != null && vm.state().get().phase() == phase);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    @Test
+    void movingTheSliderAfterConfirmationChangesReadPercentInRedis(FxRobot robot) throws Exception {
+        setUp(robot, Phase.TRAFFIC_SHIFT);
+        assertThat(link.sync().get(store.keys().readPercent())).isEqualTo("0");
+
+        robot.clickOn("#read-slider .thumb").type(KeyCode.RIGHT);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#shift-confirm").tryQuery().isPresent());
+        String text = robot.lookup("#shift-confirm .content").queryAs(Label.class).getText();
+        assertThat(text).startsWith("Reads on the new database: 0 % → 1 %.\nAbout 1 % of routing keys (tenants) move"
+                + " from the old database to the new one");
+        robot.clickOn(button(robot, "Shift reads to 1 %"));
+
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "1".equals(link.sync().get(store.keys().readPercent())));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.state().get().readPercent() == 1);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.audit().size() == 2);
+        assertThat(vm.audit().get(0).to()).isEqualTo("1");
+        assertThat(vm.audit().get(0).who()).isEqualTo("tester@test-host");
+    }
+
+    @Test
+    void aGuardedStepIsRefusedWithItsReasonOverrideNeedsATypedConfirmationAndRollbackIsOneClick(FxRobot robot) throws Exception {
+        setUp(robot, Phase.BACKFILL);
+        assertThat(robot.lookup("#phase-advance").queryAs(Button.class).getText()).isEqualTo("Advance to dual_write ▶");
+        assertThat(vm.exitChecks()).anyMatch(g -> !g.ok());
+
+        robot.clickOn("#phase-advance");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !vm.refusal().get().isEmpty());
+        assertThat(robot.lookup("#phase-refusal").queryAs(Label.class).getText())
+                .startsWith("migration " + migration + ": cannot move from backfill to dual_write: ");
+        assertThat(link.sync().get(store.keys().phase())).isEqualTo("backfill");
+        assertThat(robot.lookup("#phase-override").queryAs(Button.class).isVisible()).isTrue();
+
+        // override: type the phase name and a reason; both reach the audit log
+        robot.clickOn("#phase-override");
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#override-typed").tryQuery().isPresent());
+        Button go = (Button) button(robot, "Override and move");
+        robot.clickOn("#override-typed").write("dual_wr");
+        assertThat(go.isDisabled()).isTrue();
+        robot.write("ite");
+        robot.clickOn("#override-why").write("ok");
+        assertThat(go.isDisabled()).isFalse();
+        robot.clickOn(go);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "dual_write".equals(link.sync().get(store.keys().phase())));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.audit().size() == 2);
+        assertThat(vm.audit().get(0).override()).isTrue();
+        assertThat(vm.audit().get(0).why()).isEqualTo("ok");
+
+        robot.clickOn("#phase-rollback");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "backfill".equals(link.sync().get(store.keys().phase())));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.audit().size() == 3);
+        assertThat(vm.state().get().phase()).isEqualTo(Phase.BACKFILL);
+        assertThat(vm.audit().get(0).why()).isEqualTo("rollback from the console");
+        assertThat(vm.audit().get(0).from()).isEqualTo("dual_write");
+    }
+
+    private static Node button(FxRobot robot, String text) {
+        return robot.lookup((Node n) -> n instanceof Button b && text.equals(b.getText())).query();
+    }
+}

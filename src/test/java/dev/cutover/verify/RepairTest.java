@@ -1,0 +1,141 @@
+package dev.cutover.verify;
+
+import dev.cutover.control.ControlKeys;
+import dev.cutover.sql.Direction;
+import dev.cutover.testing.TestRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** verify → repair → verify is clean, in both directions, also while the truth keeps being written. */
+class RepairTest {
+    private static final String OLD = "CREATE TABLE \"Acct\" (id bigint PRIMARY KEY, name text, amount numeric(12,2));"
+            + "INSERT INTO \"Acct\" SELECT g, 'n' || g, g * 1.5 FROM generate_series(1, 2000) g;";
+    private static final String NEW = "CREATE TABLE \"Acct\" (id bigint PRIMARY KEY, name text, cents bigint);"
+            + "INSERT INTO \"Acct\" SELECT g, 'n' || g, g * 150 FROM generate_series(1, 2000) g;";
+
+    private static String plan(String name) {
+        return """
+                {"version": 1, "name": "%s", "tables": [{
+                  "source": {"schema": "public", "table": "Acct"}, "target": {"schema": "public", "table": "Acct"},
+                  "key": ["id"],
+                  "columns": [{"target": "id", "expr": "id"}, {"target": "name", "expr": "name"},
+                              {"target": "cents", "expr": "round(amount * 100)::bigint"}],
+                  "dropped": [],
+                  "reverse": [{"target": "amount", "expr": "cents / 100.0"}]}]}""".formatted(name);
+    }
+
+    @Test
+    void verifyRepairVerifyForward() {
+        try (Pair p = new Pair("repair_fwd")) {
+            p.old.exec(OLD);
+            p.neu.exec(NEW + "DELETE FROM \"Acct\" WHERE id IN (3, 1500); INSERT INTO \"Acct\" VALUES (9000, 'x', 1);"
+                    + "UPDATE \"Acct\" SET name = '' WHERE id = 10; UPDATE \"Acct\" SET cents = 0 WHERE id = 11");
+            p.plan(plan("repair-fwd"));
+            assertThat(p.run("verify").status()).isEqualTo(1);
+            Pair.Run repair = p.run("repair");
+            assertThat(repair.status()).as(repair.err()).isEqualTo(0);
+            assertThat(repair.out()).contains("the old database is the truth")
+                    .contains("REPAIRED: 4 rows upserted and 1 deleted in the new database");
+            Pair.Run after = p.run("verify");
+            assertThat(after.status()).as(after.out()).isEqualTo(0);
+            assertThat(after.out()).contains("IDENTICAL: 2,000 rows compared");
+        }
+    }
+
+    @Test
+    void fromNewPrimaryOnTheNewDatabaseIsTheTruthAndTheOldOneIsRepaired() {
+        String migration = TestRedis.uniqueMigration("repair-rev");
+        RedisClient client = RedisClient.create(TestRedis.sharedUrl());
+        try (Pair p = new Pair("repair_rev"); StatefulRedisConnection<String, String> redis = client.connect()) {
+            ControlKeys keys = new ControlKeys(migration);
+            redis.sync().set(keys.phase(), "new_primary");
+            p.old.exec(OLD + "UPDATE \"Acct\" SET amount = 1.25 WHERE id = 4; DELETE FROM \"Acct\" WHERE id = 5;"
+                    + "INSERT INTO \"Acct\" VALUES (7000, 'old only', 1)");
+            p.neu.exec(NEW + "INSERT INTO \"Acct\" VALUES (8000, 'new only', 12345)");
+            p.plan(plan(migration));
+
+            Pair.Run before = p.run("verify", "--redis", TestRedis.sharedUrl());
+            assertThat(before.status()).isEqualTo(1);
+            assertThat(before.out()).contains("reverse (new database through the reverse mappings vs old database) (phase new_primary)")
+                    .contains("Acct {\"id\":4} different (amount)", "Acct {\"id\":5} missing_in_target",
+                            "Acct {\"id\":8000} missing_in_target", "Acct {\"id\":7000} extra_in_target");
+            assertThat(redis.sync().hgetall(keys.verify())).containsEntry("clean", "false").containsEntry("direction", "reverse")
+                    .containsEntry("differences", "4");
+
+            Pair.Run repair = p.run("repair", "--redis", TestRedis.sharedUrl());
+            assertThat(repair.status()).as(repair.err()).isEqualTo(0);
+            assertThat(repair.out()).contains("the new database is the truth (phase new_primary), re-syncing the old database")
+                    .contains("3 rows upserted and 1 deleted in the old database");
+            Pair.Run after = p.run("verify", "--redis", TestRedis.sharedUrl());
+            assertThat(after.status()).as(after.out()).isEqualTo(0);
+            Map<String, String> summary = redis.sync().hgetall(keys.verify());
+            assertThat(summary).containsOnlyKeys("at", "clean", "rows_compared", "differences", "direction", "sampled")
+                    .containsEntry("clean", "true").containsEntry("direction", "reverse").containsEntry("sampled", "false")
+                    .containsEntry("rows_compared", "2001").containsEntry("differences", "0");
+            assertThat(Long.parseLong(summary.get("at"))).isGreaterThan(System.currentTimeMillis() - 600_000);
+            redis.sync().del(keys.phase(), keys.verify());
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
+    void repairKeepsConvergingWhileTheTruthIsWritten() throws Exception {
+        try (Pair p = new Pair("repair_live")) {
+            p.old.exec(OLD);
+            p.neu.exec(NEW + "DELETE FROM \"Acct\" WHERE id % 97 = 0; UPDATE \"Acct\" SET name = NULL WHERE id % 89 = 0");
+            p.plan(plan("repair-live"));
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong writes = new AtomicLong();
+            AtomicReference<Throwable> writerFailed = new AtomicReference<>();
+            Thread writer = new Thread(() -> {
+                try (Connection c = p.old.connect(); Statement s = c.createStatement()) {
+                    long next = 10_000;
+                    while (!stop.get()) {
+                        int id = ThreadLocalRandom.current().nextInt(1, 2200);
+                        switch (ThreadLocalRandom.current().nextInt(4)) {
+                            case 0 -> s.execute("UPDATE \"Acct\" SET name = 'w" + writes.get() + "' WHERE id = " + id);
+                            case 1 -> s.execute("UPDATE \"Acct\" SET amount = amount + 0.01 WHERE id = " + id);
+                            case 2 -> s.execute("DELETE FROM \"Acct\" WHERE id = " + id);
+                            default -> s.execute("INSERT INTO \"Acct\" VALUES (" + next++ + ", 'new', 2.5)");
+                        }
+                        writes.incrementAndGet();
+                        Thread.sleep(1);
+                    }
+                } catch (Throwable t) {
+                    writerFailed.set(t);
+                }
+            }, "writer");
+            writer.start();
+            try {
+                // a verify while the truth changes: whatever it saw, repair re-reads the truth later
+                assertThat(p.run("verify", "--chunk-rows", "300").status()).isEqualTo(1);
+                for (int i = 0; i < 3; i++) {
+                    Pair.Run r = p.run("repair", "--chunk-rows", "300");
+                    assertThat(r.status()).as(r.err()).isEqualTo(0);
+                }
+            } finally {
+                stop.set(true);
+                writer.join();
+            }
+            assertThat(writerFailed.get()).isNull();
+            assertThat(writes.get()).isGreaterThan(20);
+            Pair.Run last = p.run("repair");
+            assertThat(last.status()).as(last.err()).isEqualTo(0);
+            Pair.Run clean = p.run("verify");
+            assertThat(clean.status()).as(clean.out()).isEqualTo(0);
+            assertThat(p.verify(Direction.REVERSE).identical()).isTrue();
+        }
+    }
+}
