@@ -67,9 +67,13 @@ public final class Charts {
         value.setLabelFont(TICK);
         value.setAutoRangeIncludesZero(true);
         value.setNumberFormatOverride(format == null ? new DecimalFormat("#,##0.##") : format);
+        if (format instanceof DecimalFormat d && d.getMaximumFractionDigits() == 0) {
+            value.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        }
         LegendTitle legend = chart.getLegend();
         legend.setPosition(RectangleEdge.BOTTOM);
         legend.setItemFont(TICK);
+        legend.setItemLabelPadding(new RectangleInsets(2, 4, 2, 14));
         legend.setFrame(org.jfree.chart.block.BlockBorder.NONE);
         legend.setBackgroundPaint(Color.WHITE);
         return chart;
