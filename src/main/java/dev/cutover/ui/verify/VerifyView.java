@@ -100,13 +100,13 @@ public final class VerifyView extends VBox {
         verdict.getStyleClass().add("verify-verdict");
         verdict.textProperty().bind(vm.verdict());
         vm.verdict().addListener((o, a, b) -> {
-            verdict.getStyleClass().removeAll("verify-sample", "verify-clean", "verify-differs");
+            verdict.getStyleClass().removeAll("verdict-sample", "verdict-clean", "verdict-differs");
             if (b.startsWith("SAMPLE")) {
-                verdict.getStyleClass().add("verify-sample");
+                verdict.getStyleClass().add("verdict-sample");
             } else if (b.startsWith("clean")) {
-                verdict.getStyleClass().add("verify-clean");
+                verdict.getStyleClass().add("verdict-clean");
             } else if (!b.isEmpty()) {
-                verdict.getStyleClass().add("verify-differs");
+                verdict.getStyleClass().add("verdict-differs");
             }
         });
         Label message = new Label();

@@ -72,7 +72,7 @@ public final class VerifyViewModel {
     private final ObjectProperty<Throwable> error = new SimpleObjectProperty<>();
     private Direction lastDirection = Direction.FORWARD;
     private boolean truncated;
-    private Task<?> task;
+    private volatile Task<?> task;
 
     public VerifyViewModel(Session session, BackgroundTasks tasks, ObservableValue<Plan> plan) {
         this.session = session;
@@ -290,8 +290,9 @@ public final class VerifyViewModel {
 
     /** Cancels the running verification or repair (the engine stops at its next progress event). */
     public void cancel() {
-        if (task != null && task.isRunning()) {
-            task.cancel(true);
+        Task<?> t = task;
+        if (t != null) {
+            t.cancel(true); // FutureTask.cancel: safe from any thread, a no-op once finished
         }
     }
 
