@@ -13,7 +13,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Pos;
+import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Spinner;
@@ -73,7 +76,7 @@ public final class VerifyView extends VBox {
         Button repair = new Button("Repair all");
         repair.setId("verify-repair");
         repair.disableProperty().bind(vm.canRepairOrExport().not());
-        repair.setOnAction(e -> vm.repairAll());
+        repair.setOnAction(e -> confirmRepair(vm));
         repair.setTooltip(new Tooltip("Re-syncs every differing row from the truth side (in the direction the phase gives), "
                 + "then verifies again. The engine repairs whole tables, so there is no repair of chosen rows."));
         Button export = new Button("Export CSV…");
@@ -165,6 +168,24 @@ public final class VerifyView extends VBox {
         VBox.setVgrow(split, Priority.ALWAYS);
 
         getChildren().addAll(title, what, controls, verdict, message, errorLine, tables, split);
+    }
+
+    /** Repair writes to the compared side: it asks first, naming what and in which direction. */
+    private void confirmRepair(VerifyViewModel vm) {
+        var r = vm.report().get();
+        String dir = r == null || r.direction() == dev.cutover.sql.Direction.FORWARD
+                ? "from the old database (the truth before new_primary) into the new one"
+                : "from the new database (the truth from new_primary on) into the old one";
+        Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, String.format("%,d", vm.differences().size())
+                + " differing rows listed. Every table is compared again and each confirmed difference re-synced " + dir
+                + " (direction as the phase in Redis says at the start of the repair); then everything is verified again.",
+                new ButtonType("Repair from the truth", ButtonBar.ButtonData.OK_DONE), ButtonType.CANCEL);
+        confirm.setHeaderText("Repair all differences?");
+        confirm.getDialogPane().setId("repair-confirm");
+        confirm.initOwner(getScene() == null ? null : getScene().getWindow());
+        if (confirm.showAndWait().filter(b -> b.getButtonData() == ButtonBar.ButtonData.OK_DONE).isPresent()) {
+            vm.repairAll();
+        }
     }
 
     /** A two-column grid: column name, source (truth) value, target value; differing columns carry {@code verify-differs}. */

@@ -260,7 +260,7 @@ public final class VerifyViewModel {
             verdict.set(label + String.format("%,d", r.differences()) + " differences in " + String.format("%,d", r.rowsCompared())
                     + " rows compared");
         }
-        message.set(repaired + label + "verify of " + p.name() + " " + dir + " finished in "
+        message.set(repaired + label + (repaired.isEmpty() && label.isEmpty() ? "Verify of " : "verify of ") + p.name() + " " + dir + " finished in "
                 + String.format("%.1f s", r.elapsedMillis() / 1000.0) + "."
                 + (truncated ? " The list holds the first " + String.format("%,d", KEPT) + " differences; `cutover verify --csv` writes all." : ""));
     }

@@ -129,6 +129,10 @@ class VerifyViewTest {
 
         // repair all from the truth (old, forward), then the re-run report is clean
         robot.clickOn("#verify-repair");
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#repair-confirm").tryQuery().isPresent());
+        assertThat(robot.lookup("#repair-confirm .content").queryAs(javafx.scene.control.Label.class).getText())
+                .startsWith("3 differing rows listed.").contains("from the old database");
+        robot.clickOn(robot.lookup((javafx.scene.control.Button b) -> "Repair from the truth".equals(b.getText())).queryButton());
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.message().get().startsWith("Repaired"));
         assertThat(vm.error().get()).isNull();
         assertThat(vm.message().get()).startsWith("Repaired 2 rows upserted, 1 deleted; verified again: verify of " + migration);
