@@ -150,6 +150,20 @@ class VerifyViewTest {
         assertThat(vm.report().get().clean()).isFalse();
     }
 
+    @Test
+    void aMappingThatNoLongerFitsIsOneErrorLineOnTheScreen(FxRobot robot) throws Exception {
+        neu.exec("ALTER TABLE orders DROP COLUMN note");
+        robot.clickOn("#verify-run");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.error().get() != null);
+        dev.cutover.ui.ErrorLine line = robot.lookup("#verify-error").queryAs(dev.cutover.ui.ErrorLine.class);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(line.text()).doesNotContain("\n").contains("orders").contains("note");
+        assertThat(vm.message().get()).startsWith("Verify of " + migration + " failed: ");
+        assertThat(vm.report().get()).isNull();
+        assertThat(vm.differences()).isEmpty();
+        assertThat(vm.running().get()).isFalse();
+    }
+
     private static int indexOf(TableView<Difference> table, Difference.Kind kind) {
         for (int i = 0; i < table.getItems().size(); i++) {
             if (table.getItems().get(i).kind() == kind) {
