@@ -11,6 +11,8 @@ import dev.cutover.ui.shadow.ShadowScreen;
 import dev.cutover.ui.shadow.ShadowViewModel;
 import dev.cutover.ui.traffic.TrafficScreen;
 import dev.cutover.ui.traffic.TrafficViewModel;
+import dev.cutover.ui.verify.VerifyScreen;
+import dev.cutover.ui.verify.VerifyViewModel;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringExpression;
 import javafx.scene.Node;
@@ -32,6 +34,7 @@ public final class Console implements AutoCloseable {
     private final ConnectionsViewModel connections;
     private final MappingsViewModel mappings;
     private final BackfillViewModel backfill;
+    private final VerifyViewModel verify;
     private final ShadowViewModel shadow;
     private final TrafficViewModel traffic;
     private final MainWindow window;
@@ -43,6 +46,7 @@ public final class Console implements AutoCloseable {
         connections = new ConnectionsViewModel(session, tasks, profiles);
         mappings = new MappingsViewModel(session, tasks);
         backfill = new BackfillViewModel(session, tasks, mappings.plan());
+        verify = new VerifyViewModel(session, tasks, mappings.plan());
         shadow = new ShadowViewModel(session, tasks, mappings.plan());
         traffic = new TrafficViewModel(session, tasks, dev.cutover.control.Actor.current());
         connections.apply(args);
@@ -80,10 +84,7 @@ public final class Console implements AutoCloseable {
         List<Screen> screens = List.of(connectionsScreen,
                 new MappingsScreen(mappings),
                 new BackfillScreen(backfill),
-                new PendingScreen("Verify", "Compares every row of both databases exactly and repairs differences "
-                        + "from the side that is the source of truth.",
-                        "cutover verify --plan plan.json --csv mismatches.csv   ·   cutover repair --plan plan.json",
-                        session, tasks, dev.cutover.control.ControlKeys::verify),
+                new VerifyScreen(verify),
                 new ShadowScreen(shadow),
                 new TrafficScreen(traffic));
         StringExpression planLabel = Bindings.concat("Plan: ", mappings.title());
@@ -161,6 +162,7 @@ public final class Console implements AutoCloseable {
         status.stop();
         mappings.close();
         backfill.close();
+        verify.close();
         shadow.close();
         traffic.close();
         tasks.close();

@@ -1,0 +1,30 @@
+package dev.cutover.ui.verify;
+
+import dev.cutover.ui.Screen;
+import javafx.scene.Node;
+
+/** The Verify screen as the window sees it: Ctrl+Enter runs a verification. */
+public final class VerifyScreen implements Screen {
+    private final VerifyViewModel vm;
+    private final VerifyView view;
+
+    public VerifyScreen(VerifyViewModel vm) {
+        this.vm = vm;
+        this.view = new VerifyView(vm);
+    }
+
+    @Override
+    public String title() {
+        return "Verify";
+    }
+
+    @Override
+    public Node view() {
+        return view;
+    }
+
+    @Override
+    public void run() {
+        vm.verify();
+    }
+}

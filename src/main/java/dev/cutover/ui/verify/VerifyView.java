@@ -1,0 +1,251 @@
+package dev.cutover.ui.verify;
+
+import dev.cutover.ui.ErrorLine;
+import dev.cutover.verify.Difference;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.geometry.Pos;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+
+/** The Verify screen: run (full or sampled), per-table results, the differences, one difference's rows side by side. Binds to {@link VerifyViewModel} only. */
+public final class VerifyView extends VBox {
+    private final GridPane rows = new GridPane();
+    private final Label rowsTitle = new Label("Select a difference to see its rows side by side.");
+
+    public VerifyView(VerifyViewModel vm) {
+        getStyleClass().addAll("screen", "verify-screen");
+        Label title = new Label("Verify");
+        title.getStyleClass().add("screen-title");
+        Label what = new Label("Compares every row of both databases exactly (the truth side after the mapping against the "
+                + "other side) and repairs differences from the side that is the source of truth: the old database before "
+                + "new_primary, the new one from then on (the phase in Redis decides).");
+        what.getStyleClass().add("hint");
+        what.setWrapText(true);
+
+        Button run = new Button("Verify");
+        run.setId("verify-run");
+        run.getStyleClass().add("accent");
+        run.setOnAction(e -> vm.verify());
+        run.disableProperty().bind(vm.canStart().not());
+        ToggleButton sampled = new ToggleButton("Sample");
+        sampled.setId("verify-sampled");
+        sampled.setTooltip(new Tooltip("Compare only N random keys per table (a first look, never a proof)"));
+        Spinner<Integer> size = new Spinner<>(1, 1_000_000, 1000, 100);
+        size.setId("verify-sample-size");
+        size.setEditable(true);
+        size.setPrefWidth(110);
+        size.disableProperty().bind(sampled.selectedProperty().not());
+        Runnable syncSample = () -> vm.sample().set(sampled.isSelected() ? size.getValue() : 0);
+        sampled.selectedProperty().addListener((o, a, b) -> syncSample.run());
+        size.valueProperty().addListener((o, a, b) -> syncSample.run());
+        vm.sample().addListener((o, a, b) -> {
+            sampled.setSelected(b.intValue() > 0);
+            if (b.intValue() > 0) {
+                size.getValueFactory().setValue(b.intValue());
+            }
+        });
+        Button cancel = new Button("Cancel");
+        cancel.setId("verify-cancel");
+        cancel.disableProperty().bind(vm.running().not());
+        cancel.setOnAction(e -> vm.cancel());
+        Button repair = new Button("Repair all");
+        repair.setId("verify-repair");
+        repair.disableProperty().bind(vm.canRepairOrExport().not());
+        repair.setOnAction(e -> confirmRepair(vm));
+        repair.setTooltip(new Tooltip("Re-syncs every differing row from the truth side (in the direction the phase gives), "
+                + "then verifies again. The engine repairs whole tables, so there is no repair of chosen rows."));
+        Button export = new Button("Export CSV…");
+        export.setId("verify-export");
+        export.disableProperty().bind(vm.canRepairOrExport().not());
+        export.setOnAction(e -> {
+            FileChooser fc = new FileChooser();
+            fc.setTitle("Export differences");
+            fc.setInitialFileName("mismatches.csv");
+            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("CSV", "*.csv"));
+            File f = fc.showSaveDialog(getScene() == null ? null : getScene().getWindow());
+            if (f != null) {
+                vm.exportCsv(f.toPath());
+            }
+        });
+        Region spring = new Region();
+        HBox.setHgrow(spring, Priority.ALWAYS);
+        HBox controls = new HBox(run, sampled, size, cancel, spring, repair, export);
+        controls.getStyleClass().add("actions");
+        controls.setAlignment(Pos.CENTER_LEFT);
+
+        Label verdict = new Label();
+        verdict.setId("verify-verdict");
+        verdict.getStyleClass().add("verify-verdict");
+        verdict.textProperty().bind(vm.verdict());
+        vm.verdict().addListener((o, a, b) -> {
+            verdict.getStyleClass().removeAll("verdict-sample", "verdict-clean", "verdict-differs");
+            if (b.startsWith("SAMPLE")) {
+                verdict.getStyleClass().add("verdict-sample");
+            } else if (b.startsWith("clean")) {
+                verdict.getStyleClass().add("verdict-clean");
+            } else if (!b.isEmpty()) {
+                verdict.getStyleClass().add("verdict-differs");
+            }
+        });
+        Label message = new Label();
+        message.setId("verify-message");
+        message.setWrapText(true);
+        message.textProperty().bind(vm.message());
+        ErrorLine errorLine = new ErrorLine();
+        errorLine.setId("verify-error");
+        vm.error().addListener((o, a, t) -> {
+            if (t == null) {
+                errorLine.clear();
+            } else {
+                errorLine.show(t);
+            }
+        });
+
+        TableView<VerifyViewModel.TableRow> tables = new TableView<>(vm.tables());
+        tables.setId("verify-tables");
+        tables.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        tables.setPlaceholder(new Label("Run Verify to compare the plan's tables."));
+        tables.setPrefHeight(140);
+        tables.getColumns().add(column("Table", 180, t -> t.table()));
+        tables.getColumns().add(column("State", 100, t -> t.state()));
+        tables.getColumns().add(column("Rows compared", 140, t -> t.estimate() > 0 && "running".equals(t.state())
+                ? String.format("%,d of ~%,d", t.rowsCompared(), t.estimate()) : String.format("%,d", t.rowsCompared())));
+        tables.getColumns().add(column("missing_in_target", 120, t -> String.format("%,d", t.missingInTarget())));
+        tables.getColumns().add(column("extra_in_target", 120, t -> String.format("%,d", t.extraInTarget())));
+        tables.getColumns().add(column("different", 100, t -> String.format("%,d", t.different())));
+
+        TableView<Difference> diffs = new TableView<>(vm.differences());
+        diffs.setId("verify-differences");
+        diffs.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        diffs.setPlaceholder(new Label("No differences listed."));
+        diffs.getColumns().add(column("Table", 140, d -> d.table()));
+        diffs.getColumns().add(column("Key", 160, d -> d.key().toString()));
+        diffs.getColumns().add(column("Kind", 130, d -> d.kind().wireName()));
+        diffs.getColumns().add(column("Columns", 160, d -> String.join(", ", d.columns())));
+        diffs.getSelectionModel().selectedItemProperty().addListener((o, a, d) -> vm.selected().set(d));
+        vm.selected().addListener((o, a, d) -> showRows(d));
+
+        rows.setId("verify-rows");
+        rows.getStyleClass().add("verify-rows");
+        rowsTitle.getStyleClass().add("pane-title");
+        ScrollPane scroll = new ScrollPane(rows);
+        scroll.setFitToWidth(true);
+        VBox detail = new VBox(rowsTitle, scroll);
+        detail.getStyleClass().add("panel");
+        VBox.setVgrow(scroll, Priority.ALWAYS);
+        Label diffsTitle = new Label("Differences");
+        diffsTitle.getStyleClass().add("pane-title");
+        VBox list = new VBox(diffsTitle, diffs);
+        list.getStyleClass().add("panel");
+        VBox.setVgrow(diffs, Priority.ALWAYS);
+        SplitPane split = new SplitPane(list, detail);
+        split.setDividerPositions(0.55);
+        VBox.setVgrow(split, Priority.ALWAYS);
+
+        getChildren().addAll(title, what, controls, verdict, message, errorLine, tables, split);
+    }
+
+    /** Repair writes to the compared side: it asks first, naming what and in which direction. */
+    private void confirmRepair(VerifyViewModel vm) {
+        var r = vm.report().get();
+        String dir = r == null || r.direction() == dev.cutover.sql.Direction.FORWARD
+                ? "from the old database (the truth before new_primary) into the new one"
+                : "from the new database (the truth from new_primary on) into the old one";
+        Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, String.format("%,d", vm.differences().size())
+                + " differing rows listed. Every table is compared again and each confirmed difference re-synced " + dir
+                + " (direction as the phase in Redis says at the start of the repair); then everything is verified again.",
+                new ButtonType("Repair from the truth", ButtonBar.ButtonData.OK_DONE), ButtonType.CANCEL);
+        confirm.setHeaderText("Repair all differences?");
+        confirm.getDialogPane().setId("repair-confirm");
+        confirm.initOwner(getScene() == null ? null : getScene().getWindow());
+        if (confirm.showAndWait().filter(b -> b.getButtonData() == ButtonBar.ButtonData.OK_DONE).isPresent()) {
+            vm.repairAll();
+        }
+    }
+
+    /** A two-column grid: column name, source (truth) value, target value; differing columns carry {@code verify-differs}. */
+    private void showRows(Difference d) {
+        rows.getChildren().clear();
+        if (d == null) {
+            rowsTitle.setText("Select a difference to see its rows side by side.");
+            return;
+        }
+        rowsTitle.setText(d.table() + " " + d.key() + " — " + d.kind().wireName());
+        rows.addRow(0, header("column"), header("source (truth, after the mapping)"), header("target"));
+        Set<String> names = new LinkedHashSet<>();
+        names(d.sourceRow(), names);
+        names(d.targetRow(), names);
+        int r = 1;
+        for (String name : names) {
+            boolean differs = d.kind() != Difference.Kind.DIFFERENT || d.columns().contains(name);
+            List<Label> cells = new ArrayList<>(List.of(new Label(name), value(d.sourceRow(), name), value(d.targetRow(), name)));
+            for (Label l : cells) {
+                l.getStyleClass().add("verify-cell");
+                if (differs) {
+                    l.getStyleClass().add("verify-differs");
+                }
+            }
+            cells.get(0).setId("verify-row-" + name);
+            rows.addRow(r++, cells.toArray(new Label[0]));
+        }
+    }
+
+    private static void names(ObjectNode row, Set<String> out) {
+        if (row != null) {
+            for (Iterator<String> it = row.fieldNames(); it.hasNext(); ) {
+                out.add(it.next());
+            }
+        }
+    }
+
+    private static Label value(ObjectNode row, String name) {
+        if (row == null) {
+            Label l = new Label("(no row)");
+            l.getStyleClass().add("hint");
+            return l;
+        }
+        JsonNode v = row.get(name);
+        if (v == null || v.isNull()) {
+            return new Label("NULL");
+        }
+        return new Label(v.isTextual() ? v.textValue() : v.toString());
+    }
+
+    private static Label header(String s) {
+        Label l = new Label(s);
+        l.getStyleClass().add("verify-header");
+        return l;
+    }
+
+    static <T> TableColumn<T, String> column(String name, double width, Function<T, String> value) {
+        TableColumn<T, String> c = new TableColumn<>(name);
+        c.setPrefWidth(width);
+        c.setCellValueFactory(d -> new ReadOnlyStringWrapper(value.apply(d.getValue())));
+        return c;
+    }
+}

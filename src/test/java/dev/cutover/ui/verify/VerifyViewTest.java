@@ -1,0 +1,182 @@
+package dev.cutover.ui.verify;
+
+import dev.cutover.pg.Db;
+import dev.cutover.plan.Plan;
+import dev.cutover.plan.PlanFile;
+import dev.cutover.testing.TestDb;
+import dev.cutover.testing.TestRedis;
+import dev.cutover.ui.BackgroundTasks;
+import dev.cutover.ui.Session;
+import dev.cutover.ui.Theme;
+import dev.cutover.verify.Difference;
+import dev.cutover.verify.DifferenceCsv;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.TableView;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Verify screen running the real verify engine between two small real databases with one planted difference of each kind. */
+@ExtendWith(ApplicationExtension.class)
+class VerifyViewTest {
+    static final String PLAN = """
+            {"version": 1, "name": "%s", "tables": [{
+              "source": {"schema": "public", "table": "orders"},
+              "target": {"schema": "public", "table": "orders"},
+              "key": ["id"],
+              "columns": [
+                {"target": "id", "expr": "id"},
+                {"target": "name", "expr": "name"},
+                {"target": "note", "expr": "note"}
+              ],
+              "dropped": []
+            }]}""";
+
+    private final TestDb old = TestDb.create("vfv_old");
+    private final TestDb neu = TestDb.create("vfv_new");
+    private final String migration = TestRedis.uniqueMigration("vfv");
+    private final BackgroundTasks tasks = BackgroundTasks.daemonPool();
+    private VerifyViewModel vm;
+
+    @TempDir
+    Path dir;
+
+    @Start
+    void start(Stage stage) {
+        String ddl = "CREATE TABLE orders (id bigint PRIMARY KEY, name text, note text);";
+        old.exec(ddl + "INSERT INTO orders SELECT g, 'name ' || g, 'note, \"quoted\"' FROM generate_series(1, 200) g");
+        neu.exec(ddl + "INSERT INTO orders SELECT g, 'name ' || g, 'note, \"quoted\"' FROM generate_series(1, 200) g;"
+                + "DELETE FROM orders WHERE id = 7;"                                   // missing_in_target
+                + "INSERT INTO orders VALUES (500, 'stray', NULL);"                    // extra_in_target
+                + "UPDATE orders SET name = 'changed' WHERE id = 42");                 // different (name)
+        Plan plan = PlanFile.parse(PLAN.formatted(migration), "plan.json");
+        Session session = new Session();
+        session.oldDb().set(new Db("old database", old.url()));
+        session.newDb().set(new Db("new database", neu.url()));
+        session.redisUrl().set(TestRedis.sharedUrl());
+        vm = new VerifyViewModel(session, tasks, new SimpleObjectProperty<>(plan));
+        Scene scene = new Scene(new VerifyView(vm), 1200, 760);
+        Theme.apply(scene, false);
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    @AfterEach
+    void close() {
+        vm.close();
+        tasks.close();
+        old.close();
+        neu.close();
+    }
+
+    @Test
+    void listsEachKindShowsRowsSideBySideExportsAndRepairsToClean(FxRobot robot) throws Exception {
+        robot.clickOn("#verify-run");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.report().get() != null);
+
+        assertThat(vm.error().get()).isNull();
+        assertThat(vm.verdict().get()).isEqualTo("3 differences in 201 rows compared");
+        VerifyViewModel.TableRow t = vm.tables().get(0);
+        assertThat(t.state()).isEqualTo("done");
+        assertThat(List.of(t.missingInTarget(), t.extraInTarget(), t.different())).containsExactly(1L, 1L, 1L);
+        assertThat(vm.differences()).extracting(d -> d.key().get("id").asLong() + " " + d.kind().wireName())
+                .containsExactlyInAnyOrder("7 missing_in_target", "500 extra_in_target", "42 different");
+
+        // select the changed row: its rows side by side, only the name highlighted
+        TableView<Difference> diffs = robot.lookup("#verify-differences").queryTableView();
+        int at = indexOf(diffs, Difference.Kind.DIFFERENT);
+        robot.interact(() -> diffs.getSelectionModel().select(at));
+        Node name = robot.lookup("#verify-row-name").query();
+        Node note = robot.lookup("#verify-row-note").query();
+        assertThat(name.getStyleClass()).contains("verify-differs");
+        assertThat(note.getStyleClass()).doesNotContain("verify-differs");
+        assertThat(robot.lookup(".verify-differs").queryAll()).extracting(n -> ((javafx.scene.control.Label) n).getText())
+                .containsExactly("name", "name 42", "changed");
+
+        // export with the verify package's CSV writer
+        Path csv = dir.resolve("mismatches.csv");
+        robot.interact(() -> vm.exportCsv(csv));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.message().get().startsWith("Exported"));
+        List<String> lines = new ArrayList<>(List.of(Files.readString(csv, StandardCharsets.UTF_8).split("\r\n")));
+        assertThat(lines.get(0)).isEqualTo(DifferenceCsv.HEADER);
+        assertThat(lines.subList(1, lines.size())).containsExactlyInAnyOrder(
+                "orders,\"{\"\"id\"\":7}\",missing_in_target,,"
+                        + "\"{\"\"id\"\":7,\"\"name\"\":\"\"name 7\"\",\"\"note\"\":\"\"note, \\\"\"quoted\\\"\"\"\"}\",",
+                "orders,\"{\"\"id\"\":500}\",extra_in_target,,,"
+                        + "\"{\"\"id\"\":500,\"\"name\"\":\"\"stray\"\",\"\"note\"\":null}\"",
+                "orders,\"{\"\"id\"\":42}\",different,name,"
+                        + "\"{\"\"id\"\":42,\"\"name\"\":\"\"name 42\"\",\"\"note\"\":\"\"note, \\\"\"quoted\\\"\"\"\"}\","
+                        + "\"{\"\"id\"\":42,\"\"name\"\":\"\"changed\"\",\"\"note\"\":\"\"note, \\\"\"quoted\\\"\"\"\"}\"");
+
+        // repair all from the truth (old, forward), then the re-run report is clean
+        robot.clickOn("#verify-repair");
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#repair-confirm").tryQuery().isPresent());
+        assertThat(robot.lookup("#repair-confirm .content").queryAs(javafx.scene.control.Label.class).getText())
+                .startsWith("3 differing rows listed.").contains("from the old database");
+        robot.clickOn(robot.lookup((javafx.scene.control.Button b) -> "Repair from the truth".equals(b.getText())).queryButton());
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.message().get().startsWith("Repaired"));
+        assertThat(vm.error().get()).isNull();
+        assertThat(vm.message().get()).startsWith("Repaired 2 rows upserted, 1 deleted; verified again: verify of " + migration);
+        assertThat(vm.verdict().get()).isEqualTo("clean: 200 rows identical");
+        assertThat(vm.report().get().clean()).isTrue();
+        assertThat(vm.differences()).isEmpty();
+        assertThat(count("SELECT count(*) FROM orders WHERE id IN (7, 42) OR id = 500 OR name = 'changed'")).isEqualTo(2);
+
+        // a sampled run says SAMPLE and is never clean
+        robot.clickOn("#verify-sampled");
+        robot.clickOn("#verify-run");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.report().get() != null && vm.report().get().sampled());
+        assertThat(vm.verdict().get()).startsWith("SAMPLE no difference in ");
+        assertThat(vm.tables().get(0).state()).isEqualTo("SAMPLE done");
+        assertThat(vm.report().get().clean()).isFalse();
+    }
+
+    @Test
+    void aMappingThatNoLongerFitsIsOneErrorLineOnTheScreen(FxRobot robot) throws Exception {
+        neu.exec("ALTER TABLE orders DROP COLUMN note");
+        robot.clickOn("#verify-run");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.error().get() != null);
+        dev.cutover.ui.ErrorLine line = robot.lookup("#verify-error").queryAs(dev.cutover.ui.ErrorLine.class);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(line.text()).doesNotContain("\n").contains("orders").contains("note");
+        assertThat(vm.message().get()).startsWith("Verify of " + migration + " failed: ");
+        assertThat(vm.report().get()).isNull();
+        assertThat(vm.differences()).isEmpty();
+        assertThat(vm.running().get()).isFalse();
+    }
+
+    private static int indexOf(TableView<Difference> table, Difference.Kind kind) {
+        for (int i = 0; i < table.getItems().size(); i++) {
+            if (table.getItems().get(i).kind() == kind) {
+                return i;
+            }
+        }
+        throw new AssertionError("no " + kind + " listed");
+    }
+
+    private long count(String sql) throws Exception {
+        try (Connection c = neu.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
