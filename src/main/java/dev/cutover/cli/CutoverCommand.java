@@ -16,6 +16,14 @@ import java.io.PrintWriter;
                 dev.cutover.demo.DemoE2eCommand.class})
 public final class CutoverCommand implements Runnable {
 
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "show DEBUG logging on stderr (it always goes to the log file)")
+    void verbose(boolean on) {
+        if (on) {
+            dev.cutover.Logging.verbose();
+        }
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(new CommandLine(this), "name a command (see cutover --help)");

@@ -22,7 +22,17 @@ public final class Sql {
         }
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int nl = msg.indexOf('\n');
-        return nl < 0 ? msg : msg.substring(0, nl);
+        msg = nl < 0 ? msg : msg.substring(0, nl);
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof java.net.UnknownHostException) {
+            msg += " (unknown host " + root.getMessage() + ")";
+        } else if (root != e && root.getMessage() != null && !msg.contains(root.getMessage())) {
+            msg += " (" + root.getMessage().lines().findFirst().orElse("") + ")";
+        }
+        return msg;
     }
 
     /** The SQLSTATE, or "" when unknown. */

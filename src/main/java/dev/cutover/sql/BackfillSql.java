@@ -88,7 +88,7 @@ public final class BackfillSql {
 
     public static final String SKIPPED_DDL = """
             SELECT pg_advisory_xact_lock(hashtext('cutover.ledger'));
-            CREATE SCHEMA IF NOT EXISTS cutover;
+            """ + dev.cutover.sql.ChunkSql.ENSURE_SCHEMA + """
             CREATE TABLE IF NOT EXISTS cutover.backfill_skipped (
               migration text NOT NULL,
               table_name text NOT NULL,

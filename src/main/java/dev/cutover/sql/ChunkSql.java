@@ -78,10 +78,18 @@ public final class ChunkSql {
 
     // ---- the work ledger (checkpoint database, schema "cutover") ----------------------------------
 
+    /**
+     * Creates the {@code cutover} schema only when it is missing: {@code CREATE SCHEMA IF NOT EXISTS}
+     * checks the CREATE privilege on the database even when the schema exists, which a
+     * least-privilege worker role (docs/security.md) does not have.
+     */
+    public static final String ENSURE_SCHEMA = "DO $ensure$ BEGIN IF to_regnamespace('cutover') IS NULL "
+            + "THEN CREATE SCHEMA cutover; END IF; END $ensure$;\n";
+
     /** Creates the ledger tables if absent; serialized by an advisory lock so concurrent workers don't race. */
     public static final String LEDGER_DDL = """
             SELECT pg_advisory_xact_lock(hashtext('cutover.ledger'));
-            CREATE SCHEMA IF NOT EXISTS cutover;
+            """ + ENSURE_SCHEMA + """
             CREATE TABLE IF NOT EXISTS cutover.work_run (
               job text NOT NULL,
               migration text NOT NULL,

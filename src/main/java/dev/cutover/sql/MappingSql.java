@@ -53,6 +53,13 @@ public final class MappingSql {
         return new Flow(Direction.REVERSE, mapping.target(), mapping.source(), cols, keyColumns(false));
     }
 
+    /** Column → full type of the from side of a direction (what verification uses to skip no-op casts). */
+    public java.util.Map<String, String> fromTypes(Direction d) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        (d == Direction.FORWARD ? source : target).columns().forEach(c -> out.put(c.name(), c.type()));
+        return out;
+    }
+
     public Flow flow(Direction d) {
         return d == Direction.FORWARD ? forward() : reverse();
     }
@@ -89,6 +96,9 @@ public final class MappingSql {
 
     /** The cast for a value bound on the column's own database: its type, without truncating modifiers. */
     static String bindCast(Schema.Column c) {
+        if (c.baseType().equals("character")) {
+            return "bpchar"; // as above: "?::character" would keep one letter of the bound value
+        }
         return CAST_WITHOUT_MODIFIER.contains(c.baseType()) ? c.baseType() : c.type();
     }
 

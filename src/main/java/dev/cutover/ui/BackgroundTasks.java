@@ -68,6 +68,7 @@ public final class BackgroundTasks implements AutoCloseable {
         Task<T> task = new Task<>() {
             @Override
             protected T call() throws Exception {
+                Task<T> self = this; // the Progress below must ask the task, not itself
                 return work.call(new Progress() {
                     @Override
                     public void update(long done, long total, String message) {
@@ -79,7 +80,7 @@ public final class BackgroundTasks implements AutoCloseable {
 
                     @Override
                     public boolean isCancelled() {
-                        return isCancelled();
+                        return self.isCancelled();
                     }
                 });
             }
@@ -101,6 +102,11 @@ public final class BackgroundTasks implements AutoCloseable {
             task.progressProperty().addListener((o, a, b) -> refresh());
             running.add(task);
             refresh(taskTitle, task);
+        }
+        if (executor.isShutdown()) {
+            // The console is closing (or a test disposed it): a timer that fires late starts nothing.
+            task.cancel(false);
+            return task;
         }
         executor.execute(task);
         return task;

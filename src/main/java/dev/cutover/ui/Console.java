@@ -1,10 +1,14 @@
 package dev.cutover.ui;
 
+import dev.cutover.ui.backfill.BackfillScreen;
+import dev.cutover.ui.backfill.BackfillViewModel;
 import dev.cutover.ui.connections.ConnectionsView;
 import dev.cutover.ui.connections.ConnectionsViewModel;
 import dev.cutover.ui.connections.ProfileStore;
 import dev.cutover.ui.mappings.MappingsScreen;
 import dev.cutover.ui.mappings.MappingsViewModel;
+import dev.cutover.ui.shadow.ShadowScreen;
+import dev.cutover.ui.shadow.ShadowViewModel;
 import dev.cutover.ui.traffic.TrafficScreen;
 import dev.cutover.ui.traffic.TrafficViewModel;
 import javafx.beans.binding.Bindings;
@@ -27,6 +31,8 @@ public final class Console implements AutoCloseable {
     private final StatusViewModel status;
     private final ConnectionsViewModel connections;
     private final MappingsViewModel mappings;
+    private final BackfillViewModel backfill;
+    private final ShadowViewModel shadow;
     private final TrafficViewModel traffic;
     private final MainWindow window;
 
@@ -36,6 +42,8 @@ public final class Console implements AutoCloseable {
         status = new StatusViewModel(session, tasks, redis);
         connections = new ConnectionsViewModel(session, tasks, profiles);
         mappings = new MappingsViewModel(session, tasks);
+        backfill = new BackfillViewModel(session, tasks, mappings.plan());
+        shadow = new ShadowViewModel(session, tasks, mappings.plan());
         traffic = new TrafficViewModel(session, tasks, dev.cutover.control.Actor.current());
         connections.apply(args);
         mappings.file().addListener((o, a, b) -> {
@@ -71,16 +79,12 @@ public final class Console implements AutoCloseable {
         };
         List<Screen> screens = List.of(connectionsScreen,
                 new MappingsScreen(mappings),
-                new PendingScreen("Backfill", "Copies every row old → new in key-ordered chunks, throttled and resumable.",
-                        "cutover backfill --plan plan.json [--max-rows-per-sec N] [--workers N]", session, tasks,
-                        dev.cutover.control.ControlKeys::backfill),
+                new BackfillScreen(backfill),
                 new PendingScreen("Verify", "Compares every row of both databases exactly and repairs differences "
                         + "from the side that is the source of truth.",
                         "cutover verify --plan plan.json --csv mismatches.csv   ·   cutover repair --plan plan.json",
                         session, tasks, dev.cutover.control.ControlKeys::verify),
-                new PendingScreen("Shadow reads", "Charts the routers' shadow-read mismatch rate and shows samples.",
-                        "cutover status --plan plan.json", session, tasks,
-                        k -> k.metricsBucket(java.time.Instant.now().getEpochSecond() - 1)),
+                new ShadowScreen(shadow),
                 new TrafficScreen(traffic));
         StringExpression planLabel = Bindings.concat("Plan: ", mappings.title());
         window = new MainWindow(screens, new StatusBar(session, status, tasks), planLabel, prefs.dark());
@@ -108,6 +112,14 @@ public final class Console implements AutoCloseable {
 
     public MappingsViewModel mappings() {
         return mappings;
+    }
+
+    public BackfillViewModel backfill() {
+        return backfill;
+    }
+
+    public ShadowViewModel shadow() {
+        return shadow;
     }
 
     public StatusViewModel status() {
@@ -148,6 +160,8 @@ public final class Console implements AutoCloseable {
     public void close() {
         status.stop();
         mappings.close();
+        backfill.close();
+        shadow.close();
         traffic.close();
         tasks.close();
         redis.close();

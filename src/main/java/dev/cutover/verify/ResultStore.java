@@ -23,7 +23,7 @@ import java.util.UUID;
  */
 public final class ResultStore {
     static final String DDL = """
-            CREATE SCHEMA IF NOT EXISTS cutover;
+            """ + dev.cutover.sql.ChunkSql.ENSURE_SCHEMA + """
             CREATE TABLE IF NOT EXISTS cutover.verification (
               run_id uuid NOT NULL,
               migration text NOT NULL,

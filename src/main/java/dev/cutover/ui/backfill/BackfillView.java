@@ -1,0 +1,252 @@
+package dev.cutover.ui.backfill;
+
+import dev.cutover.ui.ErrorLine;
+import dev.cutover.ui.shadow.Charts;
+import dev.cutover.work.TableProgress;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Slider;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.RowConstraints;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import org.jfree.data.time.TimeSeriesCollection;
+
+import java.util.function.Function;
+
+/** The Backfill screen: controls, per-table progress, throughput chart, workers and errors. Binds to {@link BackfillViewModel} only. */
+public final class BackfillView extends VBox {
+
+    public BackfillView(BackfillViewModel vm) {
+        getStyleClass().addAll("screen", "backfill-screen");
+        Label title = new Label("Backfill");
+        title.getStyleClass().add("screen-title");
+        Label what = new Label("Copies every row old → new in key-ordered chunks, throttled and resumable; rows already in "
+                + "the new database (written by the router) are never overwritten.");
+        what.getStyleClass().add("hint");
+        what.setWrapText(true);
+
+        Button start = new Button("Start");
+        start.setId("backfill-start");
+        start.getStyleClass().add("accent");
+        start.setOnAction(e -> vm.start());
+        start.disableProperty().bind(vm.canStart().not());
+        Button pause = new Button();
+        pause.setId("backfill-pause");
+        pause.textProperty().bind(Bindings.when(vm.paused()).then("Resume").otherwise("Pause"));
+        pause.setOnAction(e -> {
+            if (vm.paused().get()) {
+                vm.resume();
+            } else {
+                vm.pause();
+            }
+        });
+        Button stop = new Button("Stop");
+        stop.setId("backfill-stop");
+        stop.disableProperty().bind(vm.running().not());
+        stop.setOnAction(e -> vm.stop());
+        stop.setTooltip(new Tooltip("Stops after the chunks in hand; Start resumes where it stopped."));
+
+        Slider slider = new Slider(0, CapScale.MAX, CapScale.toPosition(vm.cap().get()));
+        slider.setId("backfill-cap");
+        slider.setPrefWidth(220);
+        slider.setTooltip(new Tooltip("Rows per second this console's workers may copy (far right: no cap). Acts at once, "
+                + "also on a running backfill and, through Redis, on the other workers of the run."));
+        Label capLabel = new Label();
+        capLabel.setId("backfill-cap-label");
+        capLabel.setMinWidth(110);
+        capLabel.textProperty().bind(vm.cap().map(c -> CapScale.label(c.longValue())));
+        slider.valueProperty().addListener((o, a, b) -> {
+            if (!slider.isValueChanging()) {
+                vm.cap().set(CapScale.toCap(b.doubleValue()));
+            }
+        });
+        slider.valueChangingProperty().addListener((o, a, changing) -> {
+            if (!changing) {
+                vm.cap().set(CapScale.toCap(slider.getValue()));
+            }
+        });
+        vm.cap().addListener((o, a, b) -> {
+            if (CapScale.toCap(slider.getValue()) != b.longValue()) {
+                slider.setValue(CapScale.toPosition(b.longValue()));
+            }
+        });
+        Label capName = new Label("Rows/s cap");
+        Spinner<Integer> threads = new Spinner<>(1, 64, vm.workerThreads().get());
+        threads.setId("backfill-threads");
+        threads.setPrefWidth(72);
+        threads.valueProperty().addListener((o, a, b) -> vm.workerThreads().set(b));
+        threads.disableProperty().bind(vm.running());
+        threads.setTooltip(new Tooltip("Worker threads of this console (more machines join with `cutover worker`)"));
+        CheckBox restart = new CheckBox("Start over");
+        restart.setId("backfill-restart");
+        restart.selectedProperty().bindBidirectional(vm.restart());
+        restart.disableProperty().bind(vm.running());
+        restart.setTooltip(new Tooltip("Forget the progress of earlier runs and copy from the first key again"));
+        Region spring = new Region();
+        HBox.setHgrow(spring, Priority.ALWAYS);
+        HBox controls = new HBox(start, pause, stop, gap(), capName, slider, capLabel, spring, new Label("Threads"), threads, restart);
+        controls.getStyleClass().add("actions");
+        controls.setAlignment(Pos.CENTER_LEFT);
+
+        Label message = new Label();
+        message.setId("backfill-message");
+        message.setWrapText(true);
+        message.textProperty().bind(vm.message());
+        ErrorLine errorLine = new ErrorLine();
+        errorLine.setId("backfill-error");
+        vm.error().addListener((o, a, t) -> {
+            if (t == null) {
+                errorLine.clear();
+            } else {
+                errorLine.show(t);
+            }
+        });
+
+        TableView<TableProgress> tables = new TableView<>(vm.tables());
+        tables.setId("backfill-tables");
+        tables.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        tables.setPlaceholder(new Label("Open a plan to see its tables."));
+        tables.getColumns().add(column("Table", 150, t -> t.table()));
+        TableColumn<TableProgress, TableProgress> bar = new TableColumn<>("Progress");
+        bar.setPrefWidth(170);
+        bar.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
+        bar.setCellFactory(c -> new ProgressCell());
+        tables.getColumns().add(bar);
+        tables.getColumns().add(column("Rows done", 130, t -> t.rowsTotal() > 0 && !"complete".equals(t.state())
+                ? String.format("%,d of ~%,d", t.rowsDone(), t.rowsTotal()) : String.format("%,d", t.rowsDone())));
+        tables.getColumns().add(column("Rows/s", 70, t -> "running".equals(t.state()) ? String.format("%,.0f", t.rowsPerSec()) : ""));
+        tables.getColumns().add(column("ETA", 80, t -> "running".equals(t.state()) ? RunSummary.eta(t.eta()) : ""));
+        tables.getColumns().add(column("State", 80, t -> t.state()));
+
+        TimeSeriesCollection data = new TimeSeriesCollection(vm.throughput());
+        var chart = Charts.viewer(Charts.timeChart(data, "rows/s", null), "backfill-chart");
+
+        TableView<BackfillViewModel.Worker> workers = new TableView<>(vm.workers());
+        workers.setId("backfill-workers");
+        workers.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        workers.setPlaceholder(new Label("No worker holds a chunk lease in Redis now."));
+        workers.getColumns().add(column("Worker (host:pid:id)", 230, w -> w.id()));
+        workers.getColumns().add(column("Chunks leased", 100, w -> Integer.toString(w.leases())));
+        workers.getColumns().add(column("Where", 90, w -> w.local() ? "this console" : "remote"));
+
+        TableView<BackfillViewModel.RunError> errors = new TableView<>(vm.errors());
+        errors.setId("backfill-errors");
+        errors.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        errors.setPlaceholder(new Label("No errors."));
+        errors.getColumns().add(column("Table", 120, r -> r.table()));
+        errors.getColumns().add(column("Key range", 140, r -> r.range()));
+        TableColumn<BackfillViewModel.RunError, String> err = column("Error", 300, r -> r.error());
+        err.setCellFactory(c -> new TableCell<>() {
+            @Override
+            protected void updateItem(String s, boolean empty) {
+                super.updateItem(s, empty);
+                setText(empty ? null : s);
+                setTooltip(empty || s == null ? null : new Tooltip(s));
+                getStyleClass().remove("error-text");
+                if (!empty) {
+                    getStyleClass().add("error-text");
+                }
+            }
+        });
+        errors.getColumns().add(err);
+
+        Label summary = new Label();
+        summary.setId("backfill-summary");
+        summary.getStyleClass().add("hint");
+        summary.textProperty().bind(vm.summary());
+
+        GridPane grid = new GridPane();
+        grid.getStyleClass().add("backfill-grid");
+        ColumnConstraints left = new ColumnConstraints();
+        left.setPercentWidth(55);
+        ColumnConstraints right = new ColumnConstraints();
+        right.setPercentWidth(45);
+        grid.getColumnConstraints().addAll(left, right);
+        RowConstraints top = new RowConstraints();
+        top.setPercentHeight(55);
+        top.setVgrow(Priority.ALWAYS);
+        RowConstraints bottom = new RowConstraints();
+        bottom.setPercentHeight(45);
+        bottom.setVgrow(Priority.ALWAYS);
+        grid.getRowConstraints().addAll(top, bottom);
+        grid.add(panel("Tables", tables), 0, 0);
+        grid.add(panel("Throughput", chart), 1, 0);
+        grid.add(panel("Errors (with their key ranges)", errors), 0, 1);
+        grid.add(panel("Workers holding chunk leases", workers), 1, 1);
+        VBox.setVgrow(grid, Priority.ALWAYS);
+
+        getChildren().addAll(title, what, controls, message, errorLine, grid, summary);
+    }
+
+    private static Region gap() {
+        Region r = new Region();
+        r.setMinWidth(12);
+        return r;
+    }
+
+    private static VBox panel(String name, javafx.scene.Node body) {
+        Label l = new Label(name);
+        l.getStyleClass().add("pane-title");
+        StackPane holder = new StackPane(body);
+        VBox.setVgrow(holder, Priority.ALWAYS);
+        VBox box = new VBox(l, holder);
+        box.getStyleClass().add("panel");
+        return box;
+    }
+
+    static <T> TableColumn<T, String> column(String name, double width, Function<T, String> value) {
+        TableColumn<T, String> c = new TableColumn<>(name);
+        c.setPrefWidth(width);
+        c.setCellValueFactory(d -> new ReadOnlyStringWrapper(value.apply(d.getValue())));
+        return c;
+    }
+
+    /** A progress bar with its percentage. */
+    private static final class ProgressCell extends TableCell<TableProgress, TableProgress> {
+        private final ProgressBar bar = new ProgressBar();
+        private final Label pct = new Label();
+        private final HBox box = new HBox(6, bar, pct);
+
+        ProgressCell() {
+            bar.setMaxWidth(Double.MAX_VALUE);
+            HBox.setHgrow(bar, Priority.ALWAYS);
+            pct.setMinWidth(40);
+            box.setAlignment(Pos.CENTER_LEFT);
+            bar.getStyleClass().add("table-progress");
+        }
+
+        @Override
+        protected void updateItem(TableProgress t, boolean empty) {
+            super.updateItem(t, empty);
+            if (empty || t == null) {
+                setGraphic(null);
+                return;
+            }
+            bar.setProgress(t.fraction());
+            bar.getStyleClass().removeAll("failed", "complete");
+            if ("failed".equals(t.state())) {
+                bar.getStyleClass().add("failed");
+            } else if ("complete".equals(t.state())) {
+                bar.getStyleClass().add("complete");
+            }
+            pct.setText(String.format("%.0f %%", t.fraction() * 100));
+            setGraphic(box);
+        }
+    }
+}

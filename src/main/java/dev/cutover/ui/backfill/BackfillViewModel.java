@@ -1,0 +1,391 @@
+package dev.cutover.ui.backfill;
+
+import dev.cutover.backfill.BackfillEngine;
+import dev.cutover.backfill.BackfillOptions;
+import dev.cutover.backfill.BackfillReport;
+import dev.cutover.control.ControlKeys;
+import dev.cutover.control.ControlKeys.WorkThrottle;
+import dev.cutover.pg.Db;
+import dev.cutover.plan.Plan;
+import dev.cutover.ui.BackgroundTasks;
+import dev.cutover.ui.Problems;
+import dev.cutover.ui.RedisLink;
+import dev.cutover.ui.Session;
+import dev.cutover.work.ProgressEvent;
+import dev.cutover.work.TableProgress;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanIterator;
+import io.lettuce.core.api.sync.RedisCommands;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.beans.value.ObservableValue;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.concurrent.Task;
+import javafx.util.Duration;
+import org.jfree.data.time.FixedMillisecond;
+import org.jfree.data.time.TimeSeries;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The Backfill screen's state and commands over {@link BackfillEngine}: start (as background work
+ * the status bar can cancel), pause / resume / stop, a rows/s cap that acts while running, per-table
+ * progress from the engine's progress events, a throughput series, the workers holding chunk
+ * leases in Redis (this console and other machines' {@code cutover worker}), and errors with their
+ * key ranges. With Redis, pause and the cap go through the run's throttle hash so every worker of
+ * the run follows; without it they act on this console's engine only.
+ */
+public final class BackfillViewModel {
+    /** One worker seen in Redis: its id, the chunk leases it holds now, and whether it is this console. */
+    public record Worker(String id, int leases, boolean local) {
+    }
+
+    /** One error of the run: table, key range (or key), and the error line. */
+    public record RunError(String table, String range, String error) {
+    }
+
+    public static final int CHART_SECONDS = 300;
+
+    private final Session session;
+    private final BackgroundTasks tasks;
+    private final ObservableValue<Plan> plan;
+    private final RedisLink redis = new RedisLink();
+    private final ObservableList<TableProgress> tables = FXCollections.observableArrayList();
+    private final ObservableList<Worker> workers = FXCollections.observableArrayList();
+    private final ObservableList<RunError> errors = FXCollections.observableArrayList();
+    private final TimeSeries throughput = new TimeSeries("rows/s (this console)");
+    private final BooleanProperty running = new SimpleBooleanProperty();
+    private final BooleanProperty paused = new SimpleBooleanProperty();
+    private final LongProperty cap = new SimpleLongProperty();
+    private final IntegerProperty workerCount = new SimpleIntegerProperty(2);
+    private final BooleanProperty restart = new SimpleBooleanProperty();
+    private final ObjectProperty<TableProgress> total = new SimpleObjectProperty<>();
+    private final StringProperty message = new SimpleStringProperty("");
+    private final StringProperty summary = new SimpleStringProperty("");
+    private final ObjectProperty<Throwable> error = new SimpleObjectProperty<>();
+    private final Timeline poller;
+    private volatile BackfillEngine engine;
+    private Task<BackfillReport> task;
+    private boolean polling;
+
+    public BackfillViewModel(Session session, BackgroundTasks tasks, ObservableValue<Plan> plan) {
+        this.session = session;
+        this.tasks = tasks;
+        this.plan = plan;
+        throughput.setMaximumItemAge(CHART_SECONDS * 1000L);
+        cap.addListener((o, a, b) -> applyCap(b.longValue()));
+        plan.addListener((o, a, b) -> {
+            if (!running.get()) {
+                tables.setAll(waiting(b));
+            }
+        });
+        tables.setAll(waiting(plan.getValue()));
+        poller = new Timeline(new KeyFrame(Duration.seconds(1), e -> pollRedis()));
+        poller.setCycleCount(Timeline.INDEFINITE);
+    }
+
+    /** Starts polling Redis for workers and the run summary (while the screen is shown). */
+    public void startPolling() {
+        poller.play();
+        pollRedis();
+    }
+
+    public void stopPolling() {
+        poller.stop();
+    }
+
+    /** What is missing before a run can start, or null when it can. */
+    public String missing() {
+        if (plan.getValue() == null) {
+            return "Open a plan first (Mappings).";
+        }
+        if (session.oldDb().get() == null || session.newDb().get() == null) {
+            return "Connect the old and the new database first (Connections).";
+        }
+        return null;
+    }
+
+    /** Starts a run of every table of the plan (resuming a previous run's progress unless restart is set). */
+    public void start() {
+        String why = missing();
+        if (why != null) {
+            message.set(why);
+            return;
+        }
+        if (running.get()) {
+            return;
+        }
+        Plan p = plan.getValue();
+        Db oldDb = session.oldDb().get();
+        Db newDb = session.newDb().get();
+        String redisUrl = session.redisUrl().get();
+        BackfillOptions options = new BackfillOptions().workers(workerCount.get()).maxRowsPerSec(cap.get())
+                .restart(restart.get()).redisUrl(redisUrl);
+        BackfillEngine e = new BackfillEngine(oldDb, newDb, p, options);
+        if (paused.get()) {
+            e.throttle().pause();
+        }
+        engine = e;
+        error.set(null);
+        errors.clear();
+        running.set(true);
+        message.set("Backfill of " + p.name() + " running as worker " + e.workerId());
+        if (redisUrl != null) {
+            // the run's throttle hash: what this console sets is what every worker of the run follows
+            writeThrottle(p.name(), redisUrl, cap.get(), paused.get());
+        }
+        task = tasks.run("Backfill " + p.name(), progress -> e.run(ev -> {
+            if (progress.isCancelled()) {
+                e.stop();
+            }
+            progress.update(ev.total().rowsDone(), Math.max(1, ev.total().rowsTotal()), null);
+            BackgroundTasks.fx(() -> apply(ev));
+        }), report -> finished(p, report), t -> {
+            running.set(false);
+            engine = null;
+            error.set(t);
+            message.set("Backfill failed: " + Problems.oneLine(t));
+        });
+        task.stateProperty().addListener((o, a, state) -> {
+            if (state != javafx.concurrent.Worker.State.CANCELLED) {
+                return;
+            }
+            e.stop();
+            running.set(false);
+            engine = null;
+            message.set("Backfill cancelled; the chunks done are kept, Start resumes.");
+        });
+    }
+
+    /** Pauses every worker after its current chunk. */
+    public void pause() {
+        setPaused(true);
+    }
+
+    public void resume() {
+        setPaused(false);
+    }
+
+    private void setPaused(boolean p) {
+        paused.set(p);
+        BackfillEngine e = engine;
+        if (e != null) {
+            if (p) {
+                e.throttle().pause();
+            } else {
+                e.throttle().resume();
+            }
+        }
+        Plan pl = plan.getValue();
+        String url = session.redisUrl().get();
+        if (pl != null && url != null) {
+            writeThrottle(pl.name(), url, cap.get(), p);
+        }
+        if (running.get()) {
+            message.set(p ? "Paused: workers stop after the chunk in hand." : "Resumed.");
+        }
+    }
+
+    /** Stops after the chunks in hand; progress is kept and Start resumes. */
+    public void stop() {
+        BackfillEngine e = engine;
+        if (e != null) {
+            e.stop();
+            message.set("Stopping after the chunks in hand…");
+        }
+    }
+
+    private void applyCap(long rowsPerSec) {
+        BackfillEngine e = engine;
+        if (e != null) {
+            e.throttle().setMaxRowsPerSec(rowsPerSec);
+        }
+        Plan pl = plan.getValue();
+        String url = session.redisUrl().get();
+        if (pl != null && url != null && running.get()) {
+            writeThrottle(pl.name(), url, rowsPerSec, paused.get());
+        }
+    }
+
+    private void writeThrottle(String migration, String url, long capValue, boolean p) {
+        ControlKeys keys = new ControlKeys(migration);
+        tasks.run(null, progress -> {
+            redis.commands(url).hset(keys.workThrottle("backfill"),
+                    Map.of(WorkThrottle.MAX_ROWS_PER_SEC, Long.toString(capValue), WorkThrottle.PAUSED, Boolean.toString(p)));
+            return null;
+        }, null, t -> message.set("Could not tell the other workers through Redis: " + Problems.oneLine(t)));
+    }
+
+    private void apply(ProgressEvent ev) {
+        tables.setAll(ev.tables());
+        total.set(ev.total());
+        if (!ev.finished()) {
+            throughput.addOrUpdate(new FixedMillisecond(ev.at().toEpochMilli()), ev.total().rowsPerSec());
+        }
+        for (TableProgress t : ev.tables()) {
+            if (t.error() != null && errors.stream().noneMatch(r -> r.table().equals(t.table()) && r.error().equals(t.error()))) {
+                errors.add(new RunError(t.table(), "", t.error()));
+            }
+        }
+    }
+
+    private void finished(Plan p, BackfillReport r) {
+        running.set(false);
+        engine = null;
+        List<RunError> out = new ArrayList<>();
+        r.failedChunks().forEach(f -> out.add(new RunError(f.table(), f.range().toString(),
+                f.error() + " (after " + f.attempts() + " attempts)")));
+        r.skipped().forEach(s -> out.add(new RunError(s.table(), "key " + s.key(), "skipped: " + s.error())));
+        for (TableProgress t : r.tables()) {
+            if (t.error() != null && out.stream().noneMatch(e -> e.table().equals(t.table()) && e.error().startsWith(t.error()))) {
+                out.add(new RunError(t.table(), "", t.error()));
+            }
+        }
+        errors.setAll(out);
+        if (!r.tables().isEmpty()) {
+            tables.setAll(r.tables());
+        }
+        if (r.complete()) {
+            message.set("Backfill of " + p.name() + " complete: " + String.format("%,d", r.rowsDone()) + " rows copied.");
+        } else if (r.stopped()) {
+            message.set("Stopped at " + String.format("%,d", r.rowsDone()) + " rows; Start resumes where it stopped.");
+        } else {
+            message.set("Backfill of " + p.name() + " ended with errors: " + (r.errors().isEmpty() ? "see the list below"
+                    : r.errors().get(0)));
+        }
+    }
+
+    /** Reads the run summary and the chunk leases from Redis (off the FX thread). */
+    public void pollRedis() {
+        Plan p = plan.getValue();
+        String url = session.redisUrl().get();
+        if (polling || p == null || url == null) {
+            return;
+        }
+        polling = true;
+        ControlKeys keys = new ControlKeys(p.name());
+        String local = engine == null ? null : engine.workerId();
+        tasks.run(null, progress -> {
+            RedisCommands<String, String> r = redis.commands(url);
+            Map<String, String> sum = r.hgetall(keys.backfill());
+            Map<String, Integer> holders = new TreeMap<>();
+            ScanIterator<String> it = ScanIterator.scan(r, ScanArgs.Builder.matches(keys.workLease("backfill", "*")).limit(500));
+            List<String> leaseKeys = new ArrayList<>();
+            while (it.hasNext()) {
+                leaseKeys.add(it.next());
+            }
+            for (String k : leaseKeys) {
+                String who = r.get(k);
+                if (who != null) {
+                    holders.merge(who, 1, Integer::sum);
+                }
+            }
+            return new Object[] {sum, holders};
+        }, res -> {
+            polling = false;
+            @SuppressWarnings("unchecked") Map<String, String> sum = (Map<String, String>) res[0];
+            @SuppressWarnings("unchecked") Map<String, Integer> holders = (Map<String, Integer>) res[1];
+            Map<String, Worker> w = new LinkedHashMap<>();
+            if (local != null) {
+                w.put(local, new Worker(local, holders.getOrDefault(local, 0), true));
+            }
+            holders.forEach((id, n) -> w.putIfAbsent(id, new Worker(id, n, false)));
+            workers.setAll(w.values());
+            summary.set(RunSummary.describe(sum));
+        }, t -> {
+            polling = false;
+            summary.set("Redis: " + Problems.oneLine(t));
+        });
+    }
+
+    private static List<TableProgress> waiting(Plan p) {
+        if (p == null) {
+            return List.of();
+        }
+        return p.tables().stream().map(t -> new TableProgress(t.target().toString(), "waiting", 0, 0, 0, null, null)).toList();
+    }
+
+    public ObservableList<TableProgress> tables() {
+        return tables;
+    }
+
+    public ObservableList<Worker> workers() {
+        return workers;
+    }
+
+    public ObservableList<RunError> errors() {
+        return errors;
+    }
+
+    public TimeSeries throughput() {
+        return throughput;
+    }
+
+    public BooleanProperty running() {
+        return running;
+    }
+
+    public BooleanProperty paused() {
+        return paused;
+    }
+
+    /** Rows/s cap, 0 = none. Changing it acts on the running backfill at once. */
+    public LongProperty cap() {
+        return cap;
+    }
+
+    /** Worker threads of this console's run (1–64). */
+    public IntegerProperty workerThreads() {
+        return workerCount;
+    }
+
+    /** Forget previous progress and copy from the start (only when no other worker is running). */
+    public BooleanProperty restart() {
+        return restart;
+    }
+
+    public ObjectProperty<TableProgress> total() {
+        return total;
+    }
+
+    public StringProperty message() {
+        return message;
+    }
+
+    /** The run summary other workers publish in Redis, one line. */
+    public StringProperty summary() {
+        return summary;
+    }
+
+    public ObjectProperty<Throwable> error() {
+        return error;
+    }
+
+    public BooleanBinding canStart() {
+        return Bindings.createBooleanBinding(() -> !running.get() && plan.getValue() != null
+                && session.oldDb().get() != null && session.newDb().get() != null, running, plan, session.oldDb(), session.newDb());
+    }
+
+    public void close() {
+        poller.stop();
+        stop();
+        redis.close();
+    }
+}

@@ -1,0 +1,321 @@
+package dev.cutover.ui.shadow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cutover.control.ControlKeys;
+import dev.cutover.control.MetricsReader;
+import dev.cutover.control.MetricsSecond;
+import dev.cutover.control.RedisLink;
+import dev.cutover.plan.Plan;
+import dev.cutover.route.MismatchSamples;
+import dev.cutover.ui.BackgroundTasks;
+import dev.cutover.ui.Problems;
+import dev.cutover.ui.Session;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.beans.value.ObservableValue;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.util.Duration;
+import org.jfree.data.time.Second;
+import org.jfree.data.time.TimeSeries;
+import org.jfree.data.time.TimeSeriesCollection;
+
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The Shadow reads screen's state: every second (while shown) the last {@link #WINDOW_SECONDS}
+ * seconds of the routers' metric buckets are read with {@link MetricsReader} off the FX thread and
+ * turned into chart series (mismatch rate per query and in total, shadow error rate, old vs new
+ * latency mean and p99, mirror-write failures and failed-write queue depth); every few seconds the
+ * mismatch samples list. "Export CSV" writes the samples with {@link MismatchSamples#exportCsv}.
+ */
+public final class ShadowViewModel {
+    public static final int WINDOW_SECONDS = 300;
+    private static final int SAMPLES_EVERY = 5;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One mismatch sample as listed: its fields, and the stored JSON for the detail view. */
+    public record Sample(String at, String query, String mode, String served, String oldMs, String newMs, int oldRows,
+                         int newRows, String oldRowsJson, String newRowsJson) {
+    }
+
+    /** What one poll read: the buckets and (every few polls) the samples, null when not read this time. */
+    record Poll(List<MetricsSecond> seconds, List<String> samples) {
+    }
+
+    private final Session session;
+    private final BackgroundTasks tasks;
+    private final ObservableValue<Plan> plan;
+    private final TimeSeriesCollection mismatchRate = new TimeSeriesCollection();
+    private final TimeSeriesCollection errorRate = new TimeSeriesCollection();
+    private final TimeSeriesCollection latency = new TimeSeriesCollection();
+    private final TimeSeriesCollection mirror = new TimeSeriesCollection();
+    private final ObservableList<Sample> samples = FXCollections.observableArrayList();
+    private final StringProperty totals = new SimpleStringProperty("");
+    private final StringProperty message = new SimpleStringProperty("");
+    private final ObjectProperty<Throwable> error = new SimpleObjectProperty<>();
+    private final Timeline timer;
+    private RedisLink link;
+    private String linkUrl;
+    private boolean polling;
+    private int polls;
+
+    public ShadowViewModel(Session session, BackgroundTasks tasks, ObservableValue<Plan> plan) {
+        this.session = session;
+        this.tasks = tasks;
+        this.plan = plan;
+        timer = new Timeline(new KeyFrame(Duration.seconds(1), e -> poll()));
+        timer.setCycleCount(Timeline.INDEFINITE);
+    }
+
+    public void start() {
+        timer.play();
+        polls = 0;
+        poll();
+    }
+
+    public void stop() {
+        timer.stop();
+    }
+
+    /** One read of the metrics (and every few seconds the samples) now; skipped while one runs. */
+    public void poll() {
+        Plan p = plan.getValue();
+        String url = session.redisUrl().get();
+        if (p == null || url == null) {
+            message.set(p == null ? "Open a plan first (Mappings): its name names the metrics in Redis."
+                    : "Connect Redis first (Connections): the routers write their metrics there.");
+            return;
+        }
+        if (polling) {
+            return;
+        }
+        polling = true;
+        boolean withSamples = polls++ % SAMPLES_EVERY == 0;
+        ControlKeys keys = new ControlKeys(p.name());
+        long now = System.currentTimeMillis() / 1000;
+        tasks.run(null, progress -> {
+            RedisLink l = link(url);
+            List<MetricsSecond> s = new MetricsReader(l, keys).range(now - WINDOW_SECONDS, now);
+            List<String> smp = withSamples ? MismatchSamples.read(l.sync(), keys) : null;
+            return new Poll(s, smp);
+        }, r -> {
+            polling = false;
+            error.set(null);
+            show(r);
+        }, t -> {
+            polling = false;
+            error.set(t);
+            message.set("Cannot read the metrics: " + Problems.oneLine(t));
+        });
+    }
+
+    /** Reloads the samples list now (the button beside the list). */
+    public void refreshSamples() {
+        polls = 0;
+        poll();
+    }
+
+    /** Writes every stored sample to {@code file} as CSV (route's own writer), off the FX thread. */
+    public void exportCsv(Path file) {
+        Plan p = plan.getValue();
+        String url = session.redisUrl().get();
+        if (p == null || url == null) {
+            message.set("Nothing to export: no plan or no Redis connection.");
+            return;
+        }
+        ControlKeys keys = new ControlKeys(p.name());
+        tasks.run("Export mismatch samples", progress -> {
+            Path tmp = file.resolveSibling(file.getFileName() + ".part");
+            int n;
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                n = MismatchSamples.exportCsv(link(url).sync(), keys, w);
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return n;
+        }, n -> {
+            error.set(null);
+            message.set("Exported " + n + " mismatch sample" + (n == 1 ? "" : "s") + " to " + file);
+        }, t -> {
+            error.set(t);
+            message.set("Not exported: " + file + ": " + Problems.oneLine(t));
+        });
+    }
+
+    private synchronized RedisLink link(String url) {
+        if (link == null || !url.equals(linkUrl)) {
+            if (link != null) {
+                link.close();
+            }
+            link = RedisLink.open(url);
+            linkUrl = url;
+        }
+        return link;
+    }
+
+    private void show(Poll r) {
+        List<MetricsSecond> s = r.seconds();
+        Set<String> queries = new TreeSet<>();
+        s.forEach(b -> queries.addAll(b.queries()));
+        List<TimeSeries> rate = new ArrayList<>();
+        TimeSeries total = new TimeSeries("all queries");
+        rate.add(total);
+        for (String q : queries) {
+            rate.add(new TimeSeries(q));
+        }
+        TimeSeries shadowErr = new TimeSeries("shadow errors (of shadow reads)");
+        TimeSeries oldErr = new TimeSeries("old side read errors");
+        TimeSeries newErr = new TimeSeries("new side read errors");
+        TimeSeries oldMean = new TimeSeries("old mean");
+        TimeSeries newMean = new TimeSeries("new mean");
+        TimeSeries oldP99 = new TimeSeries("old p99");
+        TimeSeries newP99 = new TimeSeries("new p99");
+        TimeSeries failures = new TimeSeries("mirror-write failures/s");
+        TimeSeries depth = new TimeSeries("failed-write queue depth");
+        for (MetricsSecond b : s) {
+            if (b.isEmpty()) {
+                continue;
+            }
+            Second sec = new Second(new Date(b.epochSecond() * 1000));
+            if (b.compared() > 0) {
+                total.add(sec, 100 * b.mismatchRate());
+                int i = 1;
+                for (String q : queries) {
+                    if (b.get(ControlKeys.Metric.comparedFor(q)) > 0) {
+                        rate.get(i).add(sec, 100 * b.mismatchRate(q));
+                    }
+                    i++;
+                }
+            }
+            long attempts = b.compared() + b.shadowErrors();
+            if (attempts > 0) {
+                shadowErr.add(sec, 100.0 * b.shadowErrors() / attempts);
+            }
+            if (b.reads(false) > 0) {
+                oldErr.add(sec, 100 * b.errorRate(false));
+                oldMean.add(sec, b.latencyMeanMs(false));
+                addP99(oldP99, sec, b.latencyP99Ms(false));
+            }
+            if (b.reads(true) > 0) {
+                newErr.add(sec, 100 * b.errorRate(true));
+                newMean.add(sec, b.latencyMeanMs(true));
+                addP99(newP99, sec, b.latencyP99Ms(true));
+            }
+            failures.add(sec, b.mirrorFailures());
+            depth.add(sec, b.queueDepth());
+        }
+        replace(mismatchRate, rate);
+        replace(errorRate, List.of(shadowErr, oldErr, newErr));
+        replace(latency, List.of(oldMean, newMean, oldP99, newP99));
+        replace(mirror, List.of(failures, depth));
+        totals.set(Totals.describe(s));
+        if (r.samples() != null) {
+            samples.setAll(r.samples().stream().map(ShadowViewModel::sample).filter(x -> x != null).toList());
+        }
+        boolean any = s.stream().anyMatch(b -> !b.isEmpty());
+        message.set(any ? "" : "No router has written metrics for " + plan.getValue().name() + " in the last "
+                + WINDOW_SECONDS / 60 + " minutes (shadow reads run in the shadow_read and traffic_shift phases).");
+    }
+
+    private static void addP99(TimeSeries s, Second sec, long p99) {
+        if (p99 >= 0 && p99 != Long.MAX_VALUE) {
+            s.add(sec, p99);
+        }
+    }
+
+    /** Swaps a collection's series only when their names changed; otherwise copies the points in (no flicker). */
+    private static void replace(TimeSeriesCollection c, List<TimeSeries> fresh) {
+        boolean same = c.getSeriesCount() == fresh.size();
+        for (int i = 0; same && i < fresh.size(); i++) {
+            same = c.getSeries(i).getKey().equals(fresh.get(i).getKey());
+        }
+        if (!same) {
+            c.removeAllSeries();
+            fresh.forEach(c::addSeries);
+            return;
+        }
+        for (int i = 0; i < fresh.size(); i++) {
+            TimeSeries into = c.getSeries(i);
+            into.setNotify(false);
+            into.clear();
+            TimeSeries from = fresh.get(i);
+            for (int k = 0; k < from.getItemCount(); k++) {
+                into.add(from.getDataItem(k), false);
+            }
+            into.setNotify(true);
+        }
+    }
+
+    static Sample sample(String json) {
+        try {
+            JsonNode o = JSON.readTree(json);
+            return new Sample(Totals.time(o.path("at").asLong()), o.path("query").asText(), o.path("mode").asText(),
+                    o.path("served").asText(), o.path("old_ms").asText(), o.path("new_ms").asText(),
+                    o.path("old_row_count").asInt(o.path("old_rows").size()), o.path("new_row_count").asInt(o.path("new_rows").size()),
+                    o.path("old_rows").toPrettyString(), o.path("new_rows").toPrettyString());
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    public TimeSeriesCollection mismatchRate() {
+        return mismatchRate;
+    }
+
+    public TimeSeriesCollection errorRate() {
+        return errorRate;
+    }
+
+    public TimeSeriesCollection latency() {
+        return latency;
+    }
+
+    public TimeSeriesCollection mirror() {
+        return mirror;
+    }
+
+    public ObservableList<Sample> samples() {
+        return samples;
+    }
+
+    /** The last minute in one line: compared, mismatches, rate, shadow errors, mirror failures, queue depth. */
+    public StringProperty totals() {
+        return totals;
+    }
+
+    public StringProperty message() {
+        return message;
+    }
+
+    public ObjectProperty<Throwable> error() {
+        return error;
+    }
+
+    public void close() {
+        timer.stop();
+        RedisLink l;
+        synchronized (this) {
+            l = link;
+            link = null;
+        }
+        if (l != null) {
+            tasks.run(null, p -> {
+                l.close();
+                return null;
+            }, null, null);
+        }
+    }
+}

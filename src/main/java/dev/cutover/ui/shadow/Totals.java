@@ -1,0 +1,32 @@
+package dev.cutover.ui.shadow;
+
+import dev.cutover.control.MetricsSecond;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/** Words for the last minute of metrics, and times as the console shows them (UTC). */
+final class Totals {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+    private Totals() {
+    }
+
+    static String describe(List<MetricsSecond> seconds) {
+        int n = Math.min(60, seconds.size());
+        if (n == 0) {
+            return "";
+        }
+        List<MetricsSecond> last = seconds.subList(seconds.size() - n, seconds.size());
+        MetricsSecond m = MetricsSecond.sum(last.get(0).epochSecond(), n, last);
+        return String.format("Last minute: %,d compared · %,d mismatches (%.3f %%) · %,d shadow errors · %,d mirror writes, "
+                        + "%,d failed · queue depth %,d", m.compared(), m.mismatches(), 100 * m.mismatchRate(), m.shadowErrors(),
+                m.mirrorWrites(), m.mirrorFailures(), m.queueDepth());
+    }
+
+    static String time(long epochMillis) {
+        return TIME.format(Instant.ofEpochMilli(epochMillis));
+    }
+}

@@ -1,0 +1,155 @@
+package dev.cutover.ui.shadow;
+
+import dev.cutover.control.ControlKeys;
+import dev.cutover.control.MetricsWriter;
+import dev.cutover.control.RedisLink;
+import dev.cutover.plan.Plan;
+import dev.cutover.plan.PlanFile;
+import dev.cutover.route.MismatchSamples;
+import dev.cutover.testing.TestRedis;
+import dev.cutover.ui.BackgroundTasks;
+import dev.cutover.ui.Session;
+import dev.cutover.ui.Theme;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.scene.Scene;
+import javafx.scene.control.TextArea;
+import javafx.stage.Stage;
+import org.jfree.data.time.Second;
+import org.jfree.data.time.TimeSeries;
+import org.jfree.data.time.TimeSeriesCollection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Shadow reads screen over metric buckets written by the control package's MetricsWriter into the real Redis. */
+@ExtendWith(ApplicationExtension.class)
+class ShadowViewTest {
+    @TempDir
+    Path dir;
+
+    private final String migration = TestRedis.uniqueMigration("shadow-ui");
+    private final ControlKeys keys = new ControlKeys(migration);
+    private final BackgroundTasks tasks = BackgroundTasks.daemonPool();
+    private final long second = System.currentTimeMillis() / 1000 - 20;
+    private ShadowViewModel vm;
+    private ShadowView view;
+
+    @Start
+    void start(Stage stage) {
+        Plan plan = PlanFile.parse("""
+                {"version": 1, "name": "%s", "tables": [{"source": {"schema": "public", "table": "t"},
+                 "target": {"schema": "public", "table": "t"}, "key": ["id"], "columns": [{"target": "id", "expr": "id"}]}]}"""
+                .formatted(migration), "plan.json");
+        Session session = new Session();
+        session.redisUrl().set(TestRedis.sharedUrl());
+        vm = new ShadowViewModel(session, tasks, new SimpleObjectProperty<>(plan));
+        view = new ShadowView(vm);
+        Scene scene = new Scene(view, 1200, 800);
+        Theme.apply(scene, false);
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    @AfterEach
+    void close() {
+        vm.close();
+        tasks.close();
+        try (RedisLink l = RedisLink.open(TestRedis.sharedUrl())) {
+            for (long s = second - 1; s < second + 3; s++) {
+                l.sync().del(keys.metricsBucket(s));
+            }
+            l.sync().del(keys.mismatchSamples());
+        }
+    }
+
+    @Test
+    void chartsShowTheBucketsTheRoutersWrote(FxRobot robot) throws Exception {
+        try (RedisLink link = RedisLink.open(TestRedis.sharedUrl());
+             MetricsWriter w = new MetricsWriter(link, keys, Duration.ofMinutes(10), () -> second * 1000 + 500, false)) {
+            for (int i = 0; i < 200; i++) {
+                w.compared("orders_by_id", i < 4);            // 4 of 200: 2 %
+            }
+            for (int i = 0; i < 50; i++) {
+                w.compared("customer_orders", i == 0);       // 1 of 50: 2 %
+            }
+            w.shadowError();
+            for (int i = 0; i < 100; i++) {
+                w.read(false, 3_000, false);                 // old: 3 ms
+                w.read(true, i < 98 ? 4_000 : 40_000, false); // new: p99 in the 50 ms bucket
+            }
+            w.mirrorWrite(true);
+            w.mirrorWrite(false);
+            w.queueDepth(7);
+            assertThat(w.flush()).isTrue();
+        }
+        robot.interact(vm::start);
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> onFx(() -> series(vm.mismatchRate(), "orders_by_id") != null
+                && series(vm.mismatchRate(), "orders_by_id").getItemCount() > 0));
+
+        Second at = new Second(new Date(second * 1000));
+        assertThat(value(vm.mismatchRate(), "all queries", at)).isEqualTo(2.0);
+        assertThat(value(vm.mismatchRate(), "orders_by_id", at)).isEqualTo(2.0);
+        assertThat(value(vm.mismatchRate(), "customer_orders", at)).isEqualTo(2.0);
+        assertThat(value(vm.errorRate(), "shadow errors (of shadow reads)", at)).isCloseTo(100.0 / 251, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(value(vm.latency(), "old mean", at)).isEqualTo(3.0);
+        assertThat(value(vm.latency(), "new p99", at)).isEqualTo(50.0);
+        assertThat(value(vm.mirror(), "mirror-write failures/s", at)).isEqualTo(1.0);
+        assertThat(value(vm.mirror(), "failed-write queue depth", at)).isEqualTo(7.0);
+        assertThat(vm.totals().get()).startsWith("Last minute: 250 compared · 5 mismatches (2.000 %) · 1 shadow errors · 2 mirror writes, 1 failed · queue depth 7");
+    }
+
+    @Test
+    void samplesAreListedSideBySideAndExportedWithRoutesCsvWriter(FxRobot robot) throws Exception {
+        try (RedisLink link = RedisLink.open(TestRedis.sharedUrl())) {
+            link.sync().lpush(keys.mismatchSamples(),
+                    "{\"at\":1764115200000,\"query\":\"orders_by_id\",\"params_hash\":\"ab12\",\"mode\":\"old_new\",\"served\":\"old\","
+                            + "\"old_ms\":1.5,\"new_ms\":2.25,\"old_rows\":[{\"id\":5,\"note\":\"a, \\\"b\\\"\"}],"
+                            + "\"new_rows\":[{\"id\":5,\"note\":\"a\"}],\"old_row_count\":1,\"new_row_count\":1}");
+        }
+        robot.interact(vm::start);
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> onFx(() -> vm.samples().size() == 1));
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("orders_by_id");
+        assertThat(robot.lookup("#shadow-old-rows").queryAs(TextArea.class).getText()).contains("\"note\" : \"a, \\\"b\\\"\"");
+        assertThat(robot.lookup("#shadow-new-rows").queryAs(TextArea.class).getText()).contains("\"note\" : \"a\"");
+
+        Path csv = dir.resolve("samples.csv");
+        robot.interact(() -> view.chooser(w -> csv));
+        robot.clickOn("#shadow-export");
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> vm.message().get().startsWith("Exported"));
+        assertThat(vm.message().get()).isEqualTo("Exported 1 mismatch sample to " + csv);
+        List<String> lines = Files.readAllLines(csv);
+        assertThat(lines.get(0)).isEqualTo(MismatchSamples.CSV_HEADER);
+        assertThat(lines.get(1)).isEqualTo("2025-11-26T00:00:00Z,orders_by_id,ab12,old_new,old,1.5,2.25,"
+                + "\"[{\"\"id\"\":5,\"\"note\"\":\"\"a, \\\"\"b\\\"\"\"\"}]\",\"[{\"\"id\"\":5,\"\"note\"\":\"\"a\"\"}]\"");
+    }
+
+    private static boolean onFx(java.util.concurrent.Callable<Boolean> c) throws Exception {
+        return WaitForAsyncUtils.asyncFx(c).get(5, TimeUnit.SECONDS);
+    }
+
+    private static TimeSeries series(TimeSeriesCollection c, String name) {
+        return c.getSeries(name);
+    }
+
+    private static double value(TimeSeriesCollection c, String name, Second at) {
+        TimeSeries s = c.getSeries(name);
+        assertThat(s).as(name).isNotNull();
+        assertThat(s.getValue(at)).as(name + " at " + at).isNotNull();
+        return s.getValue(at).doubleValue();
+    }
+}
