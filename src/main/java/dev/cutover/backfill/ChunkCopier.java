@@ -5,6 +5,7 @@ import dev.cutover.pg.Sql;
 import dev.cutover.sql.BackfillSql;
 import dev.cutover.sql.ChunkSql;
 import dev.cutover.sql.Flow;
+import dev.cutover.sql.KeyJson;
 import dev.cutover.work.Chunk;
 import dev.cutover.work.ChunkJob;
 import dev.cutover.work.ChunkLedger;
@@ -213,7 +214,7 @@ final class ChunkCopier implements ChunkJob.Session {
         if (bad == null) {
             throw first; // did not fail again row by row: treat as a passing problem and retry
         }
-        throw new FatalChunkError(t.name() + ": row " + KeyJson.of(t.flow(), bad.key) + " cannot be copied: " + bad.error
+        throw new FatalChunkError(t.name() + ": row " + KeyJson.toNames(t.flow(), bad.key) + " cannot be copied: " + bad.error
                 + " (fix the plan or the row, then run backfill again to resume; or use --on-error skip)");
     }
 
@@ -248,11 +249,11 @@ final class ChunkCopier implements ChunkJob.Session {
             try (PreparedStatement ps = neu.prepareStatement(BackfillSql.SKIPPED_RECORD)) {
                 ps.setString(1, job.migration());
                 ps.setString(2, t.name());
-                ps.setString(3, KeyJson.of(t.flow(), bad.key));
+                ps.setString(3, KeyJson.toNames(t.flow(), bad.key));
                 ps.setString(4, bad.error);
                 ps.executeUpdate();
             }
-            LOG.warn("{}: skipped row {}: {}", t.name(), KeyJson.of(t.flow(), bad.key), bad.error);
+            LOG.warn("{}: skipped row {}: {}", t.name(), KeyJson.toNames(t.flow(), bad.key), bad.error);
             rows++;
             start = bad.key;
             idx = bad.index + 1;

@@ -6,6 +6,7 @@ import dev.cutover.plan.Plan;
 import dev.cutover.plan.PlanFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -24,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Set up the saas-orders sample on local PostgreSQL and Redis, run it under load, and open the console on it.")
 public final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--server", paramLabel = "URL", description = "JDBC URL of the PostgreSQL server's maintenance database (default ${DEFAULT-VALUE})")
-    String server = System.getenv().getOrDefault("CUTOVER_DEMO_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+    @Mixin
+    SampleRunOptions sample;
 
     @Option(names = "--redis", paramLabel = "URL", description = "Redis of the control state (default ${DEFAULT-VALUE})")
     String redis = System.getenv().getOrDefault("CUTOVER_DEMO_REDIS_URL", "redis://127.0.0.1:6379");
@@ -33,14 +34,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--orders", paramLabel = "N", description = "orders in the sample data (default ${DEFAULT-VALUE}; the full sample is 1000000)")
     long orders = 200_000;
 
-    @Option(names = "--tenants", paramLabel = "T", description = "tenants (default ${DEFAULT-VALUE})")
-    int tenants = DataGenerator.Options.DEFAULT_TENANTS;
-
     @Option(names = "--seed", paramLabel = "S", description = "random seed of the data (default ${DEFAULT-VALUE})")
     long seed = DataGenerator.Options.DEFAULT_SEED;
-
-    @Option(names = "--rate", paramLabel = "R", description = "requests per second of the sample application (default ${DEFAULT-VALUE})")
-    double rate = 2000;
 
     @Option(names = "--no-console", description = "don't open the console: print the live figures until Ctrl-C")
     boolean noConsole;
@@ -53,15 +48,15 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (rate <= 0) {
-            throw new UserError("--rate must be positive (got " + rate + ")");
+        if (sample.rate <= 0) {
+            throw new UserError("--rate must be positive (got " + sample.rate + ")");
         }
         PrintWriter out = spec.commandLine().getOut();
         SampleProject project = SampleProject.locate();
         Plan plan = PlanFile.read(project.plan());
-        DemoSetup setup = new DemoSetup(server, out);
+        DemoSetup setup = new DemoSetup(sample.server, out);
         if (!keepData) {
-            setup.createDatabases(DemoDataCommand.options(orders, tenants, seed));
+            setup.createDatabases(DemoDataCommand.options(orders, sample.tenants, seed));
             long keys = DemoSetup.resetControlState(redis, plan.name());
             out.printf("demo: control state of migration %s reset in %s (%d keys removed): phase planning%n", plan.name(), redis, keys);
         }
@@ -78,10 +73,10 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }, "demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (SampleRuntime rt = SampleRuntime.open(setup.oldDb(), setup.newDb(), redis, plan, SampleRuntime.Settings.forRate(rate))) {
+        try (SampleRuntime rt = SampleRuntime.open(setup.oldDb(), setup.newDb(), redis, plan, SampleRuntime.Settings.forRate(sample.rate))) {
             rt.reportEverySecond(noConsole ? out : null);
             rt.load().start();
-            out.printf("demo: the sample application is running at %.0f req/s%n", rate);
+            out.printf("demo: the sample application is running at %.0f req/s%n", sample.rate);
             out.flush();
             if (noConsole) {
                 out.println("demo: Ctrl-C stops");

@@ -4,6 +4,7 @@ import dev.cutover.cli.ExitCodes;
 import dev.cutover.cli.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -19,17 +20,11 @@ import java.util.concurrent.Callable;
 @Command(name = "demo-e2e", mixinStandardHelpOptions = true,
         description = "Walk the whole sample migration under load with faults, and prove nothing was lost (recreates the demo databases).")
 public final class DemoE2eCommand implements Callable<Integer> {
-    @Option(names = "--server", paramLabel = "URL", description = "JDBC URL of the PostgreSQL server's maintenance database (default ${DEFAULT-VALUE})")
-    String server = System.getenv().getOrDefault("CUTOVER_DEMO_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+    @Mixin
+    SampleRunOptions sample;
 
     @Option(names = "--orders", paramLabel = "N", description = "orders in the sample data (default ${DEFAULT-VALUE})")
     long orders = DataGenerator.Options.DEFAULT_ORDERS;
-
-    @Option(names = "--tenants", paramLabel = "T", description = "tenants (default ${DEFAULT-VALUE})")
-    int tenants = DataGenerator.Options.DEFAULT_TENANTS;
-
-    @Option(names = "--rate", paramLabel = "R", description = "requests per second of the sample application (default ${DEFAULT-VALUE})")
-    double rate = 2000;
 
     @Option(names = "--dwell", paramLabel = "SECONDS", description = "time spent in each phase and traffic step (default ${DEFAULT-VALUE})")
     long dwell = 20;
@@ -45,16 +40,16 @@ public final class DemoE2eCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (rate <= 0 || dwell < 1) {
+        if (sample.rate <= 0 || dwell < 1) {
             throw new UserError("--rate must be positive and --dwell at least 1 second");
         }
         PrintWriter out = spec.commandLine().getOut();
         SampleProject project = SampleProject.locate();
-        DemoSetup setup = new DemoSetup(server, out);
-        setup.createDatabases(DemoDataCommand.options(orders, tenants, DataGenerator.Options.DEFAULT_SEED));
+        DemoSetup setup = new DemoSetup(sample.server, out);
+        setup.createDatabases(DemoDataCommand.options(orders, sample.tenants, DataGenerator.Options.DEFAULT_SEED));
         try (RedisProcess redis = RedisProcess.start()) {
             out.println("demo-e2e: private Redis at " + redis.url());
-            EndToEnd.Config cfg = new EndToEnd.Config(setup.oldDb(), setup.newDb(), redis.url(), project.plan(), rate,
+            EndToEnd.Config cfg = new EndToEnd.Config(setup.oldDb(), setup.newDb(), redis.url(), project.plan(), sample.rate,
                     Duration.ofSeconds(dwell), backfillRate, redis::restart, !noPause);
             EndToEnd.Result r = new EndToEnd(cfg, out).run();
             return r.ok() ? ExitCodes.OK : ExitCodes.FOUND;

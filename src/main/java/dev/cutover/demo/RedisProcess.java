@@ -5,29 +5,41 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A private redis-server for the end-to-end proof, so it can be killed and restarted without
- * touching anyone else's Redis. It keeps an append-only file: like a production control-state
- * Redis, a restart must not lose the migration's phase.
+ * A private redis-server on a free port, so it can be killed and restarted without touching
+ * anyone else's Redis: the end-to-end proof's (with an append-only file: like a production
+ * control-state Redis, a restart must not lose the migration's phase) and the tests'.
  */
 public final class RedisProcess implements AutoCloseable {
     private final int port;
     private final Path dir;
+    private final List<String> settings;
     private Process process;
 
-    private RedisProcess(int port, Path dir) {
+    private RedisProcess(int port, Path dir, List<String> settings) {
         this.port = port;
         this.dir = dir;
+        this.settings = List.copyOf(settings);
     }
 
+    /** The end-to-end proof's server: append-only file, fsync on every write. */
     public static RedisProcess start() throws IOException {
+        return start("cutover-e2e-redis", List.of("--appendonly", "yes", "--appendfsync", "always"));
+    }
+
+    /**
+     * A server in a new temporary directory named from {@code dirPrefix}, without snapshots, with
+     * {@code settings} (redis-server command-line options; a later one wins over an earlier one).
+     */
+    public static RedisProcess start(String dirPrefix, List<String> settings) throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        RedisProcess r = new RedisProcess(port, Files.createTempDirectory("cutover-e2e-redis"));
+        RedisProcess r = new RedisProcess(port, Files.createTempDirectory(dirPrefix), settings);
         r.launch();
         return r;
     }
@@ -36,16 +48,28 @@ public final class RedisProcess implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
+    public int port() {
+        return port;
+    }
+
+    /** The server's process id (for signals such as SIGSTOP/SIGCONT), or -1 when it is not running. */
+    public synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     /** Kills the server (SIGKILL: every client sees a dropped connection) and starts it again on the same port and files. */
     public synchronized void restart() throws IOException {
         kill();
         launch();
     }
 
-    private void launch() throws IOException {
+    /** Starts the server (again, after {@link #kill}) on the same port and files. */
+    public synchronized void launch() throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--save", "", "--dir", dir.toString()));
+        cmd.addAll(settings);
         try {
-            process = new ProcessBuilder(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
-                    "--appendonly", "yes", "--appendfsync", "always", "--dir", dir.toString()))
+            process = new ProcessBuilder(cmd)
                     .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
         } catch (IOException e) {
             throw new IOException("cannot start redis-server (run scripts/services.sh): " + e.getMessage(), e);
@@ -53,7 +77,8 @@ public final class RedisProcess implements AutoCloseable {
         await(true);
     }
 
-    private void kill() {
+    /** Kills the server (SIGKILL: every client sees a dropped connection) and waits until its port is closed. */
+    public synchronized void kill() {
         if (process != null) {
             process.destroyForcibly();
             try {

@@ -7,6 +7,7 @@ import dev.cutover.sql.BackfillSql;
 import dev.cutover.sql.ChunkSql;
 import dev.cutover.sql.Direction;
 import dev.cutover.sql.Flow;
+import dev.cutover.sql.KeyJson;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -60,7 +61,12 @@ class BackfillSqlTest {
         Flow f = new Flow(Direction.FORWARD, FLOW.from(), FLOW.to(), FLOW.columns(),
                 List.of(new Flow.KeyColumn("order_id", "order_id", "bigint", "bigint", false),
                         new Flow.KeyColumn("Line", "line", "text", "text", true)));
-        assertThat(KeyJson.of(f, List.of("5", "a\"b"))).isEqualTo("{\"order_id\":5,\"line\":\"a\\\"b\"}");
+        assertThat(KeyJson.toNames(f, List.of("5", "a\"b"))).isEqualTo("{\"order_id\":5,\"line\":\"a\\\"b\"}");
+        Flow floats = new Flow(Direction.FORWARD, FLOW.from(), FLOW.to(), FLOW.columns(),
+                List.of(new Flow.KeyColumn("x", "x", "double precision", "double precision", false),
+                        new Flow.KeyColumn("y", "y", "real", "real", false)));
+        assertThat(KeyJson.toNames(floats, List.of("1.5", "NaN"))).isEqualTo("{\"x\":1.5,\"y\":\"NaN\"}");
+        assertThat(KeyJson.toSide(floats, List.of("-Infinity", "2"))).isEqualTo("{\"x\":\"-Infinity\",\"y\":2}");
         TableMapping m = new TableMapping(new TableRef("public", "a"), new TableRef("public", "b"), List.of("id"),
                 List.of(new ColumnMapping("id", "id")), List.of(), List.of());
         assertThat(m.targetKey()).containsExactly("id");

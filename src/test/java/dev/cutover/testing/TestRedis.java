@@ -1,11 +1,8 @@
 package dev.cutover.testing;
 
+import dev.cutover.demo.RedisProcess;
+
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -13,22 +10,17 @@ import java.util.UUID;
 /**
  * Redis for tests. {@link #sharedUrl()} is the server scripts/services.sh runs (each test
  * uses its own migration name, see {@link #uniqueMigration}). Tests that stop, kill or
- * restart Redis start a private server with {@link #startPrivate()} so they never disturb
- * other tests.
+ * restart Redis start a private server with {@link #startPrivate()} (a {@link RedisProcess})
+ * so they never disturb other tests.
  */
 public final class TestRedis implements AutoCloseable {
     private static final String SHARED_URL = System.getenv().getOrDefault(
             "CUTOVER_TEST_REDIS_URL", "redis://127.0.0.1:6379");
 
-    private final int port;
-    private final Path dir;
-    private final List<String> extraArgs;
-    private Process process;
+    private final RedisProcess redis;
 
-    private TestRedis(int port, Path dir, List<String> extraArgs) {
-        this.port = port;
-        this.dir = dir;
-        this.extraArgs = extraArgs;
+    private TestRedis(RedisProcess redis) {
+        this.redis = redis;
     }
 
     public static String sharedUrl() {
@@ -42,55 +34,40 @@ public final class TestRedis implements AutoCloseable {
 
     /** Starts a private redis-server on a free port (nothing on disk unless extraArgs say so). */
     public static TestRedis startPrivate(String... extraArgs) {
+        List<String> settings = new ArrayList<>(List.of("--appendonly", "no"));
+        settings.addAll(List.of(extraArgs));
         try {
-            Path dir = Files.createTempDirectory("cutover-redis");
-            TestRedis r = new TestRedis(freePort(), dir, List.of(extraArgs));
-            r.start();
-            return r;
+            return new TestRedis(RedisProcess.start("cutover-redis", settings));
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
     public String url() {
-        return "redis://127.0.0.1:" + port;
+        return redis.url();
     }
 
     public int port() {
-        return port;
+        return redis.port();
     }
 
-    public synchronized void start() {
-        List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
-        cmd.addAll(extraArgs);
+    public void start() {
         try {
-            process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("redis.log").toFile()).start();
+            redis.launch();
         } catch (IOException e) {
-            throw new IllegalStateException("redis-server not found (run scripts/services.sh)", e);
+            throw new IllegalStateException(e.getMessage(), e);
         }
-        awaitPort(true, Duration.ofSeconds(10));
     }
 
     /** Kills the server (SIGKILL): every client sees a dropped connection. */
-    public synchronized void kill() {
-        if (process != null) {
-            process.destroyForcibly();
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            process = null;
-        }
-        awaitPort(false, Duration.ofSeconds(10));
+    public void kill() {
+        redis.kill();
     }
 
     /** Stops the process with SIGSTOP (it hangs, connections stay open) or resumes it with SIGCONT. */
-    public synchronized void signal(String sig) {
+    public void signal(String sig) {
         try {
-            new ProcessBuilder("kill", "-" + sig, String.valueOf(process.pid())).inheritIO().start().waitFor();
+            new ProcessBuilder("kill", "-" + sig, String.valueOf(redis.pid())).inheritIO().start().waitFor();
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
@@ -98,34 +75,6 @@ public final class TestRedis implements AutoCloseable {
 
     @Override
     public void close() {
-        kill();
-    }
-
-    private void awaitPort(boolean open, Duration timeout) {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            boolean isOpen;
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                isOpen = true;
-            } catch (IOException e) {
-                isOpen = false;
-            }
-            if (isOpen == open) {
-                return;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new IllegalStateException("redis on port " + port + " did not " + (open ? "start" : "stop"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        redis.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.cutover.ui.mappings;
 
+import dev.cutover.check.Suggest;
 import dev.cutover.pg.Schema;
 import dev.cutover.plan.SqlNames;
 
@@ -63,28 +64,8 @@ public final class MappingSuggester {
         if (Math.min(na.length(), nb.length()) < 4) {
             return Integer.MAX_VALUE;
         }
-        int d = distance(na, nb);
+        int d = Suggest.distance(na, nb);
         return d <= 2 ? 1 + d : Integer.MAX_VALUE;
-    }
-
-    /** Levenshtein distance. */
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     /** Same base type, or both of one family where an implicit widening or a plain cast is safe. */
