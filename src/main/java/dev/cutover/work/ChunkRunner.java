@@ -282,9 +282,7 @@ public final class ChunkRunner {
                 LOG.info("taking over {}", orphan.get());
                 return orphan;
             }
-            ChunkSizer sizer = sizers.computeIfAbsent(t.name(),
-                    k -> new ChunkSizer(options.targetChunkSeconds(), options.initialChunkRows(), options.minChunkRows(),
-                            options.maxChunkRows()));
+            ChunkSizer sizer = sizer(t);
             int size = Math.min(sizer.next(), throttle.rowsIn(options.targetChunkSeconds() * 2));
             return ledger.claimNext(s.ledger(), s.from(), t.flow(), t.name(), size, leases);
         } catch (SQLException e) {
@@ -298,6 +296,12 @@ public final class ChunkRunner {
         }
     }
 
+    /** The table's chunk sizer; created on first use, also when the first chunk is one taken over from a dead worker. */
+    private ChunkSizer sizer(JobTable t) {
+        return sizers.computeIfAbsent(t.name(), k -> new ChunkSizer(options.targetChunkSeconds(), options.initialChunkRows(),
+                options.minChunkRows(), options.maxChunkRows()));
+    }
+
     private void process(ChunkJob.Session s, JobTable t, Chunk chunk) throws InterruptedException {
         int attempt = 0;
         try {
@@ -309,7 +313,7 @@ public final class ChunkRunner {
                     LOG.debug("{}: {} rows in {} ms", chunk, rows, (System.nanoTime() - t0) / 1_000_000);
                     if (rows >= 0) {
                         rowsHere.addAndGet(rows);
-                        sizers.get(t.name()).record(rows, System.nanoTime() - t0);
+                        sizer(t).record(rows, System.nanoTime() - t0);
                         throttle.consume(rows);
                     }
                     return;

@@ -23,8 +23,10 @@ class BackfillCrashTest {
             Path plan = Cli.plan(o, migration);
             Path log = Cli.log();
             Process p = Cli.start(log, "backfill", "--plan", plan.toString(), "--old", o.old.url(), "--new", o.neu.url(),
-                    "--max-rows-per-sec", "2500", "--workers", "2", "--latency-limit", "0", "--progress", "lines");
+                    "--max-rows-per-sec", "1000", "--chunk-time", "0.2", "--workers", "2", "--latency-limit", "0",
+                    "--progress", "lines");
             try {
+                // about 25 chunks of at most 400 rows over 10 s: on an idle machine too, the kill lands mid-run
                 Cli.await("two chunks done and one in flight", 90_000, () -> doneChunks(o) >= 2 && openChunks(o) >= 1, log);
             } finally {
                 p.destroyForcibly();
