@@ -5,7 +5,6 @@ import dev.cutover.ui.shadow.Charts;
 import dev.cutover.work.TableProgress;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
@@ -23,11 +22,12 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.RowConstraints;
-import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import org.jfree.data.time.TimeSeriesCollection;
 
-import java.util.function.Function;
+
+import static dev.cutover.ui.Views.column;
+import static dev.cutover.ui.Views.panel;
 
 /** The Backfill screen: controls, per-table progress, throughput chart, workers and errors. Binds to {@link BackfillViewModel} only. */
 public final class BackfillView extends VBox {
@@ -198,23 +198,6 @@ public final class BackfillView extends VBox {
         Region r = new Region();
         r.setMinWidth(12);
         return r;
-    }
-
-    private static VBox panel(String name, javafx.scene.Node body) {
-        Label l = new Label(name);
-        l.getStyleClass().add("pane-title");
-        StackPane holder = new StackPane(body);
-        VBox.setVgrow(holder, Priority.ALWAYS);
-        VBox box = new VBox(l, holder);
-        box.getStyleClass().add("panel");
-        return box;
-    }
-
-    static <T> TableColumn<T, String> column(String name, double width, Function<T, String> value) {
-        TableColumn<T, String> c = new TableColumn<>(name);
-        c.setPrefWidth(width);
-        c.setCellValueFactory(d -> new ReadOnlyStringWrapper(value.apply(d.getValue())));
-        return c;
     }
 
     /** A progress bar with its percentage. */

@@ -1,14 +1,11 @@
 package dev.cutover.ui.shadow;
 
 import dev.cutover.ui.ErrorLine;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
-import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.layout.ColumnConstraints;
@@ -17,7 +14,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.RowConstraints;
-import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
@@ -26,6 +22,9 @@ import java.io.File;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.util.function.Function;
+
+import static dev.cutover.ui.Views.column;
+import static dev.cutover.ui.Views.panel;
 
 /** The Shadow reads screen: four live charts over the metric buckets, and the mismatch samples with their rows side by side. */
 public final class ShadowView extends VBox {
@@ -148,20 +147,4 @@ public final class ShadowView extends VBox {
         return a;
     }
 
-    static VBox panel(String name, Node body) {
-        Label l = new Label(name);
-        l.getStyleClass().add("pane-title");
-        StackPane holder = new StackPane(body);
-        VBox.setVgrow(holder, Priority.ALWAYS);
-        VBox box = new VBox(l, holder);
-        box.getStyleClass().add("panel");
-        return box;
-    }
-
-    static <T> TableColumn<T, String> column(String name, double width, Function<T, String> value) {
-        TableColumn<T, String> c = new TableColumn<>(name);
-        c.setPrefWidth(width);
-        c.setCellValueFactory(d -> new ReadOnlyStringWrapper(value.apply(d.getValue())));
-        return c;
-    }
 }
