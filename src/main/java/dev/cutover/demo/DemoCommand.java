@@ -13,8 +13,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code cutover demo}: the sample project on local PostgreSQL and Redis, end to end. Creates
@@ -62,18 +60,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.printf("demo: old  %s%ndemo: new  %s%ndemo: plan %s%n", setup.oldDb().safeUrl(), setup.newDb().safeUrl(), project.plan());
         out.flush();
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                done.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "demo-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (SampleRuntime rt = SampleRuntime.open(setup.oldDb(), setup.newDb(), redis, plan, SampleRuntime.Settings.forRate(sample.rate))) {
+        try (CtrlC ctrlC = new CtrlC("demo-stop");
+             SampleRuntime rt = SampleRuntime.open(setup.oldDb(), setup.newDb(), redis, plan, SampleRuntime.Settings.forRate(sample.rate))) {
             rt.reportEverySecond(noConsole ? out : null);
             rt.load().start();
             out.printf("demo: the sample application is running at %.0f req/s%n", sample.rate);
@@ -81,7 +69,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (noConsole) {
                 out.println("demo: Ctrl-C stops");
                 out.flush();
-                stop.await();
+                ctrlC.await();
             } else {
                 openConsole(project, setup, redis);
             }
@@ -89,13 +77,6 @@ public final class DemoCommand implements Callable<Integer> {
             LoadCommand.report(rt, out);
             out.flush();
             return ExitCodes.OK;
-        } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // shutting down already
-            }
         }
     }
 

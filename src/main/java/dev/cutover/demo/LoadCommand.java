@@ -13,8 +13,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code cutover load}: runs the sample application on the router against the two databases and
@@ -51,27 +49,16 @@ public final class LoadCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         var oldDb = connections.oldDb();
         var newDb = connections.newDb();
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            // Ctrl-C: let the command print its report and close everything before the JVM exits
-            stop.countDown();
-            try {
-                done.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "load-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (SampleRuntime rt = SampleRuntime.open(oldDb, newDb, connections.redisUrl(), planOptions.plan(), SampleRuntime.Settings.forRate(rate))) {
+        try (CtrlC ctrlC = new CtrlC("load-stop");
+             SampleRuntime rt = SampleRuntime.open(oldDb, newDb, connections.redisUrl(), planOptions.plan(), SampleRuntime.Settings.forRate(rate))) {
             out.printf("load: %.0f req/s on the sample application (migration %s); Ctrl-C stops%n", rate, planOptions.migration());
             out.flush();
             rt.reportEverySecond(out);
             rt.load().start();
             if (duration > 0) {
-                stop.await(duration, TimeUnit.SECONDS);
+                ctrlC.await(duration);
             } else {
-                stop.await();
+                ctrlC.await();
             }
             rt.load().close();
             rt.router().awaitQuiet(java.time.Duration.ofSeconds(30));
@@ -87,13 +74,6 @@ public final class LoadCommand implements Callable<Integer> {
             }
             out.flush();
             return status;
-        } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // shutting down already
-            }
         }
     }
 
