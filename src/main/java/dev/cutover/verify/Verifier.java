@@ -124,16 +124,16 @@ public final class Verifier {
                     "plan " + plan.name() + ": source table " + m.source() + " does not exist in the " + oldDb.role()));
             Schema.Table tgt = newSchema.table(m.target()).orElseThrow(() -> new PlanException(
                     "plan " + plan.name() + ": target table " + m.target() + " does not exist in the " + newDb.role()));
+            MappingSql mapping = new MappingSql(m, src, tgt);
             Flow flow;
             try {
-                flow = new MappingSql(m, src, tgt).flow(options.direction());
+                flow = mapping.flow(options.direction());
             } catch (IllegalArgumentException | IllegalStateException e) {
                 throw new PlanException("plan " + plan.name() + ", table " + m.target() + ": " + e.getMessage(), e);
             }
             Schema.Table fromTable = forward ? src : tgt;
-            java.util.Map<String, String> fromTypes = new java.util.HashMap<>();
-            fromTable.columns().forEach(c -> fromTypes.put(c.name(), c.type()));
-            out.add(new TableCheck(flow.to().table(), flow, new VerifySql(flow, hash, fromTypes), fromTable.rowEstimate()));
+            out.add(new TableCheck(flow.to().table(), flow, new VerifySql(flow, hash, mapping.fromTypes(options.direction())),
+                    fromTable.rowEstimate()));
         }
         for (TableCheck t : out) {
             probeStatements(t, from, to);
