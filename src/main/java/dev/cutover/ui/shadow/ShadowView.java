@@ -108,7 +108,15 @@ public final class ShadowView extends VBox {
         samplesTitle.getStyleClass().add("pane-title");
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
-        HBox samplesBar = new HBox(8, samplesTitle, spring, refresh, export);
+        Label exportStatus = new Label();
+        exportStatus.setId("shadow-export-status");
+        exportStatus.textProperty().bind(vm.exportStatus());
+        vm.exportFailed().addListener((o, a, failed) -> {
+            exportStatus.getStyleClass().removeAll("hint", "error-text");
+            exportStatus.getStyleClass().add(failed ? "error-text" : "hint");
+        });
+        exportStatus.getStyleClass().add("hint");
+        HBox samplesBar = new HBox(8, samplesTitle, spring, exportStatus, refresh, export);
         samplesBar.setAlignment(Pos.CENTER_LEFT);
         SplitPane lower = new SplitPane(table, rows);
         lower.setOrientation(Orientation.HORIZONTAL);

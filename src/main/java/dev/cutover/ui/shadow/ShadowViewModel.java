@@ -66,6 +66,8 @@ public final class ShadowViewModel {
     private final ObservableList<Sample> samples = FXCollections.observableArrayList();
     private final StringProperty totals = new SimpleStringProperty("");
     private final StringProperty message = new SimpleStringProperty("");
+    private final StringProperty exportStatus = new SimpleStringProperty("");
+    private final javafx.beans.property.BooleanProperty exportFailed = new javafx.beans.property.SimpleBooleanProperty();
     private final ObjectProperty<Throwable> error = new SimpleObjectProperty<>();
     private final Timeline timer;
     private RedisLink link;
@@ -134,10 +136,13 @@ public final class ShadowViewModel {
         Plan p = plan.getValue();
         String url = session.redisUrl().get();
         if (p == null || url == null) {
-            message.set("Nothing to export: no plan or no Redis connection.");
+            exportFailed.set(true);
+            exportStatus.set("Nothing to export: no plan or no Redis connection.");
             return;
         }
         ControlKeys keys = new ControlKeys(p.name());
+        exportFailed.set(false);
+        exportStatus.set("Exporting to " + file + " …");
         tasks.run("Export mismatch samples", progress -> {
             Path tmp = file.resolveSibling(file.getFileName() + ".part");
             int n;
@@ -147,11 +152,11 @@ public final class ShadowViewModel {
             Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return n;
         }, n -> {
-            error.set(null);
-            message.set("Exported " + n + " mismatch sample" + (n == 1 ? "" : "s") + " to " + file);
+            exportFailed.set(false);
+            exportStatus.set("Exported " + n + " mismatch sample" + (n == 1 ? "" : "s") + " to " + file);
         }, t -> {
-            error.set(t);
-            message.set("Not exported: " + file + ": " + Problems.oneLine(t));
+            exportFailed.set(true);
+            exportStatus.set("Not exported: " + file + ": " + Problems.oneLine(t));
         });
     }
 
@@ -298,6 +303,19 @@ public final class ShadowViewModel {
 
     public StringProperty message() {
         return message;
+    }
+
+    /**
+     * The last export's outcome, kept apart from {@link #message()} (which every poll rewrites) so
+     * the result stays on screen beside the button until the next export.
+     */
+    public StringProperty exportStatus() {
+        return exportStatus;
+    }
+
+    /** Whether the last export failed (the view styles {@link #exportStatus()} as an error). */
+    public javafx.beans.property.ReadOnlyBooleanProperty exportFailed() {
+        return exportFailed;
     }
 
     public ObjectProperty<Throwable> error() {

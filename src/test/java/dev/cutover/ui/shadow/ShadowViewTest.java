@@ -130,8 +130,10 @@ class ShadowViewTest {
         Path csv = dir.resolve("samples.csv");
         robot.interact(() -> view.chooser(w -> csv));
         robot.clickOn("#shadow-export");
-        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> vm.message().get().startsWith("Exported"));
-        assertThat(vm.message().get()).isEqualTo("Exported 1 mismatch sample to " + csv);
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> vm.exportStatus().get().startsWith("Exported"));
+        assertThat(vm.exportStatus().get()).isEqualTo("Exported 1 mismatch sample to " + csv);
+        WaitForAsyncUtils.sleep(1500, TimeUnit.MILLISECONDS); // a poll or two later the outcome is still shown
+        assertThat(robot.lookup("#shadow-export-status").queryLabeled().getText()).isEqualTo("Exported 1 mismatch sample to " + csv);
         List<String> lines = Files.readAllLines(csv);
         assertThat(lines.get(0)).isEqualTo(MismatchSamples.CSV_HEADER);
         assertThat(lines.get(1)).isEqualTo("2025-11-26T00:00:00Z,orders_by_id,ab12,old_new,old,1.5,2.25,"
