@@ -24,9 +24,9 @@ psql -q "${PGURL_ADMIN%/*}/$OLD" <<'SQL'
 CREATE TABLE customers (id bigint PRIMARY KEY, full_name text NOT NULL, email varchar(200), created timestamptz NOT NULL DEFAULT now());
 CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers, total_amount numeric(12,2) NOT NULL,
                      metadata jsonb NOT NULL DEFAULT '{}', "Note Text" text, legacy_flags int, created timestamptz NOT NULL DEFAULT now());
-INSERT INTO customers SELECT g, 'Customer ' || g, 'c' || g || '@example.com', now() - g * interval '1 day' FROM generate_series(1, 200) g;
-INSERT INTO orders SELECT g, 1 + g % 200, (g % 977) / 7.0, jsonb_build_object('shipping_method', 'ground', 'priority', (g % 3)::text),
-                          CASE WHEN g % 5 = 0 THEN 'gift' END, 0, now() - g * interval '1 hour' FROM generate_series(1, 2000) g;
+INSERT INTO customers SELECT g, 'Customer ' || g, 'c' || g || '@example.com', now() - g * interval '1 day' FROM generate_series(1, 500) g;
+INSERT INTO orders SELECT g, 1 + g % 500, (g % 977) / 7.0, jsonb_build_object('shipping_method', 'ground', 'priority', (g % 3)::text),
+                          CASE WHEN g % 5 = 0 THEN 'gift' END, 0, now() - g * interval '1 minute' FROM generate_series(1, 20000) g;
 ANALYZE;
 SQL
 psql -q "${PGURL_ADMIN%/*}/$NEW" <<'SQL'
@@ -78,9 +78,11 @@ CP="target/classes:$(ls target/lib/*.jar | tr '\n' ':')"
 # A control state mid-migration, made through the control plane's own commands (audited), and one router heartbeat.
 P="cutover:{$MIGRATION}:"
 cutover() { java -cp "$CP" dev.cutover.Main "$@" --migration "$MIGRATION" --redis "$REDIS"; }
-# back to the start (a rollback is always allowed), so reruns give the same picture
-cutover phase planning --reason "reset the screenshot sample" >/dev/null 2>&1 \
-  || cutover phase planning --override --reason "restore the screenshot sample" >/dev/null || true
+# the sample's own last-seen state (not ~/.cutover/state), so wiping its keys below is not taken for a lost Redis
+export CUTOVER_STATE_DIR
+CUTOVER_STATE_DIR=$(mktemp -d)
+# this sample's keys only (control state, audit, metric buckets, summaries), so reruns give the same picture
+redis-cli -u "$REDIS" --scan --pattern "${P}*" | while read -r k; do redis-cli -u "$REDIS" DEL "$k" >/dev/null; done
 cutover phase backfill --reason "sample data loaded" >/dev/null || true
 cutover phase traffic_shift --override --reason "screenshot sample: guards overridden on purpose" >/dev/null || true
 cutover traffic 1 --reason "first tenants on the new database" >/dev/null || true

@@ -60,8 +60,14 @@ public final class MismatchSamples {
 
     static String sampleJson(String query, String paramsHash, boolean aa, boolean servedNew, double oldMs, double newMs,
                              List<Map<String, Object>> oldRows, List<Map<String, Object>> newRows) {
+        return sampleJson(System.currentTimeMillis(), query, paramsHash, aa, servedNew, oldMs, newMs, oldRows, newRows);
+    }
+
+    /** One sample as stored, taken at {@code atMillis} (the console's screenshot tour seeds a few with it). */
+    public static String sampleJson(long atMillis, String query, String paramsHash, boolean aa, boolean servedNew, double oldMs,
+                                    double newMs, List<Map<String, Object>> oldRows, List<Map<String, Object>> newRows) {
         ObjectNode o = JSON.createObjectNode();
-        o.put("at", System.currentTimeMillis());
+        o.put("at", atMillis);
         o.put("query", query);
         o.put("params_hash", paramsHash);
         o.put("mode", aa ? "old_old" : "old_new");
@@ -85,7 +91,8 @@ public final class MismatchSamples {
         return n;
     }
 
-    static void push(RedisCommands<String, String> redis, ControlKeys keys, String json) {
+    /** Stores a sample at the head of the capped list. */
+    public static void push(RedisCommands<String, String> redis, ControlKeys keys, String json) {
         redis.lpush(keys.mismatchSamples(), json);
         redis.ltrim(keys.mismatchSamples(), 0, CAP - 1);
     }

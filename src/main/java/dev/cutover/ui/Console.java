@@ -119,6 +119,10 @@ public final class Console implements AutoCloseable {
         return backfill;
     }
 
+    public VerifyViewModel verify() {
+        return verify;
+    }
+
     public ShadowViewModel shadow() {
         return shadow;
     }

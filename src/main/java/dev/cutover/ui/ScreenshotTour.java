@@ -68,41 +68,108 @@ public final class ScreenshotTour {
             onFx(() -> console.connections().forms().forEach(f -> f.test()));
             settle(console, 3000);
             shoot(scene, "connections");
-            onFx(() -> console.window().show("mappings"));
-            settle(console, 2500);
-            onFx(() -> {
-                var vm = console.mappings();
-                vm.tableIndex().set(vm.plan().get() == null ? -1 : vm.plan().get().tables().size() - 1);
-            });
-            settle(console, 2500);
-            onFx(() -> {
-                var vm = console.mappings();
-                vm.rows().stream().filter(r -> r.status() == dev.cutover.ui.mappings.MappingRow.Status.ERROR)
-                        .findFirst().or(() -> vm.rows().stream().findFirst())
-                        .ifPresent(r -> vm.selectedTarget().set(r.target()));
-            });
-            settle(console, 2500);
-            shoot(scene, "mappings");
+            mappings(console, scene);
+            backfill(console, scene);
+            verify(console, scene);
+            shadow(console, scene);
             onFx(() -> console.window().show("traffic-and-phase"));
             settle(console, 3000);
             shoot(scene, "traffic-and-phase");
-            for (String s : List.of("backfill", "verify", "shadow-reads")) {
-                onFx(() -> console.window().show(s));
-                if (s.equals("backfill")) { // a real run at a low cap, shot mid-way (the plan's typo fails one table)
-                    onFx(() -> {
-                        console.backfill().cap().set(60);
-                        console.backfill().start();
-                    });
-                    Thread.sleep(6000);
-                }
-                settle(console, 2500);
-                shoot(scene, s);
-            }
         } catch (Exception e) {
             e.printStackTrace();
         } finally {
             Platform.exit();
             System.exit(0);
+        }
+    }
+
+    /** The orders table with the plan's typo selected, after a plan check; then the typo is fixed and saved. */
+    private static void mappings(Console console, Scene scene) throws Exception {
+        var vm = console.mappings();
+        onFx(() -> console.window().show("mappings"));
+        settle(console, 2500);
+        onFx(() -> vm.tableIndex().set(vm.plan().get() == null ? -1 : vm.plan().get().tables().size() - 1));
+        settle(console, 2500);
+        onFx(() -> vm.rows().stream().filter(r -> r.status() == dev.cutover.ui.mappings.MappingRow.Status.ERROR)
+                .findFirst().or(() -> vm.rows().stream().findFirst())
+                .ifPresent(r -> vm.selectedTarget().set(r.target())));
+        onFx(vm::runCheck);
+        settle(console, 2500);
+        shoot(scene, "mappings");
+        onFx(() -> {
+            String typo = vm.expr().get();
+            if (typo.contains("total_amont")) {
+                vm.editExpr(typo.replace("total_amont", "total_amount"));
+                vm.save();
+            }
+        });
+        settle(console, 1000);
+    }
+
+    /** A real run: a high cap, then a lower one (the chart steps down), shot mid-way; then uncapped to the end. */
+    private static void backfill(Console console, Scene scene) throws Exception {
+        var vm = console.backfill();
+        onFx(() -> console.window().show("backfill"));
+        onFx(() -> {
+            vm.cap().set(1500);
+            vm.start();
+        });
+        Thread.sleep(9000);
+        onFx(() -> vm.cap().set(400));
+        Thread.sleep(9000);
+        shoot(scene, "backfill");
+        onFx(() -> vm.cap().set(0));
+        waitWhile(console, () -> vm.running().get(), 180);
+        settle(console, 1500);
+    }
+
+    /** Differences of every kind planted in the new database, a full verify from the screen, one difference selected. */
+    private static void verify(Console console, Scene scene) throws Exception {
+        ScreenshotData.plantDifferences(console.session().newDb().get());
+        var vm = console.verify();
+        onFx(() -> console.window().show("verify"));
+        onFx(vm::verify);
+        Thread.sleep(1000);
+        waitWhile(console, () -> vm.running().get(), 180);
+        onFx(() -> {
+            @SuppressWarnings("unchecked")
+            var list = (javafx.scene.control.TableView<dev.cutover.verify.Difference>) scene.lookup("#verify-differences");
+            for (int i = 0; list != null && i < list.getItems().size(); i++) {
+                var d = list.getItems().get(i);
+                if (d.kind() == dev.cutover.verify.Difference.Kind.DIFFERENT && d.keyText().equals(List.of(Long.toString(ScreenshotData.SHOWN_ORDER)))) {
+                    list.getSelectionModel().select(i);
+                    list.scrollTo(i);
+                }
+            }
+        });
+        settle(console, 1500);
+        shoot(scene, "verify");
+    }
+
+    /** Five minutes of router metrics and the burst's samples written to Redis; the newest sample selected. */
+    private static void shadow(Console console, Scene scene) throws Exception {
+        ScreenshotData.metrics(console.session().redisUrl().get(), console.session().migration().get(),
+                System.currentTimeMillis() / 1000);
+        onFx(() -> console.window().show("shadow-reads"));
+        settle(console, 3000);
+        onFx(() -> {
+            var table = (javafx.scene.control.TableView<?>) scene.lookup("#shadow-samples");
+            if (table != null && !table.getItems().isEmpty()) {
+                table.getSelectionModel().select(0);
+            }
+        });
+        settle(console, 1000);
+        shoot(scene, "shadow-reads");
+    }
+
+    private static void waitWhile(Console console, java.util.function.BooleanSupplier busy, int seconds) throws InterruptedException {
+        for (int i = 0; i < seconds * 10; i++) {
+            boolean[] b = new boolean[1];
+            onFx(() -> b[0] = busy.getAsBoolean());
+            if (!b[0]) {
+                return;
+            }
+            Thread.sleep(100);
         }
     }
 
