@@ -65,25 +65,35 @@ public final class ShadowView extends VBox {
             r.setVgrow(Priority.ALWAYS);
             charts.getRowConstraints().add(r);
         }
-        charts.add(panel("Mismatch rate (confirmed mismatches per comparison)",
-                Charts.viewer(Charts.timeChart(vm.mismatchRate(), "%", pct), "shadow-mismatch-chart")), 0, 0);
-        charts.add(panel("Error rate", Charts.viewer(Charts.timeChart(vm.errorRate(), "%", pct), "shadow-error-chart")), 1, 0);
-        charts.add(panel("Read latency, old vs new",
-                Charts.viewer(Charts.timeChart(vm.latency(), "ms", null), "shadow-latency-chart")), 0, 1);
-        charts.add(panel("Mirror writes", Charts.viewer(Charts.timeChart(vm.mirror(), "count", new DecimalFormat("#,##0")),
-                "shadow-mirror-chart")), 1, 1);
+        var mismatch = Charts.timeChart(vm.mismatchRate(), "%", pct);
+        var errors = Charts.timeChart(vm.errorRate(), "%", pct);
+        var latency = Charts.timeChart(vm.latency(), "ms", null);
+        var mirror = Charts.timeChart(vm.mirror(), "count", new DecimalFormat("#,##0"));
+        mismatch.getXYPlot().setNoDataMessage("No shadow comparison in the last " + ShadowViewModel.WINDOW_SECONDS / 60 + " minutes");
+        errors.getXYPlot().setNoDataMessage("No reads in the last " + ShadowViewModel.WINDOW_SECONDS / 60 + " minutes");
+        latency.getXYPlot().setNoDataMessage("No reads in the last " + ShadowViewModel.WINDOW_SECONDS / 60 + " minutes");
+        mirror.getXYPlot().setNoDataMessage("No mirror writes in the last " + ShadowViewModel.WINDOW_SECONDS / 60 + " minutes");
+        vm.windowEnd().addListener((o, a, end) -> {
+            for (var c : java.util.List.of(mismatch, errors, latency, mirror)) {
+                Charts.window(c, end.longValue(), ShadowViewModel.WINDOW_SECONDS);
+            }
+        });
+        charts.add(panel("Mismatch rate (confirmed mismatches per comparison)", Charts.viewer(mismatch, "shadow-mismatch-chart")), 0, 0);
+        charts.add(panel("Error rate", Charts.viewer(errors, "shadow-error-chart")), 1, 0);
+        charts.add(panel("Read latency, old vs new", Charts.viewer(latency, "shadow-latency-chart")), 0, 1);
+        charts.add(panel("Mirror writes", Charts.viewer(mirror, "shadow-mirror-chart")), 1, 1);
 
         TableView<ShadowViewModel.Sample> table = new TableView<>(vm.samples());
         table.setId("shadow-samples");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("No mismatch samples stored."));
-        table.getColumns().add(column("Time", 150, ShadowViewModel.Sample::at));
-        table.getColumns().add(column("Query", 120, ShadowViewModel.Sample::query));
-        table.getColumns().add(column("Mode", 70, ShadowViewModel.Sample::mode));
-        table.getColumns().add(column("Served", 55, ShadowViewModel.Sample::served));
-        table.getColumns().add(column("Old ms", 60, ShadowViewModel.Sample::oldMs));
-        table.getColumns().add(column("New ms", 60, ShadowViewModel.Sample::newMs));
-        table.getColumns().add(column("Rows old / new", 90, s -> s.oldRows() + " / " + s.newRows()));
+        table.getColumns().add(column("Time (UTC)", 142, ShadowViewModel.Sample::at));
+        table.getColumns().add(column("Query", 122, ShadowViewModel.Sample::query));
+        table.getColumns().add(column("Mode", 64, ShadowViewModel.Sample::mode));
+        table.getColumns().add(column("Served", 58, ShadowViewModel.Sample::served));
+        table.getColumns().add(column("Old ms", 58, ShadowViewModel.Sample::oldMs));
+        table.getColumns().add(column("New ms", 62, ShadowViewModel.Sample::newMs));
+        table.getColumns().add(column("Rows", 50, s -> s.oldRows() + " / " + s.newRows())); // old / new, as the columns before
         TextArea oldRows = rowsArea("shadow-old-rows");
         TextArea newRows = rowsArea("shadow-new-rows");
         table.getSelectionModel().selectedItemProperty().addListener((o, a, s) -> {
@@ -120,7 +130,7 @@ public final class ShadowView extends VBox {
         samplesBar.setAlignment(Pos.CENTER_LEFT);
         SplitPane lower = new SplitPane(table, rows);
         lower.setOrientation(Orientation.HORIZONTAL);
-        lower.setDividerPositions(0.55);
+        lower.setDividerPositions(0.56);
         VBox samples = new VBox(4, samplesBar, lower);
         VBox.setVgrow(lower, Priority.ALWAYS);
 

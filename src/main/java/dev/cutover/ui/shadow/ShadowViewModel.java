@@ -53,7 +53,7 @@ public final class ShadowViewModel {
     }
 
     /** What one poll read: the buckets and (every few polls) the samples, null when not read this time. */
-    record Poll(List<MetricsSecond> seconds, List<String> samples) {
+    record Poll(long nowSecond, List<MetricsSecond> seconds, List<String> samples) {
     }
 
     private final Session session;
@@ -65,6 +65,7 @@ public final class ShadowViewModel {
     private final TimeSeriesCollection mirror = new TimeSeriesCollection();
     private final ObservableList<Sample> samples = FXCollections.observableArrayList();
     private final StringProperty totals = new SimpleStringProperty("");
+    private final javafx.beans.property.LongProperty windowEnd = new javafx.beans.property.SimpleLongProperty();
     private final StringProperty message = new SimpleStringProperty("");
     private final StringProperty exportStatus = new SimpleStringProperty("");
     private final javafx.beans.property.BooleanProperty exportFailed = new javafx.beans.property.SimpleBooleanProperty();
@@ -113,7 +114,7 @@ public final class ShadowViewModel {
             RedisLink l = link(url);
             List<MetricsSecond> s = new MetricsReader(l, keys).range(now - WINDOW_SECONDS, now);
             List<String> smp = withSamples ? MismatchSamples.read(l.sync(), keys) : null;
-            return new Poll(s, smp);
+            return new Poll(now, s, smp);
         }, r -> {
             polling = false;
             error.set(null);
@@ -227,6 +228,7 @@ public final class ShadowViewModel {
         replace(latency, List.of(oldMean, newMean, oldP99, newP99));
         replace(mirror, List.of(failures, depth));
         totals.set(Totals.describe(s));
+        windowEnd.set(r.nowSecond() * 1000);
         if (r.samples() != null) {
             samples.setAll(r.samples().stream().map(ShadowViewModel::sample).filter(x -> x != null).toList());
         }
@@ -294,6 +296,11 @@ public final class ShadowViewModel {
 
     public ObservableList<Sample> samples() {
         return samples;
+    }
+
+    /** The end of the charts' window (epoch ms of the last poll): they show the {@link #WINDOW_SECONDS} before it. */
+    public javafx.beans.property.ReadOnlyLongProperty windowEnd() {
+        return windowEnd;
     }
 
     /** The last minute in one line: compared, mismatches, rate, shadow errors, mirror failures, queue depth. */

@@ -109,7 +109,26 @@ class ShadowViewTest {
         assertThat(value(vm.latency(), "new p99", at)).isEqualTo(50.0);
         assertThat(value(vm.mirror(), "mirror-write failures/s", at)).isEqualTo(1.0);
         assertThat(value(vm.mirror(), "failed-write queue depth", at)).isEqualTo(7.0);
-        assertThat(vm.totals().get()).startsWith("Last minute: 250 compared · 5 mismatches (2.000 %) · 1 shadow errors · 2 mirror writes, 1 failed · queue depth 7");
+        assertThat(vm.totals().get()).startsWith("Last minute: 250 compared · 5 mismatches (2.000 %) · 1 shadow error · 2 mirror writes, 1 failed · queue depth 7");
+        // every chart spans the whole window read, ending at the poll, whatever its data covers
+        long end = onFx(() -> vm.windowEnd().get());
+        assertThat(end).isBetween(second * 1000, System.currentTimeMillis());
+        for (String id : new String[] {"#shadow-mismatch-chart", "#shadow-error-chart", "#shadow-latency-chart", "#shadow-mirror-chart"}) {
+            var axis = robot.lookup(id).queryAs(org.jfree.chart.fx.ChartViewer.class).getChart().getXYPlot().getDomainAxis();
+            assertThat(onFx(() -> axis.getRange().getLength())).as(id).isEqualTo(ShadowViewModel.WINDOW_SECONDS * 1000.0);
+            assertThat(onFx(() -> axis.getUpperBound())).as(id).isEqualTo((double) end);
+        }
+    }
+
+    @Test
+    void aRedrawDrawsTheLegendInTheFontItWasMeasuredWith(FxRobot robot) {
+        // JFreeChart-FX restores the canvas' font after every redraw while its FXGraphics2D skips setting a font equal to
+        // the last one it set: the legend (drawn first) must differ from the axes (drawn last) and from its initial font
+        var chart = robot.lookup("#shadow-error-chart").queryAs(org.jfree.chart.fx.ChartViewer.class).getChart();
+        java.awt.Font legend = chart.getLegend().getItemFont();
+        var plot = chart.getXYPlot();
+        assertThat(legend).isNotEqualTo(plot.getDomainAxis().getTickLabelFont()).isNotEqualTo(plot.getRangeAxis().getTickLabelFont())
+                .isNotEqualTo(plot.getRangeAxis().getLabelFont()).isNotEqualTo(new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 12));
     }
 
     @Test
@@ -140,7 +159,7 @@ class ShadowViewTest {
                 + "\"[{\"\"id\"\":5,\"\"note\"\":\"\"a, \\\"\"b\\\"\"\"\"}]\",\"[{\"\"id\"\":5,\"\"note\"\":\"\"a\"\"}]\"");
     }
 
-    private static boolean onFx(java.util.concurrent.Callable<Boolean> c) throws Exception {
+    private static <T> T onFx(java.util.concurrent.Callable<T> c) throws Exception {
         return WaitForAsyncUtils.asyncFx(c).get(5, TimeUnit.SECONDS);
     }
 
