@@ -51,9 +51,12 @@ class MappingsViewTest {
         oldDb = TestDb.create("map_old").exec("""
                 CREATE TABLE orders (id bigint PRIMARY KEY, total_amount numeric(12,2) NOT NULL, "Note Text" text,
                                      legacy_flags int, created timestamptz);
-                INSERT INTO orders VALUES (1, 12.50, 'first', 0, now());""");
+                INSERT INTO orders VALUES (1, 12.50, 'first', 0, now());
+                CREATE TABLE customers (id bigint PRIMARY KEY, full_name text NOT NULL);
+                INSERT INTO customers VALUES (1, 'Ada');""");
         newDb = TestDb.create("map_new").exec("""
-                CREATE TABLE orders (id bigint PRIMARY KEY, total_cents bigint NOT NULL, note text, created_at timestamptz);""");
+                CREATE TABLE orders (id bigint PRIMARY KEY, total_cents bigint NOT NULL, note text, created_at timestamptz);
+                CREATE TABLE customers (id bigint PRIMARY KEY, name text NOT NULL, email text);""");
     }
 
     @AfterAll
@@ -134,6 +137,58 @@ class MappingsViewTest {
         assertThat(editor.getText()).isEmpty();
         robot.clickOn("#redo");
         assertThat(editor.getText()).isEqualTo("round(total_amount * 100)");
+    }
+
+    @Test
+    void thePlanChecksFindingsJoinTheQuickOnesAndStayForEveryTableNotEditedSince(FxRobot robot) throws Exception {
+        Path file = dir.resolve("two-tables.json");
+        Files.writeString(file, """
+                {"version": 1, "name": "two-tables", "tables": [
+                  {"source": {"schema": "public", "table": "customers"}, "target": {"schema": "public", "table": "customers"},
+                   "key": ["id"], "columns": [{"target": "id", "expr": "id"}, {"target": "name", "expr": "full_name"}], "dropped": []},
+                  {"source": {"schema": "public", "table": "orders"}, "target": {"schema": "public", "table": "orders"},
+                   "key": ["id"], "columns": [{"target": "id", "expr": "id"}, {"target": "total_cents", "expr": "round(total_amont * 100)::bigint"},
+                     {"target": "note", "expr": "\\"Note Text\\""}, {"target": "created_at", "expr": "created"}], "dropped": []}]}
+                """);
+        awaitSchemas();
+        robot.interact(() -> vm.open(file));
+        robot.interact(() -> vm.tableIndex().set(1));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> onFx(() -> vm.findings().stream()
+                .anyMatch(f -> "total_cents".equals(f.targetColumn()))));
+        assertThat(vm.findings()).noneMatch(dev.cutover.ui.mappings.Finding::fromCheck);
+
+        robot.interact(vm::runCheck);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> !vm.checking().get()));
+        WaitForAsyncUtils.waitForFxEvents();
+        // both tables' check findings are listed, problems first; the typo is listed once, as the check's
+        assertThat(vm.findings()).anyMatch(f -> f.fromCheck() && f.table().equals("public.customers"));
+        assertThat(vm.findings().get(0).severity()).isEqualTo(dev.cutover.ui.mappings.Finding.Severity.ERROR);
+        assertThat(vm.findings()).filteredOn(f -> "total_cents".equals(f.targetColumn())).singleElement()
+                .matches(dev.cutover.ui.mappings.Finding::fromCheck);
+        // the quick check's unmapped old column (legacy_flags) is the check's too: listed once
+        assertThat(vm.findings()).filteredOn(f -> "legacy_flags".equals(f.sourceColumn())).hasSize(1);
+        String first = onFx(() -> robot.lookup("#findings").queryListView().getItems().get(0).toString());
+        assertThat(first).startsWith("Problem (plan check) · public.orders.total_cents:");
+
+        // fixing orders: its check findings go (that table changed), the customers' stay
+        robot.interact(() -> {
+            vm.selectedTarget().set("total_cents");
+            vm.editExpr("round(total_amount * 100)::bigint");
+        });
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> onFx(() -> vm.findings().stream()
+                .noneMatch(f -> "total_cents".equals(f.targetColumn()))));
+        assertThat(vm.findings()).noneMatch(f -> f.fromCheck() && f.table().equals("public.orders"));
+        assertThat(vm.findings()).anyMatch(f -> f.fromCheck() && f.table().equals("public.customers"));
+        assertThat(vm.findings()).anyMatch(f -> !f.fromCheck() && "legacy_flags".equals(f.sourceColumn()));
+        // and undo brings the checked mapping back, with what the check said about it
+        robot.interact(vm::undo);
+        assertThat(vm.findings()).anyMatch(f -> f.fromCheck() && "total_cents".equals(f.targetColumn()));
+    }
+
+    private static <T> T onFx(java.util.concurrent.Callable<T> c) throws Exception {
+        java.util.concurrent.FutureTask<T> t = new java.util.concurrent.FutureTask<>(c);
+        javafx.application.Platform.runLater(t);
+        return t.get(10, TimeUnit.SECONDS);
     }
 
     @Test

@@ -1,11 +1,25 @@
 package dev.cutover.ui.mappings;
 
 /**
- * A problem found in the plan, pointing at what it concerns: the table mapping (by target table),
- * and a column of the new table ({@code targetColumn}) or of the old one ({@code sourceColumn}).
+ * A problem found in the plan, pointing at what it concerns: the table mapping (by target table,
+ * {@code schema.table}), and a column of the new table ({@code targetColumn}) or of the old one
+ * ({@code sourceColumn}). {@code fromCheck}: found by the full plan check (dry run included), not
+ * by the quick checks made as you type.
  */
-public record Finding(Severity severity, String table, String targetColumn, String sourceColumn, String message) {
+public record Finding(Severity severity, String table, String targetColumn, String sourceColumn, String message,
+                      boolean fromCheck) {
     public enum Severity { ERROR, WARNING, NOTE }
+
+    /** A finding of the quick checks made as you type. */
+    public Finding(Severity severity, String table, String targetColumn, String sourceColumn, String message) {
+        this(severity, table, targetColumn, sourceColumn, message, false);
+    }
+
+    /** Whether both concern the same table and column with the same severity (so one says what the other does). */
+    public boolean sameSubject(Finding o) {
+        return severity == o.severity && table.equals(o.table) && java.util.Objects.equals(targetColumn, o.targetColumn)
+                && java.util.Objects.equals(sourceColumn, o.sourceColumn);
+    }
 
     /** Plan-check kinds whose column is a column of the old (source) table. */
     private static final java.util.Set<String> SOURCE_KINDS = java.util.Set.of("unmapped_source_column",
@@ -23,7 +37,7 @@ public record Finding(Severity severity, String table, String targetColumn, Stri
         boolean source = SOURCE_KINDS.contains(f.kind());
         String msg = f.message() + (f.rows() > 0 ? " — " + f.rows() + (f.rows() == 1 ? " row" : " rows")
                 + (f.keys().isEmpty() ? "" : ", e.g. " + String.join(" ", f.keys())) : "");
-        return new Finding(s, f.table(), source ? null : col, source ? col : null, msg);
+        return new Finding(s, f.table(), source ? null : col, source ? col : null, msg, true);
     }
 
     @Override
@@ -33,7 +47,7 @@ public record Finding(Severity severity, String table, String targetColumn, Stri
             case WARNING -> "Warning";
             case NOTE -> "Note";
         };
-        return label + " · " + table
+        return label + (fromCheck ? " (plan check)" : "") + " · " + table
                 + (targetColumn != null ? "." + targetColumn : sourceColumn != null ? " (old column " + sourceColumn + ")" : "")
                 + ": " + message;
     }

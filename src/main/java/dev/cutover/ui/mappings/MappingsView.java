@@ -58,7 +58,7 @@ public final class MappingsView extends VBox {
         newTree = new SchemaTree("new-tree", vm.newSchema(), false, n -> dropOn(n.table(), n.column().name()));
         SplitPane main = new SplitPane(body(), findings());
         main.setOrientation(Orientation.VERTICAL);
-        main.setDividerPositions(0.8);
+        main.setDividerPositions(0.76);
         getChildren().addAll(toolbar(), messageLine(), main);
         VBox.setVgrow(main, Priority.ALWAYS);
     }
@@ -156,8 +156,8 @@ public final class MappingsView extends VBox {
     }
 
     private SplitPane body() {
-        VBox left = pane("Old schema — drag a column", oldTree);
-        VBox right = pane("New schema — drop it on a column", newTree);
+        VBox left = pane("Old schema (drag from here)", "Drag an old column onto a column of the new schema or onto a row of the grid", oldTree);
+        VBox right = pane("New schema (drop here)", "Drop an old column on a new column to map it", newTree);
 
         grid.setId("mapping-grid");
         grid.setPlaceholder(new Label("Open a plan, or drag an old column onto a new column"));
@@ -167,7 +167,7 @@ public final class MappingsView extends VBox {
                 c.getValue().target() + (c.getValue().key() ? "  · key" : "")));
         target.setPrefWidth(150);
         TableColumn<MappingRow, String> type = new TableColumn<>("Type");
-        type.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().type()));
+        type.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(TypeNames.shortName(c.getValue().type())));
         type.setPrefWidth(110);
         TableColumn<MappingRow, String> expr = new TableColumn<>("Expression");
         expr.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().expr()));
@@ -183,7 +183,7 @@ public final class MappingsView extends VBox {
                     setText(null);
                     setTooltip(null);
                 } else {
-                    setText(r.statusText());
+                    setText(r.status().label());
                     setTooltip(new Tooltip(r.statusText()));
                     getStyleClass().add(switch (r.status()) {
                         case MAPPED -> "status-ok";
@@ -216,11 +216,15 @@ public final class MappingsView extends VBox {
         vm.rows().addListener((javafx.collections.ListChangeListener<MappingRow>) c -> reselect());
         vm.selectedTarget().addListener((o, a, b) -> reselect());
 
-        Label exprLabel = new Label();
-        exprLabel.getStyleClass().add("section-title");
-        exprLabel.textProperty().bind(Bindings.createStringBinding(() -> vm.selectedTarget().get() == null
-                ? "Expression (select a new column)" : "Expression for " + vm.selectedTarget().get()
-                + "   — SQL over one old row; Ctrl+Space completes column names", vm.selectedTarget()));
+        Label exprTitle = new Label();
+        exprTitle.getStyleClass().add("section-title");
+        exprTitle.setMinWidth(Region.USE_PREF_SIZE);
+        exprTitle.textProperty().bind(Bindings.createStringBinding(() -> vm.selectedTarget().get() == null
+                ? "Expression (select a new column)" : "Expression for " + vm.selectedTarget().get(), vm.selectedTarget()));
+        Label exprHint = new Label("SQL over one old row · Ctrl+Space completes column names");
+        exprHint.getStyleClass().add("hint");
+        HBox exprLabel = new HBox(12, exprTitle, exprHint);
+        exprLabel.setAlignment(javafx.geometry.Pos.BASELINE_LEFT);
         editor.setId("expr-editor");
         editor.getStyleClass().add("expr-editor");
         editor.setWrapText(true);
@@ -285,7 +289,7 @@ public final class MappingsView extends VBox {
         center.setDividerPositions(0.42);
 
         SplitPane body = new SplitPane(left, center, right);
-        body.setDividerPositions(0.21, 0.79);
+        body.setDividerPositions(0.23, 0.77);
         return body;
     }
 
@@ -297,6 +301,11 @@ public final class MappingsView extends VBox {
         VBox.setVgrow(list, Priority.ALWAYS);
         list.setPlaceholder(new Label("No findings"));
         list.setCellFactory(l -> new ListCell<>() {
+            {
+                setWrapText(true);
+                setPrefWidth(0); // the list gives the cell its width; the text wraps in it instead of scrolling sideways
+            }
+
             @Override
             protected void updateItem(Finding f, boolean empty) {
                 super.updateItem(f, empty);
@@ -331,9 +340,10 @@ public final class MappingsView extends VBox {
         return box;
     }
 
-    private VBox pane(String title, SchemaTree tree) {
+    private VBox pane(String title, String tip, SchemaTree tree) {
         Label l = new Label(title);
         l.getStyleClass().add("pane-title");
+        l.setTooltip(new Tooltip(tip));
         VBox.setVgrow(tree, Priority.ALWAYS);
         VBox box = new VBox(4, l, tree);
         box.setMinWidth(200);

@@ -296,7 +296,7 @@ public final class MappingsViewModel {
 
     /**
      * Runs the full plan check (dev.cutover.check.PlanChecker: static checks and the dry run over
-     * every source row) in the background; its findings replace the live ones until the plan changes.
+     * every source row) in the background; its findings join the quick ones (see {@link #findings()}).
      */
     public void runCheck() {
         Plan p = plan.get();
@@ -313,10 +313,10 @@ public final class MappingsViewModel {
                     checking.set(false);
                     checkReport = report;
                     checkedPlan = p;
-                    message.set("Plan check: " + report.count(dev.cutover.check.Severity.PROBLEM) + " problems, "
-                            + report.count(dev.cutover.check.Severity.WARNING) + " warnings, "
-                            + report.count(dev.cutover.check.Severity.NOTE) + " notes over "
-                            + report.tables().stream().mapToLong(CheckReport.TableReport::rowsChecked).sum() + " rows"
+                    message.set("Plan check: " + count(report.count(dev.cutover.check.Severity.PROBLEM), "problem") + ", "
+                            + count(report.count(dev.cutover.check.Severity.WARNING), "warning") + ", "
+                            + count(report.count(dev.cutover.check.Severity.NOTE), "note") + " over "
+                            + count(report.tables().stream().mapToLong(CheckReport.TableReport::rowsChecked).sum(), "row")
                             + (report.clean() ? " — clean" : ""));
                     error.set(null);
                     findings.setAll(computeFindings());
@@ -324,6 +324,10 @@ public final class MappingsViewModel {
                     checking.set(false);
                     fail(e);
                 });
+    }
+
+    private static String count(long n, String what) {
+        return String.format("%,d %s%s", n, what, n == 1 ? "" : "s");
     }
 
     /** Forgets every verdict and asks the database again (Ctrl+Enter). */
@@ -473,18 +477,41 @@ public final class MappingsViewModel {
         }
     }
 
+    /**
+     * The quick findings of the whole plan, merged with the last plan check's findings of every
+     * table whose mapping is still the one checked (editing one table keeps the dry run's word on
+     * the others). A quick finding the check also made (same table, column and severity) is shown
+     * once, as the check's, which counts the rows and names their keys. Problems first.
+     */
     private List<Finding> computeFindings() {
-        List<Finding> out = new ArrayList<>();
         Plan p = plan.get();
         if (p == null) {
-            return out;
+            return new ArrayList<>();
         }
-        if (checkReport != null && p.equals(checkedPlan)) {
-            checkReport.findings().forEach(f -> out.add(Finding.of(f)));
-            return out;
+        List<Finding> checked = new ArrayList<>();
+        if (checkReport != null) {
+            for (CheckReport.TableReport tr : checkReport.tables()) {
+                Optional<TableMapping> now = mapping(p, tr.target());
+                if (now.isPresent() && now.equals(mapping(checkedPlan, tr.target()))) {
+                    tr.findings().forEach(f -> checked.add(Finding.of(f)));
+                }
+            }
         }
+        List<Finding> out = new ArrayList<>(checked);
+        quickFindings(p).stream().filter(l -> checked.stream().noneMatch(c -> c.sameSubject(l))).forEach(out::add);
+        out.sort(java.util.Comparator.comparing(Finding::severity));
+        return out;
+    }
+
+    private static Optional<TableMapping> mapping(Plan p, String target) {
+        return p.tables().stream().filter(t -> t.target().toString().equals(target)).findFirst();
+    }
+
+    /** What can be told as you type: missing tables or keys, the database's verdict per expression, unmapped columns. */
+    private List<Finding> quickFindings(Plan p) {
+        List<Finding> out = new ArrayList<>();
         for (TableMapping t : p.tables()) {
-            String tn = t.target().table();
+            String tn = t.target().toString();
             Optional<Schema.Table> ot = oldSchema.get() == null ? Optional.empty() : oldSchema.get().table(t.source());
             Optional<Schema.Table> nt = newSchema.get() == null ? Optional.empty() : newSchema.get().table(t.target());
             if (oldSchema.get() != null && ot.isEmpty()) {
@@ -742,6 +769,10 @@ public final class MappingsViewModel {
         return preview;
     }
 
+    /**
+     * The quick findings made as you type, with the last plan check's for every table still mapped
+     * as it was checked (marked {@link Finding#fromCheck()}); problems first.
+     */
     public ObservableList<Finding> findings() {
         return findings;
     }

@@ -19,7 +19,8 @@ public final class SchemaTree extends TreeView<SchemaTree.Node> {
             if (column == null) {
                 return table + "   ~" + NumberFormat.getIntegerInstance(Locale.ROOT).format(rows) + " rows";
             }
-            return column.name() + "   " + column.type() + (key ? "   · key" : "") + (column.notNull() && !key ? "   · not null" : "");
+            return column.name() + "   " + TypeNames.shortName(column.type()) + (key ? "   · key" : "")
+                    + (column.notNull() && !key ? "   · not null" : "");
         }
     }
 
@@ -41,8 +42,11 @@ public final class SchemaTree extends TreeView<SchemaTree.Node> {
                     if (empty || n == null) {
                         setText(null);
                         setId(null);
+                        setTooltip(null);
                     } else {
                         setText(n.text());
+                        setTooltip(n.column() == null ? null : new javafx.scene.control.Tooltip(n.column().name() + "   "
+                                + n.column().type()));
                         setId(id + "-" + n.table().table() + (n.column() == null ? "" : "-" + n.column().name()));
                         getStyleClass().add(n.column() == null ? "table-node" : n.key() ? "key-column" : "column-node");
                     }
