@@ -122,27 +122,29 @@ public final class BackfillView extends VBox {
         tables.setId("backfill-tables");
         tables.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         tables.setPlaceholder(new Label("Open a plan to see its tables."));
-        tables.getColumns().add(column("Table", 150, t -> t.table()));
+        tables.getColumns().add(column("Table", 130, t -> t.table()));
         TableColumn<TableProgress, TableProgress> bar = new TableColumn<>("Progress");
-        bar.setPrefWidth(170);
+        bar.setPrefWidth(140);
         bar.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
         bar.setCellFactory(c -> new ProgressCell());
         tables.getColumns().add(bar);
-        tables.getColumns().add(column("Rows done", 130, t -> t.rowsTotal() > 0 && !"complete".equals(t.state())
+        tables.getColumns().add(column("Rows done", 140, t -> t.rowsTotal() > 0 && !"complete".equals(t.state())
                 ? String.format("%,d of ~%,d", t.rowsDone(), t.rowsTotal()) : String.format("%,d", t.rowsDone())));
-        tables.getColumns().add(column("Rows/s", 70, t -> "running".equals(t.state()) ? String.format("%,.0f", t.rowsPerSec()) : ""));
-        tables.getColumns().add(column("ETA", 80, t -> "running".equals(t.state()) ? RunSummary.eta(t.eta()) : ""));
+        tables.getColumns().add(column("Rows/s", 60, t -> "running".equals(t.state()) ? String.format("%,.0f", t.rowsPerSec()) : ""));
+        tables.getColumns().add(column("ETA", 56, t -> "running".equals(t.state()) ? RunSummary.eta(t.eta()) : ""));
         tables.getColumns().add(column("State", 80, t -> t.state()));
 
         TimeSeriesCollection data = new TimeSeriesCollection(vm.throughput());
-        var chart = Charts.viewer(Charts.timeChart(data, "rows/s", null), "backfill-chart");
+        var throughputChart = Charts.timeChart(data, "rows/s", null);
+        throughputChart.getXYPlot().setNoDataMessage("Rows per second of this console's run, once started");
+        var chart = Charts.viewer(throughputChart, "backfill-chart");
 
         TableView<BackfillViewModel.Worker> workers = new TableView<>(vm.workers());
         workers.setId("backfill-workers");
         workers.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         workers.setPlaceholder(new Label("No worker holds a chunk lease in Redis now."));
-        workers.getColumns().add(column("Worker (host:pid:id)", 230, w -> w.id()));
-        workers.getColumns().add(column("Chunks leased", 100, w -> Integer.toString(w.leases())));
+        workers.getColumns().add(column("Worker (host:pid:id)", 200, w -> w.id()));
+        workers.getColumns().add(column("Leases", 70, w -> Integer.toString(w.leases())));
         workers.getColumns().add(column("Where", 90, w -> w.local() ? "this console" : "remote"));
 
         TableView<BackfillViewModel.RunError> errors = new TableView<>(vm.errors());
@@ -174,9 +176,9 @@ public final class BackfillView extends VBox {
         GridPane grid = new GridPane();
         grid.getStyleClass().add("backfill-grid");
         ColumnConstraints left = new ColumnConstraints();
-        left.setPercentWidth(55);
+        left.setPercentWidth(60);
         ColumnConstraints right = new ColumnConstraints();
-        right.setPercentWidth(45);
+        right.setPercentWidth(40);
         grid.getColumnConstraints().addAll(left, right);
         RowConstraints top = new RowConstraints();
         top.setPercentHeight(55);
@@ -209,7 +211,7 @@ public final class BackfillView extends VBox {
         ProgressCell() {
             bar.setMaxWidth(Double.MAX_VALUE);
             HBox.setHgrow(bar, Priority.ALWAYS);
-            pct.setMinWidth(40);
+            pct.setMinWidth(Region.USE_PREF_SIZE); // "100 %" whole; the bar gives way
             box.setAlignment(Pos.CENTER_LEFT);
             bar.getStyleClass().add("table-progress");
         }
