@@ -38,6 +38,7 @@ public final class StatusViewModel {
     private final StringProperty routers = new SimpleStringProperty("not connected");
     private final Timeline timer;
     private boolean polling;
+    private boolean again;
 
     public StatusViewModel(Session session, BackgroundTasks tasks, RedisLink redis) {
         this.session = session;
@@ -73,9 +74,13 @@ public final class StatusViewModel {
         return routers;
     }
 
-    /** One round of checks now (skipped while the previous one still runs). */
+    /**
+     * One round of checks now; asked while one runs, another follows it (an endpoint or the plan
+     * set during a round is not left unshown until the next tick).
+     */
     public void poll() {
         if (polling) {
+            again = true;
             return;
         }
         polling = true;
@@ -91,7 +96,18 @@ public final class StatusViewModel {
             phase.set(s.redis.phase);
             readPercent.set(s.redis.read);
             routers.set(s.redis.routers);
-        }, e -> polling = false);
+            pollAgainIfAsked();
+        }, e -> {
+            polling = false;
+            pollAgainIfAsked();
+        });
+    }
+
+    private void pollAgainIfAsked() {
+        if (again) {
+            again = false;
+            poll();
+        }
     }
 
     private record Snapshot(Health oldDb, Health newDb, RedisStatus redis) {

@@ -84,6 +84,20 @@ class ConnectionsViewTest {
     }
 
     @Test
+    void endpointsFromTheCommandLineAreTestedAtOnceEachOnItsOwnCard(FxRobot robot) throws Exception {
+        robot.interact(() -> vm.apply(ConsoleArgs.parse(java.util.List.of("--old", db.url(), "--redis", "redis://127.0.0.1:1"))));
+        // the session's endpoints are set without waiting for the tests, the cards then say what each reached
+        assertThat(session.oldDb().get().url()).isEqualTo(db.url());
+        assertThat(session.redisUrl().get()).isEqualTo("redis://127.0.0.1:1");
+        await(robot, "#old-result", "PostgreSQL");
+        assertThat(robot.lookup("#old-result").queryAs(Label.class).getText()).matches("PostgreSQL \\d+.* · 0 tables · connect \\d+ ms");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> robot.lookup("#redis-error").queryAs(ErrorLine.class).isVisible());
+        assertThat(robot.lookup("#redis-error").queryAs(ErrorLine.class).text()).contains("127.0.0.1:1");
+        assertThat(robot.lookup("#new-result").queryAs(Label.class).getText()).isEmpty();
+        assertThat(session.redisHealth().get().state()).isEqualTo(Health.State.DOWN);
+    }
+
+    @Test
     void redisTestShowsVersionAndProfilesAreSavedWithoutPasswords(FxRobot robot) throws Exception {
         var parsed = dev.cutover.ui.connections.ConnectionUrls.redis(TestRedis.sharedUrl());
         robot.interact(() -> vm.redis().load(parsed.profile()));

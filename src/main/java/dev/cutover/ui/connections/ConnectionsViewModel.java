@@ -35,7 +35,11 @@ public final class ConnectionsViewModel {
         }
     }
 
-    /** Fills the forms from --old/--new/--redis and makes them the session's endpoints right away. */
+    /**
+     * Fills the forms from --old/--new/--redis, makes them the session's endpoints right away and
+     * tests each in the background, so its card says at once what it reached (server version and
+     * latency) or, for a wrong URL, the exact error where it belongs.
+     */
     public void apply(ConsoleArgs args) {
         if (args.oldUrl() != null) {
             fill(oldDb, ConnectionUrls.postgres(ConnectionProfile.Role.OLD, args.oldUrl()), args.oldUrl());
@@ -52,6 +56,7 @@ public final class ConnectionsViewModel {
         f.load(p.profile());
         f.password().set(p.password() == null ? "" : p.password());
         f.use(url);
+        f.test();
     }
 
     public List<ProfileViewModel> forms() {
