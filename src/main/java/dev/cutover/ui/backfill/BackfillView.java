@@ -137,6 +137,7 @@ public final class BackfillView extends VBox {
         TimeSeriesCollection data = new TimeSeriesCollection(vm.throughput());
         var throughputChart = Charts.timeChart(data, "rows/s", null);
         throughputChart.getXYPlot().setNoDataMessage("Rows per second of this console's run, once started");
+        Charts.nowWhileEmpty(throughputChart, vm.throughput(), BackfillViewModel.CHART_SECONDS);
         var chart = Charts.viewer(throughputChart, "backfill-chart");
 
         TableView<BackfillViewModel.Worker> workers = new TableView<>(vm.workers());

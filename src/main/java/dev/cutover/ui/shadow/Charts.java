@@ -79,8 +79,6 @@ public final class Charts {
         time.setTickLabelFont(TICK);
         time.setLowerMargin(0);
         time.setUpperMargin(0);
-        long now = System.currentTimeMillis(); // what an empty chart spans (not the epoch's 00:00:00)
-        time.setDefaultAutoRange(new org.jfree.data.time.DateRange(now - 5 * 60_000, now));
         NumberAxis value = (NumberAxis) plot.getRangeAxis();
         value.setTickLabelFont(TICK);
         value.setLabelFont(TICK);
@@ -122,6 +120,24 @@ public final class Charts {
         chart.getLegend().setBackgroundPaint(look.surface());
         chart.getLegend().setItemPaint(look.text());
         plot.setNoDataMessagePaint(look.muted());
+    }
+
+    /**
+     * While {@code series} is empty the time axis shows the {@code seconds} up to now (not the
+     * epoch's 00:00:00 an empty auto range gives); with data, the data's span.
+     */
+    public static void nowWhileEmpty(JFreeChart chart, TimeSeries series, int seconds) {
+        var axis = chart.getXYPlot().getDomainAxis();
+        Runnable follow = () -> {
+            if (series.isEmpty()) {
+                long now = System.currentTimeMillis();
+                axis.setRange(now - seconds * 1000L, now);
+            } else if (!axis.isAutoRange()) {
+                axis.setAutoRange(true);
+            }
+        };
+        series.addChangeListener(e -> follow.run());
+        follow.run();
     }
 
     /** Shows exactly the {@code seconds} before {@code endMillis} on the time axis (data or not). */
