@@ -112,6 +112,23 @@ public final class BackgroundTasks implements AutoCloseable {
         return task;
     }
 
+    /**
+     * Runs {@code then} on the FX thread when {@code task} is cancelled (from the status bar's
+     * Cancel, or because the console closes): {@link #run} calls neither of its callbacks then, so
+     * a screen that shows "checking…" or disables a button until the work ends undoes it here.
+     */
+    public static void onCancelled(Task<?> task, Runnable then) {
+        if (task.getState() == javafx.concurrent.Worker.State.CANCELLED) {
+            then.run();
+            return;
+        }
+        task.stateProperty().addListener((o, a, state) -> {
+            if (state == javafx.concurrent.Worker.State.CANCELLED) {
+                then.run();
+            }
+        });
+    }
+
     /** Cancels everything running (threads blocked in JDBC are interrupted; their results are dropped). */
     public void cancelAll() {
         for (Task<?> t : running.toArray(new Task<?>[0])) {

@@ -98,6 +98,21 @@ class ConnectionsViewTest {
     }
 
     @Test
+    void aCancelledTestLeavesTheButtonsUsable(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            vm.oldDb().host().set("127.0.0.1");
+            vm.oldDb().database().set(db.name());
+            vm.oldDb().test();
+            tasks.cancelAll(); // the status bar's Cancel
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(vm.oldDb().testing().get()).isFalse();
+        assertThat(robot.lookup("#old-test").queryButton().isDisabled()).isFalse();
+        assertThat(robot.lookup("#old-connect").queryButton().isDisabled()).isFalse();
+        assertThat(robot.lookup("#old-error").queryAs(ErrorLine.class).text()).isEqualTo("Test cancelled");
+    }
+
+    @Test
     void redisTestShowsVersionAndProfilesAreSavedWithoutPasswords(FxRobot robot) throws Exception {
         var parsed = dev.cutover.ui.connections.ConnectionUrls.redis(TestRedis.sharedUrl());
         robot.interact(() -> vm.redis().load(parsed.profile()));

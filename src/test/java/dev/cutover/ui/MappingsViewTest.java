@@ -185,6 +185,21 @@ class MappingsViewTest {
         assertThat(vm.findings()).anyMatch(f -> f.fromCheck() && "total_cents".equals(f.targetColumn()));
     }
 
+    @Test
+    void aCancelledPlanCheckLeavesTheButtonUsableAndSaysSo(FxRobot robot) throws Exception {
+        awaitSchemas();
+        robot.interact(() -> vm.mapTables(ORDERS, ORDERS));
+        robot.interact(() -> {
+            vm.runCheck();
+            tasks.cancelAll(); // the status bar's Cancel
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(vm.checking().get()).isFalse();
+        assertThat(robot.lookup("#check-plan").queryButton().isDisabled()).isFalse();
+        assertThat(vm.message().get()).startsWith("Plan check cancelled");
+        assertThat(vm.findings()).noneMatch(dev.cutover.ui.mappings.Finding::fromCheck);
+    }
+
     private static <T> T onFx(java.util.concurrent.Callable<T> c) throws Exception {
         java.util.concurrent.FutureTask<T> t = new java.util.concurrent.FutureTask<>(c);
         javafx.application.Platform.runLater(t);

@@ -95,7 +95,7 @@ public final class ProfileViewModel {
         testing.set(true);
         result.set("Testing…");
         error.set(null);
-        tasks.run("Testing " + role.label().toLowerCase(), p -> role.postgres()
+        var task = tasks.run("Testing " + role.label().toLowerCase(), p -> role.postgres()
                 ? ConnectionTester.postgres(role, url) : ConnectionTester.redis(url), r -> {
                     show(r);
                     testing.set(false);
@@ -107,6 +107,10 @@ public final class ProfileViewModel {
                     show(new ConnectionTester.Result(false, dev.cutover.ui.Problems.oneLine(e), e));
                     testing.set(false);
                 });
+        BackgroundTasks.onCancelled(task, () -> {
+            testing.set(false);
+            result.set("Test cancelled");
+        });
     }
 
     /** Makes {@code url} this role's endpoint in the session (no test). */

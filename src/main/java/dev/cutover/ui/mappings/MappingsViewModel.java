@@ -308,8 +308,12 @@ public final class MappingsViewModel {
         }
         checking.set(true);
         message.set("Checking the plan (dry run over every row)…");
-        tasks.run("Plan check", pr -> new PlanChecker(o, n).onProgress((table, rows, estimate) ->
-                pr.update(rows, Math.max(rows, estimate), table + ": " + rows + " rows")).check(p), report -> {
+        var task = tasks.run("Plan check", pr -> new PlanChecker(o, n).onProgress((table, rows, estimate) -> {
+            if (pr.isCancelled()) {
+                throw new java.util.concurrent.CancellationException("plan check cancelled"); // the dry run stops here
+            }
+            pr.update(rows, Math.max(rows, estimate), table + ": " + rows + " rows");
+        }).check(p), report -> {
                     checking.set(false);
                     checkReport = report;
                     checkedPlan = p;
@@ -324,6 +328,10 @@ public final class MappingsViewModel {
                     checking.set(false);
                     fail(e);
                 });
+        BackgroundTasks.onCancelled(task, () -> {
+            checking.set(false);
+            message.set("Plan check cancelled: the findings listed are the earlier ones.");
+        });
     }
 
     private static String count(long n, String what) {
