@@ -261,8 +261,10 @@ public final class ChunkRunner {
                     worked = true;
                     break;
                 }
-                ChunkLedger.Run run = ledger.read(s.ledger(), t.name()).orElseThrow();
-                if (!"running".equals(run.state()) || (run.exhausted() && ledger.finish(s.ledger(), t.name()))) {
+                // a run that is gone was forgotten by the process that owns the job (a run that ended): leave it
+                Optional<ChunkLedger.Run> run = ledger.read(s.ledger(), t.name());
+                if (run.isEmpty() || !"running".equals(run.get().state())
+                        || (run.get().exhausted() && ledger.finish(s.ledger(), t.name()))) {
                     finished.add(t.name());
                 }
             }
