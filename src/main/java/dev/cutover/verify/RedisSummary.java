@@ -62,12 +62,17 @@ public final class RedisSummary {
         return Direction.valueOf(wire.toUpperCase(Locale.ROOT));
     }
 
+    /** A Redis URL for messages: the password masked. */
+    static String safeUrl(String url) {
+        return url.replaceAll(":[^:@/]*@", ":***@");
+    }
+
     private static <T> T withRedis(String url, java.util.function.Function<StatefulRedisConnection<String, String>, T> f) {
         RedisClient client = RedisClient.create(url);
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             return f.apply(c);
         } catch (RedisException e) {
-            throw new dev.cutover.pg.DbException("Redis at " + url.replaceAll(":[^:@/]*@", ":***@") + " failed: "
+            throw new dev.cutover.pg.DbException("Redis at " + safeUrl(url) + " failed: "
                     + (e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage()), e);
         } finally {
             client.shutdown();
