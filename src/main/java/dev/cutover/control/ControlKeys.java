@@ -272,7 +272,7 @@ public final class ControlKeys {
     /**
      * Hash with TTL: the verification (or repair) running now, announced by the process that started
      * it and refreshed while it runs, so that {@code cutover worker --job verify} can join it (job,
-     * direction, repair, tables, hash, coordinator, started_at).
+     * direction, repair, tables, hash, chunk_rows, coordinator, started_at).
      */
     public String verifyRun() {
         return prefix + "verify:run";

@@ -17,17 +17,19 @@ import java.util.Optional;
 /**
  * The verification (or repair) running now, announced in Redis (hash {@link ControlKeys#verifyRun})
  * by the process that started it, so that {@code cutover worker --job verify} can join it: the run's
- * job name, direction, tables, row hash, whether it repairs, and who coordinates it. The hash expires
+ * job name, direction, tables, row hash, a fixed chunk size if one was asked for (0: each worker sizes
+ * its chunks by time), whether it repairs, and who coordinates it. The hash expires
  * unless its coordinator keeps refreshing it, so a killed verify stops being joinable (and its
  * workers stop) within one expiry time.
  */
-record ActiveRun(String job, Direction direction, boolean repair, List<String> tables, VerifySql.Hash hash, String coordinator,
-                 long startedAtMillis) {
+record ActiveRun(String job, Direction direction, boolean repair, List<String> tables, VerifySql.Hash hash, int chunkRows,
+                 String coordinator, long startedAtMillis) {
     private static final String JOB = "job";
     private static final String DIRECTION = "direction";
     private static final String REPAIR = "repair";
     private static final String TABLES = "tables";
     private static final String HASH = "hash";
+    private static final String CHUNK_ROWS = "chunk_rows";
     private static final String COORDINATOR = "coordinator";
     private static final String STARTED_AT = "started_at";
     private static final String CLEAR = "if redis.call('hget', KEYS[1], 'job') == ARGV[1] then return redis.call('del', KEYS[1]) "
@@ -48,6 +50,7 @@ record ActiveRun(String job, Direction direction, boolean repair, List<String> t
             throw new IllegalStateException(e);
         }
         h.put(HASH, hash.name().toLowerCase(Locale.ROOT));
+        h.put(CHUNK_ROWS, String.valueOf(chunkRows));
         h.put(COORDINATOR, coordinator);
         h.put(STARTED_AT, String.valueOf(startedAtMillis));
         redis.del(keys.verifyRun());
@@ -75,7 +78,8 @@ record ActiveRun(String job, Direction direction, boolean repair, List<String> t
             return Optional.of(new ActiveRun(h.get(JOB), RedisSummary.direction(h.get(DIRECTION)), Boolean.parseBoolean(h.get(REPAIR)),
                     RowDiff.JSON.readValue(h.getOrDefault(TABLES, "[]"), new TypeReference<List<String>>() {
                     }), VerifySql.Hash.valueOf(h.getOrDefault(HASH, "md5").toUpperCase(Locale.ROOT)),
-                    h.getOrDefault(COORDINATOR, "?"), Long.parseLong(h.getOrDefault(STARTED_AT, "0"))));
+                    Integer.parseInt(h.getOrDefault(CHUNK_ROWS, "0")), h.getOrDefault(COORDINATOR, "?"),
+                    Long.parseLong(h.getOrDefault(STARTED_AT, "0"))));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new IllegalStateException("unreadable verify run announcement in " + keys.verifyRun() + ": " + h, e);
         }

@@ -20,6 +20,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The tables a verification compares, checked against both live schemas before any row is read:
@@ -35,8 +37,15 @@ final class Resolver {
 
     /** {@code from}/{@code to} are open on the direction's from and to databases. */
     static List<TableCheck> resolve(Plan plan, Direction direction, List<String> names, Side from, Side to, VerifySql.Hash hash) {
+        // both catalogs at once: the start of a run waits on the slower one only
+        CompletableFuture<Schema> toRead = CompletableFuture.supplyAsync(() -> schema(to));
         Schema fromSchema = schema(from);
-        Schema toSchema = schema(to);
+        Schema toSchema;
+        try {
+            toSchema = toRead.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
         boolean forward = direction == Direction.FORWARD;
         Schema oldSchema = forward ? fromSchema : toSchema;
         Schema newSchema = forward ? toSchema : fromSchema;

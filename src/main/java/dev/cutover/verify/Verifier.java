@@ -160,8 +160,8 @@ public final class Verifier {
             long ttl = 2 * options.leaseTtlMillis();
             if (redis != null) {
                 redis.del(run.keys().workThrottle(ChunkedRun.THROTTLE_JOB)); // a new run starts unpaused, at its own cap
-                announced = new ActiveRun(job.name(), options.direction(), repair, options.tables(), hash, workerId,
-                        System.currentTimeMillis());
+                announced = new ActiveRun(job.name(), options.direction(), repair, options.tables(), hash, options.chunkRows(),
+                        workerId, System.currentTimeMillis());
                 announced.announce(redis, run.keys(), ttl);
             }
             ActiveRun a = announced;

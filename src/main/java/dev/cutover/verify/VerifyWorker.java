@@ -88,6 +88,9 @@ public final class VerifyWorker {
         ActiveRun run = await(keys, wait);
         LOG.info("joining {} of {} ({}) started by {}", run.job(), plan.name(), RedisSummary.wire(run.direction()), run.coordinator());
         VerifyOptions o = options.withDirection(run.direction()).withTables(run.tables());
+        if (run.chunkRows() > 0) {
+            o = o.withChunkRows(run.chunkRows()); // the run's fixed chunk size holds for every worker
+        }
         Db fromDb = Resolver.fromDb(run.direction(), oldDb, newDb);
         Db toDb = Resolver.toDb(run.direction(), oldDb, newDb);
         List<TableCheck> checks;
