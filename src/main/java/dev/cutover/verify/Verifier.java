@@ -108,6 +108,7 @@ public final class Verifier {
             hash = Resolver.hashFunction(from, to);
             checks = Resolver.resolve(plan, options.direction(), options.tables(), from, to, hash);
         }
+        LOG.debug("{} tables resolved, row hash {}", checks.size(), hash);
         String name = VerifyJob.PREFIX + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         VerifyJob job = new VerifyJob(name, plan.name(), fromDb, toDb, newDb, checks, options.leafRows(), repair, workerId,
                 this::found);
@@ -119,8 +120,10 @@ public final class Verifier {
             ChunkLedger.forgetJobs(c, VerifyJob.PREFIX, plan.name());
             DifferenceStore.forget(c, VerifyJob.PREFIX, plan.name());
             lastJob = name;
+            LOG.debug("ledger ready for {}", name);
             Map<String, Long> rows = options.sampled() ? sample(job, checks) : chunked(job, checks, hash, repair);
             VerifyReport report = report(job, checks, rows, c, at, start);
+            LOG.debug("report of {} made", name);
             return new Outcome(report, repair ? job.store().repaired(c) : Map.of());
         } catch (SQLException e) {
             throw new DbException("verification of " + plan.name() + " on the " + newDb.role() + ": " + Sql.message(e), e);
@@ -157,7 +160,7 @@ public final class Verifier {
             }
             RedisCommands<String, String> redis = run.redis();
             ActiveRun announced = null;
-            long ttl = 2 * options.leaseTtlMillis();
+            long ttl = Math.max(10_000, 2 * options.leaseTtlMillis()); // refreshed every progress tick
             if (redis != null) {
                 redis.del(run.keys().workThrottle(ChunkedRun.THROTTLE_JOB)); // a new run starts unpaused, at its own cap
                 announced = new ActiveRun(job.name(), options.direction(), repair, options.tables(), hash, options.chunkRows(),

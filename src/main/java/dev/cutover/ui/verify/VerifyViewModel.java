@@ -350,7 +350,6 @@ public final class VerifyViewModel {
         tables.setAll(rows);
         differences.setAll(o.listed());
         truncated = r.differences() > o.listed().size();
-        report.set(r);
         String label = r.sampled() ? "SAMPLE " : "";
         String dir = r.direction() == Direction.FORWARD ? "forward (old is the truth)" : "reverse (new is the truth)";
         String repaired = o.repaired() == null ? "" : "Repaired " + String.format("%,d", o.repaired().upserted()) + " rows upserted, "
@@ -368,6 +367,7 @@ public final class VerifyViewModel {
                 + (r.complete() ? "" : " Only " + String.join(", ", r.tables().stream().map(TableReport::table).toList())
                         + " compared: not stored as the phase guard's verification.")
                 + (truncated ? " The list holds the first " + String.format("%,d", KEPT) + " differences; `cutover verify --csv` writes all." : ""));
+        report.set(r); // last: the report is the signal that the run ended, with verdict and message in place
     }
 
     /**
