@@ -73,17 +73,9 @@ abstract class BackfillRunCommand implements Callable<Integer> {
                     + engine.workerId() + " (" + work.workers + " threads), leases and summary in Redis");
         }
         out.flush();
-        Thread hook = new Thread(engine::stop, "cutover-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
         BackfillReport report;
-        try {
+        try (StopHook hook = new StopHook(engine::stop)) {
             report = engine.run(work.printer(out));
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) {
-                // shutting down
-            }
         }
         return report(report, out, err);
     }

@@ -44,17 +44,9 @@ public final class RepairCommand implements Callable<Integer> {
         out.printf("repair %s: the %s is the truth (%s), re-syncing the %s%n", plan.name(), truth, chosen.why(), other);
         out.flush();
         Repairer repairer = new Repairer(plan, oldDb, newDb, options, run.progress(out));
-        Thread hook = new Thread(repairer::stop, "cutover-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
         Repairer.Result r;
-        try {
+        try (StopHook hook = new StopHook(repairer::stop)) {
             r = repairer.repair();
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) {
-                // shutting down
-            }
         }
         int width = r.tables().stream().mapToInt(t -> t.table().length()).max().orElse(5);
         for (TableRepair t : r.tables()) {

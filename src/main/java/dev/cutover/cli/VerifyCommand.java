@@ -71,17 +71,9 @@ public final class VerifyCommand implements Callable<Integer> {
             throw new UserError("--csv " + csv + ": the directory " + csv.toAbsolutePath().getParent() + " does not exist");
         }
         Verifier verifier = new Verifier(plan, oldDb, newDb, options, run.progress(out));
-        Thread hook = new Thread(verifier::stop, "cutover-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
         VerifyReport report;
-        try {
+        try (StopHook hook = new StopHook(verifier::stop)) {
             report = verifier.verify();
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) {
-                // shutting down
-            }
         }
         if (csv != null) {
             writeCsv(verifier);

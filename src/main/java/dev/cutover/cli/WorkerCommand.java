@@ -70,17 +70,9 @@ public final class WorkerCommand extends BackfillRunCommand {
         out.println("worker " + worker.workerId() + ": waiting up to " + waitSeconds + " s for a verify or repair of "
                 + planOptions.plan().name() + " to join (" + work.workers + " threads)");
         out.flush();
-        Thread hook = new Thread(worker::stop, "cutover-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
         VerifyWorker.Result r;
-        try {
+        try (StopHook hook = new StopHook(worker::stop)) {
             r = worker.join(Duration.ofSeconds(Math.max(0, waitSeconds)));
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) {
-                // shutting down
-            }
         }
         double secs = r.workTime().toNanos() / 1e9;
         out.printf(Locale.ROOT, "%s %s (%s): this process compared %,d rows in %.1f s and found %,d differences%s%n",
