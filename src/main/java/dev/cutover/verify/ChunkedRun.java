@@ -2,7 +2,6 @@ package dev.cutover.verify;
 
 import dev.cutover.control.ControlKeys;
 import dev.cutover.pg.Db;
-import dev.cutover.pg.DbException;
 import dev.cutover.work.ChunkRunner;
 import dev.cutover.work.LatencyProbe;
 import dev.cutover.work.Leases;
@@ -50,8 +49,7 @@ final class ChunkedRun implements AutoCloseable {
                 redis = client.connect();
             } catch (RedisException e) {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-                throw new DbException("cannot connect to Redis at " + RedisSummary.safeUrl(options.redisUrl()) + ": "
-                        + (e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage()), e);
+                throw RedisSummary.failure("cannot connect to Redis at " + RedisSummary.safeUrl(options.redisUrl()), e);
             }
             leases = new RedisLeases(redis.sync(), id -> keys.workLease(job, id), workerId, options.leaseTtlMillis());
         } else {

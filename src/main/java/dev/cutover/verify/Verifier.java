@@ -4,7 +4,6 @@ import dev.cutover.pg.Db;
 import dev.cutover.pg.DbException;
 import dev.cutover.pg.Sql;
 import dev.cutover.plan.Plan;
-import dev.cutover.sql.Direction;
 import dev.cutover.sql.VerifySql;
 import dev.cutover.sync.RowSync;
 import dev.cutover.work.ChunkLedger;

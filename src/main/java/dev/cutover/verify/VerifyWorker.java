@@ -151,8 +151,7 @@ public final class VerifyWorker {
                 Thread.sleep(250);
             }
         } catch (RedisException e) {
-            throw new DbException("cannot connect to Redis at " + RedisSummary.safeUrl(options.redisUrl()) + ": "
-                    + (e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage()), e);
+            throw RedisSummary.failure("cannot connect to Redis at " + RedisSummary.safeUrl(options.redisUrl()), e);
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
