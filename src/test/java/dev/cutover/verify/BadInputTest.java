@@ -35,6 +35,23 @@ class BadInputTest {
     }
 
     @Test
+    void aVerifyWorkerWithNothingToJoinOrWithoutRedis() {
+        try (Pair p = new Pair("bad_worker")) {
+            String migration = dev.cutover.testing.TestRedis.uniqueMigration("bad-worker");
+            p.old.exec("CREATE TABLE a (id int PRIMARY KEY)");
+            p.neu.exec("CREATE TABLE a (id int PRIMARY KEY)");
+            p.plan(Pair.identityPlan(migration, "a", List.of("id"), List.of("id")));
+            Pair.Run none = p.run("worker", "--job", "verify", "--redis", dev.cutover.testing.TestRedis.sharedUrl(), "--wait", "0");
+            assertThat(none.status()).isEqualTo(2);
+            assertThat(none.err().lines().toList()).hasSize(1);
+            assertThat(none.err()).startsWith("cutover: no verify or repair of " + migration + " is running");
+            assertOneLineError(p.run("worker", "--job", "sideways", "--redis", dev.cutover.testing.TestRedis.sharedUrl()),
+                    "--job must be backfill or verify");
+            assertThat(p.run("worker", "--job", "verify").err()).startsWith("cutover: worker needs --redis");
+        }
+    }
+
+    @Test
     void targetMissingAColumnOrAMappingThatNoLongerFits() {
         try (Pair p = new Pair("bad_column")) {
             p.old.exec("CREATE TABLE a (id int PRIMARY KEY, name text, extra text)");
