@@ -1,5 +1,6 @@
 package dev.cutover.verify;
 
+import dev.cutover.control.ControlKeys;
 import dev.cutover.pg.Db;
 import dev.cutover.pg.DbException;
 import dev.cutover.pg.Sql;
@@ -161,7 +162,11 @@ public final class Verifier {
             ActiveRun announced = null;
             long ttl = Math.max(10_000, 2 * options.leaseTtlMillis()); // refreshed every progress tick
             if (redis != null) {
-                redis.del(run.keys().workThrottle(ChunkedRun.THROTTLE_JOB)); // a new run starts unpaused, at its own cap
+                // an earlier run's settings do not carry over: each process keeps its own cap until one is set there,
+                // and the run is paused only if this process is (the console may pause before it starts)
+                String throttleKey = run.keys().workThrottle(ChunkedRun.THROTTLE_JOB);
+                redis.hdel(throttleKey, ControlKeys.WorkThrottle.MAX_ROWS_PER_SEC);
+                redis.hset(throttleKey, ControlKeys.WorkThrottle.PAUSED, String.valueOf(throttle.isPaused()));
                 announced = new ActiveRun(job.name(), options.direction(), repair, options.tables(), hash, options.chunkRows(),
                         workerId, System.currentTimeMillis());
                 announced.announce(redis, run.keys(), ttl);
