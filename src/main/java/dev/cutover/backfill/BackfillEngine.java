@@ -20,13 +20,13 @@ import dev.cutover.work.LocalLeases;
 import dev.cutover.work.ProgressListener;
 import dev.cutover.work.RedisLeases;
 import dev.cutover.work.Throttle;
+import dev.cutover.work.WorkerId;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,7 +37,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -65,7 +64,7 @@ public final class BackfillEngine {
         this.plan = plan;
         this.options = options;
         this.throttle = new Throttle(options.maxRowsPerSec());
-        this.workerId = options.workerId() != null ? options.workerId() : defaultWorkerId();
+        this.workerId = options.workerId() != null ? options.workerId() : WorkerId.generate();
     }
 
     /** The live throttle: cap, pause and resume while running. */
@@ -288,17 +287,5 @@ public final class BackfillEngine {
         } catch (SQLException e) {
             throw new DbException("cannot read the tables of the " + db.role() + ": " + Sql.message(e), e);
         }
-    }
-
-    private static String defaultWorkerId() {
-        String host = System.getenv("HOSTNAME");
-        if (host == null || host.isBlank()) {
-            try {
-                host = InetAddress.getLocalHost().getHostName();
-            } catch (Exception e) {
-                host = "host";
-            }
-        }
-        return host + ":" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 4);
     }
 }

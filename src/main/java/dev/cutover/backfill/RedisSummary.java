@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlKeys.Backfill;
-import dev.cutover.control.ControlKeys.WorkThrottle;
 import dev.cutover.work.ChunkLedger;
 import dev.cutover.work.ProgressEvent;
+import dev.cutover.work.RedisThrottle;
 import dev.cutover.work.Throttle;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.slf4j.Logger;
@@ -48,30 +48,7 @@ final class RedisSummary {
 
     /** Reads the throttle hash and applies what it sets. */
     void applyThrottle(Throttle throttle) {
-        try {
-            Map<String, String> h = redis.hgetall(keys.workThrottle(BackfillJob.NAME));
-            String cap = h.get(WorkThrottle.MAX_ROWS_PER_SEC);
-            if (cap != null && !cap.isBlank()) {
-                long n = Long.parseLong(cap.trim());
-                if (n >= 0 && n != throttle.maxRowsPerSec()) {
-                    LOG.info("rows/s cap set to {} from Redis", n);
-                    throttle.setMaxRowsPerSec(n);
-                }
-            }
-            String paused = h.get(WorkThrottle.PAUSED);
-            if (paused != null) {
-                boolean p = Boolean.parseBoolean(paused.trim());
-                if (p != throttle.isPaused()) {
-                    if (p) {
-                        throttle.pause();
-                    } else {
-                        throttle.resume();
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("cannot read the throttle from Redis: {}", e.getMessage());
-        }
+        RedisThrottle.apply(redis, keys.workThrottle(BackfillJob.NAME), throttle);
     }
 
     void publish(ProgressEvent e) {

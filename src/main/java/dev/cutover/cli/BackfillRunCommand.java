@@ -13,7 +13,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -26,20 +25,14 @@ abstract class BackfillRunCommand implements Callable<Integer> {
     @Mixin
     PlanOptions planOptions;
 
+    @Mixin
+    WorkOptions work;
+
     @Spec
     CommandSpec spec;
 
     @Option(names = "--table", paramLabel = "T", description = "only this table (target or source name; repeatable)")
     List<String> tables = List.of();
-
-    @Option(names = "--max-rows-per-sec", paramLabel = "N", description = "rows/s cap of this process, 0 = none (default: ${DEFAULT-VALUE})")
-    long maxRowsPerSec;
-
-    @Option(names = "--workers", paramLabel = "N", description = "worker threads in this process (default: ${DEFAULT-VALUE})")
-    int workers = 2;
-
-    @Option(names = "--chunk-time", paramLabel = "SECONDS", description = "target time per chunk (default: ${DEFAULT-VALUE})")
-    double chunkTime = 0.5;
 
     @Option(names = "--on-error", paramLabel = "stop|skip",
             description = "a row that fails its transform stops its table (stop, default) or is recorded and skipped (skip)")
@@ -48,19 +41,6 @@ abstract class BackfillRunCommand implements Callable<Integer> {
     @Option(names = "--load", paramLabel = "auto|staging",
             description = "auto: COPY into the target, through staging once a key is found there; staging: always staging + ON CONFLICT DO NOTHING (default: ${DEFAULT-VALUE})")
     String load = "auto";
-
-    @Option(names = "--latency-limit", paramLabel = "MS",
-            description = "back off while a SELECT 1 on the old database takes longer, 0 = off (default: ${DEFAULT-VALUE})")
-    long latencyLimit = 100;
-
-    @Option(names = "--probe-interval", paramLabel = "MS", description = "latency probe interval (default: ${DEFAULT-VALUE})")
-    long probeInterval = 500;
-
-    @Option(names = "--lease-ttl", paramLabel = "MS", description = "chunk lease time in Redis; a dead worker's chunk is taken over after it (default: ${DEFAULT-VALUE})")
-    long leaseTtl = 10_000;
-
-    @Option(names = "--progress", paramLabel = "auto|bar|lines|none", description = "progress display (default: ${DEFAULT-VALUE}: a bar on a terminal, lines otherwise)")
-    String progress = "auto";
 
     /** True for {@code worker}: joins through Redis, never restarts. */
     abstract boolean joining();
@@ -79,49 +59,29 @@ abstract class BackfillRunCommand implements Callable<Integer> {
         }
         BackfillOptions o;
         try {
-            o = new BackfillOptions().tables(tables).workers(workers).maxRowsPerSec(maxRowsPerSec).targetChunkSeconds(chunkTime)
-                    .onError(policy()).load(loadMode()).latencyLimitMillis(latencyLimit).probeIntervalMillis(probeInterval)
-                    .redisUrl(redisUrl).leaseTtlMillis(leaseTtl).restart(restart());
+            o = new BackfillOptions().tables(tables).workers(work.workers).maxRowsPerSec(work.maxRowsPerSec)
+                    .targetChunkSeconds(work.chunkTime).onError(policy()).load(loadMode()).latencyLimitMillis(work.latencyLimit)
+                    .probeIntervalMillis(work.probeInterval).redisUrl(redisUrl).leaseTtlMillis(work.leaseTtl).restart(restart());
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
         BackfillEngine engine = new BackfillEngine(connections.oldDb(), connections.newDb(), planOptions.plan(), o);
         if (redisUrl == null) {
-            out.println("backfill: no --redis: one process (" + workers + " threads), no leases, no summary in Redis");
+            out.println("backfill: no --redis: one process (" + work.workers + " threads), no leases, no summary in Redis");
         } else {
             out.println("backfill: " + (joining() ? "joining" : "running") + " " + planOptions.plan().name() + " as worker "
-                    + engine.workerId() + " (" + workers + " threads), leases and summary in Redis");
+                    + engine.workerId() + " (" + work.workers + " threads), leases and summary in Redis");
         }
         out.flush();
-        Thread hook = new Thread(engine::stop, "cutover-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
         BackfillReport report;
-        try {
-            report = engine.run(printer(out));
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) {
-                // shutting down
-            }
+        try (StopHook hook = new StopHook(engine::stop)) {
+            report = engine.run(work.printer(out));
         }
         return report(report, out, err);
     }
 
-    private boolean hasRedis() {
+    boolean hasRedis() {
         return connections.redisUrl != null || System.getenv("CUTOVER_REDIS_URL") != null;
-    }
-
-    private ProgressPrinter printer(PrintWriter out) {
-        boolean terminal = switch (progress) {
-            case "bar" -> true;
-            case "lines" -> false;
-            case "none" -> false;
-            case "auto" -> System.console() != null;
-            default -> throw new UserError("--progress must be auto, bar, lines or none, got " + progress);
-        };
-        return new ProgressPrinter("none".equals(progress) ? new PrintWriter(java.io.Writer.nullWriter()) : out, terminal,
-                Duration.ofSeconds(5));
     }
 
     private ErrorPolicy policy() {

@@ -34,17 +34,20 @@ public final class RepairCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         Plan plan = planOptions.plan();
         VerifyRunOptions.Chosen chosen = run.direction(connections, plan.name());
-        var options = run.options(chosen.direction(), 0);
+        var options = run.options(connections, chosen.direction(), 0);
         Db oldDb = connections.oldDb();
         Db newDb = connections.newDb();
         String truth = chosen.direction() == Direction.FORWARD ? oldDb.role() : newDb.role();
         String other = chosen.direction() == Direction.FORWARD ? newDb.role() : oldDb.role();
         out.printf("repair %s: the %s is the truth (%s), re-syncing the %s%n", plan.name(), truth, chosen.why(), other);
         out.flush();
-        Repairer.Result r = new Repairer(plan, oldDb, newDb, options, new ProgressBar(err, "repair")).repair();
+        Repairer repairer = new Repairer(plan, oldDb, newDb, options, run.progress(out));
+        Repairer.Result r;
+        try (StopHook hook = new StopHook(repairer::stop)) {
+            r = repairer.repair();
+        }
         int width = r.tables().stream().mapToInt(t -> t.table().length()).max().orElse(5);
         for (TableRepair t : r.tables()) {
             out.printf("  %-" + width + "s  %,d rows upserted, %,d deleted%n", t.table(), t.upserted(), t.deleted());

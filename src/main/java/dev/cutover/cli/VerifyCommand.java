@@ -9,7 +9,6 @@ import dev.cutover.verify.RedisSummary;
 import dev.cutover.verify.ResultStore;
 import dev.cutover.verify.TableReport;
 import dev.cutover.verify.Verifier;
-import dev.cutover.verify.VerifyListener;
 import dev.cutover.verify.VerifyReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,52 +54,29 @@ public final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         Plan plan = planOptions.plan();
         VerifyRunOptions.Chosen chosen = run.direction(connections, plan.name());
-        var options = run.options(chosen.direction(), sample);
+        var options = run.options(connections, chosen.direction(), sample);
         Db oldDb = connections.oldDb();
         Db newDb = connections.newDb();
         String label = options.sampled() ? "SAMPLE " : "";
         out.printf("%sverify %s %s (%s): %s%n", label, plan.name(), describe(chosen.direction()), chosen.why(),
                 options.sampled() ? "comparing " + sample + " random rows per table" : "comparing every row");
+        if (options.redisUrl() != null && !options.sampled()) {
+            out.println("(other machines can join with: cutover worker --job verify --plan F --redis URL)");
+        }
         out.flush();
 
         if (csv != null && !Files.isDirectory(csv.toAbsolutePath().getParent())) {
             throw new UserError("--csv " + csv + ": the directory " + csv.toAbsolutePath().getParent() + " does not exist");
         }
-        Path tmp = csv == null ? null : Files.createTempFile(csv.toAbsolutePath().getParent(), ".cutover-verify", ".csv");
+        Verifier verifier = new Verifier(plan, oldDb, newDb, options, run.progress(out));
         VerifyReport report;
-        try (Writer w = tmp == null ? Writer.nullWriter() : Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            DifferenceCsv sink = tmp == null ? null : new DifferenceCsv(w);
-            ProgressBar bar = new ProgressBar(err, label + "verify");
-            VerifyListener listener = new VerifyListener() {
-                @Override
-                public void progress(String table, long rowsDone, long estimate, long differences) {
-                    bar.progress(table, rowsDone, estimate, differences);
-                }
-
-                @Override
-                public void difference(Difference d) {
-                    if (sink != null) {
-                        sink.write(d);
-                    }
-                }
-
-                @Override
-                public void tableDone(TableReport r) {
-                    bar.tableDone(r);
-                }
-            };
-            report = new Verifier(plan, oldDb, newDb, options, listener).verify();
-        } catch (RuntimeException | IOException e) {
-            if (tmp != null) {
-                Files.deleteIfExists(tmp);
-            }
-            throw e;
+        try (StopHook hook = new StopHook(verifier::stop)) {
+            report = verifier.verify();
         }
-        if (tmp != null) {
-            Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        if (csv != null) {
+            writeCsv(verifier);
         }
         ResultStore.save(newDb, plan.name(), report);
         boolean summaryWritten = report.complete() && run.hasRedis(connections);
@@ -115,6 +91,20 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         out.flush();
         return report.identical() ? ExitCodes.OK : ExitCodes.FOUND;
+    }
+
+    /** Every difference of every worker of the run, from the new database, into a temporary file moved into place. */
+    private void writeCsv(Verifier verifier) throws IOException {
+        Path tmp = Files.createTempFile(csv.toAbsolutePath().getParent(), ".cutover-verify", ".csv");
+        try {
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                DifferenceCsv sink = new DifferenceCsv(w);
+                verifier.eachDifference(sink::write);
+            }
+            Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     static String describe(Direction d) {

@@ -3,9 +3,13 @@ package dev.cutover.cli;
 import dev.cutover.control.Phase;
 import dev.cutover.sql.Direction;
 import dev.cutover.verify.RedisSummary;
+import dev.cutover.verify.VerifyListener;
 import dev.cutover.verify.VerifyOptions;
+import dev.cutover.work.ProgressEvent;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,14 +26,16 @@ public final class VerifyRunOptions {
                     + "forward without Redis")
     String direction;
 
-    @Option(names = "--workers", paramLabel = "N", description = "chunks compared at once (default 1; each holds one connection per side)")
-    int workers = 1;
+    @Option(names = "--chunk-rows", paramLabel = "N",
+            description = "a fixed number of rows per chunk (default: chunks sized to --chunk-time)")
+    int chunkRows;
 
-    @Option(names = "--max-rows-per-sec", paramLabel = "N", description = "cap on rows read per second per side (default: no cap)")
-    long maxRowsPerSec;
+    @Option(names = "--retries", paramLabel = "N",
+            description = "attempts after the first for a chunk whose statement failed on a dropped connection (default: ${DEFAULT-VALUE})")
+    int retries = 5;
 
-    @Option(names = "--chunk-rows", paramLabel = "N", description = "rows per chunk (default 20000)")
-    int chunkRows = 20_000;
+    @Mixin
+    WorkOptions work;
 
     /** The direction and a one-line note saying where it came from. */
     record Chosen(Direction direction, String why) {
@@ -53,21 +59,28 @@ public final class VerifyRunOptions {
         return new Chosen(RedisSummary.direction(p.get()), "phase " + p.get().wireName());
     }
 
-    VerifyOptions options(Direction d, int sample) {
-        if (workers < 1 || workers > 64) {
-            throw new UserError("--workers must be 1..64 (got " + workers + ")");
+    /** The options of a run in direction {@code d}; with Redis (when given) for leases, so workers can join. */
+    VerifyOptions options(Connections conn, Direction d, int sample) {
+        try {
+            return VerifyOptions.defaults(d).withTables(tables).withSample(sample).withChunkRows(chunkRows)
+                    .withRetries(retries, 500).withWorkers(work.workers).withMaxRowsPerSec(work.maxRowsPerSec)
+                    .withTargetChunkSeconds(work.chunkTime).withLatencyLimitMillis(work.latencyLimit)
+                    .withProbeIntervalMillis(work.probeInterval).withLeaseTtlMillis(work.leaseTtl)
+                    .withRedisUrl(hasRedis(conn) ? conn.redisUrl() : null);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
         }
-        if (chunkRows < 2) {
-            throw new UserError("--chunk-rows must be at least 2 (got " + chunkRows + ")");
-        }
-        if (maxRowsPerSec < 0) {
-            throw new UserError("--max-rows-per-sec must not be negative");
-        }
-        if (sample < 0) {
-            throw new UserError("--sample must be a positive number of rows");
-        }
-        return VerifyOptions.defaults(d).withTables(tables).withWorkers(workers).withChunkRows(chunkRows)
-                .withMaxRowsPerSec(maxRowsPerSec).withSample(sample);
+    }
+
+    /** The progress display: rows compared by every worker of the run, from the ledger. */
+    VerifyListener progress(PrintWriter out) {
+        ProgressPrinter printer = work.printer(out);
+        return new VerifyListener() {
+            @Override
+            public void onProgress(ProgressEvent e) {
+                printer.onProgress(e);
+            }
+        };
     }
 
     boolean hasRedis(Connections conn) {

@@ -269,6 +269,15 @@ public final class ControlKeys {
         return prefix + "verify";
     }
 
+    /**
+     * Hash with TTL: the verification (or repair) running now, announced by the process that started
+     * it and refreshed while it runs, so that {@code cutover worker --job verify} can join it (job,
+     * direction, repair, tables, hash, chunk_rows, coordinator, started_at).
+     */
+    public String verifyRun() {
+        return prefix + "verify:run";
+    }
+
     /** Hash with TTL, one per router instance: heartbeat (version seen, degraded, reason, at). */
     public String router(String instanceId) {
         return prefix + "router:" + instanceId;

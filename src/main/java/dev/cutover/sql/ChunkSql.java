@@ -144,6 +144,10 @@ public final class ChunkSql {
     public static final String RUN_FORGET = "DELETE FROM cutover.work_run WHERE job = ? AND migration = ? AND table_name = ?";
     public static final String CHUNKS_FORGET = "DELETE FROM cutover.work_chunk WHERE job = ? AND migration = ? AND table_name = ?";
 
+    /** Forgets every run and chunk of the jobs whose names start with a prefix (one migration). Bind: prefix, migration. */
+    public static final String JOBS_FORGET_CHUNKS = "DELETE FROM cutover.work_chunk WHERE starts_with(job, ?) AND migration = ?";
+    public static final String JOBS_FORGET_RUNS = "DELETE FROM cutover.work_run WHERE starts_with(job, ?) AND migration = ?";
+
     /** Advances the cursor after handing out a chunk. */
     public static final String RUN_ADVANCE = "UPDATE cutover.work_run SET cursor_key = ?, exhausted = ? "
             + "WHERE job = ? AND migration = ? AND table_name = ?";

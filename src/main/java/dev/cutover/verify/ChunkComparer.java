@@ -39,11 +39,6 @@ final class ChunkComparer {
         }
     }
 
-    /** What happens to confirmed differences: counted and reported (verify), or re-synced (repair). */
-    interface Sink {
-        void accept(TableCheck table, List<Difference> differences, Side from, Side to) throws SQLException;
-    }
-
     static final int KEYS_PER_STATEMENT = 200;
     private static final int MAX_DEPTH = 64;
 
@@ -53,34 +48,34 @@ final class ChunkComparer {
     private final Side to;
     private final ExecutorService toThread;
     private final int leafRows;
-    private final Sink sink;
 
-    ChunkComparer(TableCheck table, Side from, Side to, ExecutorService toThread, int leafRows, Sink sink) {
+    ChunkComparer(TableCheck table, Side from, Side to, ExecutorService toThread, int leafRows) {
         this.table = table;
         this.sql = table.sql();
         this.from = from;
         this.to = to;
         this.toThread = toThread;
         this.leafRows = leafRows;
-        this.sink = sink;
     }
 
-    /** Finds the differing rows of a range whose hashes (already computed) differ. */
-    void resolve(Range r, Hashes h) throws SQLException {
-        bisect(r, h, 0);
+    /** The confirmed differences of a range whose hashes (already computed) differ, in key order. */
+    List<Difference> resolve(Range r, Hashes h) throws SQLException {
+        List<Difference> out = new ArrayList<>();
+        bisect(r, h, 0, out);
+        return out;
     }
 
-    private void bisect(Range r, Hashes h, int depth) throws SQLException {
+    private void bisect(Range r, Hashes h, int depth, List<Difference> out) throws SQLException {
         long max = Math.max(h.fromCount(), h.toCount());
         if (max <= leafRows || depth >= MAX_DEPTH) {
-            leaf(r);
+            leaf(r, out);
             return;
         }
         boolean onFrom = h.fromCount() >= h.toCount();
         List<String> mid = split(onFrom ? from : to, onFrom ? sql.fromSplit(r.lower() != null, r.upper() != null)
                 : sql.toSplit(r.lower() != null, r.upper() != null), r, max / 2 - 1);
         if (mid == null) {
-            leaf(r);
+            leaf(r, out);
             return;
         }
         Range left = new Range(r.lower(), mid);
@@ -91,14 +86,14 @@ final class ChunkComparer {
             hr = hash(right); // rows came or went between the statements
         }
         if (!hl.equal()) {
-            bisect(left, hl, depth + 1);
+            bisect(left, hl, depth + 1, out);
         }
         if (!hr.equal()) {
-            bisect(right, hr, depth + 1);
+            bisect(right, hr, depth + 1, out);
         }
     }
 
-    private void leaf(Range r) throws SQLException {
+    private void leaf(Range r, List<Difference> out) throws SQLException {
         boolean lo = r.lower() != null;
         boolean hi = r.upper() != null;
         Pair<List<SideRow>> rows = both(
@@ -106,10 +101,7 @@ final class ChunkComparer {
                 () -> rows(to, sql.toRowsInRange(lo, hi), r));
         List<Difference> diffs = table.rowDiff().diff(rows.from(), rows.to());
         if (!diffs.isEmpty()) {
-            diffs = compareKeys(diffs.stream().map(Difference::keyText).toList());
-        }
-        if (!diffs.isEmpty()) {
-            sink.accept(table, diffs, from, to);
+            out.addAll(compareKeys(diffs.stream().map(Difference::keyText).toList()));
         }
     }
 
@@ -126,12 +118,6 @@ final class ChunkComparer {
         return out;
     }
 
-    void report(List<Difference> diffs) throws SQLException {
-        if (!diffs.isEmpty()) {
-            sink.accept(table, diffs, from, to);
-        }
-    }
-
     Hashes hash(Range r) throws SQLException {
         boolean lo = r.lower() != null;
         boolean hi = r.upper() != null;
@@ -139,12 +125,8 @@ final class ChunkComparer {
         return new Hashes((long) h.from()[0], (BigInteger) h.from()[1], (long) h.to()[0], (BigInteger) h.to()[1]);
     }
 
-    private Object[] hashOne(Side side, String statement, Range r) throws SQLException {
-        return hashOne(table, side, statement, r);
-    }
-
     /** Row count and hash sum of a range on one side: {@code {Long, BigInteger}}. */
-    static Object[] hashOne(TableCheck table, Side side, String statement, Range r) {
+    private Object[] hashOne(Side side, String statement, Range r) {
         try {
             PreparedStatement ps = side.prepare(statement);
             bindRange(ps, r);

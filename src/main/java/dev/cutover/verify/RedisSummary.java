@@ -62,13 +62,23 @@ public final class RedisSummary {
         return Direction.valueOf(wire.toUpperCase(Locale.ROOT));
     }
 
+    /** One line for a Redis failure: what was being done, and the cause's message (Lettuce wraps the socket error). */
+    static dev.cutover.pg.DbException failure(String what, RedisException e) {
+        return new dev.cutover.pg.DbException(what + ": "
+                + (e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage()), e);
+    }
+
+    /** A Redis URL for messages: the password masked. */
+    static String safeUrl(String url) {
+        return url.replaceAll(":[^:@/]*@", ":***@");
+    }
+
     private static <T> T withRedis(String url, java.util.function.Function<StatefulRedisConnection<String, String>, T> f) {
         RedisClient client = RedisClient.create(url);
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             return f.apply(c);
         } catch (RedisException e) {
-            throw new dev.cutover.pg.DbException("Redis at " + url.replaceAll(":[^:@/]*@", ":***@") + " failed: "
-                    + (e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage()), e);
+            throw failure("Redis at " + safeUrl(url) + " failed", e);
         } finally {
             client.shutdown();
         }

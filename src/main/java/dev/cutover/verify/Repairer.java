@@ -1,26 +1,33 @@
 package dev.cutover.verify;
 
 import dev.cutover.pg.Db;
+import dev.cutover.pg.DbException;
 import dev.cutover.plan.Plan;
+import dev.cutover.sql.VerifySql;
 import dev.cutover.sync.RowSync;
+import dev.cutover.work.Throttle;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * Re-syncs every differing row from the side that is the truth: runs the comparison itself and,
- * as each chunk's differences are confirmed, re-reads those keys on the truth side at that
- * moment (not the rows the comparison saw), then upserts the rows the truth has and deletes the
- * keys it no longer has ({@link RowSync}). The truth rows are read {@code FOR SHARE} in a transaction
- * held until the other side is written, so an application write to one of those rows (and its mirror) waits
- * and lands after the repair, never under it.
+ * Re-syncs differing rows from the side that is the truth, through {@link RowSync}: each key is
+ * re-read on the truth side at that moment (not the row the comparison saw), upserted on the other
+ * side where the truth has it and deleted where it does not. The truth rows are read {@code FOR SHARE}
+ * in a transaction held until the other side is written, so an application write to one of those
+ * rows (and its mirror) waits and lands after the repair, never under it.
+ *
+ * <p>{@link #repair()} runs the whole comparison (as a chunked job, like {@link Verifier}) and
+ * re-syncs each chunk's confirmed differences as they are found; {@link #repair(List)} re-syncs
+ * only the given differences by key and compares those keys again.
  */
 public final class Repairer {
     private final Verifier verifier;
-    private final Map<String, AtomicLong[]> done = new ConcurrentHashMap<>();
 
     /** The direction of {@code options} says which side is the truth: old going forward, new in reverse. */
     public Repairer(Plan plan, Db oldDb, Db newDb, VerifyOptions options, VerifyListener listener) {
@@ -37,26 +44,85 @@ public final class Repairer {
         }
     }
 
-    public Result repair() {
-        VerifyReport found = verifier.run(this::resync);
-        List<TableRepair> out = new ArrayList<>();
-        for (TableReport t : found.tables()) {
-            AtomicLong[] c = counts(t.table());
-            out.add(new TableRepair(t.table(), c[0].get(), c[1].get()));
+    /** What a repair of chosen differences did, and those of its keys that still differ when compared again. */
+    public record Selected(List<TableRepair> tables, List<Difference> stillDiffering) {
+        public Selected {
+            tables = List.copyOf(tables);
+            stillDiffering = List.copyOf(stillDiffering);
         }
-        return new Result(found, out);
+
+        public long upserted() {
+            return tables.stream().mapToLong(TableRepair::upserted).sum();
+        }
+
+        public long deleted() {
+            return tables.stream().mapToLong(TableRepair::deleted).sum();
+        }
     }
 
-    private AtomicLong[] counts(String table) {
-        return done.computeIfAbsent(table, t -> new AtomicLong[] {new AtomicLong(), new AtomicLong()});
+    /** The live throttle of the comparison. */
+    public Throttle throttle() {
+        return verifier.throttle();
     }
 
-    /** Re-syncs one chunk's differing keys through {@link RowSync}, on the comparison's own connections. */
-    private void resync(TableCheck table, List<Difference> diffs, Side truth, Side other) {
-        List<List<String>> keys = diffs.stream().map(Difference::keyText).toList();
-        RowSync.Result r = new RowSync(table.flow()).sync(truth.connection(), other.connection(), keys);
-        AtomicLong[] c = counts(table.name());
-        c[0].addAndGet(r.upserted());
-        c[1].addAndGet(r.deleted());
+    public void stop() {
+        verifier.stop();
+    }
+
+    /** Compares every row and re-syncs every confirmed difference (the report is what was found before repairing). */
+    public Result repair() {
+        Verifier.Outcome o = verifier.run(true);
+        List<TableRepair> out = new ArrayList<>();
+        for (TableReport t : o.report().tables()) {
+            long[] c = o.repaired().getOrDefault(t.table(), new long[2]);
+            out.add(new TableRepair(t.table(), c[0], c[1]));
+        }
+        return new Result(o.report(), out);
+    }
+
+    /**
+     * Re-syncs exactly these differences by key from the truth side (the options' direction), then
+     * fetches those keys on both sides again and returns the ones that still differ (a truth row
+     * written again in between, say). Differences name their table as the comparison did.
+     */
+    public Selected repair(List<Difference> differences) {
+        Map<String, List<List<String>>> keysByTable = new LinkedHashMap<>();
+        for (Difference d : differences) {
+            List<List<String>> keys = keysByTable.computeIfAbsent(d.table(), t -> new ArrayList<>());
+            if (!keys.contains(d.keyText())) {
+                keys.add(d.keyText());
+            }
+        }
+        if (keysByTable.isEmpty()) {
+            return new Selected(List.of(), List.of());
+        }
+        VerifyOptions o = verifier.options();
+        Db fromDb = Resolver.fromDb(o.direction(), verifier.oldDb(), verifier.newDb());
+        Db toDb = Resolver.toDb(o.direction(), verifier.oldDb(), verifier.newDb());
+        ExecutorService toThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cutover-repair-to-side");
+            t.setDaemon(true);
+            return t;
+        });
+        try (Side from = new Side(fromDb); Side to = new Side(toDb)) {
+            VerifySql.Hash hash = Resolver.hashFunction(from, to);
+            List<TableCheck> checks = Resolver.resolve(verifier.plan(), o.direction(), new ArrayList<>(keysByTable.keySet()),
+                    from, to, hash);
+            List<TableRepair> done = new ArrayList<>();
+            List<Difference> still = new ArrayList<>();
+            for (Map.Entry<String, List<List<String>>> e : keysByTable.entrySet()) {
+                TableCheck check = checks.stream().filter(c -> c.name().equals(e.getKey())).findFirst()
+                        .orElseThrow(() -> new DbException("cannot repair table " + e.getKey() + ": it is not the compared side of any table of plan "
+                                + verifier.plan().name() + " in the " + o.direction().name().toLowerCase(java.util.Locale.ROOT) + " direction"));
+                RowSync.Result r = new RowSync(check.flow()).sync(from.connection(), to.connection(), e.getValue());
+                done.add(new TableRepair(check.name(), r.upserted(), r.deleted()));
+                still.addAll(new ChunkComparer(check, from, to, toThread, o.leafRows()).compareKeys(e.getValue()));
+            }
+            return new Selected(done, still);
+        } catch (SQLException e) {
+            throw new DbException("re-checking the repaired keys failed: " + dev.cutover.pg.Sql.message(e), e);
+        } finally {
+            toThread.shutdownNow();
+        }
     }
 }

@@ -1,245 +1,337 @@
 package dev.cutover.verify;
 
+import dev.cutover.control.ControlKeys;
 import dev.cutover.pg.Db;
 import dev.cutover.pg.DbException;
-import dev.cutover.pg.Schema;
-import dev.cutover.pg.SchemaReader;
+import dev.cutover.pg.Sql;
 import dev.cutover.plan.Plan;
-import dev.cutover.plan.PlanException;
-import dev.cutover.plan.TableMapping;
-import dev.cutover.sql.Direction;
-import dev.cutover.sql.Flow;
-import dev.cutover.sql.MappingSql;
 import dev.cutover.sql.VerifySql;
+import dev.cutover.sync.RowSync;
+import dev.cutover.work.ChunkLedger;
+import dev.cutover.work.ChunkRunner;
+import dev.cutover.work.ProgressEvent;
+import dev.cutover.work.TableProgress;
+import dev.cutover.work.Throttle;
+import dev.cutover.work.WorkerId;
+import io.lettuce.core.api.sync.RedisCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
 
 /**
- * Compares every table of a plan, exactly: forward the old database's rows after the mapping
- * with the new database's rows; in reverse the new database's rows through the reverse mappings
- * with the old database's. Tables are walked in key-ordered chunks on the from side; see
- * {@link ChunkComparer} for the comparison of one chunk. Nothing is decided until every chunk is
- * compared: any failure (a dropped connection, a missing column) ends the run with an exception
- * and no verdict.
+ * Compares every table of a plan, exactly: forward the old database's rows after the mapping with
+ * the new database's rows; in reverse the new database's rows through the reverse mappings with
+ * the old database's. The comparison runs as a chunked job of {@code dev.cutover.work}
+ * ({@link VerifyJob}): chunks in key order from the ledger, worker threads, the throttle (rows/s
+ * cap, pause, back-off on the old database's latency) and, with Redis, other processes joining
+ * through chunk leases ({@link VerifyWorker}). Differences of every worker are stored with their
+ * chunks ({@link DifferenceStore}) and make one report. Each call is a fresh comparison under a
+ * new job name; nothing is decided until every chunk is compared, and any failure ends the run
+ * with an exception (one line) and no verdict.
  */
 public final class Verifier {
     private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
 
     private final Plan plan;
+    private final Db oldDb;
+    private final Db newDb;
     private final Db fromDb;
     private final Db toDb;
     private final VerifyOptions options;
     private final VerifyListener listener;
+    private final Throttle throttle;
+    private final String workerId;
+    private volatile ChunkedRun current;
+    private volatile boolean stopRequested;
+    private volatile String lastJob;
 
     /** {@code oldDb}/{@code newDb} as the user named them; the direction picks which one is the from side. */
     public Verifier(Plan plan, Db oldDb, Db newDb, VerifyOptions options, VerifyListener listener) {
         this.plan = plan;
-        this.fromDb = options.direction() == Direction.FORWARD ? oldDb : newDb;
-        this.toDb = options.direction() == Direction.FORWARD ? newDb : oldDb;
+        this.oldDb = oldDb;
+        this.newDb = newDb;
+        this.fromDb = Resolver.fromDb(options.direction(), oldDb, newDb);
+        this.toDb = Resolver.toDb(options.direction(), oldDb, newDb);
         this.options = options;
-        this.listener = listener;
+        this.listener = listener == null ? VerifyListener.NONE : listener;
+        this.throttle = new Throttle(options.maxRowsPerSec());
+        this.workerId = options.workerId() != null ? options.workerId() : WorkerId.generate();
+    }
+
+    /** The live throttle of this process: the rows/s cap, pause and resume while running. */
+    public Throttle throttle() {
+        return throttle;
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
+    /** Stops after the chunks in hand; the run then ends without a verdict ({@link CancellationException}). */
+    public void stop() {
+        stopRequested = true;
+        ChunkedRun r = current;
+        if (r != null) {
+            r.stop();
+        }
     }
 
     /** Compares and reports. */
     public VerifyReport verify() {
-        return run(null);
+        return run(false).report();
     }
 
-    /** Compares, and hands each table's confirmed differences also to {@code action} (repair). */
-    VerifyReport run(ChunkComparer.Sink action) {
+    /** A run's report and, for a repair, what was re-synced per table ({upserted, deleted}). */
+    record Outcome(VerifyReport report, Map<String, long[]> repaired) {
+    }
+
+    /** Compares, and for a repair re-syncs each chunk's confirmed differences from the truth. */
+    Outcome run(boolean repair) {
         long start = System.nanoTime();
         Instant at = Instant.now();
-        Tally tally = new Tally(listener);
-        ChunkComparer.Sink sink = action == null ? tally : (t, d, f, to) -> {
-            tally.accept(t, d, f, to);
-            action.accept(t, d, f, to);
-        };
-        List<Side> opened = new ArrayList<>();
-        try {
-            Side from = open(opened, fromDb);
-            Side to = open(opened, toDb);
-            List<TableCheck> checks = resolve(from, to);
-            RateLimit limit = new RateLimit(options.maxRowsPerSec());
-            List<TableReport> reports = new ArrayList<>();
-            for (TableCheck t : checks) {
-                listener.tableStarted(t.name(), t.estimate());
-                long rows = options.sampled() ? sample(t, new Side[] {from, to}, sink)
-                        : new TableWalk(t, fromDb, toDb, options, listener, sink, tally, limit).run(opened);
-                TableReport r = tally.report(t.name(), rows);
-                reports.add(r);
-                listener.tableDone(r);
-            }
-            return new VerifyReport(options.direction(), options.sampled(), options.tables().isEmpty(), at,
-                    (System.nanoTime() - start) / 1_000_000, reports, tally.first());
-        } finally {
-            synchronized (opened) {
-                opened.forEach(Side::close);
-            }
+        List<TableCheck> checks;
+        VerifySql.Hash hash;
+        try (Side from = new Side(fromDb); Side to = new Side(toDb)) {
+            hash = Resolver.hashFunction(from, to);
+            checks = Resolver.resolve(plan, options.direction(), options.tables(), from, to, hash);
         }
-    }
-
-    private static Side open(List<Side> opened, Db db) {
-        Side s = new Side(db);
-        opened.add(s);
-        return s;
-    }
-
-    /** The plan's tables (or those named in the options), checked against both live schemas before anything runs. */
-    List<TableCheck> resolve(Side from, Side to) {
-        Schema fromSchema = schema(from);
-        Schema toSchema = schema(to);
-        boolean forward = options.direction() == Direction.FORWARD;
-        Schema oldSchema = forward ? fromSchema : toSchema;
-        Schema newSchema = forward ? toSchema : fromSchema;
-        Db oldDb = forward ? fromDb : toDb;
-        Db newDb = forward ? toDb : fromDb;
-        List<TableMapping> mappings = new ArrayList<>();
-        if (options.tables().isEmpty()) {
-            mappings.addAll(plan.tables());
-        } else {
-            for (String name : options.tables()) {
-                mappings.add(plan.table(name).orElseThrow(() -> new PlanException(
-                        "plan " + plan.name() + " has no table " + name)));
-            }
-        }
-        if (mappings.isEmpty()) {
-            throw new PlanException("plan " + plan.name() + " has no tables to verify");
-        }
-        VerifySql.Hash hash = hashFunction(from, to);
-        List<TableCheck> out = new ArrayList<>();
-        for (TableMapping m : mappings) {
-            Schema.Table src = oldSchema.table(m.source()).orElseThrow(() -> new PlanException(
-                    "plan " + plan.name() + ": source table " + m.source() + " does not exist in the " + oldDb.role()));
-            Schema.Table tgt = newSchema.table(m.target()).orElseThrow(() -> new PlanException(
-                    "plan " + plan.name() + ": target table " + m.target() + " does not exist in the " + newDb.role()));
-            MappingSql mapping = new MappingSql(m, src, tgt);
-            Flow flow;
-            try {
-                flow = mapping.flow(options.direction());
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                throw new PlanException("plan " + plan.name() + ", table " + m.target() + ": " + e.getMessage(), e);
-            }
-            Schema.Table fromTable = forward ? src : tgt;
-            out.add(new TableCheck(flow.to().table(), flow, new VerifySql(flow, hash, mapping.fromTypes(options.direction())),
-                    fromTable.rowEstimate()));
-        }
-        for (TableCheck t : out) {
-            probeStatements(t, from, to);
-        }
-        return out;
-    }
-
-    private Schema schema(Side side) {
-        try {
-            return SchemaReader.read(side.connection());
+        LOG.debug("{} tables resolved, row hash {}", checks.size(), hash);
+        String name = VerifyJob.PREFIX + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        VerifyJob job = new VerifyJob(name, plan.name(), fromDb, toDb, newDb, checks, options.leafRows(), repair, workerId,
+                this::found);
+        try (Connection lock = newDb.connect(); Connection c = job.openLedgerConnection()) {
+            exclusive(lock);
+            ChunkLedger.install(c);
+            DifferenceStore.install(c);
+            // a fresh comparison: whatever earlier runs left (a killed verify's chunks) never counts
+            ChunkLedger.forgetJobs(c, VerifyJob.PREFIX, plan.name());
+            DifferenceStore.forget(c, VerifyJob.PREFIX, plan.name());
+            lastJob = name;
+            LOG.debug("ledger ready for {}", name);
+            Map<String, Long> rows = options.sampled() ? sample(job, checks) : chunked(job, checks, hash, repair);
+            VerifyReport report = report(job, checks, rows, c, at, start);
+            LOG.debug("report of {} made", name);
+            return new Outcome(report, repair ? job.store().repaired(c) : Map.of());
         } catch (SQLException e) {
-            throw new DbException("cannot read the tables of the " + side.role() + ": " + dev.cutover.pg.Sql.message(e), e);
+            throw new DbException("verification of " + plan.name() + " on the " + newDb.role() + ": " + Sql.message(e), e);
         }
+    }
+
+    /** Only one verification or repair of a migration at a time: they share the checkpoint tables. */
+    private void exclusive(Connection lock) throws SQLException {
+        try (PreparedStatement ps = lock.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
+            ps.setString(1, "cutover-verify:" + plan.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    throw new DbException("another verify or repair of " + plan.name() + " is running against the "
+                            + newDb.role() + "; wait for it to end (extra machines join it with cutover worker --job verify)");
+                }
+            }
+        }
+    }
+
+    private void found(TableCheck table, List<Difference> diffs, RowSync.Result repaired) {
+        diffs.forEach(listener::difference);
+    }
+
+    private Map<String, Long> chunked(VerifyJob job, List<TableCheck> checks, VerifySql.Hash hash, boolean repair)
+            throws SQLException {
+        Map<String, String> display = new HashMap<>();
+        checks.forEach(t -> display.put(VerifyJob.ledgerName(t), t.name()));
+        String label = repair ? "repair" : "verify";
+        try (ChunkedRun run = new ChunkedRun(options, plan.name(), job.name(), workerId, throttle, oldDb)) {
+            current = run;
+            if (stopRequested) {
+                run.stop();
+            }
+            RedisCommands<String, String> redis = run.redis();
+            ActiveRun announced = null;
+            long ttl = Math.max(10_000, 2 * options.leaseTtlMillis()); // refreshed every progress tick
+            if (redis != null) {
+                // an earlier run's settings do not carry over: each process keeps its own cap until one is set there,
+                // and the run is paused only if this process is (the console may pause before it starts)
+                String throttleKey = run.keys().workThrottle(ChunkedRun.THROTTLE_JOB);
+                redis.hdel(throttleKey, ControlKeys.WorkThrottle.MAX_ROWS_PER_SEC);
+                redis.hset(throttleKey, ControlKeys.WorkThrottle.PAUSED, String.valueOf(throttle.isPaused()));
+                announced = new ActiveRun(job.name(), options.direction(), repair, options.tables(), hash, options.chunkRows(),
+                        workerId, System.currentTimeMillis());
+                announced.announce(redis, run.keys(), ttl);
+            }
+            ActiveRun a = announced;
+            try {
+                ChunkRunner.Result r = run.run(job, e -> {
+                    if (a != null) {
+                        try {
+                            a.refresh(redis, run.keys(), ttl);
+                        } catch (RuntimeException ex) {
+                            LOG.warn("cannot refresh the verify announcement in Redis: {}", ex.getMessage());
+                        }
+                    }
+                    listener.onProgress(renamed(e, label, display));
+                });
+                if (r.stopped() || stopRequested) {
+                    throw stopped();
+                }
+                if (!r.complete()) {
+                    throw new DbException(firstError(r));
+                }
+                Map<String, Long> rows = new LinkedHashMap<>();
+                for (TableProgress t : r.tables()) {
+                    rows.put(t.table(), t.rowsDone());
+                }
+                compareEmptyTables(job, checks, rows);
+                return rows;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw stopped();
+            } finally {
+                current = null;
+                if (a != null) {
+                    try {
+                        a.clear(redis, run.keys());
+                    } catch (RuntimeException ex) {
+                        LOG.warn("cannot withdraw the verify announcement from Redis (it expires): {}", ex.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    private CancellationException stopped() {
+        return new CancellationException("verification of " + plan.name() + " stopped before every row was compared: no verdict");
+    }
+
+    private static String firstError(ChunkRunner.Result r) {
+        if (!r.errors().isEmpty()) {
+            return r.errors().get(0);
+        }
+        if (!r.failedChunks().isEmpty()) {
+            ChunkLedger.Failed f = r.failedChunks().get(0);
+            return f.table() + ": chunk " + f.seq() + " with keys " + f.range() + " failed: " + f.error();
+        }
+        return "the verification ended before every chunk was compared";
     }
 
     /**
-     * Runs each side's hash statement over no rows, so that an expression that does not fit the
-     * live schema (a column the mapping names that is gone) fails before any chunk is compared.
+     * A table whose from side was empty when its run started has no chunk in the ledger, but its to
+     * side may hold rows (all extra): compared here as one range without bounds.
      */
-    private static void probeStatements(TableCheck t, Side from, Side to) {
-        for (Side s : List.of(from, to)) {
-            String q = (s == from ? t.sql().fromChunkHash(false, false) : t.sql().toChunkHash(false, false)) + " WHERE false";
-            try (Statement st = s.connection().createStatement()) {
-                st.executeQuery(q).close();
-            } catch (SQLException e) {
-                if (dev.cutover.pg.Sql.isTransient(e)) {
-                    throw s.failure(t.name(), e);
+    private void compareEmptyTables(VerifyJob job, List<TableCheck> checks, Map<String, Long> rows) throws SQLException {
+        CompareSession session = null;
+        try (Connection c = job.openLedgerConnection()) {
+            for (TableCheck t : checks) {
+                String name = VerifyJob.ledgerName(t);
+                if (job.ledger().read(c, name).map(run -> run.upper() != null).orElse(true)) {
+                    continue;
                 }
-                throw new PlanException("cannot compare table " + t.name() + " on the " + s.role() + ": "
-                        + dev.cutover.pg.Sql.message(e), e);
+                if (session == null) {
+                    session = (CompareSession) job.openSession(0);
+                }
+                rows.put(name, rows.getOrDefault(name, 0L) + session.compareWhole(name, t).rows());
             }
-        }
-    }
-
-    /** hashtextextended when both servers compute the same value for a probe text, else md5. */
-    static VerifySql.Hash hashFunction(Side from, Side to) {
-        String a = probe(from);
-        String b = probe(to);
-        if (a != null && a.equals(b)) {
-            return VerifySql.Hash.HASHTEXTEXTENDED;
-        }
-        LOG.info("hashtextextended differs between the {} and the {} ({} vs {}); hashing with md5", from.role(), to.role(), a, b);
-        return VerifySql.Hash.MD5;
-    }
-
-    private static String probe(Side s) {
-        try (Statement st = s.connection().createStatement(); ResultSet rs = st.executeQuery(VerifySql.probe())) {
-            rs.next();
-            return rs.getString(1);
-        } catch (SQLException e) {
-            LOG.info("hash probe failed on the {}: {}", s.role(), e.getMessage());
-            return null;
-        }
-    }
-
-    /** The sampled mode: random keys of both sides, fetched and compared by key. Returns the keys compared. */
-    private long sample(TableCheck t, Side[] sides, ChunkComparer.Sink sink) {
-        int fromN = Math.max(1, options.sample() - options.sample() / 10);
-        int toN = Math.max(1, options.sample() / 10);
-        Set<List<String>> keys = new LinkedHashSet<>();
-        keys.addAll(sampleKeys(t, sides[0], t.flow().fromTable(), t.sql().fromSampleKeys(), fromN));
-        keys.addAll(sampleKeys(t, sides[1], t.flow().toTable(), t.sql().toSampleKeys(), toN));
-        ExecutorService helper = Executors.newSingleThreadExecutor();
-        try {
-            ChunkComparer cmp = new ChunkComparer(t, sides[0], sides[1], helper, options.leafRows(), sink);
-            cmp.report(cmp.compareKeys(new ArrayList<>(keys)));
-            listener.progress(t.name(), keys.size(), keys.size(), 0);
-        } catch (SQLException e) {
-            throw new DbException("comparing " + t.name() + " failed: " + dev.cutover.pg.Sql.message(e), e);
         } finally {
-            helper.shutdownNow();
+            if (session != null) {
+                session.close();
+            }
         }
-        return keys.size();
     }
 
-    private static List<List<String>> sampleKeys(TableCheck t, Side side, String quotedTable, String statement, int n) {
-        long estimate = estimate(side, quotedTable);
-        double pct = estimate <= 0 ? 100.0 : Math.min(100.0, Math.max(0.001, 100.0 * n * 4 / estimate));
-        List<List<String>> out = new ArrayList<>();
-        try {
-            PreparedStatement ps = side.prepare(statement);
-            ps.setDouble(1, pct);
-            ps.setInt(2, n);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    List<String> k = new ArrayList<>();
-                    for (int i = 1; i <= t.keys(); i++) {
-                        k.add(rs.getString(i));
-                    }
-                    out.add(k);
+    private Map<String, Long> sample(VerifyJob job, List<TableCheck> checks) throws SQLException {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        try (CompareSession session = (CompareSession) job.openSession(0)) {
+            for (TableCheck t : checks) {
+                if (stopRequested) {
+                    throw stopped();
                 }
+                rows.put(VerifyJob.ledgerName(t), session.sample(VerifyJob.ledgerName(t), t, options.sample()).rows());
             }
-        } catch (SQLException e) {
-            throw side.failure(t.name(), e);
         }
+        return rows;
+    }
+
+    /** A progress event with the tables under their report names and the job as "verify" or "repair". */
+    static ProgressEvent renamed(ProgressEvent e, String label, Map<String, String> display) {
+        List<TableProgress> tables = new ArrayList<>();
+        for (TableProgress t : e.tables()) {
+            tables.add(new TableProgress(display.getOrDefault(t.table(), t.table()), t.state(), t.rowsDone(), t.rowsTotal(),
+                    t.rowsPerSec(), t.eta(), t.error()));
+        }
+        return new ProgressEvent(label, e.at(), tables, e.total(), e.throttle(), e.finished());
+    }
+
+    private VerifyReport report(VerifyJob job, List<TableCheck> checks, Map<String, Long> rows, Connection c, Instant at,
+                                long start) throws SQLException {
+        Map<String, long[]> counts = job.store().counts(c);
+        List<TableReport> tables = new ArrayList<>();
+        for (TableCheck t : checks) {
+            long[] k = counts.getOrDefault(t.name(), new long[Difference.Kind.values().length]);
+            long missing = k[Difference.Kind.MISSING_IN_TARGET.ordinal()];
+            long extra = k[Difference.Kind.EXTRA_IN_TARGET.ordinal()];
+            long different = k[Difference.Kind.DIFFERENT.ordinal()];
+            long fromRows = rows.getOrDefault(VerifyJob.ledgerName(t), 0L);
+            tables.add(new TableReport(t.name(), fromRows + (options.sampled() ? 0 : extra), missing, extra, different));
+        }
+        return new VerifyReport(options.direction(), options.sampled(), options.tables().isEmpty(), at,
+                (System.nanoTime() - start) / 1_000_000, tables, job.store().first(c, VerifyReport.KEPT));
+    }
+
+    /** Every difference of the last run of this verifier, in table and key order, streamed from the new database. */
+    public void eachDifference(Consumer<Difference> to) {
+        withStore((store, c) -> store.each(c, 0, to));
+    }
+
+    /** The first {@code limit} differences of the last run (all of every worker process). */
+    public List<Difference> differences(int limit) {
+        List<Difference> out = new ArrayList<>();
+        withStore((store, c) -> store.each(c, limit, out::add));
         return out;
     }
 
-    private static long estimate(Side side, String quotedTable) {
-        try (PreparedStatement ps = side.connection().prepareStatement(VerifySql.rowEstimate())) {
-            ps.setString(1, quotedTable);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        } catch (SQLException e) {
-            return 0;
+    private interface StoreWork {
+        void run(DifferenceStore store, Connection c) throws SQLException;
+    }
+
+    private void withStore(StoreWork work) {
+        String job = lastJob;
+        if (job == null) {
+            throw new IllegalStateException("no verification has run yet");
         }
+        try (Connection c = newDb.connect()) {
+            c.setAutoCommit(false);
+            work.run(new DifferenceStore(job, plan.name()), c);
+        } catch (SQLException e) {
+            throw new DbException("cannot read the differences in cutover.verify_difference on the " + newDb.role() + ": "
+                    + Sql.message(e), e);
+        }
+    }
+
+    Db oldDb() {
+        return oldDb;
+    }
+
+    Db newDb() {
+        return newDb;
+    }
+
+    Plan plan() {
+        return plan;
+    }
+
+    VerifyOptions options() {
+        return options;
     }
 }

@@ -1,23 +1,23 @@
 package dev.cutover.verify;
 
-/**
- * Progress events of a verification or repair (the command line draws a progress bar from them,
- * the console its view). Called from worker threads; implementations must be thread-safe and quick.
- */
-public interface VerifyListener {
-    /** A table's comparison starts; {@code estimate} is the planner's row count of its to side. */
-    default void tableStarted(String table, long estimate) {
-    }
+import dev.cutover.work.ProgressEvent;
+import dev.cutover.work.ProgressListener;
 
-    /** Rows of {@code table} compared so far (from side rows), and differences found so far. */
-    default void progress(String table, long rowsDone, long estimate, long differences) {
+/**
+ * What a verification or repair tells as it runs. {@link #onProgress} (from {@link ProgressListener}):
+ * about once a second, per table, rows compared out of the estimate by every worker process of the
+ * run (read from the ledger), the rate, the time left and the throttle's state (job "verify" or
+ * "repair"; tables under their report names). {@link #difference}: each difference this process
+ * confirmed, once its chunk is committed (the report and {@link Verifier#eachDifference} hold those
+ * of every process). Called from the engine's threads; implementations must be thread-safe and quick.
+ */
+public interface VerifyListener extends ProgressListener {
+    @Override
+    default void onProgress(ProgressEvent event) {
     }
 
     /** A confirmed difference (after its re-check), in no particular order across workers. */
     default void difference(Difference d) {
-    }
-
-    default void tableDone(TableReport report) {
     }
 
     VerifyListener NONE = new VerifyListener() {

@@ -114,6 +114,21 @@ public final class ChunkLedger {
     }
 
     /**
+     * Forgets the runs and chunks of every job of {@code migration} whose name starts with
+     * {@code jobPrefix} (jobs named per run, such as each verification's, leave nothing behind).
+     */
+    public static void forgetJobs(Connection c, String jobPrefix, String migration) throws SQLException {
+        for (String sql : new String[] {ChunkSql.JOBS_FORGET_CHUNKS, ChunkSql.JOBS_FORGET_RUNS}) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, jobPrefix);
+                ps.setString(2, migration);
+                ps.executeUpdate();
+            }
+        }
+        c.commit();
+    }
+
+    /**
      * Cuts the next chunk of about {@code size} rows after the cursor (reading the boundary on the
      * {@code from} connection), records it as claimed by this worker, takes its lease and returns it;
      * empty when the run is exhausted or no longer running.

@@ -101,6 +101,9 @@ public final class ChunkRunner {
     private final Map<String, String> localErrors = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong rowsHere = new java.util.concurrent.atomic.AtomicLong();
     private final Object reporterWake = new Object();
+    /** Notified when a worker of this process ends a chunk, so idle workers look again at once. */
+    private final Object chunkEnded = new Object();
+    private long chunksEnded; // guarded by chunkEnded
     private volatile boolean reporting = true;
 
     public ChunkRunner(ChunkJob job, Leases leases, Throttle throttle, Options options, ProgressListener listener) {
@@ -248,6 +251,10 @@ public final class ChunkRunner {
     private void loop(ChunkJob.Session s) throws SQLException, InterruptedException {
         while (!stop.get()) {
             boolean worked = false;
+            long endedBefore;
+            synchronized (chunkEnded) {
+                endedBefore = chunksEnded;
+            }
             for (JobTable t : job.tables()) {
                 if (finished.contains(t.name())) {
                     continue;
@@ -261,8 +268,10 @@ public final class ChunkRunner {
                     worked = true;
                     break;
                 }
-                ChunkLedger.Run run = ledger.read(s.ledger(), t.name()).orElseThrow();
-                if (!"running".equals(run.state()) || (run.exhausted() && ledger.finish(s.ledger(), t.name()))) {
+                // a run that is gone was forgotten by the process that owns the job (a run that ended): leave it
+                Optional<ChunkLedger.Run> run = ledger.read(s.ledger(), t.name());
+                if (run.isEmpty() || !"running".equals(run.get().state())
+                        || (run.get().exhausted() && ledger.finish(s.ledger(), t.name()))) {
                     finished.add(t.name());
                 }
             }
@@ -270,7 +279,13 @@ public final class ChunkRunner {
                 if (job.tables().stream().allMatch(t -> finished.contains(t.name()))) {
                     return;
                 }
-                Thread.sleep(options.idleWaitMillis()); // others' chunks are in flight; take them over if their worker dies
+                // others' chunks are in flight: look again when one of this process's ends (the last chunk of a
+                // table, say), or after the idle wait (another process's, or a dead worker's to take over)
+                synchronized (chunkEnded) {
+                    if (chunksEnded == endedBefore && !stop.get()) {
+                        chunkEnded.wait(options.idleWaitMillis());
+                    }
+                }
             }
         }
     }
@@ -339,6 +354,10 @@ public final class ChunkRunner {
             }
         } finally {
             leases.release(chunk.leaseId());
+            synchronized (chunkEnded) {
+                chunksEnded++;
+                chunkEnded.notifyAll();
+            }
         }
     }
 

@@ -35,6 +35,23 @@ class BadInputTest {
     }
 
     @Test
+    void aVerifyWorkerWithNothingToJoinOrWithoutRedis() {
+        try (Pair p = new Pair("bad_worker")) {
+            String migration = dev.cutover.testing.TestRedis.uniqueMigration("bad-worker");
+            p.old.exec("CREATE TABLE a (id int PRIMARY KEY)");
+            p.neu.exec("CREATE TABLE a (id int PRIMARY KEY)");
+            p.plan(Pair.identityPlan(migration, "a", List.of("id"), List.of("id")));
+            Pair.Run none = p.run("worker", "--job", "verify", "--redis", dev.cutover.testing.TestRedis.sharedUrl(), "--wait", "0");
+            assertThat(none.status()).isEqualTo(2);
+            assertThat(none.err().lines().toList()).hasSize(1);
+            assertThat(none.err()).startsWith("cutover: no verify or repair of " + migration + " is running");
+            assertOneLineError(p.run("worker", "--job", "sideways", "--redis", dev.cutover.testing.TestRedis.sharedUrl()),
+                    "--job must be backfill or verify");
+            assertThat(p.run("worker", "--job", "verify").err()).startsWith("cutover: worker needs --redis");
+        }
+    }
+
+    @Test
     void targetMissingAColumnOrAMappingThatNoLongerFits() {
         try (Pair p = new Pair("bad_column")) {
             p.old.exec("CREATE TABLE a (id int PRIMARY KEY, name text, extra text)");
@@ -50,14 +67,47 @@ class BadInputTest {
         }
     }
 
+    /** 3,000 rows whose old-side expression sleeps 2 ms a row: a chunk hash of 100 rows runs long enough to be killed in flight. */
+    private static Pair slowPair(String label, String newSideChanges) {
+        Pair p = new Pair(label);
+        String t = "CREATE TABLE big (id int PRIMARY KEY, v text); INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 3000) g;";
+        p.old.exec(t);
+        p.neu.exec(t + newSideChanges);
+        p.plan("""
+                {"version": 1, "name": "%s", "tables": [{
+                  "source": {"schema": "public", "table": "big"}, "target": {"schema": "public", "table": "big"}, "key": ["id"],
+                  "columns": [{"target": "id", "expr": "id"}, {"target": "v", "expr": "v || left(pg_sleep(0.002)::text, 0)"}],
+                  "dropped": []}]}""".formatted(label));
+        return p;
+    }
+
     @Test
-    void aConnectionDroppedMidRunEndsWithOneLineAndNoVerdict() throws Exception {
-        try (Pair p = new Pair("bad_kill")) {
-            String t = "CREATE TABLE big (id int PRIMARY KEY, v text); INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 30000) g;";
-            p.old.exec(t);
-            p.neu.exec(t);
-            p.plan(Pair.identityPlan("kill", "big", List.of("id"), List.of("id", "v")));
+    void aConnectionDroppedMidRunWithoutRetriesEndsWithOneLineAndNoVerdict() throws Exception {
+        try (Pair p = slowPair("bad_kill", "")) {
             Path csv = p.dir.resolve("d.csv");
+            Pair.Run r = killOnceWhileComparing(p, "verify", "--chunk-rows", "100", "--retries", "0", "--latency-limit", "0",
+                    "--csv", csv.toString());
+            assertOneLineError(r, "big: chunk ", "comparing big failed on the old database");
+            assertThat(csv).doesNotExist();
+            assertThat(Files.list(p.dir).filter(f -> f.getFileName().toString().startsWith(".cutover-verify"))).isEmpty();
+        }
+    }
+
+    @Test
+    void aConnectionDroppedMidRunIsRetriedAndTheVerdictStaysExact() throws Exception {
+        try (Pair p = slowPair("bad_retry", "UPDATE big SET v = 'x' WHERE id IN (5, 1500, 2999); DELETE FROM big WHERE id = 2000;"
+                + "INSERT INTO big VALUES (4000, 'beyond the last key')")) {
+            Path csv = p.dir.resolve("d.csv");
+            Pair.Run r = killOnceWhileComparing(p, "verify", "--chunk-rows", "100", "--latency-limit", "0", "--csv", csv.toString());
+            assertThat(r.status()).as(r.out() + r.err()).isEqualTo(1);
+            assertThat(r.out()).contains("DIFFERENCES: 5 in 3,001 rows compared");
+            assertThat(Files.readAllLines(csv)).hasSize(6);
+        }
+    }
+
+    /** Runs a command while a killer thread drops every session of the old database once, while a chunk hash runs there. */
+    private static Pair.Run killOnceWhileComparing(Pair p, String command, String... args) throws Exception {
+        {
             AtomicBoolean done = new AtomicBoolean();
             AtomicInteger killed = new AtomicInteger();
             java.util.concurrent.atomic.AtomicReference<Throwable> killerFailed = new java.util.concurrent.atomic.AtomicReference<>();
@@ -65,7 +115,7 @@ class BadInputTest {
                 try {
                     // wait until verify is comparing chunks, then drop its sessions on the old side
                     while (!done.get() && killed.get() == 0) {
-                        Thread.sleep(100);
+                        Thread.sleep(20);
                         if (comparing(p)) {
                             killed.set(p.old.killConnections());
                         }
@@ -77,23 +127,21 @@ class BadInputTest {
                 }
             });
             killer.start();
-            Pair.Run r = p.run("verify", "--chunk-rows", "100", "--max-rows-per-sec", "5000", "--csv", csv.toString());
+            Pair.Run r = p.run(command, args);
             done.set(true);
             killer.join();
             assertThat(killerFailed.get()).isNull();
             assertThat(killed.get()).as(r.toString()).isPositive();
-            assertOneLineError(r, "comparing big failed on the old database");
-            assertThat(csv).doesNotExist();
-            assertThat(Files.list(p.dir).filter(f -> f.getFileName().toString().startsWith(".cutover-verify"))).isEmpty();
+            return r;
         }
     }
 
-    /** True once a session of the old database has run a chunk hash. */
+    /** True while a session of the old database runs a chunk hash. */
     private static boolean comparing(Pair p) {
         try (var c = java.sql.DriverManager.getConnection(dev.cutover.testing.TestDb.adminUrl());
              var s = c.createStatement();
              var rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + p.old.name()
-                     + "' AND query LIKE '%coalesce(sum(h), 0)%' AND query NOT LIKE '%WHERE false'")) {
+                     + "' AND state = 'active' AND query LIKE '%coalesce(sum(h), 0)%' AND query NOT LIKE '%WHERE false'")) {
             rs.next();
             return rs.getInt(1) > 0;
         } catch (java.sql.SQLException e) {

@@ -113,6 +113,24 @@ class DifferenceKindsTest {
         }
     }
 
+    @Test
+    void anEmptySourceTableStillFindsTheRowsOnlyTheTargetHas() {
+        try (Pair p = new Pair("kinds_empty")) {
+            String ddl = "CREATE TABLE t (id int PRIMARY KEY, v text);";
+            p.old.exec(ddl);
+            p.neu.exec(ddl);
+            p.plan(Pair.identityPlan("kinds-empty", "t", List.of("id"), List.of("id", "v")));
+            VerifyReport both = p.verify(small(2));
+            assertThat(both.clean()).isTrue();
+            assertThat(both.tables()).containsExactly(new TableReport("t", 0, 0, 0, 0));
+
+            p.neu.exec("INSERT INTO t SELECT g, 'only in target' FROM generate_series(1, 100) g");
+            VerifyReport extra = p.verify(small(2));
+            assertThat(extra.tables()).containsExactly(new TableReport("t", 100, 0, 100, 0));
+            assertThat(extra.firstDifferences()).allMatch(d -> d.kind() == Difference.Kind.EXTRA_IN_TARGET).hasSize(100);
+        }
+    }
+
     private static String md5uuid(String s) throws RuntimeException {
         try {
             byte[] d = java.security.MessageDigest.getInstance("MD5").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));

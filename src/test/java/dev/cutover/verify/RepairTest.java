@@ -54,6 +54,34 @@ class RepairTest {
     }
 
     @Test
+    void repairOfChosenDifferencesResyncsOnlyThoseKeysAndComparesThemAgain() {
+        try (Pair p = new Pair("repair_sel")) {
+            p.old.exec(OLD);
+            p.neu.exec(NEW + "DELETE FROM \"Acct\" WHERE id = 3; INSERT INTO \"Acct\" VALUES (9000, 'x', 1);"
+                    + "UPDATE \"Acct\" SET name = '' WHERE id = 10; UPDATE \"Acct\" SET cents = 0 WHERE id = 11");
+            p.plan(plan("repair-sel"));
+            VerifyReport found = p.verify(Direction.FORWARD);
+            assertThat(found.differences()).isEqualTo(4);
+            java.util.List<Difference> chosen = found.firstDifferences().stream()
+                    .filter(d -> java.util.Set.of(3L, 9000L, 10L).contains(d.key().get("id").asLong())).toList();
+            assertThat(chosen).hasSize(3);
+            // the truth changes after the verify: the repair re-reads it, and the re-check sees what is there now
+            p.old.exec("UPDATE \"Acct\" SET name = 'renamed' WHERE id = 10");
+
+            Repairer.Selected r = new Repairer(p.parsed(), p.oldDb(), p.newDb(), VerifyOptions.defaults(Direction.FORWARD),
+                    VerifyListener.NONE).repair(chosen);
+            assertThat(r.upserted()).isEqualTo(2);
+            assertThat(r.deleted()).isEqualTo(1);
+            assertThat(r.stillDiffering()).isEmpty();
+            assertThat(r.tables()).containsExactly(new TableRepair("Acct", 2, 1));
+
+            VerifyReport after = p.verify(Direction.FORWARD);
+            assertThat(after.firstDifferences()).extracting(d -> d.key() + " " + d.kind().wireName() + " " + d.columns())
+                    .containsExactly("{\"id\":11} different [cents]");
+        }
+    }
+
+    @Test
     void fromNewPrimaryOnTheNewDatabaseIsTheTruthAndTheOldOneIsRepaired() {
         String migration = TestRedis.uniqueMigration("repair-rev");
         RedisClient client = RedisClient.create(TestRedis.sharedUrl());

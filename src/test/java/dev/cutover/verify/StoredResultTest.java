@@ -86,20 +86,21 @@ class StoredResultTest {
             p.old.exec(T);
             p.neu.exec(T);
             p.plan(plan("progress"));
-            List<long[]> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<dev.cutover.work.TableProgress> events = new java.util.concurrent.CopyOnWriteArrayList<>();
             VerifyListener l = new VerifyListener() {
                 @Override
-                public void progress(String table, long rowsDone, long estimate, long differences) {
-                    if (table.equals("a")) {
-                        events.add(new long[] {rowsDone, differences});
-                    }
+                public void onProgress(dev.cutover.work.ProgressEvent e) {
+                    assertThat(e.job()).isEqualTo("verify");
+                    e.tables().stream().filter(t -> t.table().equals("a")).forEach(events::add);
                 }
             };
             VerifyReport r = new Verifier(p.parsed(), p.oldDb(), p.newDb(),
-                    VerifyOptions.defaults(Direction.FORWARD).withChunkRows(500).withWorkers(2), l).verify();
+                    VerifyOptions.defaults(Direction.FORWARD).withChunkRows(500).withWorkers(2).withProgressIntervalMillis(50)
+                            .withLatencyLimitMillis(0), l).verify();
             assertThat(r.clean()).isTrue();
-            assertThat(events).hasSizeGreaterThanOrEqualTo(6);
-            assertThat(events.stream().mapToLong(e -> e[0]).max().orElse(0)).isEqualTo(3000);
+            assertThat(events).isNotEmpty();
+            assertThat(events.get(events.size() - 1).rowsDone()).as("the last event: every row of a compared").isEqualTo(3000);
+            assertThat(events.get(events.size() - 1).state()).isEqualTo("complete");
         }
     }
 }

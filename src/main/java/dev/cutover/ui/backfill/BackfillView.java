@@ -1,5 +1,6 @@
 package dev.cutover.ui.backfill;
 
+import dev.cutover.ui.CapSlider;
 import dev.cutover.ui.ErrorLine;
 import dev.cutover.ui.shadow.Charts;
 import dev.cutover.work.TableProgress;
@@ -10,7 +11,6 @@ import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
-import javafx.scene.control.Slider;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
@@ -62,31 +62,8 @@ public final class BackfillView extends VBox {
         stop.setOnAction(e -> vm.stop());
         stop.setTooltip(new Tooltip("Stops after the chunks in hand; Start resumes where it stopped."));
 
-        Slider slider = new Slider(0, CapScale.MAX, CapScale.toPosition(vm.cap().get()));
-        slider.setId("backfill-cap");
-        slider.setPrefWidth(220);
-        slider.setTooltip(new Tooltip("Rows per second this console's workers may copy (far right: no cap). Acts at once, "
-                + "also on a running backfill and, through Redis, on the other workers of the run."));
-        Label capLabel = new Label();
-        capLabel.setId("backfill-cap-label");
-        capLabel.setMinWidth(110);
-        capLabel.textProperty().bind(vm.cap().map(c -> CapScale.label(c.longValue())));
-        slider.valueProperty().addListener((o, a, b) -> {
-            if (!slider.isValueChanging()) {
-                vm.cap().set(CapScale.toCap(b.doubleValue()));
-            }
-        });
-        slider.valueChangingProperty().addListener((o, a, changing) -> {
-            if (!changing) {
-                vm.cap().set(CapScale.toCap(slider.getValue()));
-            }
-        });
-        vm.cap().addListener((o, a, b) -> {
-            if (CapScale.toCap(slider.getValue()) != b.longValue()) {
-                slider.setValue(CapScale.toPosition(b.longValue()));
-            }
-        });
-        Label capName = new Label("Rows/s cap");
+        HBox cap = CapSlider.control(vm.cap(), "backfill", "Rows per second this console's workers may copy (far right: no cap). "
+                + "Acts at once, also on a running backfill and, through Redis, on the other workers of the run.");
         Spinner<Integer> threads = new Spinner<>(1, 64, vm.workerThreads().get());
         threads.setId("backfill-threads");
         threads.setPrefWidth(72);
@@ -100,7 +77,7 @@ public final class BackfillView extends VBox {
         restart.setTooltip(new Tooltip("Forget the progress of earlier runs and copy from the first key again"));
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
-        HBox controls = new HBox(start, pause, stop, gap(), capName, slider, capLabel, spring, new Label("Threads"), threads, restart);
+        HBox controls = new HBox(start, pause, stop, gap(), cap, spring, new Label("Threads"), threads, restart);
         controls.getStyleClass().add("actions");
         controls.setAlignment(Pos.CENTER_LEFT);
 

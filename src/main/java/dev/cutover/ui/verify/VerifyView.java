@@ -1,5 +1,6 @@
 package dev.cutover.ui.verify;
 
+import dev.cutover.ui.CapSlider;
 import dev.cutover.ui.ErrorLine;
 import dev.cutover.verify.Difference;
 import java.io.File;
@@ -10,13 +11,16 @@ import java.util.List;
 import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import javafx.beans.binding.Bindings;
 import javafx.geometry.Pos;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SelectionMode;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TableView;
@@ -28,10 +32,15 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
+import javafx.util.StringConverter;
 
 import static dev.cutover.ui.Views.column;
 
-/** The Verify screen: run (full or sampled), per-table results, the differences, one difference's rows side by side. Binds to {@link VerifyViewModel} only. */
+/**
+ * The Verify screen: run (full or sampled; one table or all; threads, a live rows/s cap and pause),
+ * per-table results, the differences (several can be selected and repaired), one difference's rows
+ * side by side. Binds to {@link VerifyViewModel} only.
+ */
 public final class VerifyView extends VBox {
     private final GridPane rows = new GridPane();
     private final Label rowsTitle = new Label("Select a difference to see its rows side by side.");
@@ -77,7 +86,11 @@ public final class VerifyView extends VBox {
         repair.disableProperty().bind(vm.canRepairOrExport().not());
         repair.setOnAction(e -> confirmRepair(vm));
         repair.setTooltip(new Tooltip("Re-syncs every differing row from the truth side (in the direction the phase gives), "
-                + "then verifies again. The engine repairs whole tables, so there is no repair of chosen rows."));
+                + "then verifies again."));
+        Button repairSelected = new Button("Repair selected");
+        repairSelected.setId("verify-repair-selected");
+        repairSelected.setTooltip(new Tooltip("Re-syncs only the differences selected in the list (Ctrl/Shift-click for several) "
+                + "from the truth side, by key, then compares those keys again."));
         Button export = new Button("Export CSV…");
         export.setId("verify-export");
         export.disableProperty().bind(vm.canRepairOrExport().not());
@@ -93,9 +106,56 @@ public final class VerifyView extends VBox {
         });
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
-        HBox controls = new HBox(run, sampled, size, cancel, spring, repair, export);
+        HBox controls = new HBox(run, sampled, size, cancel, spring, repairSelected, repair, export);
         controls.getStyleClass().add("actions");
         controls.setAlignment(Pos.CENTER_LEFT);
+
+        ChoiceBox<String> only = new ChoiceBox<>();
+        only.setId("verify-table");
+        only.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(String t) {
+                return t == null ? "All tables" : t;
+            }
+
+            @Override
+            public String fromString(String s) {
+                return "All tables".equals(s) ? null : s;
+            }
+        });
+        Runnable fillTables = () -> {
+            List<String> items = new ArrayList<>();
+            items.add(null);
+            items.addAll(vm.tableChoices());
+            only.getItems().setAll(items);
+            only.setValue(vm.table().get());
+        };
+        vm.tableChoices().addListener((javafx.collections.ListChangeListener<String>) c -> fillTables.run());
+        fillTables.run();
+        only.valueProperty().addListener((o, a, b) -> vm.table().set(b));
+        vm.table().addListener((o, a, b) -> only.setValue(b));
+        only.disableProperty().bind(vm.running());
+        only.setTooltip(new Tooltip("Compare one table of the plan, or all (only a run of all is stored for the phase guard)"));
+        Spinner<Integer> threads = new Spinner<>(1, 64, vm.workers().get());
+        threads.setId("verify-workers");
+        threads.setPrefWidth(72);
+        threads.valueProperty().addListener((o, a, b) -> vm.workers().set(b));
+        threads.disableProperty().bind(vm.running());
+        threads.setTooltip(new Tooltip("Worker threads of this console (more machines join with `cutover worker --job verify`)"));
+        ToggleButton pause = new ToggleButton();
+        pause.setId("verify-pause");
+        pause.selectedProperty().bindBidirectional(vm.paused());
+        pause.textProperty().bind(Bindings.when(vm.paused()).then("Resume").otherwise("Pause"));
+        pause.setTooltip(new Tooltip("Pauses the comparison after the chunks in hand (every worker of the run, through Redis)"));
+        HBox cap = CapSlider.control(vm.cap(), "verify", "Rows per second this console's workers may compare (far right: no cap). "
+                + "Acts at once on a running comparison and, through Redis, on the other workers of the run.");
+        Label throttle = new Label();
+        throttle.setId("verify-throttle");
+        throttle.getStyleClass().add("hint");
+        throttle.textProperty().bind(vm.throttleState());
+        HBox tuning = new HBox(new Label("Table"), only, new Label("Threads"), threads, cap, pause, throttle);
+        tuning.getStyleClass().add("actions");
+        tuning.setAlignment(Pos.CENTER_LEFT);
 
         Label verdict = new Label();
         verdict.setId("verify-verdict");
@@ -146,7 +206,10 @@ public final class VerifyView extends VBox {
         diffs.getColumns().add(column("Key", 160, d -> d.key().toString()));
         diffs.getColumns().add(column("Kind", 130, d -> d.kind().wireName()));
         diffs.getColumns().add(column("Columns", 160, d -> String.join(", ", d.columns())));
+        diffs.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         diffs.getSelectionModel().selectedItemProperty().addListener((o, a, d) -> vm.selected().set(d));
+        repairSelected.disableProperty().bind(Bindings.isEmpty(diffs.getSelectionModel().getSelectedItems()).or(vm.running()));
+        repairSelected.setOnAction(e -> confirmRepairSelected(vm, List.copyOf(diffs.getSelectionModel().getSelectedItems())));
         vm.selected().addListener((o, a, d) -> showRows(d));
 
         rows.setId("verify-rows");
@@ -166,7 +229,7 @@ public final class VerifyView extends VBox {
         split.setDividerPositions(0.55);
         VBox.setVgrow(split, Priority.ALWAYS);
 
-        getChildren().addAll(title, what, controls, verdict, message, errorLine, tables, split);
+        getChildren().addAll(title, what, controls, tuning, verdict, message, errorLine, tables, split);
     }
 
     /** Repair writes to the compared side: it asks first, naming what and in which direction. */
@@ -184,6 +247,23 @@ public final class VerifyView extends VBox {
         confirm.initOwner(getScene() == null ? null : getScene().getWindow());
         if (confirm.showAndWait().filter(b -> b.getButtonData() == ButtonBar.ButtonData.OK_DONE).isPresent()) {
             vm.repairAll();
+        }
+    }
+
+    /** Repairing chosen rows writes to the compared side too: it asks first, naming how many and in which direction. */
+    private void confirmRepairSelected(VerifyViewModel vm, List<Difference> chosen) {
+        var r = vm.report().get();
+        String dir = r == null || r.direction() == dev.cutover.sql.Direction.FORWARD
+                ? "from the old database (the truth before new_primary) into the new one"
+                : "from the new database (the truth from new_primary on) into the old one";
+        Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, String.format("%,d", chosen.size())
+                + " selected rows are re-read by key and re-synced " + dir + ", then compared again.",
+                new ButtonType("Repair selected from the truth", ButtonBar.ButtonData.OK_DONE), ButtonType.CANCEL);
+        confirm.setHeaderText("Repair the selected differences?");
+        confirm.getDialogPane().setId("repair-selected-confirm");
+        confirm.initOwner(getScene() == null ? null : getScene().getWindow());
+        if (confirm.showAndWait().filter(b -> b.getButtonData() == ButtonBar.ButtonData.OK_DONE).isPresent()) {
+            vm.repairSelected(chosen);
         }
     }
 

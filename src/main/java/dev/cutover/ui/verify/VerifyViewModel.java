@@ -1,10 +1,14 @@
 package dev.cutover.ui.verify;
 
+import dev.cutover.control.ControlKeys;
+import dev.cutover.control.ControlKeys.WorkThrottle;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
+import dev.cutover.plan.TableMapping;
 import dev.cutover.sql.Direction;
 import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.Problems;
+import dev.cutover.ui.RedisLink;
 import dev.cutover.ui.Session;
 import dev.cutover.verify.Difference;
 import dev.cutover.verify.DifferenceCsv;
@@ -16,6 +20,9 @@ import dev.cutover.verify.Verifier;
 import dev.cutover.verify.VerifyListener;
 import dev.cutover.verify.VerifyOptions;
 import dev.cutover.verify.VerifyReport;
+import dev.cutover.work.ProgressEvent;
+import dev.cutover.work.TableProgress;
+import dev.cutover.work.Throttle;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,14 +30,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
+import java.util.Locale;
+import java.util.Map;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.LongProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleLongProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -43,11 +53,14 @@ import javafx.concurrent.Worker;
 /**
  * The Verify screen's state and commands over {@code dev.cutover.verify}: a full or sampled
  * verification (background work the status bar can cancel) with per-table progress from the
- * engine's {@link VerifyListener}, the differences it confirmed, "Repair all" through
- * {@link Repairer} in the current truth direction followed by a new verification, and the CSV
- * export through {@link DifferenceCsv}. Like the command line, a run is stored in
- * {@code cutover.verification} and (a run of every table, with Redis) in the verify summary hash.
- * The engine repairs whole tables only, so there is no "repair selected".
+ * engine's progress events (rows compared by every worker of the run, machines joining with
+ * {@code cutover worker --job verify} included), the differences it confirmed, "Repair all"
+ * through {@link Repairer} in the current truth direction followed by a new verification,
+ * "Repair selected" (only the chosen differences, re-synced by key and compared again) and the CSV
+ * export through {@link DifferenceCsv}. The options the command line has: worker threads, a rows/s
+ * cap and pause that act on a running comparison (through Redis on every worker of the run), one
+ * table or all. Like the command line, a run is stored in {@code cutover.verification} and (a run
+ * of every table, with Redis) in the verify summary hash.
  */
 public final class VerifyViewModel {
     /** Differences kept in memory for the list and the export; beyond that the command line's --csv has them all. */
@@ -56,28 +69,84 @@ public final class VerifyViewModel {
     /** One table's line: state, rows compared (of the estimate) and differences by kind so far. */
     public record TableRow(String table, String state, long rowsCompared, long estimate, long missingInTarget,
                            long extraInTarget, long different) {
+        TableRow plus(Difference.Kind kind, int n) {
+            return new TableRow(table, state, rowsCompared, estimate,
+                    missingInTarget + (kind == Difference.Kind.MISSING_IN_TARGET ? n : 0),
+                    extraInTarget + (kind == Difference.Kind.EXTRA_IN_TARGET ? n : 0),
+                    different + (kind == Difference.Kind.DIFFERENT ? n : 0));
+        }
     }
 
     private final Session session;
     private final BackgroundTasks tasks;
     private final ObservableValue<Plan> plan;
+    private final RedisLink redis = new RedisLink();
     private final ObservableList<TableRow> tables = FXCollections.observableArrayList();
     private final ObservableList<Difference> differences = FXCollections.observableArrayList();
+    private final ObservableList<String> tableChoices = FXCollections.observableArrayList();
     private final ObjectProperty<Difference> selected = new SimpleObjectProperty<>();
     private final ObjectProperty<VerifyReport> report = new SimpleObjectProperty<>();
     private final IntegerProperty sample = new SimpleIntegerProperty(0);
+    private final IntegerProperty workers = new SimpleIntegerProperty(2);
+    private final LongProperty cap = new SimpleLongProperty(0);
+    private final BooleanProperty paused = new SimpleBooleanProperty();
+    private final StringProperty table = new SimpleStringProperty(null);
     private final BooleanProperty running = new SimpleBooleanProperty();
     private final StringProperty message = new SimpleStringProperty("");
     private final StringProperty verdict = new SimpleStringProperty("");
+    private final StringProperty throttleState = new SimpleStringProperty("");
     private final ObjectProperty<Throwable> error = new SimpleObjectProperty<>();
     private Direction lastDirection = Direction.FORWARD;
     private boolean truncated;
     private volatile Task<?> task;
+    /** The engine running now (a verify, or the repair of "Repair all"): its throttle and its stop. */
+    private volatile Throttle liveThrottle;
+    private volatile Runnable liveStop;
+    private volatile long capNow;
+    private volatile boolean pausedNow;
 
     public VerifyViewModel(Session session, BackgroundTasks tasks, ObservableValue<Plan> plan) {
         this.session = session;
         this.tasks = tasks;
         this.plan = plan;
+        cap.addListener((o, a, b) -> {
+            capNow = b.longValue();
+            Throttle t = liveThrottle;
+            if (t != null) {
+                t.setMaxRowsPerSec(capNow);
+            }
+            tellWorkers();
+        });
+        paused.addListener((o, a, b) -> {
+            pausedNow = b;
+            Throttle t = liveThrottle;
+            if (t != null) {
+                if (b) {
+                    t.pause();
+                } else {
+                    t.resume();
+                }
+            }
+            tellWorkers();
+            if (running.get()) {
+                message.set(b ? "Paused: workers stop after the chunk in hand." : "Resumed.");
+            }
+        });
+        plan.addListener((o, a, b) -> choices(b));
+        choices(plan.getValue());
+    }
+
+    private void choices(Plan p) {
+        List<String> names = new ArrayList<>();
+        if (p != null) {
+            for (TableMapping m : p.tables()) {
+                names.add(m.target().table());
+            }
+        }
+        tableChoices.setAll(names);
+        if (table.get() != null && !names.contains(table.get())) {
+            table.set(null);
+        }
     }
 
     /** What is missing before a run can start, or null when it can. */
@@ -91,7 +160,7 @@ public final class VerifyViewModel {
         return null;
     }
 
-    /** Verifies every table of the plan: every row, or {@link #sample()} random keys per table when it is above 0. */
+    /** Verifies the plan's tables (or {@link #table()}): every row, or {@link #sample()} random keys per table when it is above 0. */
     public void verify() {
         start(false);
     }
@@ -115,6 +184,8 @@ public final class VerifyViewModel {
         Db newDb = session.newDb().get();
         String redisUrl = session.redisUrl().get();
         int n = Math.max(0, sample.get());
+        int threads = workers.get();
+        List<String> only = table.get() == null ? List.of() : List.of(table.get());
         running.set(true);
         error.set(null);
         tables.clear();
@@ -122,29 +193,43 @@ public final class VerifyViewModel {
         selected.set(null);
         report.set(null);
         verdict.set("");
+        throttleState.set("");
         truncated = false;
         String what = repair ? "Repair of " + p.name() : (n > 0 ? "Sampled verify of " : "Verify of ") + p.name();
         message.set(what + " running…");
         task = tasks.run(what, progress -> {
             Direction d = direction(redisUrl, p.name());
             BackgroundTasks.fx(() -> lastDirection = d);
+            VerifyOptions base = VerifyOptions.defaults(d).withWorkers(threads).withMaxRowsPerSec(capNow).withTables(only)
+                    .withRedisUrl(redisUrl);
             Repairer.Result repaired = null;
             if (repair) {
-                repaired = new Repairer(p, oldDb, newDb, VerifyOptions.defaults(d), listener(progress, false)).repair();
+                Repairer r = new Repairer(p, oldDb, newDb, base, listener(progress, false));
+                live(r.throttle(), r::stop);
+                repaired = r.repair();
                 BackgroundTasks.fx(() -> {
                     tables.clear();
                     differences.clear();
                 });
             }
-            VerifyReport r = new Verifier(p, oldDb, newDb, VerifyOptions.defaults(d).withSample(n),
-                    listener(progress, true)).verify();
+            Verifier v = new Verifier(p, oldDb, newDb, base.withSample(n), listener(progress, true));
+            live(v.throttle(), v::stop);
+            VerifyReport r;
+            List<Difference> listed;
+            try {
+                r = v.verify();
+                listed = v.differences(KEPT); // of every worker process of the run, not only this console's
+            } finally {
+                live(null, null);
+            }
             ResultStore.save(newDb, p.name(), r);
             if (redisUrl != null && r.complete()) {
                 RedisSummary.write(redisUrl, p.name(), r);
             }
-            return new Outcome(r, repaired);
+            return new Outcome(r, repaired, listed);
         }, o -> finished(p, o), t -> {
             running.set(false);
+            live(null, null);
             error.set(t);
             message.set((repair ? "Repair of " : "Verify of ") + p.name() + " failed: " + Problems.oneLine(t));
         });
@@ -156,7 +241,35 @@ public final class VerifyViewModel {
         });
     }
 
-    private record Outcome(VerifyReport report, Repairer.Result repaired) {
+    /** The engine now running: the cap and pause set on the screen act on it at once. */
+    private void live(Throttle t, Runnable stop) {
+        if (t != null) {
+            t.setMaxRowsPerSec(capNow);
+            if (pausedNow) {
+                t.pause();
+            }
+        }
+        liveThrottle = t;
+        liveStop = stop;
+    }
+
+    /** With Redis, the run's throttle hash: what this console sets, every worker of the run follows. */
+    private void tellWorkers() {
+        Plan p = plan.getValue();
+        String url = session.redisUrl().get();
+        if (p == null || url == null || !running.get()) {
+            return;
+        }
+        ControlKeys keys = new ControlKeys(p.name());
+        Map<String, String> h = Map.of(WorkThrottle.MAX_ROWS_PER_SEC, Long.toString(cap.get()), WorkThrottle.PAUSED,
+                Boolean.toString(paused.get()));
+        tasks.run(null, progress -> {
+            redis.commands(url).hset(keys.workThrottle("verify"), h);
+            return null;
+        }, null, t -> message.set("Could not tell the other workers through Redis: " + Problems.oneLine(t)));
+    }
+
+    private record Outcome(VerifyReport report, Repairer.Result repaired, List<Difference> listed) {
     }
 
     private static Direction direction(String redisUrl, String migration) {
@@ -166,23 +279,29 @@ public final class VerifyViewModel {
         return RedisSummary.phase(redisUrl, migration).map(RedisSummary::direction).orElse(Direction.FORWARD);
     }
 
-    /** Progress events arrive on the engine's threads; each is handed to the FX thread. Cancel stops the run at its next event. */
+    /** Progress events arrive on the engine's threads; each is handed to the FX thread. Cancel stops the engine at its next event. */
     private VerifyListener listener(BackgroundTasks.Progress progress, boolean collect) {
         return new VerifyListener() {
             @Override
-            public void tableStarted(String table, long estimate) {
-                check();
-                BackgroundTasks.fx(() -> put(new TableRow(table, "running", 0, estimate, 0, 0, 0)));
-            }
-
-            @Override
-            public void progress(String table, long rowsDone, long estimate, long diffs) {
-                check();
-                progress.update(rowsDone, Math.max(1, Math.max(rowsDone, estimate)), null);
+            public void onProgress(ProgressEvent e) {
+                if (progress.isCancelled()) {
+                    Runnable stop = liveStop;
+                    if (stop != null) {
+                        stop.run();
+                    }
+                    return;
+                }
+                progress.update(e.total().rowsDone(), Math.max(1, Math.max(e.total().rowsDone(), e.total().rowsTotal())), null);
+                String state = e.throttle() == null ? "" : e.throttle().paused() ? "paused"
+                        : e.throttle().backingOff() ? String.format(Locale.ROOT, "backing off: old database latency %.0f ms > %d ms",
+                        e.throttle().latencyMillis(), e.throttle().latencyLimitMillis()) : "";
                 BackgroundTasks.fx(() -> {
-                    TableRow old = row(table);
-                    put(new TableRow(table, "running", rowsDone, estimate, old == null ? 0 : old.missingInTarget(),
-                            old == null ? 0 : old.extraInTarget(), old == null ? 0 : old.different()));
+                    throttleState.set(state);
+                    for (TableProgress t : e.tables()) {
+                        TableRow old = row(t.table());
+                        put(new TableRow(t.table(), t.state(), t.rowsDone(), t.rowsTotal(), old == null ? 0 : old.missingInTarget(),
+                                old == null ? 0 : old.extraInTarget(), old == null ? 0 : old.different()));
+                    }
                 });
             }
 
@@ -190,12 +309,7 @@ public final class VerifyViewModel {
             public void difference(Difference d) {
                 BackgroundTasks.fx(() -> {
                     TableRow old = row(d.table());
-                    if (old != null) {
-                        put(new TableRow(old.table(), old.state(), old.rowsCompared(), old.estimate(),
-                                old.missingInTarget() + (d.kind() == Difference.Kind.MISSING_IN_TARGET ? 1 : 0),
-                                old.extraInTarget() + (d.kind() == Difference.Kind.EXTRA_IN_TARGET ? 1 : 0),
-                                old.different() + (d.kind() == Difference.Kind.DIFFERENT ? 1 : 0)));
-                    }
+                    put((old == null ? new TableRow(d.table(), "running", 0, 0, 0, 0, 0) : old).plus(d.kind(), 1));
                     if (collect) {
                         if (differences.size() < KEPT) {
                             differences.add(d);
@@ -205,26 +319,11 @@ public final class VerifyViewModel {
                     }
                 });
             }
-
-            @Override
-            public void tableDone(TableReport r) {
-                BackgroundTasks.fx(() -> {
-                    TableRow old = row(r.table());
-                    put(new TableRow(r.table(), "done", r.rowsCompared(), old == null ? 0 : old.estimate(),
-                            r.missingInTarget(), r.extraInTarget(), r.different()));
-                });
-            }
-
-            private void check() {
-                if (progress.isCancelled()) {
-                    throw new CancellationException("cancelled from the console");
-                }
-            }
         };
     }
 
-    private TableRow row(String table) {
-        return tables.stream().filter(t -> t.table().equals(table)).findFirst().orElse(null);
+    private TableRow row(String name) {
+        return tables.stream().filter(t -> t.table().equals(name)).findFirst().orElse(null);
     }
 
     private void put(TableRow r) {
@@ -239,6 +338,7 @@ public final class VerifyViewModel {
 
     private void finished(Plan p, Outcome o) {
         running.set(false);
+        throttleState.set("");
         VerifyReport r = o.report();
         List<TableRow> rows = new ArrayList<>();
         for (TableReport t : r.tables()) {
@@ -247,7 +347,8 @@ public final class VerifyViewModel {
                     old == null ? 0 : old.estimate(), t.missingInTarget(), t.extraInTarget(), t.different()));
         }
         tables.setAll(rows);
-        report.set(r);
+        differences.setAll(o.listed());
+        truncated = r.differences() > o.listed().size();
         String label = r.sampled() ? "SAMPLE " : "";
         String dir = r.direction() == Direction.FORWARD ? "forward (old is the truth)" : "reverse (new is the truth)";
         String repaired = o.repaired() == null ? "" : "Repaired " + String.format("%,d", o.repaired().upserted()) + " rows upserted, "
@@ -262,7 +363,70 @@ public final class VerifyViewModel {
         }
         message.set(repaired + label + (repaired.isEmpty() && label.isEmpty() ? "Verify of " : "verify of ") + p.name() + " " + dir + " finished in "
                 + String.format("%.1f s", r.elapsedMillis() / 1000.0) + "."
+                + (r.complete() ? "" : " Only " + String.join(", ", r.tables().stream().map(TableReport::table).toList())
+                        + " compared: not stored as the phase guard's verification.")
                 + (truncated ? " The list holds the first " + String.format("%,d", KEPT) + " differences; `cutover verify --csv` writes all." : ""));
+        report.set(r); // last: the report is the signal that the run ended, with verdict and message in place
+    }
+
+    /**
+     * Re-syncs only the chosen differences from the truth side (by key, through the engine's
+     * {@link Repairer#repair(List)}), compares those keys again and updates the list: repaired rows
+     * leave it, rows that still differ stay with what they look like now. Refused when the phase now
+     * makes the other side the truth than in the verification that found them.
+     */
+    public void repairSelected(List<Difference> chosen) {
+        VerifyReport found = report.get();
+        if (running.get() || chosen.isEmpty() || found == null || missing() != null) {
+            return;
+        }
+        Plan p = plan.getValue();
+        Db oldDb = session.oldDb().get();
+        Db newDb = session.newDb().get();
+        String redisUrl = session.redisUrl().get();
+        List<Difference> picked = List.copyOf(chosen);
+        Direction d = found.direction();
+        running.set(true);
+        error.set(null);
+        message.set("Repairing " + String.format("%,d", picked.size()) + " selected rows…");
+        task = tasks.run("Repair selected rows of " + p.name(), progress -> {
+            Direction now = direction(redisUrl, p.name());
+            if (now != d) {
+                throw new IllegalStateException("the phase now makes the " + (now == Direction.FORWARD ? "old" : "new")
+                        + " database the truth, but these differences were found the other way round: verify again before repairing");
+            }
+            return new Repairer(p, oldDb, newDb, VerifyOptions.defaults(d), VerifyListener.NONE).repair(picked);
+        }, sel -> {
+            running.set(false);
+            differences.removeAll(picked);
+            for (Difference x : picked) {
+                TableRow r = row(x.table());
+                if (r != null) {
+                    put(r.plus(x.kind(), -1));
+                }
+            }
+            for (Difference x : sel.stillDiffering()) {
+                differences.add(x);
+                TableRow r = row(x.table());
+                if (r != null) {
+                    put(r.plus(x.kind(), 1));
+                }
+            }
+            if (picked.contains(selected.get())) {
+                selected.set(null);
+            }
+            String truth = d == Direction.FORWARD ? "the old database" : "the new database";
+            message.set("Repaired " + String.format("%,d", picked.size()) + " selected rows from " + truth + ": "
+                    + String.format("%,d", sel.upserted()) + " upserted, " + String.format("%,d", sel.deleted()) + " deleted; "
+                    + (sel.stillDiffering().isEmpty() ? "all identical when compared again."
+                            : String.format("%,d", sel.stillDiffering().size()) + " still differ when compared again (listed)."));
+            verdict.set(String.format("%,d", differences.size()) + " differences listed after repairing selected rows "
+                    + "(run Verify for a verdict)");
+        }, t -> {
+            running.set(false);
+            error.set(t);
+            message.set("Repair of the selected rows failed: " + Problems.oneLine(t));
+        });
     }
 
     /** Writes the listed differences to {@code file} with the verify package's CSV writer (a temp file moved into place). */
@@ -288,8 +452,12 @@ public final class VerifyViewModel {
         });
     }
 
-    /** Cancels the running verification or repair (the engine stops at its next progress event). */
+    /** Cancels the running verification or repair: the engine stops after the chunks in hand, nothing is decided. */
     public void cancel() {
+        Runnable stop = liveStop;
+        if (stop != null) {
+            stop.run();
+        }
         Task<?> t = task;
         if (t != null) {
             t.cancel(true); // FutureTask.cancel: safe from any thread, a no-op once finished
@@ -317,6 +485,31 @@ public final class VerifyViewModel {
         return sample;
     }
 
+    /** Worker threads of this console's run (1–64); other machines join with {@code cutover worker --job verify}. */
+    public IntegerProperty workers() {
+        return workers;
+    }
+
+    /** Rows/s cap, 0 = none. Acts on a running comparison at once (and through Redis on every worker of the run). */
+    public LongProperty cap() {
+        return cap;
+    }
+
+    /** Pauses the running comparison after the chunks in hand (every worker of the run, with Redis). */
+    public BooleanProperty paused() {
+        return paused;
+    }
+
+    /** The one table to compare (its target name), or null for every table of the plan. */
+    public StringProperty table() {
+        return table;
+    }
+
+    /** The plan's tables, for the table choice. */
+    public ObservableList<String> tableChoices() {
+        return tableChoices;
+    }
+
     public BooleanProperty running() {
         return running;
     }
@@ -328,6 +521,11 @@ public final class VerifyViewModel {
     /** The result in one line; starts with "SAMPLE" for a sampled run. */
     public StringProperty verdict() {
         return verdict;
+    }
+
+    /** "paused", "backing off: …", or empty. */
+    public StringProperty throttleState() {
+        return throttleState;
     }
 
     public ObjectProperty<Throwable> error() {
@@ -349,5 +547,6 @@ public final class VerifyViewModel {
 
     public void close() {
         cancel();
+        redis.close();
     }
 }

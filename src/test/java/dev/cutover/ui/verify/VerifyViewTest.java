@@ -151,6 +151,66 @@ class VerifyViewTest {
     }
 
     @Test
+    void repairSelectedResyncsOnlyTheChosenRowsAndUpdatesTheList(FxRobot robot) throws Exception {
+        robot.clickOn("#verify-run");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.report().get() != null);
+        assertThat(vm.differences()).hasSize(3);
+        javafx.scene.control.Button repairSelected = robot.lookup("#verify-repair-selected").queryButton();
+        assertThat(repairSelected.isDisabled()).as("nothing selected yet").isTrue();
+
+        // choose two of the three: the missing row and the changed one
+        TableView<Difference> diffs = robot.lookup("#verify-differences").queryTableView();
+        int missing = indexOf(diffs, Difference.Kind.MISSING_IN_TARGET);
+        int changed = indexOf(diffs, Difference.Kind.DIFFERENT);
+        robot.interact(() -> {
+            diffs.getSelectionModel().clearSelection();
+            diffs.getSelectionModel().select(missing);
+            diffs.getSelectionModel().select(changed);
+        });
+        assertThat(diffs.getSelectionModel().getSelectedItems()).hasSize(2);
+        robot.clickOn("#verify-repair-selected");
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#repair-selected-confirm").tryQuery().isPresent());
+        assertThat(robot.lookup("#repair-selected-confirm .content").queryAs(javafx.scene.control.Label.class).getText())
+                .startsWith("2 selected rows").contains("from the old database");
+        robot.clickOn(robot.lookup((javafx.scene.control.Button b) -> "Repair selected from the truth".equals(b.getText())).queryButton());
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.message().get().startsWith("Repaired 2 selected rows"));
+
+        assertThat(vm.error().get()).isNull();
+        assertThat(vm.message().get()).contains("2 upserted, 0 deleted").contains("all identical when compared again");
+        assertThat(vm.differences()).extracting(d -> d.key().get("id").asLong() + " " + d.kind().wireName())
+                .containsExactly("500 extra_in_target");
+        VerifyViewModel.TableRow t = vm.tables().get(0);
+        assertThat(List.of(t.missingInTarget(), t.extraInTarget(), t.different())).containsExactly(0L, 1L, 0L);
+        assertThat(count("SELECT count(*) FROM orders WHERE id = 7 OR (id = 42 AND name = 'name 42') OR id = 500")).isEqualTo(3);
+
+        // a verify of the one table chosen on the screen finds what is left, and is not stored as the guard's verification
+        robot.interact(() -> robot.lookup("#verify-table").queryAs(javafx.scene.control.ChoiceBox.class).setValue("orders"));
+        assertThat(vm.table().get()).isEqualTo("orders");
+        robot.clickOn("#verify-run");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.report().get() != null);
+        assertThat(vm.verdict().get()).isEqualTo("1 differences in 201 rows compared");
+        assertThat(vm.report().get().complete()).isFalse();
+        assertThat(vm.message().get()).contains("Only orders compared");
+    }
+
+    @Test
+    void pauseAndTheCapActOnTheRunningComparison(FxRobot robot) throws Exception {
+        robot.interact(() -> vm.cap().set(10)); // the slider's lowest: 201 rows at 10 rows/s take 20 s unless the cap is raised
+        assertThat(robot.lookup("#verify-cap-label").queryAs(javafx.scene.control.Label.class).getText()).isEqualTo("10 rows/s");
+        robot.clickOn("#verify-run");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> vm.tables().stream().anyMatch(t -> t.rowsCompared() > 0));
+        robot.clickOn("#verify-pause");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "paused".equals(vm.throttleState().get()));
+        assertThat(robot.lookup("#verify-throttle").queryAs(javafx.scene.control.Label.class).getText()).isEqualTo("paused");
+        robot.clickOn("#verify-pause");
+        assertThat(vm.paused().get()).isFalse();
+        robot.interact(() -> vm.cap().set(0));
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> vm.report().get() != null);
+        assertThat(vm.error().get()).isNull();
+        assertThat(vm.verdict().get()).isEqualTo("3 differences in 201 rows compared");
+    }
+
+    @Test
     void aMappingThatNoLongerFitsIsOneErrorLineOnTheScreen(FxRobot robot) throws Exception {
         neu.exec("ALTER TABLE orders DROP COLUMN note");
         robot.clickOn("#verify-run");

@@ -1,0 +1,47 @@
+package dev.cutover.cli;
+
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+
+/**
+ * The tuning every chunked job takes alike, backfill and verify, and so does {@code worker} for
+ * either (a picocli mixin): worker threads, the rows/s cap, chunk time, the latency guard on the
+ * old database, the Redis lease time and the progress display.
+ */
+public final class WorkOptions {
+    @Option(names = "--workers", paramLabel = "N", description = "worker threads in this process (default: ${DEFAULT-VALUE})")
+    int workers = 2;
+
+    @Option(names = "--max-rows-per-sec", paramLabel = "N", description = "rows/s cap of this process, 0 = none (default: ${DEFAULT-VALUE})")
+    long maxRowsPerSec;
+
+    @Option(names = "--chunk-time", paramLabel = "SECONDS", description = "target time per chunk (default: ${DEFAULT-VALUE})")
+    double chunkTime = 0.5;
+
+    @Option(names = "--latency-limit", paramLabel = "MS",
+            description = "back off while a SELECT 1 on the old database takes longer, 0 = off (default: ${DEFAULT-VALUE})")
+    long latencyLimit = 100;
+
+    @Option(names = "--probe-interval", paramLabel = "MS", description = "latency probe interval (default: ${DEFAULT-VALUE})")
+    long probeInterval = 500;
+
+    @Option(names = "--lease-ttl", paramLabel = "MS", description = "chunk lease time in Redis; a dead worker's chunk is taken over after it (default: ${DEFAULT-VALUE})")
+    long leaseTtl = 10_000;
+
+    @Option(names = "--progress", paramLabel = "auto|bar|lines|none", description = "progress display (default: ${DEFAULT-VALUE}: a bar on a terminal, lines otherwise)")
+    String progress = "auto";
+
+    /** The progress display the flags ask for, on {@code out}. */
+    ProgressPrinter printer(PrintWriter out) {
+        boolean terminal = switch (progress) {
+            case "bar" -> true;
+            case "lines", "none" -> false;
+            case "auto" -> System.console() != null;
+            default -> throw new UserError("--progress must be auto, bar, lines or none, got " + progress);
+        };
+        return new ProgressPrinter("none".equals(progress) ? new PrintWriter(java.io.Writer.nullWriter()) : out, terminal,
+                Duration.ofSeconds(5));
+    }
+}

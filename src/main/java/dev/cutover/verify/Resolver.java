@@ -1,0 +1,146 @@
+package dev.cutover.verify;
+
+import dev.cutover.pg.Db;
+import dev.cutover.pg.DbException;
+import dev.cutover.pg.Schema;
+import dev.cutover.pg.SchemaReader;
+import dev.cutover.pg.Sql;
+import dev.cutover.plan.Plan;
+import dev.cutover.plan.PlanException;
+import dev.cutover.plan.TableMapping;
+import dev.cutover.sql.Direction;
+import dev.cutover.sql.Flow;
+import dev.cutover.sql.MappingSql;
+import dev.cutover.sql.VerifySql;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The tables a verification compares, checked against both live schemas before any row is read:
+ * every plan table (or the ones named) must exist on both sides with every mapped column, and each
+ * side's hash statement is run once over no rows, so a mapping that no longer fits fails with one
+ * line. Also picks the row hash both servers compute alike.
+ */
+final class Resolver {
+    private static final Logger LOG = LoggerFactory.getLogger(Resolver.class);
+
+    private Resolver() {
+    }
+
+    /** {@code from}/{@code to} are open on the direction's from and to databases. */
+    static List<TableCheck> resolve(Plan plan, Direction direction, List<String> names, Side from, Side to, VerifySql.Hash hash) {
+        // both catalogs at once: the start of a run waits on the slower one only
+        CompletableFuture<Schema> toRead = CompletableFuture.supplyAsync(() -> schema(to));
+        Schema fromSchema = schema(from);
+        Schema toSchema;
+        try {
+            toSchema = toRead.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        boolean forward = direction == Direction.FORWARD;
+        Schema oldSchema = forward ? fromSchema : toSchema;
+        Schema newSchema = forward ? toSchema : fromSchema;
+        String oldRole = forward ? from.role() : to.role();
+        String newRole = forward ? to.role() : from.role();
+        List<TableMapping> mappings = new ArrayList<>();
+        if (names.isEmpty()) {
+            mappings.addAll(plan.tables());
+        } else {
+            for (String name : names) {
+                TableMapping m = plan.table(name).orElseThrow(() -> new PlanException("plan " + plan.name() + " has no table " + name));
+                if (!mappings.contains(m)) {
+                    mappings.add(m);
+                }
+            }
+        }
+        if (mappings.isEmpty()) {
+            throw new PlanException("plan " + plan.name() + " has no tables to verify");
+        }
+        List<TableCheck> out = new ArrayList<>();
+        for (TableMapping m : mappings) {
+            Schema.Table src = oldSchema.table(m.source()).orElseThrow(() -> new PlanException(
+                    "plan " + plan.name() + ": source table " + m.source() + " does not exist in the " + oldRole));
+            Schema.Table tgt = newSchema.table(m.target()).orElseThrow(() -> new PlanException(
+                    "plan " + plan.name() + ": target table " + m.target() + " does not exist in the " + newRole));
+            MappingSql mapping = new MappingSql(m, src, tgt);
+            Flow flow;
+            try {
+                flow = mapping.flow(direction);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new PlanException("plan " + plan.name() + ", table " + m.target() + ": " + e.getMessage(), e);
+            }
+            Schema.Table fromTable = forward ? src : tgt;
+            out.add(new TableCheck(flow.to().table(), flow, new VerifySql(flow, hash, mapping.fromTypes(direction)),
+                    fromTable.rowEstimate()));
+        }
+        for (TableCheck t : out) {
+            probeStatements(t, from, to);
+        }
+        return out;
+    }
+
+    private static Schema schema(Side side) {
+        try {
+            return SchemaReader.read(side.connection());
+        } catch (SQLException e) {
+            throw new DbException("cannot read the tables of the " + side.role() + ": " + Sql.message(e), e);
+        }
+    }
+
+    /**
+     * Runs each side's hash statement over no rows, so that an expression that does not fit the
+     * live schema (a column the mapping names that is gone) fails before any chunk is compared.
+     */
+    private static void probeStatements(TableCheck t, Side from, Side to) {
+        for (Side s : List.of(from, to)) {
+            String q = (s == from ? t.sql().fromChunkHash(false, false) : t.sql().toChunkHash(false, false)) + " WHERE false";
+            try (Statement st = s.connection().createStatement()) {
+                st.executeQuery(q).close();
+            } catch (SQLException e) {
+                if (Sql.isTransient(e)) {
+                    throw s.failure(t.name(), e);
+                }
+                throw new PlanException("cannot compare table " + t.name() + " on the " + s.role() + ": " + Sql.message(e), e);
+            }
+        }
+    }
+
+    /** hashtextextended when both servers compute the same value for a probe text, else md5. */
+    static VerifySql.Hash hashFunction(Side from, Side to) {
+        String a = probe(from);
+        String b = probe(to);
+        if (a != null && a.equals(b)) {
+            return VerifySql.Hash.HASHTEXTEXTENDED;
+        }
+        LOG.info("hashtextextended differs between the {} and the {} ({} vs {}); hashing with md5", from.role(), to.role(), a, b);
+        return VerifySql.Hash.MD5;
+    }
+
+    private static String probe(Side s) {
+        try (Statement st = s.connection().createStatement(); ResultSet rs = st.executeQuery(VerifySql.probe())) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            LOG.info("hash probe failed on the {}: {}", s.role(), e.getMessage());
+            return null;
+        }
+    }
+
+    /** The direction's from (truth) database: old going forward, new in reverse. */
+    static Db fromDb(Direction d, Db oldDb, Db newDb) {
+        return d == Direction.FORWARD ? oldDb : newDb;
+    }
+
+    static Db toDb(Direction d, Db oldDb, Db newDb) {
+        return d == Direction.FORWARD ? newDb : oldDb;
+    }
+}
