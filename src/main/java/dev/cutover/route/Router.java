@@ -363,6 +363,8 @@ public final class Router implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.debug("router tick: {}", e.getMessage());
+        } catch (Error e) {
+            survive("router tick", e);
         }
     }
 
@@ -373,7 +375,22 @@ public final class Router implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.debug("replay round: {}", e.getMessage());
+        } catch (Error e) {
+            survive("replay round", e);
         }
+    }
+
+    /**
+     * A periodic task must not let an Error out: the executor would cancel it silently, and a
+     * router whose replay has stopped for good looks healthy. (Seen for real: pgjdbc before
+     * 42.7.13 throws an AssertionError from executeBatch under {@code -ea} when the connection dies
+     * mid-batch, pgjdbc #1458.) The JVM's own errors still propagate.
+     */
+    private static void survive(String what, Error e) {
+        if (e instanceof VirtualMachineError) {
+            throw e;
+        }
+        LOG.error("{} failed, will run again: {}", what, e.toString(), e);
     }
 
     private void storeSample(String json) {
