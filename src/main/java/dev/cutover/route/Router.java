@@ -2,6 +2,7 @@ package dev.cutover.route;
 
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlState;
+import dev.cutover.control.SeenRoutingKeys;
 import dev.cutover.control.WriteTarget;
 import dev.cutover.pg.Sql;
 import dev.cutover.plan.Plan;
@@ -73,6 +74,9 @@ public final class Router implements AutoCloseable {
     private final SideHealth newHealth = new SideHealth("new");
     private final LongAdder mirrored = new LongAdder();
     private final LongAdder mirrorFailures = new LongAdder();
+    private final SeenKeys seenKeys = new SeenKeys();
+    private final Duration seenKeysInterval;
+    private long seenKeysSentAt = System.nanoTime();
     private volatile boolean closed;
 
     private Router(Builder b) {
@@ -83,6 +87,7 @@ public final class Router implements AutoCloseable {
         this.instanceId = b.instanceId;
         this.shutdownTimeout = b.shutdownTimeout;
         this.downBackoff = b.downBackoff;
+        this.seenKeysInterval = b.seenKeysInterval;
         Path spillDir = b.spillDir != null ? b.spillDir
                 : Path.of(System.getProperty("java.io.tmpdir"), "cutover-spill", b.migration.replaceAll("[^A-Za-z0-9._-]", "_"));
         this.metrics = new RouterMetrics(b.redisUrl, keys);
@@ -127,6 +132,7 @@ public final class Router implements AutoCloseable {
         checkOpen();
         ControlState s = follower.state();
         boolean toNew = readsNew(s, routingKey);
+        seenKeys.record(routingKey);
         long t0 = System.nanoTime();
         List<Map<String, Object>> rows;
         try {
@@ -360,6 +366,10 @@ public final class Router implements AutoCloseable {
                         metrics.queueDepth(depth);
                     }
                 }
+                if (System.nanoTime() - seenKeysSentAt >= seenKeysInterval.toNanos()) {
+                    seenKeysSentAt = System.nanoTime();
+                    sendSeenKeys();
+                }
             }
         } catch (RuntimeException e) {
             LOG.debug("router tick: {}", e.getMessage());
@@ -391,6 +401,11 @@ public final class Router implements AutoCloseable {
             throw e;
         }
         LOG.error("{} failed, will run again: {}", what, e.toString(), e);
+    }
+
+    /** Sends the routing keys served since the last report (tick thread, close, tests). */
+    int sendSeenKeys() {
+        return seenKeys.flush(redis.sync(), keys, follower.state().routingSalt(), System.currentTimeMillis());
     }
 
     private void storeSample(String json) {
@@ -509,6 +524,7 @@ public final class Router implements AutoCloseable {
         try {
             if (redis.isOpen()) {
                 queue.drainSpill();
+                sendSeenKeys();
                 follower.removeHeartbeat(redis);
             }
         } catch (RuntimeException e) {
@@ -565,6 +581,7 @@ public final class Router implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private Duration downBackoff = Duration.ofSeconds(1);
         private Duration replayInterval = Duration.ofMillis(250);
+        private Duration seenKeysInterval = SeenRoutingKeys.FLUSH_INTERVAL;
         private int mirrorThreads = 4;
         private int mirrorQueue = 10_000;
         private int shadowThreads = 2;
@@ -679,6 +696,12 @@ public final class Router implements AutoCloseable {
 
         Builder replayInterval(Duration d) {
             this.replayInterval = positive(d, "replayInterval");
+            return this;
+        }
+
+        /** How often the routing keys served are reported (default {@link SeenRoutingKeys#FLUSH_INTERVAL}). */
+        Builder seenKeysInterval(Duration d) {
+            this.seenKeysInterval = positive(d, "seenKeysInterval");
             return this;
         }
 
