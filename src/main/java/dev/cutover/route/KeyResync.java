@@ -61,23 +61,53 @@ final class KeyResync {
     }
 
     /**
-     * The key of a written row as the queue's JSON object of target key columns, from the row a
-     * statement returned (source key names on the old side, target names on the new side).
+     * The key values of a written row in the plan's key order, from the row a statement returned
+     * (source key names on the old side, target names on the new side); null when it lacks one.
      */
-    String keyFromRow(String table, Map<String, Object> row, boolean newSide) {
+    List<Object> keyOfRow(String table, Map<String, Object> row, boolean newSide) {
         TableMapping m = mapping(table);
         List<String> names = newSide ? m.targetKey() : m.key();
-        List<Object> values = new ArrayList<>();
+        List<Object> values = new ArrayList<>(names.size());
         for (String n : names) {
             if (!row.containsKey(n)) {
                 return null;
             }
             values.add(row.get(n));
         }
-        return keyJson(m, values);
+        return values;
     }
 
-    /** The same from key values in the plan's key order. */
+    /** Refuses key values that do not fit the table's key (a declaration error of the write). */
+    void checkKey(String table, List<Object> values) {
+        TableMapping m = mapping(table);
+        List<String> names = m.targetKey();
+        if (values.size() != names.size()) {
+            throw new IllegalStateException("table " + m.target() + " has a key of " + names.size() + " column(s) "
+                    + names + ", got " + values.size() + " value(s)");
+        }
+    }
+
+    /**
+     * A hash of key values that is equal whenever their {@link #keyJson} is (integers by value
+     * whatever their type, other values by their text): two writes of one row get one lane.
+     */
+    static int keyHash(List<Object> values) {
+        int h = 1;
+        for (Object v : values) {
+            int x;
+            if (v == null) {
+                x = 0;
+            } else if (v instanceof Long || v instanceof Integer || v instanceof Short) {
+                x = Long.hashCode(((Number) v).longValue());
+            } else {
+                x = v.toString().hashCode();
+            }
+            h = 31 * h + x;
+        }
+        return h;
+    }
+
+    /** The queue's JSON object of target key columns from key values in the plan's key order. */
     String keyJson(String table, List<Object> values) {
         return keyJson(mapping(table), values);
     }

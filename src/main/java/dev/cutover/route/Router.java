@@ -214,19 +214,19 @@ public final class Router implements AutoCloseable {
     private void mirror(WriteOp op, Object routingKey, Object[] params, Rows.Written primary, boolean primaryNew) {
         TableMapping m = resync.mapping(op.table());
         String table = m.target().table();
-        List<String> written = writtenKeys(op, params, primary, primaryNew);
+        List<List<Object>> written = writtenKeys(op, params, primary, primaryNew);
         Mirror task = new Mirror(op, table, params, primary.affected(), written, !primaryNew);
-        int hash = written.isEmpty() ? Objects.hashCode(routingKey) : written.get(0).hashCode();
+        int hash = written.isEmpty() ? Objects.hashCode(routingKey) : KeyResync.keyHash(written.get(0));
         if (!lanes.submit(hash, task)) {
             task.giveUp("mirror executor full (" + lanes.backlog() + " waiting)");
         }
     }
 
-    private List<String> writtenKeys(WriteOp op, Object[] params, Rows.Written w, boolean primaryNew) {
-        List<String> out = new ArrayList<>();
+    /** The key values of the rows a write touched (their JSON is made only if the mirror needs it, off the caller's path). */
+    private List<List<Object>> writtenKeys(WriteOp op, Object[] params, Rows.Written w, boolean primaryNew) {
         int[] pos = op.keyParamPositions();
         if (pos.length > 0) {
-            List<Object> values = new ArrayList<>();
+            List<Object> values = new ArrayList<>(pos.length);
             for (int p : pos) {
                 if (p > params.length) {
                     throw new IllegalStateException("write " + op.name() + ": key parameter " + p + " but only "
@@ -234,11 +234,12 @@ public final class Router implements AutoCloseable {
                 }
                 values.add(params[p - 1]);
             }
-            out.add(resync.keyJson(op.table(), values));
-            return out;
+            resync.checkKey(op.table(), values);
+            return List.of(values);
         }
+        List<List<Object>> out = new ArrayList<>(w.returned().size());
         for (Map<String, Object> row : w.returned()) {
-            String k = resync.keyFromRow(op.table(), row, primaryNew);
+            List<Object> k = resync.keyOfRow(op.table(), row, primaryNew);
             if (k == null) {
                 LOG.error("write {} returned no key columns {} of table {}; its mirror cannot be queued by key if it fails",
                         op.name(), primaryNew ? resync.mapping(op.table()).targetKey() : resync.mapping(op.table()).key(),
@@ -256,16 +257,25 @@ public final class Router implements AutoCloseable {
         private final String table;
         private final Object[] params;
         private final long primaryAffected;
-        private final List<String> keys;
+        private final List<List<Object>> keyValues;
         private final boolean toNew;
 
-        Mirror(WriteOp op, String table, Object[] params, long primaryAffected, List<String> keys, boolean toNew) {
+        Mirror(WriteOp op, String table, Object[] params, long primaryAffected, List<List<Object>> keyValues, boolean toNew) {
             this.op = op;
             this.table = table;
             this.params = params;
             this.primaryAffected = primaryAffected;
-            this.keys = keys;
+            this.keyValues = keyValues;
             this.toNew = toNew;
+        }
+
+        /** The written keys as the queue's JSON (made here, on the lane or when giving up). */
+        private List<String> keys() {
+            List<String> out = new ArrayList<>(keyValues.size());
+            for (List<Object> v : keyValues) {
+                out.add(resync.keyJson(op.table(), v));
+            }
+            return out;
         }
 
         @Override
@@ -278,7 +288,7 @@ public final class Router implements AutoCloseable {
             }
             try {
                 if (op.isMirrorByResync()) {
-                    for (String k : keys) {
+                    for (String k : keys()) {
                         resync.resync(table, k, toNew ? Direction.FORWARD : Direction.REVERSE);
                     }
                 } else {
@@ -312,10 +322,10 @@ public final class Router implements AutoCloseable {
             metrics.mirrorWrite(true);
             long now = System.currentTimeMillis();
             String error = "write " + op.name() + " not mirrored to the " + side() + " database: " + why;
-            if (keys.isEmpty()) {
+            if (keyValues.isEmpty()) {
                 LOG.error("{}; the written key is unknown, run `cutover repair` for table {}", error, table);
             }
-            for (String k : keys) {
+            for (String k : keys()) {
                 queue.enqueue(new FailedWrite(table, k, now, error));
             }
         }
