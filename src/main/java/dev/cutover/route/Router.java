@@ -242,7 +242,7 @@ public final class Router implements AutoCloseable {
             List<Object> k = resync.keyOfRow(op.table(), row, primaryNew);
             if (k == null) {
                 LOG.error("write {} returned no key columns {} of table {}; its mirror cannot be queued by key if it fails",
-                        op.name(), primaryNew ? resync.mapping(op.table()).targetKey() : resync.mapping(op.table()).key(),
+                        op.name(), primaryNew ? resync.targetKey(op.table()) : resync.mapping(op.table()).key(),
                         op.table());
                 return List.of();
             }
