@@ -479,7 +479,7 @@ public final class Router implements AutoCloseable {
     public boolean awaitQuiet(Duration timeout) {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
-            if (lanes.backlog() == 0 && lanes.active() == 0 && shadow.inFlight() == 0) {
+            if (lanes.unfinished() == 0 && shadow.inFlight() == 0) {
                 queue.awaitPending(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
                 return true;
             }
