@@ -259,6 +259,14 @@ public final class ControlKeys {
         return prefix + "mismatch_samples";
     }
 
+    /**
+     * Sorted set: the routing keys routers served recently, member {@code <salt>:<bucket>:<key id>},
+     * score = last seen (epoch ms); bounded by age and size ({@link SeenRoutingKeys}).
+     */
+    public String routingKeys() {
+        return prefix + "routing_keys";
+    }
+
     /** Hash: backfill run summary (state running|complete|failed, rows_done, rows_total, updated_at, ...). */
     public String backfill() {
         return prefix + "backfill";

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * The least-privilege Redis ACL of an application's router user for one migration: it may read
  * the whole control state and follow the change channel, write only its heartbeat, the metric
- * buckets, the failed-write queue and the mismatch samples, and never change the state itself.
+ * buckets, the failed-write queue, the mismatch samples and the routing keys it saw, and never
+ * change the state itself.
  * {@code ACL SETUSER <user> on ><password> } followed by {@link #rules}; docs/control.md shows
  * it rendered.
  */
@@ -26,7 +27,9 @@ public final class RouterAcl {
             // failed-write queue and its replay (consumer group)
             "+xadd", "+xlen", "+xreadgroup", "+xack", "+xdel", "+xgroup|create", "+xautoclaim", "+xpending", "+xclaim",
             // shadow mismatch samples (capped list)
-            "+lpush", "+ltrim");
+            "+lpush", "+ltrim",
+            // routing keys seen (a Lua script of ZADD, ZREMRANGEBYSCORE, ZCARD, ZREMRANGEBYRANK, PEXPIRE)
+            "+zadd", "+zremrangebyscore", "+zcard", "+zremrangebyrank");
 
     /** The rules after {@code ACL SETUSER user on >password}. */
     public static List<String> rules(ControlKeys keys) {
@@ -38,6 +41,7 @@ public final class RouterAcl {
         out.add("~" + p + "metrics:*");
         out.add("~" + escape(keys.failedWrites()));
         out.add("~" + escape(keys.mismatchSamples()));
+        out.add("~" + escape(keys.routingKeys()));
         out.add("&" + escape(keys.changes()));
         return out;
     }

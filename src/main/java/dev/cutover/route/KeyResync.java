@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cutover.pg.DbException;
 import dev.cutover.pg.Schema;
 import dev.cutover.pg.SchemaReader;
 import dev.cutover.plan.Plan;
@@ -11,14 +12,11 @@ import dev.cutover.plan.TableMapping;
 import dev.cutover.sql.Direction;
 import dev.cutover.sql.Flow;
 import dev.cutover.sql.MappingSql;
-import dev.cutover.sql.SyncSql;
+import dev.cutover.sync.RowSync;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /**
- * Re-syncs one row by key from the side that is the truth, through the plan's mapping (the
- * statements of {@link SyncSql} over a {@link Flow}): read the mapped row on the truth side
+ * Re-syncs one row by key from the side that is the truth, through the plan's mapping: the
+ * router's side of {@link RowSync} (queue key JSON, the per-table {@link Flow}, the application's
+ * pools with the engine's settings applied per transaction). RowSync reads the mapped row on the truth side
  * (locked {@code FOR SHARE} until the copy is committed, so a concurrent write cannot be
- * overtaken by an older copy), then upsert it on the other side, or delete the key there if the
+ * overtaken by an older copy), then upserts it on the other side, or deletes the key there if the
  * truth no longer has it. Re-syncing the same key twice is harmless.
  */
 final class KeyResync {
@@ -42,7 +41,15 @@ final class KeyResync {
     private final DataSource oldDs;
     private final DataSource newDs;
     private final Map<String, MappingSql> mappings = new ConcurrentHashMap<>();
-    private final Map<String, TableMapping> byName = new ConcurrentHashMap<>();
+    private final Map<String, Known> byName = new ConcurrentHashMap<>();
+
+    /**
+     * A plan table looked up by a name a write uses, with its target key names worked out once:
+     * {@link TableMapping#targetKey} parses the column expressions on every call (about 30 µs,
+     * measured on the dual-write caller's path before it was cached here).
+     */
+    private record Known(TableMapping mapping, List<String> targetKey) {
+    }
 
     KeyResync(Plan plan, DataSource oldDs, DataSource newDs) {
         this.plan = plan;
@@ -52,39 +59,80 @@ final class KeyResync {
 
     /** The plan's mapping of a table (target or source name), or a one-line error. */
     TableMapping mapping(String table) {
-        TableMapping m = byName.get(table);
-        if (m == null) {
-            m = plan.table(table).orElseThrow(() -> new IllegalStateException(
+        return known(table).mapping();
+    }
+
+    private Known known(String table) {
+        Known k = byName.get(table);
+        if (k == null) {
+            TableMapping m = plan.table(table).orElseThrow(() -> new IllegalStateException(
                     "table " + table + " is not in plan " + plan.name()));
-            byName.put(table, m);
+            k = new Known(m, List.copyOf(m.targetKey()));
+            byName.put(table, k);
         }
-        return m;
+        return k;
     }
 
     /**
-     * The key of a written row as the queue's JSON object of target key columns, from the row a
-     * statement returned (source key names on the old side, target names on the new side).
+     * The key values of a written row in the plan's key order, from the row a statement returned
+     * (source key names on the old side, target names on the new side); null when it lacks one.
      */
-    String keyFromRow(String table, Map<String, Object> row, boolean newSide) {
-        TableMapping m = mapping(table);
-        List<String> names = newSide ? m.targetKey() : m.key();
-        List<Object> values = new ArrayList<>();
+    List<Object> keyOfRow(String table, Map<String, Object> row, boolean newSide) {
+        Known t = known(table);
+        List<String> names = newSide ? t.targetKey() : t.mapping().key();
+        List<Object> values = new ArrayList<>(names.size());
         for (String n : names) {
             if (!row.containsKey(n)) {
                 return null;
             }
             values.add(row.get(n));
         }
-        return keyJson(m, values);
+        return values;
     }
 
-    /** The same from key values in the plan's key order. */
+    /** The target key column names of a table, in the plan's key order. */
+    List<String> targetKey(String table) {
+        return known(table).targetKey();
+    }
+
+    /** Refuses key values that do not fit the table's key (a declaration error of the write). */
+    void checkKey(String table, List<Object> values) {
+        Known t = known(table);
+        TableMapping m = t.mapping();
+        List<String> names = t.targetKey();
+        if (values.size() != names.size()) {
+            throw new IllegalStateException("table " + m.target() + " has a key of " + names.size() + " column(s) "
+                    + names + ", got " + values.size() + " value(s)");
+        }
+    }
+
+    /**
+     * A hash of key values that is equal whenever their {@link #keyJson} is (integers by value
+     * whatever their type, other values by their text): two writes of one row get one lane.
+     */
+    static int keyHash(List<Object> values) {
+        int h = 1;
+        for (Object v : values) {
+            int x;
+            if (v == null) {
+                x = 0;
+            } else if (v instanceof Long || v instanceof Integer || v instanceof Short) {
+                x = Long.hashCode(((Number) v).longValue());
+            } else {
+                x = v.toString().hashCode();
+            }
+            h = 31 * h + x;
+        }
+        return h;
+    }
+
+    /** The queue's JSON object of target key columns from key values in the plan's key order. */
     String keyJson(String table, List<Object> values) {
-        return keyJson(mapping(table), values);
+        Known t = known(table);
+        return keyJson(t.mapping(), t.targetKey(), values);
     }
 
-    private static String keyJson(TableMapping m, List<Object> values) {
-        List<String> names = m.targetKey();
+    private static String keyJson(TableMapping m, List<String> names, List<Object> values) {
         if (values.size() != names.size()) {
             throw new IllegalStateException("table " + m.target() + " has a key of " + names.size() + " column(s) "
                     + names + ", got " + values.size() + " value(s)");
@@ -105,54 +153,28 @@ final class KeyResync {
         return o.toString();
     }
 
-    /** Re-syncs the row with this key (queue JSON) of this table from the truth side of {@code d}. */
+    /**
+     * Re-syncs the row with this key (queue JSON) of this table from the truth side of {@code d},
+     * through {@link RowSync} with the engine's settings applied per transaction. A database
+     * failure surfaces as its {@link SQLException}, so callers can tell a transient one.
+     */
     void resync(String table, String keyJson, Direction d) throws SQLException {
         Flow flow = mappingSql(table).flow(d);
         List<String> key = keyValues(flow, keyJson);
         DataSource truth = d == Direction.FORWARD ? oldDs : newDs;
         DataSource follower = d == Direction.FORWARD ? newDs : oldDs;
-        try (Connection t = truth.getConnection()) {
-            boolean tAuto = t.getAutoCommit();
-            t.setAutoCommit(false);
-            try {
-                local(t);
-                List<String> row = null;
-                try (PreparedStatement ps = t.prepareStatement(SyncSql.readByKeys(flow, 1) + "\nFOR SHARE")) {
-                    bindText(ps, key, 0);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            row = new ArrayList<>();
-                            for (int i = 1; i <= flow.columns().size(); i++) {
-                                row.add(rs.getString(i));
-                            }
-                        }
-                    }
-                }
-                try (Connection f = follower.getConnection()) {
-                    boolean fAuto = f.getAutoCommit();
-                    f.setAutoCommit(false);
-                    try {
-                        local(f);
-                        String sql = row != null ? SyncSql.upsert(flow) : SyncSql.deleteByKeys(flow, 1);
-                        try (PreparedStatement ps = f.prepareStatement(sql)) {
-                            bindText(ps, row != null ? row : key, 0);
-                            ps.executeUpdate();
-                        }
-                        f.commit();
-                    } catch (SQLException | RuntimeException e) {
-                        rollbackQuietly(f);
-                        throw e;
-                    } finally {
-                        f.setAutoCommit(fAuto);
-                    }
-                }
-                t.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(t);
-                throw e;
-            } finally {
-                t.setAutoCommit(tAuto);
+        try (Connection t = truth.getConnection(); Connection f = follower.getConnection()) {
+            new RowSync(flow, LOCAL_SETTINGS).sync(t, f, List.of(key));
+        } catch (DbException e) {
+            if (e.getCause() instanceof SQLException s) {
+                throw s.getNextException() != null ? s.getNextException() : s;
             }
+            throw e;
+        } catch (AssertionError e) {
+            // pgjdbc before 42.7.13, run with -ea: executeBatch on a connection killed mid-batch throws
+            // this instead of an SQLException (pgjdbc #1458, fixed by PR #4187). It is a lost connection.
+            throw new SQLException("connection lost during the re-sync of " + table + " " + keyJson + " (" + e.getMessage() + ")",
+                    "08006", e);
         }
     }
 
@@ -196,25 +218,5 @@ final class KeyResync {
             out.add(v.isNull() ? null : v.asText());
         }
         return out;
-    }
-
-    private static void bindText(PreparedStatement ps, List<String> values, int offset) throws SQLException {
-        for (int i = 0; i < values.size(); i++) {
-            ps.setString(offset + i + 1, values.get(i));
-        }
-    }
-
-    private static void local(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(LOCAL_SETTINGS);
-        }
-    }
-
-    private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // the connection is gone; the pool discards it
-        }
     }
 }

@@ -79,6 +79,13 @@ final class ReplayWorker {
                 }
                 groupReady = true;
             }
+            // idle rounds (the usual case) cost one command: no entry in the stream means none of
+            // ours is pending and none is left to take over (replayed entries are acked, then deleted)
+            long depth = r.xlen(keys.failedWrites());
+            metrics.queueDepth(depth);
+            if (depth == 0) {
+                return 0;
+            }
             int done = 0;
             List<StreamMessage<String, String>> own = r.xreadgroup(consumer, XReadArgs.Builder.count(BATCH),
                     XReadArgs.StreamOffset.from(keys.failedWrites(), "0"));
@@ -103,7 +110,9 @@ final class ReplayWorker {
                     }
                 }
             }
-            metrics.queueDepth(r.xlen(keys.failedWrites()));
+            if (done > 0) {
+                metrics.queueDepth(r.xlen(keys.failedWrites()));
+            }
             return done;
         } catch (RuntimeException e) {
             if (e.getMessage() != null && e.getMessage().contains("NOGROUP")) {

@@ -2,6 +2,7 @@ package dev.cutover.route;
 
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlState;
+import dev.cutover.control.SeenRoutingKeys;
 import dev.cutover.control.WriteTarget;
 import dev.cutover.pg.Sql;
 import dev.cutover.plan.Plan;
@@ -73,6 +74,9 @@ public final class Router implements AutoCloseable {
     private final SideHealth newHealth = new SideHealth("new");
     private final LongAdder mirrored = new LongAdder();
     private final LongAdder mirrorFailures = new LongAdder();
+    private final SeenKeys seenKeys = new SeenKeys();
+    private final Duration seenKeysInterval;
+    private long seenKeysSentAt = System.nanoTime();
     private volatile boolean closed;
 
     private Router(Builder b) {
@@ -83,6 +87,7 @@ public final class Router implements AutoCloseable {
         this.instanceId = b.instanceId;
         this.shutdownTimeout = b.shutdownTimeout;
         this.downBackoff = b.downBackoff;
+        this.seenKeysInterval = b.seenKeysInterval;
         Path spillDir = b.spillDir != null ? b.spillDir
                 : Path.of(System.getProperty("java.io.tmpdir"), "cutover-spill", b.migration.replaceAll("[^A-Za-z0-9._-]", "_"));
         this.metrics = new RouterMetrics(b.redisUrl, keys);
@@ -127,6 +132,7 @@ public final class Router implements AutoCloseable {
         checkOpen();
         ControlState s = follower.state();
         boolean toNew = readsNew(s, routingKey);
+        seenKeys.record(routingKey);
         long t0 = System.nanoTime();
         List<Map<String, Object>> rows;
         try {
@@ -208,19 +214,19 @@ public final class Router implements AutoCloseable {
     private void mirror(WriteOp op, Object routingKey, Object[] params, Rows.Written primary, boolean primaryNew) {
         TableMapping m = resync.mapping(op.table());
         String table = m.target().table();
-        List<String> written = writtenKeys(op, params, primary, primaryNew);
+        List<List<Object>> written = writtenKeys(op, params, primary, primaryNew);
         Mirror task = new Mirror(op, table, params, primary.affected(), written, !primaryNew);
-        int hash = written.isEmpty() ? Objects.hashCode(routingKey) : written.get(0).hashCode();
+        int hash = written.isEmpty() ? Objects.hashCode(routingKey) : KeyResync.keyHash(written.get(0));
         if (!lanes.submit(hash, task)) {
             task.giveUp("mirror executor full (" + lanes.backlog() + " waiting)");
         }
     }
 
-    private List<String> writtenKeys(WriteOp op, Object[] params, Rows.Written w, boolean primaryNew) {
-        List<String> out = new ArrayList<>();
+    /** The key values of the rows a write touched (their JSON is made only if the mirror needs it, off the caller's path). */
+    private List<List<Object>> writtenKeys(WriteOp op, Object[] params, Rows.Written w, boolean primaryNew) {
         int[] pos = op.keyParamPositions();
         if (pos.length > 0) {
-            List<Object> values = new ArrayList<>();
+            List<Object> values = new ArrayList<>(pos.length);
             for (int p : pos) {
                 if (p > params.length) {
                     throw new IllegalStateException("write " + op.name() + ": key parameter " + p + " but only "
@@ -228,14 +234,15 @@ public final class Router implements AutoCloseable {
                 }
                 values.add(params[p - 1]);
             }
-            out.add(resync.keyJson(op.table(), values));
-            return out;
+            resync.checkKey(op.table(), values);
+            return List.of(values);
         }
+        List<List<Object>> out = new ArrayList<>(w.returned().size());
         for (Map<String, Object> row : w.returned()) {
-            String k = resync.keyFromRow(op.table(), row, primaryNew);
+            List<Object> k = resync.keyOfRow(op.table(), row, primaryNew);
             if (k == null) {
                 LOG.error("write {} returned no key columns {} of table {}; its mirror cannot be queued by key if it fails",
-                        op.name(), primaryNew ? resync.mapping(op.table()).targetKey() : resync.mapping(op.table()).key(),
+                        op.name(), primaryNew ? resync.targetKey(op.table()) : resync.mapping(op.table()).key(),
                         op.table());
                 return List.of();
             }
@@ -250,16 +257,25 @@ public final class Router implements AutoCloseable {
         private final String table;
         private final Object[] params;
         private final long primaryAffected;
-        private final List<String> keys;
+        private final List<List<Object>> keyValues;
         private final boolean toNew;
 
-        Mirror(WriteOp op, String table, Object[] params, long primaryAffected, List<String> keys, boolean toNew) {
+        Mirror(WriteOp op, String table, Object[] params, long primaryAffected, List<List<Object>> keyValues, boolean toNew) {
             this.op = op;
             this.table = table;
             this.params = params;
             this.primaryAffected = primaryAffected;
-            this.keys = keys;
+            this.keyValues = keyValues;
             this.toNew = toNew;
+        }
+
+        /** The written keys as the queue's JSON (made here, on the lane or when giving up). */
+        private List<String> keys() {
+            List<String> out = new ArrayList<>(keyValues.size());
+            for (List<Object> v : keyValues) {
+                out.add(resync.keyJson(op.table(), v));
+            }
+            return out;
         }
 
         @Override
@@ -272,7 +288,7 @@ public final class Router implements AutoCloseable {
             }
             try {
                 if (op.isMirrorByResync()) {
-                    for (String k : keys) {
+                    for (String k : keys()) {
                         resync.resync(table, k, toNew ? Direction.FORWARD : Direction.REVERSE);
                     }
                 } else {
@@ -306,10 +322,10 @@ public final class Router implements AutoCloseable {
             metrics.mirrorWrite(true);
             long now = System.currentTimeMillis();
             String error = "write " + op.name() + " not mirrored to the " + side() + " database: " + why;
-            if (keys.isEmpty()) {
+            if (keyValues.isEmpty()) {
                 LOG.error("{}; the written key is unknown, run `cutover repair` for table {}", error, table);
             }
-            for (String k : keys) {
+            for (String k : keys()) {
                 queue.enqueue(new FailedWrite(table, k, now, error));
             }
         }
@@ -360,9 +376,15 @@ public final class Router implements AutoCloseable {
                         metrics.queueDepth(depth);
                     }
                 }
+                if (System.nanoTime() - seenKeysSentAt >= seenKeysInterval.toNanos()) {
+                    seenKeysSentAt = System.nanoTime();
+                    sendSeenKeys();
+                }
             }
         } catch (RuntimeException e) {
             LOG.debug("router tick: {}", e.getMessage());
+        } catch (Error e) {
+            survive("router tick", e);
         }
     }
 
@@ -373,7 +395,27 @@ public final class Router implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.debug("replay round: {}", e.getMessage());
+        } catch (Error e) {
+            survive("replay round", e);
         }
+    }
+
+    /**
+     * A periodic task must not let an Error out: the executor would cancel it silently, and a
+     * router whose replay has stopped for good looks healthy. (Seen for real: pgjdbc before
+     * 42.7.13 throws an AssertionError from executeBatch under {@code -ea} when the connection dies
+     * mid-batch, pgjdbc #1458.) The JVM's own errors still propagate.
+     */
+    private static void survive(String what, Error e) {
+        if (e instanceof VirtualMachineError) {
+            throw e;
+        }
+        LOG.error("{} failed, will run again: {}", what, e.toString(), e);
+    }
+
+    /** Sends the routing keys served since the last report (tick thread, close, tests). */
+    int sendSeenKeys() {
+        return seenKeys.flush(redis.sync(), keys, follower.state().routingSalt(), System.currentTimeMillis());
     }
 
     private void storeSample(String json) {
@@ -437,7 +479,7 @@ public final class Router implements AutoCloseable {
     public boolean awaitQuiet(Duration timeout) {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
-            if (lanes.backlog() == 0 && lanes.active() == 0 && shadow.inFlight() == 0) {
+            if (lanes.unfinished() == 0 && shadow.inFlight() == 0) {
                 queue.awaitPending(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
                 return true;
             }
@@ -492,6 +534,7 @@ public final class Router implements AutoCloseable {
         try {
             if (redis.isOpen()) {
                 queue.drainSpill();
+                sendSeenKeys();
                 follower.removeHeartbeat(redis);
             }
         } catch (RuntimeException e) {
@@ -548,6 +591,7 @@ public final class Router implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private Duration downBackoff = Duration.ofSeconds(1);
         private Duration replayInterval = Duration.ofMillis(250);
+        private Duration seenKeysInterval = SeenRoutingKeys.FLUSH_INTERVAL;
         private int mirrorThreads = 4;
         private int mirrorQueue = 10_000;
         private int shadowThreads = 2;
@@ -662,6 +706,12 @@ public final class Router implements AutoCloseable {
 
         Builder replayInterval(Duration d) {
             this.replayInterval = positive(d, "replayInterval");
+            return this;
+        }
+
+        /** How often the routing keys served are reported (default {@link SeenRoutingKeys#FLUSH_INTERVAL}). */
+        Builder seenKeysInterval(Duration d) {
+            this.seenKeysInterval = positive(d, "seenKeysInterval");
             return this;
         }
 

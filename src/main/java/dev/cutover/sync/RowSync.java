@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,9 +33,20 @@ public final class RowSync {
     private static final int BATCH = 500;
 
     private final Flow flow;
+    private final String localSettings;
 
     public RowSync(Flow flow) {
+        this(flow, null);
+    }
+
+    /**
+     * A re-sync that runs {@code localSettings} ({@code SET LOCAL …} statements) at the start of
+     * each of its transactions on both sides: for pooled connections it does not own (the
+     * application's), whose session settings it must not change.
+     */
+    public RowSync(Flow flow, String localSettings) {
         this.flow = flow;
+        this.localSettings = localSettings == null || localSettings.isBlank() ? null : localSettings;
     }
 
     public Flow flow() {
@@ -54,6 +66,7 @@ public final class RowSync {
             boolean auto = autoCommit(truth);
             try {
                 truth.setAutoCommit(false);
+                local(truth);
                 total = total.plus(batch(truth, other, batch));
                 truth.commit();
             } catch (SQLException e) {
@@ -70,6 +83,14 @@ public final class RowSync {
             }
         }
         return total;
+    }
+
+    private void local(Connection c) throws SQLException {
+        if (localSettings != null) {
+            try (Statement s = c.createStatement()) {
+                s.execute(localSettings);
+            }
+        }
     }
 
     private static boolean autoCommit(Connection c) {
@@ -117,6 +138,7 @@ public final class RowSync {
         }
         String[] current = null;
         try {
+            local(other);
             if (!rows.isEmpty()) {
                 try (PreparedStatement up = other.prepareStatement(SyncSql.upsert(flow))) {
                     for (String[] row : rows) {

@@ -60,10 +60,18 @@ public final class ControlBench {
                         w.compared("orders_by_id", (i & 1023) == 0);
                     }
                     long recNs = System.nanoTime() - t0;
+                    t0 = System.nanoTime();
+                    for (int i = 0; i < samples; i++) {
+                        w.read((i & 7) == 0, 300 + (i & 4095), false);
+                    }
+                    long readNs = System.nanoTime() - t0;
                     if (round == 1) {
                         System.out.printf(Locale.ROOT, "metric sample on the request path: %.0f ns each, bare LongAdder %.1f ns; ratio %.1fx"
                                         + " (%d samples, flushed once a second in the background)%n",
                                 (double) recNs / samples, (double) bareNs / samples, (double) recNs / bareNs, samples);
+                        System.out.printf(Locale.ROOT, "read sample (count, latency sum, histogram) on the request path: %.0f ns each,"
+                                        + " bare LongAdder %.1f ns; ratio %.1fx%n",
+                                (double) readNs / samples, (double) bareNs / samples, (double) readNs / bareNs);
                     }
                 }
             }

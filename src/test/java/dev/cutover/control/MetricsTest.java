@@ -152,4 +152,53 @@ class MetricsTest {
             }
         }
     }
+
+    @Test
+    void samplesRecordedByManyThreadsWhileFlushesRunAreEachCountedOnce() throws Exception {
+        try (ControlFixture f = new ControlFixture("metrics-concurrent")) {
+            AtomicLong clock = new AtomicLong(1_700_000_400_000L);
+            int threads = 4;
+            int perThread = 50_000;
+            try (MetricsWriter w = new MetricsWriter(f.link, f.keys, Duration.ofSeconds(60), clock::get, false)) {
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                List<Thread> recorders = new java.util.ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    Thread r = new Thread(() -> {
+                        try {
+                            start.await();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        for (int i = 0; i < perThread; i++) {
+                            w.read(i % 2 == 0, 1500, i % 10 == 0);
+                            w.compared("q", i % 100 == 0);
+                            if (i % 5000 == 0) {
+                                clock.addAndGet(1000);  // seconds turn over while others record
+                            }
+                        }
+                    });
+                    r.start();
+                    recorders.add(r);
+                }
+                start.countDown();
+                while (recorders.stream().anyMatch(Thread::isAlive)) {
+                    assertThat(w.flush()).isTrue();
+                }
+                for (Thread r : recorders) {
+                    r.join();
+                }
+                assertThat(w.flush()).isTrue();
+                assertThat(w.pendingSeconds()).isZero();
+            }
+            MetricsSecond total = new MetricsReader(f.link, f.keys).total(1_700_000_400L, clock.get() / 1000 + 1);
+            long n = (long) threads * perThread;
+            assertThat(total.reads(false) + total.reads(true)).isEqualTo(n);
+            assertThat(total.errors(false) + total.errors(true)).isEqualTo(n / 10);
+            assertThat(total.get(Metric.LATENCY_US_SUM_OLD) + total.get(Metric.LATENCY_US_SUM_NEW)).isEqualTo(n * 1500);
+            assertThat(total.get(Metric.latencyField(false, 2)) + total.get(Metric.latencyField(true, 2))).isEqualTo(n);
+            assertThat(total.compared()).isEqualTo(n);
+            assertThat(total.get(Metric.comparedFor("q"))).isEqualTo(n);
+            assertThat(total.mismatches()).isEqualTo(n / 100);
+        }
+    }
 }

@@ -78,6 +78,9 @@ class RedisSecurityTest {
                     router.sync().xadd(keys.failedWrites(), Map.of("table", "orders", "key", "{\"id\":1}"));
                     assertThat(router.sync().xlen(keys.failedWrites())).isEqualTo(1);
                     router.sync().lpush(keys.mismatchSamples(), "{}");
+                    SeenRoutingKeys.write(router.sync(), keys, List.of(SeenRoutingKeys.member("salt", 7, "tenant-1")),
+                            System.currentTimeMillis());
+                    assertThat(admin.link.sync().zcard(keys.routingKeys())).isEqualTo(1);
                     assertThat(store.routers()).extracting(RouterHeartbeat::version).containsExactly(2L);
 
                     // but never the state, nor another migration's keys

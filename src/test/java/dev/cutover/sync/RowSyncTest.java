@@ -1,6 +1,7 @@
 package dev.cutover.sync;
 
 import dev.cutover.pg.Db;
+import dev.cutover.pg.DbException;
 import dev.cutover.pg.Schema;
 import dev.cutover.pg.SchemaReader;
 import dev.cutover.plan.Plan;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Re-sync by key, both directions, with a composite text key, quoted names and NULL vs ''. */
 class RowSyncTest {
@@ -101,6 +103,29 @@ class RowSyncTest {
         }
         assertThat(rows(oldDb, "SELECT * FROM \"Line Item\" WHERE \"Order Code\" IN ('new', 'B')"))
                 .containsExactly("[new],[3],[hello],[42.00]");
+    }
+
+    @Test
+    void localSettingsApplyToEachTransactionAndDoNotLeakIntoTheSession() throws Exception {
+        List<List<String>> keys = List.of(List.of("a", "2"));
+        try (Connection o = oldDb.connect(); Connection n = newDb.connect()) {
+            o.createStatement().execute("SET TimeZone = 'Asia/Tokyo'");
+            n.createStatement().execute("SET TimeZone = 'Asia/Tokyo'");
+            // applied: a read-only transaction refuses the FOR SHARE read, and nothing is written
+            assertThatThrownBy(() -> new RowSync(sql.forward(), "SET LOCAL transaction_read_only = on").sync(o, n, keys))
+                    .isInstanceOf(DbException.class).hasMessageContaining("read-only");
+            assertThat(rows(newDb, "SELECT label FROM line WHERE order_code = 'a'")).containsExactly("[WRONG]");
+            // local: the connections keep their own session settings afterwards
+            assertThat(new RowSync(sql.forward(), "SET LOCAL TimeZone = 'UTC'").sync(o, n, keys)).isEqualTo(new RowSync.Result(1, 0));
+            for (Connection c : List.of(o, n)) {
+                try (ResultSet rs = c.createStatement().executeQuery("SHOW TimeZone")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).isEqualTo("Asia/Tokyo");
+                }
+                assertThat(c.getAutoCommit()).isTrue();
+            }
+        }
+        assertThat(rows(newDb, "SELECT label FROM line WHERE order_code = 'a'")).containsExactly("[]");
     }
 
     @Test

@@ -55,7 +55,7 @@ class TrafficViewTest {
         tasks.close();
         var k = store.keys();
         link.sync().del(k.phase(), k.writeTarget(), k.readPercent(), k.shadowSampleRate(), k.routingSalt(), k.version(),
-                k.audit(), k.key("changed_at"), k.key("created_at"));
+                k.audit(), k.key("changed_at"), k.key("created_at"), k.routingKeys());
         link.close();
     }
 
@@ -78,7 +78,7 @@ class TrafficViewTest {
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#shift-confirm").tryQuery().isPresent());
         String text = robot.lookup("#shift-confirm .content").queryAs(Label.class).getText();
         assertThat(text).startsWith("Reads on the new database: 0 % → 1 %.\nAbout 1 % of routing keys (tenants) move"
-                + " from the old database to the new one");
+                + " from the old database to the new one").contains("No router has reported the routing keys it serves in the last 15 min");
         robot.clickOn(button(robot, "Shift reads to 1 %"));
 
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "1".equals(link.sync().get(store.keys().readPercent())));
@@ -122,6 +122,42 @@ class TrafficViewTest {
         assertThat(vm.state().get().phase()).isEqualTo(Phase.BACKFILL);
         assertThat(vm.audit().get(0).why()).isEqualTo("rollback from the console");
         assertThat(vm.audit().get(0).from()).isEqualTo("dual_write");
+    }
+
+    @Test
+    void theConfirmationCountsTheRoutingKeysRoutersReportedThatTheMoveShifts(FxRobot robot) throws Exception {
+        setUp(robot, Phase.TRAFFIC_SHIFT);
+        String salt = store.read().routingSalt();
+        assertThat(salt).isNotEmpty();
+        // what routers report (route.SeenKeys): 500 tenants, each with its sticky bucket under the salt
+        long now = System.currentTimeMillis();
+        java.util.List<String> members = new java.util.ArrayList<>();
+        int under1 = 0;
+        for (int t = 1; t <= 500; t++) {
+            int bucket = dev.cutover.route.StickySplit.bucket(salt, Integer.toString(t));
+            members.add(dev.cutover.control.SeenRoutingKeys.member(salt, bucket, Integer.toString(t)));
+            under1 += dev.cutover.route.StickySplit.readsNew(salt, Integer.toString(t), 1) ? 1 : 0;
+        }
+        dev.cutover.control.SeenRoutingKeys.write(link.sync(), store.keys(), members.subList(0, 480), now);
+        // 20 more were last seen 40 minutes ago: outside the window, not counted
+        dev.cutover.control.SeenRoutingKeys.write(link.sync(), store.keys(), members.subList(480, 500), now - 40 * 60_000);
+        int expected = 0;
+        for (int t = 1; t <= 480; t++) {
+            expected += dev.cutover.route.StickySplit.readsNew(salt, Integer.toString(t), 1) ? 1 : 0;
+        }
+        robot.interact(vm::refresh);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.seenKeys().get() != null && vm.seenKeys().get().count() == 480);
+
+        robot.clickOn("#read-slider .thumb").type(KeyCode.RIGHT);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#shift-confirm").tryQuery().isPresent());
+        String text = robot.lookup("#shift-confirm .content").queryAs(Label.class).getText();
+        assertThat(text).startsWith("Reads on the new database: 0 % → 1 %.\nMoves " + expected + " of 480 routing keys (tenants)"
+                + " seen by routers in the last 15 min (" + String.format(java.util.Locale.ROOT, "%.1f", expected * 100.0 / 480)
+                + " %) from the old database to the new one");
+        assertThat(under1).isGreaterThanOrEqualTo(expected);
+        robot.clickOn(button(robot, "Cancel"));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(link.sync().get(store.keys().readPercent())).isEqualTo("0");
     }
 
     private static Node button(FxRobot robot, String text) {

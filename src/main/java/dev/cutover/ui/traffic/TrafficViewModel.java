@@ -11,6 +11,7 @@ import dev.cutover.control.GuardRefusedException;
 import dev.cutover.control.GuardSettings;
 import dev.cutover.control.Phase;
 import dev.cutover.control.RedisLink;
+import dev.cutover.control.SeenRoutingKeys;
 import dev.cutover.control.TrafficSteps;
 import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.Problems;
@@ -24,8 +25,10 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The Traffic & phase screen: the control state of the plan's migration, the exit conditions of
@@ -35,6 +38,9 @@ import java.util.List;
  * (compare-and-set on the version shown, audited), in the background.
  */
 public final class TrafficViewModel {
+    /** The routing keys counted for a shift's confirmation: those the routers served in this window. */
+    public static final Duration KEYS_WINDOW = Duration.ofMinutes(15);
+
     private final Session session;
     private final BackgroundTasks tasks;
     private final Actor actor;
@@ -47,6 +53,7 @@ public final class TrafficViewModel {
     private final ObjectProperty<Throwable> error = new SimpleObjectProperty<>();
     private final BooleanProperty busy = new SimpleBooleanProperty(false);
     private final BooleanProperty connected = new SimpleBooleanProperty(false);
+    private final ObjectProperty<SeenRoutingKeys.Seen> seenKeys = new SimpleObjectProperty<>();
 
     private ControlPlane plane;
     private RedisLink link;
@@ -62,7 +69,7 @@ public final class TrafficViewModel {
         session.migration().addListener((o, a, b) -> refresh());
     }
 
-    private record Snapshot(ControlView view, List<GuardCheck> exit, List<AuditEntry> audit) {
+    private record Snapshot(ControlView view, List<GuardCheck> exit, List<AuditEntry> audit, SeenRoutingKeys.Seen keys) {
     }
 
     /** Reads the state, the current phase's exit conditions and the audit log. */
@@ -74,6 +81,7 @@ public final class TrafficViewModel {
             state.set(null);
             exitChecks.clear();
             audit.clear();
+            seenKeys.set(null);
             message.set(url == null ? "Connect Redis on the Connections screen" : "Open a plan: its name names the migration");
             return;
         }
@@ -84,7 +92,9 @@ public final class TrafficViewModel {
             List<GuardCheck> exit = cp.guards().exitOf(v.state().phase(), v.state());
             List<AuditEntry> entries = new ArrayList<>(cp.store().audit(100));
             java.util.Collections.reverse(entries);
-            return new Snapshot(v, exit, entries);
+            SeenRoutingKeys.Seen keys = SeenRoutingKeys.read(cp.store().link().sync(), cp.store().keys(),
+                    v.state().routingSalt(), KEYS_WINDOW, System.currentTimeMillis());
+            return new Snapshot(v, exit, entries, keys);
         }, s -> {
             if (gen != generation) {
                 return;
@@ -98,6 +108,7 @@ public final class TrafficViewModel {
             lost.set(s.view().isLost() ? s.view().lost() : "");
             exitChecks.setAll(s.exit());
             audit.setAll(s.audit());
+            seenKeys.set(s.keys());
             error.set(null);
         }, this::fail);
     }
@@ -140,16 +151,31 @@ public final class TrafficViewModel {
                 "Reads on the new database: " + seen.readPercent() + " % → " + percent + " %");
     }
 
-    /** What a shift changes, for the confirmation: the move and the share of routing keys (tenants) it moves. */
+    /**
+     * What a shift changes, for the confirmation: the move, and how many of the routing keys
+     * (tenants) the routers served in the last {@link #KEYS_WINDOW} it moves, counted with their
+     * sticky buckets; without any reported key, the share of all keys.
+     */
     public String describeShift(int percent) {
         ControlState s = state.get();
         int from = s == null ? 0 : s.readPercent();
-        int moved = Math.abs(percent - from);
         String direction = percent > from ? "from the old database to the new one" : "back from the new database to the old one";
         String refused = TrafficSteps.refusal(from, percent);
-        return "Reads on the new database: " + from + " % → " + percent + " %.\n"
-                + "About " + moved + " % of routing keys (tenants) move " + direction
-                + "; each key stays on one side (sticky hash)."
+        SeenRoutingKeys.Seen seen = seenKeys.get();
+        String minutes = KEYS_WINDOW.toMinutes() + " min";
+        String keys;
+        if (seen == null || seen.count() == 0) {
+            keys = "About " + Math.abs(percent - from) + " % of routing keys (tenants) move " + direction
+                    + "; each key stays on one side (sticky hash). No router has reported the routing keys it serves in the last "
+                    + minutes + ", so their number is not known.";
+        } else {
+            int moving = seen.moving(from, percent);
+            keys = "Moves " + moving + " of " + seen.count() + (seen.capped() ? " most recently seen" : "")
+                    + " routing keys (tenants) seen by routers in the last " + minutes + " ("
+                    + String.format(Locale.ROOT, "%.1f", 100.0 * moving / seen.count()) + " %) " + direction
+                    + "; each key stays on one side (sticky hash).";
+        }
+        return "Reads on the new database: " + from + " % → " + percent + " %.\n" + keys
                 + (refused == null ? "" : "\nThe control plane will refuse this: " + refused + ".");
     }
 
@@ -249,5 +275,10 @@ public final class TrafficViewModel {
 
     public BooleanProperty connected() {
         return connected;
+    }
+
+    /** The routing keys routers reported in the last {@link #KEYS_WINDOW} under the current salt (null before the first refresh). */
+    public ObjectProperty<SeenRoutingKeys.Seen> seenKeys() {
+        return seenKeys;
     }
 }

@@ -17,12 +17,16 @@ public final class BenchReport {
     public static void main(String[] args) throws Exception {
         JsonNode results = new ObjectMapper().readTree(Path.of(args[0]).toFile());
         Map<String, JsonNode> byName = new HashMap<>();
+        String rate = null;
         for (JsonNode r : results) {
             String b = r.path("benchmark").asText();
             String cls = b.substring(b.lastIndexOf('.', b.lastIndexOf('.') - 1) + 1, b.lastIndexOf('.'));
             // group benchmarks: each method's own result is a secondary metric under its name
             r.path("secondaryMetrics").properties().forEach(e -> byName.put(cls + "." + e.getKey(), e.getValue()));
             byName.put(b.substring(b.lastIndexOf('.', b.lastIndexOf('.') - 1) + 1), r.path("primaryMetric"));
+            if (r.path("params").has("ratePerSec")) {
+                rate = r.path("params").path("ratePerSec").asText();
+            }
         }
         PrintStream out = System.out;
         out.println();
@@ -41,7 +45,7 @@ public final class BenchReport {
             double r = rr.path("score").asDouble();
             double d = rd.path("score").asDouble();
             out.printf(Locale.ROOT, "read throughput:   router %.0f ops/s   direct JDBC %.0f ops/s   -> ratio %.3f  "
-                    + "(goal >= 0.95 in old_only: %s)%n", r, d, r / d, r / d >= 0.95 ? "met" : "NOT met");
+                    + "(goal >= 0.95 in old_only: %s)%s%n", r, d, r / d, r / d >= 0.95 ? "met" : "NOT met", perIteration(rr, rd));
         }
         JsonNode wr = byName.get("WriteLatencyBench.routerDualWrite");
         JsonNode wd = byName.get("WriteLatencyBench.directJdbc");
@@ -51,7 +55,25 @@ public final class BenchReport {
             double r50 = wr.path("scorePercentiles").path("50.0").asDouble();
             double d50 = wd.path("scorePercentiles").path("50.0").asDouble();
             out.printf(Locale.ROOT, "write latency p99: router dual_write %.0f us   direct write %.0f us   -> ratio %.3f  "
-                    + "(goal <= 1.1: %s)   [p50 %.0f vs %.0f us]%n", r, d, r / d, r / d <= 1.1 ? "met" : "NOT met", r50, d50);
+                    + "(goal <= 1.1: %s)   [p50 %.0f vs %.0f us]%s%n", r, d, r / d, r / d <= 1.1 ? "met" : "NOT met", r50, d50,
+                    rate == null ? "" : rate.equals("0") ? "   closed loop" : "   at " + rate + " writes/s a side");
         }
+    }
+
+    /** The ratio of each measurement iteration (both methods ran in it side by side): median and range. */
+    private static String perIteration(JsonNode a, JsonNode b) {
+        JsonNode ra = a.path("rawData").path(0);
+        JsonNode rb = b.path("rawData").path(0);
+        int n = Math.min(ra.size(), rb.size());
+        if (n == 0) {
+            return "";
+        }
+        double[] ratios = new double[n];
+        for (int i = 0; i < n; i++) {
+            ratios[i] = ra.get(i).asDouble() / rb.get(i).asDouble();
+        }
+        java.util.Arrays.sort(ratios);
+        double median = n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
+        return String.format(Locale.ROOT, "   [per iteration: median %.3f, %.3f..%.3f over %d]", median, ratios[0], ratios[n - 1], n);
     }
 }
