@@ -192,6 +192,7 @@ public final class BackfillEngine {
                 result = runner.run();
             } finally {
                 leases.close();
+                durable(lock, newDb);
             }
             return new BackfillReport(result.tables(), result.failedChunks(), skipped(newDb, migration, names), result.stopped(),
                     result.rowsByThisProcess(), result.workTime(), result.workerErrors());
@@ -262,6 +263,25 @@ public final class BackfillEngine {
                 lock.commit();
             }
             lock.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Waits until every chunk committed so far is on the new database's disk (the workers commit
+     * asynchronously), on the run's lock connection or, if that one was dropped, a fresh one.
+     */
+    private static void durable(Connection lock, Db db) {
+        try (Statement s = lock.createStatement()) {
+            s.execute(BackfillSql.DURABLE);
+            return;
+        } catch (SQLException e) {
+            LOG.debug("run lock connection gone ({}); flushing on a fresh one", Sql.message(e));
+        }
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute(BackfillSql.DURABLE);
+        } catch (SQLException | DbException e) {
+            LOG.warn("could not confirm that the last chunks are on disk ({}); a crash of the new server now may make a resume copy them again",
+                    e instanceof SQLException q ? Sql.message(q) : e.getMessage());
         }
     }
 
