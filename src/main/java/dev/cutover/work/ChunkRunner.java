@@ -38,6 +38,8 @@ public final class ChunkRunner {
     static final double CAPPED_TURN_SECONDS = 0.25;
     /** ... and at most this long at the measured full speed: each burst on the databases stays short. */
     static final double CAPPED_CHUNK_SECONDS = 0.05;
+    /** How often a worker looks for chunks left open by dead workers (a query and a commit on the ledger). */
+    private static final long ORPHAN_CHECK_NANOS = 1_000_000_000L;
 
     /** Tuning of a run. */
     public record Options(int workers, double targetChunkSeconds, int minChunkRows, int initialChunkRows, int maxChunkRows,
@@ -110,6 +112,7 @@ public final class ChunkRunner {
     /** Rows of each table's chunks cut by this process, for sizing the last chunks of a run. */
     private final Map<String, AtomicLong> rowsCut = new ConcurrentHashMap<>();
     private final Map<String, Long> rowsTotal = new ConcurrentHashMap<>();
+    private final Map<String, Long> orphansCheckedAt = new ConcurrentHashMap<>();
     /** Bumped whenever a chunk ends or a table finishes: idle workers wake up on it instead of sleeping out their wait. */
     private final Object progressMade = new Object();
     private long progressVersion;
@@ -341,10 +344,16 @@ public final class ChunkRunner {
 
     private Optional<Chunk> claim(ChunkJob.Session s, JobTable t, int size) throws SQLException {
         try {
-            Optional<Chunk> orphan = ledger.claimOrphan(s.ledger(), t.name(), leases);
-            if (orphan.isPresent()) {
-                LOG.info("taking over {}", orphan.get());
-                return orphan;
+            long now = System.nanoTime();
+            Long checked = orphansCheckedAt.get(t.name());
+            if (checked == null || now - checked >= ORPHAN_CHECK_NANOS) {
+                orphansCheckedAt.put(t.name(), now);
+                Optional<Chunk> orphan = ledger.claimOrphan(s.ledger(), t.name(), leases);
+                if (orphan.isPresent()) {
+                    orphansCheckedAt.remove(t.name()); // there may be more: look again at once
+                    LOG.info("taking over {}", orphan.get());
+                    return orphan;
+                }
             }
             Optional<Chunk> next = ledger.claimNext(s.ledger(), s.from(), t.flow(), t.name(), size, leases);
             if (next.isPresent()) {
