@@ -138,7 +138,7 @@ public final class BackfillEngine {
         LOG.debug("schemas read");
         String migration = plan.name();
         ControlKeys keys = new ControlKeys(migration);
-        BackfillJob job = new BackfillJob(migration, oldDb, newDb, flows, options.onError(), options.load(), workerId);
+        BackfillJob job = new BackfillJob(migration, oldDb, newDb, flows, options.onError(), options.load(), workerId, throttle);
         List<String> names = flows.stream().map(BackfillJob::tableName).toList();
         List<String> planTables = plan.tables().stream().map(t -> t.target().toString()).toList();
 
