@@ -318,12 +318,13 @@ public final class ChunkRunner {
 
     /**
      * Rows of the next chunk of a table. Without a cap, the sizer's (the target time per chunk at
-     * full speed), and toward the end of a run a share of the rows left, so the workers finish
-     * together instead of one copying the last full chunk while the others wait. Under a cap,
-     * short chunks, evenly spaced by the throttle, rather than bursts at full speed: at most
+     * full speed), and toward the end of a fresh run a share of the rows left, so the workers finish
+     * together instead of one copying the last full chunk while the others wait (when the row
+     * estimate proves too low, full chunks again). Under a cap below what the workers do at full
+     * speed, short chunks, evenly spaced by the throttle, rather than bursts: at most
      * {@link #CAPPED_TURN_SECONDS} of the cap and {@link #CAPPED_CHUNK_SECONDS} of work.
      */
-    int chunkRows(JobTable t) {
+    private int chunkRows(JobTable t) {
         ChunkSizer sizer = sizer(t);
         int size = sizer.next();
         int workers = Math.max(1, options.workers());
@@ -335,7 +336,7 @@ public final class ChunkRunner {
         Long total = rowsTotal.get(t.name());
         if (total != null) {
             long left = total - rowsCut.computeIfAbsent(t.name(), k -> new AtomicLong()).get();
-            if (left < (long) size * workers) {
+            if (left > 0 && left < (long) size * workers) {
                 size = (int) Math.max(options.minChunkRows(), Math.max(size / 8, (left + workers - 1) / workers));
             }
         }
