@@ -213,7 +213,7 @@ printf "(a) raw COPY pipe:      %8.2f s  (%.0f rows/s)\n" "$raw" "$(echo "$ROWS 
 printf "(b) cutover backfill:   %8.2f s  (%.0f rows/s), of which copying %.2f s and starting the JVM, reading both catalogs, fixing the run %.2f s\n" \
   "$cutover" "$(echo "$ROWS / $cutover" | bc -l)" "$copy_s" "$(echo "$cutover - $copy_s" | bc -l)"
 printf "copy phase alone (b)/(a): %.2f\n" "$(echo "$copy_s / $raw" | bc -l)"
-printf "(b) first run after a build (makes the launcher's class archive; untimed above): %.2f s for 1000 rows\n" "$warm"
+printf "(b) untimed warm-up before it, 1000 rows: %.2f s (the first run after a build also writes the launcher's class archive)\n" "$warm"
 echo "production p99 latency: $base ms without backfill, $during ms during a backfill at $THROTTLE rows/s ($rows_during rows copied meanwhile, latency guard $guard ms); ratio $(echo "$during / $base" | bc -l | xargs printf '%.2f')"
 echo "  same load: $during5k ms during a backfill at 5000 rows/s ($rows_5k rows copied), $idle ms beside one connected but idle (1 row/s)"
 printf "ratio (b)/(a): %.2f\n" "$(echo "$cutover / $raw" | bc -l)"
