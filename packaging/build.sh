@@ -85,6 +85,10 @@ say "JavaFX modules: $fx_modules; ${#java_options[@]} access options for class-p
 jp_java_options=()
 for o in "${java_options[@]}"; do jp_java_options+=(--java-options "$o"); done
 
+# --generate-cds-archive gives the runtime the JDK's own class data sharing archive (lib/server/classes.jsa),
+# which a plain JDK has and a jlinked runtime lacks: every start of the image maps the JDK classes
+# instead of loading them one by one. jlink runs the new runtime's bin/java to make it, so the native
+# commands stay in the runtime (a few hundred kB).
 say "building the application image (jpackage + jlink)"
 "$jpackage" --type app-image --dest "$out/image" \
   --name cutover --app-version "$version" --vendor "Cutover" \
@@ -92,7 +96,7 @@ say "building the application image (jpackage + jlink)"
   --icon packaging/resources/cutover.png \
   --input "$out/input" --main-jar cutover.jar --main-class dev.cutover.Main \
   --module-path "$out/fx" --add-modules "$jdk_modules,$fx_modules" \
-  --jlink-options "--strip-debug --no-header-files --no-man-pages --strip-native-commands" \
+  --jlink-options "--strip-debug --no-header-files --no-man-pages --generate-cds-archive" \
   "${jp_java_options[@]}"
 image="$out/image/cutover"
 say "image: $image ($(du -sh "$image" | cut -f1))"

@@ -6,7 +6,9 @@
 #   2. a failing command in the image prints one 'cutover: …' line, exit 2, stdout clean, and the
 #      details land in the log file under $XDG_DATA_HOME/cutover/logs;
 #   3. the image's console opens its window and closes cleanly (-Dcutover.smokeTest=true);
-#   4. the plain distribution (tar.gz) runs 'bin/cutover --version' with the system Java.
+#   4. the plain distribution (tar.gz) runs 'bin/cutover --version' with the system Java, and its
+#      launcher's class data sharing archives never change what a command prints or returns
+#      (packaging/test-launcher.sh).
 # Prints one line 'packaging test: PASS' or 'packaging test: FAIL: why' and exits 0 or 1.
 # Use --no-build to test an image already in target/packaging.
 set -uo pipefail
@@ -66,5 +68,6 @@ out="$(timeout 120 "$tmp/cutover-$version/bin/cutover" --version 2>&1)" || fail 
 [ "$out" = "cutover $version" ] || fail "tar.gz: bin/cutover --version printed '$out'"
 out="$(cd "$tmp" && timeout 120 java -jar "cutover-$version/cutover.jar" --version 2>&1)" || fail "tar.gz: java -jar cutover.jar --version exited $? ($out)"
 [ "$out" = "cutover $version" ] || fail "tar.gz: java -jar cutover.jar --version printed '$out'"
+launcher="$(packaging/test-launcher.sh "$tmp/cutover-$version")" || fail "tar.gz: ${launcher#launcher test: FAIL: }"
 
-echo "packaging test: PASS (image $(du -sh "$image" | cut -f1), version, one-line error + log file, console opened and closed, tar.gz runs)"
+echo "packaging test: PASS (image $(du -sh "$image" | cut -f1), version, one-line error + log file, console opened and closed, tar.gz runs, launcher archives safe)"

@@ -9,7 +9,13 @@
 #    | psql COPY target FROM STDIN (FORMAT binary), and (b) bin/cutover backfill of the same rows
 #    into an empty target, safety on (conflict handling, per-chunk checkpoints, key-ordered chunks).
 # 3. Production latency: a fixed-rate read/write pgbench load on the old database, p99 without a
-#    backfill and during a throttled backfill.
+#    backfill and during a throttled backfill; then, to tell what the throttled figure is made of,
+#    during a backfill capped at 5,000 rows/s and one that is connected but idle (1 row/s: a
+#    10-row chunk every 10 s, its latency probe and progress reader running). Both servers are
+#    checkpointed before each measure, so none of them meets the flush of the one before.
+# The launcher keeps a class data sharing archive per command, made by the command's first run
+# after a build (see bin/cutover); like the build, that one-time run happens before the timings,
+# on a small table, and its time is printed too.
 # The last line is the ratio (b)/(a). Databases are created with unique names and dropped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,13 +30,16 @@ WORKERS="${BENCH_WORKERS:-2}"
 id="$$_$RANDOM"
 OLD="cutover_bench_bf_old_$id"
 NEW="cutover_bench_bf_new_$id"
+WARM="cutover_bench_bf_warm_$id"
 tmp="$(mktemp -d)"
 NEWPORT="$PGPORT"
 newcluster=""
 cleanup() {
   [ -n "${bf_pid:-}" ] && kill "$bf_pid" 2>/dev/null || true
   dropdb --if-exists --force "$OLD" 2>/dev/null || true
+  dropdb --if-exists --force "$WARM" 2>/dev/null || true
   dropdb -p "$NEWPORT" --if-exists --force "$NEW" 2>/dev/null || true
+  dropdb -p "$NEWPORT" --if-exists --force "$WARM" 2>/dev/null || true
   if [ -n "$newcluster" ]; then as_pg "$PGBIN/pg_ctl" -D "$newcluster/data" -m immediate -w stop >/dev/null 2>&1 || true; rm -rf "$newcluster"; fi
   rm -rf "$tmp"
 }
@@ -108,6 +117,18 @@ cat > "$tmp/plan.json" <<JSON
 JSON
 
 bin/cutover --version >/dev/null   # builds the jar outside the timings
+# the first backfill after a build makes the launcher's class archive as it exits: a small one, untimed
+createdb "$WARM"
+createdb -p "$NEWPORT" "$WARM"
+pg_dump -d "$OLD" -t orders --schema-only | psql -qX -v ON_ERROR_STOP=1 -d "$WARM" >/dev/null
+psql -qX -v ON_ERROR_STOP=1 -d "$OLD" -c "COPY (SELECT * FROM orders ORDER BY id LIMIT 1000) TO STDOUT" \
+  | psql -qX -v ON_ERROR_STOP=1 -d "$WARM" -c "COPY orders FROM STDIN"
+psqln -qX -v ON_ERROR_STOP=1 -d "$WARM" -c "CREATE TABLE orders $TARGET_DDL"
+t0=$(now)
+bin/cutover backfill --plan "$tmp/plan.json" --old "$(url "$WARM")" --new "$(newurl "$WARM")" --latency-limit 0 --progress none \
+  >"$tmp/warm.log" 2>&1 || { cat "$tmp/warm.log" >&2; exit 1; }
+t1=$(now)
+warm=$(echo "$t1 - $t0" | bc -l)
 psql -qX -d "$OLD" -c "CHECKPOINT" && psql -qX -d "$OLD" -c "SELECT count(*) FROM orders" >/dev/null  # warm the cache for both
 
 say "(a) raw pipe: COPY (SELECT transforms) TO STDOUT binary | COPY orders_raw FROM STDIN binary"
@@ -149,29 +170,41 @@ load() {
   rm -f "$tmp/$1".*
   pgbench -n -f "$tmp/load.sql" -R "$LOAD_RATE" -T "$LOAD_SECONDS" -c 4 -j 2 -l --log-prefix="$tmp/$1" "$OLD" >/dev/null 2>&1
 }
+checkpoint() { psql -qX -d "$OLD" -c CHECKPOINT; psqln -qX -d "$NEW" -c CHECKPOINT; }
+# throttled CAP LABEL: the load's p99 during a backfill capped at CAP rows/s; sets rows_copied
+throttled() {
+  psqln -qX -d "$NEW" -c "TRUNCATE orders; TRUNCATE cutover.work_chunk, cutover.work_run"
+  checkpoint
+  bin/cutover backfill --plan "$tmp/plan.json" --old "$(url "$OLD")" --new "$(newurl "$NEW")" --restart \
+    --workers "$WORKERS" --max-rows-per-sec "$1" --latency-limit "$guard" --progress lines >"$tmp/$2.log" 2>&1 &
+  bf_pid=$!
+  # measure during the copy itself, not while the JVM starts (on a real deployment the workers run on
+  # their own machines; here they share the database's cores)
+  for _ in $(seq 1 600); do
+    [ "$(psqln -qtAX -d "$NEW" -c "SELECT count(*) FROM cutover.work_chunk WHERE state = 'done'" 2>/dev/null || echo 0)" -gt 0 ] && break
+    kill -0 "$bf_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  load "$2"
+  kill "$bf_pid" 2>/dev/null || true
+  wait "$bf_pid" 2>/dev/null || true
+  bf_pid=
+  rows_copied=$(psqln -qtAX -d "$NEW" -c "SELECT count(*) FROM orders")
+}
 say "production latency: pgbench at $LOAD_RATE tx/s for $LOAD_SECONDS s, without a backfill"
+checkpoint
 load base
 base=$(p99 "$tmp/base")
 # the guard backs off while a trivial query takes longer than production's own p99 without a backfill
 guard=$(echo "$base" | awk '{v = int($1 + 0.999); print (v < 5 ? 5 : v)}')
 say "... and during a backfill throttled to $THROTTLE rows/s (latency guard $guard ms)"
-psqln -qX -d "$NEW" -c "TRUNCATE orders; TRUNCATE cutover.work_chunk, cutover.work_run"
-bin/cutover backfill --plan "$tmp/plan.json" --old "$(url "$OLD")" --new "$(newurl "$NEW")" --restart \
-  --workers "$WORKERS" --max-rows-per-sec "$THROTTLE" --latency-limit "$guard" --progress lines >"$tmp/throttled.log" 2>&1 &
-bf_pid=$!
-# measure during the copy itself, not while the JVM starts (on a real deployment the workers run on
-# their own machines; here they share the database's cores)
-for _ in $(seq 1 600); do
-  [ "$(psqln -qtAX -d "$NEW" -c "SELECT count(*) FROM cutover.work_chunk WHERE state = 'done'" 2>/dev/null || echo 0)" -gt 0 ] && break
-  kill -0 "$bf_pid" 2>/dev/null || break
-  sleep 0.2
-done
-load during
-during=$(p99 "$tmp/during")
-kill "$bf_pid" 2>/dev/null || true
-wait "$bf_pid" 2>/dev/null || true
-bf_pid=
-rows_during=$(psqln -qtAX -d "$NEW" -c "SELECT count(*) FROM orders")
+throttled "$THROTTLE" during
+during=$(p99 "$tmp/during"); rows_during=$rows_copied
+say "... during one at 5000 rows/s, and one connected but idle (1 row/s)"
+throttled 5000 during5k
+during5k=$(p99 "$tmp/during5k"); rows_5k=$rows_copied
+throttled 1 idle
+idle=$(p99 "$tmp/idle")
 
 echo "setup: $([ -n "$newcluster" ] && echo "old and new databases on two PostgreSQL servers" || echo "old and new databases in one PostgreSQL server") on this machine, backfill and load generators too"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo), $(psql -qtAX -d "$OLD" -c 'SHOW server_version'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -180,5 +213,7 @@ printf "(a) raw COPY pipe:      %8.2f s  (%.0f rows/s)\n" "$raw" "$(echo "$ROWS 
 printf "(b) cutover backfill:   %8.2f s  (%.0f rows/s), of which copying %.2f s and starting the JVM, reading both catalogs, fixing the run %.2f s\n" \
   "$cutover" "$(echo "$ROWS / $cutover" | bc -l)" "$copy_s" "$(echo "$cutover - $copy_s" | bc -l)"
 printf "copy phase alone (b)/(a): %.2f\n" "$(echo "$copy_s / $raw" | bc -l)"
+printf "(b) untimed warm-up before it, 1000 rows: %.2f s (the first run after a build also writes the launcher's class archive)\n" "$warm"
 echo "production p99 latency: $base ms without backfill, $during ms during a backfill at $THROTTLE rows/s ($rows_during rows copied meanwhile, latency guard $guard ms); ratio $(echo "$during / $base" | bc -l | xargs printf '%.2f')"
+echo "  same load: $during5k ms during a backfill at 5000 rows/s ($rows_5k rows copied), $idle ms beside one connected but idle (1 row/s)"
 printf "ratio (b)/(a): %.2f\n" "$(echo "$cutover / $raw" | bc -l)"

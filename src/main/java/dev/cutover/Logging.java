@@ -1,8 +1,17 @@
 package dev.cutover;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.core.PropertyDefinerBase;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.filter.ThresholdFilter;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
+import ch.qos.logback.core.spi.ContextAwareBase;
+import ch.qos.logback.core.util.FileSize;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -11,11 +20,13 @@ import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
- * Logging setup shared by the console, the commands and the workers (see logback.xml): where the
- * rotating log file lives, the process id on every line, and {@code --verbose}.
+ * Logging setup shared by the console, the commands and the workers: where the rotating log file
+ * lives, the process id on every line, and {@code --verbose}. The configuration is {@link Config},
+ * in code (Logback finds it through {@code META-INF/services}), not a logback.xml that every start
+ * of a command would parse.
  */
 public final class Logging {
-    /** Name of the stderr appender in logback.xml. */
+    /** Name of the stderr appender. */
     static final String STDERR = "STDERR";
 
     private Logging() {
@@ -74,19 +85,75 @@ public final class Logging {
         }
     }
 
-    /** Logback {@code <define>}: the log directory (see {@link #logDir()}). */
-    public static final class Dir extends PropertyDefinerBase {
+    /**
+     * Logback's configuration. Commands print their own one-line errors on stderr; the log file keeps
+     * the details.
+     * <ul>
+     * <li>stderr ({@value #STDERR}) shows warnings and errors only ({@code --verbose} shows DEBUG there too);
+     * <li>the file is {@code cutover.log} in {@link #logDir()}, rotated daily and at 10 MB, gzipped, kept
+     *     14 days and 200 MB at most; every Cutover process on the machine (console, commands, workers)
+     *     appends to it, each line with the process id;
+     * <li>{@code CUTOVER_LOG_LEVEL=debug|info|warn|error} (environment or system property) sets the level
+     *     for both; {@code dev.cutover.cli.Errors} logs at DEBUG: the stack trace behind every one-line
+     *     command error, in the file.
+     * </ul>
+     * With {@code -Dlogback.configurationFile=…} that file is used instead.
+     */
+    public static final class Config extends ContextAwareBase implements Configurator {
         @Override
-        public String getPropertyValue() {
-            return logDir().toString();
-        }
-    }
+        public ExecutionStatus configure(LoggerContext ctx) {
+            if (System.getProperty("logback.configurationFile") != null) {
+                return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+            }
+            String level = System.getProperty("CUTOVER_LOG_LEVEL", System.getenv("CUTOVER_LOG_LEVEL"));
+            String dir = logDir().toString();
 
-    /** Logback {@code <define>}: this process's id, so lines of several processes in one file can be told apart. */
-    public static final class Pid extends PropertyDefinerBase {
-        @Override
-        public String getPropertyValue() {
-            return Long.toString(ProcessHandle.current().pid());
+            ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
+            stderr.setContext(ctx);
+            stderr.setName(STDERR);
+            stderr.setTarget("System.err");
+            ThresholdFilter threshold = new ThresholdFilter();
+            threshold.setLevel(level == null ? "WARN" : level);
+            threshold.start();
+            stderr.addFilter(threshold);
+            stderr.setEncoder(encoder(ctx, "%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n"));
+            stderr.start();
+
+            RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
+            file.setContext(ctx);
+            file.setName("FILE");
+            file.setFile(dir + "/cutover.log");
+            SizeAndTimeBasedRollingPolicy<ILoggingEvent> rolling = new SizeAndTimeBasedRollingPolicy<>();
+            rolling.setContext(ctx);
+            rolling.setParent(file);
+            rolling.setFileNamePattern(dir + "/cutover.%d{yyyy-MM-dd}.%i.log.gz");
+            rolling.setMaxFileSize(FileSize.valueOf("10MB"));
+            rolling.setMaxHistory(14);
+            rolling.setTotalSizeCap(FileSize.valueOf("200MB"));
+            rolling.start();
+            file.setRollingPolicy(rolling);
+            file.setEncoder(encoder(ctx, "%d{yyyy-MM-dd HH:mm:ss.SSSXXX} [" + ProcessHandle.current().pid()
+                    + "] %-5level [%thread] %logger{36} - %msg%n"));
+            file.start();
+
+            ctx.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
+            ctx.getLogger("io.lettuce").setLevel(Level.WARN);
+            ctx.getLogger("io.netty").setLevel(Level.WARN);
+            ctx.getLogger("dev.cutover").setLevel(level == null ? Level.INFO : Level.toLevel(level));
+            ctx.getLogger("dev.cutover.cli.Errors").setLevel(Level.DEBUG);
+            Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+            root.setLevel(Level.WARN);
+            root.addAppender(stderr);
+            root.addAppender(file);
+            return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+        }
+
+        private static PatternLayoutEncoder encoder(LoggerContext ctx, String pattern) {
+            PatternLayoutEncoder e = new PatternLayoutEncoder();
+            e.setContext(ctx);
+            e.setPattern(pattern);
+            e.start();
+            return e;
         }
     }
 }

@@ -137,7 +137,7 @@ public final class BackfillEngine {
         LOG.debug("schemas read");
         String migration = plan.name();
         ControlKeys keys = new ControlKeys(migration);
-        BackfillJob job = new BackfillJob(migration, oldDb, newDb, flows, options.onError(), options.load(), workerId);
+        BackfillJob job = new BackfillJob(migration, oldDb, newDb, flows, options.onError(), options.load(), workerId, throttle);
         List<String> names = flows.stream().map(BackfillJob::tableName).toList();
         List<String> planTables = plan.tables().stream().map(t -> t.target().toString()).toList();
 
@@ -191,6 +191,7 @@ public final class BackfillEngine {
                 result = runner.run();
             } finally {
                 leases.close();
+                durable(lock, newDb);
             }
             return new BackfillReport(result.tables(), result.failedChunks(), skipped(newDb, migration, names), result.stopped(),
                     result.rowsByThisProcess(), result.workTime(), result.workerErrors());
@@ -261,6 +262,25 @@ public final class BackfillEngine {
                 lock.commit();
             }
             lock.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Waits until every chunk committed so far is on the new database's disk (the workers commit
+     * asynchronously), on the run's lock connection or, if that one was dropped, a fresh one.
+     */
+    private static void durable(Connection lock, Db db) {
+        try (Statement s = lock.createStatement()) {
+            s.execute(BackfillSql.DURABLE);
+            return;
+        } catch (SQLException e) {
+            LOG.debug("run lock connection gone ({}); flushing on a fresh one", Sql.message(e));
+        }
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute(BackfillSql.DURABLE);
+        } catch (SQLException | DbException e) {
+            LOG.warn("could not confirm that the last chunks are on disk ({}); a crash of the new server now may make a resume copy them again",
+                    e instanceof SQLException q ? Sql.message(q) : e.getMessage());
         }
     }
 

@@ -6,6 +6,7 @@ import dev.cutover.sql.Flow;
 import dev.cutover.work.ChunkJob;
 import dev.cutover.work.ChunkLedger;
 import dev.cutover.work.JobTable;
+import dev.cutover.work.Throttle;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -59,9 +60,12 @@ final class BackfillJob implements ChunkJob {
     private final ErrorPolicy policy;
     private final ChunkLedger ledger;
     private final Map<String, Table> tables = new LinkedHashMap<>();
+    private final Throttle throttle;
 
-    BackfillJob(String migration, Db oldDb, Db newDb, List<Flow> flows, ErrorPolicy policy, LoadMode load, String workerId) {
+    BackfillJob(String migration, Db oldDb, Db newDb, List<Flow> flows, ErrorPolicy policy, LoadMode load, String workerId,
+                Throttle throttle) {
         this.migration = migration;
+        this.throttle = throttle;
         this.oldDb = oldDb;
         this.newDb = newDb;
         this.policy = policy;
@@ -101,6 +105,11 @@ final class BackfillJob implements ChunkJob {
 
     ErrorPolicy policy() {
         return policy;
+    }
+
+    /** True while a rows/s cap holds the run to short, spaced chunks (copied one side after the other, see {@link ChunkCopier}). */
+    boolean capped() {
+        return throttle != null && throttle.maxRowsPerSec() > 0;
     }
 
     ChunkLedger ledger() {

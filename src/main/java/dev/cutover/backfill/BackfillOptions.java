@@ -15,7 +15,7 @@ public final class BackfillOptions {
     private ErrorPolicy onError = ErrorPolicy.STOP;
     private LoadMode load = LoadMode.AUTO;
     private long latencyLimitMillis = 100;
-    private long probeIntervalMillis = 500;
+    private long probeIntervalMillis = 100;
     private String redisUrl;
     private long leaseTtlMillis = 10_000;
     private boolean restart;
@@ -75,7 +75,7 @@ public final class BackfillOptions {
         return this;
     }
 
-    /** Back off while the old database's probe takes longer than this; 0 turns the guard off. */
+    /** Back off while the old database's probes (their 90th percentile over 2 s) take longer than this; 0 turns the guard off. */
     public BackfillOptions latencyLimitMillis(long ms) {
         if (ms < 0) {
             throw new IllegalArgumentException("--latency-limit must be 0 (off) or more milliseconds, got " + ms);

@@ -15,6 +15,7 @@ import dev.cutover.work.KeyRange;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyOut;
+import org.postgresql.copy.PGCopyOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +38,25 @@ import java.util.Set;
  * Rows already in the target are never overwritten (see {@link LoadMode}). A row that fails is found
  * by bisecting the chunk's keys; it stops the table or, under {@link ErrorPolicy#SKIP}, is recorded
  * and left out while the rest of the chunk is copied.
+ *
+ * <p>The new database's session commits with {@code synchronous_commit = off}: a chunk's commit does
+ * not wait for its WAL to reach the disk. Atomicity is unchanged (a chunk's rows and its "done" mark
+ * still commit or vanish together), so the worst a crash of the new server can do is lose the last
+ * few hundred milliseconds of chunks, which are then simply copied again on resume;
+ * {@link BackfillEngine} makes everything durable before it reports the run's end.
+ *
+ * <p>Without a cap, a chunk's rows stream: the old database's read and the new database's write run
+ * at the same time. Under a rows/s cap the chunks are short and spaced out, and then a chunk is read
+ * whole first (up to {@link #HOLD_BYTES}) and written after: the old database does its part of the
+ * chunk at once and is left alone while the new one does its part, instead of both sides, and the
+ * worker between them, busy at the same moment.
  */
 final class ChunkCopier implements ChunkJob.Session {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkCopier.class);
+    /** Rows from the old side (one COPY message each) go to the new side in writes of this size. */
+    private static final int COPY_BUFFER = 64 * 1024;
+    /** Under a cap, a chunk is held in memory up to this size before its rows are written (beyond it they stream). */
+    static final long HOLD_BYTES = 16L * 1024 * 1024;
 
     /** A failure of one side's statement; row errors (data, constraints) are not retried. */
     static final class SideError extends Exception {
@@ -169,7 +186,7 @@ final class ChunkCopier implements ChunkJob.Session {
         String out = BackfillSql.copyOut(t.flow(), range.lower(), range.upper());
         CopyIn in;
         try {
-            in = neu.unwrap(PGConnection.class).getCopyAPI().copyIn(copyIn);
+            in = new PGCopyOutputStream(neu.unwrap(PGConnection.class).getCopyAPI().copyIn(copyIn), COPY_BUFFER);
         } catch (SQLException e) {
             throw new SideError(false, e);
         }
@@ -180,6 +197,8 @@ final class ChunkCopier implements ChunkJob.Session {
             cancel(in);
             throw new SideError(true, e);
         }
+        List<byte[]> held = job.capped() ? new ArrayList<>() : null;
+        long heldBytes = 0;
         while (true) {
             byte[] buf;
             try {
@@ -191,16 +210,38 @@ final class ChunkCopier implements ChunkJob.Session {
             if (buf == null) {
                 break;
             }
-            try {
-                in.writeToCopy(buf, 0, buf.length);
-            } catch (SQLException e) {
-                cancel(src);
-                throw new SideError(false, e);
+            if (held != null) {
+                held.add(buf);
+                heldBytes += buf.length;
+                if (heldBytes > HOLD_BYTES) { // a big chunk after all: stream the rest
+                    write(in, held, src);
+                    held = null;
+                }
+                continue;
             }
+            write(in, buf, src);
+        }
+        if (held != null) {
+            write(in, held, src);
         }
         try {
             return in.endCopy();
         } catch (SQLException e) {
+            throw new SideError(false, e);
+        }
+    }
+
+    private static void write(CopyIn in, List<byte[]> rows, CopyOut src) throws SideError {
+        for (byte[] r : rows) {
+            write(in, r, src);
+        }
+    }
+
+    private static void write(CopyIn in, byte[] buf, CopyOut src) throws SideError {
+        try {
+            in.writeToCopy(buf, 0, buf.length);
+        } catch (SQLException e) {
+            cancel(src);
             throw new SideError(false, e);
         }
     }
@@ -343,6 +384,9 @@ final class ChunkCopier implements ChunkJob.Session {
             old.setAutoCommit(false);
             old.setReadOnly(true);
             neu = newDb.connect();
+            try (Statement st = neu.createStatement()) {
+                st.execute(BackfillSql.SESSION_NEW);
+            }
             neu.setAutoCommit(false);
         } catch (SQLException | RuntimeException e) {
             close();

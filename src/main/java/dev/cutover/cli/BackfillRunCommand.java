@@ -105,7 +105,7 @@ abstract class BackfillRunCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%s: %s, %,d rows%n", t.table(), t.state(), t.rowsDone());
         }
         double secs = r.workTime().toNanos() / 1e9;
-        out.printf(Locale.ROOT, "this process copied %,d rows in %.1f s (%,.0f rows/s)%n", r.rowsByThisProcess(), secs,
+        out.printf(Locale.ROOT, "this process copied %,d rows in %.2f s (%,.0f rows/s)%n", r.rowsByThisProcess(), secs,
                 secs > 0 ? r.rowsByThisProcess() / secs : 0.0);
         if (!r.skipped().isEmpty()) {
             out.println("skipped rows (--on-error skip; recorded in cutover.backfill_skipped):");

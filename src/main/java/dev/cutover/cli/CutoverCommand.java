@@ -5,16 +5,58 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
 
-/** The {@code cutover} command and its subcommands (DESIGN.md, "The command line"). */
+/**
+ * The {@code cutover} command and its subcommands (DESIGN.md, "The command line"). The subcommands
+ * are added by {@link #commandLine}: picocli reads a command's annotations by reflection as it is
+ * added, and reading all of them took a good part of every command's start, so a command line that
+ * names its command gets only that one.
+ */
 @Command(name = "cutover", mixinStandardHelpOptions = true, versionProvider = CutoverCommand.VersionProvider.class,
-        description = "Zero-downtime PostgreSQL schema migration. With no command, opens the console.",
-        subcommands = {PlanCommand.class, BackfillCommand.class, WorkerCommand.class, VerifyCommand.class, RepairCommand.class,
-                StatusCommand.class, PhaseCommand.class, TrafficCommand.class, AuditCommand.class, WatchCommand.class,
-                CommandLine.HelpCommand.class,
-                dev.cutover.demo.DemoDataCommand.class, dev.cutover.demo.DemoCommand.class, dev.cutover.demo.LoadCommand.class,
-                dev.cutover.demo.DemoE2eCommand.class})
+        description = "Zero-downtime PostgreSQL schema migration. With no command, opens the console.")
 public final class CutoverCommand implements Runnable {
+    /** Every subcommand, in the order of the help. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(PlanCommand.class, BackfillCommand.class, WorkerCommand.class,
+            VerifyCommand.class, RepairCommand.class, StatusCommand.class, PhaseCommand.class, TrafficCommand.class,
+            AuditCommand.class, WatchCommand.class, CommandLine.HelpCommand.class,
+            dev.cutover.demo.DemoDataCommand.class, dev.cutover.demo.DemoCommand.class, dev.cutover.demo.LoadCommand.class,
+            dev.cutover.demo.DemoE2eCommand.class);
+
+    /** The command line with every subcommand. */
+    public static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /**
+     * The command line for {@code args}: with only the subcommand they name when they name one (the
+     * first word that is not an option), else with all of them (help, unknown commands).
+     */
+    static CommandLine commandLine(String[] args) {
+        String word = args == null ? null : Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        boolean helpAsked = args != null && Arrays.stream(args).takeWhile(a -> !a.equals(word))
+                .anyMatch(a -> a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version"));
+        Class<?> only = word == null || helpAsked ? null : SUBCOMMANDS.stream().filter(c -> c != CommandLine.HelpCommand.class)
+                .filter(c -> names(c).contains(word)).findFirst().orElse(null);
+        CommandLine cl = new CommandLine(new CutoverCommand());
+        for (Class<?> c : SUBCOMMANDS) {
+            if (only == null || c == only) {
+                cl.addSubcommand(c);
+            }
+        }
+        return cl;
+    }
+
+    private static List<String> names(Class<?> c) {
+        Command a = c.getAnnotation(Command.class);
+        if (a == null) {
+            return List.of();
+        }
+        List<String> n = new java.util.ArrayList<>(List.of(a.aliases()));
+        n.add(a.name());
+        return n;
+    }
 
     @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "show DEBUG logging on stderr (it always goes to the log file)")
@@ -35,7 +77,7 @@ public final class CutoverCommand implements Runnable {
     }
 
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new CutoverCommand());
+        CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new Errors());

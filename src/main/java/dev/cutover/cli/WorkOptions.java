@@ -21,11 +21,11 @@ public final class WorkOptions {
     double chunkTime = 0.5;
 
     @Option(names = "--latency-limit", paramLabel = "MS",
-            description = "back off while a SELECT 1 on the old database takes longer, 0 = off (default: ${DEFAULT-VALUE})")
+            description = "back off while SELECT 1 on the old database takes longer (90th percentile of the probes of the last 2 s), 0 = off (default: ${DEFAULT-VALUE})")
     long latencyLimit = 100;
 
     @Option(names = "--probe-interval", paramLabel = "MS", description = "latency probe interval (default: ${DEFAULT-VALUE})")
-    long probeInterval = 500;
+    long probeInterval = 100;
 
     @Option(names = "--lease-ttl", paramLabel = "MS", description = "chunk lease time in Redis; a dead worker's chunk is taken over after it (default: ${DEFAULT-VALUE})")
     long leaseTtl = 10_000;

@@ -371,7 +371,7 @@ public final class EndToEnd {
      * declaration, so every command gets exactly the options it knows).
      */
     private String[] args(String... a) {
-        picocli.CommandLine cmd = new picocli.CommandLine(new CutoverCommand());
+        picocli.CommandLine cmd = CutoverCommand.commandLine();
         for (String word : a) {
             picocli.CommandLine sub = cmd.getSubcommands().get(word);
             if (sub == null) {

@@ -20,6 +20,19 @@ public final class BackfillSql {
     private BackfillSql() {
     }
 
+    /**
+     * Session setting of a backfill worker's connection to the new database: commits don't wait for
+     * the WAL flush (a chunk and its checkpoint stay atomic; a server crash loses at most the last
+     * moments of chunks, redone on resume). {@link #DURABLE} makes everything so far durable.
+     */
+    public static final String SESSION_NEW = "SET synchronous_commit = off";
+
+    /**
+     * A transaction with a transaction id, committed synchronously: its commit waits for the WAL up to
+     * it, so every earlier asynchronous commit of the backfill is on disk once it returns.
+     */
+    public static final String DURABLE = "SELECT txid_current()";
+
     /** {@code COPY (mapped select of (lower, upper]) TO STDOUT (FORMAT binary)}; keys as literals (COPY takes no parameters). */
     public static String copyOut(Flow f, List<String> lower, List<String> upper) {
         return "COPY (" + f.select(ChunkSql.literalRange(f, lower, upper)) + ") TO STDOUT (FORMAT binary)";

@@ -19,12 +19,13 @@ public final class ChunkSql {
     /**
      * The inclusive upper key of the next chunk of {@code ?} rows after the lower bound (if any) and
      * up to the run's upper bound, or no row when fewer rows are left. Bind: lower key (if any), the
-     * run's upper key, then the offset (chunk size − 1).
+     * run's upper key, then the offset (chunk size − 1). The keys skipped by the offset are not
+     * turned into text (only the one returned is): the scan stays an index-only walk.
      */
     public static String boundaryWithin(Flow f, boolean hasLower) {
         KeySql k = KeySql.fromSide(f);
-        return "SELECT " + k.selectAsText() + " FROM " + f.fromTable() + " AS src WHERE " + k.range(hasLower, true)
-                + " ORDER BY " + k.orderBy() + " OFFSET ? LIMIT 1";
+        return "SELECT " + k.textOf("b") + " FROM (SELECT " + k.selectRaw() + " FROM " + f.fromTable() + " AS src WHERE "
+                + k.range(hasLower, true) + " ORDER BY " + k.orderBy() + " OFFSET ? LIMIT 1) AS b";
     }
 
     /** The keys (as text) of the rows in (lower, upper], in key order. Bind: lower (if any), upper. */

@@ -56,6 +56,24 @@ public final class KeySql {
         return b.toString();
     }
 
+    /** The key columns as they are, named {@code "__k0"…}, for a subquery whose outer query turns them into text. */
+    public String selectRaw() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < plainRefs.size(); i++) {
+            b.append(i == 0 ? "" : ", ").append(plainRefs.get(i)).append(" AS \"__k").append(i).append('"');
+        }
+        return b.toString();
+    }
+
+    /** The text form of the columns {@link #selectRaw} named, read from the subquery {@code alias}. */
+    public String textOf(String alias) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < plainRefs.size(); i++) {
+            b.append(i == 0 ? "" : ", ").append(alias).append(".\"__k").append(i).append("\"::text AS \"__k").append(i).append('"');
+        }
+        return b.toString();
+    }
+
     /** {@code (k…) > (?::t…)}: rows after a key (bind the key's text values). */
     public String after() {
         return compare(">");

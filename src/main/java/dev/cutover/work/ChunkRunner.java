@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs a {@link ChunkJob}: fixes each table's run (its upper key at the moment it starts), then
@@ -33,6 +34,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ChunkRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkRunner.class);
+    /** Under a rows/s cap a chunk is at most this share of a second at the cap: several evenly spaced turns a second. */
+    static final double CAPPED_TURN_SECONDS = 0.25;
+    /** ... and at most this long at the measured full speed: each burst on the databases stays short. */
+    static final double CAPPED_CHUNK_SECONDS = 0.05;
+    /** How often a worker looks for chunks left open by dead workers (a query and a commit on the ledger). */
+    private static final long ORPHAN_CHECK_NANOS = 1_000_000_000L;
 
     /** Tuning of a run. */
     public record Options(int workers, double targetChunkSeconds, int minChunkRows, int initialChunkRows, int maxChunkRows,
@@ -99,12 +106,16 @@ public final class ChunkRunner {
     private final Set<String> finished = ConcurrentHashMap.newKeySet();
     private final ProgressMeter meter = new ProgressMeter(Duration.ofSeconds(10));
     private final Map<String, String> localErrors = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong rowsHere = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong rowsHere = new AtomicLong();
     private final Object reporterWake = new Object();
-    /** Notified when a worker of this process ends a chunk, so idle workers look again at once. */
-    private final Object chunkEnded = new Object();
-    private long chunksEnded; // guarded by chunkEnded
     private volatile boolean reporting = true;
+    /** Rows of each table's chunks cut by this process, for sizing the last chunks of a run. */
+    private final Map<String, AtomicLong> rowsCut = new ConcurrentHashMap<>();
+    private final Map<String, Long> rowsTotal = new ConcurrentHashMap<>();
+    private final Map<String, Long> orphansCheckedAt = new ConcurrentHashMap<>();
+    /** Bumped whenever a chunk ends or a table finishes: idle workers wake up on it instead of sleeping out their wait. */
+    private final Object progressMade = new Object();
+    private long progressVersion;
 
     public ChunkRunner(ChunkJob job, Leases leases, Throttle throttle, Options options, ProgressListener listener) {
         this.job = job;
@@ -191,8 +202,12 @@ public final class ChunkRunner {
                 ChunkLedger.Run started = ledger.start(s.ledger(), t.name(), upper, total);
                 LOG.info("{}: run covers keys up to {} (about {} rows)", t.name(), started.upper(), started.rowsTotal());
             }
-            if (ledger.read(s.ledger(), t.name()).map(ChunkLedger.Run::complete).orElse(false)) {
+            Optional<ChunkLedger.Run> now = ledger.read(s.ledger(), t.name());
+            if (now.map(ChunkLedger.Run::complete).orElse(false)) {
                 finished.add(t.name());
+            }
+            if (run.isEmpty() && now.isPresent()) {
+                rowsTotal.put(t.name(), now.get().rowsTotal()); // a fresh run: its remaining rows are known here
             }
         }
     }
@@ -250,56 +265,104 @@ public final class ChunkRunner {
 
     private void loop(ChunkJob.Session s) throws SQLException, InterruptedException {
         while (!stop.get()) {
+            long seen = progressVersion();
             boolean worked = false;
-            long endedBefore;
-            synchronized (chunkEnded) {
-                endedBefore = chunksEnded;
-            }
             for (JobTable t : job.tables()) {
                 if (finished.contains(t.name())) {
                     continue;
                 }
-                if (!throttle.awaitTurn(stop::get)) {
+                int size = chunkRows(t);
+                if (!throttle.awaitTurn(stop::get, size)) {
                     return;
                 }
-                Optional<Chunk> chunk = claim(s, t);
+                Optional<Chunk> chunk = claim(s, t, size);
                 if (chunk.isPresent()) {
-                    process(s, t, chunk.get());
+                    process(s, t, chunk.get(), size);
                     worked = true;
                     break;
                 }
+                throttle.settle(size, 0);
                 // a run that is gone was forgotten by the process that owns the job (a run that ended): leave it
                 Optional<ChunkLedger.Run> run = ledger.read(s.ledger(), t.name());
                 if (run.isEmpty() || !"running".equals(run.get().state())
                         || (run.get().exhausted() && ledger.finish(s.ledger(), t.name()))) {
                     finished.add(t.name());
+                    madeProgress();
                 }
             }
             if (!worked) {
                 if (job.tables().stream().allMatch(t -> finished.contains(t.name()))) {
                     return;
                 }
-                // others' chunks are in flight: look again when one of this process's ends (the last chunk of a
-                // table, say), or after the idle wait (another process's, or a dead worker's to take over)
-                synchronized (chunkEnded) {
-                    if (chunksEnded == endedBefore && !stop.get()) {
-                        chunkEnded.wait(options.idleWaitMillis());
+                // others' chunks are in flight: look again when one of this process's ends or a table is
+                // finished, or after the idle wait (another process's chunk, or a dead worker's to take over)
+                synchronized (progressMade) {
+                    if (progressVersion == seen && !stop.get()) {
+                        progressMade.wait(options.idleWaitMillis());
                     }
                 }
             }
         }
     }
 
-    private Optional<Chunk> claim(ChunkJob.Session s, JobTable t) throws SQLException {
-        try {
-            Optional<Chunk> orphan = ledger.claimOrphan(s.ledger(), t.name(), leases);
-            if (orphan.isPresent()) {
-                LOG.info("taking over {}", orphan.get());
-                return orphan;
+    private long progressVersion() {
+        synchronized (progressMade) {
+            return progressVersion;
+        }
+    }
+
+    private void madeProgress() {
+        synchronized (progressMade) {
+            progressVersion++;
+            progressMade.notifyAll();
+        }
+    }
+
+    /**
+     * Rows of the next chunk of a table. Without a cap, the sizer's (the target time per chunk at
+     * full speed), and toward the end of a fresh run a share of the rows left, so the workers finish
+     * together instead of one copying the last full chunk while the others wait (when the row
+     * estimate proves too low, full chunks again). Under a cap below what the workers do at full
+     * speed, short chunks, evenly spaced by the throttle, rather than bursts: at most
+     * {@link #CAPPED_TURN_SECONDS} of the cap and {@link #CAPPED_CHUNK_SECONDS} of work.
+     */
+    private int chunkRows(JobTable t) {
+        ChunkSizer sizer = sizer(t);
+        int size = sizer.next();
+        int workers = Math.max(1, options.workers());
+        long cap = throttle.maxRowsPerSec();
+        if (cap > 0 && (sizer.rowsPerSecond() == 0 || cap < sizer.rowsPerSecond() * workers)) {
+            return Math.min(size, Math.max(options.minChunkRows(),
+                    Math.min(throttle.rowsIn(CAPPED_TURN_SECONDS), sizer.rowsIn(CAPPED_CHUNK_SECONDS))));
+        }
+        Long total = rowsTotal.get(t.name());
+        if (total != null) {
+            long left = total - rowsCut.computeIfAbsent(t.name(), k -> new AtomicLong()).get();
+            if (left > 0 && left < (long) size * workers) {
+                size = (int) Math.max(options.minChunkRows(), Math.max(size / 8, (left + workers - 1) / workers));
             }
-            ChunkSizer sizer = sizer(t);
-            int size = Math.min(sizer.next(), throttle.rowsIn(options.targetChunkSeconds() * 2));
-            return ledger.claimNext(s.ledger(), s.from(), t.flow(), t.name(), size, leases);
+        }
+        return size;
+    }
+
+    private Optional<Chunk> claim(ChunkJob.Session s, JobTable t, int size) throws SQLException {
+        try {
+            long now = System.nanoTime();
+            Long checked = orphansCheckedAt.get(t.name());
+            if (checked == null || now - checked >= ORPHAN_CHECK_NANOS) {
+                orphansCheckedAt.put(t.name(), now);
+                Optional<Chunk> orphan = ledger.claimOrphan(s.ledger(), t.name(), leases);
+                if (orphan.isPresent()) {
+                    orphansCheckedAt.remove(t.name()); // there may be more: look again at once
+                    LOG.info("taking over {}", orphan.get());
+                    return orphan;
+                }
+            }
+            Optional<Chunk> next = ledger.claimNext(s.ledger(), s.from(), t.flow(), t.name(), size, leases);
+            if (next.isPresent()) {
+                rowsCut.computeIfAbsent(t.name(), k -> new AtomicLong()).addAndGet(size);
+            }
+            return next;
         } catch (SQLException e) {
             rollbackQuietly(s);
             if (Sql.isTransient(e)) {
@@ -317,7 +380,8 @@ public final class ChunkRunner {
                 options.minChunkRows(), options.maxChunkRows()));
     }
 
-    private void process(ChunkJob.Session s, JobTable t, Chunk chunk) throws InterruptedException {
+    /** Does one chunk with retries; {@code booked} is the rows the throttle was told it would move. */
+    private void process(ChunkJob.Session s, JobTable t, Chunk chunk, int booked) throws InterruptedException {
         int attempt = 0;
         try {
             while (true) {
@@ -329,8 +393,8 @@ public final class ChunkRunner {
                     if (rows >= 0) {
                         rowsHere.addAndGet(rows);
                         sizer(t).record(rows, System.nanoTime() - t0);
-                        throttle.consume(rows);
                     }
+                    throttle.settle(booked, Math.max(0, rows));
                     return;
                 } catch (FatalChunkError e) {
                     rollbackQuietly(s);
@@ -354,10 +418,7 @@ public final class ChunkRunner {
             }
         } finally {
             leases.release(chunk.leaseId());
-            synchronized (chunkEnded) {
-                chunksEnded++;
-                chunkEnded.notifyAll();
-            }
+            madeProgress();
         }
     }
 

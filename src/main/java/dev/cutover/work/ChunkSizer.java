@@ -39,6 +39,14 @@ public final class ChunkSizer {
         size = clamp(bounded);
     }
 
+    /**
+     * The rows the measured rate moves in {@code seconds} (within the bounds); before any measure,
+     * the current size. A capped run uses it to keep each chunk's burst short.
+     */
+    public synchronized int rowsIn(double seconds) {
+        return rowsPerSecond < 0 ? size : clamp(Math.round(rowsPerSecond * seconds));
+    }
+
     public synchronized double rowsPerSecond() {
         return Math.max(rowsPerSecond, 0);
     }

@@ -6,7 +6,9 @@ import java.util.function.BooleanSupplier;
  * Protects production while chunks are copied or compared: a rows/s cap (changeable while running;
  * 0 means no cap), pause and resume, and back-off while the old database's latency, measured by a
  * {@link LatencyProbe}, is above a limit. Workers call {@link #awaitTurn} before a chunk and
- * {@link #consume} after it with the rows it moved. Thread-safe; every setter wakes waiting workers.
+ * {@link #consume} after it with the rows it moved; or, to pace chunks evenly under a cap,
+ * {@link #awaitTurn(BooleanSupplier, long)}, which books the chunk's rows when it grants the turn, and
+ * {@link #settle} after it. Thread-safe; every setter wakes waiting workers.
  */
 public final class Throttle {
     /** What the throttle is doing, for progress events and the console. */
@@ -116,18 +118,51 @@ public final class Throttle {
         }
     }
 
+    /**
+     * Like {@link #awaitTurn(BooleanSupplier)}, then books {@code rows} at the cap before the chunk
+     * runs: the next turn (of any worker) comes {@code rows / cap} seconds later. Chunks are so
+     * spaced evenly instead of several workers starting at once and moving in bursts (the
+     * gentle pace of gh-ost and pt-online-schema-change); a worker that finds its turn taken waits
+     * for the next one, so a cap that one worker can keep runs one chunk at a time. Settle the
+     * booking with {@link #settle} once the chunk's real row count is known.
+     */
+    public boolean awaitTurn(BooleanSupplier stop, long rows) throws InterruptedException {
+        while (awaitTurn(stop)) {
+            synchronized (lock) {
+                if (maxRowsPerSec == 0 || nextFreeNanos <= System.nanoTime()) {
+                    book(rows);
+                    return true;
+                }
+                // another worker took this turn while we woke up: wait for the next one
+            }
+        }
+        return false;
+    }
+
+    /** Corrects a booking made by {@link #awaitTurn(BooleanSupplier, long)} to the rows the chunk really moved. */
+    public void settle(long booked, long moved) {
+        synchronized (lock) {
+            if (maxRowsPerSec > 0 && moved != booked) {
+                nextFreeNanos += (long) ((Math.max(0, moved) - Math.max(0, booked)) * 1e9 / maxRowsPerSec);
+            }
+        }
+    }
+
     /** Debits rows moved by a chunk against the cap. */
     public void consume(long rows) {
         if (rows <= 0) {
             return;
         }
         synchronized (lock) {
-            if (maxRowsPerSec == 0) {
-                return;
-            }
-            long now = System.nanoTime();
-            nextFreeNanos = Math.max(nextFreeNanos, now) + (long) (rows * 1e9 / maxRowsPerSec);
+            book(rows);
         }
+    }
+
+    private void book(long rows) {
+        if (maxRowsPerSec == 0 || rows <= 0) {
+            return;
+        }
+        nextFreeNanos = Math.max(nextFreeNanos, System.nanoTime()) + (long) (rows * 1e9 / maxRowsPerSec);
     }
 
     /** The largest chunk that moves in {@code seconds} at the cap (Integer.MAX_VALUE without a cap). */

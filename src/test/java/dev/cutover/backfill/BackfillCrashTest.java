@@ -20,13 +20,14 @@ class BackfillCrashTest {
     void aKilledProcessResumesAndCopiesEveryRowExactlyOnce() throws Exception {
         String migration = TestRedis.uniqueMigration("bf-kill");
         try (Orders o = new Orders("bf_kill", migration, 10_000)) {
-            Path plan = Cli.plan(o, migration);
+            Path plan = Cli.plan(o, migration, Orders.SLOW_CENTS);
             Path log = Cli.log();
             Process p = Cli.start(log, "backfill", "--plan", plan.toString(), "--old", o.old.url(), "--new", o.neu.url(),
                     "--max-rows-per-sec", "1000", "--chunk-time", "0.2", "--workers", "2", "--latency-limit", "0",
                     "--progress", "lines");
             try {
-                // about 25 chunks of at most 400 rows over 10 s: on an idle machine too, the kill lands mid-run
+                // rows of 1 ms each at 1,000 rows/s: for 10 s there is nearly always a chunk in flight, so the kill
+                // lands mid-chunk on an idle machine too
                 Cli.await("two chunks done and one in flight", 90_000, () -> doneChunks(o) >= 2 && openChunks(o) >= 1, log);
             } finally {
                 p.destroyForcibly();

@@ -74,6 +74,25 @@ class BackfillEngineTest {
     }
 
     @Test
+    void aCappedRunMovesInShortChunksSpacedOutToTheCap() throws Exception {
+        try (Orders o = new Orders("bf_cap", "bf-cap", 3000)) {
+            // without the cap these settings start at 1,000 rows a chunk and grow; under 2,000 rows/s a chunk is at most a quarter
+            // second's worth
+            BackfillOptions opts = Orders.small().chunkRows(50, 1000, 5000).targetChunkSeconds(0.5).workers(3).maxRowsPerSec(2000);
+            long t0 = System.nanoTime();
+            BackfillReport r = new BackfillEngine(o.oldDb(), o.newDb(), o.plan, opts).run(null);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+
+            assertThat(r.complete()).isTrue();
+            assertThat(o.actual()).isEqualTo(o.expected());
+            assertThat(Orders.count(o.neu, "SELECT max(rows) FROM cutover.work_chunk")).isLessThanOrEqualTo(500);
+            assertThat(Orders.count(o.neu, "SELECT count(*) FROM cutover.work_chunk")).isGreaterThanOrEqualTo(6);
+            // three workers, yet the rows after the first chunk were paid for at the cap, not moved in one burst
+            assertThat(seconds).isGreaterThanOrEqualTo((3000 - 500) / 2000.0);
+        }
+    }
+
+    @Test
     void publishesTheSummaryToRedisAndTakesTheThrottleFromIt() throws Exception {
         String migration = TestRedis.uniqueMigration("bf-sum");
         ControlKeys keys = new ControlKeys(migration);

@@ -51,9 +51,10 @@ class BackfillSqlTest {
 
     @Test
     void chunkBoundariesStayInsideTheRunsUpperBound() {
-        assertThat(ChunkSql.boundaryWithin(FLOW, true)).isEqualTo("SELECT src.\"Code\"::text AS \"__k0\", src.\"N\"::text AS \"__k1\" "
+        assertThat(ChunkSql.boundaryWithin(FLOW, true)).isEqualTo("SELECT b.\"__k0\"::text AS \"__k0\", b.\"__k1\"::text AS \"__k1\" "
+                + "FROM (SELECT src.\"Code\" AS \"__k0\", src.\"N\" AS \"__k1\" "
                 + "FROM \"Old Schema\".\"Line \"\"Items\"\"\" AS src WHERE (src.\"Code\" COLLATE \"C\", src.\"N\") > (?::text, ?::integer) "
-                + "AND (src.\"Code\" COLLATE \"C\", src.\"N\") <= (?::text, ?::integer) ORDER BY src.\"Code\" COLLATE \"C\", src.\"N\" OFFSET ? LIMIT 1");
+                + "AND (src.\"Code\" COLLATE \"C\", src.\"N\") <= (?::text, ?::integer) ORDER BY src.\"Code\" COLLATE \"C\", src.\"N\" OFFSET ? LIMIT 1) AS b");
     }
 
     @Test

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The log file and {@code --verbose} as a user meets them: each case runs the real entry point
- * (dev.cutover.Main with the real logback.xml) in its own JVM, so the logging setup of one case
+ * (dev.cutover.Main with the real logging configuration, {@code Logging.Config}) in its own JVM, so the logging setup of one case
  * can't leak into another or into the rest of the suite.
  */
 class LoggingTest {

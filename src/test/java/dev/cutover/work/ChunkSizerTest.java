@@ -39,6 +39,15 @@ class ChunkSizerTest {
     }
 
     @Test
+    void rowsInAShortTimeAtTheMeasuredRate() {
+        ChunkSizer s = new ChunkSizer(0.5, 1000, 10, 1_000_000);
+        assertThat(s.rowsIn(0.05)).isEqualTo(1000); // nothing measured yet: the first chunk's size
+        s.record(20_000, 100_000_000L); // 200,000 rows/s
+        assertThat(s.rowsIn(0.05)).isEqualTo(10_000);
+        assertThat(s.rowsIn(0.000001)).isEqualTo(10); // never under the floor
+    }
+
+    @Test
     void progressRatesAndEtas() {
         ProgressMeter m = new ProgressMeter(Duration.ofSeconds(10));
         assertThat(m.record("t", 0, 0)).isZero();

@@ -4,6 +4,9 @@ import dev.cutover.pg.Db;
 import dev.cutover.testing.TestDb;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,6 +45,41 @@ class ThrottleTest {
         long t0 = System.nanoTime();
         assertThat(turn(t).get(10, TimeUnit.SECONDS)).isTrue();
         assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(400);
+    }
+
+    private static CompletableFuture<Long> bookedTurn(Throttle t, long rows) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                assertThat(t.awaitTurn(() -> false, rows)).isTrue();
+                return System.nanoTime();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    void underACapATurnIsBookedSoWorkersStartOneAfterAnother() throws Exception {
+        Throttle t = new Throttle(1000);
+        long t0 = System.nanoTime();
+        // three workers ask at once for chunks of 200 rows (0.2 s each at the cap): one goes now, the others after it
+        List<CompletableFuture<Long>> turns = List.of(bookedTurn(t, 200), bookedTurn(t, 200), bookedTurn(t, 200));
+        List<Long> at = new ArrayList<>();
+        for (CompletableFuture<Long> f : turns) {
+            at.add((f.get(20, TimeUnit.SECONDS) - t0) / 1_000_000);
+        }
+        Collections.sort(at);
+        assertThat(at.get(1) - at.get(0)).isGreaterThanOrEqualTo(150);
+        assertThat(at.get(2) - at.get(1)).isGreaterThanOrEqualTo(150);
+
+        // a chunk that moved fewer rows than booked gives the time back: 0 of 200 moved, the next turn is not delayed by it
+        Throttle u = new Throttle(100);
+        assertThat(u.awaitTurn(() -> false, 200)).isTrue(); // books 2 s
+        u.settle(200, 0);
+        assertThat(bookedTurn(u, 10).get(1, TimeUnit.SECONDS)).isPositive();
+        Throttle none = new Throttle(0);
+        assertThat(none.awaitTurn(() -> false, 1_000_000)).isTrue();
+        assertThat(bookedTurn(none, 1_000_000).get(1, TimeUnit.SECONDS)).isPositive(); // no cap: nothing booked
     }
 
     @Test
@@ -83,6 +121,30 @@ class ThrottleTest {
                 t.guardLatency(fast, 5_000); // latency back under the limit
                 assertThat(f.get(20, TimeUnit.SECONDS)).isTrue();
                 assertThat(t.state().backingOff()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void theLatencyMeasureIsAHighPercentileOfTheLastProbesNotTheLatestOne() throws Exception {
+        try (TestDb db = TestDb.create("probe_window")) {
+            db.exec("CREATE SEQUENCE probes");
+            Db d = new Db("old database", db.url());
+            // every other probe waits 60 ms (a stall production would wait behind too), the others answer at once
+            try (LatencyProbe p = new LatencyProbe(d::connect, 100, "SELECT pg_sleep(CASE WHEN nextval('probes') % 2 = 0 THEN 0.06 ELSE 0 END)")) {
+                for (int i = 0; i < 6; i++) {
+                    p.probe();
+                    if (i >= 1) {
+                        assertThat(p.latencyMillis()).as("after probe %d", i + 1).isGreaterThanOrEqualTo(50);
+                    }
+                }
+                Throttle t = new Throttle(0);
+                t.guardLatency(p, 20);
+                assertThat(t.state().latencyMillis()).isGreaterThanOrEqualTo(50); // so the guard keeps backing off
+            }
+            try (LatencyProbe p = new LatencyProbe(d::connect, 100, "SELECT pg_sleep(0.03)")) {
+                p.probe();
+                assertThat(p.latencyMillis()).isGreaterThanOrEqualTo(25); // one probe is a measure of its own
             }
         }
     }
