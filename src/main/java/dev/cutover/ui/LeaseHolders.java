@@ -68,9 +68,11 @@ public final class LeaseHolders {
         TableView<Worker> t = new TableView<>(workers);
         t.setId(id);
         t.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        t.setPlaceholder(new Label(placeholder));
-        t.getColumns().add(Views.column("Worker (host:pid:id)", 200, Worker::id));
-        t.getColumns().add(Views.column("Leases", 70, w -> Integer.toString(w.leases())));
+        Label empty = new Label(placeholder);
+        empty.setWrapText(true); // a narrow table shows the whole sentence
+        t.setPlaceholder(empty);
+        t.getColumns().add(Views.tooltipColumn("Worker (host:pid:id)", 160, Worker::id));
+        t.getColumns().add(Views.column("Leases", 60, w -> Integer.toString(w.leases())));
         t.getColumns().add(Views.column("Where", 90, w -> w.local() ? "this console" : "remote"));
         return t;
     }

@@ -36,7 +36,6 @@ import javafx.stage.FileChooser;
 import javafx.util.StringConverter;
 
 import static dev.cutover.ui.Views.column;
-import static dev.cutover.ui.Views.panel;
 import static dev.cutover.ui.Views.tooltipColumn;
 
 /**
@@ -199,23 +198,29 @@ public final class VerifyView extends VBox {
         tables.setId("verify-tables");
         tables.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         tables.setPlaceholder(new Label("Run Verify to compare the plan's tables."));
-        tables.setPrefHeight(120);
-        tables.getColumns().add(column("Table", 180, t -> t.table()));
-        tables.getColumns().add(column("State", 100, t -> t.state()));
-        tables.getColumns().add(column("Rows compared", 140, t -> t.estimate() > 0 && "running".equals(t.state())
+        tables.setPrefHeight(112); // the header and three tables, kept when the screen is short
+        tables.setMinHeight(Region.USE_PREF_SIZE);
+        tables.getColumns().add(tooltipColumn("Table", 150, t -> t.table()));
+        tables.getColumns().add(column("State", 90, t -> t.state()));
+        tables.getColumns().add(column("Rows compared", 130, t -> t.estimate() > 0 && "running".equals(t.state())
                 ? String.format("%,d of ~%,d", t.rowsCompared(), t.estimate()) : String.format("%,d", t.rowsCompared())));
-        tables.getColumns().add(column("missing_in_target", 120, t -> String.format("%,d", t.missingInTarget())));
+        tables.getColumns().add(column("missing_in_target", 130, t -> String.format("%,d", t.missingInTarget())));
         tables.getColumns().add(column("extra_in_target", 120, t -> String.format("%,d", t.extraInTarget())));
-        tables.getColumns().add(column("different", 100, t -> String.format("%,d", t.different())));
+        tables.getColumns().add(column("different", 80, t -> String.format("%,d", t.different())));
 
         TableView<Difference> diffs = new TableView<>(vm.differences());
         diffs.setId("verify-differences");
         diffs.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         diffs.setPlaceholder(new Label("No differences listed."));
-        diffs.getColumns().add(tooltipColumn("Table", 110, d -> vm.shown(d.table())));
-        diffs.getColumns().add(tooltipColumn("Key", 110, d -> d.key().toString()));
-        diffs.getColumns().add(column("Kind", 120, d -> d.kind().wireName()));
-        diffs.getColumns().add(tooltipColumn("Columns", 160, d -> String.join(", ", d.columns())));
+        // table and key keep their width; kind and differing columns share the last one (whole in its tooltip)
+        var table = tooltipColumn("Table", 122, (Difference d) -> vm.shown(d.table()));
+        table.setMinWidth(122);
+        var key = tooltipColumn("Key", 110, (Difference d) -> d.key().toString());
+        key.setMinWidth(110);
+        diffs.getColumns().add(table);
+        diffs.getColumns().add(key);
+        diffs.getColumns().add(tooltipColumn("Difference", 160, d -> d.kind().wireName()
+                + (d.columns().isEmpty() ? "" : ": " + String.join(", ", d.columns()))));
         diffs.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         diffs.getSelectionModel().selectedItemProperty().addListener((o, a, d) -> vm.selected().set(d));
         repairSelected.disableProperty().bind(Bindings.isEmpty(diffs.getSelectionModel().getSelectedItems()).or(vm.running()));
@@ -240,18 +245,20 @@ public final class VerifyView extends VBox {
         list.getStyleClass().add("panel");
         VBox.setVgrow(diffs, Priority.ALWAYS);
         SplitPane split = new SplitPane(list, detail);
-        split.setDividerPositions(0.42);
+        // at 1280 px the rows pane shows a row with two timestamps whole; the list's last column gives way (tooltips)
+        split.setDividerPositions(0.37);
         VBox.setVgrow(split, Priority.ALWAYS);
 
         TableView<LeaseHolders.Worker> workers = LeaseHolders.table(vm.workers(), "verify-workers",
-                "No worker holds a chunk lease of a verify run in Redis now.");
-        workers.setPrefHeight(120);
-        VBox tablesPanel = panel("Tables", tables);
-        HBox.setHgrow(tablesPanel, Priority.ALWAYS);
-        VBox workersPanel = panel("Workers of the run (chunk leases in Redis)", workers);
-        workersPanel.setPrefWidth(360);
-        workersPanel.setMinWidth(300);
-        HBox top = new HBox(12, tablesPanel, workersPanel);
+                "No verify worker holds a chunk lease in Redis now.");
+        workers.setTooltip(new Tooltip("The workers of the verify run going now, from their chunk leases in Redis: this console "
+                + "while it runs, and `cutover worker --job verify` on other machines"));
+        workers.setPrefWidth(300);
+        workers.setMinWidth(260);
+        workers.setPrefHeight(112);
+        workers.setMinHeight(Region.USE_PREF_SIZE);
+        HBox.setHgrow(tables, Priority.ALWAYS);
+        HBox top = new HBox(12, tables, workers);
 
         getChildren().addAll(title, what, controls, tuning, verdict, message, errorLine, top, split);
     }
