@@ -3,7 +3,9 @@ package dev.cutover.ui;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
+import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
@@ -26,11 +28,39 @@ public final class Views {
         return box;
     }
 
+    /** Runs {@code hidden} when {@code view} leaves the window (another screen shown, the window closed): polling stops. */
+    public static void whenHidden(Node view, Runnable hidden) {
+        view.sceneProperty().addListener((o, a, s) -> {
+            if (s == null) {
+                hidden.run();
+            }
+        });
+        view.parentProperty().addListener((o, a, p) -> {
+            if (p == null) {
+                hidden.run();
+            }
+        });
+    }
+
     /** A read-only text column computed from the row. */
     public static <T> TableColumn<T, String> column(String name, double width, Function<T, String> value) {
         TableColumn<T, String> c = new TableColumn<>(name);
         c.setPrefWidth(width);
         c.setCellValueFactory(d -> new ReadOnlyStringWrapper(value.apply(d.getValue())));
+        return c;
+    }
+
+    /** A text column whose cells show their whole text in a tooltip (for values a narrow column cuts off). */
+    public static <T> TableColumn<T, String> tooltipColumn(String name, double width, Function<T, String> value) {
+        TableColumn<T, String> c = column(name, width, value);
+        c.setCellFactory(col -> new TableCell<>() {
+            @Override
+            protected void updateItem(String s, boolean empty) {
+                super.updateItem(s, empty);
+                setText(empty ? null : s);
+                setTooltip(empty || s == null || s.isEmpty() ? null : new Tooltip(s));
+            }
+        });
         return c;
     }
 }

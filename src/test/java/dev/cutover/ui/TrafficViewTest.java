@@ -38,12 +38,13 @@ class TrafficViewTest {
     private final Actor tester = new Actor("tester", "test-host");
     private Session session;
     private TrafficViewModel vm;
+    private Scene scene;
 
     @Start
     void start(Stage stage) {
         session = new Session();
         vm = new TrafficViewModel(session, tasks, tester);
-        Scene scene = new Scene(new TrafficView(vm), 1100, 700);
+        scene = new Scene(new TrafficView(vm), 1100, 700);
         Theme.apply(scene, false);
         stage.setScene(scene);
         stage.show();
@@ -158,6 +159,46 @@ class TrafficViewTest {
         robot.clickOn(button(robot, "Cancel"));
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(link.sync().get(store.keys().readPercent())).isEqualTo("0");
+    }
+
+    @Test
+    void aLongAuditReasonIsShownWholeWrappedAtTheListWidth(FxRobot robot) throws Exception {
+        setUp(robot, Phase.TRAFFIC_SHIFT);
+        String why = "the shadow mismatch rate stayed at 0.02 % for three days on every tenant of the EU shard, the two "
+                + "remaining differences are the known rounding of legacy invoices, and the business signed off the rollout "
+                + "plan in the change meeting of Tuesday (ticket OPS-4711)";
+        new ControlPlane(store, GuardSettings.defaults()).movePhase(store.read(), Phase.NEW_PRIMARY, tester, why, true);
+        robot.interact(vm::refresh);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.audit().size() == 2);
+        WaitForAsyncUtils.waitForFxEvents();
+
+        javafx.scene.control.ListView<?> log = robot.lookup("#audit-log").queryAs(javafx.scene.control.ListView.class);
+        javafx.scene.control.ListCell<?> cell = robot.from(log).lookup((Node n) -> n instanceof javafx.scene.control.ListCell<?> c
+                && c.getText() != null && c.getText().contains("OPS-4711")).query();
+        assertThat(cell.getText()).endsWith("— " + why);
+        javafx.scene.text.Text shown = (javafx.scene.text.Text) cell.lookup(".text");
+        assertThat(shown.getText()).as("the whole line, not cut with …").isEqualTo(cell.getText());
+        assertThat(shown.getBoundsInParent().getMaxX()).as("inside the cell").isLessThanOrEqualTo(cell.getWidth());
+        assertThat(cell.getWidth()).as("no wider than the list").isLessThanOrEqualTo(log.getWidth());
+        assertThat(cell.getHeight()).as("wrapped onto more lines than its two").isGreaterThan(3 * shown.getFont().getSize() * 1.2);
+        assertThat(robot.from(log).lookup(".scroll-bar").queryAllAs(javafx.scene.control.ScrollBar.class))
+                .filteredOn(b -> b.getOrientation() == javafx.geometry.Orientation.HORIZONTAL)
+                .allSatisfy(b -> assertThat(b.isVisible()).as("no horizontal scrollbar").isFalse());
+    }
+
+    @Test
+    void theFilledButtonsReadWellInBothThemes(FxRobot robot) throws Exception {
+        setUp(robot, Phase.BACKFILL);
+        Button back = robot.lookup("#phase-rollback").queryButton();
+        Button forward = robot.lookup("#phase-advance").queryButton();
+        assertThat(back.isDisabled() || forward.isDisabled()).isFalse();
+        for (boolean dark : new boolean[] {false, true}) {
+            robot.interact(() -> Theme.apply(scene, dark));
+            WaitForAsyncUtils.waitForFxEvents();
+            for (Button b : java.util.List.of(back, forward)) {
+                assertThat(Contrast.lowest(b.getTextFill(), b)).as("%s, dark %s", b.getText(), dark).isGreaterThanOrEqualTo(4.5);
+            }
+        }
     }
 
     private static Node button(FxRobot robot, String text) {

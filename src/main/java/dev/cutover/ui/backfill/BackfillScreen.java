@@ -1,6 +1,7 @@
 package dev.cutover.ui.backfill;
 
 import dev.cutover.ui.Screen;
+import dev.cutover.ui.Views;
 import javafx.scene.Node;
 
 /** The Backfill screen as the window sees it: Ctrl+Enter starts; Redis is polled while it is shown. */
@@ -11,16 +12,7 @@ public final class BackfillScreen implements Screen {
     public BackfillScreen(BackfillViewModel vm) {
         this.vm = vm;
         this.view = new BackfillView(vm);
-        view.sceneProperty().addListener((o, a, s) -> {
-            if (s == null) {
-                vm.stopPolling();
-            }
-        });
-        view.parentProperty().addListener((o, a, p) -> {
-            if (p == null) {
-                vm.stopPolling();
-            }
-        });
+        Views.whenHidden(view, vm::stopPolling);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.cutover.ui.backfill;
 
 import dev.cutover.ui.CapSlider;
 import dev.cutover.ui.ErrorLine;
+import dev.cutover.ui.LeaseHolders;
 import dev.cutover.ui.shadow.Charts;
 import dev.cutover.work.TableProgress;
 import javafx.beans.binding.Bindings;
@@ -117,13 +118,7 @@ public final class BackfillView extends VBox {
         Charts.nowWhileEmpty(throughputChart, vm.throughput(), BackfillViewModel.CHART_SECONDS);
         var chart = Charts.viewer(throughputChart, "backfill-chart");
 
-        TableView<BackfillViewModel.Worker> workers = new TableView<>(vm.workers());
-        workers.setId("backfill-workers");
-        workers.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        workers.setPlaceholder(new Label("No worker holds a chunk lease in Redis now."));
-        workers.getColumns().add(column("Worker (host:pid:id)", 200, w -> w.id()));
-        workers.getColumns().add(column("Leases", 70, w -> Integer.toString(w.leases())));
-        workers.getColumns().add(column("Where", 90, w -> w.local() ? "this console" : "remote"));
+        var workers = LeaseHolders.table(vm.workers(), "backfill-workers", "No worker holds a chunk lease in Redis now.");
 
         TableView<BackfillViewModel.RunError> errors = new TableView<>(vm.errors());
         errors.setId("backfill-errors");

@@ -8,13 +8,12 @@ import dev.cutover.control.ControlKeys.WorkThrottle;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.ui.BackgroundTasks;
+import dev.cutover.ui.LeaseHolders;
 import dev.cutover.ui.Problems;
 import dev.cutover.ui.RedisLink;
 import dev.cutover.ui.Session;
 import dev.cutover.work.ProgressEvent;
 import dev.cutover.work.TableProgress;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanIterator;
 import io.lettuce.core.api.sync.RedisCommands;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
@@ -39,10 +38,8 @@ import org.jfree.data.time.FixedMillisecond;
 import org.jfree.data.time.TimeSeries;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The Backfill screen's state and commands over {@link BackfillEngine}: start (as background work
@@ -53,10 +50,6 @@ import java.util.TreeMap;
  * the run follows; without it they act on this console's engine only.
  */
 public final class BackfillViewModel {
-    /** One worker seen in Redis: its id, the chunk leases it holds now, and whether it is this console. */
-    public record Worker(String id, int leases, boolean local) {
-    }
-
     /** One error of the run: table, key range (or key), and the error line. */
     public record RunError(String table, String range, String error) {
     }
@@ -68,7 +61,7 @@ public final class BackfillViewModel {
     private final ObservableValue<Plan> plan;
     private final RedisLink redis = new RedisLink();
     private final ObservableList<TableProgress> tables = FXCollections.observableArrayList();
-    private final ObservableList<Worker> workers = FXCollections.observableArrayList();
+    private final LeaseHolders workers = new LeaseHolders();
     private final ObservableList<RunError> errors = FXCollections.observableArrayList();
     private final TimeSeries throughput = new TimeSeries("rows/s (this console)");
     private final BooleanProperty running = new SimpleBooleanProperty();
@@ -285,29 +278,13 @@ public final class BackfillViewModel {
         tasks.run(null, progress -> {
             RedisCommands<String, String> r = redis.commands(url);
             Map<String, String> sum = r.hgetall(keys.backfill());
-            Map<String, Integer> holders = new TreeMap<>();
-            ScanIterator<String> it = ScanIterator.scan(r, ScanArgs.Builder.matches(keys.workLease("backfill", "*")).limit(500));
-            List<String> leaseKeys = new ArrayList<>();
-            while (it.hasNext()) {
-                leaseKeys.add(it.next());
-            }
-            for (String k : leaseKeys) {
-                String who = r.get(k);
-                if (who != null) {
-                    holders.merge(who, 1, Integer::sum);
-                }
-            }
+            Map<String, Integer> holders = LeaseHolders.scan(r, keys.workLease("backfill", "*"));
             return new Object[] {sum, holders};
         }, res -> {
             polling = false;
             @SuppressWarnings("unchecked") Map<String, String> sum = (Map<String, String>) res[0];
             @SuppressWarnings("unchecked") Map<String, Integer> holders = (Map<String, Integer>) res[1];
-            Map<String, Worker> w = new LinkedHashMap<>();
-            if (local != null) {
-                w.put(local, new Worker(local, holders.getOrDefault(local, 0), true));
-            }
-            holders.forEach((id, n) -> w.putIfAbsent(id, new Worker(id, n, false)));
-            workers.setAll(w.values());
+            workers.show(holders, local);
             summary.set(RunSummary.describe(sum));
         }, t -> {
             polling = false;
@@ -326,8 +303,9 @@ public final class BackfillViewModel {
         return tables;
     }
 
-    public ObservableList<Worker> workers() {
-        return workers;
+    /** The workers holding chunk leases of the run in Redis now, this console first while it runs. */
+    public ObservableList<LeaseHolders.Worker> workers() {
+        return workers.workers();
     }
 
     public ObservableList<RunError> errors() {

@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
+import java.util.function.Function;
 
 /** The Traffic & phase screen: phase stepper with guards, read-traffic slider, write target, rollback, audit log. */
 public final class TrafficView extends VBox {
@@ -89,19 +90,7 @@ public final class TrafficView extends VBox {
         checks.setId("exit-checks");
         checks.setPrefHeight(180);
         checks.setPlaceholder(new Label("No exit condition for this phase"));
-        checks.setCellFactory(l -> new ListCell<>() {
-            @Override
-            protected void updateItem(GuardCheck g, boolean empty) {
-                super.updateItem(g, empty);
-                getStyleClass().removeAll("guard-ok", "guard-blocked");
-                setText(empty || g == null ? null : g.toString());
-                setWrapText(true);
-                setPrefWidth(0);
-                if (!empty && g != null) {
-                    getStyleClass().add(g.ok() ? "guard-ok" : "guard-blocked");
-                }
-            }
-        });
+        checks.setCellFactory(l -> new WrappingCell<>(GuardCheck::toString, g -> g.ok() ? "guard-ok" : "guard-blocked"));
 
         Button back = new Button();
         back.setId("phase-rollback");
@@ -204,28 +193,56 @@ public final class TrafficView extends VBox {
         ListView<AuditEntry> list = new ListView<>(vm.audit());
         list.setId("audit-log");
         list.setPlaceholder(new Label("No change recorded yet"));
-        list.setCellFactory(l -> new ListCell<>() {
-            @Override
-            protected void updateItem(AuditEntry a, boolean empty) {
-                super.updateItem(a, empty);
-                getStyleClass().removeAll("warn-text");
-                if (empty || a == null) {
-                    setText(null);
-                    return;
-                }
-                setText(TIME.format(Instant.ofEpochMilli(a.at())) + "   " + a.who() + "\n" + a.action() + ": "
-                        + a.from() + " → " + a.to() + (a.override() ? "   OVERRIDE" : "")
-                        + (a.why() == null || a.why().isEmpty() ? "" : "   — " + a.why()));
-                if (a.override() || a.automatic()) {
-                    getStyleClass().add("warn-text");
-                }
-            }
-        });
+        list.setCellFactory(l -> new WrappingCell<>(TrafficView::auditLine, a -> a.override() || a.automatic() ? "warn-text" : null));
         VBox.setVgrow(list, Priority.ALWAYS);
         VBox card = new VBox(t, list);
         card.getStyleClass().add("card");
         HBox.setHgrow(card, Priority.ALWAYS);
         return card;
+    }
+
+    /** One audit entry in words: when and who, then what changed, from → to, and why (the whole reason, wrapped). */
+    static String auditLine(AuditEntry a) {
+        return TIME.format(Instant.ofEpochMilli(a.at())) + "   " + a.who() + "\n" + a.action() + ": "
+                + a.from() + " → " + a.to() + (a.override() ? "   OVERRIDE" : "")
+                + (a.why() == null || a.why().isEmpty() ? "" : "   — " + a.why());
+    }
+
+    /**
+     * A list cell whose text wraps at the list's width: its preferred width is 0, so the list's
+     * viewport width is what it gets (no horizontal scrollbar, nothing cut at the right edge) and its
+     * height is that of the wrapped text. An optional style class per item (null: none).
+     */
+    static final class WrappingCell<T> extends ListCell<T> {
+        private final Function<T, String> text;
+        private final Function<T, String> style;
+        private String styled;
+
+        WrappingCell(Function<T, String> text, Function<T, String> style) {
+            this.text = text;
+            this.style = style;
+            setWrapText(true);
+            setPrefWidth(0);
+            getStyleClass().add("wrapping-cell");
+        }
+
+        @Override
+        protected void updateItem(T item, boolean empty) {
+            super.updateItem(item, empty);
+            if (styled != null) {
+                getStyleClass().remove(styled);
+                styled = null;
+            }
+            if (empty || item == null) {
+                setText(null);
+                return;
+            }
+            setText(text.apply(item));
+            styled = style.apply(item);
+            if (styled != null) {
+                getStyleClass().add(styled);
+            }
+        }
     }
 
     private void show(ControlState s) {

@@ -1,9 +1,10 @@
 package dev.cutover.ui.verify;
 
 import dev.cutover.ui.Screen;
+import dev.cutover.ui.Views;
 import javafx.scene.Node;
 
-/** The Verify screen as the window sees it: Ctrl+Enter runs a verification. */
+/** The Verify screen as the window sees it: Ctrl+Enter runs a verification; the run's workers are polled while it is shown. */
 public final class VerifyScreen implements Screen {
     private final VerifyViewModel vm;
     private final VerifyView view;
@@ -11,6 +12,7 @@ public final class VerifyScreen implements Screen {
     public VerifyScreen(VerifyViewModel vm) {
         this.vm = vm;
         this.view = new VerifyView(vm);
+        Views.whenHidden(view, vm::stopPolling);
     }
 
     @Override
@@ -26,5 +28,10 @@ public final class VerifyScreen implements Screen {
     @Override
     public void run() {
         vm.verify();
+    }
+
+    @Override
+    public void shown() {
+        vm.startPolling();
     }
 }

@@ -2,6 +2,7 @@ package dev.cutover.ui.verify;
 
 import dev.cutover.ui.CapSlider;
 import dev.cutover.ui.ErrorLine;
+import dev.cutover.ui.LeaseHolders;
 import dev.cutover.verify.Difference;
 import java.io.File;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ import javafx.stage.FileChooser;
 import javafx.util.StringConverter;
 
 import static dev.cutover.ui.Views.column;
+import static dev.cutover.ui.Views.tooltipColumn;
 
 /**
  * The Verify screen: run (full or sampled; one table or all; threads, a live rows/s cap and pause),
@@ -42,10 +44,14 @@ import static dev.cutover.ui.Views.column;
  * side by side. Binds to {@link VerifyViewModel} only.
  */
 public final class VerifyView extends VBox {
+    /** The widest a value in the side-by-side rows gets before it wraps (a timestamptz with microseconds fits on one line). */
+    static final double VALUE_WIDTH = 320;
     private final GridPane rows = new GridPane();
     private final Label rowsTitle = new Label("Select a difference to see its rows side by side.");
+    private final VerifyViewModel vm;
 
     public VerifyView(VerifyViewModel vm) {
+        this.vm = vm;
         getStyleClass().addAll("screen", "verify-screen");
         Label title = new Label("Verify");
         title.getStyleClass().add("screen-title");
@@ -54,6 +60,7 @@ public final class VerifyView extends VBox {
                 + "new_primary, the new one from then on (the phase in Redis decides).");
         what.getStyleClass().add("hint");
         what.setWrapText(true);
+        what.setMinHeight(Region.USE_PREF_SIZE); // every line of it, never cut off with "…" when the screen is short
 
         Button run = new Button("Verify");
         run.setId("verify-run");
@@ -115,12 +122,13 @@ public final class VerifyView extends VBox {
         only.setConverter(new StringConverter<>() {
             @Override
             public String toString(String t) {
-                return t == null ? "All tables" : t;
+                return t == null ? "All tables" : vm.choiceName(t);
             }
 
             @Override
             public String fromString(String s) {
-                return "All tables".equals(s) ? null : s;
+                return "All tables".equals(s) ? null : only.getItems().stream().filter(t -> t != null && toString(t).equals(s))
+                        .findFirst().orElse(null);
             }
         });
         Runnable fillTables = () -> {
@@ -136,10 +144,10 @@ public final class VerifyView extends VBox {
         vm.table().addListener((o, a, b) -> only.setValue(b));
         only.disableProperty().bind(vm.running());
         only.setTooltip(new Tooltip("Compare one table of the plan, or all (only a run of all is stored for the phase guard)"));
-        Spinner<Integer> threads = new Spinner<>(1, 64, vm.workers().get());
-        threads.setId("verify-workers");
+        Spinner<Integer> threads = new Spinner<>(1, 64, vm.workerThreads().get());
+        threads.setId("verify-threads");
         threads.setPrefWidth(72);
-        threads.valueProperty().addListener((o, a, b) -> vm.workers().set(b));
+        threads.valueProperty().addListener((o, a, b) -> vm.workerThreads().set(b));
         threads.disableProperty().bind(vm.running());
         threads.setTooltip(new Tooltip("Worker threads of this console (more machines join with `cutover worker --job verify`)"));
         ToggleButton pause = new ToggleButton();
@@ -174,6 +182,7 @@ public final class VerifyView extends VBox {
         Label message = new Label();
         message.setId("verify-message");
         message.setWrapText(true);
+        message.setMinHeight(Region.USE_PREF_SIZE);
         message.textProperty().bind(vm.message());
         ErrorLine errorLine = new ErrorLine();
         errorLine.setId("verify-error");
@@ -189,23 +198,29 @@ public final class VerifyView extends VBox {
         tables.setId("verify-tables");
         tables.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         tables.setPlaceholder(new Label("Run Verify to compare the plan's tables."));
-        tables.setPrefHeight(140);
-        tables.getColumns().add(column("Table", 180, t -> t.table()));
-        tables.getColumns().add(column("State", 100, t -> t.state()));
-        tables.getColumns().add(column("Rows compared", 140, t -> t.estimate() > 0 && "running".equals(t.state())
+        tables.setPrefHeight(112); // the header and three tables, kept when the screen is short
+        tables.setMinHeight(Region.USE_PREF_SIZE);
+        tables.getColumns().add(tooltipColumn("Table", 150, t -> t.table()));
+        tables.getColumns().add(column("State", 90, t -> t.state()));
+        tables.getColumns().add(column("Rows compared", 130, t -> t.estimate() > 0 && "running".equals(t.state())
                 ? String.format("%,d of ~%,d", t.rowsCompared(), t.estimate()) : String.format("%,d", t.rowsCompared())));
-        tables.getColumns().add(column("missing_in_target", 120, t -> String.format("%,d", t.missingInTarget())));
+        tables.getColumns().add(column("missing_in_target", 130, t -> String.format("%,d", t.missingInTarget())));
         tables.getColumns().add(column("extra_in_target", 120, t -> String.format("%,d", t.extraInTarget())));
-        tables.getColumns().add(column("different", 100, t -> String.format("%,d", t.different())));
+        tables.getColumns().add(column("different", 80, t -> String.format("%,d", t.different())));
 
         TableView<Difference> diffs = new TableView<>(vm.differences());
         diffs.setId("verify-differences");
         diffs.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         diffs.setPlaceholder(new Label("No differences listed."));
-        diffs.getColumns().add(column("Table", 140, d -> d.table()));
-        diffs.getColumns().add(column("Key", 160, d -> d.key().toString()));
-        diffs.getColumns().add(column("Kind", 130, d -> d.kind().wireName()));
-        diffs.getColumns().add(column("Columns", 160, d -> String.join(", ", d.columns())));
+        // table and key keep their width; kind and differing columns share the last one (whole in its tooltip)
+        var table = tooltipColumn("Table", 122, (Difference d) -> vm.shown(d.table()));
+        table.setMinWidth(122);
+        var key = tooltipColumn("Key", 110, (Difference d) -> d.key().toString());
+        key.setMinWidth(110);
+        diffs.getColumns().add(table);
+        diffs.getColumns().add(key);
+        diffs.getColumns().add(tooltipColumn("Difference", 160, d -> d.kind().wireName()
+                + (d.columns().isEmpty() ? "" : ": " + String.join(", ", d.columns()))));
         diffs.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         diffs.getSelectionModel().selectedItemProperty().addListener((o, a, d) -> vm.selected().set(d));
         repairSelected.disableProperty().bind(Bindings.isEmpty(diffs.getSelectionModel().getSelectedItems()).or(vm.running()));
@@ -215,8 +230,12 @@ public final class VerifyView extends VBox {
         rows.setId("verify-rows");
         rows.getStyleClass().add("verify-rows");
         rowsTitle.getStyleClass().add("pane-title");
+        rowsTitle.setWrapText(true);
+        rowsTitle.setMinHeight(Region.USE_PREF_SIZE);
+        // the grid keeps its content's width (column names, headers and values whole); a wider one scrolls sideways
         ScrollPane scroll = new ScrollPane(rows);
-        scroll.setFitToWidth(true);
+        scroll.setId("verify-rows-scroll");
+        scroll.setFitToWidth(false);
         VBox detail = new VBox(rowsTitle, scroll);
         detail.getStyleClass().add("panel");
         VBox.setVgrow(scroll, Priority.ALWAYS);
@@ -226,10 +245,22 @@ public final class VerifyView extends VBox {
         list.getStyleClass().add("panel");
         VBox.setVgrow(diffs, Priority.ALWAYS);
         SplitPane split = new SplitPane(list, detail);
-        split.setDividerPositions(0.55);
+        // at 1280 px the rows pane shows a row with two timestamps whole; the list's last column gives way (tooltips)
+        split.setDividerPositions(0.37);
         VBox.setVgrow(split, Priority.ALWAYS);
 
-        getChildren().addAll(title, what, controls, tuning, verdict, message, errorLine, tables, split);
+        TableView<LeaseHolders.Worker> workers = LeaseHolders.table(vm.workers(), "verify-workers",
+                "No verify worker holds a chunk lease in Redis now.");
+        workers.setTooltip(new Tooltip("The workers of the verify run going now, from their chunk leases in Redis: this console "
+                + "while it runs, and `cutover worker --job verify` on other machines"));
+        workers.setPrefWidth(300);
+        workers.setMinWidth(260);
+        workers.setPrefHeight(112);
+        workers.setMinHeight(Region.USE_PREF_SIZE);
+        HBox.setHgrow(tables, Priority.ALWAYS);
+        HBox top = new HBox(12, tables, workers);
+
+        getChildren().addAll(title, what, controls, tuning, verdict, message, errorLine, top, split);
     }
 
     /** Repair writes to the compared side: it asks first, naming what and in which direction. */
@@ -274,7 +305,7 @@ public final class VerifyView extends VBox {
             rowsTitle.setText("Select a difference to see its rows side by side.");
             return;
         }
-        rowsTitle.setText(d.table() + " " + d.key() + " — " + d.kind().wireName());
+        rowsTitle.setText(vm.shown(d.table()) + " " + d.key() + " — " + d.kind().wireName());
         rows.addRow(0, header("column"), header("source (truth, after the mapping)"), header("target"));
         Set<String> names = new LinkedHashSet<>();
         names(d.sourceRow(), names);
@@ -282,7 +313,10 @@ public final class VerifyView extends VBox {
         int r = 1;
         for (String name : names) {
             boolean differs = d.kind() != Difference.Kind.DIFFERENT || d.columns().contains(name);
-            List<Label> cells = new ArrayList<>(List.of(new Label(name), value(d.sourceRow(), name), value(d.targetRow(), name)));
+            Label column = new Label(name);
+            column.setMinWidth(Region.USE_PREF_SIZE); // a column name is read whole, never "cu…"
+            column.setTooltip(new Tooltip(name));
+            List<Label> cells = new ArrayList<>(List.of(column, value(d.sourceRow(), name), value(d.targetRow(), name)));
             for (Label l : cells) {
                 l.getStyleClass().add("verify-cell");
                 if (differs) {
@@ -302,22 +336,34 @@ public final class VerifyView extends VBox {
         }
     }
 
+    /**
+     * One value, whole: its own width up to {@link #VALUE_WIDTH} (a timestamp on one line), a longer one
+     * wrapped onto more lines; the full value in the tooltip too.
+     */
     private static Label value(ObjectNode row, String name) {
         if (row == null) {
             Label l = new Label("(no row)");
             l.getStyleClass().add("hint");
+            l.setMinWidth(Region.USE_PREF_SIZE);
             return l;
         }
         JsonNode v = row.get(name);
-        if (v == null || v.isNull()) {
-            return new Label("NULL");
-        }
-        return new Label(v.isTextual() ? v.textValue() : v.toString());
+        String text = v == null || v.isNull() ? "NULL" : v.isTextual() ? v.textValue() : v.toString();
+        Label l = new Label(text);
+        l.setWrapText(true);
+        l.setMaxWidth(VALUE_WIDTH);
+        l.setMinHeight(Region.USE_PREF_SIZE);
+        Tooltip tip = new Tooltip(text);
+        tip.setWrapText(true);
+        tip.setMaxWidth(640);
+        l.setTooltip(tip);
+        return l;
     }
 
     private static Label header(String s) {
         Label l = new Label(s);
         l.getStyleClass().add("verify-header");
+        l.setMinWidth(Region.USE_PREF_SIZE);
         return l;
     }
 }

@@ -5,8 +5,10 @@ import dev.cutover.control.ControlKeys.WorkThrottle;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.TableMapping;
+import dev.cutover.plan.TableRef;
 import dev.cutover.sql.Direction;
 import dev.cutover.ui.BackgroundTasks;
+import dev.cutover.ui.LeaseHolders;
 import dev.cutover.ui.Problems;
 import dev.cutover.ui.RedisLink;
 import dev.cutover.ui.Session;
@@ -23,6 +25,7 @@ import dev.cutover.verify.VerifyReport;
 import dev.cutover.work.ProgressEvent;
 import dev.cutover.work.TableProgress;
 import dev.cutover.work.Throttle;
+import dev.cutover.work.WorkerId;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,6 +52,9 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.concurrent.Task;
 import javafx.concurrent.Worker;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.util.Duration;
 
 /**
  * The Verify screen's state and commands over {@code dev.cutover.verify}: a full or sampled
@@ -60,13 +66,16 @@ import javafx.concurrent.Worker;
  * export through {@link DifferenceCsv}. The options the command line has: worker threads, a rows/s
  * cap and pause that act on a running comparison (through Redis on every worker of the run), one
  * table or all. Like the command line, a run is stored in {@code cutover.verification} and (a run
- * of every table, with Redis) in the verify summary hash.
+ * of every table, with Redis) in the verify summary hash. While the screen is shown, the workers
+ * holding chunk leases of a verify run in Redis are polled every second ({@link LeaseHolders}, as on
+ * the Backfill screen): this console's while it runs, and every {@code cutover worker --job verify}.
+ * Tables are named {@code schema.table} of the compared side, as on the Backfill screen.
  */
 public final class VerifyViewModel {
     /** Differences kept in memory for the list and the export; beyond that the command line's --csv has them all. */
     public static final int KEPT = 100_000;
 
-    /** One table's line: state, rows compared (of the estimate) and differences by kind so far. */
+    /** One table's line (named {@code schema.table}): state, rows compared (of the estimate) and differences by kind so far. */
     public record TableRow(String table, String state, long rowsCompared, long estimate, long missingInTarget,
                            long extraInTarget, long different) {
         TableRow plus(Difference.Kind kind, int n) {
@@ -87,7 +96,7 @@ public final class VerifyViewModel {
     private final ObjectProperty<Difference> selected = new SimpleObjectProperty<>();
     private final ObjectProperty<VerifyReport> report = new SimpleObjectProperty<>();
     private final IntegerProperty sample = new SimpleIntegerProperty(0);
-    private final IntegerProperty workers = new SimpleIntegerProperty(2);
+    private final IntegerProperty threads = new SimpleIntegerProperty(2);
     private final LongProperty cap = new SimpleLongProperty(0);
     private final BooleanProperty paused = new SimpleBooleanProperty();
     private final StringProperty table = new SimpleStringProperty(null);
@@ -96,6 +105,11 @@ public final class VerifyViewModel {
     private final StringProperty verdict = new SimpleStringProperty("");
     private final StringProperty throttleState = new SimpleStringProperty("");
     private final ObjectProperty<Throwable> error = new SimpleObjectProperty<>();
+    private final LeaseHolders workerList = new LeaseHolders();
+    private final Timeline poller = new Timeline(new KeyFrame(Duration.seconds(1), e -> pollWorkers()));
+    private boolean polling;
+    /** This console's worker id in the run going now (the repair and the verify of "Repair all" share it), or null. */
+    private String localWorker;
     private Direction lastDirection = Direction.FORWARD;
     private boolean truncated;
     private volatile Task<?> task;
@@ -134,6 +148,79 @@ public final class VerifyViewModel {
         });
         plan.addListener((o, a, b) -> choices(b));
         choices(plan.getValue());
+        poller.setCycleCount(Timeline.INDEFINITE);
+        running.addListener((o, a, b) -> {
+            if (!b) {
+                localWorker = null;
+            }
+            pollWorkers(); // this console appears in the list when a run starts and leaves it when it ends, at once
+        });
+    }
+
+    /** Starts polling Redis for the run's workers (while the screen is shown). */
+    public void startPolling() {
+        poller.play();
+        pollWorkers();
+    }
+
+    public void stopPolling() {
+        poller.stop();
+    }
+
+    /**
+     * Reads who holds chunk leases of a verify run in Redis (off the FX thread). Every run's job is
+     * {@code verify:<run id>} and only one runs at a time per migration, so these are the workers of
+     * the run going now (whoever started it), and of a killed one until its leases expire.
+     */
+    public void pollWorkers() {
+        Plan p = plan.getValue();
+        String url = session.redisUrl().get();
+        if (polling || p == null || url == null) {
+            if (url == null || p == null) {
+                workerList.show(Map.of(), localWorker);
+            }
+            return;
+        }
+        polling = true;
+        String pattern = new ControlKeys(p.name()).workLease("verify:*", "*");
+        tasks.run(null, progress -> LeaseHolders.scan(redis.commands(url), pattern), holders -> {
+            polling = false;
+            workerList.show(holders, localWorker);
+        }, t -> {
+            polling = false;
+            workerList.show(Map.of(), localWorker);
+        });
+    }
+
+    /**
+     * A compared table's name as the screens show it: {@code schema.table} of the compared side (the
+     * new database's table going forward, the old one's in reverse), as the Backfill screen names
+     * tables; the engine and the CSV name it by its bare name.
+     */
+    public String shown(String table) {
+        Plan p = plan.getValue();
+        if (p != null && table != null) {
+            for (TableMapping m : p.tables()) {
+                TableRef ref = lastDirection == Direction.REVERSE ? m.source() : m.target();
+                if (ref.table().equals(table)) {
+                    return ref.toString();
+                }
+            }
+        }
+        return table;
+    }
+
+    /** A table of the plan chosen under Table (its bare target name) as the choice shows it: {@code schema.table}. */
+    public String choiceName(String target) {
+        Plan p = plan.getValue();
+        if (p != null) {
+            for (TableMapping m : p.tables()) {
+                if (m.target().table().equals(target)) {
+                    return m.target().toString();
+                }
+            }
+        }
+        return target;
     }
 
     private void choices(Plan p) {
@@ -184,8 +271,10 @@ public final class VerifyViewModel {
         Db newDb = session.newDb().get();
         String redisUrl = session.redisUrl().get();
         int n = Math.max(0, sample.get());
-        int threads = workers.get();
+        int workerThreads = threads.get();
         List<String> only = table.get() == null ? List.of() : List.of(table.get());
+        String workerId = WorkerId.generate();
+        localWorker = workerId;
         running.set(true);
         error.set(null);
         tables.clear();
@@ -200,8 +289,8 @@ public final class VerifyViewModel {
         task = tasks.run(what, progress -> {
             Direction d = direction(redisUrl, p.name());
             BackgroundTasks.fx(() -> lastDirection = d);
-            VerifyOptions base = VerifyOptions.defaults(d).withWorkers(threads).withMaxRowsPerSec(capNow).withTables(only)
-                    .withRedisUrl(redisUrl);
+            VerifyOptions base = VerifyOptions.defaults(d).withWorkers(workerThreads).withMaxRowsPerSec(capNow).withTables(only)
+                    .withRedisUrl(redisUrl).withWorkerId(workerId);
             Repairer.Result repaired = null;
             if (repair) {
                 Repairer r = new Repairer(p, oldDb, newDb, base, listener(progress, false));
@@ -298,8 +387,9 @@ public final class VerifyViewModel {
                 BackgroundTasks.fx(() -> {
                     throttleState.set(state);
                     for (TableProgress t : e.tables()) {
-                        TableRow old = row(t.table());
-                        put(new TableRow(t.table(), t.state(), t.rowsDone(), t.rowsTotal(), old == null ? 0 : old.missingInTarget(),
+                        String name = shown(t.table());
+                        TableRow old = row(name);
+                        put(new TableRow(name, t.state(), t.rowsDone(), t.rowsTotal(), old == null ? 0 : old.missingInTarget(),
                                 old == null ? 0 : old.extraInTarget(), old == null ? 0 : old.different()));
                     }
                 });
@@ -308,8 +398,9 @@ public final class VerifyViewModel {
             @Override
             public void difference(Difference d) {
                 BackgroundTasks.fx(() -> {
-                    TableRow old = row(d.table());
-                    put((old == null ? new TableRow(d.table(), "running", 0, 0, 0, 0, 0) : old).plus(d.kind(), 1));
+                    String name = shown(d.table());
+                    TableRow old = row(name);
+                    put((old == null ? new TableRow(name, "running", 0, 0, 0, 0, 0) : old).plus(d.kind(), 1));
                     if (collect) {
                         if (differences.size() < KEPT) {
                             differences.add(d);
@@ -340,10 +431,12 @@ public final class VerifyViewModel {
         running.set(false);
         throttleState.set("");
         VerifyReport r = o.report();
+        lastDirection = r.direction();
         List<TableRow> rows = new ArrayList<>();
         for (TableReport t : r.tables()) {
-            TableRow old = row(t.table());
-            rows.add(new TableRow(t.table(), r.sampled() ? "SAMPLE done" : "done", t.rowsCompared(),
+            String name = shown(t.table());
+            TableRow old = row(name);
+            rows.add(new TableRow(name, r.sampled() ? "SAMPLE done" : "done", t.rowsCompared(),
                     old == null ? 0 : old.estimate(), t.missingInTarget(), t.extraInTarget(), t.different()));
         }
         tables.setAll(rows);
@@ -363,7 +456,7 @@ public final class VerifyViewModel {
         }
         message.set(repaired + label + (repaired.isEmpty() && label.isEmpty() ? "Verify of " : "verify of ") + p.name() + " " + dir + " finished in "
                 + String.format("%.1f s", r.elapsedMillis() / 1000.0) + "."
-                + (r.complete() ? "" : " Only " + String.join(", ", r.tables().stream().map(TableReport::table).toList())
+                + (r.complete() ? "" : " Only " + String.join(", ", r.tables().stream().map(t -> shown(t.table())).toList())
                         + " compared: not stored as the phase guard's verification.")
                 + (truncated ? " The list holds the first " + String.format("%,d", KEPT) + " differences; `cutover verify --csv` writes all." : ""));
         report.set(r); // last: the report is the signal that the run ended, with verdict and message in place
@@ -400,14 +493,14 @@ public final class VerifyViewModel {
             running.set(false);
             differences.removeAll(picked);
             for (Difference x : picked) {
-                TableRow r = row(x.table());
+                TableRow r = row(shown(x.table()));
                 if (r != null) {
                     put(r.plus(x.kind(), -1));
                 }
             }
             for (Difference x : sel.stillDiffering()) {
                 differences.add(x);
-                TableRow r = row(x.table());
+                TableRow r = row(shown(x.table()));
                 if (r != null) {
                     put(r.plus(x.kind(), 1));
                 }
@@ -486,8 +579,8 @@ public final class VerifyViewModel {
     }
 
     /** Worker threads of this console's run (1–64); other machines join with {@code cutover worker --job verify}. */
-    public IntegerProperty workers() {
-        return workers;
+    public IntegerProperty workerThreads() {
+        return threads;
     }
 
     /** Rows/s cap, 0 = none. Acts on a running comparison at once (and through Redis on every worker of the run). */
@@ -532,6 +625,16 @@ public final class VerifyViewModel {
         return error;
     }
 
+    /** The workers holding chunk leases of the verify run in Redis now, this console first while it runs. */
+    public ObservableList<LeaseHolders.Worker> workers() {
+        return workerList.workers();
+    }
+
+    /** This console's worker id in the run going now, or null. */
+    public String localWorker() {
+        return localWorker;
+    }
+
     public Direction lastDirection() {
         return lastDirection;
     }
@@ -546,6 +649,7 @@ public final class VerifyViewModel {
     }
 
     public void close() {
+        poller.stop();
         cancel();
         redis.close();
     }

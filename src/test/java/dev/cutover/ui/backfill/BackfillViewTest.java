@@ -118,7 +118,7 @@ class BackfillViewTest {
         assertThat(count(neu, "SELECT count(*) FROM orders")).isEqualTo(held).isLessThan(3000);
         assertThat(vm.running().get()).isTrue();
         // this console is listed as a worker while it runs
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.workers().stream().anyMatch(BackfillViewModel.Worker::local));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.workers().stream().anyMatch(dev.cutover.ui.LeaseHolders.Worker::local));
 
         robot.interact(() -> vm.cap().set(0));
         assertThat(throttleHashAfterWrite()).containsEntry(ControlKeys.WorkThrottle.MAX_ROWS_PER_SEC, "0");

@@ -56,6 +56,7 @@ class VerifyViewTest {
     private final String migration = TestRedis.uniqueMigration("vfv");
     private final BackgroundTasks tasks = BackgroundTasks.daemonPool();
     private VerifyViewModel vm;
+    private Scene scene;
 
     @TempDir
     Path dir;
@@ -74,7 +75,7 @@ class VerifyViewTest {
         session.newDb().set(new Db("new database", neu.url()));
         session.redisUrl().set(TestRedis.sharedUrl());
         vm = new VerifyViewModel(session, tasks, new SimpleObjectProperty<>(plan));
-        Scene scene = new Scene(new VerifyView(vm), 1200, 760);
+        scene = new Scene(new VerifyView(vm), 1200, 760);
         Theme.apply(scene, false);
         stage.setScene(scene);
         stage.show();
@@ -184,13 +185,17 @@ class VerifyViewTest {
         assertThat(count("SELECT count(*) FROM orders WHERE id = 7 OR (id = 42 AND name = 'name 42') OR id = 500")).isEqualTo(3);
 
         // a verify of the one table chosen on the screen finds what is left, and is not stored as the guard's verification
+        javafx.scene.control.ChoiceBox<?> only = robot.lookup("#verify-table").queryAs(javafx.scene.control.ChoiceBox.class);
+        assertThat(only.getConverter().toString(null)).isEqualTo("All tables");
+        @SuppressWarnings("unchecked") javafx.util.StringConverter<String> named = (javafx.util.StringConverter<String>) only.getConverter();
+        assertThat(named.toString("orders")).as("named schema.table, as on Backfill").isEqualTo("public.orders");
         robot.interact(() -> robot.lookup("#verify-table").queryAs(javafx.scene.control.ChoiceBox.class).setValue("orders"));
         assertThat(vm.table().get()).isEqualTo("orders");
         robot.clickOn("#verify-run");
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.report().get() != null);
         assertThat(vm.verdict().get()).isEqualTo("1 differences in 201 rows compared");
         assertThat(vm.report().get().complete()).isFalse();
-        assertThat(vm.message().get()).contains("Only orders compared");
+        assertThat(vm.message().get()).contains("Only public.orders compared");
     }
 
     @Test
@@ -222,6 +227,98 @@ class VerifyViewTest {
         assertThat(vm.report().get()).isNull();
         assertThat(vm.differences()).isEmpty();
         assertThat(vm.running().get()).isFalse();
+    }
+
+    @Test
+    void tablesAreNamedWithTheirSchemaAndTheRowsPaneShowsEveryNameAndValueWhole(FxRobot robot) throws Exception {
+        robot.clickOn("#verify-run");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.report().get() != null);
+        assertThat(vm.tables()).extracting(VerifyViewModel.TableRow::table).containsExactly("public.orders");
+        TableView<Difference> diffs = robot.lookup("#verify-differences").queryTableView();
+        assertThat(robot.from(diffs).lookup("public.orders").tryQuery()).as("the Table column says public.orders").isPresent();
+
+        // a narrow rows pane: names, headers and values keep their whole text and the pane scrolls sideways instead
+        int at = indexOf(diffs, Difference.Kind.DIFFERENT);
+        robot.interact(() -> {
+            robot.lookup(".split-pane").queryAs(javafx.scene.control.SplitPane.class).setDividerPositions(0.8);
+            diffs.getSelectionModel().select(at);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup(".pane-title").queryAllAs(javafx.scene.control.Label.class))
+                .extracting(javafx.scene.control.Label::getText).contains("public.orders {\"id\":42} — different");
+        javafx.scene.layout.GridPane rows = robot.lookup("#verify-rows").queryAs(javafx.scene.layout.GridPane.class);
+        javafx.scene.control.ScrollPane scroll = robot.lookup("#verify-rows-scroll").queryAs(javafx.scene.control.ScrollPane.class);
+        assertThat(scroll.getViewportBounds().getWidth()).as("the pane is narrower than the rows").isLessThan(rows.getWidth());
+        List<javafx.scene.control.Label> labels = rows.getChildren().stream().map(javafx.scene.control.Label.class::cast).toList();
+        assertThat(labels).extracting(javafx.scene.control.Label::getText)
+                .contains("column", "source (truth, after the mapping)", "target", "name", "name 42", "changed", "note, \"quoted\"");
+        for (javafx.scene.control.Label l : labels) {
+            assertThat(shownText(l)).as("label %s shown whole", l.getText()).isEqualTo(l.getText());
+        }
+        assertThat(labels.stream().filter(l -> l.getStyleClass().contains("verify-cell")))
+                .allSatisfy(l -> assertThat(l.getTooltip()).isNotNull().extracting(javafx.scene.control.Tooltip::getText)
+                        .isEqualTo(l.getText()));
+
+        // the differing cells read well in both themes (WCAG AA for text: 4.5:1)
+        for (boolean dark : new boolean[] {false, true}) {
+            robot.interact(() -> dev.cutover.ui.Theme.apply(scene, dark));
+            WaitForAsyncUtils.waitForFxEvents();
+            List<javafx.scene.control.Label> differing = labels.stream().filter(l -> l.getStyleClass().contains("verify-differs")).toList();
+            assertThat(differing).hasSize(3);
+            for (javafx.scene.control.Label l : differing) {
+                assertThat(dev.cutover.ui.Contrast.lowest(l.getTextFill(), l)).as("%s, dark %s", l.getText(), dark)
+                        .isGreaterThanOrEqualTo(4.5);
+            }
+        }
+    }
+
+    @Test
+    void listsTheRunsWorkersThisConsoleAndRemoteOnes(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            vm.cap().set(10); // 201 rows at 10 rows/s: the run lasts until the cap is lifted
+            vm.startPolling();
+        });
+        assertThat(vm.workers()).isEmpty();
+        robot.clickOn("#verify-run");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> vm.workers().stream().anyMatch(dev.cutover.ui.LeaseHolders.Worker::local));
+        String local = vm.localWorker();
+        assertThat(local).isNotNull();
+        assertThat(vm.workers().get(0).id()).isEqualTo(local);
+        WaitForAsyncUtils.waitForFxEvents();
+        TableView<?> workers = robot.lookup("#verify-workers").queryTableView();
+        assertThat(robot.from(workers).lookup("this console").tryQuery()).isPresent();
+        // (its own lease is held only while a chunk is compared, milliseconds between the throttle's waits: not asserted)
+
+        // a `cutover worker --job verify` on another machine holding a chunk lease of the run
+        var keys = new dev.cutover.control.ControlKeys(migration);
+        String job;
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(TestRedis.sharedUrl());
+        try (var c = client.connect()) {
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> c.sync().hget(keys.verifyRun(), "job") != null); // announced
+            job = c.sync().hget(keys.verifyRun(), "job");
+            assertThat(job).startsWith("verify:");
+            String remoteLease = keys.workLease(job, "public.orders:999");
+            c.sync().set(remoteLease, "far-host:4242:beef", io.lettuce.core.SetArgs.Builder.px(60_000));
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.workers().stream()
+                    .anyMatch(w -> w.id().equals("far-host:4242:beef") && !w.local() && w.leases() == 1));
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(robot.from(workers).lookup("remote").tryQuery()).isPresent();
+
+            robot.interact(() -> vm.cap().set(0));
+            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.report().get() != null);
+            // the run over, this console leaves the list; the remote one stays while its lease lives
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.workers().stream().noneMatch(w -> w.local() || w.id().equals(local)));
+            assertThat(vm.workers()).extracting(dev.cutover.ui.LeaseHolders.Worker::id).containsExactly("far-host:4242:beef");
+            c.sync().del(remoteLease);
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.workers().isEmpty());
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    /** What a label shows: its text, or the text cut with "…" when it does not fit. */
+    private static String shownText(javafx.scene.control.Label l) {
+        return ((javafx.scene.text.Text) l.lookup(".text")).getText();
     }
 
     private static int indexOf(TableView<Difference> table, Difference.Kind kind) {
