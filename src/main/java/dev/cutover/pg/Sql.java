@@ -40,6 +40,24 @@ public final class Sql {
         return e.getSQLState() == null ? "" : e.getSQLState();
     }
 
+    /**
+     * The constraint the server names in the error (a foreign key, a unique key), or null; for a
+     * batch, that of the statement that failed.
+     */
+    public static String constraint(SQLException e) {
+        SQLException x = e.getNextException() != null ? e.getNextException() : e;
+        if (x instanceof PSQLException p && p.getServerErrorMessage() != null) {
+            return p.getServerErrorMessage().getConstraint();
+        }
+        return null;
+    }
+
+    /** True for a foreign-key violation (SQLSTATE 23503), also when it ended a batch. */
+    public static boolean isForeignKeyViolation(SQLException e) {
+        SQLException x = e.getNextException() != null ? e.getNextException() : e;
+        return "23503".equals(state(x)) || "23503".equals(state(e));
+    }
+
     /** The 1-based character position the server points at in the statement, or 0. */
     public static int position(SQLException e) {
         if (e instanceof PSQLException p && p.getServerErrorMessage() != null) {

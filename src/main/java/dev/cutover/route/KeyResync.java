@@ -12,6 +12,8 @@ import dev.cutover.plan.TableMapping;
 import dev.cutover.sql.Direction;
 import dev.cutover.sql.Flow;
 import dev.cutover.sql.MappingSql;
+import dev.cutover.sync.PlanRelations;
+import dev.cutover.sync.Relations;
 import dev.cutover.sync.RowSync;
 
 import java.math.BigDecimal;
@@ -164,7 +166,7 @@ final class KeyResync {
         DataSource truth = d == Direction.FORWARD ? oldDs : newDs;
         DataSource follower = d == Direction.FORWARD ? newDs : oldDs;
         try (Connection t = truth.getConnection(); Connection f = follower.getConnection()) {
-            new RowSync(flow, LOCAL_SETTINGS).sync(t, f, List.of(key));
+            new RowSync(flow, LOCAL_SETTINGS, schemas().relations(d)).sync(t, f, List.of(key));
         } catch (DbException e) {
             if (e.getCause() instanceof SQLException s) {
                 throw s.getNextException() != null ? s.getNextException() : s;
@@ -185,19 +187,49 @@ final class KeyResync {
         if (ms != null) {
             return ms;
         }
-        Schema.Table source;
-        Schema.Table target;
-        try (Connection o = oldDs.getConnection()) {
-            source = SchemaReader.read(o).table(m.source()).orElseThrow(() -> new IllegalStateException(
-                    "old database has no table " + m.source() + " (plan " + plan.name() + ")"));
+        Schemas both = schemas();
+        if (both.old().table(m.source()).isEmpty() || both.neu().table(m.target()).isEmpty()) {
+            schemas = null; // read when the table was not there yet: read the catalogs again, once
+            both = schemas();
         }
-        try (Connection n = newDs.getConnection()) {
-            target = SchemaReader.read(n).table(m.target()).orElseThrow(() -> new IllegalStateException(
-                    "new database has no table " + m.target() + " (plan " + plan.name() + ")"));
-        }
+        Schema.Table source = both.old().table(m.source()).orElseThrow(() -> new IllegalStateException(
+                "old database has no table " + m.source() + " (plan " + plan.name() + ")"));
+        Schema.Table target = both.neu().table(m.target()).orElseThrow(() -> new IllegalStateException(
+                "new database has no table " + m.target() + " (plan " + plan.name() + ")"));
         ms = new MappingSql(m, source, target);
         mappings.put(name, ms);
         return ms;
+    }
+
+    /** Both catalogs, read once on first use (the plan's tables, their keys, the foreign keys around them). */
+    private record Schemas(Schema old, Schema neu, Relations forward, Relations reverse) {
+        Relations relations(Direction d) {
+            return d == Direction.FORWARD ? forward : reverse;
+        }
+    }
+
+    private volatile Schemas schemas;
+
+    private Schemas schemas() throws SQLException {
+        Schemas s = schemas;
+        if (s == null) {
+            synchronized (this) {
+                s = schemas;
+                if (s == null) {
+                    Schema o;
+                    Schema n;
+                    try (Connection c = oldDs.getConnection()) {
+                        o = SchemaReader.read(c);
+                    }
+                    try (Connection c = newDs.getConnection()) {
+                        n = SchemaReader.read(c);
+                    }
+                    s = new Schemas(o, n, new PlanRelations(plan, o, n, Direction.FORWARD), new PlanRelations(plan, o, n, Direction.REVERSE));
+                    schemas = s;
+                }
+            }
+        }
+        return s;
     }
 
     /** Key values as text in the flow's key order; the queue names them by target column. */

@@ -1,5 +1,6 @@
 package dev.cutover.sql;
 
+import dev.cutover.pg.Schema;
 import dev.cutover.plan.SqlNames;
 
 import java.util.StringJoiner;
@@ -41,5 +42,27 @@ public final class SyncSql {
     /** The truth side's read of {@code n} keys. */
     public static String readByKeys(Flow f, int n) {
         return f.select(f.fromKeyIn(n));
+    }
+
+    /**
+     * The keys of the rows of {@code child} (on the to side) that reference, through {@code fk}, the
+     * rows of {@code parent} with {@code n} given keys: the children that stand in the way of
+     * deleting (or re-keying) those parents.
+     * {@code SELECT c.key FROM child c JOIN parent p ON c.a = p.x … WHERE (p.key) IN (…)}.
+     */
+    public static String childKeys(Flow child, Schema.ForeignKey fk, Flow parent, int n) {
+        StringJoiner on = new StringJoiner(" AND ");
+        for (int i = 0; i < fk.columns().size(); i++) {
+            on.add("c." + SqlNames.quote(fk.columns().get(i)) + " = p." + SqlNames.quote(fk.referencedColumns().get(i)));
+        }
+        String keys = child.key().stream().map(k -> "c." + SqlNames.quote(k.toColumn())).collect(Collectors.joining(", "));
+        String in = parent.key().stream().map(k -> "p." + SqlNames.quote(k.toColumn())).collect(Collectors.joining(", ", "(", ")"));
+        String one = parent.key().stream().map(k -> "?::" + k.toType()).collect(Collectors.joining(", ", "(", ")"));
+        StringJoiner values = new StringJoiner(", ", in + " IN (", ")");
+        for (int i = 0; i < n; i++) {
+            values.add(one);
+        }
+        return "SELECT " + keys + "\nFROM " + child.toTable() + " AS c\nJOIN " + parent.toTable() + " AS p ON " + on
+                + "\nWHERE " + values;
     }
 }

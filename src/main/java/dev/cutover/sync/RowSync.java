@@ -1,6 +1,7 @@
 package dev.cutover.sync;
 
 import dev.cutover.pg.DbException;
+import dev.cutover.pg.Schema;
 import dev.cutover.pg.Sql;
 import dev.cutover.sql.Flow;
 import dev.cutover.sql.KeyJson;
@@ -14,6 +15,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,6 +25,7 @@ import java.util.Set;
  * what makes repair and failed-write replay safe to repeat and to run out of order.
  */
 public final class RowSync {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RowSync.class);
     /** What one call did. */
     public record Result(int upserted, int deleted) {
         public Result plus(Result o) {
@@ -31,9 +34,15 @@ public final class RowSync {
     }
 
     private static final int BATCH = 500;
+    /** How deep parents of parents (or children of children) are brought along before giving up. */
+    private static final int MAX_DEPTH = 4;
+    /** Foreign-key fix-ups tried for one batch before its violation is reported. */
+    private static final int MAX_FIXES = 4;
 
     private final Flow flow;
     private final String localSettings;
+    private final Relations relations;
+    private final int depth;
 
     public RowSync(Flow flow) {
         this(flow, null);
@@ -45,8 +54,25 @@ public final class RowSync {
      * application's), whose session settings it must not change.
      */
     public RowSync(Flow flow, String localSettings) {
+        this(flow, localSettings, Relations.NONE);
+    }
+
+    /**
+     * A re-sync that resolves foreign-key violations on the written side through {@code relations}:
+     * a row whose parent the other side lacks has the parent re-synced from the truth first (a
+     * sign-up whose mirror is still queued, replayed or repaired after the user's first order); a
+     * key whose children still reference it there has them re-synced first (they are gone from the
+     * truth too, or the truth is inconsistent and the violation is reported).
+     */
+    public RowSync(Flow flow, String localSettings, Relations relations) {
+        this(flow, localSettings, relations, 0);
+    }
+
+    private RowSync(Flow flow, String localSettings, Relations relations, int depth) {
         this.flow = flow;
         this.localSettings = localSettings == null || localSettings.isBlank() ? null : localSettings;
+        this.relations = relations == null ? Relations.NONE : relations;
+        this.depth = depth;
     }
 
     public Flow flow() {
@@ -102,7 +128,6 @@ public final class RowSync {
     }
 
     private Result batch(Connection truth, Connection other, List<List<String>> keys) {
-        int n = flow.key().size();
         List<List<String>> present = new ArrayList<>();
         List<String[]> rows = new ArrayList<>();
         try (PreparedStatement ps = truth.prepareStatement(SyncSql.readByKeys(flow, keys.size()) + "\nFOR SHARE OF src")) {
@@ -129,6 +154,37 @@ public final class RowSync {
         }
         Set<List<String>> found = new HashSet<>(present);
         List<List<String>> absent = keys.stream().filter(k -> !found.contains(k)).distinct().toList();
+        for (int fixes = 0; ; fixes++) {
+            try {
+                return write(other, rows, absent);
+            } catch (WriteFailed f) {
+                if (!f.cause.isForeignKeyViolation() || fixes >= MAX_FIXES || depth >= MAX_DEPTH
+                        || !bringAlong(truth, other, Sql.constraint(f.cause.sql), rows, keys)) {
+                    throw f.cause.error;
+                }
+            }
+        }
+    }
+
+    /** A write of the other side that failed (rolled back), with what the caller needs to decide about it. */
+    private static final class WriteFailed extends Exception {
+        private final Failure cause;
+
+        WriteFailed(Failure cause) {
+            super(null, null, false, false);
+            this.cause = cause;
+        }
+    }
+
+    private record Failure(SQLException sql, DbException error) {
+        boolean isForeignKeyViolation() {
+            return Sql.isForeignKeyViolation(sql);
+        }
+    }
+
+    /** Upserts the truth's rows and deletes the keys it lacks, in one transaction of the other side. */
+    private Result write(Connection other, List<String[]> rows, List<List<String>> absent) throws WriteFailed {
+        int n = flow.key().size();
         boolean auto;
         try {
             auto = other.getAutoCommit();
@@ -174,8 +230,8 @@ public final class RowSync {
             }
             SQLException cause = e.getNextException() != null ? e.getNextException() : e;
             String where = current != null ? " row " + KeyJson.toSide(flow, keyOf(current)) : "";
-            throw new DbException("re-sync of " + flow.to() + " failed at" + (where.isEmpty() ? " " + n + "-column key batch" : where)
-                    + ": " + Sql.message(cause), e);
+            throw new WriteFailed(new Failure(e, new DbException("re-sync of " + flow.to() + " failed at"
+                    + (where.isEmpty() ? " " + n + "-column key batch" : where) + ": " + Sql.message(cause), e)));
         } finally {
             try {
                 other.setAutoCommit(auto);
@@ -183,6 +239,103 @@ public final class RowSync {
                 // as above
             }
         }
+    }
+
+    /**
+     * Resolves the foreign-key violation {@code constraint} of a write by re-syncing, from the
+     * truth and in the truth's open transaction, the rows that stand in its way: the parents the
+     * rows reference (a key declared on this table) or the children that reference these keys (a
+     * key declared on another table). False when it knows of nothing to re-sync.
+     */
+    private boolean bringAlong(Connection truth, Connection other, String constraint, List<String[]> rows,
+                               List<List<String>> keys) {
+        if (constraint == null) {
+            return false;
+        }
+        for (Schema.ForeignKey fk : relations.foreignKeysOf(flow.to())) {
+            if (fk.name().equals(constraint)) {
+                Optional<Flow> parent = relations.flowInto(fk.references());
+                List<List<String>> parentKeys = parent.map(p -> parentKeys(fk, p, rows)).orElse(List.of());
+                if (parentKeys.isEmpty()) {
+                    return false;
+                }
+                LOG.info("re-sync of {}: bringing {} referenced row(s) of {} along first ({})", flow.to(), parentKeys.size(),
+                        fk.references(), constraint);
+                new RowSync(parent.get(), localSettings, relations, depth + 1).batch(truth, other, parentKeys);
+                return true;
+            }
+        }
+        for (Relations.Referencing r : relations.referencing(flow.to())) {
+            if (r.key().name().equals(constraint)) {
+                Optional<Flow> child = relations.flowInto(r.table());
+                List<List<String>> childKeys = child.map(c -> childKeys(other, c, r.key(), keys)).orElse(List.of());
+                if (childKeys.isEmpty()) {
+                    return false;
+                }
+                LOG.info("re-sync of {}: re-syncing {} referencing row(s) of {} first ({})", flow.to(), childKeys.size(),
+                        r.table(), constraint);
+                new RowSync(child.get(), localSettings, relations, depth + 1).batch(truth, other, childKeys);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The parent keys (in the parent flow's key order) the rows reference through {@code fk}; empty
+     * when the key does not reach every key column of the parent. Rows with a NULL reference are
+     * not constrained and are skipped.
+     */
+    private List<List<String>> parentKeys(Schema.ForeignKey fk, Flow parent, List<String[]> rows) {
+        List<String> toColumns = flow.toColumns();
+        int[] at = new int[parent.key().size()];
+        for (int i = 0; i < at.length; i++) {
+            int ref = fk.referencedColumns().indexOf(parent.key().get(i).toColumn());
+            at[i] = ref < 0 ? -1 : toColumns.indexOf(fk.columns().get(ref));
+            if (at[i] < 0) {
+                return List.of();
+            }
+        }
+        Set<List<String>> out = new java.util.LinkedHashSet<>();
+        for (String[] row : rows) {
+            List<String> k = new ArrayList<>(at.length);
+            for (int idx : at) {
+                k.add(row[idx]);
+            }
+            if (!k.contains(null)) {
+                out.add(k);
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** The keys of the other side's rows of {@code child} that reference these keys of this flow's table. */
+    private List<List<String>> childKeys(Connection other, Flow child, Schema.ForeignKey fk, List<List<String>> keys) {
+        List<List<String>> out = new ArrayList<>();
+        try (PreparedStatement ps = other.prepareStatement(SyncSql.childKeys(child, fk, flow, keys.size()))) {
+            int p = 1;
+            for (List<String> k : keys) {
+                for (String v : k) {
+                    ps.setString(p++, v);
+                }
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<String> k = new ArrayList<>();
+                    for (int i = 1; i <= child.key().size(); i++) {
+                        k.add(rs.getString(i));
+                    }
+                    out.add(k);
+                }
+            }
+            if (!other.getAutoCommit()) {
+                other.rollback(); // a read only; leave no transaction open for the re-sync that follows
+            }
+        } catch (SQLException e) {
+            throw new DbException("re-sync of " + flow.to() + ": cannot read the rows of " + child.to() + " that reference it: "
+                    + Sql.message(e), e);
+        }
+        return out;
     }
 
     /** The key values of a projected row: key columns appear in the projection under their to-names. */
