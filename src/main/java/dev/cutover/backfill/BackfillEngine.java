@@ -1,29 +1,20 @@
 package dev.cutover.backfill;
 
-import dev.cutover.control.ControlKeys;
 import dev.cutover.pg.Db;
 import dev.cutover.pg.DbException;
-import dev.cutover.pg.Schema;
-import dev.cutover.pg.SchemaReader;
 import dev.cutover.pg.Sql;
 import dev.cutover.plan.Plan;
-import dev.cutover.plan.SqlNames;
 import dev.cutover.plan.TableMapping;
 import dev.cutover.sql.BackfillSql;
+import dev.cutover.sql.Direction;
 import dev.cutover.sql.Flow;
-import dev.cutover.sql.MappingSql;
 import dev.cutover.work.ChunkLedger;
 import dev.cutover.work.ChunkRunner;
-import dev.cutover.work.LatencyProbe;
-import dev.cutover.work.Leases;
-import dev.cutover.work.LocalLeases;
+import dev.cutover.work.JobRun;
+import dev.cutover.work.PlanTables;
 import dev.cutover.work.ProgressListener;
-import dev.cutover.work.RedisLeases;
+import dev.cutover.work.RunControl;
 import dev.cutover.work.Throttle;
-import dev.cutover.work.WorkerId;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisException;
-import io.lettuce.core.api.StatefulRedisConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,13 +23,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Copies every source row of a plan's tables into the new schema (DESIGN.md, phase "backfill"),
@@ -53,79 +39,40 @@ public final class BackfillEngine {
     private final Db newDb;
     private final Plan plan;
     private final BackfillOptions options;
-    private final Throttle throttle;
-    private final String workerId;
-    private volatile ChunkRunner runner;
-    private volatile boolean stopRequested;
+    private final RunControl control;
 
     public BackfillEngine(Db oldDb, Db newDb, Plan plan, BackfillOptions options) {
         this.oldDb = oldDb;
         this.newDb = newDb;
         this.plan = plan;
         this.options = options;
-        this.throttle = new Throttle(options.maxRowsPerSec());
-        this.workerId = options.workerId() != null ? options.workerId() : WorkerId.generate();
+        this.control = new RunControl(BackfillJob.NAME, options.work());
     }
 
     /** The live throttle: cap, pause and resume while running. */
     public Throttle throttle() {
-        return throttle;
+        return control.throttle();
     }
 
     public String workerId() {
-        return workerId;
+        return control.workerId();
     }
 
     /** Stops after the chunks in hand (progress is kept; a later run resumes). */
     public void stop() {
-        stopRequested = true;
-        ChunkRunner r = runner;
-        if (r != null) {
-            r.stop();
-        }
-    }
-
-    /** The plan's table mappings this run covers, in plan order. */
-    public List<TableMapping> selectedTables() {
-        if (options.tables().isEmpty()) {
-            return plan.tables();
-        }
-        Set<TableMapping> out = new LinkedHashSet<>();
-        for (String name : options.tables()) {
-            TableMapping m = plan.table(name).or(() -> plan.tables().stream()
-                    .filter(t -> t.target().toString().equals(name) || t.source().toString().equals(name)).findFirst())
-                    .orElseThrow(() -> new DbException("--table " + name + ": no such table in plan " + plan.name()));
-            out.add(m);
-        }
-        return new ArrayList<>(out);
+        control.stop();
     }
 
     /** Builds the flows of the selected tables against both live schemas, checking what the copy relies on. */
     public List<Flow> flows() {
-        // both catalogs at once: the start of a run waits on the slower one only
-        CompletableFuture<Schema> newRead = CompletableFuture.supplyAsync(() -> readSchema(newDb));
-        Schema oldSchema = readSchema(oldDb);
-        Schema newSchema;
-        try {
-            newSchema = newRead.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
         List<Flow> flows = new ArrayList<>();
-        for (TableMapping m : selectedTables()) {
-            Schema.Table src = oldSchema.table(m.source()).orElseThrow(() -> new DbException(
-                    "old database has no table " + SqlNames.quote(m.source()) + " (plan " + plan.name() + ")"));
-            Schema.Table tgt = newSchema.table(m.target()).orElseThrow(() -> new DbException(
-                    "new database has no table " + SqlNames.quote(m.target()) + " (plan " + plan.name() + ")"));
-            if (!tgt.isUnique(m.targetKey())) {
+        for (PlanTables.Table t : PlanTables.resolve(plan, options.tables(), oldDb, newDb)) {
+            TableMapping m = t.mapping();
+            if (!t.target().isUnique(m.targetKey())) {
                 throw new DbException("new table " + m.target() + " has no primary key or unique constraint on ("
                         + String.join(", ", m.targetKey()) + "); backfill needs one to never overwrite rows already there");
             }
-            try {
-                flows.add(new MappingSql(m, src, tgt).forward());
-            } catch (IllegalArgumentException e) {
-                throw new DbException("table " + m.target() + ": " + e.getMessage());
-            }
+            flows.add(t.flow(Direction.FORWARD));
         }
         return flows;
     }
@@ -136,86 +83,39 @@ public final class BackfillEngine {
         List<Flow> flows = flows();
         LOG.debug("schemas read");
         String migration = plan.name();
-        ControlKeys keys = new ControlKeys(migration);
-        BackfillJob job = new BackfillJob(migration, oldDb, newDb, flows, options.onError(), options.load(), workerId, throttle);
+        BackfillJob job = new BackfillJob(migration, oldDb, newDb, flows, options.onError(), options.load(), control.workerId(),
+                control.throttle());
         List<String> names = flows.stream().map(BackfillJob::tableName).toList();
         List<String> planTables = plan.tables().stream().map(t -> t.target().toString()).toList();
-
-        RedisClient client = null;
-        StatefulRedisConnection<String, String> redis = null;
-        Leases leases;
-        Connection lock = null;
-        LatencyProbe probe = null;
-        RedisSummary summary = null;
+        ProgressListener out = listener == null ? ProgressListener.NONE : listener;
+        Connection lock = newDb.connect();
         try {
-            lock = newDb.connect();
-            prepareCheckpoints(lock, job.ledger(), names, options.redisUrl() != null, migration);
+            prepareCheckpoints(lock, job.ledger(), names, options.work().redisUrl() != null, migration);
             LOG.debug("checkpoints ready");
-            if (options.redisUrl() != null) {
-                client = RedisClient.create(options.redisUrl());
-                try {
-                    redis = client.connect();
-                } catch (RedisException e) {
-                    throw new DbException("cannot connect to Redis at " + options.redisUrl() + ": " + e.getMessage(), e);
-                }
-                leases = new RedisLeases(redis.sync(), id -> keys.workLease(BackfillJob.NAME, id), workerId, options.leaseTtlMillis());
-                summary = new RedisSummary(redis.sync(), keys, job.ledger(), planTables, job::openLedgerConnection);
-                summary.applyThrottle(throttle);
-            } else {
-                leases = new LocalLeases(workerId);
-            }
-            if (options.latencyLimitMillis() > 0) {
-                probe = new LatencyProbe(oldDb::connect, options.probeIntervalMillis()).start();
-                throttle.guardLatency(probe, options.latencyLimitMillis());
-            }
-            RedisSummary pub = summary;
-            ProgressListener out = listener == null ? ProgressListener.NONE : listener;
-            ProgressListener all = e -> {
-                if (pub != null) {
-                    pub.applyThrottle(throttle);
-                    pub.publish(e);
-                }
-                out.onProgress(e);
-            };
-            ChunkRunner.Options ro = ChunkRunner.Options.defaults().withWorkers(options.workers())
-                    .withTargetChunkSeconds(options.targetChunkSeconds())
-                    .withChunkRows(options.minChunkRows(), options.initialChunkRows(), options.maxChunkRows())
-                    .withRetries(options.retries(), options.retryBaseMillis())
-                    .withProgressInterval(options.progressIntervalMillis());
-            runner = new ChunkRunner(job, leases, throttle, ro, all);
-            if (stopRequested) {
-                runner.stop();
-            }
             ChunkRunner.Result result;
-            try {
-                result = runner.run();
-            } finally {
-                leases.close();
-                durable(lock, newDb);
+            try (JobRun run = control.open(job, oldDb);
+                 RedisSummary summary = run.redis() == null ? null
+                         : new RedisSummary(run.redis(), run.keys(), job.ledger(), planTables, job::openLedgerConnection)) {
+                try {
+                    result = run.run(e -> {
+                        if (summary != null) {
+                            summary.publish(e);
+                        }
+                        out.onProgress(e);
+                    });
+                } finally {
+                    durable(lock, newDb);
+                }
             }
             return new BackfillReport(result.tables(), result.failedChunks(), skipped(newDb, migration, names), result.stopped(),
                     result.rowsByThisProcess(), result.workTime(), result.workerErrors());
         } catch (SQLException e) {
             throw new DbException("backfill of " + migration + ": " + Sql.message(e), e);
         } finally {
-            if (probe != null) {
-                probe.close();
-            }
-            if (summary != null) {
-                summary.close();
-            }
-            if (redis != null) {
-                redis.close();
-            }
-            if (client != null) {
-                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            }
-            if (lock != null) {
-                try {
-                    lock.close();
-                } catch (SQLException ignored) {
-                    // releases the run lock
-                }
+            try {
+                lock.close();
+            } catch (SQLException ignored) {
+                // releases the run lock
             }
         }
     }
@@ -299,13 +199,5 @@ public final class BackfillEngine {
             LOG.warn("cannot list skipped rows: {}", e.getMessage());
         }
         return out;
-    }
-
-    private static Schema readSchema(Db db) {
-        try (Connection c = db.connect()) {
-            return SchemaReader.read(c);
-        } catch (SQLException e) {
-            throw new DbException("cannot read the tables of the " + db.role() + ": " + Sql.message(e), e);
-        }
     }
 }

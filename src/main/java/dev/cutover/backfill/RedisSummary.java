@@ -7,8 +7,6 @@ import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlKeys.Backfill;
 import dev.cutover.work.ChunkLedger;
 import dev.cutover.work.ProgressEvent;
-import dev.cutover.work.RedisThrottle;
-import dev.cutover.work.Throttle;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,11 +20,10 @@ import java.util.function.Supplier;
 
 /**
  * Publishes the run's summary to the Redis hash {@link ControlKeys#backfill()} (over every table of
- * the plan, from the ledger, so all worker processes write the same numbers) and applies the live
- * throttle hash {@link ControlKeys#workThrottle} set by the console or {@code cutover} to this
- * process's {@link Throttle}.
+ * the plan, from the ledger, so all worker processes write the same numbers). The live throttle hash
+ * is applied by the run itself ({@code dev.cutover.work.JobRun}).
  */
-final class RedisSummary {
+final class RedisSummary implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisSummary.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -44,11 +41,6 @@ final class RedisSummary {
         this.ledger = ledger;
         this.planTables = planTables;
         this.connector = connector;
-    }
-
-    /** Reads the throttle hash and applies what it sets. */
-    void applyThrottle(Throttle throttle) {
-        RedisThrottle.apply(redis, keys.workThrottle(BackfillJob.NAME), throttle);
     }
 
     void publish(ProgressEvent e) {
@@ -105,7 +97,8 @@ final class RedisSummary {
         }
     }
 
-    void close() {
+    @Override
+    public void close() {
         if (conn != null) {
             try {
                 conn.close();

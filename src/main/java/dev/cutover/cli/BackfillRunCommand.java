@@ -57,14 +57,8 @@ abstract class BackfillRunCommand implements Callable<Integer> {
         if (joining() && redisUrl == null) {
             throw new UserError("worker needs --redis (or CUTOVER_REDIS_URL): workers of one run share chunk leases there");
         }
-        BackfillOptions o;
-        try {
-            o = new BackfillOptions().tables(tables).workers(work.workers).maxRowsPerSec(work.maxRowsPerSec)
-                    .targetChunkSeconds(work.chunkTime).onError(policy()).load(loadMode()).latencyLimitMillis(work.latencyLimit)
-                    .probeIntervalMillis(work.probeInterval).redisUrl(redisUrl).leaseTtlMillis(work.leaseTtl).restart(restart());
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
+        BackfillOptions o = new BackfillOptions().work(work.job(redisUrl)).tables(tables).onError(policy()).load(loadMode())
+                .restart(restart());
         BackfillEngine engine = new BackfillEngine(connections.oldDb(), connections.newDb(), planOptions.plan(), o);
         if (redisUrl == null) {
             out.println("backfill: no --redis: one process (" + work.workers + " threads), no leases, no summary in Redis");

@@ -62,7 +62,7 @@ public final class VerifyCommand implements Callable<Integer> {
         String label = options.sampled() ? "SAMPLE " : "";
         out.printf("%sverify %s %s (%s): %s%n", label, plan.name(), describe(chosen.direction()), chosen.why(),
                 options.sampled() ? "comparing " + sample + " random rows per table" : "comparing every row");
-        if (options.redisUrl() != null && !options.sampled()) {
+        if (options.work().redisUrl() != null && !options.sampled()) {
             out.println("(other machines can join with: cutover worker --job verify --plan F --redis URL)");
         }
         out.flush();

@@ -5,6 +5,7 @@ import dev.cutover.sql.Direction;
 import dev.cutover.verify.RedisSummary;
 import dev.cutover.verify.VerifyListener;
 import dev.cutover.verify.VerifyOptions;
+import dev.cutover.work.JobOptions;
 import dev.cutover.work.ProgressEvent;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,12 +62,10 @@ public final class VerifyRunOptions {
 
     /** The options of a run in direction {@code d}; with Redis (when given) for leases, so workers can join. */
     VerifyOptions options(Connections conn, Direction d, int sample) {
+        JobOptions job = work.job(hasRedis(conn) ? conn.redisUrl() : null);
         try {
             return VerifyOptions.defaults(d).withTables(tables).withSample(sample).withChunkRows(chunkRows)
-                    .withRetries(retries, 500).withWorkers(work.workers).withMaxRowsPerSec(work.maxRowsPerSec)
-                    .withTargetChunkSeconds(work.chunkTime).withLatencyLimitMillis(work.latencyLimit)
-                    .withProbeIntervalMillis(work.probeInterval).withLeaseTtlMillis(work.leaseTtl)
-                    .withRedisUrl(hasRedis(conn) ? conn.redisUrl() : null);
+                    .withWork(job.withRetries(retries, 500));
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }

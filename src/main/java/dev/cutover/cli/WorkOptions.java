@@ -1,5 +1,6 @@
 package dev.cutover.cli;
 
+import dev.cutover.work.JobOptions;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -32,6 +33,20 @@ public final class WorkOptions {
 
     @Option(names = "--progress", paramLabel = "auto|bar|lines|none", description = "progress display (default: ${DEFAULT-VALUE}: a bar on a terminal, lines otherwise)")
     String progress = "auto";
+
+    /**
+     * The shared tuning these flags give, with Redis at {@code redisUrl} (null: none); a value out of
+     * range is a {@link UserError} naming its flag.
+     */
+    JobOptions job(String redisUrl) {
+        try {
+            return JobOptions.defaults().withWorkers(workers).withMaxRowsPerSec(maxRowsPerSec).withTargetChunkSeconds(chunkTime)
+                    .withLatencyLimitMillis(latencyLimit).withProbeIntervalMillis(probeInterval).withLeaseTtlMillis(leaseTtl)
+                    .withRedisUrl(redisUrl);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
 
     /** The progress display the flags ask for, on {@code out}. */
     ProgressPrinter printer(PrintWriter out) {

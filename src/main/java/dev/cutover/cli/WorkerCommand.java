@@ -52,14 +52,8 @@ public final class WorkerCommand extends BackfillRunCommand {
         if (!tables.isEmpty()) {
             throw new UserError("--table does not apply to --job verify: the run being joined names its tables");
         }
-        VerifyOptions o;
-        try {
-            o = VerifyOptions.defaults(Direction.FORWARD).withWorkers(work.workers).withMaxRowsPerSec(work.maxRowsPerSec)
-                    .withTargetChunkSeconds(work.chunkTime).withLatencyLimitMillis(work.latencyLimit)
-                    .withProbeIntervalMillis(work.probeInterval).withLeaseTtlMillis(work.leaseTtl).withRedisUrl(connections.redisUrl());
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
+        // direction and tables come from the run joined
+        VerifyOptions o = VerifyOptions.defaults(Direction.FORWARD).withWork(work.job(connections.redisUrl()));
         ProgressPrinter printer = work.printer(out);
         VerifyWorker worker = new VerifyWorker(planOptions.plan(), connections.oldDb(), connections.newDb(), o, new VerifyListener() {
             @Override

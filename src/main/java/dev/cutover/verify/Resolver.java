@@ -1,17 +1,14 @@
 package dev.cutover.verify;
 
 import dev.cutover.pg.Db;
-import dev.cutover.pg.DbException;
 import dev.cutover.pg.Schema;
-import dev.cutover.pg.SchemaReader;
 import dev.cutover.pg.Sql;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.PlanException;
-import dev.cutover.plan.TableMapping;
 import dev.cutover.sql.Direction;
 import dev.cutover.sql.Flow;
-import dev.cutover.sql.MappingSql;
 import dev.cutover.sql.VerifySql;
+import dev.cutover.work.PlanTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,14 +17,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * The tables a verification compares, checked against both live schemas before any row is read:
- * every plan table (or the ones named) must exist on both sides with every mapped column, and each
- * side's hash statement is run once over no rows, so a mapping that no longer fits fails with one
- * line. Also picks the row hash both servers compute alike.
+ * every plan table (or the ones named) must exist on both sides ({@link PlanTables}) with every
+ * mapped column, and each side's hash statement is run once over no rows, so a mapping that no
+ * longer fits fails with one line. Also picks the row hash both servers compute alike.
  */
 final class Resolver {
     private static final Logger LOG = LoggerFactory.getLogger(Resolver.class);
@@ -37,63 +32,23 @@ final class Resolver {
 
     /** {@code from}/{@code to} are open on the direction's from and to databases. */
     static List<TableCheck> resolve(Plan plan, Direction direction, List<String> names, Side from, Side to, VerifySql.Hash hash) {
-        // both catalogs at once: the start of a run waits on the slower one only
-        CompletableFuture<Schema> toRead = CompletableFuture.supplyAsync(() -> schema(to));
-        Schema fromSchema = schema(from);
-        Schema toSchema;
-        try {
-            toSchema = toRead.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
-        boolean forward = direction == Direction.FORWARD;
-        Schema oldSchema = forward ? fromSchema : toSchema;
-        Schema newSchema = forward ? toSchema : fromSchema;
-        String oldRole = forward ? from.role() : to.role();
-        String newRole = forward ? to.role() : from.role();
-        List<TableMapping> mappings = new ArrayList<>();
-        if (names.isEmpty()) {
-            mappings.addAll(plan.tables());
-        } else {
-            for (String name : names) {
-                TableMapping m = plan.table(name).orElseThrow(() -> new PlanException("plan " + plan.name() + " has no table " + name));
-                if (!mappings.contains(m)) {
-                    mappings.add(m);
-                }
-            }
-        }
-        if (mappings.isEmpty()) {
+        if (plan.tables().isEmpty()) {
             throw new PlanException("plan " + plan.name() + " has no tables to verify");
         }
+        boolean forward = direction == Direction.FORWARD;
+        Side old = forward ? from : to;
+        Side neu = forward ? to : from;
         List<TableCheck> out = new ArrayList<>();
-        for (TableMapping m : mappings) {
-            Schema.Table src = oldSchema.table(m.source()).orElseThrow(() -> new PlanException(
-                    "plan " + plan.name() + ": source table " + m.source() + " does not exist in the " + oldRole));
-            Schema.Table tgt = newSchema.table(m.target()).orElseThrow(() -> new PlanException(
-                    "plan " + plan.name() + ": target table " + m.target() + " does not exist in the " + newRole));
-            MappingSql mapping = new MappingSql(m, src, tgt);
-            Flow flow;
-            try {
-                flow = mapping.flow(direction);
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                throw new PlanException("plan " + plan.name() + ", table " + m.target() + ": " + e.getMessage(), e);
-            }
-            Schema.Table fromTable = forward ? src : tgt;
-            out.add(new TableCheck(flow.to().table(), flow, new VerifySql(flow, hash, mapping.fromTypes(direction)),
+        for (PlanTables.Table t : PlanTables.resolve(plan, names, old.connection(), old.role(), neu.connection(), neu.role())) {
+            Flow flow = t.flow(direction);
+            Schema.Table fromTable = forward ? t.source() : t.target();
+            out.add(new TableCheck(flow.to().table(), flow, new VerifySql(flow, hash, t.sql().fromTypes(direction)),
                     fromTable.rowEstimate()));
         }
         for (TableCheck t : out) {
             probeStatements(t, from, to);
         }
         return out;
-    }
-
-    private static Schema schema(Side side) {
-        try {
-            return SchemaReader.read(side.connection());
-        } catch (SQLException e) {
-            throw new DbException("cannot read the tables of the " + side.role() + ": " + Sql.message(e), e);
-        }
     }
 
     /**

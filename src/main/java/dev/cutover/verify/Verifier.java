@@ -1,6 +1,5 @@
 package dev.cutover.verify;
 
-import dev.cutover.control.ControlKeys;
 import dev.cutover.pg.Db;
 import dev.cutover.pg.DbException;
 import dev.cutover.pg.Sql;
@@ -9,10 +8,11 @@ import dev.cutover.sql.VerifySql;
 import dev.cutover.sync.RowSync;
 import dev.cutover.work.ChunkLedger;
 import dev.cutover.work.ChunkRunner;
+import dev.cutover.work.JobRun;
 import dev.cutover.work.ProgressEvent;
+import dev.cutover.work.RunControl;
 import dev.cutover.work.TableProgress;
 import dev.cutover.work.Throttle;
-import dev.cutover.work.WorkerId;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,10 +52,7 @@ public final class Verifier {
     private final Db toDb;
     private final VerifyOptions options;
     private final VerifyListener listener;
-    private final Throttle throttle;
-    private final String workerId;
-    private volatile ChunkedRun current;
-    private volatile boolean stopRequested;
+    private final RunControl control;
     private volatile String lastJob;
 
     /** {@code oldDb}/{@code newDb} as the user named them; the direction picks which one is the from side. */
@@ -67,26 +64,21 @@ public final class Verifier {
         this.toDb = Resolver.toDb(options.direction(), oldDb, newDb);
         this.options = options;
         this.listener = listener == null ? VerifyListener.NONE : listener;
-        this.throttle = new Throttle(options.maxRowsPerSec());
-        this.workerId = options.workerId() != null ? options.workerId() : WorkerId.generate();
+        this.control = new RunControl(VerifyJob.KIND, options.work());
     }
 
     /** The live throttle of this process: the rows/s cap, pause and resume while running. */
     public Throttle throttle() {
-        return throttle;
+        return control.throttle();
     }
 
     public String workerId() {
-        return workerId;
+        return control.workerId();
     }
 
     /** Stops after the chunks in hand; the run then ends without a verdict ({@link CancellationException}). */
     public void stop() {
-        stopRequested = true;
-        ChunkedRun r = current;
-        if (r != null) {
-            r.stop();
-        }
+        control.stop();
     }
 
     /** Compares and reports. */
@@ -110,8 +102,8 @@ public final class Verifier {
         }
         LOG.debug("{} tables resolved, row hash {}", checks.size(), hash);
         String name = VerifyJob.PREFIX + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        VerifyJob job = new VerifyJob(name, plan.name(), fromDb, toDb, newDb, checks, options.leafRows(), repair, workerId,
-                this::found);
+        VerifyJob job = new VerifyJob(name, plan.name(), fromDb, toDb, newDb, checks, options.leafRows(), repair,
+                control.workerId(), this::found);
         try (Connection lock = newDb.connect(); Connection c = job.openLedgerConnection()) {
             exclusive(lock);
             ChunkLedger.install(c);
@@ -153,27 +145,19 @@ public final class Verifier {
         Map<String, String> display = new HashMap<>();
         checks.forEach(t -> display.put(VerifyJob.ledgerName(t), t.name()));
         String label = repair ? "repair" : "verify";
-        try (ChunkedRun run = new ChunkedRun(options, plan.name(), job.name(), workerId, throttle, oldDb)) {
-            current = run;
-            if (stopRequested) {
-                run.stop();
-            }
+        try (JobRun run = control.open(job, oldDb)) {
             RedisCommands<String, String> redis = run.redis();
             ActiveRun announced = null;
-            long ttl = Math.max(10_000, 2 * options.leaseTtlMillis()); // refreshed every progress tick
+            long ttl = Math.max(10_000, 2 * options.work().leaseTtlMillis()); // refreshed every progress tick
             if (redis != null) {
-                // an earlier run's settings do not carry over: each process keeps its own cap until one is set there,
-                // and the run is paused only if this process is (the console may pause before it starts)
-                String throttleKey = run.keys().workThrottle(ChunkedRun.THROTTLE_JOB);
-                redis.hdel(throttleKey, ControlKeys.WorkThrottle.MAX_ROWS_PER_SEC);
-                redis.hset(throttleKey, ControlKeys.WorkThrottle.PAUSED, String.valueOf(throttle.isPaused()));
+                run.resetThrottleHash();
                 announced = new ActiveRun(job.name(), options.direction(), repair, options.tables(), hash, options.chunkRows(),
-                        workerId, System.currentTimeMillis());
+                        control.workerId(), System.currentTimeMillis());
                 announced.announce(redis, run.keys(), ttl);
             }
             ActiveRun a = announced;
             try {
-                ChunkRunner.Result r = run.run(job, e -> {
+                ChunkRunner.Result r = run.run(e -> {
                     if (a != null) {
                         try {
                             a.refresh(redis, run.keys(), ttl);
@@ -183,7 +167,7 @@ public final class Verifier {
                     }
                     listener.onProgress(renamed(e, label, display));
                 });
-                if (r.stopped() || stopRequested) {
+                if (r.stopped() || control.stopRequested()) {
                     throw stopped();
                 }
                 if (!r.complete()) {
@@ -199,7 +183,6 @@ public final class Verifier {
                 Thread.currentThread().interrupt();
                 throw stopped();
             } finally {
-                current = null;
                 if (a != null) {
                     try {
                         a.clear(redis, run.keys());
@@ -254,7 +237,7 @@ public final class Verifier {
         Map<String, Long> rows = new LinkedHashMap<>();
         try (CompareSession session = (CompareSession) job.openSession(0)) {
             for (TableCheck t : checks) {
-                if (stopRequested) {
+                if (control.stopRequested()) {
                     throw stopped();
                 }
                 rows.put(VerifyJob.ledgerName(t), session.sample(VerifyJob.ledgerName(t), t, options.sample()).rows());

@@ -25,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class VerifyJob implements ChunkJob {
     static final String PREFIX = "verify:";
+    /** The kind of job every verify and repair is, whatever its run's name: its Redis throttle hash is {@code cutover:{M}:verify:throttle}. */
+    static final String KIND = "verify";
 
     /** What one chunk's comparison found (and, for a repair, re-synced), told to this process once it is committed. */
     interface Found {

@@ -6,8 +6,9 @@ import dev.cutover.pg.DbException;
 import dev.cutover.plan.Plan;
 import dev.cutover.sql.Direction;
 import dev.cutover.work.ChunkRunner;
+import dev.cutover.work.JobRun;
+import dev.cutover.work.RunControl;
 import dev.cutover.work.Throttle;
-import dev.cutover.work.WorkerId;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -47,14 +48,11 @@ public final class VerifyWorker {
     private final Db newDb;
     private final VerifyOptions options;
     private final VerifyListener listener;
-    private final Throttle throttle;
-    private final String workerId;
-    private volatile ChunkedRun current;
-    private volatile boolean stopRequested;
+    private final RunControl control;
 
     /** {@code options} give this process's tuning and its Redis URL; direction and tables come from the run. */
     public VerifyWorker(Plan plan, Db oldDb, Db newDb, VerifyOptions options, VerifyListener listener) {
-        if (options.redisUrl() == null) {
+        if (options.work().redisUrl() == null) {
             throw new IllegalArgumentException("a verify worker needs Redis (--redis or CUTOVER_REDIS_URL): the run is announced there");
         }
         this.plan = plan;
@@ -62,24 +60,19 @@ public final class VerifyWorker {
         this.newDb = newDb;
         this.options = options;
         this.listener = listener == null ? VerifyListener.NONE : listener;
-        this.throttle = new Throttle(options.maxRowsPerSec());
-        this.workerId = options.workerId() != null ? options.workerId() : WorkerId.generate();
+        this.control = new RunControl(VerifyJob.KIND, options.work());
     }
 
     public Throttle throttle() {
-        return throttle;
+        return control.throttle();
     }
 
     public String workerId() {
-        return workerId;
+        return control.workerId();
     }
 
     public void stop() {
-        stopRequested = true;
-        ChunkedRun r = current;
-        if (r != null) {
-            r.stop();
-        }
+        control.stop();
     }
 
     /** Waits up to {@code wait} for a run of the plan's migration to be announced, then works on it until it ends. */
@@ -87,10 +80,8 @@ public final class VerifyWorker {
         ControlKeys keys = new ControlKeys(plan.name());
         ActiveRun run = await(keys, wait);
         LOG.info("joining {} of {} ({}) started by {}", run.job(), plan.name(), RedisSummary.wire(run.direction()), run.coordinator());
-        VerifyOptions o = options.withDirection(run.direction()).withTables(run.tables());
-        if (run.chunkRows() > 0) {
-            o = o.withChunkRows(run.chunkRows()); // the run's fixed chunk size holds for every worker
-        }
+        // the run's fixed chunk size, if it has one, holds for every worker
+        VerifyOptions o = options.withDirection(run.direction()).withTables(run.tables()).withChunkRows(run.chunkRows());
         Db fromDb = Resolver.fromDb(run.direction(), oldDb, newDb);
         Db toDb = Resolver.toDb(run.direction(), oldDb, newDb);
         List<TableCheck> checks;
@@ -98,19 +89,15 @@ public final class VerifyWorker {
             checks = Resolver.resolve(plan, run.direction(), run.tables(), from, to, run.hash());
         }
         AtomicLong found = new AtomicLong();
-        VerifyJob job = new VerifyJob(run.job(), plan.name(), fromDb, toDb, newDb, checks, o.leafRows(), run.repair(), workerId,
+        VerifyJob job = new VerifyJob(run.job(), plan.name(), fromDb, toDb, newDb, checks, o.leafRows(), run.repair(), control.workerId(),
                 (t, diffs, repaired) -> {
                     found.addAndGet(diffs.size());
                     diffs.forEach(listener::difference);
                 });
         Map<String, String> display = new HashMap<>();
         checks.forEach(t -> display.put(VerifyJob.ledgerName(t), t.name()));
-        try (ChunkedRun cr = new ChunkedRun(o, plan.name(), run.job(), workerId, throttle, oldDb)) {
-            current = cr;
-            if (stopRequested) {
-                cr.stop();
-            }
-            ChunkRunner.Result r = cr.run(job, e -> {
+        try (JobRun cr = control.open(job, o.work(), oldDb)) {
+            ChunkRunner.Result r = cr.run(e -> {
                 if (!stillAnnounced(cr, run)) {
                     LOG.info("{} is no longer announced in Redis (it ended or its coordinator stopped); stopping", run.job());
                     cr.stop();
@@ -121,12 +108,10 @@ public final class VerifyWorker {
                     r.errors());
         } catch (SQLException e) {
             throw new DbException("verify worker for " + plan.name() + " on the " + newDb.role() + ": " + dev.cutover.pg.Sql.message(e), e);
-        } finally {
-            current = null;
         }
     }
 
-    private static boolean stillAnnounced(ChunkedRun cr, ActiveRun run) {
+    private static boolean stillAnnounced(JobRun cr, ActiveRun run) {
         try {
             return ActiveRun.read(cr.redis(), cr.keys()).map(a -> a.job().equals(run.job())).orElse(false);
         } catch (RuntimeException e) {
@@ -136,7 +121,7 @@ public final class VerifyWorker {
     }
 
     private ActiveRun await(ControlKeys keys, Duration wait) throws InterruptedException {
-        RedisClient client = RedisClient.create(options.redisUrl());
+        RedisClient client = RedisClient.create(options.work().redisUrl());
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             long end = System.nanoTime() + wait.toNanos();
             while (true) {
@@ -144,14 +129,14 @@ public final class VerifyWorker {
                 if (run.isPresent()) {
                     return run.get();
                 }
-                if (stopRequested || System.nanoTime() > end) {
+                if (control.stopRequested() || System.nanoTime() > end) {
                     throw new DbException("no verify or repair of " + plan.name() + " is running (none announced in Redis at "
                             + keys.verifyRun() + " within " + wait.toSeconds() + " s); start one with cutover verify --redis URL");
                 }
                 Thread.sleep(250);
             }
         } catch (RedisException e) {
-            throw RedisSummary.failure("cannot connect to Redis at " + RedisSummary.safeUrl(options.redisUrl()), e);
+            throw RedisSummary.failure("cannot connect to Redis at " + RedisSummary.safeUrl(options.work().redisUrl()), e);
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }

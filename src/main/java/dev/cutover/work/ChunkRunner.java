@@ -40,45 +40,8 @@ public final class ChunkRunner {
     static final double CAPPED_CHUNK_SECONDS = 0.05;
     /** How often a worker looks for chunks left open by dead workers (a query and a commit on the ledger). */
     private static final long ORPHAN_CHECK_NANOS = 1_000_000_000L;
-
-    /** Tuning of a run. */
-    public record Options(int workers, double targetChunkSeconds, int minChunkRows, int initialChunkRows, int maxChunkRows,
-                          int retries, long retryBaseMillis, long progressIntervalMillis, long idleWaitMillis) {
-        public static Options defaults() {
-            return new Options(2, 0.5, 10, 1_000, 1_000_000, 5, 500, 1_000, 250);
-        }
-
-        public Options withWorkers(int n) {
-            return new Options(n, targetChunkSeconds, minChunkRows, initialChunkRows, maxChunkRows, retries, retryBaseMillis,
-                    progressIntervalMillis, idleWaitMillis);
-        }
-
-        public Options withTargetChunkSeconds(double s) {
-            return new Options(workers, s, minChunkRows, initialChunkRows, maxChunkRows, retries, retryBaseMillis,
-                    progressIntervalMillis, idleWaitMillis);
-        }
-
-        /** Rows of the first chunk, and the bounds the sizer keeps to (the floor guards against per-statement overhead). */
-        public Options withChunkRows(int min, int initial, int max) {
-            return new Options(workers, targetChunkSeconds, min, initial, max, retries, retryBaseMillis,
-                    progressIntervalMillis, idleWaitMillis);
-        }
-
-        public Options withRetries(int n, long baseMillis) {
-            return new Options(workers, targetChunkSeconds, minChunkRows, initialChunkRows, maxChunkRows, n, baseMillis,
-                    progressIntervalMillis, idleWaitMillis);
-        }
-
-        public Options withProgressInterval(long millis) {
-            return new Options(workers, targetChunkSeconds, minChunkRows, initialChunkRows, maxChunkRows, retries, retryBaseMillis,
-                    millis, idleWaitMillis);
-        }
-
-        public Options withIdleWait(long millis) {
-            return new Options(workers, targetChunkSeconds, minChunkRows, initialChunkRows, maxChunkRows, retries, retryBaseMillis,
-                    progressIntervalMillis, millis);
-        }
-    }
+    /** How long an idle worker waits for another process's chunk (or a dead worker's to take over) before it looks again. */
+    private static final long IDLE_WAIT_MILLIS = 250;
 
     /** How a run ended, per table. */
     public record Result(List<TableProgress> tables, List<ChunkLedger.Failed> failedChunks, boolean stopped, long rowsByThisProcess,
@@ -99,7 +62,7 @@ public final class ChunkRunner {
     private final ChunkLedger ledger;
     private final Leases leases;
     private final Throttle throttle;
-    private final Options options;
+    private final JobOptions options;
     private final ProgressListener listener;
     private final AtomicBoolean stop = new AtomicBoolean();
     private final Map<String, ChunkSizer> sizers = new ConcurrentHashMap<>();
@@ -117,7 +80,7 @@ public final class ChunkRunner {
     private final Object progressMade = new Object();
     private long progressVersion;
 
-    public ChunkRunner(ChunkJob job, Leases leases, Throttle throttle, Options options, ProgressListener listener) {
+    public ChunkRunner(ChunkJob job, Leases leases, Throttle throttle, JobOptions options, ProgressListener listener) {
         this.job = job;
         this.ledger = new ChunkLedger(job.name(), job.migration(), leases.workerId());
         this.leases = leases;
@@ -298,7 +261,7 @@ public final class ChunkRunner {
                 // finished, or after the idle wait (another process's chunk, or a dead worker's to take over)
                 synchronized (progressMade) {
                     if (progressVersion == seen && !stop.get()) {
-                        progressMade.wait(options.idleWaitMillis());
+                        progressMade.wait(IDLE_WAIT_MILLIS);
                     }
                 }
             }

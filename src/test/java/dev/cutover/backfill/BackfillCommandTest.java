@@ -43,7 +43,7 @@ class BackfillCommandTest {
             assertThat(err.toString()).isEqualTo("cutover: --on-error must be stop or skip, got maybe" + System.lineSeparator());
             err.getBuffer().setLength(0);
             assertThat(run(concat(new String[] {"backfill", "--table", "nope"}, conn))).isEqualTo(2);
-            assertThat(err.toString()).isEqualTo("cutover: --table nope: no such table in plan " + migration + System.lineSeparator());
+            assertThat(err.toString()).isEqualTo("cutover: plan " + migration + " has no table nope" + System.lineSeparator());
             err.getBuffer().setLength(0);
             assertThat(run(concat(new String[] {"backfill", "--workers", "0"}, conn))).isEqualTo(2);
             assertThat(err.toString()).isEqualTo("cutover: --workers must be between 1 and 64, got 0" + System.lineSeparator());

@@ -72,7 +72,7 @@ class BackfillCrashTest {
             assertThat(redis.sync().get(keys.workLease("backfill", "public.orders:" + seq)))
                     .as("the dead worker's lease, still there until it expires").isEqualTo(deadWorker);
 
-            BackfillOptions opts = Orders.small().redisUrl(TestRedis.sharedUrl()).leaseTtlMillis(1500);
+            BackfillOptions opts = Orders.small().redisUrl(TestRedis.sharedUrl()).work(w -> w.withLeaseTtlMillis(1500));
             BackfillReport r = new BackfillEngine(o.oldDb(), o.newDb(), o.plan, opts).run(null);
 
             assertThat(r.complete()).isTrue();

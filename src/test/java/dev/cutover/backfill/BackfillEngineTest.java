@@ -78,7 +78,7 @@ class BackfillEngineTest {
         try (Orders o = new Orders("bf_cap", "bf-cap", 3000)) {
             // without the cap these settings start at 1,000 rows a chunk and grow; under 2,000 rows/s a chunk is at most a quarter
             // second's worth
-            BackfillOptions opts = Orders.small().chunkRows(50, 1000, 5000).targetChunkSeconds(0.5).workers(3).maxRowsPerSec(2000);
+            BackfillOptions opts = Orders.small().work(w -> w.withChunkRows(50, 1000, 5000).withTargetChunkSeconds(0.5)).workers(3).maxRowsPerSec(2000);
             long t0 = System.nanoTime();
             BackfillReport r = new BackfillEngine(o.oldDb(), o.newDb(), o.plan, opts).run(null);
             double seconds = (System.nanoTime() - t0) / 1e9;

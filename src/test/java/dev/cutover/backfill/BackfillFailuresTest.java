@@ -81,7 +81,7 @@ class BackfillFailuresTest {
             try {
                 o.neu.exec("GRANT CREATE ON DATABASE " + o.neu.name() + " TO bf_fail_user_" + o.neu.name());
                 BackfillReport r = new BackfillEngine(o.oldDb(), new dev.cutover.pg.Db("new database", url), o.plan,
-                        Orders.small().workers(1).retries(2, 10)).run(null);
+                        Orders.small().work(w -> w.withWorkers(1).withRetries(2, 10))).run(null);
                 assertThat(r.complete()).isFalse();
                 assertThat(r.failedChunks()).singleElement().satisfies(f -> {
                     assertThat(f.range().toString()).isEqualTo("(start, 100]");

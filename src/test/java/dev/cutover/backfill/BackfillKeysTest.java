@@ -61,7 +61,7 @@ class BackfillKeysTest {
                     + "CREATE TABLE items (id uuid PRIMARY KEY, name text, at timestamptz);"
                     + "CREATE TABLE words (w varchar(20) PRIMARY KEY, len int);");
             Plan plan = PlanFile.parse(PLAN, "plan.json");
-            BackfillOptions opts = Orders.small().chunkRows(7, 20, 40).workers(3);
+            BackfillOptions opts = Orders.small().work(w -> w.withChunkRows(7, 20, 40)).workers(3);
             BackfillReport r = new BackfillEngine(new Db("old database", old.url()), new Db("new database", neu.url()), plan, opts).run(null);
 
             assertThat(r.errors()).isEmpty();

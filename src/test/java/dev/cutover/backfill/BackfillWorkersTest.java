@@ -17,8 +17,8 @@ class BackfillWorkersTest {
     void twoWorkersShareARunAndNeverCopyTheSameChunkTwice() throws Exception {
         String migration = TestRedis.uniqueMigration("bf-two");
         try (Orders o = new Orders("bf_two", migration, 4_000)) {
-            BackfillOptions a = Orders.small().redisUrl(TestRedis.sharedUrl()).maxRowsPerSec(800).workerId("worker-a");
-            BackfillOptions b = Orders.small().redisUrl(TestRedis.sharedUrl()).maxRowsPerSec(800).workerId("worker-b");
+            BackfillOptions a = Orders.small().redisUrl(TestRedis.sharedUrl()).maxRowsPerSec(800).work(w -> w.withWorkerId("worker-a"));
+            BackfillOptions b = Orders.small().redisUrl(TestRedis.sharedUrl()).maxRowsPerSec(800).work(w -> w.withWorkerId("worker-b"));
             CompletableFuture<BackfillReport> ra = CompletableFuture.supplyAsync(() -> run(o, a));
             CompletableFuture<BackfillReport> rb = CompletableFuture.supplyAsync(() -> run(o, b));
 

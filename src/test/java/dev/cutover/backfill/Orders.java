@@ -98,8 +98,8 @@ final class Orders implements AutoCloseable {
 
     /** Small chunks so a few thousand rows make many chunks. */
     static BackfillOptions small() {
-        return new BackfillOptions().chunkRows(50, 100, 400).targetChunkSeconds(0.05).latencyLimitMillis(0)
-                .progressIntervalMillis(100).retries(3, 50);
+        return new BackfillOptions().work(w -> w.withChunkRows(50, 100, 400).withTargetChunkSeconds(0.05).withLatencyLimitMillis(0)
+                .withProgressIntervalMillis(100).withRetries(3, 50));
     }
 
     @Override

@@ -95,8 +95,8 @@ class StoredResultTest {
                 }
             };
             VerifyReport r = new Verifier(p.parsed(), p.oldDb(), p.newDb(),
-                    VerifyOptions.defaults(Direction.FORWARD).withChunkRows(500).withWorkers(2).withProgressIntervalMillis(50)
-                            .withLatencyLimitMillis(0), l).verify();
+                    VerifyOptions.defaults(Direction.FORWARD).withChunkRows(500).withWork(w -> w.withWorkers(2).withProgressIntervalMillis(50)
+                            .withLatencyLimitMillis(0)), l).verify();
             assertThat(r.clean()).isTrue();
             assertThat(events).isNotEmpty();
             assertThat(events.get(events.size() - 1).rowsDone()).as("the last event: every row of a compared").isEqualTo(3000);

@@ -55,8 +55,8 @@ class VerifyWorkersTest {
     }
 
     private static VerifyOptions options(String workerId) {
-        return VerifyOptions.defaults(Direction.FORWARD).withWorkers(1).withLatencyLimitMillis(0).withRedisUrl(TestRedis.sharedUrl())
-                .withProgressIntervalMillis(200).withWorkerId(workerId);
+        return VerifyOptions.defaults(Direction.FORWARD).withWork(w -> w.withWorkers(1).withLatencyLimitMillis(0)
+                .withRedisUrl(TestRedis.sharedUrl()).withProgressIntervalMillis(200).withWorkerId(workerId));
     }
 
     @Test
@@ -71,7 +71,7 @@ class VerifyWorkersTest {
             Verifier coordinator = new Verifier(p.parsed(), p.oldDb(), p.newDb(), o, VerifyListener.NONE);
             CompletableFuture<VerifyReport> report = CompletableFuture.supplyAsync(coordinator::verify);
             List<Difference> seenByJoiner = new CopyOnWriteArrayList<>();
-            VerifyWorker joiner = new VerifyWorker(p.parsed(), p.oldDb(), p.newDb(), o.withWorkerId("joiner"), new VerifyListener() {
+            VerifyWorker joiner = new VerifyWorker(p.parsed(), p.oldDb(), p.newDb(), o.withWork(w -> w.withWorkerId("joiner")), new VerifyListener() {
                 @Override
                 public void difference(Difference d) {
                     seenByJoiner.add(d);
@@ -120,7 +120,7 @@ class VerifyWorkersTest {
                       "source": {"schema": "public", "table": "items"}, "target": {"schema": "public", "table": "items"}, "key": ["id"],
                       "columns": [{"target": "id", "expr": "id"}, {"target": "v", "expr": "v || left(pg_sleep(0.001)::text, 0)"}],
                       "dropped": []}]}""".formatted(migration));
-            VerifyOptions o = options("coordinator").withChunkRows(200).withLeaseTtlMillis(1_500);
+            VerifyOptions o = options("coordinator").withChunkRows(200).withWork(w -> w.withLeaseTtlMillis(1_500));
             CompletableFuture<VerifyReport> report = CompletableFuture.supplyAsync(
                     () -> new Verifier(p.parsed(), p.oldDb(), p.newDb(), o, VerifyListener.NONE).verify());
             CliProcess.await("the verify announced in Redis", 60_000, () -> redis.sync().exists(keys.verifyRun()) == 1, null);
