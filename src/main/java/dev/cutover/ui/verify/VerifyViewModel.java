@@ -290,7 +290,7 @@ public final class VerifyViewModel {
             Direction d = direction(redisUrl, p.name());
             BackgroundTasks.fx(() -> lastDirection = d);
             VerifyOptions base = VerifyOptions.defaults(d).withWorkers(workerThreads).withMaxRowsPerSec(capNow).withTables(only)
-                    .withRedisUrl(redisUrl).withWorkerId(workerId);
+                    .withRedisUrl(redisUrl).withWork(w -> w.withWorkerId(workerId));
             Repairer.Result repaired = null;
             if (repair) {
                 Repairer r = new Repairer(p, oldDb, newDb, base, listener(progress, false));
