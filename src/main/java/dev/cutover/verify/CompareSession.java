@@ -123,7 +123,7 @@ final class CompareSession implements ChunkJob.Session {
             RowSync.Result repaired = null;
             if (job.repair() && !diffs.isEmpty()) {
                 // re-read from the truth now (not the rows the comparison saw) and write the other side
-                repaired = new RowSync(check.flow()).sync(from.connection(), to.connection(),
+                repaired = check.resync().sync(from.connection(), to.connection(),
                         diffs.stream().map(Difference::keyText).toList());
             }
             from.connection().commit();

@@ -114,7 +114,7 @@ public final class Repairer {
                 TableCheck check = checks.stream().filter(c -> c.name().equals(e.getKey())).findFirst()
                         .orElseThrow(() -> new DbException("cannot repair table " + e.getKey() + ": it is not the compared side of any table of plan "
                                 + verifier.plan().name() + " in the " + o.direction().name().toLowerCase(java.util.Locale.ROOT) + " direction"));
-                RowSync.Result r = new RowSync(check.flow()).sync(from.connection(), to.connection(), e.getValue());
+                RowSync.Result r = check.resync().sync(from.connection(), to.connection(), e.getValue());
                 done.add(new TableRepair(check.name(), r.upserted(), r.deleted()));
                 still.addAll(new ChunkComparer(check, from, to, toThread, o.leafRows()).compareKeys(e.getValue()));
             }

@@ -1,5 +1,7 @@
 package dev.cutover.verify;
 
+import dev.cutover.sync.PlanRelations;
+import dev.cutover.sync.Relations;
 import dev.cutover.pg.Db;
 import dev.cutover.pg.Schema;
 import dev.cutover.pg.Sql;
@@ -39,11 +41,14 @@ final class Resolver {
         Side old = forward ? from : to;
         Side neu = forward ? to : from;
         List<TableCheck> out = new ArrayList<>();
-        for (PlanTables.Table t : PlanTables.resolve(plan, names, old.connection(), old.role(), neu.connection(), neu.role())) {
+        PlanTables.Resolved resolved = PlanTables.resolveWithSchemas(plan, names, old.connection(), old.role(), neu.connection(),
+                neu.role());
+        Relations relations = new PlanRelations(plan, resolved.oldSchema(), resolved.newSchema(), direction);
+        for (PlanTables.Table t : resolved.tables()) {
             Flow flow = t.flow(direction);
             Schema.Table fromTable = forward ? t.source() : t.target();
             out.add(new TableCheck(flow.to().table(), flow, new VerifySql(flow, hash, t.sql().fromTypes(direction)),
-                    fromTable.rowEstimate()));
+                    fromTable.rowEstimate(), relations));
         }
         for (TableCheck t : out) {
             probeStatements(t, from, to);

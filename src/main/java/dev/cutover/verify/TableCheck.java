@@ -1,5 +1,7 @@
 package dev.cutover.verify;
 
+import dev.cutover.sync.Relations;
+import dev.cutover.sync.RowSync;
 import dev.cutover.sql.Flow;
 import dev.cutover.sql.VerifySql;
 
@@ -8,9 +10,14 @@ import java.util.List;
 /**
  * One table to compare: the flow (from = truth side after the mapping, to = compared side),
  * its statements, the name used in differences (the to table's exact name) and the to side's
- * planner row estimate (for progress and sampling).
+ * planner row estimate (for progress and sampling), and what a repair needs of the tables around it.
  */
-public record TableCheck(String name, Flow flow, VerifySql sql, long estimate) {
+public record TableCheck(String name, Flow flow, VerifySql sql, long estimate, Relations relations) {
+
+    /** The re-sync of this table's keys from the truth, following the compared side's foreign keys. */
+    RowSync resync() {
+        return new RowSync(flow, null, relations);
+    }
 
     RowDiff rowDiff() {
         return new RowDiff(name, sql.toKeyNames(), flow.toColumns());

@@ -77,7 +77,22 @@ public final class PlanTables {
         return resolve(plan, names, oldRole, () -> read(oldDb, oldRole), newRole, () -> read(newDb, newRole));
     }
 
+    /** The resolved tables with both whole catalogs they were found in (for what lies around them: foreign keys). */
+    public record Resolved(List<Table> tables, Schema oldSchema, Schema newSchema) {
+    }
+
+    /** {@link #resolve(Plan, List, Connection, String, Connection, String)}, keeping both catalogs. */
+    public static Resolved resolveWithSchemas(Plan plan, List<String> names, Connection oldDb, String oldRole, Connection newDb,
+                                              String newRole) {
+        return resolveAll(plan, names, oldRole, () -> read(oldDb, oldRole), newRole, () -> read(newDb, newRole));
+    }
+
     private static List<Table> resolve(Plan plan, List<String> names, String oldRole, Supplier<Schema> oldRead, String newRole,
+                                       Supplier<Schema> newRead) {
+        return resolveAll(plan, names, oldRole, oldRead, newRole, newRead).tables();
+    }
+
+    private static Resolved resolveAll(Plan plan, List<String> names, String oldRole, Supplier<Schema> oldRead, String newRole,
                                        Supplier<Schema> newRead) {
         List<TableMapping> mappings = select(plan, names);
         CompletableFuture<Schema> newSchema = CompletableFuture.supplyAsync(newRead);
@@ -96,7 +111,7 @@ public final class PlanTables {
                     "plan " + plan.name() + ": target table " + m.target() + " does not exist in the " + newRole));
             out.add(new Table(plan.name(), m, src, tgt));
         }
-        return out;
+        return new Resolved(out, oldSchema, newTables);
     }
 
     private static Schema read(Db db) {

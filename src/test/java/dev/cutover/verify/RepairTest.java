@@ -54,6 +54,40 @@ class RepairTest {
     }
 
     @Test
+    void ordersRepairedBeforeTheirUsersBringTheUsersAlongAndUsersGoneTakeTheirOrders() {
+        // the plan lists orders first, so its chunks are repaired before any user's; the new side's foreign
+        // key wants each order's user there first (the sample's orders -> users, tenant in the key)
+        try (Pair p = new Pair("repair_fk")) {
+            p.old.exec("CREATE TABLE users (id bigint PRIMARY KEY, company_id int NOT NULL, name text);"
+                    + "CREATE TABLE orders (id bigint PRIMARY KEY, company_id int NOT NULL, user_id bigint NOT NULL);"
+                    + "INSERT INTO users SELECT g, 1 + g % 3, 'u' || g FROM generate_series(1, 300) g;"
+                    + "INSERT INTO orders SELECT g, 1 + (g % 300 + 1) % 3, g % 300 + 1 FROM generate_series(1, 1500) g;");
+            p.neu.exec("CREATE TABLE users (id bigint PRIMARY KEY, tenant_id int NOT NULL, name text, UNIQUE (tenant_id, id));"
+                    + "CREATE TABLE orders (id bigint PRIMARY KEY, tenant_id int NOT NULL, user_id bigint NOT NULL,"
+                    + " FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id));"
+                    + "INSERT INTO users SELECT g, 1 + g % 3, 'u' || g FROM generate_series(1, 250) g;"         // 251..300 missing
+                    + "INSERT INTO users VALUES (999, 1, 'gone from the truth');"
+                    + "INSERT INTO orders SELECT g, 1 + (g % 300 + 1) % 3, g % 300 + 1 FROM generate_series(1, 1500) g"
+                    + " WHERE g % 300 + 1 <= 250;"                                                              // their orders too
+                    + "INSERT INTO orders VALUES (5000, 1, 999), (5001, 1, 999);");
+            p.plan("""
+                    {"version": 1, "name": "repair-fk", "tables": [
+                      {"source": {"schema": "public", "table": "orders"}, "target": {"schema": "public", "table": "orders"},
+                       "key": ["id"], "columns": [{"target": "id", "expr": "id"}, {"target": "tenant_id", "expr": "company_id"},
+                                                  {"target": "user_id", "expr": "user_id"}]},
+                      {"source": {"schema": "public", "table": "users"}, "target": {"schema": "public", "table": "users"},
+                       "key": ["id"], "columns": [{"target": "id", "expr": "id"}, {"target": "tenant_id", "expr": "company_id"},
+                                                  {"target": "name", "expr": "name"}]}]}""");
+            assertThat(p.run("verify").status()).isEqualTo(1);
+            Pair.Run repair = p.run("repair");
+            assertThat(repair.status()).as(repair.err()).isEqualTo(0);
+            Pair.Run after = p.run("verify");
+            assertThat(after.status()).as(after.out()).isEqualTo(0);
+            assertThat(after.out()).contains("IDENTICAL: 1,800 rows compared");
+        }
+    }
+
+    @Test
     void repairOfChosenDifferencesResyncsOnlyThoseKeysAndComparesThemAgain() {
         try (Pair p = new Pair("repair_sel")) {
             p.old.exec(OLD);
