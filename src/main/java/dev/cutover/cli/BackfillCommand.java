@@ -5,8 +5,9 @@ import picocli.CommandLine.Option;
 
 /** {@code cutover backfill}: copies old → new through the plan, resumably (exit 0 done, 2 error). */
 @Command(name = "backfill", mixinStandardHelpOptions = true,
-        description = {"Copies every source row into the new schema through the plan's transforms, in key-ordered chunks,",
-                "throttled, resumable (run it again after a stop or crash), never overwriting rows already in the target.",
+        description = {"Copies every source row into the new schema through the plan's transforms.",
+                "Key-ordered chunks, throttled and resumable (run it again after a stop or crash); rows already in the",
+                "target are never overwritten.",
                 "With --redis, other machines can join the run with 'cutover worker'."})
 public final class BackfillCommand extends BackfillRunCommand {
     @Option(names = "--restart", description = "forget the tables' previous runs and copy again from the start")

@@ -17,8 +17,8 @@ import java.util.Locale;
  * verification or repair running now, as announced in Redis by the process that started it.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true,
-        description = {"Joins the backfill (--job backfill, default) or the running verify/repair (--job verify) of a plan as an",
-                "extra worker (e.g. on another machine). Workers share chunk leases in Redis; a worker that dies has its chunk",
+        description = {"Joins a plan's running backfill (--job backfill, default) or verify/repair (--job verify) as a worker.",
+                "Run it on other machines to spread the work. Workers share chunk leases in Redis; a worker that dies has its chunk",
                 "taken over when its lease expires. A verify worker reports no verdict: the process that started the verify does,",
                 "over the chunks of every worker. Exit status: 0 its part done, 2 error."})
 public final class WorkerCommand extends BackfillRunCommand {
