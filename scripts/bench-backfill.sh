@@ -192,9 +192,15 @@ throttled() {
   rows_copied=$(psqln -qtAX -d "$NEW" -c "SELECT count(*) FROM orders")
 }
 say "production latency: pgbench at $LOAD_RATE tx/s for $LOAD_SECONDS s, without a backfill"
+# twice, checkpointed before each, and the lower p99 is the baseline: one pass sometimes meets a
+# stall of its own (seen: 220 ms once, 1.3 ms the next time), which would flatter every ratio after it
 checkpoint
 load base
-base=$(p99 "$tmp/base")
+base1=$(p99 "$tmp/base")
+checkpoint
+load base
+base2=$(p99 "$tmp/base")
+base=$(echo "$base1 $base2" | awk '{print ($1 < $2 ? $1 : $2)}')
 # the guard backs off while a trivial query takes longer than production's own p99 without a backfill
 guard=$(echo "$base" | awk '{v = int($1 + 0.999); print (v < 5 ? 5 : v)}')
 say "... and during a backfill throttled to $THROTTLE rows/s (latency guard $guard ms)"
@@ -214,6 +220,6 @@ printf "(b) cutover backfill:   %8.2f s  (%.0f rows/s), of which copying %.2f s 
   "$cutover" "$(echo "$ROWS / $cutover" | bc -l)" "$copy_s" "$(echo "$cutover - $copy_s" | bc -l)"
 printf "copy phase alone (b)/(a): %.2f\n" "$(echo "$copy_s / $raw" | bc -l)"
 printf "(b) untimed warm-up before it, 1000 rows: %.2f s (the first run after a build also writes the launcher's class archive)\n" "$warm"
-echo "production p99 latency: $base ms without backfill, $during ms during a backfill at $THROTTLE rows/s ($rows_during rows copied meanwhile, latency guard $guard ms); ratio $(echo "$during / $base" | bc -l | xargs printf '%.2f')"
+echo "production p99 latency: $base ms without backfill (lower of $base1 and $base2), $during ms during a backfill at $THROTTLE rows/s ($rows_during rows copied meanwhile, latency guard $guard ms); ratio $(echo "$during / $base" | bc -l | xargs printf '%.2f')"
 echo "  same load: $during5k ms during a backfill at 5000 rows/s ($rows_5k rows copied), $idle ms beside one connected but idle (1 row/s)"
 printf "ratio (b)/(a): %.2f\n" "$(echo "$cutover / $raw" | bc -l)"
