@@ -2,12 +2,16 @@
 # Measures `cutover verify` against the floor any exact comparison must pay, and checks that
 # planted differences are all found.
 #
-#  (a) one hash scan of the whole table on each side, in parallel, with psql:
+#  (a) one hash scan of the whole table on each side, in parallel, with psql, hashing each row's
+#      text, as a hand-written check does:
 #      SELECT count(*), sum(hashtextextended(ROW(t.*)::text, 0)) FROM t
+#  (a') the same scan with the row hash verify itself uses on PostgreSQL 14+ (binary values where
+#      that is exact, text elsewhere; docs/verify.md), which is about twice as cheap per row
 #  (b) bin/cutover verify of the same identical tables (JVM start included)
-#  each BENCH_REPEAT times (default 2), keeping the best of each
-#  then plants 50 differences of each kind (updated, missing, extra, NULL<->'', separator-shifted)
-#  and prints how many verify found, and how many it reported that were not planted.
+#  each BENCH_REPEAT times (default 2), keeping the best of each, and prints (b)/(a) and (b)/(a')
+#  then plants 50 differences of each kind (updated, missing, extra, NULL<->'', separator-shifted,
+#  a column's values swapped between two rows) and prints how many verify found, and how many it
+#  reported that were not planted.
 #
 # Usage: scripts/bench-verify.sh [ROWS]   (default 2000000; needs PostgreSQL as in scripts/services.sh)
 # Environment: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres), VERIFY_ARGS (extra verify flags).
@@ -58,17 +62,26 @@ verify() { bin/cutover verify --plan "$work/plan.json" --old "$base/$OLD?user=$P
 verify --help >/dev/null  # builds the jar once, outside the timings
 
 scan='SELECT count(*), sum(hashtextextended(ROW(t.*)::text, 0)) FROM accounts t'
+record_scan='SELECT count(*), sum(hashint8extended(hash_record_extended(ROW(id, name COLLATE "C", note COLLATE "C",
+  balance::text COLLATE "C", opened_at, active, ref), 0), 0)) FROM accounts t'
 REPEAT="${BENCH_REPEAT:-2}"
-a=""; b=""
-min() { awk -v x="$1" -v y="$2" 'BEGIN { printf "%.3f", (y == "" || x + 0 < y + 0) ? x : y }'; }
-for i in $(seq 1 "$REPEAT"); do
-  echo "== (a) hash scan of the whole table on both sides in parallel (psql), run $i"
+a=""; a2=""; b=""
+scan_both() {  # QUERY: both sides at once; prints the seconds taken
+  local t0 t1
   t0=$(now)
-  q -d $OLD -Atc "$scan" > "$work/a_old" &
-  q -d $NEW -Atc "$scan" > "$work/a_new" &
+  q -d $OLD -Atc "$1" > "$work/a_old" &
+  q -d $NEW -Atc "$1" > "$work/a_new" &
   wait
   t1=$(now)
-  d=$(calc "$t1 - $t0"); a=$(min "$d" "$a")
+  calc "$t1 - $t0"
+}
+min() { awk -v x="$1" -v y="$2" 'BEGIN { printf "%.3f", (y == "" || x + 0 < y + 0) ? x : y }'; }
+for i in $(seq 1 "$REPEAT"); do
+  echo "== (a) text hash scan of the whole table on both sides in parallel (psql), run $i"
+  d=$(scan_both "$scan"); a=$(min "$d" "$a")
+  printf '   old: %s   new: %s   %.2f s\n' "$(cat "$work/a_old")" "$(cat "$work/a_new")" "$d"
+  echo "== (a') the same with verify's record hash, run $i"
+  d=$(scan_both "$record_scan"); a2=$(min "$d" "$a2")
   printf '   old: %s   new: %s   %.2f s\n' "$(cat "$work/a_old")" "$(cat "$work/a_new")" "$d"
 
   echo "== (b) bin/cutover verify of the identical tables, run $i"
@@ -93,6 +106,7 @@ INSERT INTO planted SELECT $step * g + 1,      'missing_in_target', ''          
 INSERT INTO planted SELECT $ROWS + 1000 + g,   'extra_in_target',   ''          FROM generate_series(1, 50) g;
 INSERT INTO planted SELECT $step * g + 2,      'different',         'note'      FROM generate_series(101, 150) g;
 INSERT INTO planted SELECT $step * g + 3,      'different',         'name;note' FROM generate_series(151, 200) g;
+INSERT INTO planted SELECT $step * g + 4,      'different',         'ref'       FROM generate_series(201, 250) g;
 -- NULL on the old side, '' on the new; 'a|b','c' on the old side, 'a','b|c' on the new
 UPDATE accounts SET note = NULL WHERE id IN (SELECT id FROM planted WHERE columns = 'note');
 UPDATE accounts SET name = 'a|b', note = 'c' WHERE id IN (SELECT id FROM planted WHERE columns = 'name;note');
@@ -106,6 +120,12 @@ DELETE FROM accounts WHERE id IN (SELECT id FROM planted WHERE kind = 'missing_i
 INSERT INTO accounts SELECT id, 'extra', NULL, 0, now(), true, gen_random_uuid() FROM planted WHERE kind = 'extra_in_target';
 UPDATE accounts SET note = '' WHERE id IN (SELECT id FROM planted WHERE columns = 'note');
 UPDATE accounts SET name = 'a', note = 'b|c' WHERE id IN (SELECT id FROM planted WHERE columns = 'name;note');
+-- pairs of rows (usually in one chunk) that swap their ref: every column's multiset is unchanged
+WITH p AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM planted WHERE columns = 'ref'),
+     pairs AS (SELECT a.id AS x, b.id AS y FROM p a JOIN p b ON b.n = a.n + 1 WHERE a.n % 2 = 1),
+     refs AS (SELECT x, y, (SELECT ref FROM accounts WHERE id = x) AS rx, (SELECT ref FROM accounts WHERE id = y) AS ry FROM pairs)
+UPDATE accounts SET ref = CASE WHEN accounts.id = refs.x THEN refs.ry ELSE refs.rx END
+FROM refs WHERE accounts.id IN (refs.x, refs.y);
 SQL
 
 echo "== verify --csv of the planted differences"
@@ -132,4 +152,5 @@ FROM found f LEFT JOIN planted p
 SQL
 
 for db in $OLD $NEW; do q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
+printf '== verify / record-hash scan floor (best of %d): %.2f s / %.2f s = %.2fx\n' "$REPEAT" "$b" "$a2" "$(calc "$b / $a2")"
 printf '== verify / hash-scan floor (best of %d): %.2f s / %.2f s = %.2fx\n' "$REPEAT" "$b" "$a" "$(calc "$b / $a")"

@@ -23,7 +23,7 @@ public final class SqlPreview {
         out.add(new Statement("Backfill / verify read: mapped rows of one key range", "old database",
                 f.select(keys.range(true, true))));
         out.addAll(BackfillSql.preview(f));
-        VerifySql verify = new VerifySql(f, VerifySql.Hash.HASHTEXTEXTENDED, m.fromTypes(Direction.FORWARD));
+        VerifySql verify = new VerifySql(f, VerifySql.Hash.RECORD, m.fromTypes(Direction.FORWARD));
         out.add(new Statement("Verify: hash of one key range after the mapping", "old database", verify.fromChunkHash(true, true)));
         out.add(new Statement("Verify: hash of the same key range", "new database", verify.toChunkHash(true, true)));
         out.add(new Statement("Repair / replay: write one row by key (forward)", "new database", SyncSql.upsert(f)));

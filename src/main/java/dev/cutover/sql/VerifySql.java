@@ -3,9 +3,11 @@ package dev.cutover.sql;
 import dev.cutover.plan.SqlNames;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -18,16 +20,29 @@ import java.util.stream.Collectors;
  * columns. Where the two types' text forms could differ for equal data, both sides are brought
  * to one form: types that exist on one side only (enums, domains) and {@code character(n)}
  * compare as text (blank-padding is not data), {@code json} compares as {@code jsonb} (key order
- * and whitespace are not data). A row's hash is a 64-bit hash of the text form of
+ * and whitespace are not data).
+ *
+ * <p>A row's hash is 64 bits, in one of three ways ({@link Hash}; the two servers must agree,
+ * {@link #probes()}). {@link Hash#RECORD}, where both run PostgreSQL 14 or later: the record hash
+ * of {@code ROW(values…)} over the values' own binary forms, for the types whose binary equality
+ * is exactly the equality of their text forms (integers, boolean, uuid, date, timestamps, text and
+ * varchar under {@code COLLATE "C"}, bytea); every other value (numeric, floats, intervals, jsonb,
+ * arrays…) goes in as its text, so that 1.0 and 1.00, or 0 and -0, still differ as they would in
+ * text. Skipping the text output of the rest is what makes it about twice as fast as hashing the
+ * row's text. The record hash combines its columns linearly, so it is hashed once more
+ * ({@code hashint8extended}): otherwise two rows swapping one column's values would leave the
+ * chunk's sum unchanged. {@link Hash#HASHTEXTEXTENDED} and {@link Hash#MD5} hash the text form of
  * {@code ROW(values…)}: a record's text form quotes any value containing a separator, a quote or
- * a space and writes NULL as nothing against {@code ""} for the empty string, so NULL, '',
- * 'NULL' and separator shifts all hash differently. A chunk's hash is {@code count(*)} and the
+ * a space and writes NULL as nothing against {@code ""} for the empty string. Either way NULL,
+ * '', 'NULL' and separator shifts all hash differently. A chunk's hash is {@code count(*)} and the
  * exact {@code numeric} sum of its rows' hashes (a sum, unlike XOR, does not cancel pairs).
  */
 public final class VerifySql {
     /** How a row's text becomes a 64-bit integer; both sides must agree (see {@link #probe()}). */
     public enum Hash {
-        /** PostgreSQL's own {@code hashtextextended} (the function hash partitioning uses). */
+        /** {@code hash_record_extended} over binary values where that is exact, text elsewhere (PostgreSQL 14+). */
+        RECORD,
+        /** PostgreSQL's own {@code hashtextextended} (the function hash partitioning uses) of the row's text. */
         HASHTEXTEXTENDED,
         /** The first 64 bits of {@code md5}: slower, but the same on every server and platform. */
         MD5
@@ -73,9 +88,20 @@ public final class VerifySql {
         return toKeys;
     }
 
-    /** A probe both databases evaluate; equal results mean {@link Hash#HASHTEXTEXTENDED} hashes the same on both. */
-    public static String probe() {
-        return "SELECT hashtextextended('cutover probe: a|b, \"c\" \u00e9\u00df\u2713' COLLATE \"C\", 0)::text";
+    /**
+     * For each hash function that can differ between servers, best first, a probe both databases
+     * evaluate: equal results (and no error) mean that function hashes the same on both. The
+     * record probe holds a value of every type {@link Hash#RECORD} hashes in binary.
+     */
+    public static Map<Hash, String> probes() {
+        String text = "'cutover probe: a|b, \"c\" \u00e9\u00df\u2713'";
+        Map<Hash, String> out = new LinkedHashMap<>();
+        out.put(Hash.RECORD, "SELECT hashint8extended(hash_record_extended(ROW(-9007199254740993::bigint, 40000::integer, "
+                + "-3::smallint, 7::oid, true, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid, '2024-02-29'::date, "
+                + "'2024-03-01 12:00:00.123456'::timestamp, '2024-03-01 12:00:00+02'::timestamptz, '\\x00ff10'::bytea, "
+                + text + "::text COLLATE \"C\", " + text + "::varchar COLLATE \"C\", NULL::text), 0), 0)::text");
+        out.put(Hash.HASHTEXTEXTENDED, "SELECT hashtextextended(" + text + " COLLATE \"C\", 0)::text");
+        return out;
     }
 
     /** The compare values of the from side, one per flow column. */
@@ -128,10 +154,17 @@ public final class VerifySql {
         return Form.AS_IS;
     }
 
-    /** The 64-bit hash of one row's compare values. */
+    /**
+     * The 64-bit hash of one row's compare values. For {@link Hash#RECORD} the values must already
+     * be in {@link #recordValues record form}.
+     */
     public String rowHash(List<String> values) {
+        if (hash == Hash.RECORD) {
+            return "hashint8extended(hash_record_extended(ROW(" + String.join(", ", values) + "), 0), 0)";
+        }
         String text = "ROW(" + String.join(", ", values) + ")::text COLLATE \"C\"";
         return switch (hash) {
+            case RECORD -> throw new AssertionError();
             case HASHTEXTEXTENDED -> "hashtextextended(" + text + ", 0)";
             case MD5 -> "('x' || left(md5(" + text + "), 16))::bit(64)::bigint";
         };
@@ -142,12 +175,45 @@ public final class VerifySql {
      * key values (if any), then the upper ones (if any).
      */
     public String fromChunkHash(boolean hasLower, boolean hasUpper) {
-        return chunkHash(flow.fromTable(), rowHash(fromValues()), fromKeys.range(hasLower, hasUpper));
+        return chunkHash(flow.fromTable(), rowHash(hashed(fromValues())), fromKeys.range(hasLower, hasUpper));
     }
 
     /** The same over the to side. */
     public String toChunkHash(boolean hasLower, boolean hasUpper) {
-        return chunkHash(flow.toTable(), rowHash(toValues()), toKeys.range(hasLower, hasUpper));
+        return chunkHash(flow.toTable(), rowHash(hashed(toValues())), toKeys.range(hasLower, hasUpper));
+    }
+
+    private List<String> hashed(List<String> values) {
+        return hash == Hash.RECORD ? recordValues(values) : values;
+    }
+
+    /** Base types (without their modifiers) whose binary equality is the equality of their text forms. */
+    private static final Set<String> BINARY_EXACT = Set.of("smallint", "integer", "bigint", "oid", "boolean", "uuid", "date",
+            "timestamp without time zone", "timestamp with time zone", "text", "character varying", "bytea");
+    private static final Set<String> COLLATABLE = Set.of("text", "character varying");
+
+    /**
+     * Compare values (one per flow column, in order) as {@link Hash#RECORD} hashes them: as they
+     * are where the to column's type is {@link #BINARY_EXACT binary-exact} (text under
+     * {@code COLLATE "C"}, so that a case-insensitive collation does not hash 'a' as 'A'), as text
+     * otherwise.
+     */
+    public List<String> recordValues(List<String> values) {
+        List<Flow.Projected> cols = flow.columns();
+        List<String> out = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            String v = values.get(i);
+            Flow.Projected p = cols.get(i);
+            String base = p.toType().replaceAll("\\(.*?\\)", "").strip();
+            if (form(p) != Form.AS_IS || !BINARY_EXACT.contains(base)) {
+                out.add("(" + v + ")::text COLLATE \"C\"");
+            } else if (COLLATABLE.contains(base)) {
+                out.add(v + " COLLATE \"C\"");
+            } else {
+                out.add(v);
+            }
+        }
+        return out;
     }
 
     private static String chunkHash(String table, String rowHash, String where) {

@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The tables a verification compares, checked against both live schemas before any row is read:
@@ -74,23 +75,36 @@ final class Resolver {
         }
     }
 
-    /** hashtextextended when both servers compute the same value for a probe text, else md5. */
+    /**
+     * The first hash function of {@link VerifySql#probes()} that both servers evaluate to the same
+     * value (the record hash needs PostgreSQL 14 on both), else md5.
+     */
     static VerifySql.Hash hashFunction(Side from, Side to) {
-        String a = probe(from);
-        String b = probe(to);
-        if (a != null && a.equals(b)) {
-            return VerifySql.Hash.HASHTEXTEXTENDED;
+        for (Map.Entry<VerifySql.Hash, String> p : VerifySql.probes().entrySet()) {
+            String a = probe(from, p.getValue());
+            String b = probe(to, p.getValue());
+            if (a != null && a.equals(b)) {
+                return p.getKey();
+            }
+            LOG.info("{} hashes differently on the {} and the {} ({} vs {})", p.getKey(), from.role(), to.role(), a, b);
         }
-        LOG.info("hashtextextended differs between the {} and the {} ({} vs {}); hashing with md5", from.role(), to.role(), a, b);
+        LOG.info("hashing with md5");
         return VerifySql.Hash.MD5;
     }
 
-    private static String probe(Side s) {
-        try (Statement st = s.connection().createStatement(); ResultSet rs = st.executeQuery(VerifySql.probe())) {
+    private static String probe(Side s, String query) {
+        try (Statement st = s.connection().createStatement(); ResultSet rs = st.executeQuery(query)) {
             rs.next();
             return rs.getString(1);
         } catch (SQLException e) {
             LOG.info("hash probe failed on the {}: {}", s.role(), e.getMessage());
+            try {
+                if (!s.connection().getAutoCommit()) {
+                    s.connection().rollback();
+                }
+            } catch (SQLException ignored) {
+                // the next statement reports a broken connection
+            }
             return null;
         }
     }

@@ -28,7 +28,7 @@ import java.util.function.UnaryOperator;
 public final class VerifyOptions {
     /** Chunk rows when sized by time: the first chunk's, and the bounds the sizer keeps to. */
     private static final int MIN_CHUNK_ROWS = 100;
-    private static final int INITIAL_CHUNK_ROWS = 5_000;
+    private static final int INITIAL_CHUNK_ROWS = 25_000;
     private static final int MAX_CHUNK_ROWS = 1_000_000;
 
     private Direction direction;
