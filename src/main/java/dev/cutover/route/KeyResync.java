@@ -161,12 +161,26 @@ final class KeyResync {
      * failure surfaces as its {@link SQLException}, so callers can tell a transient one.
      */
     void resync(String table, String keyJson, Direction d) throws SQLException {
+        resync(table, List.of(keyValues(table, keyJson, d)), d);
+    }
+
+    /**
+     * The key values (as {@link #resync(String, List, Direction)} takes them) of a queue entry's key
+     * JSON; an {@link IllegalArgumentException} for a malformed key, an {@link IllegalStateException}
+     * for a table that is not in the plan or not in a database.
+     */
+    List<String> keyValues(String table, String keyJson, Direction d) throws SQLException {
+        return keyValues(mappingSql(table).flow(d), keyJson);
+    }
+
+    /** Re-syncs these rows (key values from {@link #keyValues(String, String, Direction)}) of one table, in batches. */
+    void resync(String table, List<List<String>> keys, Direction d) throws SQLException {
         Flow flow = mappingSql(table).flow(d);
-        List<String> key = keyValues(flow, keyJson);
+        String keyJson = keys.size() == 1 ? keys.get(0).toString() : keys.size() + " keys";
         DataSource truth = d == Direction.FORWARD ? oldDs : newDs;
         DataSource follower = d == Direction.FORWARD ? newDs : oldDs;
         try (Connection t = truth.getConnection(); Connection f = follower.getConnection()) {
-            new RowSync(flow, LOCAL_SETTINGS, schemas().relations(d)).sync(t, f, List.of(key));
+            new RowSync(flow, LOCAL_SETTINGS, schemas().relations(d)).sync(t, f, keys.stream().distinct().toList());
         } catch (DbException e) {
             if (e.getCause() instanceof SQLException s) {
                 throw s.getNextException() != null ? s.getNextException() : s;

@@ -70,6 +70,47 @@ class MirrorFailureTest {
     }
 
     @Test
+    void aLongQueueIsReplayedInBatchesNotAKeyAtATime() throws Exception {
+        Router router = f.track(f.builder().replay(false).build());
+        RouterFixture.awaitVersion(router, f.set(Phase.DUAL_WRITE).version());
+        f.cutOffNew();
+        for (long id = 1; id <= 300; id++) {
+            router.write(RouterFixture.PLACE, id % 7, id, id % 7, new BigDecimal(id + ".10"), "ground");
+        }
+        for (long id = 1; id <= 40; id++) { // the same keys again: queued twice, replayed as one
+            router.write(RouterFixture.PLACE, id % 7, id, id % 7, new BigDecimal(id + ".20"), "air");
+        }
+        assertThat(router.awaitQuiet(Duration.ofSeconds(20))).isTrue();
+        assertThat(f.queueDepth()).isEqualTo(340);
+        f.restoreNew();
+
+        long before = commitsOnNew();
+        Router replayer = f.router();
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (f.queueDepth() > 0 && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        assertThat(f.queueDepth()).isZero();
+        assertThat(f.converged()).isTrue();
+        assertThat(f.count(f.newDb)).isEqualTo(300);
+        assertThat(replayer.stats().replayed()).isEqualTo(340);
+        // one transaction per key would be 340 or more; batches of the queue's runs take a few dozen at most
+        assertThat(commitsOnNew() - before).isLessThan(60);
+    }
+
+    /** Transactions committed in the new database so far (the statistics flushed first). */
+    private long commitsOnNew() throws Exception {
+        Thread.sleep(1_200); // backends report their counts at most once a second
+        try (Connection c = f.newDs.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_stat_clear_snapshot()");
+            try (var rs = s.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
     void killedConnectionsDuringDualWriteNeverFailTheCaller() throws Exception {
         Router router = f.router();
         RouterFixture.awaitVersion(router, f.set(Phase.DUAL_WRITE).version());
