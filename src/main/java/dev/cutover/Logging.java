@@ -82,6 +82,9 @@ public final class Logging {
             if (stderr != null) {
                 stderr.clearAllFilters();
             }
+            if (stderr instanceof ConsoleAppender<ILoggingEvent> console) {
+                console.setEncoder(encoder(ctx, STDERR_PATTERN)); // with the stack frames
+            }
         }
     }
 
@@ -89,7 +92,8 @@ public final class Logging {
      * Logback's configuration. Commands print their own one-line errors on stderr; the log file keeps
      * the details.
      * <ul>
-     * <li>stderr ({@value #STDERR}) shows warnings and errors only ({@code --verbose} shows DEBUG there too);
+     * <li>stderr ({@value #STDERR}) shows warnings and errors only ({@code --verbose} shows DEBUG there too),
+ *     an exception by its messages without stack frames;
      * <li>the file is {@code cutover.log} in {@link #logDir()}, rotated daily and at 10 MB, gzipped, kept
      *     14 days and 200 MB at most; every Cutover process on the machine (console, commands, workers)
      *     appends to it, each line with the process id;
@@ -116,7 +120,9 @@ public final class Logging {
             threshold.setLevel(level == null ? "WARN" : level);
             threshold.start();
             stderr.addFilter(threshold);
-            stderr.setEncoder(encoder(ctx, "%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n"));
+            // an exception shows as its message and its causes' messages, without stack frames: a killed
+            // connection is a warning a user reads, not a page of frames (the file has them all)
+            stderr.setEncoder(encoder(ctx, STDERR_PATTERN + "%ex{0}"));
             stderr.start();
 
             RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
@@ -147,13 +153,15 @@ public final class Logging {
             root.addAppender(file);
             return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
         }
+    }
 
-        private static PatternLayoutEncoder encoder(LoggerContext ctx, String pattern) {
-            PatternLayoutEncoder e = new PatternLayoutEncoder();
-            e.setContext(ctx);
-            e.setPattern(pattern);
-            e.start();
-            return e;
-        }
+    private static final String STDERR_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n";
+
+    private static PatternLayoutEncoder encoder(LoggerContext ctx, String pattern) {
+        PatternLayoutEncoder e = new PatternLayoutEncoder();
+        e.setContext(ctx);
+        e.setPattern(pattern);
+        e.start();
+        return e;
     }
 }

@@ -29,10 +29,14 @@ class LoggingTest {
     }
 
     static Run cutover(List<String> jvmArgs, Map<String, String> env, String... args) throws Exception {
+        return run("dev.cutover.Main", jvmArgs, env, args);
+    }
+
+    static Run run(String mainClass, List<String> jvmArgs, Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path")));
         cmd.addAll(jvmArgs);
-        cmd.add("dev.cutover.Main");
+        cmd.add(mainClass);
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("CUTOVER_LOG_DIR");
@@ -80,6 +84,24 @@ class LoggingTest {
                     .endsWith("\ncutover: " + plan + ": plan file not found\n");
         }
         assertThat(dir.resolve("cutover.log")).exists();
+    }
+
+    /** Logs one warning with a chained exception through the real logging configuration, as a library would. */
+    public static final class WarnWithCause {
+        public static void main(String[] args) {
+            org.slf4j.LoggerFactory.getLogger("com.zaxxer.hikari.pool.ProxyConnection").warn("connection marked as broken",
+                    new RuntimeException("outer", new IllegalStateException("FATAL: terminating connection")));
+        }
+    }
+
+    @Test
+    void stderrShowsAWarningsExceptionByItsMessagesAndTheFileKeepsTheFrames(@TempDir Path dir) throws Exception {
+        Run r = run(WarnWithCause.class.getName(), List.of(), Map.of("CUTOVER_LOG_DIR", dir.toString()));
+        assertThat(r.status()).isZero();
+        assertThat(r.err()).contains("WARN", "connection marked as broken", "java.lang.RuntimeException: outer",
+                "Caused by: java.lang.IllegalStateException: FATAL: terminating connection").doesNotContain("\tat ");
+        assertThat(Files.readString(dir.resolve("cutover.log"))).contains("connection marked as broken",
+                "\tat dev.cutover.packaging.LoggingTest$WarnWithCause.main");
     }
 
     @Test
