@@ -10,7 +10,7 @@ CREATE TABLE users (
     company_id  integer     NOT NULL,            -- the tenant, in all but name
     created_at  timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX users_company_id_idx ON users (company_id);
+CREATE INDEX users_company_id_idx ON users (company_id, id);  -- the tenant pages: its users' ids from the index alone
 
 CREATE TABLE orders (
     id            bigint           PRIMARY KEY,
