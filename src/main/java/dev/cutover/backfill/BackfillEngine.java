@@ -8,6 +8,8 @@ import dev.cutover.plan.TableMapping;
 import dev.cutover.sql.BackfillSql;
 import dev.cutover.sql.Direction;
 import dev.cutover.sql.Flow;
+import dev.cutover.sync.PlanRelations;
+import dev.cutover.sync.Relations;
 import dev.cutover.work.ChunkLedger;
 import dev.cutover.work.ChunkRunner;
 import dev.cutover.work.JobRun;
@@ -63,10 +65,19 @@ public final class BackfillEngine {
         control.stop();
     }
 
+    /** The flows of the selected tables against both live schemas, checked for what the copy relies on, and the foreign keys around them. */
+    record Tables(List<Flow> flows, Relations relations) {
+    }
+
     /** Builds the flows of the selected tables against both live schemas, checking what the copy relies on. */
     public List<Flow> flows() {
+        return tables().flows();
+    }
+
+    private Tables tables() {
         List<Flow> flows = new ArrayList<>();
-        for (PlanTables.Table t : PlanTables.resolve(plan, options.tables(), oldDb, newDb)) {
+        PlanTables.Resolved r = PlanTables.resolveWithSchemas(plan, options.tables(), oldDb, newDb);
+        for (PlanTables.Table t : r.tables()) {
             TableMapping m = t.mapping();
             if (!t.target().isUnique(m.targetKey())) {
                 throw new DbException("new table " + m.target() + " has no primary key or unique constraint on ("
@@ -74,17 +85,18 @@ public final class BackfillEngine {
             }
             flows.add(t.flow(Direction.FORWARD));
         }
-        return flows;
+        return new Tables(flows, new PlanRelations(plan, r.oldSchema(), r.newSchema(), Direction.FORWARD));
     }
 
     /** Runs the backfill to its end (or to {@link #stop}); progress events go to {@code listener}. */
     public BackfillReport run(ProgressListener listener) throws InterruptedException {
         LOG.debug("reading both schemas");
-        List<Flow> flows = flows();
+        Tables tables = tables();
+        List<Flow> flows = tables.flows();
         LOG.debug("schemas read");
         String migration = plan.name();
-        BackfillJob job = new BackfillJob(migration, oldDb, newDb, flows, options.onError(), options.load(), control.workerId(),
-                control.throttle());
+        BackfillJob job = new BackfillJob(migration, oldDb, newDb, flows, tables.relations(), options.onError(), options.load(),
+                control.workerId(), control.throttle());
         List<String> names = flows.stream().map(BackfillJob::tableName).toList();
         List<String> planTables = plan.tables().stream().map(t -> t.target().toString()).toList();
         ProgressListener out = listener == null ? ProgressListener.NONE : listener;

@@ -3,6 +3,7 @@ package dev.cutover.backfill;
 import dev.cutover.pg.Db;
 import dev.cutover.sql.BackfillSql;
 import dev.cutover.sql.Flow;
+import dev.cutover.sync.Relations;
 import dev.cutover.work.ChunkJob;
 import dev.cutover.work.ChunkLedger;
 import dev.cutover.work.JobTable;
@@ -61,10 +62,12 @@ final class BackfillJob implements ChunkJob {
     private final ChunkLedger ledger;
     private final Map<String, Table> tables = new LinkedHashMap<>();
     private final Throttle throttle;
+    private final Relations relations;
 
-    BackfillJob(String migration, Db oldDb, Db newDb, List<Flow> flows, ErrorPolicy policy, LoadMode load, String workerId,
-                Throttle throttle) {
+    BackfillJob(String migration, Db oldDb, Db newDb, List<Flow> flows, Relations relations, ErrorPolicy policy, LoadMode load,
+                String workerId, Throttle throttle) {
         this.migration = migration;
+        this.relations = relations;
         this.throttle = throttle;
         this.oldDb = oldDb;
         this.newDb = newDb;
@@ -101,6 +104,11 @@ final class BackfillJob implements ChunkJob {
 
     Table table(String name) {
         return tables.get(name);
+    }
+
+    /** The foreign keys around the plan's tables on the new side (for rows whose parents have not arrived yet). */
+    Relations relations() {
+        return relations;
     }
 
     ErrorPolicy policy() {

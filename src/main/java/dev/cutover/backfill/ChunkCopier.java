@@ -1,11 +1,13 @@
 package dev.cutover.backfill;
 
 import dev.cutover.pg.Db;
+import dev.cutover.pg.DbException;
 import dev.cutover.pg.Sql;
 import dev.cutover.sql.BackfillSql;
 import dev.cutover.sql.ChunkSql;
 import dev.cutover.sql.Flow;
 import dev.cutover.sql.KeyJson;
+import dev.cutover.sync.RowSync;
 import dev.cutover.work.Chunk;
 import dev.cutover.work.ChunkJob;
 import dev.cutover.work.ChunkLedger;
@@ -122,7 +124,11 @@ final class ChunkCopier implements ChunkJob.Session {
                 throw e;
             }
             rollbackBoth();
-            done = job.policy() == ErrorPolicy.SKIP ? loadSkipping(t, chunk.range()) : stopAtBadRow(t, chunk.range(), e);
+            if (!e.oldSide && Sql.isForeignKeyViolation(e.cause)) {
+                done = withParents(t, chunk.range(), e);
+            } else {
+                done = job.policy() == ErrorPolicy.SKIP ? loadSkipping(t, chunk.range()) : stopAtBadRow(t, chunk.range(), e);
+            }
         }
         if (!ledger.markDone(neu, chunk, done.rows(), done.written())) {
             LOG.info("{} was done by another worker; dropping this copy", chunk);
@@ -247,6 +253,32 @@ final class ChunkCopier implements ChunkJob.Session {
     }
 
     // ---- rows that fail ------------------------------------------------------------------------
+
+    /**
+     * A chunk whose rows reference parents the new database does not have yet: the parent table's
+     * chunk holding them is still being copied by another worker, or the parent row came into the
+     * old database after the parent table's run was fixed (a sign-up and its first order during the
+     * backfill). The chunk's rows go through {@link RowSync#fill} instead, which brings the missing
+     * parents along from the old database first, as repair and replay do, and like the COPY path
+     * inserts only rows the new database lacks. A violation it cannot resolve (the old database
+     * itself lacks the parent) stops the table with its message, as a bad row does.
+     */
+    private Loaded withParents(BackfillJob.Table t, KeyRange range, SideError first) throws SQLException, FatalChunkError {
+        List<List<String>> keys = keysIn(t.flow(), range);
+        old.commit();
+        LOG.info("{}: rows of {} reference parents not in the new database yet; re-syncing its {} rows with their parents ({})",
+                t.name(), range, keys.size(), Sql.message(first.cause));
+        try {
+            RowSync.Result r = RowSync.fill(t.flow(), job.relations()).sync(old, neu, keys);
+            return new Loaded(keys.size(), r.upserted());
+        } catch (DbException e) {
+            if (e.getCause() instanceof SQLException s && Sql.isTransient(s)) {
+                throw s;
+            }
+            throw new FatalChunkError(t.name() + ": rows in " + range + " cannot be copied with their parents: " + e.getMessage()
+                    + " (fix the rows, then run backfill again to resume)");
+        }
+    }
 
     private Loaded stopAtBadRow(BackfillJob.Table t, KeyRange range, SideError first) throws SQLException, FatalChunkError, SideError {
         List<List<String>> keys = keysIn(t.flow(), range);

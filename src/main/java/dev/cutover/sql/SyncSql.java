@@ -34,6 +34,13 @@ public final class SyncSql {
                 + f.toKeyColumns() + ") " + onConflict;
     }
 
+    /** The same insert, leaving a row that is already there as it is (the backfill's rule). */
+    public static String insertMissing(Flow f) {
+        String cols = f.columns().stream().map(c -> SqlNames.quote(c.toColumn())).collect(Collectors.joining(", "));
+        String values = f.columns().stream().map(c -> "?::" + c.toCast()).collect(Collectors.joining(", "));
+        return "INSERT INTO " + f.toTable() + " (" + cols + ")\nVALUES (" + values + ")\nON CONFLICT (" + f.toKeyColumns() + ") DO NOTHING";
+    }
+
     /** {@code DELETE FROM to WHERE (key) IN (…)} for {@code n} keys. */
     public static String deleteByKeys(Flow f, int n) {
         return "DELETE FROM " + f.toTable() + "\nWHERE " + f.toKeyIn(n);

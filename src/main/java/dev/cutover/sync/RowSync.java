@@ -43,6 +43,7 @@ public final class RowSync {
     private final String localSettings;
     private final Relations relations;
     private final int depth;
+    private final boolean fillOnly;
 
     public RowSync(Flow flow) {
         this(flow, null);
@@ -69,10 +70,27 @@ public final class RowSync {
     }
 
     private RowSync(Flow flow, String localSettings, Relations relations, int depth) {
+        this(flow, localSettings, relations, depth, false);
+    }
+
+    private RowSync(Flow flow, String localSettings, Relations relations, int depth, boolean fillOnly) {
+        this.fillOnly = fillOnly;
         this.flow = flow;
         this.localSettings = localSettings == null || localSettings.isBlank() ? null : localSettings;
         this.relations = relations == null ? Relations.NONE : relations;
         this.depth = depth;
+    }
+
+    /**
+     * The backfill's variant: rows the other side lacks are inserted, rows it has are left as they
+     * are, keys the truth lacks are left alone, and the truth is read without row locks (a plain
+     * read, as the backfill's COPY is; it needs no UPDATE privilege on the truth). Foreign keys are
+     * resolved as above, the parents brought along by the same rule. It never puts an older copy
+     * over a newer row, since it never overwrites; a mirror that meets a row missing here is the
+     * router's to queue.
+     */
+    public static RowSync fill(Flow flow, Relations relations) {
+        return new RowSync(flow, null, relations, 0, true);
     }
 
     public Flow flow() {
@@ -130,7 +148,7 @@ public final class RowSync {
     private Result batch(Connection truth, Connection other, List<List<String>> keys) {
         List<List<String>> present = new ArrayList<>();
         List<String[]> rows = new ArrayList<>();
-        try (PreparedStatement ps = truth.prepareStatement(SyncSql.readByKeys(flow, keys.size()) + "\nFOR SHARE OF src")) {
+        try (PreparedStatement ps = truth.prepareStatement(SyncSql.readByKeys(flow, keys.size()) + (fillOnly ? "" : "\nFOR SHARE OF src"))) {
             int p = 1;
             for (List<String> k : keys) {
                 for (String v : k) {
@@ -153,7 +171,7 @@ public final class RowSync {
                     + " (first " + KeyJson.fromSide(flow, keys.get(0)) + "): " + Sql.message(e), e);
         }
         Set<List<String>> found = new HashSet<>(present);
-        List<List<String>> absent = keys.stream().filter(k -> !found.contains(k)).distinct().toList();
+        List<List<String>> absent = fillOnly ? List.of() : keys.stream().filter(k -> !found.contains(k)).distinct().toList();
         for (int fixes = 0; ; fixes++) {
             try {
                 return write(other, rows, absent);
@@ -193,10 +211,11 @@ public final class RowSync {
             throw new DbException("re-sync of " + flow.to() + ": " + Sql.message(e), e);
         }
         String[] current = null;
+        int written = rows.size();
         try {
             local(other);
             if (!rows.isEmpty()) {
-                try (PreparedStatement up = other.prepareStatement(SyncSql.upsert(flow))) {
+                try (PreparedStatement up = other.prepareStatement(fillOnly ? SyncSql.insertMissing(flow) : SyncSql.upsert(flow))) {
                     for (String[] row : rows) {
                         current = row;
                         for (int c = 0; c < row.length; c++) {
@@ -204,7 +223,10 @@ public final class RowSync {
                         }
                         up.addBatch();
                     }
-                    up.executeBatch();
+                    written = 0;
+                    for (int u : up.executeBatch()) {
+                        written += u == Statement.SUCCESS_NO_INFO ? 1 : Math.max(u, 0);
+                    }
                 }
             }
             current = null;
@@ -221,7 +243,7 @@ public final class RowSync {
                 }
             }
             other.commit();
-            return new Result(rows.size(), deleted);
+            return new Result(fillOnly ? written : rows.size(), deleted);
         } catch (SQLException e) {
             try {
                 other.rollback();
@@ -261,7 +283,7 @@ public final class RowSync {
                 }
                 LOG.info("re-sync of {}: bringing {} referenced row(s) of {} along first ({})", flow.to(), parentKeys.size(),
                         fk.references(), constraint);
-                new RowSync(parent.get(), localSettings, relations, depth + 1).batch(truth, other, parentKeys);
+                new RowSync(parent.get(), localSettings, relations, depth + 1, fillOnly).batch(truth, other, parentKeys);
                 return true;
             }
         }
@@ -274,7 +296,7 @@ public final class RowSync {
                 }
                 LOG.info("re-sync of {}: re-syncing {} referencing row(s) of {} first ({})", flow.to(), childKeys.size(),
                         r.table(), constraint);
-                new RowSync(child.get(), localSettings, relations, depth + 1).batch(truth, other, childKeys);
+                new RowSync(child.get(), localSettings, relations, depth + 1, fillOnly).batch(truth, other, childKeys);
                 return true;
             }
         }

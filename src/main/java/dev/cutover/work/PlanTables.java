@@ -81,6 +81,11 @@ public final class PlanTables {
     public record Resolved(List<Table> tables, Schema oldSchema, Schema newSchema) {
     }
 
+    /** {@link #resolve(Plan, List, Db, Db)}, keeping both catalogs. */
+    public static Resolved resolveWithSchemas(Plan plan, List<String> names, Db oldDb, Db newDb) {
+        return resolveAll(plan, names, oldDb.role(), () -> read(oldDb), newDb.role(), () -> read(newDb));
+    }
+
     /** {@link #resolve(Plan, List, Connection, String, Connection, String)}, keeping both catalogs. */
     public static Resolved resolveWithSchemas(Plan plan, List<String> names, Connection oldDb, String oldRole, Connection newDb,
                                               String newRole) {
