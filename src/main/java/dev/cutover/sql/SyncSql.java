@@ -20,8 +20,6 @@ public final class SyncSql {
      * values are bound as text in the engine's session settings and cast by the receiving database.
      */
     public static String upsert(Flow f) {
-        String cols = f.columns().stream().map(c -> SqlNames.quote(c.toColumn())).collect(Collectors.joining(", "));
-        String values = f.columns().stream().map(c -> "?::" + c.toCast()).collect(Collectors.joining(", "));
         StringJoiner set = new StringJoiner(",\n  ");
         for (Flow.Projected c : f.columns()) {
             boolean isKey = f.key().stream().anyMatch(k -> k.toColumn().equals(c.toColumn()));
@@ -30,15 +28,19 @@ public final class SyncSql {
             }
         }
         String onConflict = set.length() == 0 ? "DO NOTHING" : "DO UPDATE SET\n  " + set;
-        return "INSERT INTO " + f.toTable() + " (" + cols + ")\nVALUES (" + values + ")\nON CONFLICT ("
-                + f.toKeyColumns() + ") " + onConflict;
+        return insertOnConflict(f) + onConflict;
     }
 
     /** The same insert, leaving a row that is already there as it is (the backfill's rule). */
     public static String insertMissing(Flow f) {
+        return insertOnConflict(f) + "DO NOTHING";
+    }
+
+    /** {@code INSERT INTO to (cols) VALUES (?::type, …) ON CONFLICT (key) }, the action to follow. */
+    private static String insertOnConflict(Flow f) {
         String cols = f.columns().stream().map(c -> SqlNames.quote(c.toColumn())).collect(Collectors.joining(", "));
         String values = f.columns().stream().map(c -> "?::" + c.toCast()).collect(Collectors.joining(", "));
-        return "INSERT INTO " + f.toTable() + " (" + cols + ")\nVALUES (" + values + ")\nON CONFLICT (" + f.toKeyColumns() + ") DO NOTHING";
+        return "INSERT INTO " + f.toTable() + " (" + cols + ")\nVALUES (" + values + ")\nON CONFLICT (" + f.toKeyColumns() + ") ";
     }
 
     /** {@code DELETE FROM to WHERE (key) IN (…)} for {@code n} keys. */
