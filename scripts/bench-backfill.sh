@@ -167,6 +167,12 @@ same=$(psqln -qtAX -d "$NEW" -c "SELECT count(*) FROM (SELECT * FROM orders EXCE
 chunks=$(psqln -qtAX -d "$NEW" -c "SELECT count(*) || ' chunks, ' || round(avg(rows)) || ' rows each on average' FROM cutover.work_chunk")
 
 # --- production latency ------------------------------------------------------------------------
+# the runs above wrote millions of rows into the new server; let the disk settle first, or their
+# write-back stalls the old server's commits (seen: p99 44–550 ms in passes with no backfill at all)
+psqln -qX -d "$NEW" -c "TRUNCATE orders_raw" -c "CHECKPOINT"
+psql -qX -d "$OLD" -c "CHECKPOINT"
+sync
+sleep 5
 cat > "$tmp/load.sql" <<SQL
 \set id random(1, $ROWS)
 BEGIN;
