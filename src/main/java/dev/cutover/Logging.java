@@ -93,7 +93,7 @@ public final class Logging {
      * the details.
      * <ul>
      * <li>stderr ({@value #STDERR}) shows warnings and errors only ({@code --verbose} shows DEBUG there too),
- *     an exception by its messages without stack frames;
+     *     an exception by its messages without stack frames;
      * <li>the file is {@code cutover.log} in {@link #logDir()}, rotated daily and at 10 MB, gzipped, kept
      *     14 days and 200 MB at most; every Cutover process on the machine (console, commands, workers)
      *     appends to it, each line with the process id;

@@ -70,13 +70,9 @@ public final class BackfillEngine {
     }
 
     /** Builds the flows of the selected tables against both live schemas, checking what the copy relies on. */
-    public List<Flow> flows() {
-        return tables().flows();
-    }
-
     private Tables tables() {
         List<Flow> flows = new ArrayList<>();
-        PlanTables.Resolved r = PlanTables.resolveWithSchemas(plan, options.tables(), oldDb, newDb);
+        PlanTables.Resolved r = PlanTables.resolve(plan, options.tables(), oldDb, newDb);
         for (PlanTables.Table t : r.tables()) {
             TableMapping m = t.mapping();
             if (!t.target().isUnique(m.targetKey())) {

@@ -173,10 +173,14 @@ final class KeyResync {
         return keyValues(mappingSql(table).flow(d), keyJson);
     }
 
+    /** The key of one, or the number of several, for messages. */
+    static String describe(List<List<String>> keys) {
+        return keys.size() == 1 ? keys.get(0).toString() : keys.size() + " keys";
+    }
+
     /** Re-syncs these rows (key values from {@link #keyValues(String, String, Direction)}) of one table, in batches. */
     void resync(String table, List<List<String>> keys, Direction d) throws SQLException {
         Flow flow = mappingSql(table).flow(d);
-        String keyJson = keys.size() == 1 ? keys.get(0).toString() : keys.size() + " keys";
         DataSource truth = d == Direction.FORWARD ? oldDs : newDs;
         DataSource follower = d == Direction.FORWARD ? newDs : oldDs;
         try (Connection t = truth.getConnection(); Connection f = follower.getConnection()) {
@@ -189,7 +193,7 @@ final class KeyResync {
         } catch (AssertionError e) {
             // pgjdbc before 42.7.13, run with -ea: executeBatch on a connection killed mid-batch throws
             // this instead of an SQLException (pgjdbc #1458, fixed by PR #4187). It is a lost connection.
-            throw new SQLException("connection lost during the re-sync of " + table + " " + keyJson + " (" + e.getMessage() + ")",
+            throw new SQLException("connection lost during the re-sync of " + table + " " + describe(keys) + " (" + e.getMessage() + ")",
                     "08006", e);
         }
     }

@@ -154,10 +154,9 @@ final class ReplayWorker {
                     keys.add(resync.keyValues(w.table(), w.key(), d));
                     ids.add(m.getId());
                     at = Math.max(at, w.at());
-                } catch (IllegalArgumentException | IllegalStateException | SQLException e) {
-                    if (e instanceof SQLException) {
-                        return fail(w.table(), w.key(), d, e); // the catalogs could not be read: retry later
-                    }
+                } catch (SQLException e) {
+                    return fail(w.table(), w.key(), d, e); // the catalogs could not be read: retry later
+                } catch (IllegalArgumentException | IllegalStateException e) {
                     // the entry can never be replayed (table not in the plan, malformed key): say so and drop it
                     LOG.error("cannot replay failed write {} of {} {}: {}; removed from the queue, run `cutover repair`",
                             m.getId(), w.table(), w.key(), e.getMessage());
@@ -168,7 +167,7 @@ final class ReplayWorker {
                 try {
                     resync.resync(table, keys, d);
                 } catch (Exception e) {
-                    return fail(table, keys.size() == 1 ? keys.get(0).toString() : keys.size() + " keys", d, e);
+                    return fail(table, KeyResync.describe(keys), d, e);
                 }
                 lastError = null;
                 replayed.add(keys.size());

@@ -38,7 +38,7 @@ import java.util.stream.Collectors;
  * exact {@code numeric} sum of its rows' hashes (a sum, unlike XOR, does not cancel pairs).
  */
 public final class VerifySql {
-    /** How a row's text becomes a 64-bit integer; both sides must agree (see {@link #probe()}). */
+    /** How a row becomes a 64-bit integer; both sides must agree (see {@link #probes()}). */
     public enum Hash {
         /** {@code hash_record_extended} over binary values where that is exact, text elsewhere (PostgreSQL 14+). */
         RECORD,
@@ -140,8 +140,13 @@ public final class VerifySql {
 
     private enum Form { AS_IS, AS_TEXT, BLANK_PADDED, AS_JSONB }
 
+    /** The to column's type without its modifiers: {@code numeric(14,2)} → {@code numeric}. */
+    private static String baseType(Flow.Projected p) {
+        return p.toType().replaceAll("\\(.*\\)", "").strip();
+    }
+
     private static Form form(Flow.Projected p) {
-        String base = p.toType().replaceAll("\\(.*\\)", "").strip();
+        String base = baseType(p);
         if (base.equals("character") || base.equals("bpchar")) {
             return Form.BLANK_PADDED;
         }
@@ -159,14 +164,11 @@ public final class VerifySql {
      * be in {@link #recordValues record form}.
      */
     public String rowHash(List<String> values) {
-        if (hash == Hash.RECORD) {
-            return "hashint8extended(hash_record_extended(ROW(" + String.join(", ", values) + "), 0), 0)";
-        }
-        String text = "ROW(" + String.join(", ", values) + ")::text COLLATE \"C\"";
+        String row = "ROW(" + String.join(", ", values) + ")";
         return switch (hash) {
-            case RECORD -> throw new AssertionError();
-            case HASHTEXTEXTENDED -> "hashtextextended(" + text + ", 0)";
-            case MD5 -> "('x' || left(md5(" + text + "), 16))::bit(64)::bigint";
+            case RECORD -> "hashint8extended(hash_record_extended(" + row + ", 0), 0)";
+            case HASHTEXTEXTENDED -> "hashtextextended(" + row + "::text COLLATE \"C\", 0)";
+            case MD5 -> "('x' || left(md5(" + row + "::text COLLATE \"C\"), 16))::bit(64)::bigint";
         };
     }
 
@@ -204,7 +206,7 @@ public final class VerifySql {
         for (int i = 0; i < values.size(); i++) {
             String v = values.get(i);
             Flow.Projected p = cols.get(i);
-            String base = p.toType().replaceAll("\\(.*?\\)", "").strip();
+            String base = baseType(p);
             if (form(p) != Form.AS_IS || !BINARY_EXACT.contains(base)) {
                 out.add("(" + v + ")::text COLLATE \"C\"");
             } else if (COLLATABLE.contains(base)) {

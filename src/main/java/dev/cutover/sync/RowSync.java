@@ -66,11 +66,7 @@ public final class RowSync {
      * truth too, or the truth is inconsistent and the violation is reported).
      */
     public RowSync(Flow flow, String localSettings, Relations relations) {
-        this(flow, localSettings, relations, 0);
-    }
-
-    private RowSync(Flow flow, String localSettings, Relations relations, int depth) {
-        this(flow, localSettings, relations, depth, false);
+        this(flow, localSettings, relations, 0, false);
     }
 
     private RowSync(Flow flow, String localSettings, Relations relations, int depth, boolean fillOnly) {

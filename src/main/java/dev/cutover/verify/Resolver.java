@@ -42,7 +42,7 @@ final class Resolver {
         Side old = forward ? from : to;
         Side neu = forward ? to : from;
         List<TableCheck> out = new ArrayList<>();
-        PlanTables.Resolved resolved = PlanTables.resolveWithSchemas(plan, names, old.connection(), old.role(), neu.connection(),
+        PlanTables.Resolved resolved = PlanTables.resolve(plan, names, old.connection(), old.role(), neu.connection(),
                 neu.role());
         Relations relations = new PlanRelations(plan, resolved.oldSchema(), resolved.newSchema(), direction);
         for (PlanTables.Table t : resolved.tables()) {

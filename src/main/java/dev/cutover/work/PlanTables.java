@@ -66,35 +66,19 @@ public final class PlanTables {
         return new ArrayList<>(out);
     }
 
-    /** {@link #select}ed tables resolved against both databases' catalogs, each read over a connection of its own. */
-    public static List<Table> resolve(Plan plan, List<String> names, Db oldDb, Db newDb) {
-        return resolve(plan, names, oldDb.role(), () -> read(oldDb), newDb.role(), () -> read(newDb));
-    }
-
-    /** The same over connections already open to the old and the new database ({@code oldRole}, {@code newRole} for messages). */
-    public static List<Table> resolve(Plan plan, List<String> names, Connection oldDb, String oldRole, Connection newDb,
-                                      String newRole) {
-        return resolve(plan, names, oldRole, () -> read(oldDb, oldRole), newRole, () -> read(newDb, newRole));
-    }
-
     /** The resolved tables with both whole catalogs they were found in (for what lies around them: foreign keys). */
     public record Resolved(List<Table> tables, Schema oldSchema, Schema newSchema) {
     }
 
-    /** {@link #resolve(Plan, List, Db, Db)}, keeping both catalogs. */
-    public static Resolved resolveWithSchemas(Plan plan, List<String> names, Db oldDb, Db newDb) {
+    /** {@link #select}ed tables resolved against both databases' catalogs, each read over a connection of its own. */
+    public static Resolved resolve(Plan plan, List<String> names, Db oldDb, Db newDb) {
         return resolveAll(plan, names, oldDb.role(), () -> read(oldDb), newDb.role(), () -> read(newDb));
     }
 
-    /** {@link #resolve(Plan, List, Connection, String, Connection, String)}, keeping both catalogs. */
-    public static Resolved resolveWithSchemas(Plan plan, List<String> names, Connection oldDb, String oldRole, Connection newDb,
-                                              String newRole) {
+    /** The same over connections already open to the old and the new database ({@code oldRole}, {@code newRole} for messages). */
+    public static Resolved resolve(Plan plan, List<String> names, Connection oldDb, String oldRole, Connection newDb,
+                                   String newRole) {
         return resolveAll(plan, names, oldRole, () -> read(oldDb, oldRole), newRole, () -> read(newDb, newRole));
-    }
-
-    private static List<Table> resolve(Plan plan, List<String> names, String oldRole, Supplier<Schema> oldRead, String newRole,
-                                       Supplier<Schema> newRead) {
-        return resolveAll(plan, names, oldRole, oldRead, newRole, newRead).tables();
     }
 
     private static Resolved resolveAll(Plan plan, List<String> names, String oldRole, Supplier<Schema> oldRead, String newRole,
