@@ -10,12 +10,15 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * The threads that run mirror writes off the caller's path: {@code n} single-thread lanes with
  * bounded queues. A row's writes always take the same lane (by a hash of its key), so two writes of
  * one row are mirrored in the order they were made. A full lane refuses the task and the caller
- * queues the write for replay instead.
+ * queues the write for replay instead. A lane hands the runner the task it woke for together with
+ * those queued behind it (up to {@code maxBatch}, in order), so a backlog can be run in one
+ * transaction instead of a commit per write ({@link MirrorWriter}).
  *
  * <p>Handing a task over does not wake the lane. A lane that has had work in the last
  * {@link #IDLE} looks at its queue every {@link #POLL}; only a lane that went to sleep after that
@@ -25,28 +28,35 @@ import java.util.concurrent.locks.LockSupport;
  * 500 writes/s on the 2-core test machine). The price is a mirror starting up to {@link #POLL}
  * later, and a few hundred short wake-ups a second per lane while writes flow.
  */
-final class MirrorLanes {
+final class MirrorLanes<T extends MirrorLanes.MirrorTask> {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorLanes.class);
     static final long POLL = TimeUnit.MILLISECONDS.toNanos(1);
     static final long IDLE = TimeUnit.MILLISECONDS.toNanos(20);
 
-    private final Lane[] lanes;
+    private final List<Lane> lanes;
     /** Tasks accepted and not yet finished (queued or running), for {@link #unfinished}. */
     private final AtomicInteger unfinished = new AtomicInteger();
+    private final Consumer<List<T>> runner;
+    private final int maxBatch;
 
-    MirrorLanes(int n, int capacityPerLane) {
-        lanes = new Lane[n];
+    /** {@code runner} runs the tasks it is given in their order, and handles their exceptions itself. */
+    MirrorLanes(int n, int capacityPerLane, int maxBatch, Consumer<List<T>> runner) {
+        this.runner = runner;
+        this.maxBatch = Math.max(1, maxBatch);
+        List<Lane> all = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            lanes[i] = new Lane(capacityPerLane);
-            Thread t = new Thread(lanes[i], "cutover-mirror-" + i);
+            Lane lane = new Lane(capacityPerLane);
+            Thread t = new Thread(lane, "cutover-mirror-" + i);
             t.setDaemon(true);
-            lanes[i].thread = t;
-            t.start();
+            lane.thread = t;
+            all.add(lane);
         }
+        lanes = List.copyOf(all);
+        lanes.forEach(l -> l.thread.start());
     }
 
     private final class Lane implements Runnable {
-        final ArrayBlockingQueue<MirrorTask> queue;
+        final ArrayBlockingQueue<T> queue;
         Thread thread;
         volatile boolean sleeping;
         volatile boolean running;
@@ -59,25 +69,30 @@ final class MirrorLanes {
         @Override
         public void run() {
             long lastWork = System.nanoTime();
+            List<T> batch = new ArrayList<>(maxBatch);
             while (true) {
-                MirrorTask t = queue.poll();
+                T t = queue.poll();
                 if (t != null) {
+                    batch.clear();
+                    batch.add(t);
+                    queue.drainTo(batch, maxBatch - 1);
                     running = true;
                     try {
-                        t.run();
+                        runner.accept(batch);
                     } catch (Error e) {
                         if (e instanceof VirtualMachineError) {
                             throw e;
                         }
-                        // a task handles its own exceptions; an Error (a driver's AssertionError) must
-                        // not lose the write: it is queued like any failed mirror
+                        // a runner handles its tasks' exceptions; an Error (a driver's AssertionError) must
+                        // not lose the writes: they are queued like any failed mirror (a replay of one that
+                        // did run re-syncs a row that is already right)
                         LOG.error("mirror task failed: {}", e.toString(), e);
-                        giveUpQuietly(t, e.toString());
+                        batch.forEach(b -> giveUpQuietly(b, e.toString()));
                     } catch (RuntimeException e) {
                         LOG.error("mirror task failed: {}", e.toString(), e);
                     } finally {
                         running = false;
-                        unfinished.decrementAndGet();
+                        unfinished.addAndGet(-batch.size());
                     }
                     lastWork = System.nanoTime();
                     continue;
@@ -113,8 +128,8 @@ final class MirrorLanes {
     }
 
     /** False when the lane is full or shut down. */
-    boolean submit(int hash, MirrorTask task) {
-        Lane l = lanes[Math.floorMod(hash, lanes.length)];
+    boolean submit(int hash, T task) {
+        Lane l = lanes.get(Math.floorMod(hash, lanes.size()));
         if (l.closed) {
             return false;
         }
@@ -135,7 +150,7 @@ final class MirrorLanes {
     }
 
     /** Stops taking tasks, lets queued ones run for up to {@code timeout}, and returns those that did not start. */
-    List<MirrorTask> shutdown(Duration timeout) {
+    List<T> shutdown(Duration timeout) {
         for (Lane l : lanes) {
             l.closed = true;
             l.wake();
@@ -148,9 +163,9 @@ final class MirrorLanes {
                 Thread.currentThread().interrupt();
             }
         }
-        List<MirrorTask> left = new ArrayList<>();
+        List<T> left = new ArrayList<>();
         for (Lane l : lanes) {
-            List<MirrorTask> drained = new ArrayList<>();
+            List<T> drained = new ArrayList<>();
             l.queue.drainTo(drained);
             unfinished.addAndGet(-drained.size());
             left.addAll(drained);

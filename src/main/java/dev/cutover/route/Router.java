@@ -4,17 +4,14 @@ import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.SeenRoutingKeys;
 import dev.cutover.control.WriteTarget;
-import dev.cutover.pg.Sql;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.TableMapping;
-import dev.cutover.sql.Direction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 
 /**
@@ -57,23 +53,19 @@ public final class Router implements AutoCloseable {
     private final ControlKeys keys;
     private final String instanceId;
     private final Duration shutdownTimeout;
-    private final Duration downBackoff;
     private final RouterRedis redis;
     private final StateFollower follower;
     private final RouterMetrics metrics;
     private final SpillFile spill;
     private final FailedWriteQueue queue;
     private final KeyResync resync;
-    private final MirrorLanes lanes;
+    private final MirrorWriter mirrors;
+    private final MirrorLanes<MirrorWriter.Mirror> lanes;
     private final ShadowReader shadow;
     private final ReplayWorker replay;
     private final ScheduledExecutorService tick;
     private final ScheduledExecutorService replayThread;
     private final ExecutorService spillThread;
-    private final SideHealth oldHealth = new SideHealth("old");
-    private final SideHealth newHealth = new SideHealth("new");
-    private final LongAdder mirrored = new LongAdder();
-    private final LongAdder mirrorFailures = new LongAdder();
     private final SeenKeys seenKeys = new SeenKeys();
     private final Duration seenKeysInterval;
     private long seenKeysSentAt = System.nanoTime();
@@ -86,7 +78,6 @@ public final class Router implements AutoCloseable {
         this.keys = new ControlKeys(b.migration);
         this.instanceId = b.instanceId;
         this.shutdownTimeout = b.shutdownTimeout;
-        this.downBackoff = b.downBackoff;
         this.seenKeysInterval = b.seenKeysInterval;
         Path spillDir = b.spillDir != null ? b.spillDir
                 : Path.of(System.getProperty("java.io.tmpdir"), "cutover-spill", b.migration.replaceAll("[^A-Za-z0-9._-]", "_"));
@@ -98,11 +89,12 @@ public final class Router implements AutoCloseable {
         this.spillThread = Executors.newSingleThreadExecutor(daemon("cutover-spill"));
         this.queue = new FailedWriteQueue(keys, redis, spill, spillThread);
         this.resync = new KeyResync(plan, oldDs, newDs);
-        this.lanes = new MirrorLanes(b.mirrorThreads, b.mirrorQueue);
+        this.mirrors = new MirrorWriter(oldDs, newDs, resync, queue, metrics, b.downBackoff);
+        this.lanes = new MirrorLanes<>(b.mirrorThreads, b.mirrorQueue, b.mirrorBatch, mirrors::run);
         this.shadow = new ShadowReader(oldDs, newDs, metrics, this::storeSample, b.recheckDelay, b.shadowThreads,
                 b.shadowMaxInFlight, b.aaMode);
         this.replay = b.replay ? new ReplayWorker(keys, redis, resync, follower::state, metrics, instanceId,
-                d -> (d == Direction.FORWARD ? newHealth : oldHealth).up()) : null;
+                mirrors::up) : null;
         if (!follower.refresh(redis)) {
             follower.loadSaved();
         } else {
@@ -215,7 +207,7 @@ public final class Router implements AutoCloseable {
         TableMapping m = resync.mapping(op.table());
         String table = m.target().table();
         List<List<Object>> written = writtenKeys(op, params, primary, primaryNew);
-        Mirror task = new Mirror(op, table, params, primary.affected(), written, !primaryNew);
+        MirrorWriter.Mirror task = mirrors.task(op, table, params, primary.affected(), written, !primaryNew);
         int hash = written.isEmpty() ? Objects.hashCode(routingKey) : KeyResync.keyHash(written.get(0));
         if (!lanes.submit(hash, task)) {
             task.giveUp("mirror executor full (" + lanes.backlog() + " waiting)");
@@ -249,118 +241,6 @@ public final class Router implements AutoCloseable {
             out.add(k);
         }
         return out;
-    }
-
-    /** One mirror write, run on a lane. */
-    private final class Mirror implements MirrorLanes.MirrorTask {
-        private final WriteOp op;
-        private final String table;
-        private final Object[] params;
-        private final long primaryAffected;
-        private final List<List<Object>> keyValues;
-        private final boolean toNew;
-
-        Mirror(WriteOp op, String table, Object[] params, long primaryAffected, List<List<Object>> keyValues, boolean toNew) {
-            this.op = op;
-            this.table = table;
-            this.params = params;
-            this.primaryAffected = primaryAffected;
-            this.keyValues = keyValues;
-            this.toNew = toNew;
-        }
-
-        /** The written keys as the queue's JSON (made here, on the lane or when giving up). */
-        private List<String> keys() {
-            List<String> out = new ArrayList<>(keyValues.size());
-            for (List<Object> v : keyValues) {
-                out.add(resync.keyJson(op.table(), v));
-            }
-            return out;
-        }
-
-        @Override
-        public void run() {
-            SideHealth health = toNew ? newHealth : oldHealth;
-            String down = health.downReason();
-            if (down != null) {
-                giveUp(down);
-                return;
-            }
-            try {
-                if (op.isMirrorByResync()) {
-                    for (String k : keys()) {
-                        resync.resync(table, k, toNew ? Direction.FORWARD : Direction.REVERSE);
-                    }
-                } else {
-                    Rows.Written m = Rows.write(toNew ? newDs : oldDs, op.sql(toNew), params);
-                    if (m.affected() != primaryAffected) {
-                        giveUp("mirror changed " + m.affected() + " row(s) on the " + side() + " database, the first side "
-                                + primaryAffected);
-                        return;
-                    }
-                }
-                health.up();
-                mirrored.increment();
-                metrics.mirrorWrite(false);
-            } catch (SQLException e) {
-                if (e instanceof SQLTransientConnectionException || Sql.isTransient(e)) {
-                    health.down(downBackoff, Sql.message(e));
-                }
-                giveUp(Sql.message(e));
-            } catch (RuntimeException e) {
-                giveUp(StateFollower.oneLine(e));
-            }
-        }
-
-        private String side() {
-            return toNew ? "new" : "old";
-        }
-
-        @Override
-        public void giveUp(String why) {
-            mirrorFailures.increment();
-            metrics.mirrorWrite(true);
-            long now = System.currentTimeMillis();
-            String error = "write " + op.name() + " not mirrored to the " + side() + " database: " + why;
-            if (keyValues.isEmpty()) {
-                LOG.error("{}; the written key is unknown, run `cutover repair` for table {}", error, table);
-            }
-            for (String k : keys()) {
-                queue.enqueue(new FailedWrite(table, k, now, error));
-            }
-        }
-    }
-
-    /** A database the mirror writes could not reach: mirrors skip it (and queue) until {@code downUntil}. */
-    private static final class SideHealth {
-        private final String name;
-        private volatile long downUntil;
-        private volatile String reason;
-
-        SideHealth(String name) {
-            this.name = name;
-        }
-
-        void down(Duration backoff, String why) {
-            reason = why;
-            downUntil = System.nanoTime() + backoff.toNanos();
-        }
-
-        void up() {
-            reason = null;
-        }
-
-        /** Non-null while in back-off. */
-        String downReason() {
-            String r = reason;
-            return r != null && System.nanoTime() < downUntil ? name + " database unreachable (" + r + ")" : null;
-        }
-
-        /** Non-null while the last attempt failed (back-off passed or not). */
-        String trouble() {
-            String r = reason;
-            return r == null ? null : "mirror writes to the " + name + " database failing: " + r;
-        }
     }
 
     // ---------------------------------------------------------------- background
@@ -425,13 +305,9 @@ public final class Router implements AutoCloseable {
     }
 
     private String otherTrouble() {
-        String n = newHealth.trouble();
-        if (n != null) {
-            return n;
-        }
-        String o = oldHealth.trouble();
-        if (o != null) {
-            return o;
+        String m = mirrors.trouble();
+        if (m != null) {
+            return m;
         }
         return spill.isEmpty() ? null : "failed writes waiting in the spill file " + spill.path();
     }
@@ -467,7 +343,7 @@ public final class Router implements AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(mirrored.sum(), mirrorFailures.sum(), queue.queued.sum(), queue.spilled.sum(),
+        return new Stats(mirrors.mirrored.sum(), mirrors.failures.sum(), queue.queued.sum(), queue.spilled.sum(),
                 replay == null ? 0 : replay.replayed.sum(), shadow.compared.sum(), shadow.mismatches.sum(),
                 shadow.recheckCleared.sum(), shadow.skipped.sum(), shadow.errors.sum());
     }
@@ -504,8 +380,8 @@ public final class Router implements AutoCloseable {
             return;
         }
         closed = true;
-        List<MirrorLanes.MirrorTask> left = lanes.shutdown(shutdownTimeout);
-        for (MirrorLanes.MirrorTask t : left) {
+        List<MirrorWriter.Mirror> left = lanes.shutdown(shutdownTimeout);
+        for (MirrorWriter.Mirror t : left) {
             t.giveUp("router shut down before the mirror write ran");
         }
         if (!left.isEmpty()) {
@@ -594,6 +470,7 @@ public final class Router implements AutoCloseable {
         private Duration seenKeysInterval = SeenRoutingKeys.FLUSH_INTERVAL;
         private int mirrorThreads = 4;
         private int mirrorQueue = 10_000;
+        private int mirrorBatch = 64;
         private int shadowThreads = 2;
         private int shadowMaxInFlight = 1_000;
         private boolean aaMode;
@@ -679,6 +556,18 @@ public final class Router implements AutoCloseable {
             }
             this.mirrorThreads = threads;
             this.mirrorQueue = queuePerThread;
+            return this;
+        }
+
+        /**
+         * The most mirror writes a lane runs in one transaction when they have queued up behind each
+         * other (a backlog; one at a time otherwise); default 64, 1 for a transaction per write.
+         */
+        public Builder mirrorBatch(int maxWritesPerTransaction) {
+            if (maxWritesPerTransaction < 1) {
+                throw new IllegalArgumentException("mirrorBatch needs at least 1 write per transaction");
+            }
+            this.mirrorBatch = maxWritesPerTransaction;
             return this;
         }
 

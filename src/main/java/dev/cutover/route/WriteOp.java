@@ -104,6 +104,11 @@ public final class WriteOp {
         return mirrorByResync;
     }
 
+    /** True when its mirror to that side may go in a JDBC batch: its own statement, returning no rows. */
+    boolean batchable(boolean newSide) {
+        return !mirrorByResync && !returns(newSide ? newSql : oldSql);
+    }
+
     /** The statement for one side, or a one-line error naming what is missing. */
     String sql(boolean newSide) {
         String s = newSide ? newSql : oldSql;

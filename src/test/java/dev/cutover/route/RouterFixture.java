@@ -241,6 +241,19 @@ final class RouterFixture implements AutoCloseable {
         admin("GRANT CONNECT ON DATABASE " + newDb.name() + " TO PUBLIC");
     }
 
+    /**
+     * The server's next transaction id, read on the new database (the query takes one itself). Every
+     * transaction that writes takes one at once, so a difference counts the write transactions in
+     * between — unlike the statistics' commit count, which idle backends report seconds late.
+     */
+    long transactionIdsOnNew() throws SQLException {
+        try (Connection c = DriverManager.getConnection(newDb.url()); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT pg_current_xact_id()::text::bigint")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     long queueDepth() {
         return redis().xlen(keys.failedWrites());
     }

@@ -105,10 +105,19 @@ final class BenchSetup implements AutoCloseable {
     }
 
     Router router(Phase phase, int readPercent) throws Exception {
+        return router(phase, readPercent, b -> { });
+    }
+
+    /** A router following {@code phase}, its builder first given to {@code options}. */
+    Router router(Phase phase, int readPercent, java.util.function.Consumer<Router.Builder> options) throws Exception {
         state(phase, readPercent);
-        router = Router.builder().oldDataSource(oldDs).newDataSource(newDs).redis(TestRedis.sharedUrl())
-                .plan(PlanFile.parse(PLAN.formatted(migration), "bench plan"))
-                .spillDirectory(spillDir = Files.createTempDirectory("cutover-bench-spill")).build();
+        if (spillDir == null) {
+            spillDir = Files.createTempDirectory("cutover-bench-spill");
+        }
+        Router.Builder b = Router.builder().oldDataSource(oldDs).newDataSource(newDs).redis(TestRedis.sharedUrl())
+                .plan(PlanFile.parse(PLAN.formatted(migration), "bench plan")).spillDirectory(spillDir);
+        options.accept(b);
+        router = b.build();
         long end = System.nanoTime() + 10_000_000_000L;
         while (router.state().phase() != phase && System.nanoTime() < end) {
             Thread.sleep(10);

@@ -1,0 +1,298 @@
+package dev.cutover.route;
+
+import dev.cutover.pg.Sql;
+import dev.cutover.sql.Direction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import javax.sql.DataSource;
+
+/**
+ * Runs mirror writes on the second side, for the {@link MirrorLanes}: one at a time while writes
+ * trickle in, and the run a lane finds queued behind the first in one transaction — each stretch
+ * of the same statement sent as one JDBC batch — when writes come faster than one statement and
+ * one commit each can follow (a saturated new database, or the backlog left by a pause). Nothing
+ * is reordered: a lane runs its tasks in the order they were made.
+ *
+ * <p>A batch is all or nothing. When one of its statements fails (a duplicate key the replay put
+ * there first, a missing parent), the transaction is rolled back and every write of it runs again
+ * on its own, so only the failing one is queued for replay; when the connection fails, all of them
+ * are queued. A write whose mirror changes another number of rows than the first side is queued
+ * too, as alone (an UPDATE finding no row the backfill has not copied yet).
+ */
+final class MirrorWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(MirrorWriter.class);
+
+    private final DataSource oldDs;
+    private final DataSource newDs;
+    private final KeyResync resync;
+    private final FailedWriteQueue queue;
+    private final RouterMetrics metrics;
+    private final Duration downBackoff;
+    private final SideHealth oldHealth = new SideHealth("old");
+    private final SideHealth newHealth = new SideHealth("new");
+    final LongAdder mirrored = new LongAdder();
+    final LongAdder failures = new LongAdder();
+    /** Transactions of more than one mirror write, for tests and the log. */
+    final LongAdder batches = new LongAdder();
+
+    MirrorWriter(DataSource oldDs, DataSource newDs, KeyResync resync, FailedWriteQueue queue, RouterMetrics metrics,
+                 Duration downBackoff) {
+        this.oldDs = oldDs;
+        this.newDs = newDs;
+        this.resync = resync;
+        this.queue = queue;
+        this.metrics = metrics;
+        this.downBackoff = downBackoff;
+    }
+
+    /** The mirror of one write; {@code keyValues} the keys it wrote, queued if the mirror cannot run. */
+    Mirror task(WriteOp op, String table, Object[] params, long primaryAffected, List<List<Object>> keyValues, boolean toNew) {
+        return new Mirror(op, table, params, primaryAffected, keyValues, toNew);
+    }
+
+    /** A side found reachable again (by the replay): mirrors to it are tried again at once. */
+    void up(Direction d) {
+        health(d == Direction.FORWARD).up();
+    }
+
+    /** What is wrong with the mirror writes now (the new side first), or null. */
+    String trouble() {
+        String n = newHealth.trouble();
+        return n != null ? n : oldHealth.trouble();
+    }
+
+    /** Runs a lane's tasks in order: consecutive plain mirrors to one side together, the others alone. */
+    void run(List<Mirror> tasks) {
+        int i = 0;
+        while (i < tasks.size()) {
+            Mirror first = tasks.get(i);
+            int j = i + 1;
+            if (first.batchable()) {
+                while (j < tasks.size() && tasks.get(j).batchable() && tasks.get(j).toNew == first.toNew) {
+                    j++;
+                }
+            }
+            if (j - i == 1) {
+                first.run();
+            } else {
+                together(tasks.subList(i, j));
+            }
+            i = j;
+        }
+    }
+
+    private SideHealth health(boolean toNew) {
+        return toNew ? newHealth : oldHealth;
+    }
+
+    /** Plain mirrors to one side in one transaction; on a statement's error, each again alone. */
+    private void together(List<Mirror> run) {
+        boolean toNew = run.get(0).toNew;
+        SideHealth health = health(toNew);
+        String down = health.downReason();
+        if (down != null) {
+            run.forEach(m -> m.giveUp(down));
+            return;
+        }
+        List<String> mismatch = new ArrayList<>(run.size());
+        try (Connection c = (toNew ? newDs : oldDs).getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int i = 0;
+                while (i < run.size()) {
+                    WriteOp op = run.get(i).op;
+                    int j = i + 1;
+                    while (j < run.size() && run.get(j).op == op) {
+                        j++;
+                    }
+                    try (PreparedStatement ps = c.prepareStatement(op.sql(toNew))) {
+                        for (Mirror m : run.subList(i, j)) {
+                            Rows.bind(ps, m.params);
+                            ps.addBatch();
+                        }
+                        long[] counts = ps.executeLargeBatch();
+                        for (int k = i; k < j; k++) {
+                            mismatch.add(run.get(k).mismatch(counts[k - i]));
+                        }
+                    }
+                    i = j;
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            if (e instanceof SQLTransientConnectionException || Sql.isTransient(e)) {
+                health.down(downBackoff, Sql.message(e));
+                String why = Sql.message(e);
+                run.forEach(m -> m.giveUp(why));
+                return;
+            }
+            LOG.debug("a batch of {} mirror writes failed ({}); running them one by one", run.size(), Sql.message(e));
+            run.forEach(Mirror::run);
+            return;
+        } catch (RuntimeException e) {
+            String why = StateFollower.oneLine(e);
+            run.forEach(m -> m.giveUp(why));
+            return;
+        }
+        batches.increment();
+        health.up();
+        for (int k = 0; k < run.size(); k++) {
+            if (mismatch.get(k) != null) {
+                run.get(k).giveUp(mismatch.get(k));
+            } else {
+                run.get(k).succeeded();
+            }
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            LOG.debug("rollback of a mirror batch failed: {}", Sql.message(e));
+        }
+    }
+
+    /** One mirror write, run on a lane. */
+    final class Mirror implements MirrorLanes.MirrorTask {
+        private final WriteOp op;
+        private final String table;
+        private final Object[] params;
+        private final long primaryAffected;
+        private final List<List<Object>> keyValues;
+        private final boolean toNew;
+
+        private Mirror(WriteOp op, String table, Object[] params, long primaryAffected, List<List<Object>> keyValues,
+                       boolean toNew) {
+            this.op = op;
+            this.table = table;
+            this.params = params;
+            this.primaryAffected = primaryAffected;
+            this.keyValues = keyValues;
+            this.toNew = toNew;
+        }
+
+        /** May run in a JDBC batch: a statement of its own (not a re-sync) that returns no rows. */
+        boolean batchable() {
+            return op.batchable(toNew);
+        }
+
+        /** Null when the mirror changed as many rows as the first side, else why it is queued. */
+        private String mismatch(long affected) {
+            if (affected == Statement.SUCCESS_NO_INFO) {
+                return "the driver did not report how many rows the mirror changed (reWriteBatchedInserts?)";
+            }
+            return affected == primaryAffected ? null
+                    : "mirror changed " + affected + " row(s) on the " + side() + " database, the first side " + primaryAffected;
+        }
+
+        /** The written keys as the queue's JSON (made here, on the lane or when giving up). */
+        private List<String> keys() {
+            List<String> out = new ArrayList<>(keyValues.size());
+            for (List<Object> v : keyValues) {
+                out.add(resync.keyJson(op.table(), v));
+            }
+            return out;
+        }
+
+        @Override
+        public void run() {
+            SideHealth health = health(toNew);
+            String down = health.downReason();
+            if (down != null) {
+                giveUp(down);
+                return;
+            }
+            try {
+                if (op.isMirrorByResync()) {
+                    for (String k : keys()) {
+                        resync.resync(table, k, toNew ? Direction.FORWARD : Direction.REVERSE);
+                    }
+                } else {
+                    String why = mismatch(Rows.write(toNew ? newDs : oldDs, op.sql(toNew), params).affected());
+                    if (why != null) {
+                        giveUp(why);
+                        return;
+                    }
+                }
+                health.up();
+                succeeded();
+            } catch (SQLException e) {
+                if (e instanceof SQLTransientConnectionException || Sql.isTransient(e)) {
+                    health.down(downBackoff, Sql.message(e));
+                }
+                giveUp(Sql.message(e));
+            } catch (RuntimeException e) {
+                giveUp(StateFollower.oneLine(e));
+            }
+        }
+
+        private void succeeded() {
+            mirrored.increment();
+            metrics.mirrorWrite(false);
+        }
+
+        private String side() {
+            return toNew ? "new" : "old";
+        }
+
+        @Override
+        public void giveUp(String why) {
+            failures.increment();
+            metrics.mirrorWrite(true);
+            long now = System.currentTimeMillis();
+            String error = "write " + op.name() + " not mirrored to the " + side() + " database: " + why;
+            if (keyValues.isEmpty()) {
+                LOG.error("{}; the written key is unknown, run `cutover repair` for table {}", error, table);
+            }
+            for (String k : keys()) {
+                queue.enqueue(new FailedWrite(table, k, now, error));
+            }
+        }
+    }
+
+    /** A database the mirror writes could not reach: mirrors skip it (and queue) until {@code downUntil}. */
+    private static final class SideHealth {
+        private final String name;
+        private volatile long downUntil;
+        private volatile String reason;
+
+        SideHealth(String name) {
+            this.name = name;
+        }
+
+        void down(Duration backoff, String why) {
+            reason = why;
+            downUntil = System.nanoTime() + backoff.toNanos();
+        }
+
+        void up() {
+            reason = null;
+        }
+
+        /** Non-null while in back-off. */
+        String downReason() {
+            String r = reason;
+            return r != null && System.nanoTime() < downUntil ? name + " database unreachable (" + r + ")" : null;
+        }
+
+        /** Non-null while the last attempt failed (back-off passed or not). */
+        String trouble() {
+            String r = reason;
+            return r == null ? null : "mirror writes to the " + name + " database failing: " + r;
+        }
+    }
+}
