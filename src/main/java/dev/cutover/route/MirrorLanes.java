@@ -89,7 +89,9 @@ final class MirrorLanes<T extends MirrorLanes.MirrorTask> {
                         LOG.error("mirror task failed: {}", e.toString(), e);
                         batch.forEach(b -> giveUpQuietly(b, e.toString()));
                     } catch (RuntimeException e) {
+                        // the same: a runner's bug must not leave writes neither mirrored nor queued
                         LOG.error("mirror task failed: {}", e.toString(), e);
+                        batch.forEach(b -> giveUpQuietly(b, e.toString()));
                     } finally {
                         running = false;
                         unfinished.addAndGet(-batch.size());

@@ -5,6 +5,7 @@ import dev.cutover.sql.Direction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -13,7 +14,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 
 /**
@@ -44,6 +48,11 @@ final class MirrorWriter {
     final LongAdder failures = new LongAdder();
     /** Transactions of more than one mirror write, for tests and the log. */
     final LongAdder batches = new LongAdder();
+    /** Mirrors made and not yet done (run or queued), by the side they write to. */
+    private final AtomicLong pendingToNew = new AtomicLong();
+    private final AtomicLong pendingToOld = new AtomicLong();
+    /** A wait in {@link #awaitNonePendingTo} ran out, and the mirrors it waited for have not all run since. */
+    private volatile boolean waitRanOut;
 
     MirrorWriter(DataSource oldDs, DataSource newDs, KeyResync resync, FailedWriteQueue queue, RouterMetrics metrics,
                  Duration downBackoff) {
@@ -57,7 +66,39 @@ final class MirrorWriter {
 
     /** The mirror of one write; {@code keyValues} the keys it wrote, queued if the mirror cannot run. */
     Mirror task(WriteOp op, String table, Object[] params, long primaryAffected, List<List<Object>> keyValues, boolean toNew) {
+        (toNew ? pendingToNew : pendingToOld).incrementAndGet();
         return new Mirror(op, table, params, primaryAffected, keyValues, toNew);
+    }
+
+    /**
+     * Waits, at most {@code limit}, until no mirror to that side made before is still to run: a
+     * write about to go <em>first</em> to a side must not be overtaken there by an older write's
+     * mirror. That happens only after the write target flipped (dual_write to new_primary, or
+     * back): the mirrors of the writes made before, still in the lanes, would otherwise run after
+     * the first writes of the new direction and put older values over them, and from then on
+     * that side is the truth that replay and repair copy from. Without a flip nothing is pending
+     * to the first side and this is one read. False when the wait ran out.
+     */
+    boolean awaitNonePendingTo(boolean newSide, Duration limit) {
+        AtomicLong pending = newSide ? pendingToNew : pendingToOld;
+        if (pending.get() == 0) {
+            if (waitRanOut) {
+                waitRanOut = false;
+            }
+            return true;
+        }
+        if (waitRanOut) {
+            return true; // said once; writes don't each wait out the limit again
+        }
+        long end = System.nanoTime() + limit.toNanos();
+        while (pending.get() > 0) {
+            if (System.nanoTime() > end) {
+                waitRanOut = true;
+                return false;
+            }
+            LockSupport.parkNanos(100_000);
+        }
+        return true;
     }
 
     /** A side found reachable again (by the replay): mirrors to it are tried again at once. */
@@ -132,7 +173,8 @@ final class MirrorWriter {
                 rollbackQuietly(c);
                 throw e;
             }
-        } catch (SQLException e) {
+        } catch (SQLException batchError) {
+            SQLException e = cause(batchError);
             if (e instanceof SQLTransientConnectionException || Sql.isTransient(e)) {
                 health.down(downBackoff, Sql.message(e));
                 String why = Sql.message(e);
@@ -158,6 +200,16 @@ final class MirrorWriter {
         }
     }
 
+    /**
+     * The error a batch failed on: the failing statement's own. A {@code BatchUpdateException}'s
+     * message spells out the statement with its values, which must not end up in the failed-write
+     * stream's {@code error} field.
+     */
+    private static SQLException cause(SQLException e) {
+        SQLException next = e instanceof BatchUpdateException ? e.getNextException() : null;
+        return next != null ? next : e;
+    }
+
     private static void rollbackQuietly(Connection c) {
         try {
             c.rollback();
@@ -174,6 +226,7 @@ final class MirrorWriter {
         private final long primaryAffected;
         private final List<List<Object>> keyValues;
         private final boolean toNew;
+        private final AtomicBoolean done = new AtomicBoolean();
 
         private Mirror(WriteOp op, String table, Object[] params, long primaryAffected, List<List<Object>> keyValues,
                        boolean toNew) {
@@ -243,6 +296,14 @@ final class MirrorWriter {
         private void succeeded() {
             mirrored.increment();
             metrics.mirrorWrite(false);
+            finish();
+        }
+
+        /** Counts the mirror out of the pending ones, once (a task given up after it ran is queued again, harmlessly). */
+        private void finish() {
+            if (done.compareAndSet(false, true)) {
+                (toNew ? pendingToNew : pendingToOld).decrementAndGet();
+            }
         }
 
         private String side() {
@@ -251,15 +312,19 @@ final class MirrorWriter {
 
         @Override
         public void giveUp(String why) {
-            failures.increment();
-            metrics.mirrorWrite(true);
-            long now = System.currentTimeMillis();
-            String error = "write " + op.name() + " not mirrored to the " + side() + " database: " + why;
-            if (keyValues.isEmpty()) {
-                LOG.error("{}; the written key is unknown, run `cutover repair` for table {}", error, table);
-            }
-            for (String k : keys()) {
-                queue.enqueue(new FailedWrite(table, k, now, error));
+            try {
+                failures.increment();
+                metrics.mirrorWrite(true);
+                long now = System.currentTimeMillis();
+                String error = "write " + op.name() + " not mirrored to the " + side() + " database: " + why;
+                if (keyValues.isEmpty()) {
+                    LOG.error("{}; the written key is unknown, run `cutover repair` for table {}", error, table);
+                }
+                for (String k : keys()) {
+                    queue.enqueue(new FailedWrite(table, k, now, error));
+                }
+            } finally {
+                finish();
             }
         }
     }

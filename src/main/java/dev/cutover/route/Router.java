@@ -167,6 +167,12 @@ public final class Router implements AutoCloseable {
         ControlState s = follower.state();
         WriteTarget wt = s.writeTarget();
         boolean primaryNew = wt == WriteTarget.NEW_PRIMARY || wt == WriteTarget.NEW_ONLY;
+        if (!mirrors.awaitNonePendingTo(primaryNew, shutdownTimeout)) {
+            LOG.error("router {}: mirror writes to the {} database made before the write target changed to {} were still "
+                    + "running after {} s; writes go first to it now, and a row such a mirror touches later may hold an older "
+                    + "value there: run `cutover verify` and `cutover repair`", instanceId, primaryNew ? "new" : "old",
+                    wt.wireName(), shutdownTimeout.toSeconds());
+        }
         Rows.Written w = Rows.write(primaryNew ? newDs : oldDs, op.sql(primaryNew), params);
         if (wt == WriteTarget.DUAL_WRITE || wt == WriteTarget.NEW_PRIMARY) {
             mirror(op, routingKey, params.clone(), w, primaryNew);

@@ -95,4 +95,112 @@ class MirrorBatchTest {
         assertThat(queued.get(0).getBody().get(ControlKeys.FailedWrite.KEY)).isEqualTo("{\"id\":42}");
         assertThat(queued.get(0).getBody().get(ControlKeys.FailedWrite.ERROR)).contains("no_4242");
     }
+
+    @Test
+    void aConnectionKilledDuringABatchQueuesEveryWriteOfItWithTheCauseNotTheStatement() throws Exception {
+        Router router = f.track(f.builder().replay(false).mirrorThreads(1, 1000).build());
+        RouterFixture.awaitVersion(router, f.set(Phase.DUAL_WRITE).version());
+        router.write(PUT, 1L, 1L, 1L, new BigDecimal("1.10"), "ground");
+        router.write(PUT, 1L, 60L, 1L, new BigDecimal("60.10"), "ground");
+        assertThat(router.awaitQuiet(Duration.ofSeconds(5))).isTrue();
+        try (Connection first = DriverManager.getConnection(f.newDb.url()); Statement a = first.createStatement();
+             Connection inBatch = DriverManager.getConnection(f.newDb.url()); Statement b = inBatch.createStatement()) {
+            first.setAutoCommit(false);
+            a.execute("SELECT 1 FROM orders WHERE id = 1 FOR UPDATE");
+            inBatch.setAutoCommit(false);
+            b.execute("SELECT 1 FROM orders WHERE id = 60 FOR UPDATE");
+            router.write(PUT, 1L, 1L, 1L, new BigDecimal("1.20"), "air");  // the lane runs it alone and waits on row 1
+            awaitMirrorWaitingOnALock();
+            for (long id = 2; id <= 70; id++) {  // queued behind it: one batch, which will wait on row 60
+                if (id <= 50 || id >= 60) {
+                    router.write(PUT, id % 7, id, id % 7, new BigDecimal(id + ".20"), "air");
+                }
+            }
+            first.commit();
+            awaitOnNew("SELECT 1 FROM orders WHERE id = 1 AND total_cents = 120"); // the lone write has run
+            long pid = awaitMirrorWaitingOnALock();
+            try (Connection admin = DriverManager.getConnection(f.newDb.url()); Statement k = admin.createStatement()) {
+                k.execute("SELECT pg_terminate_backend(" + pid + ")");
+            }
+            assertThat(router.awaitQuiet(Duration.ofSeconds(10))).isTrue();
+            inBatch.commit();
+        }
+        assertThat(router.stats().mirrorFailures()).isEqualTo(60);
+        List<StreamMessage<String, String>> queued = f.redis().xrange(f.keys.failedWrites(), Range.create("-", "+"));
+        assertThat(queued).hasSize(60);
+        assertThat(queued).allSatisfy(m -> assertThat(m.getBody().get(ControlKeys.FailedWrite.ERROR))
+                .contains("terminating connection").doesNotContain("INSERT INTO").doesNotContain("air"));
+        assertThat(f.count(f.newDb)).as("the batch was rolled back as a whole").isEqualTo(2);
+    }
+
+    @Test
+    void afterTheFlipToNewPrimaryAnOlderMirrorStillInALaneDoesNotOverwriteTheFirstNewWrite() throws Exception {
+        Router router = f.track(f.builder().replay(false).mirrorThreads(1, 1000).build());
+        RouterFixture.awaitVersion(router, f.set(Phase.DUAL_WRITE).version());
+        router.write(PUT, 1L, 1L, 1L, new BigDecimal("1.00"), "ground");
+        router.write(PUT, 1L, 99L, 1L, new BigDecimal("99.00"), "ground");
+        assertThat(router.awaitQuiet(Duration.ofSeconds(5))).isTrue();
+        Thread secondWrite;
+        try (Connection held = DriverManager.getConnection(f.newDb.url()); Statement s = held.createStatement()) {
+            held.setAutoCommit(false);
+            s.execute("SELECT 1 FROM orders WHERE id = 99 FOR UPDATE");
+            router.write(PUT, 1L, 99L, 1L, new BigDecimal("99.50"), "ground"); // its mirror holds the lane up
+            router.write(PUT, 1L, 1L, 1L, new BigDecimal("1.11"), "ground");   // old first; its mirror waits behind
+            RouterFixture.awaitVersion(router, f.set(Phase.NEW_PRIMARY).version());
+            secondWrite = new Thread(() -> {
+                try {
+                    router.write(PUT, 1L, 1L, 1L, new BigDecimal("2.22"), "air"); // new first now
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            secondWrite.start();
+            Thread.sleep(300);
+            assertThat(secondWrite.isAlive()).as("the new-first write waits for the older mirror to the new database").isTrue();
+            held.commit();
+        }
+        secondWrite.join(10_000);
+        assertThat(secondWrite.isAlive()).isFalse();
+        assertThat(router.awaitQuiet(Duration.ofSeconds(10))).isTrue();
+        assertThat(router.stats().mirrorFailures()).isZero();
+        try (Connection c = DriverManager.getConnection(f.newDb.url()); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT total_cents, shipping_method FROM orders WHERE id = 1")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("the last acknowledged write's amount on the new database").isEqualTo(222);
+            assertThat(rs.getString(2)).isEqualTo("air");
+        }
+        assertThat(f.converged()).as("old and new equal through the mapping").isTrue();
+    }
+
+    private void awaitOnNew(String sql) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        try (Connection c = DriverManager.getConnection(f.newDb.url()); Statement s = c.createStatement()) {
+            while (System.nanoTime() < end) {
+                try (var rs = s.executeQuery(sql)) {
+                    if (rs.next()) {
+                        return;
+                    }
+                }
+                Thread.sleep(20);
+            }
+        }
+        throw new AssertionError("no row for " + sql + " after 10 s");
+    }
+
+    /** The pid of the new database's session that waits for a row lock while running a mirror write. */
+    private long awaitMirrorWaitingOnALock() throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        try (Connection c = DriverManager.getConnection(f.newDb.url()); Statement s = c.createStatement()) {
+            while (System.nanoTime() < end) {
+                try (var rs = s.executeQuery("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                        + "AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO orders%'")) {
+                    if (rs.next()) {
+                        return rs.getLong(1);
+                    }
+                }
+                Thread.sleep(20);
+            }
+        }
+        throw new AssertionError("no mirror write came to wait on a row lock");
+    }
 }
