@@ -437,6 +437,9 @@ public final class EndToEnd {
         say(String.format("   verify differences at the end:          %s", r.verifyDifferences() < 0 ? "verify failed" : String.format("%,d", r.verifyDifferences())));
         say(String.format("   acknowledged writes missing/different:  %,d / %,d of %,d", r.writes().missing(), r.writes().different(),
                 r.writes().usersChecked() + r.writes().ordersChecked()));
+        if (r.writes().firstProblem() != null) {
+            say("     first: " + r.writes().firstProblem());
+        }
         say(r.ok() ? "== PASS" : "== FAIL");
     }
 }

@@ -80,12 +80,12 @@ public final class WriteLog {
             copy.copyIn("COPY cutover_demo_ack_users FROM STDIN", new StringReader(u.toString()));
             copy.copyIn("COPY cutover_demo_ack_orders FROM STDIN", new StringReader(o.toString()));
             String clean = "btrim(regexp_replace(a.name, '[[:space:]]+', ' ', 'g'))";
-            long[] userCheck = diff(s, "SELECT count(*) FILTER (WHERE t.id IS NULL), count(*) FILTER (WHERE t.id IS NOT NULL AND ("
-                    + "t.tenant_id <> a.tenant OR t.first_name <> split_part(" + clean + ", ' ', 1) "
+            String userDiffers = "t.tenant_id <> a.tenant OR t.first_name <> split_part(" + clean + ", ' ', 1) "
                     + "OR t.last_name IS DISTINCT FROM substring(" + clean + " from ' (.*)$') "
-                    + "OR (a.email IS NOT NULL AND t.email <> a.email))), "
-                    + "min(a.id) FILTER (WHERE t.id IS NULL), min(a.id) FILTER (WHERE t.id IS NOT NULL) "
-                    + "FROM cutover_demo_ack_users a LEFT JOIN users t ON t.id = a.id");
+                    + "OR (a.email IS NOT NULL AND t.email <> a.email)";
+            long[] userCheck = diff(s, "SELECT count(*) FILTER (WHERE t.id IS NULL), count(*) FILTER (WHERE t.id IS NOT NULL AND ("
+                    + userDiffers + ")), min(a.id) FILTER (WHERE t.id IS NULL), min(a.id) FILTER (WHERE t.id IS NOT NULL AND ("
+                    + userDiffers + ")) FROM cutover_demo_ack_users a LEFT JOIN users t ON t.id = a.id");
             String differs = "t.tenant_id <> a.tenant OR t.user_id <> a.user_id OR t.shipping_method IS DISTINCT FROM a.shipping "
                     + "OR t.priority IS DISTINCT FROM a.priority OR t.total_cents <> a.cents OR t.created_at <> a.created_at";
             long[] orderCheck = diff(s, "SELECT count(*) FILTER (WHERE t.id IS NULL), count(*) FILTER (WHERE t.id IS NOT NULL AND (" + differs
@@ -94,14 +94,17 @@ public final class WriteLog {
             s.execute("DROP TABLE cutover_demo_ack_users; DROP TABLE cutover_demo_ack_orders");
             String first = userCheck[2] > 0 ? "user " + userCheck[2] + " missing"
                     : orderCheck[2] > 0 ? "order " + orderCheck[2] + " missing"
+                    : userCheck[3] > 0 ? "user " + userCheck[3] + " different (acknowledged: " + describeUser(userCheck[3]) + ")"
                     : orderCheck[3] > 0 ? "order " + orderCheck[3] + " different" : null;
-            if (first == null && userCheck[1] > 0) {
-                first = "a user differs";
-            }
             return new Check(users.size(), orders.size(), userCheck[0] + orderCheck[0], userCheck[1] + orderCheck[1], first);
         } catch (IOException e) {
             throw new SQLException("copying the write log to the new database failed: " + e.getMessage(), e);
         }
+    }
+
+    private String describeUser(long id) {
+        User u = users.get(id);
+        return u == null ? "?" : "tenant " + u.tenant() + ", name " + u.name();
     }
 
     private static long[] diff(Statement s, String sql) throws SQLException {
