@@ -17,8 +17,9 @@ import java.util.function.Consumer;
  * bounded queues. A row's writes always take the same lane (by a hash of its key), so two writes of
  * one row are mirrored in the order they were made. A full lane refuses the task and the caller
  * queues the write for replay instead. A lane hands the runner the task it woke for together with
- * those queued behind it (up to {@code maxBatch}, in order), so a backlog can be run in one
- * transaction instead of a commit per write ({@link MirrorWriter}).
+ * those queued right behind it that {@linkplain MirrorTask#joins join} it (up to {@code maxBatch},
+ * in order), so a backlog can run in one transaction instead of a commit per write
+ * ({@link MirrorWriter}); what the runner is given is one unit, started or not at all.
  *
  * <p>Handing a task over does not wake the lane. A lane that has had work in the last
  * {@link #IDLE} looks at its queue every {@link #POLL}; only a lane that went to sleep after that
@@ -75,7 +76,15 @@ final class MirrorLanes<T extends MirrorLanes.MirrorTask> {
                 if (t != null) {
                     batch.clear();
                     batch.add(t);
-                    queue.drainTo(batch, maxBatch - 1);
+                    // only tasks that can run with the first as one unit; the others stay queued (a
+                    // shutdown returns them), each its own unit when its turn comes
+                    for (T next = queue.peek(); next != null && batch.size() < maxBatch && next.joins(t); next = queue.peek()) {
+                        T taken = queue.poll();
+                        if (taken == null) {
+                            break; // drained by a shutdown meanwhile
+                        }
+                        batch.add(taken);
+                    }
                     running = true;
                     try {
                         runner.accept(batch);
@@ -202,5 +211,10 @@ final class MirrorLanes<T extends MirrorLanes.MirrorTask> {
     /** A mirror write, with the keys to queue if it cannot run. */
     interface MirrorTask extends Runnable {
         void giveUp(String why);
+
+        /** True when this task may run in one unit (one transaction) with {@code first}, queued before it. */
+        default boolean joins(MirrorTask first) {
+            return false;
+        }
     }
 }

@@ -112,23 +112,12 @@ final class MirrorWriter {
         return n != null ? n : oldHealth.trouble();
     }
 
-    /** Runs a lane's tasks in order: consecutive plain mirrors to one side together, the others alone. */
-    void run(List<Mirror> tasks) {
-        int i = 0;
-        while (i < tasks.size()) {
-            Mirror first = tasks.get(i);
-            int j = i + 1;
-            if (first.batchable()) {
-                while (j < tasks.size() && tasks.get(j).batchable() && tasks.get(j).toNew == first.toNew) {
-                    j++;
-                }
-            }
-            if (j - i == 1) {
-                first.run();
-            } else {
-                together(tasks.subList(i, j));
-            }
-            i = j;
+    /** Runs a lane's unit: one mirror alone, or several that {@linkplain Mirror#joins join} the first in one transaction. */
+    void run(List<Mirror> unit) {
+        if (unit.size() == 1) {
+            unit.get(0).run();
+        } else {
+            together(unit);
         }
     }
 
@@ -241,6 +230,11 @@ final class MirrorWriter {
         /** May run in a JDBC batch: a statement of its own (not a re-sync) that returns no rows. */
         boolean batchable() {
             return op.batchable(toNew);
+        }
+
+        @Override
+        public boolean joins(MirrorLanes.MirrorTask first) {
+            return first instanceof Mirror m && m.toNew == toNew && m.batchable() && batchable();
         }
 
         /** Null when the mirror changed as many rows as the first side, else why it is queued. */
