@@ -232,7 +232,7 @@ idle=$(p99 "$tmp/idle")
 
 echo "setup: $([ -n "$newcluster" ] && echo "old and new databases on two PostgreSQL servers" || echo "old and new databases in one PostgreSQL server") on this machine, backfill and load generators too"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo), $(psql -qtAX -d "$OLD" -c 'SHOW server_version'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "rows: $ROWS ($chunks); workers: ${WORKERS:-the default, 1}"
+echo "rows: $ROWS ($chunks), ${WORKERS:-the default number of} workers"
 printf "(a) raw COPY pipe:      %8.2f s  (%.0f rows/s)\n" "$raw" "$(echo "$ROWS / $raw" | bc -l)"
 printf "(b) cutover backfill:   %8.2f s  (%.0f rows/s), of which copying %.2f s and starting the JVM, reading both catalogs, fixing the run %.2f s\n" \
   "$cutover" "$(echo "$ROWS / $cutover" | bc -l)" "$copy_s" "$(echo "$cutover - $copy_s" | bc -l)"
