@@ -26,8 +26,7 @@ export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-
 LOAD_RATE="${BENCH_LOAD_TPS:-200}"          # pgbench transactions/s (fixed rate)
 LOAD_SECONDS="${BENCH_LOAD_SECONDS:-20}"
 THROTTLE="${BENCH_THROTTLE_ROWS:-20000}"    # rows/s cap of the throttled backfill
-WORKERS="${BENCH_WORKERS:-}"                # worker threads; empty: the command's default (1)
-workers=(); [ -n "$WORKERS" ] && workers=(--workers "$WORKERS")
+WORKERS="${BENCH_WORKERS:-2}"
 REPEAT="${BENCH_REPEAT:-3}"                 # runs of (a) and (b), alternating; best of each
 
 id="$$_$RANDOM"
@@ -147,11 +146,11 @@ for i in $(seq 1 "$REPEAT"); do
   t1=$(now)
   raw=$(best "$(echo "$t1 - $t0" | bc -l)" "$raw")
 
-  say "(b) bin/cutover backfill (${WORKERS:-default} workers, checkpoints and conflict handling on), run $i"
+  say "(b) bin/cutover backfill ($WORKERS workers, checkpoints and conflict handling on), run $i"
   psqln -qX -d "$NEW" -c "TRUNCATE orders" -c "DROP SCHEMA IF EXISTS cutover CASCADE" -c "CHECKPOINT" 2>/dev/null
   t0=$(now)
   bin/cutover backfill --plan "$tmp/plan.json" --old "$(url "$OLD")" --new "$(newurl "$NEW")" \
-    ${workers[@]+"${workers[@]}"} --latency-limit 0 --progress lines >"$tmp/backfill.log" 2>&1 || { cat "$tmp/backfill.log" >&2; exit 1; }
+    --workers "$WORKERS" --latency-limit 0 --progress lines >"$tmp/backfill.log" 2>&1 || { cat "$tmp/backfill.log" >&2; exit 1; }
   t1=$(now)
   d=$(echo "$t1 - $t0" | bc -l)
   if [ -z "$cutover" ] || [ "$(best "$d" "$cutover")" != "$cutover" ]; then
@@ -194,7 +193,7 @@ throttled() {
   psqln -qX -d "$NEW" -c "TRUNCATE orders; TRUNCATE cutover.work_chunk, cutover.work_run"
   checkpoint
   bin/cutover backfill --plan "$tmp/plan.json" --old "$(url "$OLD")" --new "$(newurl "$NEW")" --restart \
-    ${workers[@]+"${workers[@]}"} --max-rows-per-sec "$1" --latency-limit "$guard" --progress lines >"$tmp/$2.log" 2>&1 &
+    --workers "$WORKERS" --max-rows-per-sec "$1" --latency-limit "$guard" --progress lines >"$tmp/$2.log" 2>&1 &
   bf_pid=$!
   # measure during the copy itself, not while the JVM starts (on a real deployment the workers run on
   # their own machines; here they share the database's cores)
@@ -232,7 +231,7 @@ idle=$(p99 "$tmp/idle")
 
 echo "setup: $([ -n "$newcluster" ] && echo "old and new databases on two PostgreSQL servers" || echo "old and new databases in one PostgreSQL server") on this machine, backfill and load generators too"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo), $(psql -qtAX -d "$OLD" -c 'SHOW server_version'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "rows: $ROWS ($chunks), ${WORKERS:-the default number of} workers"
+echo "rows: $ROWS ($chunks)"
 printf "(a) raw COPY pipe:      %8.2f s  (%.0f rows/s)\n" "$raw" "$(echo "$ROWS / $raw" | bc -l)"
 printf "(b) cutover backfill:   %8.2f s  (%.0f rows/s), of which copying %.2f s and starting the JVM, reading both catalogs, fixing the run %.2f s\n" \
   "$cutover" "$(echo "$ROWS / $cutover" | bc -l)" "$copy_s" "$(echo "$cutover - $copy_s" | bc -l)"

@@ -12,16 +12,7 @@ import java.util.function.UnaryOperator;
  * backfill has (tables, error policy, load mode, restart). Fluent setters; defaults suit production.
  */
 public final class BackfillOptions {
-    /**
-     * One worker thread unless asked for more. Workers of one table insert into its primary key at
-     * several places at once, and the B-tree pages split below the rightmost leaf stay half full: on
-     * 2M rows the key was 55 MB with two workers against 43 MB with one, for 15 % more CPU on the
-     * servers and no shorter a copy on 2 cores; at 10M rows one worker was faster (11.25 s against
-     * 11.58 s; docs/backfill.md). More workers pay off where the old server's reads bound the copy.
-     */
-    public static final int DEFAULT_WORKERS = 1;
-
-    private JobOptions work = JobOptions.defaults().withWorkers(DEFAULT_WORKERS);
+    private JobOptions work = JobOptions.defaults();
     private List<String> tables = List.of();
     private ErrorPolicy onError = ErrorPolicy.STOP;
     private LoadMode load = LoadMode.AUTO;

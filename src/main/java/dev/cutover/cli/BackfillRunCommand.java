@@ -57,14 +57,14 @@ abstract class BackfillRunCommand implements Callable<Integer> {
         if (joining() && redisUrl == null) {
             throw new UserError("worker needs --redis (or CUTOVER_REDIS_URL): workers of one run share chunk leases there");
         }
-        BackfillOptions o = new BackfillOptions().work(work.job(redisUrl, BackfillOptions.DEFAULT_WORKERS)).tables(tables).onError(policy()).load(loadMode())
+        BackfillOptions o = new BackfillOptions().work(work.job(redisUrl)).tables(tables).onError(policy()).load(loadMode())
                 .restart(restart());
         BackfillEngine engine = new BackfillEngine(connections.oldDb(), connections.newDb(), planOptions.plan(), o);
         if (redisUrl == null) {
-            out.println("backfill: no --redis: one process (" + threads() + " thread" + (threads() == 1 ? "" : "s") + "), no leases, no summary in Redis");
+            out.println("backfill: no --redis: one process (" + work.workers + " threads), no leases, no summary in Redis");
         } else {
             out.println("backfill: " + (joining() ? "joining" : "running") + " " + planOptions.plan().name() + " as worker "
-                    + engine.workerId() + " (" + threads() + " thread" + (threads() == 1 ? "" : "s") + "), leases and summary in Redis");
+                    + engine.workerId() + " (" + work.workers + " threads), leases and summary in Redis");
         }
         out.flush();
         BackfillReport report;
@@ -72,10 +72,6 @@ abstract class BackfillRunCommand implements Callable<Integer> {
             report = engine.run(work.printer(out));
         }
         return report(report, out, err);
-    }
-
-    private int threads() {
-        return work.workers(BackfillOptions.DEFAULT_WORKERS);
     }
 
     boolean hasRedis() {

@@ -62,7 +62,7 @@ public final class VerifyRunOptions {
 
     /** The options of a run in direction {@code d}; with Redis (when given) for leases, so workers can join. */
     VerifyOptions options(Connections conn, Direction d, int sample) {
-        JobOptions job = work.job(hasRedis(conn) ? conn.redisUrl() : null, JobOptions.defaults().workers());
+        JobOptions job = work.job(hasRedis(conn) ? conn.redisUrl() : null);
         try {
             return VerifyOptions.defaults(d).withTables(tables).withSample(sample).withChunkRows(chunkRows)
                     .withWork(job.withRetries(retries, 500));

@@ -12,9 +12,8 @@ import java.time.Duration;
  * old database, the Redis lease time and the progress display.
  */
 public final class WorkOptions {
-    @Option(names = "--workers", paramLabel = "N",
-            description = "worker threads in this process (default: 1 for a backfill, whose workers would share each table's primary key; 2 for verify and repair)")
-    Integer workers;
+    @Option(names = "--workers", paramLabel = "N", description = "worker threads in this process (default: ${DEFAULT-VALUE})")
+    int workers = 2;
 
     @Option(names = "--max-rows-per-sec", paramLabel = "N", description = "rows/s cap of this process, 0 = none (default: ${DEFAULT-VALUE})")
     long maxRowsPerSec;
@@ -36,23 +35,17 @@ public final class WorkOptions {
     String progress = "auto";
 
     /**
-     * The shared tuning these flags give, with Redis at {@code redisUrl} (null: none) and
-     * {@code defaultWorkers} threads unless {@code --workers} says; a value out of range is a
-     * {@link UserError} naming its flag.
+     * The shared tuning these flags give, with Redis at {@code redisUrl} (null: none); a value out of
+     * range is a {@link UserError} naming its flag.
      */
-    JobOptions job(String redisUrl, int defaultWorkers) {
+    JobOptions job(String redisUrl) {
         try {
-            return JobOptions.defaults().withWorkers(workers(defaultWorkers)).withMaxRowsPerSec(maxRowsPerSec).withTargetChunkSeconds(chunkTime)
+            return JobOptions.defaults().withWorkers(workers).withMaxRowsPerSec(maxRowsPerSec).withTargetChunkSeconds(chunkTime)
                     .withLatencyLimitMillis(latencyLimit).withProbeIntervalMillis(probeInterval).withLeaseTtlMillis(leaseTtl)
                     .withRedisUrl(redisUrl);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-    }
-
-    /** The worker threads asked for, else {@code defaultWorkers}. */
-    int workers(int defaultWorkers) {
-        return workers == null ? defaultWorkers : workers;
     }
 
     /** The progress display the flags ask for, on {@code out}. */

@@ -3,7 +3,6 @@ package dev.cutover.cli;
 import dev.cutover.verify.VerifyListener;
 import dev.cutover.verify.VerifyOptions;
 import dev.cutover.verify.VerifyWorker;
-import dev.cutover.work.JobOptions;
 import dev.cutover.sql.Direction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,7 +53,7 @@ public final class WorkerCommand extends BackfillRunCommand {
             throw new UserError("--table does not apply to --job verify: the run being joined names its tables");
         }
         // direction and tables come from the run joined
-        VerifyOptions o = VerifyOptions.defaults(Direction.FORWARD).withWork(work.job(connections.redisUrl(), JobOptions.defaults().workers()));
+        VerifyOptions o = VerifyOptions.defaults(Direction.FORWARD).withWork(work.job(connections.redisUrl()));
         ProgressPrinter printer = work.printer(out);
         VerifyWorker worker = new VerifyWorker(planOptions.plan(), connections.oldDb(), connections.newDb(), o, new VerifyListener() {
             @Override
@@ -63,7 +62,7 @@ public final class WorkerCommand extends BackfillRunCommand {
             }
         });
         out.println("worker " + worker.workerId() + ": waiting up to " + waitSeconds + " s for a verify or repair of "
-                + planOptions.plan().name() + " to join (" + work.workers(JobOptions.defaults().workers()) + " threads)");
+                + planOptions.plan().name() + " to join (" + work.workers + " threads)");
         out.flush();
         VerifyWorker.Result r;
         try (StopHook hook = new StopHook(worker::stop)) {

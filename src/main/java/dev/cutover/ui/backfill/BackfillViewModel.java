@@ -67,7 +67,7 @@ public final class BackfillViewModel {
     private final BooleanProperty running = new SimpleBooleanProperty();
     private final BooleanProperty paused = new SimpleBooleanProperty();
     private final LongProperty cap = new SimpleLongProperty();
-    private final IntegerProperty workerCount = new SimpleIntegerProperty(BackfillOptions.DEFAULT_WORKERS);
+    private final IntegerProperty workerCount = new SimpleIntegerProperty(2);
     private final BooleanProperty restart = new SimpleBooleanProperty();
     private final ObjectProperty<TableProgress> total = new SimpleObjectProperty<>();
     private final StringProperty message = new SimpleStringProperty("");
