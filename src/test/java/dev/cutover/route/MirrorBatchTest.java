@@ -73,8 +73,7 @@ class MirrorBatchTest {
     @Test
     void aWriteThatFailsInsideABatchIsQueuedAloneAndTheOthersAreMirrored() throws Exception {
         f.newDb.exec("ALTER TABLE orders ADD CONSTRAINT no_4242 CHECK (total_cents <> 4242)");
-        Router router = f.track(f.builder().replay(false).mirrorThreads(1, 1000).build());
-        RouterFixture.awaitVersion(router, f.set(Phase.DUAL_WRITE).version());
+        Router router = oneLaneInDualWrite();
         try (Connection lock = DriverManager.getConnection(f.newDb.url()); Statement s = lock.createStatement()) {
             lock.setAutoCommit(false);
             s.execute("LOCK TABLE orders IN EXCLUSIVE MODE");
@@ -98,11 +97,7 @@ class MirrorBatchTest {
 
     @Test
     void aConnectionKilledDuringABatchQueuesEveryWriteOfItWithTheCauseNotTheStatement() throws Exception {
-        Router router = f.track(f.builder().replay(false).mirrorThreads(1, 1000).build());
-        RouterFixture.awaitVersion(router, f.set(Phase.DUAL_WRITE).version());
-        router.write(PUT, 1L, 1L, 1L, new BigDecimal("1.10"), "ground");
-        router.write(PUT, 1L, 60L, 1L, new BigDecimal("60.10"), "ground");
-        assertThat(router.awaitQuiet(Duration.ofSeconds(5))).isTrue();
+        Router router = oneLaneInDualWrite(1, 60);
         try (Connection first = DriverManager.getConnection(f.newDb.url()); Statement a = first.createStatement();
              Connection inBatch = DriverManager.getConnection(f.newDb.url()); Statement b = inBatch.createStatement()) {
             first.setAutoCommit(false);
@@ -135,11 +130,7 @@ class MirrorBatchTest {
 
     @Test
     void afterTheFlipToNewPrimaryAnOlderMirrorStillInALaneDoesNotOverwriteTheFirstNewWrite() throws Exception {
-        Router router = f.track(f.builder().replay(false).mirrorThreads(1, 1000).build());
-        RouterFixture.awaitVersion(router, f.set(Phase.DUAL_WRITE).version());
-        router.write(PUT, 1L, 1L, 1L, new BigDecimal("1.00"), "ground");
-        router.write(PUT, 1L, 99L, 1L, new BigDecimal("99.00"), "ground");
-        assertThat(router.awaitQuiet(Duration.ofSeconds(5))).isTrue();
+        Router router = oneLaneInDualWrite(1, 99);
         Thread secondWrite;
         try (Connection held = DriverManager.getConnection(f.newDb.url()); Statement s = held.createStatement()) {
             held.setAutoCommit(false);
@@ -170,6 +161,17 @@ class MirrorBatchTest {
             assertThat(rs.getString(2)).isEqualTo("air");
         }
         assertThat(f.converged()).as("old and new equal through the mapping").isTrue();
+    }
+
+    /** A router with one mirror lane following dual_write, replay off; the orders {@code ids} written and mirrored first. */
+    private Router oneLaneInDualWrite(long... ids) throws Exception {
+        Router router = f.track(f.builder().replay(false).mirrorThreads(1, 1000).build());
+        RouterFixture.awaitVersion(router, f.set(Phase.DUAL_WRITE).version());
+        for (long id : ids) {
+            router.write(PUT, 1L, id, 1L, new BigDecimal(id + ".00"), "ground");
+        }
+        assertThat(router.awaitQuiet(Duration.ofSeconds(5))).isTrue();
+        return router;
     }
 
     private void awaitOnNew(String sql) throws Exception {
