@@ -46,8 +46,6 @@ final class MirrorWriter {
     private final SideHealth newHealth = new SideHealth("new");
     final LongAdder mirrored = new LongAdder();
     final LongAdder failures = new LongAdder();
-    /** Transactions of more than one mirror write, for tests and the log. */
-    final LongAdder batches = new LongAdder();
     /** Mirrors made and not yet done (run or queued), by the side they write to. */
     private final AtomicLong pendingToNew = new AtomicLong();
     private final AtomicLong pendingToOld = new AtomicLong();
@@ -164,7 +162,9 @@ final class MirrorWriter {
             }
         } catch (SQLException batchError) {
             SQLException e = cause(batchError);
-            if (e instanceof SQLTransientConnectionException || Sql.isTransient(e)) {
+            // a lost connection or a server going away: the side is down; a deadlock or a serialization
+            // failure is one statement's, like any other error: each write again alone
+            if (e instanceof SQLTransientConnectionException || (Sql.isTransient(e) && !Sql.state(e).startsWith("40"))) {
                 health.down(downBackoff, Sql.message(e));
                 String why = Sql.message(e);
                 run.forEach(m -> m.giveUp(why));
@@ -178,7 +178,6 @@ final class MirrorWriter {
             run.forEach(m -> m.giveUp(why));
             return;
         }
-        batches.increment();
         health.up();
         for (int k = 0; k < run.size(); k++) {
             if (mismatch.get(k) != null) {
