@@ -1,10 +1,15 @@
 package dev.cutover.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.cli.CutoverCommand;
+import dev.cutover.control.ControlKeys;
 import dev.cutover.control.Phase;
+import dev.cutover.control.RedisLink;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.PlanFile;
+import dev.cutover.route.MismatchSamples;
 
 import java.io.File;
 import java.io.IOException;
@@ -17,6 +22,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,6 +61,7 @@ public final class EndToEnd {
 
     private final Config cfg;
     private final PrintWriter out;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Plan plan;
     private final List<String> faults = new ArrayList<>();
     private final List<String> overrides = new ArrayList<>();
@@ -156,6 +164,7 @@ public final class EndToEnd {
         if (rc == 1) {
             overrides.add("phase " + p.wireName());
             say("   a guard refused; the proof moves on with --override (audited)");
+            sayMismatches();
             rc = cli("phase", p.wireName(), "--override", "--reason", "end-to-end proof: a guard refused in a short run",
                     "--mismatch-window", window, "--min-compared", "50");
         }
@@ -164,6 +173,39 @@ public final class EndToEnd {
         }
         rt.load().segment(p.wireName());
         awaitRouter(() -> rt.router().state().phase() == p, "the router to follow phase " + p.wireName());
+    }
+
+    /** The shadow-read mismatch samples of the last window, counted by query (what a refused shadow guard saw). */
+    private void sayMismatches() {
+        Map<String, Integer> byQuery;
+        try (RedisLink redis = RedisLink.open(cfg.redisUrl())) {
+            byQuery = mismatchesByQuery(MismatchSamples.read(redis.sync(), new ControlKeys(plan.name())),
+                    System.currentTimeMillis() - cfg.dwell().toMillis());
+        } catch (RuntimeException e) {
+            say("   (the mismatch samples could not be read: " + e.getMessage() + ")");
+            return;
+        }
+        if (!byQuery.isEmpty()) {
+            say("   shadow mismatches kept in the last " + cfg.dwell().toSeconds() + " s, by query: " + byQuery);
+        }
+    }
+
+    /** Mismatch samples (as {@link MismatchSamples} stores them) taken at or after {@code sinceMillis}, counted by query and serving side. */
+    static Map<String, Integer> mismatchesByQuery(List<String> samples, long sinceMillis) {
+        Map<String, Integer> byQuery = new TreeMap<>();
+        for (String json : samples) {
+            JsonNode sample;
+            try {
+                sample = JSON.readTree(json);
+            } catch (IOException e) {
+                continue; // not a sample of ours
+            }
+            if (sample.path("at").asLong() >= sinceMillis) {
+                byQuery.merge(sample.path("query").asText("?") + " (served by " + sample.path("served").asText("?") + ")", 1,
+                        Integer::sum);
+            }
+        }
+        return byQuery;
     }
 
     private void traffic(int percent) throws InterruptedException {
