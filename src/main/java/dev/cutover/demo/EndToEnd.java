@@ -59,9 +59,10 @@ public final class EndToEnd {
         }
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Config cfg;
     private final PrintWriter out;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Plan plan;
     private final List<String> faults = new ArrayList<>();
     private final List<String> overrides = new ArrayList<>();

@@ -162,9 +162,9 @@ final class MirrorWriter {
             }
         } catch (SQLException batchError) {
             SQLException e = cause(batchError);
-            // a lost connection or a server going away: the side is down; a deadlock or a serialization
-            // failure is one statement's, like any other error: each write again alone
-            if (e instanceof SQLTransientConnectionException || (Sql.isTransient(e) && !Sql.state(e).startsWith("40"))) {
+            // the side is down for all of them; but a deadlock or a serialization failure is one
+            // statement's, like any other error: each write again alone
+            if (unreachable(e) && !Sql.state(e).startsWith("40")) {
                 health.down(downBackoff, Sql.message(e));
                 String why = Sql.message(e);
                 run.forEach(m -> m.giveUp(why));
@@ -196,6 +196,11 @@ final class MirrorWriter {
     private static SQLException cause(SQLException e) {
         SQLException next = e instanceof BatchUpdateException ? e.getNextException() : null;
         return next != null ? next : e;
+    }
+
+    /** A failure that makes the side count as down for a while (a lost connection, a server going away, a transient error). */
+    private static boolean unreachable(SQLException e) {
+        return e instanceof SQLTransientConnectionException || Sql.isTransient(e);
     }
 
     private static void rollbackQuietly(Connection c) {
@@ -277,7 +282,7 @@ final class MirrorWriter {
                 health.up();
                 succeeded();
             } catch (SQLException e) {
-                if (e instanceof SQLTransientConnectionException || Sql.isTransient(e)) {
+                if (unreachable(e)) {
                     health.down(downBackoff, Sql.message(e));
                 }
                 giveUp(Sql.message(e));
