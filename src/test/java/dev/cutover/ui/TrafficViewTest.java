@@ -201,6 +201,129 @@ class TrafficViewTest {
         }
     }
 
+    private void readsAt(int... steps) {
+        ControlPlane cp = new ControlPlane(store, GuardSettings.defaults());
+        for (int p : steps) {
+            cp.setReadPercent(store.read(), p, tester, "test setup", false);
+        }
+    }
+
+    private int sliderPercent(FxRobot robot) {
+        javafx.scene.control.Slider slider = robot.lookup("#read-slider").queryAs(javafx.scene.control.Slider.class);
+        return dev.cutover.control.TrafficSteps.STEPS[(int) Math.round(slider.getValue())];
+    }
+
+    /** Issue 15, 1 and 2: Override… beside a refused traffic jump overrides that step, never the phase; the slider shows Redis. */
+    @Test
+    void anOverrideBesideARefusedTrafficJumpOverridesTheStepAndTheSliderShowsWhatRedisHolds(FxRobot robot) throws Exception {
+        setUp(robot, Phase.TRAFFIC_SHIFT);
+        readsAt(1, 5);
+        robot.interact(vm::refresh);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.state().get().readPercent() == 5);
+        WaitForAsyncUtils.waitForFxEvents();
+
+        robot.clickOn("#read-slider .thumb").type(KeyCode.END);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#shift-confirm").tryQuery().isPresent());
+        robot.clickOn(button(robot, "Shift reads to 100 %"));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.refused().get() != null);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !vm.busy().get());
+        WaitForAsyncUtils.waitForFxEvents();
+
+        assertThat(link.sync().get(store.keys().readPercent())).isEqualTo("5");
+        assertThat(robot.lookup("#phase-refusal").queryAs(Label.class).getText())
+                .contains("from 5% the next step up is 25%, not 100%").doesNotContain("--override");
+        assertThat(sliderPercent(robot)).as("the knob shows what Redis holds, not where it was dropped").isEqualTo(5);
+        assertThat(robot.lookup("#traffic-reads").queryAs(Label.class).getText()).isEqualTo("5 %");
+        Button override = robot.lookup("#phase-override").queryButton();
+        assertThat(override.getText()).isEqualTo("Override: set reads to 100 %…");
+
+        robot.clickOn(override);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#override-typed").tryQuery().isPresent());
+        assertThat(robot.lookup("#override-dialog .header-panel .label").queryAs(Label.class).getText())
+                .isEqualTo("Set reads on the new database to 100 % although that step is refused?");
+        robot.clickOn("#override-typed").write("100 %");
+        robot.clickOn("#override-why").write("load test of the new side");
+        robot.clickOn(button(robot, "Override and shift"));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "100".equals(link.sync().get(store.keys().readPercent())));
+        assertThat(link.sync().get(store.keys().phase())).as("the phase did not move").isEqualTo("traffic_shift");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.audit().size() == 4);
+        assertThat(vm.audit().get(0).action()).isEqualTo("traffic");
+        assertThat(vm.audit().get(0).override()).isTrue();
+        assertThat(vm.audit().get(0).why()).isEqualTo("load test of the new side");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> sliderPercent(robot) == 100);
+    }
+
+    /** Issue 15, 2: a change made elsewhere (the command line, another console, the watchdog) moves the controls. */
+    @Test
+    void aChangeMadeElsewhereMovesTheSliderAndLabels(FxRobot robot) throws Exception {
+        setUp(robot, Phase.TRAFFIC_SHIFT);
+        readsAt(1, 5);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> sliderPercent(robot) == 5);
+        new ControlPlane(store, GuardSettings.defaults()).rampDown(store.read(), 1, "watchdog test");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> sliderPercent(robot) == 1
+                && "1 %".equals(robot.lookup("#traffic-reads").queryAs(Label.class).getText()));
+        new ControlPlane(store, GuardSettings.defaults()).movePhase(store.read(), Phase.SHADOW_READ, tester, "rollback elsewhere", false);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#read-slider").query().isDisabled()
+                && robot.lookup("#phase-advance").queryButton().getText().equals("Advance to traffic_shift ▶"));
+    }
+
+    /** Issue 15, 3: one drag, one confirmation, however the knob settles on its tick after the drop. */
+    @Test
+    void oneDragAsksOnce(FxRobot robot) throws Exception {
+        setUp(robot, Phase.TRAFFIC_SHIFT);
+        readsAt(1);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> sliderPercent(robot) == 1);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        robot.interact(() -> javafx.stage.Window.getWindows().addListener((javafx.collections.ListChangeListener<javafx.stage.Window>) c -> {
+            while (c.next()) {
+                for (javafx.stage.Window w : c.getAddedSubList()) {
+                    if (w.getScene() != null && w.getScene().lookup("#shift-confirm") != null) {
+                        asked.incrementAndGet();
+                    }
+                }
+            }
+        }));
+        javafx.scene.control.Slider slider = robot.lookup("#read-slider").queryAs(javafx.scene.control.Slider.class);
+        // what the slider's skin does when a drag ends a little past the 5 % tick (SliderBehavior.thumbReleased):
+        // the drag stops (valueChanging false), then the value snaps to the tick, a second value change
+        javafx.application.Platform.runLater(() -> {
+            slider.setValueChanging(true);
+            slider.setValue(2.3);
+            slider.setValueChanging(false);
+            slider.adjustValue(2.3);
+        });
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#shift-confirm").tryQuery().isPresent());
+        robot.clickOn(button(robot, "Shift reads to 5 %"));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "5".equals(link.sync().get(store.keys().readPercent())));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.state().get().readPercent() == 5 && !vm.busy().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#shift-confirm").tryQuery()).as("no second dialog").isEmpty();
+        assertThat(asked.get()).isEqualTo(1);
+        assertThat(vm.audit().stream().filter(a -> a.action().equals("traffic")).count()).isEqualTo(2);
+    }
+
+    /** Issue 15, 4: the override dialog shows every failing guard whole. */
+    @Test
+    void theOverrideDialogShowsEveryFailingGuardWhole(FxRobot robot) throws Exception {
+        setUp(robot, Phase.BACKFILL);
+        robot.clickOn("#phase-advance");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.refused().get() != null);
+        java.util.List<String> failing = vm.refused().get().failed().stream().map(Object::toString).toList();
+        assertThat(failing).isNotEmpty();
+        robot.clickOn("#phase-override");
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#override-reasons").tryQuery().isPresent());
+        javafx.scene.control.TextArea reasons = robot.lookup("#override-reasons").queryAs(javafx.scene.control.TextArea.class);
+        assertThat(reasons.getText()).startsWith(vm.refusal().get());
+        for (String g : failing) {
+            assertThat(reasons.getText()).contains(g);
+        }
+        assertThat(reasons.isWrapText()).isTrue();
+        assertThat(reasons.isEditable()).isFalse();
+        robot.clickOn(button(robot, "Cancel"));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(link.sync().get(store.keys().phase())).isEqualTo("backfill");
+    }
+
     private static Node button(FxRobot robot, String text) {
         return robot.lookup((Node n) -> n instanceof Button b && text.equals(b.getText())).query();
     }

@@ -16,6 +16,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.Slider;
+import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -37,6 +38,8 @@ public final class TrafficView extends VBox {
     private final HBox stepper = new HBox();
     private final Slider slider = new Slider(0, TrafficSteps.STEPS.length - 1, 0);
     private boolean updating;
+    /** A shift confirmation is open: one gesture, one dialog (the slider's value and its drag end both report the same move). */
+    private boolean confirming;
 
     public TrafficView(TrafficViewModel vm) {
         this.vm = vm;
@@ -77,6 +80,9 @@ public final class TrafficView extends VBox {
         VBox.setVgrow(columns, Priority.ALWAYS);
         getChildren().addAll(head, message, err, lost, stepper, columns);
         vm.state().addListener((o, a, b) -> show(b));
+        // after every refresh, refused or not, failed or not, the controls show what Redis holds
+        vm.refreshes().addListener((o, a, b) -> show(vm.state().get()));
+        vm.busy().addListener((o, a, b) -> show(vm.state().get()));
         show(vm.state().get());
     }
 
@@ -104,8 +110,10 @@ public final class TrafficView extends VBox {
         forward.setOnAction(e -> vm.advance());
         Button override = new Button("Override…");
         override.setId("phase-override");
+        override.setMnemonicParsing(false);
         override.setOnAction(e -> confirmOverride());
-        override.visibleProperty().bind(vm.refusal().isNotEmpty());
+        vm.refused().addListener((o, a, r) -> override.setText(r == null ? "Override…" : r.overrideLabel()));
+        override.visibleProperty().bind(vm.refused().isNotNull());
         override.managedProperty().bind(override.visibleProperty());
         Runnable labels = () -> {
             ControlState s = vm.state().get();
@@ -269,18 +277,28 @@ public final class TrafficView extends VBox {
         int shown = s == null ? 0 : TrafficSteps.isStep(s.readPercent()) ? s.readPercent() : TrafficSteps.previous(s.readPercent());
         int idx = Arrays.stream(TrafficSteps.STEPS).boxed().toList().indexOf(shown);
         slider.setValue(Math.max(0, idx));
+        slider.setDisable(s == null || s.phase() != Phase.TRAFFIC_SHIFT || vm.busy().get());
         updating = false;
     }
 
     private void commitSlider() {
         ControlState s = vm.state().get();
-        if (s == null || updating) {
+        if (s == null || updating || confirming || vm.busy().get()) {
             return;
         }
         int target = TrafficSteps.STEPS[(int) Math.round(slider.getValue())];
         if (target == s.readPercent()) {
             return;
         }
+        confirming = true;
+        try {
+            confirmShift(s, target);
+        } finally {
+            confirming = false;
+        }
+    }
+
+    private void confirmShift(ControlState s, int target) {
         Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, vm.describeShift(target),
                 new ButtonType("Shift reads to " + target + " %", ButtonBar.ButtonData.OK_DONE), ButtonType.CANCEL);
         confirm.setHeaderText("Shift read traffic?");
@@ -294,34 +312,53 @@ public final class TrafficView extends VBox {
         }
     }
 
-    /** Typed confirmation: the DBA types the phase name and a reason; both go to the audit log. */
+    /**
+     * Typed confirmation of an override of exactly what was refused (the phase move or the traffic
+     * step): the DBA reads every reason whole (wrapped, scrollable), types the target and a reason;
+     * both go to the audit log.
+     */
     private void confirmOverride() {
-        if (vm.next() == null) {
+        TrafficViewModel.Refused r = vm.refused().get();
+        if (r == null) {
             return;
         }
-        String phase = vm.next().wireName();
+        String typedTarget = r.phase() != null ? r.phase().wireName() : r.percent() + " %";
         Dialog<String> d = new Dialog<>();
         d.setTitle("Override the guards");
-        d.setHeaderText("Move to " + phase + " although its guards refuse?");
+        d.setHeaderText(r.phase() != null ? "Move to " + r.phase().wireName() + " although its guards refuse?"
+                : "Set reads on the new database to " + r.percent() + " % although that step is refused?");
         d.getDialogPane().setId("override-dialog");
+        d.setResizable(true);
+        StringBuilder reasons = new StringBuilder(r.reason());
+        for (GuardCheck g : r.failed()) {
+            reasons.append("\n\n").append(g);
+        }
+        TextArea why = new TextArea();
+        TextArea shown = new TextArea(reasons.toString());
+        shown.setId("override-reasons");
+        shown.setEditable(false);
+        shown.setWrapText(true);
+        shown.setFocusTraversable(false);
+        shown.setPrefRowCount(Math.min(12, 3 + reasons.length() / 70));
+        shown.getStyleClass().add("error-text");
         TextField typed = new TextField();
         typed.setId("override-typed");
-        typed.setPromptText(phase);
-        TextField why = new TextField();
+        typed.setPromptText(typedTarget);
         why.setId("override-why");
         why.setPromptText("why (written to the audit log)");
-        Label refusal = new Label(vm.refusal().get());
-        refusal.setWrapText(true);
-        refusal.setMaxWidth(520);
-        refusal.getStyleClass().add("error-text");
-        VBox body = new VBox(8, refusal, new Label("Type " + phase + " to confirm:"), typed, new Label("Reason:"), why);
+        why.setWrapText(true);
+        why.setPrefRowCount(2);
+        VBox body = new VBox(8, new Label("Refused because:"), shown, new Label("Type " + typedTarget + " to confirm:"), typed,
+                new Label("Reason:"), why);
+        body.setPrefWidth(560);
+        VBox.setVgrow(shown, Priority.ALWAYS);
         d.getDialogPane().setContent(body);
-        ButtonType go = new ButtonType("Override and move", ButtonBar.ButtonData.OK_DONE);
+        ButtonType go = new ButtonType(r.phase() != null ? "Override and move" : "Override and shift", ButtonBar.ButtonData.OK_DONE);
         d.getDialogPane().getButtonTypes().addAll(go, ButtonType.CANCEL);
-        d.getDialogPane().lookupButton(go).disableProperty().bind(typed.textProperty().isNotEqualTo(phase)
+        d.getDialogPane().lookupButton(go).disableProperty().bind(typed.textProperty().isNotEqualTo(typedTarget)
                 .or(why.textProperty().isEmpty()));
         d.setResultConverter(b -> b == go ? why.getText() : null);
         d.initOwner(getScene().getWindow());
-        d.showAndWait().ifPresent(vm::advanceOverriding);
+        d.showAndWait().ifPresent(vm::overrideRefused);
     }
 }

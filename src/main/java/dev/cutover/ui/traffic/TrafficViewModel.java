@@ -2,6 +2,7 @@ package dev.cutover.ui.traffic;
 
 import dev.cutover.control.Actor;
 import dev.cutover.control.AuditEntry;
+import dev.cutover.control.ControlFollower;
 import dev.cutover.control.ControlPlane;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.ControlStore;
@@ -17,6 +18,8 @@ import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.Problems;
 import dev.cutover.ui.Session;
 import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
@@ -54,10 +57,13 @@ public final class TrafficViewModel {
     private final BooleanProperty busy = new SimpleBooleanProperty(false);
     private final BooleanProperty connected = new SimpleBooleanProperty(false);
     private final ObjectProperty<SeenRoutingKeys.Seen> seenKeys = new SimpleObjectProperty<>();
+    private final ObjectProperty<Refused> refused = new SimpleObjectProperty<>();
+    private final IntegerProperty refreshes = new SimpleIntegerProperty();
 
     private ControlPlane plane;
     private RedisLink link;
     private String planeKey;
+    private ControlFollower follower;
     /** Only the newest refresh may show its snapshot (an older one can finish later). */
     private long generation;
 
@@ -67,6 +73,21 @@ public final class TrafficViewModel {
         this.actor = actor;
         session.redisUrl().addListener((o, a, b) -> refresh());
         session.migration().addListener((o, a, b) -> refresh());
+    }
+
+    /**
+     * What the last refusal refused, so that an override offered beside it overrides exactly that:
+     * a phase move ({@code phase} set) or a traffic step ({@code percent} set).
+     */
+    public record Refused(String reason, Phase phase, Integer percent, List<GuardCheck> failed) {
+        public Refused {
+            failed = List.copyOf(failed);
+        }
+
+        /** The override button's label, naming what it overrides. */
+        public String overrideLabel() {
+            return phase != null ? "Override: move to " + phase.wireName() + "…" : "Override: set reads to " + percent + " %…";
+        }
     }
 
     private record Snapshot(ControlView view, List<GuardCheck> exit, List<AuditEntry> audit, SeenRoutingKeys.Seen keys) {
@@ -94,6 +115,7 @@ public final class TrafficViewModel {
             java.util.Collections.reverse(entries);
             SeenRoutingKeys.Seen keys = SeenRoutingKeys.read(cp.store().link().sync(), cp.store().keys(),
                     v.state().routingSalt(), KEYS_WINDOW, System.currentTimeMillis());
+            follow(cp);
             return new Snapshot(v, exit, entries, keys);
         }, s -> {
             if (gen != generation) {
@@ -110,7 +132,48 @@ public final class TrafficViewModel {
             audit.setAll(s.audit());
             seenKeys.set(s.keys());
             error.set(null);
-        }, this::fail);
+            refreshes.set(refreshes.get() + 1);
+        }, e -> {
+            fail(e);
+            refreshes.set(refreshes.get() + 1);
+        });
+    }
+
+    /**
+     * Follows changes made elsewhere (the command line, another console, the watchdog's
+     * ramp-down): each change the control plane publishes refreshes the screen, so the slider,
+     * labels and buttons show what Redis holds, not what was last clicked. Called on the
+     * background thread that read the state (subscribing is network I/O).
+     */
+    private synchronized void follow(ControlPlane cp) {
+        if (follower != null) {
+            return;
+        }
+        follower = ControlFollower.start(cp.store(), new ControlFollower.Listener() {
+            @Override
+            public void changed(ControlState s) {
+                BackgroundTasks.fx(TrafficViewModel.this::refreshUnlessBusy);
+            }
+
+            @Override
+            public void lost(String reason) {
+                BackgroundTasks.fx(TrafficViewModel.this::refreshUnlessBusy);
+            }
+        });
+    }
+
+    /** A change arrived: show it, unless a change of ours is running (its end refreshes anyway). */
+    private void refreshUnlessBusy() {
+        if (!busy.get()) {
+            refresh();
+        }
+    }
+
+    private synchronized void stopFollowing() {
+        if (follower != null) {
+            follower.close();
+            follower = null;
+        }
     }
 
     /** Moves one phase forward; a failed guard refuses it (nothing changes) and says why. */
@@ -118,9 +181,27 @@ public final class TrafficViewModel {
         move(next(), "advanced from the console", false);
     }
 
-    /** Moves one phase forward despite failed guards: needs a reason, written to the audit log. */
-    public void advanceOverriding(String why) {
-        move(next(), why, true);
+    /**
+     * Overrides exactly what was refused last, with a reason written to the audit log: the phase
+     * move, or the traffic step (never one for the other). Nothing when nothing was refused.
+     */
+    public void overrideRefused(String why) {
+        Refused r = refused.get();
+        if (r == null) {
+            return;
+        }
+        if (r.phase() != null) {
+            move(r.phase(), why, true);
+        } else {
+            ControlState seen = state.get();
+            if (seen == null) {
+                return;
+            }
+            int percent = r.percent();
+            run("Shifting reads to " + percent + " % (override)", null,
+                    cp -> cp.setReadPercent(seen, percent, actor, why, true),
+                    "Reads on the new database: " + seen.readPercent() + " % → " + percent + " % (override)");
+        }
     }
 
     /** Moves one phase back: always allowed, one click. */
@@ -137,7 +218,7 @@ public final class TrafficViewModel {
         if (seen == null || to == null) {
             return;
         }
-        run("Moving to " + to.wireName(), cp -> cp.movePhase(seen, to, actor, why, override),
+        run("Moving to " + to.wireName(), new Refused("", to, null, List.of()), cp -> cp.movePhase(seen, to, actor, why, override),
                 "Moved from " + seen.phase().wireName() + " to " + to.wireName());
     }
 
@@ -147,7 +228,8 @@ public final class TrafficViewModel {
         if (seen == null) {
             return;
         }
-        run("Shifting reads to " + percent + " %", cp -> cp.setReadPercent(seen, percent, actor, why, false),
+        run("Shifting reads to " + percent + " %", new Refused("", null, percent, List.of()),
+                cp -> cp.setReadPercent(seen, percent, actor, why, false),
                 "Reads on the new database: " + seen.readPercent() + " % → " + percent + " %");
     }
 
@@ -183,11 +265,13 @@ public final class TrafficViewModel {
         ControlState apply(ControlPlane cp);
     }
 
-    private void run(String title, Change change, String done) {
+    /** Runs a change; if the control plane refuses it, {@code what} (its phase or percent) is what an override would override. */
+    private void run(String title, Refused what, Change change, String done) {
         String url = session.redisUrl().get();
         String migration = session.migration().get();
         busy.set(true);
         refusal.set("");
+        refused.set(null);
         tasks.run(title, p -> change.apply(plane(url, migration)), s -> {
             busy.set(false);
             message.set(done);
@@ -196,13 +280,23 @@ public final class TrafficViewModel {
         }, e -> {
             busy.set(false);
             if (e instanceof GuardRefusedException g) {
-                refusal.set(g.getMessage());
+                String reason = consoleWords(g.getMessage());
+                refusal.set(reason);
+                if (what != null) {
+                    refused.set(new Refused(reason, what.phase(), what.percent(), g.failed()));
+                }
                 message.set("Refused: nothing changed");
             } else {
                 fail(e);
             }
             refresh();
         });
+    }
+
+    /** The control plane's refusal in the console's words: its command-line hint becomes the button that does it here. */
+    static String consoleWords(String message) {
+        return message.replaceAll(" ?\\(to set it anyway: --override --reason [^)]*\\)", " (Override… asks for a reason)")
+                .replace("move there first with cutover phase traffic_shift", "advance to traffic_shift first");
     }
 
     private synchronized ControlPlane plane(String url, String migration) {
@@ -217,6 +311,7 @@ public final class TrafficViewModel {
     }
 
     private void closeLink() {
+        stopFollowing();
         if (link != null) {
             link.close();
             link = null;
@@ -225,6 +320,7 @@ public final class TrafficViewModel {
     }
 
     public synchronized void close() {
+        stopFollowing();
         closeLink();
     }
 
@@ -259,6 +355,16 @@ public final class TrafficViewModel {
     /** Why the last step was refused ("" when it was not). */
     public StringProperty refusal() {
         return refusal;
+    }
+
+    /** What the last refusal refused (null when the last change was not refused): what Override… overrides. */
+    public ObjectProperty<Refused> refused() {
+        return refused;
+    }
+
+    /** Counts the refreshes that finished (with a snapshot or an error): the view re-shows the state after each. */
+    public IntegerProperty refreshes() {
+        return refreshes;
     }
 
     public StringProperty message() {
