@@ -68,6 +68,33 @@ class ConnectionsViewTest {
         assertThat(session.oldHealth().get().state()).isEqualTo(Health.State.UP);
     }
 
+    /** Issue 15, 5: Test on an edited card touches nothing but that card. */
+    @Test
+    void testingAnEditedCardLeavesTheSessionAndTheStatusBarAlone(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            vm.oldDb().host().set("127.0.0.1");
+            vm.oldDb().database().set(db.name());
+        });
+        robot.clickOn("#old-connect");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> session.oldDb().get() != null
+                && session.oldHealth().get().state() == Health.State.UP);
+        String connected = session.oldDb().get().url();
+
+        robot.clickOn("#old-port").eraseText(10).write("1");
+        robot.clickOn("#old-test");
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> robot.lookup("#old-error").queryAs(ErrorLine.class).isVisible());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(session.oldDb().get().url()).isEqualTo(connected);
+        assertThat(session.oldHealth().get().state()).as("the status bar still shows the connected server").isEqualTo(Health.State.UP);
+
+        robot.clickOn("#old-connect");
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> !robot.lookup("#old-connect").query().isDisabled()
+                && robot.lookup("#old-error").queryAs(ErrorLine.class).isVisible());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(session.oldDb().get().url()).as("a failed Connect keeps the endpoint").isEqualTo(connected);
+        assertThat(session.oldHealth().get().state()).isEqualTo(Health.State.UP);
+    }
+
     @Test
     void aRefusedConnectionShowsTheExactErrorLine(FxRobot robot) throws Exception {
         robot.interact(() -> {
@@ -80,7 +107,7 @@ class ConnectionsViewTest {
         String line = robot.lookup("#new-error").queryAs(ErrorLine.class).text();
         assertThat(line).startsWith("cannot connect to the new database at jdbc:postgresql://127.0.0.1:1/nothing")
                 .contains("Connection to 127.0.0.1:1 refused");
-        assertThat(session.newHealth().get().state()).isEqualTo(Health.State.DOWN);
+        assertThat(session.newHealth().get().state()).as("a Test changes only its card").isEqualTo(Health.State.NOT_SET);
     }
 
     @Test

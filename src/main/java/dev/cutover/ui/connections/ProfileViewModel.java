@@ -18,6 +18,8 @@ import javafx.beans.property.StringProperty;
 public final class ProfileViewModel {
     private final ConnectionProfile.Role role;
     private final Session session;
+    /** The card's URL when it was made the session's endpoint: a test of anything else leaves the status bar alone. */
+    private String inSession;
     private final BackgroundTasks tasks;
     private final StringProperty name = new SimpleStringProperty("");
     private final StringProperty host = new SimpleStringProperty("");
@@ -102,7 +104,11 @@ public final class ProfileViewModel {
                     if (use && r.ok()) {
                         use(url);
                     }
-                    health().set(r.ok() ? Health.up(r.text()) : Health.down(r.text()));
+                    // Test touches nothing but its own card: the status bar shows the session's
+                    // endpoint, so it learns from this result only when that is what was tested
+                    if (url.equals(inSession)) {
+                        health().set(r.ok() ? Health.up(r.text()) : Health.down(r.text()));
+                    }
                 }, e -> {
                     show(new ConnectionTester.Result(false, dev.cutover.ui.Problems.oneLine(e), e));
                     testing.set(false);
@@ -115,6 +121,11 @@ public final class ProfileViewModel {
 
     /** Makes {@code url} this role's endpoint in the session (no test). */
     public void use(String url) {
+        try {
+            inSession = url();   // the card as it stands names that endpoint (it was filled from it, or tested with it)
+        } catch (IllegalArgumentException e) {
+            inSession = null;
+        }
         switch (role) {
             case OLD -> session.oldDb().set(new Db("old database", url));
             case NEW -> session.newDb().set(new Db("new database", url));
