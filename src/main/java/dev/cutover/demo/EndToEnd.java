@@ -1,6 +1,5 @@
 package dev.cutover.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.cli.CutoverCommand;
 import dev.cutover.control.ControlKeys;
@@ -195,16 +194,8 @@ public final class EndToEnd {
     static Map<String, Integer> mismatchesByQuery(List<String> samples, long sinceMillis) {
         Map<String, Integer> byQuery = new TreeMap<>();
         for (String json : samples) {
-            JsonNode sample;
-            try {
-                sample = JSON.readTree(json);
-            } catch (IOException e) {
-                continue; // not a sample of ours
-            }
-            if (sample.path("at").asLong() >= sinceMillis) {
-                byQuery.merge(sample.path("query").asText("?") + " (served by " + sample.path("served").asText("?") + ")", 1,
-                        Integer::sum);
-            }
+            dev.cutover.route.MismatchSamples.parse(json, false).filter(sample -> sample.atMillis() >= sinceMillis)
+                    .ifPresent(sample -> byQuery.merge(sample.query() + " (served by " + sample.served() + ")", 1, Integer::sum));
         }
         return byQuery;
     }

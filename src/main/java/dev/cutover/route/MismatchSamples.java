@@ -30,8 +30,41 @@ public final class MismatchSamples {
     public static final int MAX_VALUE_CHARS = 500;
     /** Header of {@link #exportCsv}. */
     public static final String CSV_HEADER = "at,query,params_hash,mode,served,old_ms,new_ms,old_rows,new_rows";
+    /**
+     * Reads and writes samples keeping each value's type and digits: whole numbers stay whole
+     * (never {@code 1.796638456076E+15}), decimals are read as BigDecimal (never rounded through a
+     * double) and written plain.
+     */
     private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN.mappedFeature());
+            .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN.mappedFeature())
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
+
+    /**
+     * One stored sample, read: the one place that knows the fields' names. {@code oldRows} and
+     * {@code newRows} are the rows as JSON text, exact; the counts are the rows each side returned
+     * (the JSON holds at most {@link #MAX_ROWS}).
+     */
+    public record Sample(long atMillis, String query, String paramsHash, String mode, String served, String oldMs,
+                         String newMs, int oldRowCount, int newRowCount, String oldRows, String newRows) {
+    }
+
+    /** Reads one stored sample; empty when the text is not a sample. */
+    public static java.util.Optional<Sample> parse(String json, boolean prettyRows) {
+        try {
+            JsonNode o = JSON.readTree(json);
+            if (o == null || !o.isObject()) {
+                return java.util.Optional.empty();
+            }
+            var writer = prettyRows ? JSON.writerWithDefaultPrettyPrinter() : JSON.writer();
+            return java.util.Optional.of(new Sample(o.path("at").asLong(), o.path("query").asText(), o.path("params_hash").asText(),
+                    o.path("mode").asText(), o.path("served").asText(), o.path("old_ms").asText(), o.path("new_ms").asText(),
+                    o.path("old_row_count").asInt(o.path("old_rows").size()), o.path("new_row_count").asInt(o.path("new_rows").size()),
+                    writer.writeValueAsString(o.path("old_rows")), writer.writeValueAsString(o.path("new_rows"))));
+        } catch (JsonProcessingException e) {
+            return java.util.Optional.empty();
+        }
+    }
 
     private MismatchSamples() {
     }
@@ -78,7 +111,11 @@ public final class MismatchSamples {
         o.set("new_rows", rows(newRows));
         o.put("old_row_count", oldRows.size());
         o.put("new_row_count", newRows.size());
-        return o.toString();
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static JsonNode rows(List<Map<String, Object>> rows) {
@@ -109,17 +146,14 @@ public final class MismatchSamples {
     public static void exportCsv(List<String> samples, Writer out) throws IOException {
         out.write(CSV_HEADER);
         out.write("\r\n");
-        for (String s : samples) {
-            JsonNode o;
-            try {
-                o = JSON.readTree(s);
-            } catch (JsonProcessingException e) {
+        for (String json : samples) {
+            java.util.Optional<Sample> parsed = parse(json, false);
+            if (parsed.isEmpty()) {
                 continue;
             }
-            String[] cols = {Instant.ofEpochMilli(o.path("at").asLong()).toString(), o.path("query").asText(),
-                o.path("params_hash").asText(), o.path("mode").asText(), o.path("served").asText(),
-                o.path("old_ms").asText(), o.path("new_ms").asText(), o.path("old_rows").toString(),
-                o.path("new_rows").toString()};
+            Sample o = parsed.get();
+            String[] cols = {Instant.ofEpochMilli(o.atMillis()).toString(), o.query(), o.paramsHash(), o.mode(), o.served(),
+                o.oldMs(), o.newMs(), o.oldRows(), o.newRows()};
             for (int i = 0; i < cols.length; i++) {
                 if (i > 0) {
                     out.write(',');

@@ -147,8 +147,13 @@ final class ResultComparison {
         return v;
     }
 
+    /** A number by its value: trailing zeros stripped, but a whole number kept whole (69760, not 6.976E+4). */
     private static BigDecimal number(BigDecimal d) {
-        return d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+        if (d.signum() == 0) {
+            return BigDecimal.ZERO;
+        }
+        BigDecimal stripped = d.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
     /** Parsed JSON as plain values: objects as sorted maps, numbers by value. */

@@ -1,7 +1,5 @@
 package dev.cutover.ui.shadow;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.MetricsReader;
 import dev.cutover.control.MetricsSecond;
@@ -45,7 +43,6 @@ import java.util.TreeSet;
 public final class ShadowViewModel {
     public static final int WINDOW_SECONDS = 300;
     private static final int SAMPLES_EVERY = 5;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One mismatch sample as listed: its fields, and the stored JSON for the detail view. */
     public record Sample(String at, String query, String mode, String served, String oldMs, String newMs, int oldRows,
@@ -267,15 +264,10 @@ public final class ShadowViewModel {
     }
 
     static Sample sample(String json) {
-        try {
-            JsonNode o = JSON.readTree(json);
-            return new Sample(Totals.time(o.path("at").asLong()), o.path("query").asText(), o.path("mode").asText(),
-                    o.path("served").asText(), o.path("old_ms").asText(), o.path("new_ms").asText(),
-                    o.path("old_row_count").asInt(o.path("old_rows").size()), o.path("new_row_count").asInt(o.path("new_rows").size()),
-                    o.path("old_rows").toPrettyString(), o.path("new_rows").toPrettyString());
-        } catch (java.io.IOException e) {
-            return null;
-        }
+        return dev.cutover.route.MismatchSamples.parse(json, true)
+                .map(o -> new Sample(Totals.time(o.atMillis()), o.query(), o.mode(), o.served(), o.oldMs(), o.newMs(),
+                        o.oldRowCount(), o.newRowCount(), o.oldRows(), o.newRows()))
+                .orElse(null);
     }
 
     public TimeSeriesCollection mismatchRate() {
