@@ -137,8 +137,10 @@ public final class PhaseCommand implements Callable<Integer> {
         }
         out.println(s.migration + ": phase " + st.phase().wireName() + " (write target " + st.writeTarget().wireName()
                 + ", read percent " + st.readPercent() + "%, version " + st.version() + ")");
-        FlipStatus flip = flipOptions.flipWait(s.store).status(st);
-        out.println((flip.complete() ? "routers: " : "FLIP PENDING: ") + flip.describe(System.currentTimeMillis()));
+        if (st.version() > 0) {
+            FlipStatus flip = flipOptions.flipWait(s.store).status(st);
+            out.println((flip.complete() ? "routers: " : "FLIP PENDING: ") + flip.describe(System.currentTimeMillis()));
+        }
         if (st.phase() == Phase.CLEANUP) {
             out.println("cleanup is the last phase");
             return ExitCodes.OK;

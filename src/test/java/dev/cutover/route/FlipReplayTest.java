@@ -138,6 +138,27 @@ class FlipReplayTest {
         assertThat(f.converged()).as("old and new equal through the mapping").isTrue();
     }
 
+    @Test
+    void anEntryWithoutItsWriteTargetIsReplayedFromTheCurrentTruthAndHoldsTheFlipUntilReplayed() throws Exception {
+        ControlState s = f.set(Phase.NEW_PRIMARY);
+        f.oldDb.exec("INSERT INTO orders (id, tenant_id, total_amount, created_at) VALUES (9, 1, 1.00, '2024-01-01T00:00:00Z')");
+        f.newDb.exec("INSERT INTO orders (id, tenant_id, total_cents, shipping_method, created_at) "
+                + "VALUES (9, 1, 555, 'air', '2024-01-01T00:00:00Z')");
+        // as a router before the version and write_target fields queued it
+        f.redis().xadd(f.keys.failedWrites(), Map.of(ControlKeys.FailedWrite.TABLE, "orders", ControlKeys.FailedWrite.KEY,
+                "{\"id\":9}", ControlKeys.FailedWrite.AT, Long.toString(System.currentTimeMillis()),
+                ControlKeys.FailedWrite.ERROR, "write place_order not mirrored to the old database: timeout"));
+        try (RedisLink link = RedisLink.open(f.redisUrl)) {
+            FlipWait wait = new FlipWait(new ControlStore(link, f.migration), Duration.ofSeconds(5));
+            assertThat(wait.status(s).queuedUnderOtherTarget()).isEqualTo(Map.of("unknown", 1L));
+            Router router = f.router();
+            FlipStatus done = wait.await(s, Duration.ofSeconds(30));
+            assertThat(done.complete()).as(done.describe(System.currentTimeMillis())).isTrue();
+            assertThat(router.stats().replayed()).isEqualTo(1);
+        }
+        assertThat(amountOnOld(9)).as("re-synced from new, the truth of new_primary").isEqualByComparingTo("5.55");
+    }
+
     private BigDecimal amountOnOld(long id) throws Exception {
         try (Connection c = DriverManager.getConnection(f.oldDb.url()); Statement s = c.createStatement();
              var rs = s.executeQuery("SELECT total_amount FROM orders WHERE id = " + id)) {
