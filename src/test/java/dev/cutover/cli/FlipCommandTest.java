@@ -92,7 +92,7 @@ class FlipCommandTest {
     private void heartbeat(long version, long acked) {
         link.sync().hset(keys.router("app-1"), Map.of(ControlKeys.Heartbeat.VERSION, Long.toString(version),
                 ControlKeys.Heartbeat.ACKED_VERSION, Long.toString(acked), ControlKeys.Heartbeat.HOST, "h1",
-                ControlKeys.Heartbeat.AT, Long.toString(System.currentTimeMillis() + 30_000)));
+                ControlKeys.Heartbeat.AT, Long.toString(System.currentTimeMillis() + 30_000))); // live for the whole test
     }
 
     private ControlCommandsTest.Run run(String... args) {
