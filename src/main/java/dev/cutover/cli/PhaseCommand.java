@@ -3,6 +3,7 @@ package dev.cutover.cli;
 import dev.cutover.control.Actor;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.ControlView;
+import dev.cutover.control.FlipStatus;
 import dev.cutover.control.GuardCheck;
 import dev.cutover.control.GuardRefusedException;
 import dev.cutover.control.Phase;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -22,7 +24,10 @@ import java.util.concurrent.Callable;
 @Command(name = "phase", description = "Show the phase and the guards of the next one, or move to phase NAME.%n"
         + "Forward moves are guarded (--override --reason to pass a failed guard, audited); moving back is always allowed.%n"
         + "When Redis lost the state, --override --reason R restores it at phase NAME.%n"
-        + "Exit 0 done; 1 refused by a guard; 2 error.")
+        + "A move that changes the write target then waits (--flip-timeout) until every live router acknowledged the new version%n"
+        + "and no failed write from the earlier write target is queued; if that does not happen in time the new state stays%n"
+        + "(flip pending, shown by status and phase).%n"
+        + "Exit 0 done; 1 refused by a guard, or the flip still pending after --flip-timeout; 2 error.")
 public final class PhaseCommand implements Callable<Integer> {
     @Mixin
     Connections connections;
@@ -30,6 +35,12 @@ public final class PhaseCommand implements Callable<Integer> {
     PlanOptions plan;
     @Mixin
     GuardOptions guardOptions;
+    @Mixin
+    FlipOptions flipOptions;
+    @Option(names = "--flip-timeout", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "after a write-target change, how long to wait for the routers to acknowledge it and the older "
+                    + "failed writes to be replayed (default 30s; 0s: do not wait)")
+    Duration flipTimeout = Duration.ofSeconds(30);
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME",
             description = "planning, backfill, dual_write, shadow_read, traffic_shift, new_primary or cleanup")
     String name;
@@ -83,6 +94,9 @@ public final class PhaseCommand implements Callable<Integer> {
                 if (!entry.isEmpty() && entry.get(0).override()) {
                     out.println("override audited: " + entry.get(0).get(dev.cutover.control.ControlKeys.Audit.GUARD));
                 }
+                if (after.writeTarget() != before.writeTarget() && !flipTimeout.isZero() && !flipTimeout.isNegative()) {
+                    return awaitFlip(s, after, out, err);
+                }
                 return ExitCodes.OK;
             } catch (GuardRefusedException e) {
                 err.println("cutover: " + e.getMessage());
@@ -94,6 +108,27 @@ public final class PhaseCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The flip's second step: the new state is in force; wait until every live router acknowledged
+     * it and nothing from the earlier write target is queued. On timeout nothing is rolled back.
+     */
+    private int awaitFlip(ControlSession s, ControlState after, PrintWriter out, PrintWriter err) {
+        out.println("waiting up to " + flipTimeout.toSeconds() + " s for every live router to acknowledge version "
+                + after.version() + " and the failed writes made under the earlier write target to be replayed…");
+        out.flush();
+        FlipStatus st = flipOptions.flipWait(s.store).await(after, flipTimeout);
+        long now = System.currentTimeMillis();
+        if (st.complete()) {
+            out.println("flip complete: " + st.describe(now));
+            return ExitCodes.OK;
+        }
+        err.println("cutover: migration " + s.migration + ": flip to " + after.writeTarget().wireName() + " PENDING after "
+                + flipTimeout.toSeconds() + " s: " + st.describe(now) + "; the new state stays in force (not rolled back): "
+                + "routers follow it and each queued write is replayed from the side it was written to; "
+                + "`cutover status` shows when the flip completes");
+        return ExitCodes.FOUND;
+    }
+
     private int show(ControlSession s, ControlView view, PrintWriter out) {
         ControlState st = view.state();
         if (view.isLost()) {
@@ -102,6 +137,10 @@ public final class PhaseCommand implements Callable<Integer> {
         }
         out.println(s.migration + ": phase " + st.phase().wireName() + " (write target " + st.writeTarget().wireName()
                 + ", read percent " + st.readPercent() + "%, version " + st.version() + ")");
+        if (st.version() > 0) {
+            FlipStatus flip = flipOptions.flipWait(s.store).status(st);
+            out.println((flip.complete() ? "routers: " : "FLIP PENDING: ") + flip.describe(System.currentTimeMillis()));
+        }
         if (st.phase() == Phase.CLEANUP) {
             out.println("cleanup is the last phase");
             return ExitCodes.OK;

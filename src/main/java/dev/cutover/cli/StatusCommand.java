@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.control.AuditEntry;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.ControlView;
+import dev.cutover.control.FlipStatus;
 import dev.cutover.control.GuardCheck;
 import dev.cutover.control.Phase;
 import dev.cutover.control.RouterHeartbeat;
@@ -28,6 +29,8 @@ public final class StatusCommand implements Callable<Integer> {
     PlanOptions plan;
     @Mixin
     GuardOptions guardOptions;
+    @Mixin
+    FlipOptions flipOptions;
     @Option(names = "--json", description = "print JSON")
     boolean json;
     @Spec
@@ -42,6 +45,7 @@ public final class StatusCommand implements Callable<Integer> {
             List<GuardCheck> guards = next == null || view.isLost() ? List.of() : s.plane.checksFor(st, next);
             List<RouterHeartbeat> routers = s.store.routers();
             List<AuditEntry> last = s.store.audit(1);
+            FlipStatus flip = view.isLost() ? null : flipOptions.flipWait(s.store).status(st);
             PrintWriter out = spec.commandLine().getOut();
             long now = System.currentTimeMillis();
             if (json) {
@@ -61,12 +65,26 @@ public final class StatusCommand implements Callable<Integer> {
                     o.put("next_phase", next.wireName());
                 }
                 o.set("guards", ControlText.guardsJson(guards));
+                if (flip == null) {
+                    o.putNull("flip");
+                } else {
+                    ObjectNode fo = o.putObject("flip");
+                    fo.put("complete", flip.complete());
+                    fo.put("version", flip.version());
+                    fo.put("write_target", flip.writeTarget().wireName());
+                    fo.put("live_routers", flip.live().size());
+                    ArrayNode na = fo.putArray("not_acknowledged");
+                    flip.notAcknowledged().forEach(r -> na.add(r.instance()));
+                    ObjectNode q = fo.putObject("queued_under_other_write_target");
+                    flip.queuedUnderOtherTarget().forEach(q::put);
+                }
                 ArrayNode rs = o.putArray("routers");
                 for (RouterHeartbeat r : routers) {
                     ObjectNode ro = rs.addObject();
                     ro.put("instance", r.instance());
                     ro.put("host", r.host());
                     ro.put("version", r.version());
+                    ro.put("acked_version", r.ackedVersion());
                     ro.put("degraded", r.degraded());
                     ro.put("reason", r.reason());
                     ro.put("at", r.at());
@@ -85,6 +103,9 @@ public final class StatusCommand implements Callable<Integer> {
                 out.println("read percent  " + st.readPercent() + "% of routing keys read from the new side");
                 out.println("sample rate   " + st.shadowSampleRate() + " of reads shadow-compared");
                 out.println("version       " + st.version() + (st.version() == 0 && !view.isLost() ? "   (never set: cutover phase backfill starts it)" : ""));
+                if (flip != null && st.version() > 0) {
+                    out.println((flip.complete() ? "applied       " : "FLIP PENDING  ") + flip.describe(now));
+                }
                 if (next != null && !view.isLost()) {
                     boolean ok = guards.stream().allMatch(GuardCheck::ok);
                     out.println("next phase    " + next.wireName() + (guards.isEmpty() ? "   (no guard)" : ok ? "   (all guards pass)" : "   (refused now)"));

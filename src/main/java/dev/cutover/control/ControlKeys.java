@@ -119,6 +119,13 @@ public final class ControlKeys {
         /** Epoch milliseconds of the heartbeat. */
         public static final String AT = "at";
         public static final String HOST = "host";
+        /**
+         * The newest version this router applied with nothing made under an older one still in
+         * flight: every mirror of a write made under an older version has run, or its failed-write
+         * entry is in the stream (not in a lane, an unfinished XADD or the spill file). The flip
+         * waits for it ({@link FlipWait}); absent in routers before it (never counted as acknowledged).
+         */
+        public static final String ACKED_VERSION = "acked_version";
 
         private Heartbeat() {
         }
@@ -133,6 +140,14 @@ public final class ControlKeys {
         /** Epoch milliseconds of the failed write. */
         public static final String AT = "at";
         public static final String ERROR = "error";
+        /** The control-state version the write was made under (absent in entries of older routers). */
+        public static final String VERSION = "version";
+        /**
+         * The write target the write was made under ({@code dual_write}: old was its first side,
+         * replayed old → new; {@code new_primary}: replayed new → old). Absent in entries of older
+         * routers: those are replayed from the truth of the phase in force, as before.
+         */
+        public static final String WRITE_TARGET = "write_target";
 
         private FailedWrite() {
         }

@@ -12,6 +12,15 @@ public record RouterHeartbeat(String instance, Map<String, String> fields) {
         return parse(fields.get(ControlKeys.Heartbeat.VERSION));
     }
 
+    /**
+     * The version the router acknowledges ({@link ControlKeys.Heartbeat#ACKED_VERSION}); -1 when
+     * the heartbeat has no such field (a router before it).
+     */
+    public long ackedVersion() {
+        String s = fields.get(ControlKeys.Heartbeat.ACKED_VERSION);
+        return s == null ? -1 : parse(s);
+    }
+
     public boolean degraded() {
         return "true".equals(fields.get(ControlKeys.Heartbeat.DEGRADED));
     }

@@ -34,11 +34,16 @@ final class FailedWriteQueue {
         this.spillThread = spillThread;
     }
 
-    void enqueue(FailedWrite w) {
+    /**
+     * Queues the entry; the future completes once it is in the stream or the spill file (or,
+     * the last resort, logged as lost), never exceptionally.
+     */
+    CompletableFuture<Void> enqueue(FailedWrite w) {
+        CompletableFuture<Void> landed = new CompletableFuture<>();
         RedisAsyncCommands<String, String> async = redis.isOpen() ? redis.async() : null;
         if (async == null) {
-            spillLater(w, "redis unreachable");
-            return;
+            spillLater(w, "redis unreachable", landed);
+            return landed;
         }
         inFlight.incrementAndGet();
         CompletableFuture<String> f;
@@ -46,23 +51,25 @@ final class FailedWriteQueue {
             f = async.xadd(keys.failedWrites(), w.fields()).toCompletableFuture();
         } catch (RuntimeException e) {
             inFlight.decrementAndGet();
-            spillLater(w, StateFollower.oneLine(e));
-            return;
+            spillLater(w, StateFollower.oneLine(e), landed);
+            return landed;
         }
         f.whenComplete((id, err) -> {
             try {
                 if (err == null) {
                     queued.increment();
+                    landed.complete(null);
                 } else {
-                    spillLater(w, StateFollower.oneLine(err));
+                    spillLater(w, StateFollower.oneLine(err), landed);
                 }
             } finally {
                 inFlight.decrementAndGet();
             }
         });
+        return landed;
     }
 
-    private void spillLater(FailedWrite w, String why) {
+    private void spillLater(FailedWrite w, String why, CompletableFuture<Void> landed) {
         inFlight.incrementAndGet();
         try {
             spillThread.execute(() -> {
@@ -70,11 +77,13 @@ final class FailedWriteQueue {
                     spillNow(w, why);
                 } finally {
                     inFlight.decrementAndGet();
+                    landed.complete(null);
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             inFlight.decrementAndGet();
             spillNow(w, why);
+            landed.complete(null);
         }
     }
 

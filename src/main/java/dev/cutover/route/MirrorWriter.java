@@ -1,5 +1,7 @@
 package dev.cutover.route;
 
+import dev.cutover.control.ControlState;
+import dev.cutover.control.WriteTarget;
 import dev.cutover.pg.Sql;
 import dev.cutover.sql.Direction;
 import org.slf4j.Logger;
@@ -14,6 +16,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -49,6 +54,13 @@ final class MirrorWriter {
     /** Mirrors made and not yet done (run or queued), by the side they write to. */
     private final AtomicLong pendingToNew = new AtomicLong();
     private final AtomicLong pendingToOld = new AtomicLong();
+    /**
+     * Writes with a mirror not yet done by the control-state version they were made under: held
+     * from before the first side runs until the mirror ran or its failed-write entry is in the
+     * stream or the spill file. A router acknowledges a version only when nothing older is held
+     * ({@link #olderPending}), so a flip's wait cannot miss an entry still on its way.
+     */
+    private final Map<Long, AtomicLong> pendingByVersion = new ConcurrentHashMap<>();
     /** A wait in {@link #awaitNonePendingTo} ran out, and the mirrors it waited for have not all run since. */
     private volatile boolean waitRanOut;
 
@@ -62,10 +74,48 @@ final class MirrorWriter {
         this.downBackoff = downBackoff;
     }
 
-    /** The mirror of one write; {@code keyValues} the keys it wrote, queued if the mirror cannot run. */
-    Mirror task(WriteOp op, String table, Object[] params, long primaryAffected, List<List<Object>> keyValues, boolean toNew) {
+    /**
+     * Holds a write to be mirrored under {@code version} (before its first side runs): released by
+     * its {@link Mirror} when done, or by {@link #release} if the write fails first.
+     */
+    void hold(long version) {
+        pendingByVersion.computeIfAbsent(version, v -> new AtomicLong()).incrementAndGet();
+    }
+
+    void release(long version) {
+        AtomicLong n = pendingByVersion.get(version);
+        if (n != null) {
+            n.decrementAndGet();
+        }
+    }
+
+    /**
+     * True while a write made under a version below {@code version} still has its mirror to run
+     * or its failed-write entry on the way to the stream. (Counts of older versions that reached 0
+     * are dropped: a write holds its version only after checking it is still the one in force.)
+     */
+    boolean olderPending(long version) {
+        boolean pending = false;
+        for (Map.Entry<Long, AtomicLong> e : pendingByVersion.entrySet()) {
+            if (e.getKey() < version) {
+                if (e.getValue().get() > 0) {
+                    pending = true;
+                } else {
+                    pendingByVersion.remove(e.getKey(), e.getValue());
+                }
+            }
+        }
+        return pending;
+    }
+
+    /**
+     * The mirror of one write made under {@code state} (which it was {@linkplain #hold held} for);
+     * {@code keyValues} the keys it wrote, queued if the mirror cannot run.
+     */
+    Mirror task(WriteOp op, String table, Object[] params, long primaryAffected, List<List<Object>> keyValues, boolean toNew,
+                ControlState state) {
         (toNew ? pendingToNew : pendingToOld).incrementAndGet();
-        return new Mirror(op, table, params, primaryAffected, keyValues, toNew);
+        return new Mirror(op, table, params, primaryAffected, keyValues, toNew, state.version(), state.writeTarget());
     }
 
     /**
@@ -219,10 +269,15 @@ final class MirrorWriter {
         private final long primaryAffected;
         private final List<List<Object>> keyValues;
         private final boolean toNew;
+        private final long version;
+        private final WriteTarget writeTarget;
         private final AtomicBoolean done = new AtomicBoolean();
+        private final AtomicBoolean released = new AtomicBoolean();
 
         private Mirror(WriteOp op, String table, Object[] params, long primaryAffected, List<List<Object>> keyValues,
-                       boolean toNew) {
+                       boolean toNew, long version, WriteTarget writeTarget) {
+            this.version = version;
+            this.writeTarget = writeTarget;
             this.op = op;
             this.table = table;
             this.params = params;
@@ -295,6 +350,14 @@ final class MirrorWriter {
             mirrored.increment();
             metrics.mirrorWrite(false);
             finish();
+            releaseVersion();
+        }
+
+        /** The write's version is no longer held (once): its mirror ran, or its entries are queued. */
+        private void releaseVersion() {
+            if (released.compareAndSet(false, true)) {
+                release(version);
+            }
         }
 
         /** Counts the mirror out of the pending ones, once (a task given up after it ran is queued again, harmlessly). */
@@ -310,6 +373,7 @@ final class MirrorWriter {
 
         @Override
         public void giveUp(String why) {
+            List<CompletableFuture<Void>> landed = new ArrayList<>(keyValues.size());
             try {
                 failures.increment();
                 metrics.mirrorWrite(true);
@@ -319,10 +383,11 @@ final class MirrorWriter {
                     LOG.error("{}; the written key is unknown, run `cutover repair` for table {}", error, table);
                 }
                 for (String k : keys()) {
-                    queue.enqueue(new FailedWrite(table, k, now, error));
+                    landed.add(queue.enqueue(new FailedWrite(table, k, now, error, version, writeTarget)));
                 }
             } finally {
                 finish();
+                CompletableFuture.allOf(landed.toArray(CompletableFuture[]::new)).whenComplete((x, e) -> releaseVersion());
             }
         }
     }

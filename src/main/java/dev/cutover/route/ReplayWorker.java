@@ -18,15 +18,18 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
  * Replays the failed-write queue: reads entries with a consumer group ({@link #GROUP}; each router
- * instance is one consumer), re-syncs each key from the source of truth of the current phase —
- * forward (old → new) before new_primary, reverse from it on, so replay order cannot resurrect
- * stale data — then XACK + XDEL. An entry that fails stays pending and is retried; entries left
+ * instance is one consumer), re-syncs each key from the side that was the source of truth when
+ * its write was made — forward (old → new) for a write made under dual_write, reverse for one
+ * made under new_primary, whatever the phase when it is replayed (an entry without its write
+ * target, from an older router: the current phase's truth) — then XACK + XDEL. Replay order
+ * cannot resurrect stale data: every re-sync copies the truth row as it is at replay time. An entry that fails stays pending and is retried; entries left
  * pending by a dead router are taken over with XAUTOCLAIM after {@link #CLAIM_IDLE}.
  */
 final class ReplayWorker {
@@ -135,15 +138,16 @@ final class ReplayWorker {
      * first run that fails: its entries stay pending and are retried.
      */
     private boolean replay(RedisCommands<String, String> r, List<StreamMessage<String, String>> entries) {
-        Direction d = direction(state.get());
+        ControlState now = state.get();
         int i = 0;
         while (i < entries.size()) {
             String table = table(entries.get(i));
+            Direction d = direction(entries.get(i), now);
             List<String> ids = new ArrayList<>();
             List<List<String>> keys = new ArrayList<>();
             long at = 0;
             int j = i;
-            for (; j < entries.size() && Objects.equals(table(entries.get(j)), table); j++) {
+            for (; j < entries.size() && Objects.equals(table(entries.get(j)), table) && direction(entries.get(j), now) == d; j++) {
                 StreamMessage<String, String> m = entries.get(j);
                 if (table == null) {
                     ids.add(m.getId()); // an empty entry: nothing to replay
@@ -180,6 +184,26 @@ final class ReplayWorker {
             i = j;
         }
         return true;
+    }
+
+    /**
+     * The direction an entry is replayed in: from the side that was the truth when its write was
+     * made (old for a write made under dual_write, new under new_primary), whatever the phase in
+     * force now; an entry that does not say (written by a router before the field) from the truth
+     * of the phase in force, as before.
+     */
+    static Direction direction(StreamMessage<String, String> m, ControlState now) {
+        Map<String, String> body = m.getBody();
+        if (body != null) {
+            String wt = body.get(ControlKeys.FailedWrite.WRITE_TARGET);
+            if (wt != null && !wt.isEmpty()) {
+                Direction own = FailedWrite.fromFields(body).direction();
+                if (own != null) {
+                    return own;
+                }
+            }
+        }
+        return direction(now);
     }
 
     private static String table(StreamMessage<String, String> m) {

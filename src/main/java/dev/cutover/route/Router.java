@@ -70,6 +70,7 @@ public final class Router implements AutoCloseable {
     private final Duration seenKeysInterval;
     private long seenKeysSentAt = System.nanoTime();
     private volatile boolean closed;
+    private volatile long ackedVersion;
 
     private Router(Builder b) {
         this.oldDs = b.oldDs;
@@ -83,7 +84,7 @@ public final class Router implements AutoCloseable {
                 : Path.of(System.getProperty("java.io.tmpdir"), "cutover-spill", b.migration.replaceAll("[^A-Za-z0-9._-]", "_"));
         this.metrics = new RouterMetrics(b.redisUrl, keys);
         this.follower = new StateFollower(keys, spillDir.resolve("state.json"), instanceId, b.refresh.multipliedBy(10),
-                this::otherTrouble);
+                this::otherTrouble, this::acknowledged);
         this.redis = new RouterRedis(b.redisUrl, b.redisTimeout, keys.changes(), follower::onMessage);
         this.spill = new SpillFile(spillDir, instanceId);
         this.spillThread = Executors.newSingleThreadExecutor(daemon("cutover-spill"));
@@ -165,19 +166,44 @@ public final class Router implements AutoCloseable {
         op.validate();
         resync.mapping(op.table());
         ControlState s = follower.state();
+        boolean mirrored = mirrored(s.writeTarget());
+        while (mirrored) {
+            // held under the version in force, checked after holding: a heartbeat that acknowledges
+            // a newer version (nothing older held) cannot miss this write's mirror
+            mirrors.hold(s.version());
+            ControlState now = follower.state();
+            if (now.version() == s.version()) {
+                break;
+            }
+            mirrors.release(s.version());
+            s = now;
+            mirrored = mirrored(s.writeTarget());
+        }
         WriteTarget wt = s.writeTarget();
         boolean primaryNew = wt == WriteTarget.NEW_PRIMARY || wt == WriteTarget.NEW_ONLY;
-        if (!mirrors.awaitNonePendingTo(primaryNew, shutdownTimeout)) {
-            LOG.error("router {}: mirror writes to the {} database made before the write target changed to {} were still "
-                    + "running after {} s; writes go first to it now, and a row such a mirror touches later may hold an older "
-                    + "value there: run `cutover verify` and `cutover repair`", instanceId, primaryNew ? "new" : "old",
-                    wt.wireName(), shutdownTimeout.toSeconds());
+        boolean handedOver = false;
+        try {
+            if (!mirrors.awaitNonePendingTo(primaryNew, shutdownTimeout)) {
+                LOG.error("router {}: mirror writes to the {} database made before the write target changed to {} were still "
+                        + "running after {} s; writes go first to it now, and a row such a mirror touches later may hold an older "
+                        + "value there: run `cutover verify` and `cutover repair`", instanceId, primaryNew ? "new" : "old",
+                        wt.wireName(), shutdownTimeout.toSeconds());
+            }
+            Rows.Written w = Rows.write(primaryNew ? newDs : oldDs, op.sql(primaryNew), params);
+            if (mirrored) {
+                mirror(op, routingKey, params.clone(), w, primaryNew, s);
+                handedOver = true;
+            }
+            return new WriteResult(w.affected(), w.returned());
+        } finally {
+            if (mirrored && !handedOver) {
+                mirrors.release(s.version());
+            }
         }
-        Rows.Written w = Rows.write(primaryNew ? newDs : oldDs, op.sql(primaryNew), params);
-        if (wt == WriteTarget.DUAL_WRITE || wt == WriteTarget.NEW_PRIMARY) {
-            mirror(op, routingKey, params.clone(), w, primaryNew);
-        }
-        return new WriteResult(w.affected(), w.returned());
+    }
+
+    private static boolean mirrored(WriteTarget wt) {
+        return wt == WriteTarget.DUAL_WRITE || wt == WriteTarget.NEW_PRIMARY;
     }
 
     /** What a write did on the first side: rows affected, and the rows it returned (RETURNING). */
@@ -209,11 +235,12 @@ public final class Router implements AutoCloseable {
 
     // ---------------------------------------------------------------- mirror writes
 
-    private void mirror(WriteOp op, Object routingKey, Object[] params, Rows.Written primary, boolean primaryNew) {
+    private void mirror(WriteOp op, Object routingKey, Object[] params, Rows.Written primary, boolean primaryNew,
+                        ControlState s) {
         TableMapping m = resync.mapping(op.table());
         String table = m.target().table();
         List<List<Object>> written = writtenKeys(op, params, primary, primaryNew);
-        MirrorWriter.Mirror task = mirrors.task(op, table, params, primary.affected(), written, !primaryNew);
+        MirrorWriter.Mirror task = mirrors.task(op, table, params, primary.affected(), written, !primaryNew, s);
         int hash = written.isEmpty() ? Objects.hashCode(routingKey) : KeyResync.keyHash(written.get(0));
         if (!lanes.submit(hash, task)) {
             task.giveUp("mirror executor full (" + lanes.backlog() + " waiting)");
@@ -308,6 +335,19 @@ public final class Router implements AutoCloseable {
         if (redis.isOpen()) {
             MismatchSamples.push(redis.sync(), keys, json);
         }
+    }
+
+    /**
+     * The version this router acknowledges under the state in force (its heartbeat's
+     * {@code acked_version}): that state's, once no write made under an older version still has a
+     * mirror to run or a failed-write entry on its way, and the spill file is empty; else the last
+     * one acknowledged. Called by the heartbeat, after the spill was drained on the previous tick.
+     */
+    private long acknowledged(ControlState s) {
+        if (!mirrors.olderPending(s.version()) && spill.isEmpty()) {
+            ackedVersion = s.version();
+        }
+        return ackedVersion;
     }
 
     private String otherTrouble() {

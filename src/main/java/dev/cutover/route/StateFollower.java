@@ -33,6 +33,7 @@ final class StateFollower {
     private final Duration heartbeatTtl;
     private static final String HOST = host();
     private final java.util.function.Supplier<String> otherTrouble;
+    private final java.util.function.ToLongFunction<ControlState> acked;
     private volatile ControlState state = ControlState.initial();
     private volatile String degradedReason = "not connected to redis yet";
     private ControlState suspectedReset;
@@ -44,10 +45,15 @@ final class StateFollower {
         return t;
     });
 
-    /** {@code otherTrouble}: a degraded reason besides Redis (e.g. a database the mirror writes cannot reach), or null. */
+    /**
+     * {@code otherTrouble}: a degraded reason besides Redis (e.g. a database the mirror writes cannot
+     * reach), or null; {@code acked}: the version the heartbeat acknowledges under the state in force
+     * ({@link ControlKeys.Heartbeat#ACKED_VERSION}).
+     */
     StateFollower(ControlKeys keys, Path stateFile, String instanceId, Duration heartbeatTtl,
-                  java.util.function.Supplier<String> otherTrouble) {
+                  java.util.function.Supplier<String> otherTrouble, java.util.function.ToLongFunction<ControlState> acked) {
         this.otherTrouble = otherTrouble;
+        this.acked = acked;
         this.keys = keys;
         this.stateKeys = ControlStateCodec.keys(keys);
         this.stateFile = stateFile;
@@ -207,6 +213,7 @@ final class StateFollower {
         String key = keys.router(instanceId);
         ControlState s = state;
         redis.sync().hset(key, Map.of(ControlKeys.Heartbeat.VERSION, Long.toString(s.version()),
+                ControlKeys.Heartbeat.ACKED_VERSION, Long.toString(acked.applyAsLong(s)),
                 ControlKeys.Heartbeat.PHASE, s.phase().wireName(),
                 ControlKeys.Heartbeat.DEGRADED, Boolean.toString(reason != null),
                 ControlKeys.Heartbeat.REASON, reason == null ? "" : reason,
