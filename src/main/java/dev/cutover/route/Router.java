@@ -383,15 +383,21 @@ public final class Router implements AutoCloseable {
         return keys;
     }
 
+    /** Messages of the change channel this router has handled (for tests that must know one arrived). */
+    long controlMessagesHandled() {
+        return follower.messagesHandled();
+    }
+
     /** Counters since start, for logs and health endpoints. */
     public record Stats(long mirrored, long mirrorFailures, long queued, long spilled, long replayed, long shadowCompared,
-                        long shadowMismatches, long shadowRecheckCleared, long shadowSkipped, long shadowErrors) {
+                        long shadowMismatches, long shadowRecheckCleared, long shadowSkipped, long shadowErrors,
+                        long shadowRechecks) {
     }
 
     public Stats stats() {
         return new Stats(mirrors.mirrored.sum(), mirrors.failures.sum(), queue.queued.sum(), queue.spilled.sum(),
                 replay == null ? 0 : replay.replayed.sum(), shadow.compared.sum(), shadow.mismatches.sum(),
-                shadow.recheckCleared.sum(), shadow.skipped.sum(), shadow.errors.sum());
+                shadow.recheckCleared.sum(), shadow.skipped.sum(), shadow.errors.sum(), shadow.rechecks.sum());
     }
 
     /**

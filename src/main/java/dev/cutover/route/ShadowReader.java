@@ -37,6 +37,8 @@ final class ShadowReader {
     final LongAdder compared = new LongAdder();
     final LongAdder mismatches = new LongAdder();
     final LongAdder recheckCleared = new LongAdder();
+    /** Differences sent to their re-check (cleared, confirmed, or still waiting). */
+    final LongAdder rechecks = new LongAdder();
     final LongAdder errors = new LongAdder();
 
     /** Where confirmed mismatches go (the capped sample list). */
@@ -107,6 +109,7 @@ final class ShadowReader {
             return;
         }
         inFlight.incrementAndGet();
+        rechecks.increment();
         try {
             pool.schedule(() -> {
                 try {

@@ -26,6 +26,7 @@ import java.util.Map;
 final class StateFollower {
     private static final Logger LOG = LoggerFactory.getLogger(StateFollower.class);
 
+    private final java.util.concurrent.atomic.LongAdder messages = new java.util.concurrent.atomic.LongAdder();
     private final ControlKeys keys;
     private final List<String> stateKeys;
     private final Path stateFile;
@@ -83,7 +84,14 @@ final class StateFollower {
             apply(ControlStateCodec.fromJson(json));
         } catch (RuntimeException e) {
             LOG.warn("ignoring a bad message on {}: {}", keys.changes(), e.getMessage());
+        } finally {
+            messages.increment();
         }
+    }
+
+    /** Messages of the change channel handled so far (applied, ignored as older, or bad). */
+    long messagesHandled() {
+        return messages.sum();
     }
 
     /** Reads the state with one MGET and writes this router's heartbeat; false when Redis could not be read. */

@@ -61,10 +61,13 @@ class ControlFollowerTest {
                     f.link.sync().aclSetuser("follower", io.lettuce.core.AclSetuserArgs.Builder.off());
                     f.link.sync().clientKill(io.lettuce.core.KillArgs.Builder.user("follower"));
                     await(() -> connection.contains(false));
-                    for (int i = 2; i <= 6; i++) {
-                        f.plane.setSampleRate(f.store.read(), i / 100.0, ME, "");
+                    // a second follower, not cut off, proves each change was published and delivered
+                    try (ControlFollower witness = ControlFollower.start(f.store, s -> { }, 60_000)) {
+                        for (int i = 2; i <= 6; i++) {
+                            f.plane.setSampleRate(f.store.read(), i / 100.0, ME, "");
+                        }
+                        await(() -> witness.version() == 6);
                     }
-                    Thread.sleep(300);
                     assertThat(follower.version()).as("cut off, the follower saw nothing yet").isEqualTo(1);
 
                     f.link.sync().aclSetuser("follower", io.lettuce.core.AclSetuserArgs.Builder.on());

@@ -2,12 +2,14 @@ package dev.cutover.demo;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LoadGeneratorTest {
@@ -27,15 +29,13 @@ class LoadGeneratorTest {
         });
         load.onSecond(seconds::add);
         load.start();
-        while (calls.get() < 200) {
-            Thread.sleep(10);
-        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls.get() >= 200);
         load.segment("second part");
         long atSwitch = calls.get();
-        while (calls.get() < atSwitch + 200) {
-            Thread.sleep(10);
-        }
-        Thread.sleep(1100);
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls.get() >= atSwitch + 200);
+        // a whole second of the second part reported (the per-second callback runs at each second's end)
+        int reported = seconds.size();
+        await().atMost(Duration.ofSeconds(30)).until(() -> seconds.size() >= reported + 2);
         load.close();
 
         assertThat(load.requests()).isEqualTo(calls.get());
@@ -68,9 +68,7 @@ class LoadGeneratorTest {
             Thread.sleep(200);
         });
         load.start();
-        while (load.shed() == 0) {
-            Thread.sleep(20);
-        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> load.shed() > 0);
         load.close();
         assertThat(load.shed()).isPositive();
         assertThat(load.errors()).isZero();

@@ -61,7 +61,8 @@ class MirrorBatchTest {
             lock.commit();
         }
         assertThat(router.awaitQuiet(Duration.ofSeconds(20))).isTrue();
-        assertThat(router.stats().mirrorFailures()).isZero();
+        assertThat(router.stats().mirrorFailures()).as(() -> "queued: " + f.redis().xrange(f.keys.failedWrites(), Range.create("-", "+"))
+                .stream().map(m -> m.getBody().get(ControlKeys.FailedWrite.ERROR)).distinct().toList()).isZero();
         assertThat(router.stats().mirrored()).isEqualTo(400);
         assertThat(f.queueDepth()).isZero();
         assertThat(f.count(f.newDb)).isEqualTo(400);
@@ -81,7 +82,7 @@ class MirrorBatchTest {
                 BigDecimal amount = id == 42 ? new BigDecimal("42.42") : new BigDecimal(id + ".10");
                 router.write(PUT, id % 7, id, id % 7, amount, "ground");
             }
-            Thread.sleep(200); // the lane is waiting on its first write, the other 99 queued behind it
+            awaitMirrorWaitingOnALock(); // the lane is waiting on its first write, the other 99 queued behind it
             lock.commit();
         }
         assertThat(router.awaitQuiet(Duration.ofSeconds(20))).isTrue();
@@ -146,7 +147,8 @@ class MirrorBatchTest {
                 }
             });
             secondWrite.start();
-            Thread.sleep(300);
+            // it waits inside the router for the older mirror (the row lock holds that mirror as long as this test wants)
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> waitingForOlderMirrors(secondWrite));
             assertThat(secondWrite.isAlive()).as("the new-first write waits for the older mirror to the new database").isTrue();
             held.commit();
         }
@@ -187,6 +189,12 @@ class MirrorBatchTest {
             }
         }
         throw new AssertionError("no row for " + sql + " after 10 s");
+    }
+
+    /** True while {@code t} is inside the router's wait for older mirrors to the side it writes first. */
+    private static boolean waitingForOlderMirrors(Thread t) {
+        return java.util.Arrays.stream(t.getStackTrace()).anyMatch(e -> e.getClassName().equals(MirrorWriter.class.getName())
+                && e.getMethodName().equals("awaitNonePendingTo"));
     }
 
     /** The pid of the new database's session that waits for a row lock while running a mirror write. */

@@ -98,12 +98,13 @@ class ShadowReadTest {
     @Test
     void aDifferenceThatHealsBeforeTheRecheckIsNotAMismatch() throws Exception {
         f.newDb.exec("UPDATE orders SET total_cents = 1299 WHERE id = 1");
-        router = f.track(f.builder().recheckDelay(Duration.ofMillis(500)).build());
+        // the re-check runs 5 s after the difference is seen: the heal below lands well inside that
+        router = f.track(f.builder().recheckDelay(Duration.ofSeconds(5)).build());
         shadowAll(router);
         router.read(RouterFixture.LIST, 7L, 7L);
-        Thread.sleep(100);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> router.stats().shadowRechecks() == 1);
         f.newDb.exec("UPDATE orders SET total_cents = 1250 WHERE id = 1"); // the mirror write arrived late
-        assertThat(router.awaitQuiet(Duration.ofSeconds(5))).isTrue();
+        assertThat(router.awaitQuiet(Duration.ofSeconds(20))).isTrue();
         assertThat(router.stats().shadowMismatches()).isZero();
         assertThat(router.stats().shadowRecheckCleared()).isEqualTo(1);
         assertThat(router.stats().shadowCompared()).isEqualTo(1);

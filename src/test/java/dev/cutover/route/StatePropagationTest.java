@@ -64,11 +64,13 @@ class StatePropagationTest {
         f.redis().set(f.keys.phase(), Phase.TRAFFIC_SHIFT.wireName());
         RouterFixture.awaitVersion(r, v);
         assertThat(r.state().phase()).isEqualTo(Phase.TRAFFIC_SHIFT);
-        // a late message carrying an older version changes nothing
+        // a late message carrying an older version changes nothing (asserted once the router has handled it)
+        long handled = r.controlMessagesHandled();
         f.redis().publish(f.keys.changes(), ControlStateCodec.toJson(
                 new ControlState(Phase.PLANNING, Phase.PLANNING.writeTarget(), 0, 0, "", v - 1)));
-        Thread.sleep(300);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> r.controlMessagesHandled() > handled);
         assertThat(r.state().phase()).isEqualTo(Phase.TRAFFIC_SHIFT);
+        assertThat(r.state().version()).isEqualTo(v);
         // the heartbeat tells the console which version this router follows
         long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         Map<String, String> hb = Map.of();
