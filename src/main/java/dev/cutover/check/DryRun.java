@@ -38,6 +38,12 @@ final class DryRun {
     private static final Set<String> INEXACT = Set.of("float4", "float8", "numeric");
     /** Failing ranges of at most this many rows are read row by row. */
     private static final int BISECT_BELOW = 128;
+    /**
+     * Failing rows found one by one (a statement and a rollback each) before the dry run stops doing
+     * so for this table: past it, a failing range only says which transforms fail in it. A transform
+     * that fails on every row of a large table would otherwise cost two round trips per row.
+     */
+    static final int ROW_BY_ROW_LIMIT = 1000;
 
     /** One thing counted per row: a boolean SQL expression over the forward row {@code fwd}. */
     private record Flag(Severity severity, String kind, String column, String sql, String what) {
@@ -52,6 +58,8 @@ final class DryRun {
         long rows;
         final List<String> keys = new ArrayList<>();
         String firstError;
+        /** Failing ranges past {@link #ROW_BY_ROW_LIMIT}, whose rows were not counted. */
+        long uncountedRanges;
 
         Tally(Severity severity, String kind, String column, String what) {
             this.severity = severity;
@@ -81,6 +89,7 @@ final class DryRun {
     private final Map<String, Tally> tallies = new LinkedHashMap<>();
     private final List<String> reverseSources = new ArrayList<>();
     private long rowsChecked;
+    private long rowByRow;
 
     DryRun(Connection c, TableMapping m, MappingSql sql, Schema.Table source, Schema.Table target,
            Map<String, String> exprTypes, int chunkRows, int maxKeys) {
@@ -132,8 +141,10 @@ final class DryRun {
             }
         }
         for (Tally t : tallies.values()) {
-            if (t.rows > 0) {
-                String msg = t.rows + (t.rows == 1 ? " row " : " rows ") + t.what
+            if (t.rows > 0 || t.uncountedRanges > 0) {
+                String msg = (t.uncountedRanges > 0 ? "at least " : "") + t.rows + (t.rows == 1 ? " row " : " rows ") + t.what
+                        + (t.uncountedRanges == 0 ? "" : " (and rows of " + t.uncountedRanges + " more key ranges: counting stopped after "
+                        + ROW_BY_ROW_LIMIT + " failing rows)")
                         + (t.firstError == null ? "" : ": " + t.firstError)
                         + " (first keys: " + String.join(", ", t.keys) + ")";
                 out.add(new Finding(t.severity, t.kind, table, t.column, msg, t.rows, t.keys));
@@ -219,6 +230,10 @@ final class DryRun {
             c.rollback();
             if (Sql.isTransient(e) || Sql.state(e).startsWith("08")) {
                 throw e;
+            }
+            if (rowByRow >= ROW_BY_ROW_LIMIT) {
+                markFailingColumns(lower, upper);
+                return;
             }
             if (rows > BISECT_BELOW) {
                 List<String> middle;
@@ -371,20 +386,46 @@ final class DryRun {
                 if (err == null) {
                     continue;
                 }
-                Tally t = tallies.computeIfAbsent("transform_fails\u0000" + p.toColumn(), k -> new Tally(
-                        Severity.PROBLEM, "transform_fails", p.toColumn(),
-                        "fail the transform " + p.expr() + " for " + SqlNames.quote(p.toColumn())));
+                Tally t = failures(p);
                 if (t.firstError == null) {
                     t.firstError = err;
                 }
                 t.add(KeyJson.fromSide(flow, key), maxKeys);
                 if (!failingKeys.contains(key)) {
                     failingKeys.add(key);
+                    rowByRow++;
                 }
             }
         }
         c.rollback();
         return failingKeys;
+    }
+
+    private Tally failures(Flow.Projected p) {
+        return tallies.computeIfAbsent("transform_fails\u0000" + p.toColumn(), k -> new Tally(Severity.PROBLEM,
+                "transform_fails", p.toColumn(), "fail the transform " + p.expr() + " for " + SqlNames.quote(p.toColumn())));
+    }
+
+    /**
+     * Past {@link #ROW_BY_ROW_LIMIT}: notes which transforms fail somewhere in (lower, upper], one
+     * statement per transform, without finding the rows; the range's other counts are skipped.
+     */
+    private void markFailingColumns(List<String> lower, List<String> upper) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET TRANSACTION READ ONLY");
+        }
+        java.sql.Savepoint sp = c.setSavepoint();
+        for (Flow.Projected p : flow.columns()) {
+            String err = evaluates(p, lower, upper, sp);
+            if (err != null) {
+                Tally t = failures(p);
+                if (t.firstError == null) {
+                    t.firstError = err;
+                }
+                t.uncountedRanges++;
+            }
+        }
+        c.rollback();
     }
 
     /**

@@ -31,9 +31,12 @@ class DryRunEveryTransformTest {
                 FROM generate_series(1, 1000) g;
                 CREATE TABLE src (id int PRIMARY KEY, v text);
                 INSERT INTO src VALUES (1, '1'), (2, 'word'), (3, '3');
+                CREATE TABLE allbad (id bigint PRIMARY KEY, payload jsonb);
+                INSERT INTO allbad SELECT g, '{"level": "high"}' FROM generate_series(1, 3000) g;
                 """);
         newDb = TestDb.create("every_new").exec("""
                 CREATE TABLE events (id bigint PRIMARY KEY, level integer);
+                CREATE TABLE allbad (id bigint PRIMARY KEY, level integer);
                 CREATE TYPE mood AS ENUM ('happy', 'sad');
                 CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
                 """);
@@ -66,6 +69,28 @@ class DryRunEveryTransformTest {
         assertThat(fails.get(0).keys()).startsWith("{\"id\":100}", "{\"id\":200}");
         assertThat(fails.get(0).message()).contains("invalid input syntax for type integer: \"high\"");
         assertThat(r.tables().get(0).rowsChecked()).isEqualTo(1000);
+    }
+
+    /**
+     * A transform failing on every row is counted row by row up to a limit, then only the key
+     * ranges it fails in are noted: the check stays a few statements per chunk, not two per row.
+     */
+    @Test
+    void aTransformFailingOnEveryRowStopsCountingRowByRow() {
+        CheckReport r = check("""
+                {"version": 1, "name": "every", "tables": [
+                  {"source": {"schema": "public", "table": "allbad"}, "target": {"schema": "public", "table": "allbad"},
+                   "key": ["id"], "columns": [{"target": "id", "expr": "id"},
+                                              {"target": "level", "expr": "(payload->>'level')::int"}],
+                   "dropped": []}]}
+                """);
+        Finding fails = r.findings().stream().filter(f -> f.kind().equals("transform_fails")).findFirst().orElseThrow();
+        assertThat(fails.rows()).isBetween((long) DryRun.ROW_BY_ROW_LIMIT, 3000L - 1);
+        assertThat(fails.message()).startsWith("at least " + fails.rows() + " rows fail the transform")
+                .contains("counting stopped after " + DryRun.ROW_BY_ROW_LIMIT + " failing rows")
+                .contains("invalid input syntax for type integer: \"high\"");
+        assertThat(fails.keys()).startsWith("{\"id\":1}", "{\"id\":2}");
+        assertThat(r.tables().get(0).rowsChecked()).isEqualTo(3000);
     }
 
     /**
