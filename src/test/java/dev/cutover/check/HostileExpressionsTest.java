@@ -14,6 +14,7 @@ import dev.cutover.plan.TableRef;
 import dev.cutover.sql.Direction;
 import dev.cutover.sql.MappingSql;
 import dev.cutover.testing.TestDb;
+import dev.cutover.verify.Repairer;
 import dev.cutover.verify.Verifier;
 import dev.cutover.verify.VerifyListener;
 import dev.cutover.verify.VerifyOptions;
@@ -168,7 +169,7 @@ class HostileExpressionsTest {
 
     @ParameterizedTest
     @MethodSource("corpus")
-    void theDryRunBackfillAndVerifyRefuseItBeforeSendingAnything(String expr) throws Exception {
+    void theDryRunBackfillVerifyAndRepairRefuseItBeforeSendingAnything(String expr) throws Exception {
         Plan p = plan(expr, null);
         try (Connection c = old().connectReadOnly(); Connection n = neu().connect()) {
             Schema.Table src = SchemaReader.read(c).table(T).orElseThrow();
@@ -180,6 +181,11 @@ class HostileExpressionsTest {
         assertThatThrownBy(() -> new BackfillEngine(old(), neu(), p, new BackfillOptions()).run(null))
                 .isInstanceOf(PlanException.class).hasMessageContaining("refused");
         assertThatThrownBy(() -> new Verifier(p, old(), neu(), VerifyOptions.defaults(Direction.FORWARD), VerifyListener.NONE).verify())
+                .isInstanceOf(PlanException.class).hasMessageContaining("refused");
+        assertThatThrownBy(() -> new Repairer(p, old(), neu(), VerifyOptions.defaults(Direction.FORWARD), VerifyListener.NONE).repair())
+                .isInstanceOf(PlanException.class).hasMessageContaining("refused");
+        Plan backwards = plan("v", expr);
+        assertThatThrownBy(() -> new Repairer(backwards, old(), neu(), VerifyOptions.defaults(Direction.REVERSE), VerifyListener.NONE).repair())
                 .isInstanceOf(PlanException.class).hasMessageContaining("refused");
     }
 }
