@@ -160,9 +160,9 @@ public final class SqlLexer {
                     return "unterminated quoted identifier (or an empty one) at position " + (start + 1);
                 }
             } else if (c == '$') {
-                if (i + 1 < n && Character.isDigit(s.charAt(i + 1))) {
+                if (i + 1 < n && isDigit(s.charAt(i + 1))) {
                     i++;
-                    while (i < n && Character.isDigit(s.charAt(i))) {
+                    while (i < n && isDigit(s.charAt(i))) {
                         i++;
                     }
                     out.add(new Token(Kind.PARAMETER, start, i, null));
@@ -172,8 +172,8 @@ public final class SqlLexer {
                     continue;
                 }
                 int tagEnd = i + 1;
-                if (tagEnd < n && isIdentStart(s.charAt(tagEnd)) ) {
-                    while (tagEnd < n && isIdentStart(s.charAt(tagEnd)) || tagEnd < n && Character.isDigit(s.charAt(tagEnd))) {
+                if (tagEnd < n && isIdentStart(s.charAt(tagEnd))) { // a tag: letters, digits, _ (no $), not starting with a digit
+                    while (tagEnd < n && (isIdentStart(s.charAt(tagEnd)) || isDigit(s.charAt(tagEnd)))) {
                         tagEnd++;
                     }
                 }
@@ -220,13 +220,13 @@ public final class SqlLexer {
                     }
                     out.add(new Token(Kind.IDENTIFIER, start, i, s.substring(start, i).toLowerCase(Locale.ROOT)));
                 }
-            } else if (Character.isDigit(c) || c == '.' && i + 1 < n && Character.isDigit(s.charAt(i + 1))) {
-                while (i < n && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '_')) {
+            } else if (isDigit(c) || c == '.' && i + 1 < n && isDigit(s.charAt(i + 1))) {
+                while (i < n && (isDigit(s.charAt(i)) || s.charAt(i) == '_')) {
                     i++;
                 }
                 if (i < n && s.charAt(i) == '.' && !(i + 1 < n && s.charAt(i + 1) == '.')) {
                     i++;
-                    while (i < n && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '_')) {
+                    while (i < n && (isDigit(s.charAt(i)) || s.charAt(i) == '_')) {
                         i++;
                     }
                 }
@@ -235,9 +235,9 @@ public final class SqlLexer {
                     if (j < n && (s.charAt(j) == '+' || s.charAt(j) == '-')) {
                         j++;
                     }
-                    if (j < n && Character.isDigit(s.charAt(j))) {
+                    if (j < n && isDigit(s.charAt(j))) {
                         i = j;
-                        while (i < n && Character.isDigit(s.charAt(i))) {
+                        while (i < n && isDigit(s.charAt(i))) {
                             i++;
                         }
                     }
@@ -354,6 +354,11 @@ public final class SqlLexer {
             i++;
         }
         return -1;
+    }
+
+    /** ASCII digits only: other Unicode digits are identifier characters for the server. */
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static boolean isIdentStart(char c) {
