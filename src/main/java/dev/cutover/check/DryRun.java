@@ -1,6 +1,5 @@
 package dev.cutover.check;
 
-import dev.cutover.pg.DbException;
 import dev.cutover.pg.Schema;
 import dev.cutover.pg.Sql;
 import dev.cutover.plan.SqlNames;
@@ -9,6 +8,7 @@ import dev.cutover.sql.Flow;
 import dev.cutover.sql.KeyJson;
 import dev.cutover.sql.KeySql;
 import dev.cutover.sql.MappingSql;
+import dev.cutover.sql.OneStatement;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,10 +24,13 @@ import java.util.function.LongConsumer;
 
 /**
  * Evaluates every transform over every source row of one table, in key-ordered chunks, each in its
- * own short read-only transaction, and counts per target column the rows that would fail, put NULL
- * into a NOT NULL column, be too long, be rounded by the cast, or not come back equal through
- * {@code reverse}. A chunk whose statement fails is re-read through per-column guarded functions
- * (session-temporary, in pg_temp) to find the failing rows by key.
+ * own short read-only transaction that is rolled back, and counts per target column the rows that
+ * would fail, put NULL into a NOT NULL column, be too long, be rounded by the cast, or not come back
+ * equal through {@code reverse}. Every transform's output is referenced by the statement (see
+ * {@link #evaluated}), so none is left out because nothing else looks at its column. A chunk whose
+ * statement fails is halved by key down to small ranges, whose rows are then evaluated one by one
+ * under a savepoint to find the failing rows by key: the connection never writes, not even
+ * session-temporary objects, so it can stay read-only at the session level.
  */
 final class DryRun {
     private static final Set<String> NO_EQUALITY = Set.of("json", "xml", "point", "line", "lseg", "box", "path", "polygon", "circle");
@@ -35,6 +38,12 @@ final class DryRun {
     private static final Set<String> INEXACT = Set.of("float4", "float8", "numeric");
     /** Failing ranges of at most this many rows are read row by row. */
     private static final int BISECT_BELOW = 128;
+    /**
+     * Failing rows found one by one (a statement and a rollback each) before the dry run stops doing
+     * so for this table: past it, a failing range only says which transforms fail in it. A transform
+     * that fails on every row of a large table would otherwise cost two round trips per row.
+     */
+    static final int ROW_BY_ROW_LIMIT = 1000;
 
     /** One thing counted per row: a boolean SQL expression over the forward row {@code fwd}. */
     private record Flag(Severity severity, String kind, String column, String sql, String what) {
@@ -49,6 +58,8 @@ final class DryRun {
         long rows;
         final List<String> keys = new ArrayList<>();
         String firstError;
+        /** Failing ranges past {@link #ROW_BY_ROW_LIMIT}, whose rows were not counted. */
+        long uncountedRanges;
 
         Tally(Severity severity, String kind, String column, String what) {
             this.severity = severity;
@@ -77,8 +88,8 @@ final class DryRun {
     private final List<Flag> flags = new ArrayList<>();
     private final Map<String, Tally> tallies = new LinkedHashMap<>();
     private final List<String> reverseSources = new ArrayList<>();
-    private boolean guardsCreated;
     private long rowsChecked;
+    private long rowByRow;
 
     DryRun(Connection c, TableMapping m, MappingSql sql, Schema.Table source, Schema.Table target,
            Map<String, String> exprTypes, int chunkRows, int maxKeys) {
@@ -112,7 +123,7 @@ final class DryRun {
                 }
                 upper = boundary(lower);
                 long n = upper != null ? chunkRows : countAfter(lower);
-                c.commit();
+                c.rollback();
                 checkRange(lower, upper, n);
                 rowsChecked += n;
                 progress.accept(rowsChecked);
@@ -124,22 +135,16 @@ final class DryRun {
         } finally {
             try {
                 c.rollback();
-                c.setAutoCommit(true);
-                if (guardsCreated) {
-                    try (Statement s = c.createStatement()) {
-                        for (int i = 0; i < flow.columns().size(); i++) {
-                            s.execute("DROP FUNCTION IF EXISTS pg_temp.cutover_try_" + i + "(" + flow.fromTable() + ")");
-                        }
-                    }
-                }
                 c.setAutoCommit(auto);
             } catch (SQLException ignored) {
                 // the connection is gone; the caller reports the original error
             }
         }
         for (Tally t : tallies.values()) {
-            if (t.rows > 0) {
-                String msg = t.rows + (t.rows == 1 ? " row " : " rows ") + t.what
+            if (t.rows > 0 || t.uncountedRanges > 0) {
+                String msg = (t.uncountedRanges > 0 ? "at least " : "") + t.rows + (t.rows == 1 ? " row " : " rows ") + t.what
+                        + (t.uncountedRanges == 0 ? "" : " (and rows of " + t.uncountedRanges + " more key ranges: counting stopped after "
+                        + ROW_BY_ROW_LIMIT + " failing rows)")
                         + (t.firstError == null ? "" : ": " + t.firstError)
                         + " (first keys: " + String.join(", ", t.keys) + ")";
                 out.add(new Finding(t.severity, t.kind, table, t.column, msg, t.rows, t.keys));
@@ -220,11 +225,15 @@ final class DryRun {
      */
     private void checkRange(List<String> lower, List<String> upper, long rows) throws SQLException {
         try {
-            runFlags(lower, upper, false);
+            runFlags(lower, upper, null);
         } catch (SQLException e) {
             c.rollback();
             if (Sql.isTransient(e) || Sql.state(e).startsWith("08")) {
                 throw e;
+            }
+            if (rowByRow >= ROW_BY_ROW_LIMIT) {
+                markFailingColumns(lower, upper);
+                return;
             }
             if (rows > BISECT_BELOW) {
                 List<String> middle;
@@ -238,16 +247,16 @@ final class DryRun {
                         middle = rs.next() ? readKey(rs, 1) : null;
                     }
                 }
-                c.commit();
+                c.rollback();
                 if (middle != null && !middle.equals(upper)) {
                     checkRange(lower, middle, rows / 2);
                     checkRange(middle, upper, rows - rows / 2);
                     return;
                 }
             }
-            findFailingRows(lower, upper);
+            List<List<String>> failing = findFailingRows(lower, upper);
             try {
-                runFlags(lower, upper, true);
+                runFlags(lower, upper, failing);
             } catch (SQLException again) {
                 c.rollback();
                 if (Sql.isTransient(again)) {
@@ -261,10 +270,11 @@ final class DryRun {
         }
     }
 
-    private void runFlags(List<String> lower, List<String> upper, boolean skipFailing) throws SQLException {
-        if (flags.isEmpty() && !skipFailing) {
-            // nothing to count, but every expression must still evaluate
-        }
+    /**
+     * Counts the flags over (lower, upper]; {@code skip}: keys of rows whose transform fails (already
+     * counted by {@link #findFailingRows}), left out, or null.
+     */
+    private void runFlags(List<String> lower, List<String> upper, List<List<String>> skip) throws SQLException {
         StringBuilder inner = new StringBuilder("SELECT ").append(keys.selectAsText());
         for (int j = 0; j < reverseSources.size(); j++) {
             inner.append(", src.").append(SqlNames.quote(reverseSources.get(j))).append(" AS \"__s").append(j).append('"');
@@ -277,33 +287,39 @@ final class DryRun {
             }
         }
         inner.append("\nFROM ").append(flow.fromTable()).append(" AS src WHERE ").append(keys.range(lower != null, upper != null));
-        if (skipFailing) {
-            for (int i = 0; i < flow.columns().size(); i++) {
-                inner.append(" AND pg_temp.cutover_try_").append(i).append("(src) IS NULL");
-            }
+        if (skip != null && !skip.isEmpty()) {
+            inner.append(" AND NOT ").append(flow.fromKeyIn(skip.size()));
         }
         StringBuilder outer = new StringBuilder("SELECT ");
         for (int k = 0; k < keys.size(); k++) {
             outer.append("\"__k").append(k).append("\", ");
         }
-        if (flags.isEmpty()) {
-            outer.append("FALSE AS f0");
-        }
         for (int f = 0; f < flags.size(); f++) {
-            outer.append(f == 0 ? "" : ", ").append("(").append(flags.get(f).sql()).append(") AS f").append(f);
+            outer.append("(").append(flags.get(f).sql()).append(") AS f").append(f).append(", ");
         }
+        outer.append(evaluated("fwd")).append(" AS \"__evaluated\"");
         // OFFSET 0 keeps the scan's filter (range, failing rows skipped) apart from the flags: PostgreSQL
         // would otherwise push the flags into the scan and evaluate a failing transform first.
         outer.append(" FROM (").append(inner).append(" OFFSET 0) AS fwd");
-        String where = flags.isEmpty() ? "x.f0" : String.join(" OR ",
-                java.util.stream.IntStream.range(0, flags.size()).mapToObj(f -> "x.f" + f).toList());
-        String sql = "SELECT * FROM (" + outer + ") AS x WHERE " + where;
+        // "__evaluated" is never negative: the condition selects no row, but it names every output of
+        // the subquery, which PostgreSQL would otherwise drop (and never compute) when no flag reads it.
+        List<String> where = new ArrayList<>();
+        for (int f = 0; f < flags.size(); f++) {
+            where.add("x.f" + f);
+        }
+        where.add("x.\"__evaluated\" < 0");
+        String sql = OneStatement.of("SELECT * FROM (" + outer + ") AS x WHERE " + String.join(" OR ", where));
         try (Statement s = c.createStatement()) {
             s.execute("SET TRANSACTION READ ONLY");
         }
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = bindKey(ps, 1, lower);
-            bindKey(ps, i, upper);
+            i = bindKey(ps, i, upper);
+            if (skip != null) {
+                for (List<String> k : skip) {
+                    i = bindKey(ps, i, k);
+                }
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String key = KeyJson.fromSide(flow, readKey(rs, 1));
@@ -316,75 +332,123 @@ final class DryRun {
                 }
             }
         }
-        c.commit();
-    }
-
-    /** Finds, per column, the rows whose transform raises an error, through guarded temp functions. */
-    private void findFailingRows(List<String> lower, List<String> upper) throws SQLException {
-        createGuards();
-        StringBuilder sql = new StringBuilder("SELECT * FROM (SELECT ").append(keys.selectAsText());
-        for (int i = 0; i < flow.columns().size(); i++) {
-            sql.append(", pg_temp.cutover_try_").append(i).append("(src) AS e").append(i);
-        }
-        sql.append(" FROM ").append(flow.fromTable()).append(" AS src WHERE ").append(keys.range(lower != null, upper != null))
-                .append(") AS x WHERE ");
-        for (int i = 0; i < flow.columns().size(); i++) {
-            sql.append(i == 0 ? "" : " OR ").append("x.e").append(i).append(" IS NOT NULL");
-        }
-        try (Statement s = c.createStatement()) {
-            s.execute("SET TRANSACTION READ ONLY");
-        }
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = bindKey(ps, 1, lower);
-            bindKey(ps, i, upper);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String key = KeyJson.fromSide(flow, readKey(rs, 1));
-                    for (int col = 0; col < flow.columns().size(); col++) {
-                        String err = rs.getString(keys.size() + 1 + col);
-                        if (err != null) {
-                            Flow.Projected p = flow.columns().get(col);
-                            Tally t = tallies.computeIfAbsent("transform_fails\u0000" + p.toColumn(), k -> new Tally(
-                                    Severity.PROBLEM, "transform_fails", p.toColumn(),
-                                    "fail the transform " + p.expr() + " for " + SqlNames.quote(p.toColumn())));
-                            if (t.firstError == null) {
-                                t.firstError = err;
-                            }
-                            t.add(key, maxKeys);
-                        }
-                    }
-                }
-            }
-        }
-        c.commit();
+        c.rollback();
     }
 
     /**
-     * One plpgsql function per column that evaluates the transform on one row and returns the error
-     * message instead of raising it. Session-temporary (pg_temp): invisible to other sessions, gone
-     * when the connection closes, and dropped at the end of the run.
+     * {@code num_nulls} over every output of the forward subquery {@code alias}, in groups of 90
+     * (a function takes at most 100 arguments): an expression that needs every transform's value.
      */
-    private void createGuards() throws SQLException {
-        if (guardsCreated) {
-            return;
-        }
-        c.setAutoCommit(true);
-        try (Statement s = c.createStatement()) {
-            for (int i = 0; i < flow.columns().size(); i++) {
-                Flow.Projected p = flow.columns().get(i);
-                if (p.expr().contains("$cutover_fn$")) {
-                    throw new DbException("table " + m.source() + ": expression for " + p.toColumn() + " contains $cutover_fn$");
-                }
-                s.execute("CREATE OR REPLACE FUNCTION pg_temp.cutover_try_" + i + "(cutover_row__ " + flow.fromTable()
-                        + ") RETURNS text LANGUAGE plpgsql AS $cutover_fn$\n#variable_conflict use_column\nBEGIN\n"
-                        + "  PERFORM (" + p.expr() + ")" + (p.cast().isEmpty() ? "" : "::" + p.cast())
-                        + " FROM (SELECT (cutover_row__).*) AS src;\n  RETURN NULL;\n"
-                        + "EXCEPTION WHEN others THEN RETURN SQLERRM;\nEND\n$cutover_fn$");
+    private String evaluated(String alias) {
+        List<String> groups = new ArrayList<>();
+        List<Flow.Projected> cols = flow.columns();
+        for (int from = 0; from < cols.size(); from += 90) {
+            List<String> refs = new ArrayList<>();
+            for (int i = from; i < Math.min(cols.size(), from + 90); i++) {
+                refs.add(alias + "." + SqlNames.quote(cols.get(i).toColumn()));
             }
-        } finally {
-            c.setAutoCommit(false);
+            groups.add("num_nulls(" + String.join(", ", refs) + ")");
         }
-        guardsCreated = true;
+        return "(" + String.join(" + ", groups) + ")";
+    }
+
+    /**
+     * Finds, per column, the rows of a small range whose transform raises an error, in one read-only
+     * transaction (rolled back): first each column over the whole range, then, for each column that
+     * fails there, each row on its own under a savepoint. Returns the keys of the failing rows.
+     */
+    private List<List<String>> findFailingRows(List<String> lower, List<String> upper) throws SQLException {
+        List<List<String>> failingKeys = new ArrayList<>();
+        try (Statement s = c.createStatement()) {
+            s.execute("SET TRANSACTION READ ONLY");
+        }
+        List<List<String>> rowKeys = new ArrayList<>();
+        String rangeKeys = "SELECT " + keys.selectAsText() + " FROM " + flow.fromTable() + " AS src WHERE "
+                + keys.range(lower != null, upper != null) + " ORDER BY " + keys.orderBy();
+        try (PreparedStatement ps = c.prepareStatement(rangeKeys)) {
+            bindKey(ps, bindKey(ps, 1, lower), upper);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rowKeys.add(readKey(rs, 1));
+                }
+            }
+        }
+        java.sql.Savepoint sp = c.setSavepoint();
+        for (int col = 0; col < flow.columns().size(); col++) {
+            Flow.Projected p = flow.columns().get(col);
+            if (evaluates(p, lower, upper, sp) == null) {
+                continue; // after the bisection, most columns of a failing range are fine
+            }
+            List<String> previous = lower;
+            for (List<String> key : rowKeys) {
+                String err = evaluates(p, previous, key, sp); // (previous, key] is exactly the row of key
+                previous = key;
+                if (err == null) {
+                    continue;
+                }
+                Tally t = failures(p);
+                if (t.firstError == null) {
+                    t.firstError = err;
+                }
+                t.add(KeyJson.fromSide(flow, key), maxKeys);
+                if (!failingKeys.contains(key)) {
+                    failingKeys.add(key);
+                    rowByRow++;
+                }
+            }
+        }
+        c.rollback();
+        return failingKeys;
+    }
+
+    private Tally failures(Flow.Projected p) {
+        return tallies.computeIfAbsent("transform_fails\u0000" + p.toColumn(), k -> new Tally(Severity.PROBLEM,
+                "transform_fails", p.toColumn(), "fail the transform " + p.expr() + " for " + SqlNames.quote(p.toColumn())));
+    }
+
+    /**
+     * Past {@link #ROW_BY_ROW_LIMIT}: notes which transforms fail somewhere in (lower, upper], one
+     * statement per transform, without finding the rows; the range's other counts are skipped.
+     */
+    private void markFailingColumns(List<String> lower, List<String> upper) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET TRANSACTION READ ONLY");
+        }
+        java.sql.Savepoint sp = c.setSavepoint();
+        for (Flow.Projected p : flow.columns()) {
+            String err = evaluates(p, lower, upper, sp);
+            if (err != null) {
+                Tally t = failures(p);
+                if (t.firstError == null) {
+                    t.firstError = err;
+                }
+                t.uncountedRanges++;
+            }
+        }
+        c.rollback();
+    }
+
+    /**
+     * Evaluates one transform over the rows (lower, upper]: null, or the database's error, after
+     * which the transaction is back at {@code sp}.
+     */
+    private String evaluates(Flow.Projected p, List<String> lower, List<String> upper, java.sql.Savepoint sp) throws SQLException {
+        String value = "(" + p.expr() + ")" + (p.cast().isEmpty() ? "" : "::" + p.cast());
+        String sql = OneStatement.of("SELECT sum(num_nulls(" + value + ")) FROM " + flow.fromTable() + " AS src WHERE "
+                + keys.range(lower != null, upper != null));
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bindKey(ps, bindKey(ps, 1, lower), upper);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+            }
+            return null;
+        } catch (SQLException e) {
+            if (Sql.isTransient(e) || Sql.state(e).startsWith("08")) {
+                throw e;
+            }
+            c.rollback(sp);
+            return Sql.message(e);
+        }
     }
 
     private List<Finding> duplicateKeys(String table) throws SQLException {

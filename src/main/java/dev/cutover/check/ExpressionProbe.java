@@ -2,8 +2,10 @@ package dev.cutover.check;
 
 import dev.cutover.pg.Sql;
 import dev.cutover.plan.Expressions;
+import dev.cutover.plan.PlanException;
 import dev.cutover.plan.SqlNames;
 import dev.cutover.plan.TableRef;
+import dev.cutover.sql.OneStatement;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -13,7 +15,11 @@ import java.sql.Statement;
 /**
  * Asks the database to parse and type one transform expression over one table, without reading a
  * row: {@code SELECT (expr)[::cast] FROM table AS src LIMIT 0} inside a read-only transaction that
- * is rolled back. Used by the plan check and by the console's live preview (errors within a second).
+ * is rolled back (which also undoes any {@code set_config} the expression calls), on a connection
+ * that is read-only at the session level ({@link dev.cutover.pg.Db#connectReadOnly()}). The
+ * expression is refused before anything is sent unless it is one expression
+ * ({@link Expressions#problem}) and the statement exactly one statement ({@link OneStatement}).
+ * Used by the plan check and by the console's live preview (errors within a second).
  */
 public final class ExpressionProbe {
 
@@ -47,6 +53,16 @@ public final class ExpressionProbe {
         }
         String prefix = "SELECT (";
         String plain = prefix + expr + ") AS v FROM " + SqlNames.quote(table) + " AS src LIMIT 0";
+        String withCast = cast == null || cast.isEmpty() ? null
+                : prefix + expr + ")::" + cast + " AS v FROM " + SqlNames.quote(table) + " AS src LIMIT 0";
+        try {
+            OneStatement.of(plain);
+            if (withCast != null) {
+                OneStatement.of(withCast);
+            }
+        } catch (PlanException e) {
+            return Result.failed(e.getMessage(), 0);
+        }
         boolean auto;
         try {
             auto = c.getAutoCommit();
@@ -64,10 +80,9 @@ public final class ExpressionProbe {
                 } catch (SQLException e) {
                     return failure(e, prefix.length());
                 }
-                if (cast != null && !cast.isEmpty()) {
+                if (withCast != null) {
                     s.execute("SAVEPOINT cast_probe");
-                    try (ResultSet rs = s.executeQuery(prefix + expr + ")::" + cast + " AS v FROM "
-                            + SqlNames.quote(table) + " AS src LIMIT 0")) {
+                    try (ResultSet rs = s.executeQuery(withCast)) {
                         rs.next();
                     } catch (SQLException e) {
                         return new Result(false, type, "value of type " + type + " cannot become " + cast + ": "

@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * {@code cutover plan check}: checks a plan against both live schemas, then dry-runs every
- * transform over every source row. Reads only: the old database sees short read-only
- * transactions (and, where a chunk has failing rows, session-temporary functions that find them).
+ * transform over every source row. Reads only: both connections are read-only at the session level
+ * ({@link Db#connectReadOnly()}) and every probe runs in a read-only transaction that is rolled back.
  */
 public final class PlanChecker {
     /** Receives progress: table (target name), rows checked so far, the table's estimated row count. */
@@ -56,7 +56,7 @@ public final class PlanChecker {
     }
 
     public CheckReport check(Plan plan) {
-        try (Connection oldConn = oldDb.connect(); Connection newConn = newDb.connect()) {
+        try (Connection oldConn = oldDb.connectReadOnly(); Connection newConn = newDb.connectReadOnly()) {
             Schema oldSchema = read(oldConn, oldDb);
             Schema newSchema = read(newConn, newDb);
             List<CheckReport.TableReport> tables = new ArrayList<>();

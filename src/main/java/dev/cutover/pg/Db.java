@@ -20,6 +20,9 @@ public final class Db {
             + "SET IntervalStyle = 'postgres'; SET extra_float_digits = 1; SET bytea_output = 'hex'; "
             + "SET statement_timeout = 0";
 
+    /** Startup options of {@link #connectReadOnly()}. */
+    static final String READ_ONLY_OPTIONS = "-c default_transaction_read_only=on -c standard_conforming_strings=on";
+
     private final String role;
     private final String url;
 
@@ -49,9 +52,35 @@ public final class Db {
     }
 
     public Connection connect() {
+        return open(false);
+    }
+
+    /**
+     * A connection that is read-only at the session level, for the plan check, its dry run and the
+     * console's expression preview: {@code default_transaction_read_only} is set by the startup
+     * packet (pgjdbc's {@code options}), so every transaction on it is read-only unless a statement
+     * says otherwise, and the callers run every probe in an explicit {@code READ ONLY} transaction
+     * that they roll back, which also undoes any {@code set_config} an expression made.
+     */
+    public Connection connectReadOnly() {
+        return open(true);
+    }
+
+    private Connection open(boolean readOnly) {
         try {
-            Connection c = DriverManager.getConnection(url, properties());
+            Properties p = properties();
+            if (readOnly) {
+                String given = p.getProperty("options", "");
+                p.setProperty("options", (given.isEmpty() ? "" : given + " ") + READ_ONLY_OPTIONS);
+            }
+            Connection c = DriverManager.getConnection(url, p);
             applySessionSettings(c);
+            if (readOnly) {
+                try (Statement s = c.createStatement()) {
+                    // also when the URL's own options= replaced the startup options above
+                    s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+                }
+            }
             return c;
         } catch (SQLException e) {
             throw new DbException("cannot connect to the " + role + " at " + safeUrl() + ": " + Sql.message(e), e);

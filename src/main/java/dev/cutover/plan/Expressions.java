@@ -1,12 +1,36 @@
 package dev.cutover.plan;
 
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
 /**
- * Lexical guard for transform expressions, applied before any SQL is built: an expression must
- * be one SQL expression, so it may not end a statement ({@code ;}), close a parenthesis it did
- * not open, or leave a string, quoted identifier, dollar quote or comment open. The database
- * then parses and types it inside a read-only transaction (plan check).
+ * The rule for every SQL expression a plan carries (forward {@code columns}, {@code reverse}):
+ * it is exactly one SQL expression, or it is refused. Checked with {@link SqlLexer} (PostgreSQL's
+ * lexical rules) under both settings of {@code standard_conforming_strings}: no {@code ;}, no
+ * {@code )} it did not open, nothing left open (string, quoted identifier, dollar quote, nested
+ * comment), no line comment (it would swallow the text the engine puts after the expression), no
+ * parameter. Applied when the plan is read ({@link PlanFile}) and again on every statement that
+ * carries an expression before it is sent ({@link SqlLexer#statementProblem}).
+ *
+ * <p>A short denylist of functions whose effect escapes the read-only transaction or the database,
+ * or that only slow it down, is refused too ({@link #DENIED}). It is a tripwire, not a boundary:
+ * a user-defined function can do anything its owner allows, so plan files are reviewed like
+ * migrations (docs/security.md).
  */
 public final class Expressions {
+    /** Function names refused in an expression (a name followed by {@code (}), exact. */
+    public static final Set<String> DENIED = Set.of(
+            "set_config", "pg_reload_conf", "pg_rotate_logfile", "pg_switch_wal", "pg_promote", "pg_notify",
+            "pg_stat_file", "pg_terminate_backend", "pg_cancel_backend", "pg_import_system_collations",
+            "nextval", "setval", "loread", "lowrite", "query_to_xml", "query_to_xmlschema",
+            "query_to_xml_and_xmlschema", "cursor_to_xml", "cursor_to_xmlschema", "pg_log_backend_memory_contexts");
+    /** Function name prefixes refused: dblink, large objects, server files, sleeps, advisory locks, replication, backups. */
+    public static final List<String> DENIED_PREFIXES = List.of(
+            "dblink", "lo_", "pg_read_", "pg_ls_", "pg_file_", "pg_sleep", "pg_advisory_", "pg_try_advisory_",
+            "pg_logical_", "pg_replication_", "pg_create_", "pg_drop_replication", "pg_backup_", "pg_stat_reset",
+            "pg_start_backup", "pg_stop_backup");
+
     private Expressions() {
     }
 
@@ -15,134 +39,57 @@ public final class Expressions {
         if (expr == null || expr.isBlank()) {
             return "expression is empty";
         }
-        int depth = 0;
-        int i = 0;
-        int n = expr.length();
-        while (i < n) {
-            char c = expr.charAt(i);
-            if (c == '\'') {
-                boolean escapes = i > 0 && (expr.charAt(i - 1) == 'E' || expr.charAt(i - 1) == 'e')
-                        && (i < 2 || !Character.isLetterOrDigit(expr.charAt(i - 2)));
-                int end = endOfString(expr, i + 1, escapes);
-                if (end < 0) {
-                    return "unterminated string literal at position " + (i + 1);
-                }
-                i = end;
-            } else if (c == '"') {
-                int end = expr.indexOf('"', i + 1);
-                while (end >= 0 && end + 1 < n && expr.charAt(end + 1) == '"') {
-                    end = expr.indexOf('"', end + 2);
-                }
-                if (end < 0) {
-                    return "unterminated quoted identifier at position " + (i + 1);
-                }
-                i = end + 1;
-            } else if (c == '$' && (i == 0 || !Character.isLetterOrDigit(expr.charAt(i - 1)) && expr.charAt(i - 1) != '_')) {
-                int tagEnd = expr.indexOf('$', i + 1);
-                String tag = tagEnd < 0 ? null : expr.substring(i, tagEnd + 1);
-                if (tag != null && tag.matches("\\$[A-Za-z_]?[A-Za-z0-9_]*\\$")) {
-                    int close = expr.indexOf(tag, tagEnd + 1);
-                    if (close < 0) {
-                        return "unterminated dollar-quoted string at position " + (i + 1);
-                    }
-                    i = close + tag.length();
-                } else {
-                    i++;
-                }
-            } else if (c == '-' && i + 1 < n && expr.charAt(i + 1) == '-') {
-                return "line comment (--) at position " + (i + 1) + " is not allowed in an expression";
-            } else if (c == '/' && i + 1 < n && expr.charAt(i + 1) == '*') {
-                int close = expr.indexOf("*/", i + 2);
-                if (close < 0) {
-                    return "unterminated comment at position " + (i + 1);
-                }
-                i = close + 2;
-            } else if (c == ';') {
-                return "';' at position " + (i + 1) + ": a transform must be a single expression, not statements";
-            } else if (c == '(') {
-                depth++;
-                i++;
-            } else if (c == ')') {
-                if (--depth < 0) {
-                    return "unbalanced ')' at position " + (i + 1);
-                }
-                i++;
-            } else {
-                i++;
+        for (boolean conforming : new boolean[] {true, false}) {
+            String suffix = conforming ? "" : " (when standard_conforming_strings is off; write E'...' for backslash escapes)";
+            SqlLexer.Result r = SqlLexer.lex(expr, conforming);
+            if (!r.ok()) {
+                return r.error() + suffix;
+            }
+            String p = SqlLexer.structureProblem(r.tokens(), true);
+            if (p != null) {
+                return p + suffix;
+            }
+            p = deniedCall(r.tokens());
+            if (p != null) {
+                return p;
             }
         }
-        return depth == 0 ? null : "unbalanced '(' (" + depth + " not closed)";
+        return null;
     }
 
-    private static int endOfString(String s, int from, boolean backslashEscapes) {
-        int i = from;
-        while (i < s.length()) {
-            char c = s.charAt(i);
-            if (backslashEscapes && c == '\\') {
-                i += 2;
-            } else if (c == '\'') {
-                if (i + 1 < s.length() && s.charAt(i + 1) == '\'') {
-                    i += 2;
-                } else {
-                    return i + 1;
+    private static String deniedCall(List<SqlLexer.Token> tokens) {
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            SqlLexer.Token t = tokens.get(i);
+            int j = i + 1;
+            while (j < tokens.size() && tokens.get(j).kind() == SqlLexer.Kind.BLOCK_COMMENT) {
+                j++;
+            }
+            if (j >= tokens.size() || tokens.get(j).kind() != SqlLexer.Kind.OPEN_PAREN) {
+                continue;
+            }
+            if (t.kind() == SqlLexer.Kind.UNICODE_IDENTIFIER) {
+                return "a function named with a U&\"...\" identifier at position " + (t.start() + 1) + " is not allowed";
+            }
+            if (t.kind() == SqlLexer.Kind.IDENTIFIER || t.kind() == SqlLexer.Kind.QUOTED_IDENTIFIER) {
+                String name = t.name();
+                if (DENIED.contains(name) || DENIED_PREFIXES.stream().anyMatch(name::startsWith)) {
+                    return "function " + name + "() at position " + (t.start() + 1) + " is not allowed in a transform"
+                            + " (it acts outside the row: sessions, files, locks, other connections or time)";
                 }
-            } else {
-                i++;
             }
         }
-        return -1;
+        return null;
     }
 
     /**
      * The identifiers an expression names outside string literals and comments: unquoted ones
      * folded to lower case, quoted ones exact. Used to tell which source columns a mapping reads.
      */
-    public static java.util.Set<String> identifiers(String expr) {
-        java.util.Set<String> out = new java.util.LinkedHashSet<>();
-        int i = 0;
-        int n = expr.length();
-        while (i < n) {
-            char c = expr.charAt(i);
-            if (c == '\'') {
-                boolean escapes = i > 0 && (expr.charAt(i - 1) == 'E' || expr.charAt(i - 1) == 'e');
-                int end = endOfString(expr, i + 1, escapes);
-                i = end < 0 ? n : end;
-            } else if (c == '"') {
-                int end = i + 1;
-                StringBuilder b = new StringBuilder();
-                while (end < n) {
-                    if (expr.charAt(end) == '"') {
-                        if (end + 1 < n && expr.charAt(end + 1) == '"') {
-                            b.append('"');
-                            end += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    b.append(expr.charAt(end++));
-                }
-                out.add(b.toString());
-                i = end + 1;
-            } else if (c == '$' && i + 1 < n && (expr.charAt(i + 1) == '$' || Character.isLetter(expr.charAt(i + 1)))) {
-                int tagEnd = expr.indexOf('$', i + 1);
-                String tag = tagEnd < 0 ? "" : expr.substring(i, tagEnd + 1);
-                int close = tag.matches("\\$[A-Za-z_]?[A-Za-z0-9_]*\\$") ? expr.indexOf(tag, tagEnd + 1) : -1;
-                i = close < 0 ? i + 1 : close + tag.length();
-            } else if (c == '/' && i + 1 < n && expr.charAt(i + 1) == '*') {
-                int close = expr.indexOf("*/", i + 2);
-                i = close < 0 ? n : close + 2;
-            } else if (Character.isLetter(c) || c == '_') {
-                int end = i;
-                while (end < n && (Character.isLetterOrDigit(expr.charAt(end)) || expr.charAt(end) == '_' || expr.charAt(end) == '$')) {
-                    end++;
-                }
-                boolean isStringPrefix = end < n && expr.charAt(end) == '\'' && end - i == 1;
-                if (!isStringPrefix) {
-                    out.add(expr.substring(i, end).toLowerCase(java.util.Locale.ROOT));
-                }
-                i = end;
-            } else {
-                i++;
+    public static Set<String> identifiers(String expr) {
+        Set<String> out = new LinkedHashSet<>();
+        for (SqlLexer.Token t : SqlLexer.lex(expr, true).tokens()) {
+            if (t.kind() == SqlLexer.Kind.IDENTIFIER || t.kind() == SqlLexer.Kind.QUOTED_IDENTIFIER) {
+                out.add(t.name());
             }
         }
         return out;

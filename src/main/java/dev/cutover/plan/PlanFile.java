@@ -171,12 +171,12 @@ public final class PlanFile {
             if (key.isEmpty()) {
                 throw error(p + ".key", "needs at least one key column");
             }
-            List<ColumnMapping> columns = mappingList(required(o, p, "columns"), p + ".columns");
+            List<ColumnMapping> columns = mappingList(required(o, p, "columns"), p + ".columns", target);
             if (columns.isEmpty()) {
                 throw error(p + ".columns", "needs at least one column mapping");
             }
             List<String> dropped = o.has("dropped") ? names(o.get("dropped"), p + ".dropped") : List.of();
-            List<ColumnMapping> reverse = o.has("reverse") ? mappingList(o.get("reverse"), p + ".reverse") : List.of();
+            List<ColumnMapping> reverse = o.has("reverse") ? mappingList(o.get("reverse"), p + ".reverse", source) : List.of();
             for (int k = 0; k < key.size(); k++) {
                 String col = key.get(k);
                 if (columns.stream().noneMatch(c -> SqlNames.isBareReference(c.expr(), col))) {
@@ -203,7 +203,8 @@ public final class PlanFile {
             return new TableRef(schema, table);
         }
 
-        List<ColumnMapping> mappingList(JsonNode n, String p) {
+        /** {@code into}: the table the mappings fill (named in the message of a refused expression). */
+        List<ColumnMapping> mappingList(JsonNode n, String p, TableRef into) {
             ArrayNode a = array(n, p);
             List<ColumnMapping> out = new ArrayList<>();
             Set<String> seen = new HashSet<>();
@@ -220,7 +221,7 @@ public final class PlanFile {
                 }
                 String problem = Expressions.problem(expr);
                 if (problem != null) {
-                    throw error(ip + ".expr", problem);
+                    throw error(ip + ".expr", "expression for " + into + "." + SqlNames.quote(target) + " refused: " + problem);
                 }
                 out.add(new ColumnMapping(target, expr));
             }

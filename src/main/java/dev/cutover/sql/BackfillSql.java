@@ -35,7 +35,7 @@ public final class BackfillSql {
 
     /** {@code COPY (mapped select of (lower, upper]) TO STDOUT (FORMAT binary)}; keys as literals (COPY takes no parameters). */
     public static String copyOut(Flow f, List<String> lower, List<String> upper) {
-        return "COPY (" + f.select(ChunkSql.literalRange(f, lower, upper)) + ") TO STDOUT (FORMAT binary)";
+        return OneStatement.of("COPY (" + f.select(ChunkSql.literalRange(f, lower, upper)) + ") TO STDOUT (FORMAT binary)");
     }
 
     /** The staging table of one flow in this session: mapped columns typed as the select produces them. */

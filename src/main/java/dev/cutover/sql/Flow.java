@@ -22,6 +22,13 @@ public record Flow(Direction direction, TableRef from, TableRef to, List<Project
      * would truncate silently in an explicit cast).
      */
     public record Projected(String toColumn, String expr, String cast, String toType, String toCast) {
+        public Projected {
+            String problem = dev.cutover.plan.Expressions.problem(expr);
+            if (problem != null) {
+                throw new dev.cutover.plan.PlanException("expression for " + SqlNames.quote(toColumn) + " refused: " + problem);
+            }
+        }
+
         /** {@code (expr)::cast AS "col"}. */
         public String select() {
             return "(" + expr + ")" + (cast.isEmpty() ? "" : "::" + cast) + " AS " + SqlNames.quote(toColumn);
@@ -86,9 +93,9 @@ public record Flow(Direction direction, TableRef from, TableRef to, List<Project
      * (aliased {@code src}), in key order. This is the statement backfill, verify and repair read with.
      */
     public String select(String where) {
-        return "SELECT\n" + projection("  ") + "\nFROM " + fromTable() + " AS src"
+        return OneStatement.of("SELECT\n" + projection("  ") + "\nFROM " + fromTable() + " AS src"
                 + (where == null || where.isBlank() ? "" : "\nWHERE " + where)
-                + "\nORDER BY " + fromKeyList();
+                + "\nORDER BY " + fromKeyList());
     }
 
     /** {@code (k1, k2) IN ((?::t1, ?::t2), …)} over the from side for {@code n} keys. */

@@ -219,8 +219,8 @@ public final class VerifySql {
     }
 
     private static String chunkHash(String table, String rowHash, String where) {
-        return "SELECT count(*), coalesce(sum(h), 0)::text FROM (\n  SELECT " + rowHash + " AS h\n  FROM " + table
-                + " AS src\n  WHERE " + where + "\n) AS chunk";
+        return OneStatement.of("SELECT count(*), coalesce(sum(h), 0)::text FROM (\n  SELECT " + rowHash + " AS h\n  FROM " + table
+                + " AS src\n  WHERE " + where + "\n) AS chunk");
     }
 
     /**
@@ -274,8 +274,8 @@ public final class VerifySql {
         for (String v : values) {
             b.append(",\n  ").append(v).append("::text, to_json(").append(v).append(")::text");
         }
-        return b.append("\nFROM ").append(table).append(" AS src\nWHERE ").append(where)
-                .append("\nORDER BY ").append(keys.orderBy()).toString();
+        return OneStatement.of(b.append("\nFROM ").append(table).append(" AS src\nWHERE ").append(where)
+                .append("\nORDER BY ").append(keys.orderBy()).toString());
     }
 
     /**

@@ -87,7 +87,7 @@ class CliTest {
     void statementInsteadOfExpressionChangesNothing(@TempDir Path dir) throws Exception {
         Run r = run("plan", "check", "--plan", plan(dir, "1; DROP TABLE \\\"order\\\"").toString(), "--old", oldDb.url(), "--new", newDb.url());
         assertThat(r.status()).isEqualTo(2);
-        assertThat(r.err().strip()).startsWith("cutover: " + dir.resolve("plan.json") + ": tables[0].columns[2].expr: ';' at position 2")
+        assertThat(r.err().strip()).startsWith("cutover: " + dir.resolve("plan.json") + ": tables[0].columns[2].expr: expression for public.order.\"note\" refused: ';' at position 2")
                 .doesNotContain("\n");
         oldDb.exec("SELECT 1 FROM \"order\" LIMIT 1"); // still there
     }

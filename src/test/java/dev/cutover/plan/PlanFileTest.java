@@ -114,7 +114,7 @@ class PlanFileTest {
     void statementsAreNotExpressions() {
         String json = DESIGN_EXAMPLE.replace("round(total_amount * 100)::bigint", "1; DROP TABLE orders");
         assertThatThrownBy(() -> PlanFile.parse(json, "p.json"))
-                .hasMessageStartingWith("p.json: tables[0].columns[3].expr: ';' at position 2");
+                .hasMessageStartingWith("p.json: tables[0].columns[3].expr: expression for public.orders.\"total_cents\" refused: ';' at position 2");
     }
 
     @Test

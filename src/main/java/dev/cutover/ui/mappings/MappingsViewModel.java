@@ -621,7 +621,7 @@ public final class MappingsViewModel {
         synchronized (probeLock) {
             if (probeConnection == null || probeConnection.isClosed() || probeDb != db || !probeConnection.isValid(2)) {
                 closeProbe();
-                probeConnection = db.connect();
+                probeConnection = db.connectReadOnly();
                 probeDb = db;
             }
             Map<String, Optional<String>> out = new HashMap<>();
