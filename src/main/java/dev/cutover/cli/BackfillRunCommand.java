@@ -8,6 +8,7 @@ import dev.cutover.backfill.LoadMode;
 import dev.cutover.work.ChunkLedger;
 import dev.cutover.work.ConnectionBudget;
 import dev.cutover.work.JobOptions;
+import dev.cutover.work.KeyPreflight;
 import dev.cutover.work.TableProgress;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,6 +63,7 @@ abstract class BackfillRunCommand implements Callable<Integer> {
         JobOptions jo = work.job(redisUrl);
         BackfillOptions o = new BackfillOptions().tables(tables).onError(policy()).load(loadMode()).restart(restart());
         o.work(work.budget("backfill", jo, ConnectionBudget.Need.backfill(jo), connections.oldDb(), connections.newDb(), out));
+        KeyPreflight.check("backfill", planOptions.plan(), tables, connections.oldDb(), connections.newDb());
         BackfillEngine engine = new BackfillEngine(connections.oldDb(), connections.newDb(), planOptions.plan(), o);
         if (redisUrl == null) {
             out.println("backfill: no --redis: one process (" + work.workers + " threads), no leases, no summary in Redis");
