@@ -149,7 +149,8 @@ class ConnectionBudgetTest {
         Run v = run("verify", "--plan", plan.toString(), "--old", as(orders.old, tool), "--new", as(orders.neu, tool),
                 "--workers", "64", "--reserve-connections", "3", "--latency-limit", "0", "--progress", "none");
         assertThat(v.status()).as(v.out() + v.err()).isZero();
-        assertThat(v.out()).contains("verify: 64 workers asked, 2 fit").contains("IDENTICAL: 3,000 rows compared");
+        // (2 fit; 1 if a backfill connection is still closing on the old database when the limits are read)
+        assertThat(v.out()).containsPattern("verify: 64 workers asked, [12] fit the connections of ").contains("IDENTICAL: 3,000 rows compared");
     }
 
     @Test
