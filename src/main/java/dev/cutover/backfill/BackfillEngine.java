@@ -16,6 +16,7 @@ import dev.cutover.work.JobRun;
 import dev.cutover.work.PlanTables;
 import dev.cutover.work.ProgressListener;
 import dev.cutover.work.RunControl;
+import dev.cutover.work.RunLock;
 import dev.cutover.work.Throttle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,13 +99,13 @@ public final class BackfillEngine {
         ProgressListener out = listener == null ? ProgressListener.NONE : listener;
         Connection lock = newDb.connect();
         try {
-            prepareCheckpoints(lock, job.ledger(), names, options.work().redisUrl() != null, migration);
+            RunLock held = prepareCheckpoints(lock, job.ledger(), names, options.work().redisUrl() != null, migration);
             LOG.debug("checkpoints ready");
             ChunkRunner.Result result;
             try (JobRun run = control.open(job, oldDb);
                  RedisSummary summary = run.redis() == null ? null
                          : new RedisSummary(run.redis(), run.keys(), job.ledger(), planTables, job::openLedgerConnection)) {
-                try {
+                try (RunLock watched = held.watch(options.work().lockCheckMillis(), run::stop)) {
                     result = run.run(e -> {
                         if (summary != null) {
                             summary.publish(e);
@@ -114,6 +115,10 @@ public final class BackfillEngine {
                 } finally {
                     durable(lock, newDb);
                 }
+            }
+            if (held.lostReason() != null) {
+                throw new DbException("backfill of " + migration + " stopped: it lost its run lock on the " + newDb.role() + " ("
+                        + held.lostReason() + "), so another backfill may be running; chunks done so far are kept, run it again to resume");
             }
             return new BackfillReport(result.tables(), result.failedChunks(), skipped(newDb, migration, names), result.stopped(),
                     result.rowsByThisProcess(), result.workTime(), result.workerErrors());
@@ -133,7 +138,7 @@ public final class BackfillEngine {
      * for processes joining through Redis, held by {@code lock} until the run ends) and forgets
      * previous runs when restarting.
      */
-    private void prepareCheckpoints(Connection lock, ChunkLedger ledger, List<String> names, boolean shared, String migration)
+    private RunLock prepareCheckpoints(Connection lock, ChunkLedger ledger, List<String> names, boolean shared, String migration)
             throws SQLException {
         lock.setAutoCommit(false);
         ChunkLedger.install(lock);
@@ -142,17 +147,11 @@ public final class BackfillEngine {
         }
         lock.commit();
         lock.setAutoCommit(true);
-        String fn = shared ? "pg_try_advisory_lock_shared" : "pg_try_advisory_lock";
-        try (PreparedStatement ps = lock.prepareStatement("SELECT " + fn + "(hashtext(?))")) {
-            ps.setString(1, "cutover-backfill:" + migration);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    throw new DbException("another backfill of " + migration + " is running on the new database "
-                            + (shared ? "without Redis (stop it, or give every process the same --redis)"
-                                      : "(give every process the same --redis to run several at once)"));
-                }
-            }
+        RunLock held = RunLock.tryTake(lock, "cutover-backfill:" + migration, shared);
+        if (held == null) {
+            throw new DbException("another backfill of " + migration + " is running on the new database "
+                    + (shared ? "without Redis (stop it, or give every process the same --redis)"
+                              : "(give every process the same --redis to run several at once)"));
         }
         if (options.restart()) {
             if (shared) {
@@ -171,6 +170,7 @@ public final class BackfillEngine {
             }
             lock.setAutoCommit(true);
         }
+        return held;
     }
 
     /**

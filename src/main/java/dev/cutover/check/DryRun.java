@@ -452,26 +452,16 @@ final class DryRun {
     }
 
     private List<Finding> duplicateKeys(String table) throws SQLException {
-        if (source.isUnique(m.key())) {
+        if (DuplicateKeys.provablyUnique(source, m.key())) {
             return List.of();
         }
-        String cols = String.join(", ", m.key().stream().map(k -> "src." + SqlNames.quote(k)).toList());
-        String sql = "SELECT " + keys.selectAsText() + ", count(*) OVER () FROM (SELECT " + cols + " FROM " + flow.fromTable()
-                + " AS src GROUP BY " + cols + " HAVING count(*) > 1) AS src LIMIT " + maxKeys;
-        List<String> found = new ArrayList<>();
-        long total = 0;
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                found.add(KeyJson.fromSide(flow, readKey(rs, 1)));
-                total = rs.getLong(keys.size() + 1);
-            }
-        }
-        if (total == 0) {
+        DuplicateKeys.Found d = DuplicateKeys.find(c, flow, m.key(), maxKeys);
+        if (d.total() == 0) {
             return List.of();
         }
         return List.of(new Finding(Severity.PROBLEM, "duplicate_key", table, String.join(",", m.key()),
-                total + " key values occur more than once in " + m.source() + " (first: " + String.join(", ", found) + ")",
-                total, found));
+                d.total() + " key values occur more than once in " + m.source() + " (first: " + String.join(", ", d.first()) + ")",
+                d.total(), d.first()));
     }
 
     private int bindKey(PreparedStatement ps, int start, List<String> key) throws SQLException {

@@ -6,6 +6,9 @@ import dev.cutover.backfill.BackfillReport;
 import dev.cutover.backfill.ErrorPolicy;
 import dev.cutover.backfill.LoadMode;
 import dev.cutover.work.ChunkLedger;
+import dev.cutover.work.ConnectionBudget;
+import dev.cutover.work.JobOptions;
+import dev.cutover.work.KeyPreflight;
 import dev.cutover.work.TableProgress;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,8 +60,10 @@ abstract class BackfillRunCommand implements Callable<Integer> {
         if (joining() && redisUrl == null) {
             throw new UserError("worker needs --redis (or CUTOVER_REDIS_URL): workers of one run share chunk leases there");
         }
-        BackfillOptions o = new BackfillOptions().work(work.job(redisUrl)).tables(tables).onError(policy()).load(loadMode())
-                .restart(restart());
+        JobOptions jo = work.job(redisUrl);
+        BackfillOptions o = new BackfillOptions().tables(tables).onError(policy()).load(loadMode()).restart(restart());
+        o.work(work.budget("backfill", jo, ConnectionBudget.Need.backfill(jo), connections.oldDb(), connections.newDb(), out));
+        KeyPreflight.check("backfill", planOptions.plan(), tables, connections.oldDb(), connections.newDb());
         BackfillEngine engine = new BackfillEngine(connections.oldDb(), connections.newDb(), planOptions.plan(), o);
         if (redisUrl == null) {
             out.println("backfill: no --redis: one process (" + work.workers + " threads), no leases, no summary in Redis");

@@ -3,6 +3,8 @@ package dev.cutover.cli;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.sql.Direction;
+import dev.cutover.work.ConnectionBudget;
+import dev.cutover.work.KeyPreflight;
 import dev.cutover.verify.Repairer;
 import dev.cutover.verify.TableRepair;
 import picocli.CommandLine.Command;
@@ -39,6 +41,8 @@ public final class RepairCommand implements Callable<Integer> {
         var options = run.options(connections, chosen.direction(), 0);
         Db oldDb = connections.oldDb();
         Db newDb = connections.newDb();
+        options = options.withWork(run.work.budget("repair", options.work(), ConnectionBudget.Need.verify(options.work()), oldDb, newDb, out));
+        KeyPreflight.check("repair", plan, options.tables(), oldDb, newDb);
         String truth = chosen.direction() == Direction.FORWARD ? oldDb.role() : newDb.role();
         String other = chosen.direction() == Direction.FORWARD ? newDb.role() : oldDb.role();
         out.printf("repair %s: the %s is the truth (%s), re-syncing the %s%n", plan.name(), truth, chosen.why(), other);

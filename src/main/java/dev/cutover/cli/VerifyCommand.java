@@ -3,6 +3,8 @@ package dev.cutover.cli;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.sql.Direction;
+import dev.cutover.work.ConnectionBudget;
+import dev.cutover.work.KeyPreflight;
 import dev.cutover.verify.Difference;
 import dev.cutover.verify.DifferenceCsv;
 import dev.cutover.verify.RedisSummary;
@@ -59,6 +61,8 @@ public final class VerifyCommand implements Callable<Integer> {
         var options = run.options(connections, chosen.direction(), sample);
         Db oldDb = connections.oldDb();
         Db newDb = connections.newDb();
+        options = options.withWork(run.work.budget("verify", options.work(), ConnectionBudget.Need.verify(options.work()), oldDb, newDb, out));
+        KeyPreflight.check("verify", plan, options.tables(), oldDb, newDb);
         String label = options.sampled() ? "SAMPLE " : "";
         out.printf("%sverify %s %s (%s): %s%n", label, plan.name(), describe(chosen.direction()), chosen.why(),
                 options.sampled() ? "comparing " + sample + " random rows per table" : "comparing every row");

@@ -1,5 +1,7 @@
 package dev.cutover.cli;
 
+import dev.cutover.pg.Db;
+import dev.cutover.work.ConnectionBudget;
 import dev.cutover.work.JobOptions;
 import picocli.CommandLine.Option;
 
@@ -31,6 +33,11 @@ public final class WorkOptions {
     @Option(names = "--lease-ttl", paramLabel = "MS", description = "chunk lease time in Redis; a dead worker's chunk is taken over after it (default: ${DEFAULT-VALUE})")
     long leaseTtl = 10_000;
 
+    @Option(names = "--reserve-connections", paramLabel = "N",
+            description = "connections to leave free for the application under every connection limit of each database "
+                    + "(default: 20% of max_connections, at least 10); fewer workers run if the asked ones do not fit")
+    Integer reserveConnections;
+
     @Option(names = "--progress", paramLabel = "auto|bar|lines|none", description = "progress display (default: ${DEFAULT-VALUE}: a bar on a terminal, lines otherwise)")
     String progress = "auto";
 
@@ -46,6 +53,26 @@ public final class WorkOptions {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
+    }
+
+    /**
+     * The tuning {@code jo} with no more workers than fit the connection budget of both databases
+     * ({@link ConnectionBudget}); prints one line on {@code out} when that is fewer than asked, and
+     * refuses (one line, exit 2) when not even one fits.
+     */
+    JobOptions budget(String job, JobOptions jo, ConnectionBudget.Need need, Db oldDb, Db newDb, PrintWriter out) {
+        if (reserveConnections != null && reserveConnections < 0) {
+            throw new UserError("--reserve-connections must be 0 or more, got " + reserveConnections);
+        }
+        ConnectionBudget.Decision d = ConnectionBudget.decide(job, jo.workers(), need, oldDb, newDb,
+                reserveConnections == null ? -1 : reserveConnections);
+        if (d.line() == null) {
+            return jo;
+        }
+        out.println(d.line());
+        out.flush();
+        workers = d.workers();
+        return jo.withWorkers(d.workers());
     }
 
     /** The progress display the flags ask for, on {@code out}. */

@@ -4,6 +4,8 @@ import dev.cutover.verify.VerifyListener;
 import dev.cutover.verify.VerifyOptions;
 import dev.cutover.verify.VerifyWorker;
 import dev.cutover.sql.Direction;
+import dev.cutover.work.ConnectionBudget;
+import dev.cutover.work.JobOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -53,7 +55,9 @@ public final class WorkerCommand extends BackfillRunCommand {
             throw new UserError("--table does not apply to --job verify: the run being joined names its tables");
         }
         // direction and tables come from the run joined
-        VerifyOptions o = VerifyOptions.defaults(Direction.FORWARD).withWork(work.job(connections.redisUrl()));
+        JobOptions jo = work.job(connections.redisUrl());
+        VerifyOptions o = VerifyOptions.defaults(Direction.FORWARD).withWork(work.budget("worker", jo,
+                ConnectionBudget.Need.verifyWorker(jo), connections.oldDb(), connections.newDb(), out));
         ProgressPrinter printer = work.printer(out);
         VerifyWorker worker = new VerifyWorker(planOptions.plan(), connections.oldDb(), connections.newDb(), o, new VerifyListener() {
             @Override

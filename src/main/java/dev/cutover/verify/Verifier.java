@@ -11,6 +11,7 @@ import dev.cutover.work.ChunkRunner;
 import dev.cutover.work.JobRun;
 import dev.cutover.work.ProgressEvent;
 import dev.cutover.work.RunControl;
+import dev.cutover.work.RunLock;
 import dev.cutover.work.TableProgress;
 import dev.cutover.work.Throttle;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -18,8 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,6 +53,7 @@ public final class Verifier {
     private final VerifyListener listener;
     private final RunControl control;
     private volatile String lastJob;
+    private volatile RunLock runLock;
 
     /** {@code oldDb}/{@code newDb} as the user named them; the direction picks which one is the from side. */
     public Verifier(Plan plan, Db oldDb, Db newDb, VerifyOptions options, VerifyListener listener) {
@@ -104,8 +104,7 @@ public final class Verifier {
         String name = VerifyJob.PREFIX + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         VerifyJob job = new VerifyJob(name, plan.name(), fromDb, toDb, newDb, checks, options.leafRows(), repair,
                 control.workerId(), this::found);
-        try (Connection lock = newDb.connect(); Connection c = job.openLedgerConnection()) {
-            exclusive(lock);
+        try (Connection lock = newDb.connect(); Connection c = job.openLedgerConnection(); RunLock watched = exclusive(lock)) {
             ChunkLedger.install(c);
             DifferenceStore.install(c);
             // a fresh comparison: whatever earlier runs left (a killed verify's chunks) never counts
@@ -122,18 +121,18 @@ public final class Verifier {
         }
     }
 
-    /** Only one verification or repair of a migration at a time: they share the checkpoint tables. */
-    private void exclusive(Connection lock) throws SQLException {
-        try (PreparedStatement ps = lock.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
-            ps.setString(1, "cutover-verify:" + plan.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    throw new DbException("another verify or repair of " + plan.name() + " is running against the "
-                            + newDb.role() + "; wait for it to end (extra machines join it with cutover worker --job verify)");
-                }
-            }
+    /**
+     * Only one verification or repair of a migration at a time: they share the checkpoint tables.
+     * The lock is watched while the run lasts: when its session is gone the run stops without a verdict.
+     */
+    private RunLock exclusive(Connection lock) throws SQLException {
+        RunLock held = RunLock.tryTake(lock, "cutover-verify:" + plan.name(), false);
+        if (held == null) {
+            throw new DbException("another verify or repair of " + plan.name() + " is running against the "
+                    + newDb.role() + "; wait for it to end (extra machines join it with cutover worker --job verify)");
         }
+        runLock = held;
+        return held.watch(options.work().lockCheckMillis(), control::stop);
     }
 
     private void found(TableCheck table, List<Difference> diffs, RowSync.Result repaired) {
@@ -194,7 +193,13 @@ public final class Verifier {
         }
     }
 
-    private CancellationException stopped() {
+    /** The run stopped: asked to ({@link CancellationException}), or because it lost its run lock (a one-line {@link DbException}). */
+    private RuntimeException stopped() {
+        RunLock l = runLock;
+        if (l != null && l.lostReason() != null) {
+            return new DbException("verification of " + plan.name() + " stopped: it lost its run lock on the " + newDb.role() + " ("
+                    + l.lostReason() + "), so another verify or repair may be running; no verdict, run it again");
+        }
         return new CancellationException("verification of " + plan.name() + " stopped before every row was compared: no verdict");
     }
 

@@ -25,6 +25,7 @@ import java.util.function.Consumer;
  *   <li>{@code retries}, {@code retryBaseMillis}: attempts after the first for a failing chunk, with back-off
  *       doubling from the base</li>
  *   <li>{@code workerId}: this process's id in the ledger and the leases (null: {@code host:pid:random})</li>
+ *   <li>{@code lockCheckMillis}: how often the run re-checks that it still holds its advisory run lock (stops when not)</li>
  * </ul>
  */
 public final class JobOptions {
@@ -42,6 +43,7 @@ public final class JobOptions {
     private long retryBaseMillis = 500;
     private long progressIntervalMillis = 1_000;
     private String workerId;
+    private long lockCheckMillis = 500;
 
     private JobOptions() {
     }
@@ -68,6 +70,7 @@ public final class JobOptions {
         o.retryBaseMillis = retryBaseMillis;
         o.progressIntervalMillis = progressIntervalMillis;
         o.workerId = workerId;
+        o.lockCheckMillis = lockCheckMillis;
         change.accept(o);
         return o;
     }
@@ -139,6 +142,16 @@ public final class JobOptions {
 
     public JobOptions withWorkerId(String id) {
         return with(o -> o.workerId = id);
+    }
+
+    /** How often the run re-checks that its session still holds the run's advisory lock ({@link RunLock}). */
+    public JobOptions withLockCheckMillis(long ms) {
+        check(ms >= 10, "lock check interval must be at least 10 ms, got " + ms);
+        return with(o -> o.lockCheckMillis = ms);
+    }
+
+    public long lockCheckMillis() {
+        return lockCheckMillis;
     }
 
     public int workers() {
