@@ -7,6 +7,7 @@ import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlKeys.Backfill;
 import dev.cutover.work.ChunkLedger;
 import dev.cutover.work.ProgressEvent;
+import dev.cutover.work.Retry;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,29 @@ final class RedisSummary implements AutoCloseable {
         this.connector = connector;
     }
 
+    /**
+     * Writes the summary of {@code e}. The last one of a run ({@link ProgressEvent#finished()}) is
+     * tried again after a lost connection, so the hash the phase guard reads does not stay "running"
+     * after a run that ended.
+     */
     void publish(ProgressEvent e) {
+        int attempts = e.finished() ? 6 : 1;
+        for (int i = 1; i <= attempts; i++) {
+            if (publishOnce(e)) {
+                return;
+            }
+            if (i < attempts) {
+                try {
+                    Thread.sleep(Retry.backoff(200, i));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private boolean publishOnce(ProgressEvent e) {
         try {
             if (conn == null || conn.isClosed()) {
                 conn = connector.get();
@@ -91,9 +114,11 @@ final class RedisSummary implements AutoCloseable {
             h.put(Backfill.ERROR, error);
             h.put(Backfill.UPDATED_AT, String.valueOf(System.currentTimeMillis()));
             redis.hset(keys.backfill(), h);
+            return true;
         } catch (SQLException | RuntimeException ex) {
             LOG.warn("cannot publish the backfill summary: {}", ex.getMessage());
             close();
+            return false;
         }
     }
 
