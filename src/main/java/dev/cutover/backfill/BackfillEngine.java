@@ -30,7 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Copies every source row of a plan's tables into the new schema (DESIGN.md, phase "backfill"),
+ * Copies every source row of a plan's tables into the new schema (phase "backfill"),
  * resumably, throttled, beside live writes, over several threads and — with Redis — several
  * processes. The command line ({@code cutover backfill}, {@code cutover worker}) and the console drive
  * the same engine; the console changes the cap and pauses through {@link #throttle()}.

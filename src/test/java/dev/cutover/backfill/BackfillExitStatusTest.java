@@ -78,4 +78,55 @@ class BackfillExitStatusTest {
             }
         }
     }
+
+    /**
+     * A {@code --table orders} run exits 0 for the table it was asked for, but says the plan's other
+     * table was not copied, and the phase guard ("backfill complete") refuses naming it, instead of
+     * reading "N of N rows".
+     */
+    @Test
+    void aTableRunLeavesThePhaseGuardRefusingAndNamingTheTablesNotCopied() throws Exception {
+        String migration = TestRedis.uniqueMigration("bf-part");
+        try (Orders o = new Orders("bf_part", migration, 500)) {
+            o.old.exec("CREATE TABLE notes (id bigint PRIMARY KEY, body text); INSERT INTO notes SELECT g, 'n' FROM generate_series(1, 30) g");
+            o.neu.exec("CREATE TABLE notes (id bigint PRIMARY KEY, body text)");
+            String notes = """
+                    , {"source": {"schema": "public", "table": "notes"}, "target": {"schema": "public", "table": "notes"},
+                       "key": ["id"], "columns": [{"target": "id", "expr": "id"}, {"target": "body", "expr": "body"}]}]}""";
+            String json = Orders.planJson(migration, Orders.CENTS);
+            Path plan = java.nio.file.Files.createTempFile("cutover-plan", ".json");
+            java.nio.file.Files.writeString(plan, json.substring(0, json.lastIndexOf("]}")) + notes);
+            plan.toFile().deleteOnExit();
+            String redis = TestRedis.sharedUrl();
+            try {
+                int code = run("backfill", "--plan", plan.toString(), "--old", o.old.url(), "--new", o.neu.url(), "--redis", redis,
+                        "--table", "orders", "--latency-limit", "0", "--progress", "none");
+                assertThat(code).as(out + "\n" + err).isZero();
+                assertThat(out.toString()).contains("public.orders: complete, 500 rows read, 500 written, 0 skipped")
+                        .contains("tables: 1 complete, 0 failed, 0 not finished; not in this run and not copied yet: public.notes")
+                        .contains("backfill of the selected tables complete; the phase guard waits for the plan's other tables: public.notes")
+                        .doesNotContain("backfill complete");
+                try (RedisClient client = RedisClient.create(redis); StatefulRedisConnection<String, String> c = client.connect()) {
+                    Map<String, String> h = c.sync().hgetall("cutover:{" + migration + "}:backfill");
+                    assertThat(h).containsEntry("state", "partial").containsEntry("rows_done", "500").containsEntry("rows_written", "500")
+                            .containsEntry("tables_complete", "1 of 2").containsEntry("missing", "public.notes (not_run)");
+                }
+                assertThat(run("phase", "backfill", "--reason", "go", "--migration", migration, "--redis", redis)).isZero();
+                err.getBuffer().setLength(0);
+                assertThat(run("phase", "dual_write", "--migration", migration, "--redis", redis)).isEqualTo(1);
+                assertThat(err.toString()).contains("backfill complete: the backfill is partial: 500 of 500 rows in 1 of 2 tables complete; "
+                        + "not complete: public.notes (not_run)");
+
+                out.getBuffer().setLength(0);
+                assertThat(run("backfill", "--plan", plan.toString(), "--old", o.old.url(), "--new", o.neu.url(), "--redis", redis,
+                        "--table", "notes", "--latency-limit", "0", "--progress", "none")).isZero();
+                assertThat(out.toString()).contains("backfill complete");
+                assertThat(run("phase", "dual_write", "--migration", migration, "--redis", redis)).as(err.toString()).isZero();
+            } finally {
+                try (RedisClient client = RedisClient.create(redis); StatefulRedisConnection<String, String> c = client.connect()) {
+                    c.sync().del(c.sync().keys("cutover:{" + migration + "}:*").toArray(String[]::new));
+                }
+            }
+        }
+    }
 }
