@@ -453,7 +453,7 @@ public final class ChunkRunner {
      * return when a retry may cure it and {@code failures} is within the limit, else rethrow.
      */
     private void recover(Exception e, int failures, String what) throws InterruptedException, SQLException {
-        int limit = retryLimit(Sql.classify(e));
+        int limit = Retry.limit(Sql.classify(e), Retry.stepRetries(options));
         if (failures > limit) {
             if (e instanceof SQLException q) {
                 throw q;

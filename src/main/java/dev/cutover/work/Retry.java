@@ -16,6 +16,12 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Retry {
     private static final Logger LOG = LoggerFactory.getLogger(Retry.class);
     private static final long MAX_WAIT_MILLIS = 10_000;
+    /**
+     * The steps around the chunks (reading the catalogs and the ledger, opening connections) are
+     * retried at least this many times, whatever {@code --retries} says of chunks: {@code --retries 0}
+     * makes a chunk fail on its first lost connection, not the whole worker on a lost ledger read.
+     */
+    public static final int STEP_RETRIES_AT_LEAST = 5;
 
     /** A step that may fail with a database error. */
     @FunctionalInterface
@@ -35,6 +41,11 @@ public final class Retry {
         };
     }
 
+    /** Retries of a step around the chunks: the chunks' retries, at least {@link #STEP_RETRIES_AT_LEAST}. */
+    public static int stepRetries(JobOptions options) {
+        return Math.max(options.retries(), STEP_RETRIES_AT_LEAST);
+    }
+
     /** The wait after failure number {@code failure} (1-based). */
     public static long backoff(long baseMillis, int failure) {
         long full = Math.min(MAX_WAIT_MILLIS, Math.max(1, baseMillis) << Math.min(10, Math.max(0, failure - 1)));
@@ -52,7 +63,7 @@ public final class Retry {
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
-                if (failure > limit(Sql.classify(e), options.retries())) {
+                if (failure > limit(Sql.classify(e), stepRetries(options))) {
                     throw e;
                 }
                 long wait = backoff(options.retryBaseMillis(), failure);
