@@ -154,7 +154,7 @@ for i in $(seq 1 "$REPEAT"); do
   t1=$(now)
   d=$(echo "$t1 - $t0" | bc -l)
   if [ -z "$cutover" ] || [ "$(best "$d" "$cutover")" != "$cutover" ]; then
-    copy_s=$(sed -n 's/^this process copied .* rows in \([0-9.]*\) s.*/\1/p' "$tmp/backfill.log")
+    copy_s=$(sed -n 's/^this process read .* rows in \([0-9.]*\) s.*/\1/p' "$tmp/backfill.log")
   fi
   cutover=$(best "$d" "$cutover")
 done

@@ -15,6 +15,7 @@ import dev.cutover.work.ChunkRunner;
 import dev.cutover.work.JobRun;
 import dev.cutover.work.PlanTables;
 import dev.cutover.work.ProgressListener;
+import dev.cutover.work.Retry;
 import dev.cutover.work.RunControl;
 import dev.cutover.work.RunLock;
 import dev.cutover.work.Throttle;
@@ -30,7 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Copies every source row of a plan's tables into the new schema (DESIGN.md, phase "backfill"),
+ * Copies every source row of a plan's tables into the new schema (phase "backfill"),
  * resumably, throttled, beside live writes, over several threads and — with Redis — several
  * processes. The command line ({@code cutover backfill}, {@code cutover worker}) and the console drive
  * the same engine; the console changes the cap and pauses through {@link #throttle()}.
@@ -88,7 +89,7 @@ public final class BackfillEngine {
     /** Runs the backfill to its end (or to {@link #stop}); progress events go to {@code listener}. */
     public BackfillReport run(ProgressListener listener) throws InterruptedException {
         LOG.debug("reading both schemas");
-        Tables tables = tables();
+        Tables tables = retrying("reading both schemas", this::tables);
         List<Flow> flows = tables.flows();
         LOG.debug("schemas read");
         String migration = plan.name();
@@ -97,9 +98,17 @@ public final class BackfillEngine {
         List<String> names = flows.stream().map(BackfillJob::tableName).toList();
         List<String> planTables = plan.tables().stream().map(t -> t.target().toString()).toList();
         ProgressListener out = listener == null ? ProgressListener.NONE : listener;
-        Connection lock = newDb.connect();
+        RunLock held = retrying("preparing the checkpoints", () -> {
+            Connection c = newDb.connect();
+            try {
+                return prepareCheckpoints(c, job.ledger(), names, options.work().redisUrl() != null, migration);
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+        });
+        Connection lock = held.connection();
         try {
-            RunLock held = prepareCheckpoints(lock, job.ledger(), names, options.work().redisUrl() != null, migration);
             LOG.debug("checkpoints ready");
             ChunkRunner.Result result;
             try (JobRun run = control.open(job, oldDb);
@@ -120,8 +129,11 @@ public final class BackfillEngine {
                 throw new DbException("backfill of " + migration + " stopped: it lost its run lock on the " + newDb.role() + " ("
                         + held.lostReason() + "), so another backfill may be running; chunks done so far are kept, run it again to resume");
             }
-            return new BackfillReport(result.tables(), result.failedChunks(), skipped(newDb, migration, names), result.stopped(),
-                    result.rowsByThisProcess(), result.workTime(), result.workerErrors());
+            Ended ended = retrying("reading the run's counts", () -> ended(job.ledger(), migration, names, planTables));
+            return new BackfillReport(result.tables(),
+                    result.failedChunks().stream().filter(f -> names.contains(f.table())).toList(), ended.skipped(), result.stopped(),
+                    result.rowsByThisProcess(), result.workTime(), result.workerErrors(), ended.counts(), ended.notRun(),
+                    result.retries());
         } catch (SQLException e) {
             throw new DbException("backfill of " + migration + ": " + Sql.message(e), e);
         } finally {
@@ -192,20 +204,71 @@ public final class BackfillEngine {
         }
     }
 
-    private static List<BackfillReport.SkippedRow> skipped(Db db, String migration, List<String> names) {
-        List<BackfillReport.SkippedRow> out = new ArrayList<>();
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(BackfillSql.SKIPPED_LIST)) {
-            ps.setString(1, migration);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (names.contains(rs.getString(1))) {
-                        out.add(new BackfillReport.SkippedRow(rs.getString(1), rs.getString(2), rs.getString(3)));
+    /** What the ledger and the skipped-rows record say once the run is over. */
+    private record Ended(List<BackfillReport.TableCounts> counts, List<BackfillReport.SkippedRow> skipped, List<String> notRun) {
+    }
+
+    /**
+     * Each run table's rows read, written and skipped, the skipped rows, and the plan's tables that
+     * are not complete and were not part of this run: exact figures from the new database, or a
+     * failure (never a silent zero).
+     */
+    private Ended ended(ChunkLedger ledger, String migration, List<String> names, List<String> planTables) throws SQLException {
+        try (Connection c = newDb.connect()) {
+            c.setAutoCommit(false);
+            java.util.Map<String, ChunkLedger.Count> byTable = new java.util.HashMap<>();
+            for (ChunkLedger.Count n : ledger.progress(c)) {
+                byTable.put(n.table(), n);
+            }
+            java.util.Map<String, Long> skippedBy = skippedCounts(c, migration);
+            List<BackfillReport.SkippedRow> skipped = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(BackfillSql.SKIPPED_LIST)) {
+                ps.setString(1, migration);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (names.contains(rs.getString(1))) {
+                            skipped.add(new BackfillReport.SkippedRow(rs.getString(1), rs.getString(2), rs.getString(3)));
+                        }
                     }
                 }
             }
-        } catch (SQLException | DbException e) {
-            LOG.warn("cannot list skipped rows: {}", e.getMessage());
+            c.commit();
+            List<BackfillReport.TableCounts> counts = new ArrayList<>();
+            for (String t : names) {
+                ChunkLedger.Count n = byTable.get(t);
+                counts.add(new BackfillReport.TableCounts(t, n == null ? "waiting" : n.state(), n == null ? 0 : n.rowsDone(),
+                        n == null ? 0 : n.written(), skippedBy.getOrDefault(t, 0L)));
+            }
+            List<String> notRun = planTables.stream().filter(t -> !names.contains(t))
+                    .filter(t -> byTable.get(t) == null || !byTable.get(t).state().equals("complete")).toList();
+            return new Ended(counts, skipped, notRun);
+        }
+    }
+
+    /** Rows recorded in {@code cutover.backfill_skipped} per table of the migration. */
+    static java.util.Map<String, Long> skippedCounts(Connection c, String migration) throws SQLException {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(BackfillSql.SKIPPED_COUNTS)) {
+            ps.setString(1, migration);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
         }
         return out;
+    }
+
+    /** A step of the run around the chunks, tried again after a lost connection ({@link Retry}). */
+    private <T> T retrying(String what, Retry.Step<T> step) throws InterruptedException {
+        try {
+            return Retry.call(what, options.work(), step);
+        } catch (InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (SQLException e) {
+            throw new DbException("backfill of " + plan.name() + ": " + what + ": " + Sql.message(e), e);
+        } catch (Exception e) {
+            throw new IllegalStateException(what + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.cutover.backfill;
 import dev.cutover.pg.Db;
 import dev.cutover.pg.DbException;
 import dev.cutover.pg.Sql;
+import dev.cutover.plan.SqlNames;
 import dev.cutover.sql.BackfillSql;
 import dev.cutover.sql.ChunkSql;
 import dev.cutover.sql.Flow;
@@ -30,6 +31,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -67,14 +69,20 @@ final class ChunkCopier implements ChunkJob.Session {
         final SQLException cause;
 
         SideError(boolean oldSide, SQLException cause) {
-            super((oldSide ? "old database: " : "new database: ") + Sql.message(cause), cause);
+            super((oldSide ? "old database: " : "new database: ")
+                    + (Sql.classify(cause) == Sql.Failure.ROW ? Sql.messageWithoutValues(cause) : Sql.message(cause)), cause);
             this.oldSide = oldSide;
             this.cause = cause;
         }
 
+        /** A row's value fails (data exception, constraint, NaN to an integer): found by bisection, never retried. */
         boolean rowError() {
-            String s = Sql.state(cause);
-            return s.startsWith("22") || s.startsWith("23") || s.equals("P0001");
+            return Sql.classify(cause) == Sql.Failure.ROW;
+        }
+
+        /** The statement fails whatever the rows (syntax, undefined column or function, permission): fatal for the table. */
+        boolean statementError() {
+            return Sql.classify(cause) == Sql.Failure.STATEMENT;
         }
 
         boolean keyConflict() {
@@ -120,6 +128,10 @@ final class ChunkCopier implements ChunkJob.Session {
         try {
             done = load(t, chunk.range(), true);
         } catch (SideError e) {
+            if (e.statementError()) {
+                rollbackBoth();
+                throw new FatalChunkError(statementFailure(t, chunk.range(), e));
+            }
             if (!e.rowError()) {
                 throw e;
             }
@@ -280,15 +292,81 @@ final class ChunkCopier implements ChunkJob.Session {
         }
     }
 
+    /**
+     * The default policy: the table stops at the chunk's first failing row, with one line naming the
+     * table, the target column when the old database's transform is the one failing, and the key.
+     */
     private Loaded stopAtBadRow(BackfillJob.Table t, KeyRange range, SideError first) throws SQLException, FatalChunkError, SideError {
         List<List<String>> keys = keysIn(t.flow(), range);
-        Bad bad = firstBad(t, range.lower(), keys, 0);
+        Bad bad = keys.isEmpty() ? null : firstBad(t, range.lower(), keys, 0);
         rollbackBoth();
         if (bad == null) {
-            throw first; // did not fail again row by row: treat as a passing problem and retry
+            // no row fails on its own any more (a live update fixed it meanwhile): the chunk as a whole, once more
+            try {
+                return load(t, range, true);
+            } catch (SideError again) {
+                rollbackBoth();
+                if (!again.rowError()) {
+                    throw again;
+                }
+                throw new FatalChunkError(t.name() + ": rows with keys " + range + " cannot be copied together, though none fails alone: "
+                        + Sql.messageWithoutValues(again.cause) + " (fix the plan or the rows, then run backfill again to resume)");
+            }
         }
-        throw new FatalChunkError(t.name() + ": row " + KeyJson.toNames(t.flow(), bad.key) + " cannot be copied: " + bad.error
-                + " (fix the plan or the row, then run backfill again to resume; or use --on-error skip)");
+        throw new FatalChunkError(t.name() + ": row " + KeyJson.toNames(t.flow(), bad.key) + " cannot be copied" + bad.where() + ": "
+                + bad.error + " (fix the plan or the row, then run backfill again to resume; or use --on-error skip)");
+    }
+
+    /**
+     * One line for a statement that fails whatever the rows (SQLSTATE class 42): the table, the target
+     * column whose transform the old database rejects (found by running each column's expression over
+     * no rows) and the server's message. Said once for the table; never retried.
+     */
+    private String statementFailure(BackfillJob.Table t, KeyRange range, SideError e) {
+        String column = null;
+        if (e.oldSide) {
+            try {
+                column = failingColumn(t.flow(), null, range).map(Flow.Projected::toColumn).orElse(null);
+            } catch (SQLException probe) {
+                LOG.debug("{}: cannot probe the columns' transforms: {}", t.name(), Sql.message(probe));
+            }
+        } else {
+            column = Sql.column(e.cause);
+        }
+        return t.name() + (column == null ? "" : ": column " + SqlNames.quote(column)) + ": "
+                + (e.oldSide ? "the transform fails on the old database: " : "the new database refuses the copy: ") + Sql.message(e.cause)
+                + " (fix the plan or the schema, then run backfill again to resume)";
+    }
+
+    /**
+     * The first column whose expression fails for the row with {@code key} (null: for the first row
+     * of {@code range}, a statement that fails whatever the row), each run alone on the old database
+     * and rolled back.
+     */
+    private Optional<Flow.Projected> failingColumn(Flow f, List<String> key, KeyRange range) throws SQLException {
+        try {
+            for (Flow.Projected c : f.columns()) {
+                String probe = BackfillSql.columnProbe(f, c, key != null, range == null ? null : range.lower(),
+                        range == null ? null : range.upper());
+                try (PreparedStatement ps = old.prepareStatement(probe)) {
+                    if (key != null) {
+                        for (int i = 0; i < key.size(); i++) {
+                            ps.setString(i + 1, key.get(i));
+                        }
+                    }
+                    ps.executeQuery().close();
+                } catch (SQLException e) {
+                    Sql.Failure kind = Sql.classify(e);
+                    if (kind == Sql.Failure.TRANSIENT || kind == Sql.Failure.RESOURCES) {
+                        throw e;
+                    }
+                    return Optional.of(c);
+                }
+            }
+            return Optional.empty();
+        } finally {
+            old.rollback();
+        }
     }
 
     private Loaded loadSkipping(BackfillJob.Table t, KeyRange range) throws SQLException, SideError, FatalChunkError {
@@ -323,10 +401,10 @@ final class ChunkCopier implements ChunkJob.Session {
                 ps.setString(1, job.migration());
                 ps.setString(2, t.name());
                 ps.setString(3, KeyJson.toNames(t.flow(), bad.key));
-                ps.setString(4, bad.error);
+                ps.setString(4, bad.describe());
                 ps.executeUpdate();
             }
-            LOG.warn("{}: skipped row {}: {}", t.name(), KeyJson.toNames(t.flow(), bad.key), bad.error);
+            LOG.warn("{}: skipped row {}{}: {}", t.name(), KeyJson.toNames(t.flow(), bad.key), bad.where(), bad.error);
             rows++;
             start = bad.key;
             idx = bad.index + 1;
@@ -334,7 +412,16 @@ final class ChunkCopier implements ChunkJob.Session {
         return new Loaded(rows, written);
     }
 
-    private record Bad(int index, List<String> key, String error) {
+    /** A failing row: its index in the chunk's keys, its key, the error, and the target column when known. */
+    private record Bad(int index, List<String> key, String error, String column) {
+        String where() {
+            return column == null ? "" : " into column " + SqlNames.quote(column);
+        }
+
+        /** The error as recorded in {@code cutover.backfill_skipped}: the column, then the server's message (never the values). */
+        String describe() {
+            return column == null ? error : "column " + SqlNames.quote(column) + ": " + error;
+        }
     }
 
     /**
@@ -344,13 +431,13 @@ final class ChunkCopier implements ChunkJob.Session {
     private Bad firstBad(BackfillJob.Table t, List<String> lower, List<List<String>> keys, int from) throws SQLException {
         int lo = from;
         int hi = keys.size() - 1;
-        String error = trial(t, lower, keys.get(hi));
+        Trial error = trial(t, lower, keys.get(hi));
         if (error == null) {
             return null;
         }
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            String e = trial(t, lower, keys.get(mid));
+            Trial e = trial(t, lower, keys.get(mid));
             if (e != null) {
                 hi = mid;
                 error = e;
@@ -358,10 +445,16 @@ final class ChunkCopier implements ChunkJob.Session {
                 lo = mid + 1;
             }
         }
-        return new Bad(lo, keys.get(lo), error);
+        List<String> key = keys.get(lo);
+        String column = error.oldSide() ? failingColumn(t.flow(), key, null).map(Flow.Projected::toColumn).orElse(null) : error.column();
+        return new Bad(lo, key, error.message(), column);
     }
 
-    private String trial(BackfillJob.Table t, List<String> lower, List<String> upper) throws SQLException {
+    /** A trial load that failed: on which side, the server's message, and the column the server names. */
+    private record Trial(boolean oldSide, String message, String column) {
+    }
+
+    private Trial trial(BackfillJob.Table t, List<String> lower, List<String> upper) throws SQLException {
         Savepoint sp = neu.setSavepoint();
         try {
             load(t, new KeyRange(lower, upper), false);
@@ -370,7 +463,7 @@ final class ChunkCopier implements ChunkJob.Session {
             if (!e.rowError()) {
                 throw e.cause;
             }
-            return Sql.message(e.cause);
+            return new Trial(e.oldSide, Sql.messageWithoutValues(e.cause), Sql.column(e.cause));
         } finally {
             neu.rollback(sp);
             old.rollback();

@@ -7,12 +7,14 @@ import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlKeys.Backfill;
 import dev.cutover.work.ChunkLedger;
 import dev.cutover.work.ProgressEvent;
+import dev.cutover.work.Retry;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +45,29 @@ final class RedisSummary implements AutoCloseable {
         this.connector = connector;
     }
 
+    /**
+     * Writes the summary of {@code e}. The last one of a run ({@link ProgressEvent#finished()}) is
+     * tried again after a lost connection, so the hash the phase guard reads does not stay "running"
+     * after a run that ended.
+     */
     void publish(ProgressEvent e) {
+        int attempts = e.finished() ? 6 : 1;
+        for (int i = 1; i <= attempts; i++) {
+            if (publishOnce(e)) {
+                return;
+            }
+            if (i < attempts) {
+                try {
+                    Thread.sleep(Retry.backoff(200, i));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private boolean publishOnce(ProgressEvent e) {
         try {
             if (conn == null || conn.isClosed()) {
                 conn = connector.get();
@@ -52,21 +76,40 @@ final class RedisSummary implements AutoCloseable {
             for (ChunkLedger.Count c : ledger.progress(conn)) {
                 counts.put(c.table(), c);
             }
+            Map<String, Long> skippedBy = BackfillEngine.skippedCounts(conn, ledger.migration());
+            conn.commit();
             long done = 0;
             long total = 0;
+            long written = 0;
+            long skipped = 0;
             boolean allComplete = true;
             boolean anyFailed = false;
+            boolean anyRunning = false;
             String error = "";
+            List<String> missing = new ArrayList<>();
+            int complete = 0;
+            int failed = 0;
             ArrayNode tables = JSON.createArrayNode();
             for (String t : planTables) {
                 ChunkLedger.Count c = counts.get(t);
-                String state = c == null ? "waiting" : c.state();
+                String state = c == null ? Backfill.TABLE_NOT_RUN : c.state();
                 long rows = c == null ? 0 : c.rowsDone();
                 long tot = c == null ? 0 : Math.max(rows, c.rowsTotal());
+                long w = c == null ? 0 : c.written();
+                long sk = skippedBy.getOrDefault(t, 0L);
                 done += rows;
                 total += tot;
+                written += w;
+                skipped += sk;
                 allComplete &= "complete".equals(state);
                 anyFailed |= "failed".equals(state);
+                anyRunning |= "running".equals(state);
+                if ("complete".equals(state)) {
+                    complete++;
+                } else {
+                    missing.add(t + " (" + state + ")");
+                    failed += "failed".equals(state) ? 1 : 0;
+                }
                 if (error.isEmpty() && c != null && c.error() != null) {
                     error = c.error();
                 }
@@ -75,25 +118,35 @@ final class RedisSummary implements AutoCloseable {
                 o.put("state", state);
                 o.put("rows_done", rows);
                 o.put("rows_total", tot);
+                o.put("rows_written", w);
+                o.put("rows_skipped", sk);
                 if (c != null && c.error() != null) {
                     o.put("error", c.error());
                 }
             }
+            // a finished run that left no table running but some of the plan's never run: a --table run
             String state = allComplete ? Backfill.STATE_COMPLETE : anyFailed ? Backfill.STATE_FAILED
-                    : e.finished() ? Backfill.STATE_STOPPED : Backfill.STATE_RUNNING;
+                    : !e.finished() ? Backfill.STATE_RUNNING : anyRunning ? Backfill.STATE_STOPPED : Backfill.STATE_PARTIAL;
             Map<String, String> h = new LinkedHashMap<>();
             h.put(Backfill.STATE, state);
             h.put(Backfill.ROWS_DONE, String.valueOf(done));
             h.put(Backfill.ROWS_TOTAL, String.valueOf(total));
+            h.put(Backfill.ROWS_WRITTEN, String.valueOf(written));
+            h.put(Backfill.ROWS_SKIPPED, String.valueOf(skipped));
+            h.put(Backfill.TABLES_COMPLETE, complete + " of " + planTables.size());
+            h.put(Backfill.TABLES_FAILED, String.valueOf(failed));
+            h.put(Backfill.MISSING, String.join(", ", missing));
             h.put(Backfill.ROWS_PER_SEC, String.valueOf(Math.round(e.total().rowsPerSec())));
             h.put(Backfill.ETA_SECONDS, e.total().eta() == null ? "" : String.valueOf(e.total().eta().toSeconds()));
             h.put(Backfill.TABLES, tables.toString());
             h.put(Backfill.ERROR, error);
             h.put(Backfill.UPDATED_AT, String.valueOf(System.currentTimeMillis()));
             redis.hset(keys.backfill(), h);
+            return true;
         } catch (SQLException | RuntimeException ex) {
             LOG.warn("cannot publish the backfill summary: {}", ex.getMessage());
             close();
+            return false;
         }
     }
 

@@ -99,23 +99,39 @@ abstract class BackfillRunCommand implements Callable<Integer> {
         };
     }
 
+    /**
+     * The end of the output: per table what happened to its rows (read, written, skipped, already
+     * there), this process's share, the skipped rows and where they are recorded, the tables of the
+     * plan this run left out; then the exit status, 0 only when every table of the run is complete.
+     */
     private static int report(BackfillReport r, PrintWriter out, PrintWriter err) {
-        for (TableProgress t : r.tables()) {
-            out.printf(Locale.ROOT, "%s: %s, %,d rows%n", t.table(), t.state(), t.rowsDone());
+        for (BackfillReport.TableCounts t : r.counts()) {
+            out.printf(Locale.ROOT, "%s: %s, %,d rows read, %,d written, %,d skipped%s%n", t.table(), t.state(), t.rowsRead(),
+                    t.rowsWritten(), t.rowsSkipped(),
+                    t.rowsAlreadyThere() > 0 ? String.format(Locale.ROOT, ", %,d already in the target", t.rowsAlreadyThere()) : "");
         }
         double secs = r.workTime().toNanos() / 1e9;
-        out.printf(Locale.ROOT, "this process copied %,d rows in %.2f s (%,.0f rows/s)%n", r.rowsByThisProcess(), secs,
-                secs > 0 ? r.rowsByThisProcess() / secs : 0.0);
+        out.printf(Locale.ROOT, "this process read %,d rows in %.2f s (%,.0f rows/s)%s%n", r.rowsByThisProcess(), secs,
+                secs > 0 ? r.rowsByThisProcess() / secs : 0.0,
+                r.retries() > 0 ? String.format(Locale.ROOT, "; %,d attempts made again after a lost connection", r.retries()) : "");
         if (!r.skipped().isEmpty()) {
-            out.println("skipped rows (--on-error skip; recorded in cutover.backfill_skipped):");
+            out.printf(Locale.ROOT, "%,d skipped rows (--on-error skip; recorded in cutover.backfill_skipped of the new database):%n",
+                    r.skipped().size());
             for (BackfillReport.SkippedRow s : r.skipped()) {
                 out.println("  " + s.table() + " " + s.key() + ": " + s.error());
             }
         }
+        long complete = r.counts().stream().filter(t -> "complete".equals(t.state())).count();
+        long failed = r.counts().stream().filter(t -> "failed".equals(t.state())).count();
+        out.printf(Locale.ROOT, "tables: %d complete, %d failed, %d not finished%s%n", complete, failed,
+                r.counts().size() - complete - failed,
+                r.notRun().isEmpty() ? "" : "; not in this run and not copied yet: " + String.join(", ", r.notRun()));
+        r.warnings().forEach(w -> out.println("note: " + w + " (the other workers finished its chunks)"));
         out.flush();
         List<String> errors = new java.util.ArrayList<>(r.errors());
         for (ChunkLedger.Failed f : r.failedChunks()) {
-            if (errors.stream().noneMatch(e -> e.equals(f.error()))) {
+            boolean tableSaid = r.tables().stream().anyMatch(t -> t.table().equals(f.table()) && t.error() != null);
+            if (!tableSaid && errors.stream().noneMatch(e -> e.equals(f.error()))) {
                 errors.add(f.table() + ": chunk " + f.seq() + " with keys " + f.range() + " failed after " + f.attempts()
                         + " attempts: " + f.error());
             }
@@ -130,7 +146,12 @@ abstract class BackfillRunCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.ERROR;
         }
-        out.println("backfill complete");
+        if (r.notRun().isEmpty()) {
+            out.println("backfill complete");
+        } else {
+            out.println("backfill of the selected tables complete; the phase guard waits for the plan's other tables: "
+                    + String.join(", ", r.notRun()));
+        }
         out.flush();
         return ExitCodes.OK;
     }

@@ -1,6 +1,6 @@
 package dev.cutover.cli;
 
-/** Exit statuses of every command (DESIGN.md). */
+/** Exit statuses of every command (the command table of the README). */
 public final class ExitCodes {
     /** Clean, done, identical. */
     public static final int OK = 0;

@@ -80,6 +80,19 @@ public final class ControlKeys {
         public static final String STATE_COMPLETE = "complete";
         public static final String STATE_FAILED = "failed";
         public static final String STATE_STOPPED = "stopped";
+        /** The run ended with every table it ran complete, but tables of the plan were not part of it (a {@code --table} run). */
+        public static final String STATE_PARTIAL = "partial";
+        /** Rows read from the old database are {@link #ROWS_DONE}; of them, written into the new one: */
+        public static final String ROWS_WRITTEN = "rows_written";
+        /** ... and left out under {@code --on-error skip}, recorded by key in {@code cutover.backfill_skipped}. */
+        public static final String ROWS_SKIPPED = "rows_skipped";
+        /** "N of M": the plan's tables whose run is complete. */
+        public static final String TABLES_COMPLETE = "tables_complete";
+        public static final String TABLES_FAILED = "tables_failed";
+        /** The plan's tables that are not complete, with their state ({@code public.users (not_run)}, …); empty when none. */
+        public static final String MISSING = "missing";
+        /** The state of a plan's table in {@link #TABLES} that no run has started. */
+        public static final String TABLE_NOT_RUN = "not_run";
 
         private Backfill() {
         }

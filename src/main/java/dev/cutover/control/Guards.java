@@ -78,10 +78,18 @@ public final class Guards {
         }
         String state = h.getOrDefault(Backfill.STATE, "");
         String rows = h.getOrDefault(Backfill.ROWS_DONE, "?") + " of " + h.getOrDefault(Backfill.ROWS_TOTAL, "?") + " rows";
-        if (!Backfill.STATE_COMPLETE.equals(state)) {
-            return new GuardCheck(name, false, "the backfill is " + (state.isEmpty() ? "in an unknown state" : state) + ": " + rows);
+        String missing = h.getOrDefault(Backfill.MISSING, "");
+        if (!Backfill.STATE_COMPLETE.equals(state) || !missing.isEmpty()) {
+            // every table of the plan must be complete; the rows alone say nothing of tables never run
+            return new GuardCheck(name, false, "the backfill is " + (state.isEmpty() ? "in an unknown state" : state) + ": " + rows
+                    + (h.containsKey(Backfill.TABLES_COMPLETE) ? " in " + h.get(Backfill.TABLES_COMPLETE) + " tables complete" : "")
+                    + (missing.isEmpty() ? "" : "; not complete: " + missing));
         }
-        return new GuardCheck(name, true, h.getOrDefault(Backfill.ROWS_DONE, "?") + " rows copied");
+        String skipped = h.getOrDefault(Backfill.ROWS_SKIPPED, "0");
+        return new GuardCheck(name, true, h.containsKey(Backfill.ROWS_WRITTEN)
+                ? h.get(Backfill.ROWS_DONE) + " rows read, " + h.get(Backfill.ROWS_WRITTEN) + " written"
+                        + ("0".equals(skipped) ? "" : ", " + skipped + " skipped (cutover.backfill_skipped)")
+                : h.getOrDefault(Backfill.ROWS_DONE, "?") + " rows copied");
     }
 
     GuardCheck queueDrained() {

@@ -38,6 +38,16 @@ public final class BackfillSql {
         return OneStatement.of("COPY (" + f.select(ChunkSql.literalRange(f, lower, upper)) + ") TO STDOUT (FORMAT binary)");
     }
 
+    /**
+     * One column's transform alone over the row with one key ({@code ?::type} per key column), or
+     * ({@code forKey} false) over the first row of a chunk's key range: finds the target column whose
+     * expression fails.
+     */
+    public static String columnProbe(Flow f, Flow.Projected c, boolean forKey, List<String> lower, List<String> upper) {
+        return "SELECT " + c.select() + " FROM " + f.fromTable() + " AS src WHERE "
+                + (forKey ? f.fromKeyIn(1) : ChunkSql.literalRange(f, lower, upper)) + " LIMIT 1";
+    }
+
     /** The staging table of one flow in this session: mapped columns typed as the select produces them. */
     public static String stagingName(int index) {
         return "pg_temp." + SqlNames.quote("cutover_staging_" + index);
@@ -116,6 +126,9 @@ public final class BackfillSql {
 
     public static final String SKIPPED_LIST = "SELECT table_name, key::text, error FROM cutover.backfill_skipped "
             + "WHERE migration = ? ORDER BY table_name, at, key::text";
+
+    /** Rows skipped per table of a migration: table_name, count. */
+    public static final String SKIPPED_COUNTS = "SELECT table_name, count(*) FROM cutover.backfill_skipped WHERE migration = ? GROUP BY table_name";
 
     public static final String SKIPPED_FORGET = "DELETE FROM cutover.backfill_skipped WHERE migration = ? AND table_name = ?";
 

@@ -211,7 +211,14 @@ public final class ChunkLedger {
         for (Chunk ch : open(c, table, false)) {
             if (leases.tryAcquire(ch.leaseId())) {
                 // re-check under the lease: it may have been finished between the read and the lease
-                if (isOpen(c, ch)) {
+                boolean open;
+                try {
+                    open = isOpen(c, ch);
+                } catch (SQLException | RuntimeException e) {
+                    leases.release(ch.leaseId()); // a lost connection must not keep the chunk from every worker
+                    throw e;
+                }
+                if (open) {
                     return Optional.of(ch);
                 }
                 leases.release(ch.leaseId());

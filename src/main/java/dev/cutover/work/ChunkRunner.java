@@ -45,7 +45,7 @@ public final class ChunkRunner {
 
     /** How a run ended, per table. */
     public record Result(List<TableProgress> tables, List<ChunkLedger.Failed> failedChunks, boolean stopped, long rowsByThisProcess,
-                         Duration workTime, List<String> workerErrors) {
+                         Duration workTime, List<String> workerErrors, long retries) {
         public boolean complete() {
             return !stopped && workerErrors.isEmpty() && tables.stream().allMatch(t -> "complete".equals(t.state()));
         }
@@ -70,6 +70,8 @@ public final class ChunkRunner {
     private final ProgressMeter meter = new ProgressMeter(Duration.ofSeconds(10));
     private final Map<String, String> localErrors = new ConcurrentHashMap<>();
     private final AtomicLong rowsHere = new AtomicLong();
+    /** Attempts made again after a passing failure (a chunk, a ledger read, a session), for the report and tests. */
+    private final AtomicLong retries = new AtomicLong();
     private final Object reporterWake = new Object();
     private volatile boolean reporting = true;
     /** Rows of each table's chunks cut by this process, for sizing the last chunks of a run. */
@@ -100,13 +102,19 @@ public final class ChunkRunner {
 
     /** Runs the job to its end (or to {@link #stop}) and reports how each table ended. */
     public Result run() throws SQLException, InterruptedException {
-        ChunkJob.Session first = job.openSession(0);
-        LOG.debug("first session open");
-        try {
-            prepare(first);
-        } catch (SQLException | RuntimeException e) {
-            first.close();
-            throw e;
+        ChunkJob.Session first = null;
+        for (int failures = 1; first == null; failures++) {
+            try {
+                first = job.openSession(0);
+                LOG.debug("first session open");
+                prepare(first);
+            } catch (SQLException | RuntimeException e) {
+                if (first != null) {
+                    first.close();
+                    first = null;
+                }
+                recover(e, failures, job.name() + ": preparing the runs");
+            }
         }
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < Math.max(1, options.workers()); i++) {
@@ -138,14 +146,22 @@ public final class ChunkRunner {
             }
             reporter.join(10_000);
         }
-        try (Connection c = job.openLedgerConnection()) {
-            ProgressEvent end = snapshot(c, true);
-            listener.onProgress(end);
-            List<TableProgress> tables = end.tables();
-            return new Result(tables, ledger.failedChunks(c), stop.get() && !tables.stream().allMatch(t -> "complete".equals(t.state())),
-                    rowsHere.get(), Duration.ofNanos(System.nanoTime() - started),
-                    localErrors.entrySet().stream().filter(e -> e.getKey().startsWith("worker ")).map(Map.Entry::getValue).distinct().toList());
+        ProgressEvent end = null;
+        List<ChunkLedger.Failed> failed = null;
+        for (int failures = 1; end == null; failures++) {
+            try (Connection c = job.openLedgerConnection()) {
+                failed = ledger.failedChunks(c);
+                end = snapshot(c, true);
+            } catch (SQLException | RuntimeException e) {
+                recover(e, failures, job.name() + ": reading how the run ended");
+            }
         }
+        listener.onProgress(end);
+        List<TableProgress> tables = end.tables();
+        return new Result(tables, failed, stop.get() && !tables.stream().allMatch(t -> "complete".equals(t.state())),
+                rowsHere.get(), Duration.ofNanos(System.nanoTime() - started),
+                localErrors.entrySet().stream().filter(e -> e.getKey().startsWith("worker ")).map(Map.Entry::getValue).distinct().toList(),
+                retries.get());
     }
 
     // ---- preparing the runs --------------------------------------------------------------------
@@ -210,8 +226,12 @@ public final class ChunkRunner {
     private void work(int n, ChunkJob.Session given) {
         ChunkJob.Session s = given;
         try {
-            if (s == null) {
-                s = job.openSession(n);
+            for (int failures = 1; s == null; failures++) {
+                try {
+                    s = job.openSession(n);
+                } catch (RuntimeException e) {
+                    recover(e, failures, job.name() + " worker " + n + ": connecting");
+                }
             }
             loop(s);
         } catch (InterruptedException e) {
@@ -227,31 +247,47 @@ public final class ChunkRunner {
     }
 
     private void loop(ChunkJob.Session s) throws SQLException, InterruptedException {
+        int failures = 0;
         while (!stop.get()) {
             long seen = progressVersion();
             boolean worked = false;
-            for (JobTable t : job.tables()) {
-                if (finished.contains(t.name())) {
-                    continue;
+            try {
+                for (JobTable t : job.tables()) {
+                    if (finished.contains(t.name())) {
+                        continue;
+                    }
+                    int size = chunkRows(t);
+                    if (!throttle.awaitTurn(stop::get, size)) {
+                        return;
+                    }
+                    Optional<Chunk> chunk;
+                    try {
+                        chunk = claim(s, t, size);
+                    } catch (SQLException | RuntimeException e) {
+                        throttle.settle(size, 0);
+                        throw e;
+                    }
+                    if (chunk.isPresent()) {
+                        process(s, t, chunk.get(), size);
+                        worked = true;
+                        break;
+                    }
+                    throttle.settle(size, 0);
+                    // a run that is gone was forgotten by the process that owns the job (a run that ended): leave it
+                    Optional<ChunkLedger.Run> run = ledger.read(s.ledger(), t.name());
+                    if (run.isEmpty() || !"running".equals(run.get().state())
+                            || (run.get().exhausted() && ledger.finish(s.ledger(), t.name()))) {
+                        finished.add(t.name());
+                        madeProgress();
+                    }
                 }
-                int size = chunkRows(t);
-                if (!throttle.awaitTurn(stop::get, size)) {
-                    return;
-                }
-                Optional<Chunk> chunk = claim(s, t, size);
-                if (chunk.isPresent()) {
-                    process(s, t, chunk.get(), size);
-                    worked = true;
-                    break;
-                }
-                throttle.settle(size, 0);
-                // a run that is gone was forgotten by the process that owns the job (a run that ended): leave it
-                Optional<ChunkLedger.Run> run = ledger.read(s.ledger(), t.name());
-                if (run.isEmpty() || !"running".equals(run.get().state())
-                        || (run.get().exhausted() && ledger.finish(s.ledger(), t.name()))) {
-                    finished.add(t.name());
-                    madeProgress();
-                }
+                failures = 0;
+            } catch (SQLException | RuntimeException e) {
+                // the ledger or the next chunk's boundary on a connection that was lost: fresh connections, then again
+                rollbackQuietly(s);
+                recover(e, ++failures, job.name() + ": the ledger or the next chunk");
+                reconnectQuietly(s);
+                continue;
             }
             if (!worked) {
                 if (job.tables().stream().allMatch(t -> finished.contains(t.name()))) {
@@ -309,32 +345,22 @@ public final class ChunkRunner {
     }
 
     private Optional<Chunk> claim(ChunkJob.Session s, JobTable t, int size) throws SQLException {
-        try {
-            long now = System.nanoTime();
-            Long checked = orphansCheckedAt.get(t.name());
-            if (checked == null || now - checked >= ORPHAN_CHECK_NANOS) {
-                orphansCheckedAt.put(t.name(), now);
-                Optional<Chunk> orphan = ledger.claimOrphan(s.ledger(), t.name(), leases);
-                if (orphan.isPresent()) {
-                    orphansCheckedAt.remove(t.name()); // there may be more: look again at once
-                    LOG.info("taking over {}", orphan.get());
-                    return orphan;
-                }
+        long now = System.nanoTime();
+        Long checked = orphansCheckedAt.get(t.name());
+        if (checked == null || now - checked >= ORPHAN_CHECK_NANOS) {
+            orphansCheckedAt.put(t.name(), now);
+            Optional<Chunk> orphan = ledger.claimOrphan(s.ledger(), t.name(), leases);
+            if (orphan.isPresent()) {
+                orphansCheckedAt.remove(t.name()); // there may be more: look again at once
+                LOG.info("taking over {}", orphan.get());
+                return orphan;
             }
-            Optional<Chunk> next = ledger.claimNext(s.ledger(), s.from(), t.flow(), t.name(), size, leases);
-            if (next.isPresent()) {
-                rowsCut.computeIfAbsent(t.name(), k -> new AtomicLong()).addAndGet(size);
-            }
-            return next;
-        } catch (SQLException e) {
-            rollbackQuietly(s);
-            if (Sql.isTransient(e)) {
-                LOG.warn("{}: lost a connection while cutting a chunk ({}); reconnecting", t.name(), Sql.message(e));
-                s.reconnect();
-                return Optional.empty();
-            }
-            throw e;
         }
+        Optional<Chunk> next = ledger.claimNext(s.ledger(), s.from(), t.flow(), t.name(), size, leases);
+        if (next.isPresent()) {
+            rowsCut.computeIfAbsent(t.name(), k -> new AtomicLong()).addAndGet(size);
+        }
+        return next;
     }
 
     /** The table's chunk sizer; created on first use, also when the first chunk is one taken over from a dead worker. */
@@ -343,7 +369,13 @@ public final class ChunkRunner {
                 options.minChunkRows(), options.maxChunkRows()));
     }
 
-    /** Does one chunk with retries; {@code booked} is the rows the throttle was told it would move. */
+    /**
+     * Does one chunk, retrying only what a retry may cure ({@link Retry}: a lost connection, a
+     * deadlock, a server restarting, up to twice the retries; insufficient resources, up to the
+     * retries), each time on fresh connections after a jittered back-off. A row's data error, a statement the server rejects
+     * (syntax, undefined column, permission) or anything unknown fails the table at once, once.
+     * {@code booked} is the rows the throttle was told it would move.
+     */
     private void process(ChunkJob.Session s, JobTable t, Chunk chunk, int booked) throws InterruptedException {
         int attempt = 0;
         try {
@@ -351,6 +383,9 @@ public final class ChunkRunner {
                 attempt++;
                 long t0 = System.nanoTime();
                 try {
+                    if (attempt > 1) {
+                        s.reconnect();
+                    }
                     long rows = s.process(t, chunk);
                     LOG.debug("{}: {} rows in {} ms", chunk, rows, (System.nanoTime() - t0) / 1_000_000);
                     if (rows >= 0) {
@@ -368,21 +403,67 @@ public final class ChunkRunner {
                 } catch (Exception e) {
                     rollbackQuietly(s);
                     String msg = message(e);
-                    if (attempt > options.retries()) {
+                    Sql.Failure kind = Sql.classify(e);
+                    int limit = retryLimit(kind);
+                    if (limit == 0) {
+                        failTable(s, t, chunk, attempt, t.name() + ": chunk " + chunk.seq() + " with keys " + chunk.range()
+                                + " failed (" + notRetried(kind) + ", not retried): " + msg);
+                        return;
+                    }
+                    if (attempt > limit) {
                         failTable(s, t, chunk, attempt, t.name() + ": chunk " + chunk.seq() + " with keys " + chunk.range()
                                 + " failed after " + attempt + " attempts: " + msg);
                         return;
                     }
-                    long wait = Math.min(30_000, options.retryBaseMillis() << Math.min(10, attempt - 1));
+                    if (kind == Sql.Failure.TRANSIENT) {
+                        sizer(t).shrink();
+                    }
+                    retries.incrementAndGet();
+                    long wait = backoff(attempt);
                     LOG.warn("{}: attempt {} failed ({}); retrying in {} ms", chunk, attempt, msg, wait);
                     Thread.sleep(wait);
-                    s.reconnect();
                 }
             }
         } finally {
             leases.release(chunk.leaseId());
             madeProgress();
         }
+    }
+
+    /** Retries after a failure of this class: 0 for what a retry cannot cure. */
+    private int retryLimit(Sql.Failure kind) {
+        return Retry.limit(kind, options.retries());
+    }
+
+    private static String notRetried(Sql.Failure kind) {
+        return switch (kind) {
+            case ROW -> "a row's data";
+            case STATEMENT -> "the statement is refused";
+            default -> "not a passing failure";
+        };
+    }
+
+    /** The wait before attempt {@code attempt + 1} ({@link Retry#backoff}). */
+    private long backoff(int attempt) {
+        return Retry.backoff(options.retryBaseMillis(), attempt);
+    }
+
+    /**
+     * After a failure outside a chunk's work (reading the ledger, opening a session): back off and
+     * return when a retry may cure it and {@code failures} is within the limit, else rethrow.
+     */
+    private void recover(Exception e, int failures, String what) throws InterruptedException, SQLException {
+        int limit = Retry.limit(Sql.classify(e), Retry.stepRetries(options));
+        if (failures > limit) {
+            if (e instanceof SQLException q) {
+                throw q;
+            }
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+        long wait = backoff(failures);
+        LOG.warn("{} failed ({}); retrying in {} ms", what, message(e), wait);
+        retries.incrementAndGet();
+        Thread.sleep(wait);
     }
 
     private void failTable(ChunkJob.Session s, JobTable t, Chunk chunk, int attempts, String error) {
@@ -395,6 +476,15 @@ public final class ChunkRunner {
         } catch (SQLException | RuntimeException e) {
             LOG.warn("{}: could not record the failure in the ledger ({}); the chunk stays open and is redone on resume",
                     t.name(), e.getMessage());
+        }
+    }
+
+    /** Fresh connections; when that fails too, the next statement on the closed ones fails and is counted as another failure. */
+    private static void reconnectQuietly(ChunkJob.Session s) {
+        try {
+            s.reconnect();
+        } catch (RuntimeException e) {
+            LOG.debug("reconnecting failed: {}", e.getMessage());
         }
     }
 

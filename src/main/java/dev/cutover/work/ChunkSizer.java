@@ -40,6 +40,14 @@ public final class ChunkSizer {
     }
 
     /**
+     * Halves the next chunks after a chunk lost its connection: the shorter a chunk, the more likely
+     * it finishes between two connection losses. The measured rate then grows them back.
+     */
+    public synchronized void shrink() {
+        size = clamp(size / 2);
+    }
+
+    /**
      * The rows the measured rate moves in {@code seconds} (within the bounds); before any measure,
      * the current size. A capped run uses it to keep each chunk's burst short.
      */

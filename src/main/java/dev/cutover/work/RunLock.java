@@ -55,6 +55,11 @@ public final class RunLock implements AutoCloseable {
     }
 
     /** The backend that holds the lock. */
+    /** The session that holds the lock (the run keeps it open until it ends). */
+    public Connection connection() {
+        return connection;
+    }
+
     public int pid() {
         return pid;
     }
