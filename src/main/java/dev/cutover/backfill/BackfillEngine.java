@@ -126,8 +126,9 @@ public final class BackfillEngine {
                 }
             }
             if (held.lostReason() != null) {
-                throw new DbException("backfill of " + migration + " stopped: it lost its run lock on the " + newDb.role() + " ("
-                        + held.lostReason() + "), so another backfill may be running; chunks done so far are kept, run it again to resume");
+                throw new dev.cutover.work.RunLockLost("backfill of " + migration + " stopped: it lost its run lock on the " + newDb.role() + " ("
+                        + held.lostReason() + "), so another backfill may be running; chunks done so far are kept, run it again to resume",
+                        result.rowsByThisProcess());
             }
             Ended ended = retrying("reading the run's counts", () -> ended(job.ledger(), migration, names, planTables));
             return new BackfillReport(result.tables(),

@@ -8,7 +8,6 @@ import dev.cutover.backfill.LoadMode;
 import dev.cutover.work.ChunkLedger;
 import dev.cutover.work.ConnectionBudget;
 import dev.cutover.work.JobOptions;
-import dev.cutover.work.KeyPreflight;
 import dev.cutover.work.TableProgress;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -63,7 +62,7 @@ abstract class BackfillRunCommand implements Callable<Integer> {
         JobOptions jo = work.job(redisUrl);
         BackfillOptions o = new BackfillOptions().tables(tables).onError(policy()).load(loadMode()).restart(restart());
         o.work(work.budget("backfill", jo, ConnectionBudget.Need.backfill(jo), connections.oldDb(), connections.newDb(), out));
-        KeyPreflight.check("backfill", planOptions.plan(), tables, connections.oldDb(), connections.newDb());
+        WorkOptions.checkKeys("backfill", jo, planOptions.plan(), tables, connections.oldDb(), connections.newDb());
         BackfillEngine engine = new BackfillEngine(connections.oldDb(), connections.newDb(), planOptions.plan(), o);
         if (redisUrl == null) {
             out.println("backfill: no --redis: one process (" + work.workers + " threads), no leases, no summary in Redis");
@@ -74,7 +73,22 @@ abstract class BackfillRunCommand implements Callable<Integer> {
         out.flush();
         BackfillReport report;
         try (StopHook hook = new StopHook(engine::stop)) {
-            report = engine.run(work.printer(out));
+            for (int lostWithoutProgress = 0; ; ) {
+                try {
+                    report = engine.run(work.printer(out));
+                    break;
+                } catch (dev.cutover.work.RunLockLost e) {
+                    // the lock's session died (a killed or lost connection): nothing was copied after that; run again,
+                    // which takes the lock again and resumes from the ledger, or is refused if another backfill holds it.
+                    // A run that copied rows before losing it may go on; a run that keeps losing it without progress stops
+                    lostWithoutProgress = e.rowsCopied() > 0 ? 0 : lostWithoutProgress + 1;
+                    if (lostWithoutProgress > dev.cutover.work.Retry.stepRetries(jo)) {
+                        throw e;
+                    }
+                    out.println("note: " + e.getMessage().replace(", run it again to resume", "") + "; taking the lock again to resume");
+                    out.flush();
+                }
+            }
         }
         return report(report, out, err);
     }

@@ -4,7 +4,6 @@ import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.sql.Direction;
 import dev.cutover.work.ConnectionBudget;
-import dev.cutover.work.KeyPreflight;
 import dev.cutover.verify.Repairer;
 import dev.cutover.verify.TableRepair;
 import picocli.CommandLine.Command;
@@ -34,7 +33,7 @@ public final class RepairCommand implements Callable<Integer> {
     VerifyRunOptions run;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Plan plan = planOptions.plan();
         VerifyRunOptions.Chosen chosen = run.direction(connections, plan.name());
@@ -42,7 +41,7 @@ public final class RepairCommand implements Callable<Integer> {
         Db oldDb = connections.oldDb();
         Db newDb = connections.newDb();
         options = options.withWork(run.work.budget("repair", options.work(), ConnectionBudget.Need.verify(options.work()), oldDb, newDb, out));
-        KeyPreflight.check("repair", plan, options.tables(), oldDb, newDb);
+        WorkOptions.checkKeys("repair", options.work(), plan, options.tables(), oldDb, newDb);
         String truth = chosen.direction() == Direction.FORWARD ? oldDb.role() : newDb.role();
         String other = chosen.direction() == Direction.FORWARD ? newDb.role() : oldDb.role();
         out.printf("repair %s: the %s is the truth (%s), re-syncing the %s%n", plan.name(), truth, chosen.why(), other);

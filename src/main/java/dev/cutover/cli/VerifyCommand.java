@@ -4,7 +4,6 @@ import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.sql.Direction;
 import dev.cutover.work.ConnectionBudget;
-import dev.cutover.work.KeyPreflight;
 import dev.cutover.verify.Difference;
 import dev.cutover.verify.DifferenceCsv;
 import dev.cutover.verify.RedisSummary;
@@ -54,7 +53,7 @@ public final class VerifyCommand implements Callable<Integer> {
     int sample;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Plan plan = planOptions.plan();
         VerifyRunOptions.Chosen chosen = run.direction(connections, plan.name());
@@ -62,7 +61,7 @@ public final class VerifyCommand implements Callable<Integer> {
         Db oldDb = connections.oldDb();
         Db newDb = connections.newDb();
         options = options.withWork(run.work.budget("verify", options.work(), ConnectionBudget.Need.verify(options.work()), oldDb, newDb, out));
-        KeyPreflight.check("verify", plan, options.tables(), oldDb, newDb);
+        WorkOptions.checkKeys("verify", options.work(), plan, options.tables(), oldDb, newDb);
         String label = options.sampled() ? "SAMPLE " : "";
         out.printf("%sverify %s %s (%s): %s%n", label, plan.name(), describe(chosen.direction()), chosen.why(),
                 options.sampled() ? "comparing " + sample + " random rows per table" : "comparing every row");

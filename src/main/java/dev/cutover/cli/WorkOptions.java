@@ -60,12 +60,13 @@ public final class WorkOptions {
      * ({@link ConnectionBudget}); prints one line on {@code out} when that is fewer than asked, and
      * refuses (one line, exit 2) when not even one fits.
      */
-    JobOptions budget(String job, JobOptions jo, ConnectionBudget.Need need, Db oldDb, Db newDb, PrintWriter out) {
+    JobOptions budget(String job, JobOptions jo, ConnectionBudget.Need need, Db oldDb, Db newDb, PrintWriter out) throws Exception {
         if (reserveConnections != null && reserveConnections < 0) {
             throw new UserError("--reserve-connections must be 0 or more, got " + reserveConnections);
         }
-        ConnectionBudget.Decision d = ConnectionBudget.decide(job, jo.workers(), need, oldDb, newDb,
-                reserveConnections == null ? -1 : reserveConnections);
+        // a connection lost while reading the limits is retried like any step around the chunks
+        ConnectionBudget.Decision d = dev.cutover.work.Retry.call("reading the connection limits", jo,
+                () -> ConnectionBudget.decide(job, jo.workers(), need, oldDb, newDb, reserveConnections == null ? -1 : reserveConnections));
         if (d.line() == null) {
             return jo;
         }
@@ -73,6 +74,15 @@ public final class WorkOptions {
         out.flush();
         workers = d.workers();
         return jo.withWorkers(d.workers());
+    }
+
+    /** {@link KeyPreflight#check}, again after a lost connection like any step around the chunks. */
+    static void checkKeys(String job, JobOptions jo, dev.cutover.plan.Plan plan, java.util.List<String> tables, Db oldDb, Db newDb)
+            throws Exception {
+        dev.cutover.work.Retry.call("checking the source keys", jo, () -> {
+            dev.cutover.work.KeyPreflight.check(job, plan, tables, oldDb, newDb);
+            return null;
+        });
     }
 
     /** The progress display the flags ask for, on {@code out}. */

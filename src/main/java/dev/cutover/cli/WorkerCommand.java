@@ -45,7 +45,7 @@ public final class WorkerCommand extends BackfillRunCommand {
         };
     }
 
-    private int joinVerify() throws InterruptedException {
+    private int joinVerify() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!hasRedis()) {

@@ -66,7 +66,7 @@ class BackfillExitStatusTest {
                 killer.join(10_000);
             }
             assertThat(killed.get()).as("backends killed during the run\n" + out + "\n" + err).isGreaterThan(3);
-            assertThat(o.actual()).isEqualTo(o.expected());
+            assertThat(o.actual()).as(() -> out + "\n" + err).isEqualTo(o.expected());
             assertThat(code).as(out + "\n" + err).isZero();
             assertThat(out.toString()).contains("backfill complete").contains("public.orders: complete");
             assertThat(err.toString()).isEmpty();
