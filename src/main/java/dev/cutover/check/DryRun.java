@@ -347,8 +347,8 @@ final class DryRun {
                             Tally t = tallies.computeIfAbsent("transform_fails\u0000" + p.toColumn(), k -> new Tally(
                                     Severity.PROBLEM, "transform_fails", p.toColumn(),
                                     "fail the transform " + p.expr() + " for " + SqlNames.quote(p.toColumn())));
-                            if (t.firstError == null) {
-                                t.firstError = err;
+                            if (t.firstError == null) { // "SQLSTATE message", sanitised: no row values
+                                t.firstError = err.length() > 6 ? Sql.message(err.substring(0, 5), err.substring(6)) : err;
                             }
                             t.add(key, maxKeys);
                         }
@@ -379,7 +379,7 @@ final class DryRun {
                         + ") RETURNS text LANGUAGE plpgsql AS $cutover_fn$\n#variable_conflict use_column\nBEGIN\n"
                         + "  PERFORM (" + p.expr() + ")" + (p.cast().isEmpty() ? "" : "::" + p.cast())
                         + " FROM (SELECT (cutover_row__).*) AS src;\n  RETURN NULL;\n"
-                        + "EXCEPTION WHEN others THEN RETURN SQLERRM;\nEND\n$cutover_fn$");
+                        + "EXCEPTION WHEN others THEN RETURN SQLSTATE || ' ' || SQLERRM;\nEND\n$cutover_fn$");
             }
         } finally {
             c.setAutoCommit(false);

@@ -19,7 +19,9 @@ class BackfillFailuresTest {
 
             assertThat(r.complete()).isFalse();
             assertThat(r.errors()).singleElement().asString()
-                    .startsWith("public.orders: row {\"id\":1234} cannot be copied: invalid input syntax for type integer: \"high\"");
+                    .startsWith("public.orders: row {\"id\":1234} cannot be copied: invalid input syntax for type integer (SQLSTATE 22P02")
+                    .doesNotContain("high"); // the key finds the row; its values stay out of messages
+
             assertThat(r.tables().get(0).state()).isEqualTo("failed");
             assertThat(Orders.count(o.neu, "SELECT count(*) FROM orders WHERE id = 1234")).isZero();
             assertThat(Orders.count(o.neu, "SELECT count(*) FROM orders")).isLessThan(2000);
