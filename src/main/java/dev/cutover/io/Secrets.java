@@ -15,7 +15,7 @@ public final class Secrets {
     public static final String MASK = "***";
 
     /** {@code password=…}, {@code sslpassword=…} and the like in a query string or a libpq key/value string. */
-    private static final Pattern PARAM = Pattern.compile("(?i)((?:^|[?&;\\s])[a-z_]*password=)[^&;\\s]*");
+    private static final Pattern PARAM = Pattern.compile("(?i)((?:^|[?&;\\s])[a-z_]*password=)(?!\\*\\*\\*)[^&;\\s]*");
     /** {@code scheme://} then the rest of a whitespace-free token. */
     private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.:-]*://");
     private static final Pattern URL = Pattern.compile("([A-Za-z][A-Za-z0-9+.:-]*://)(\\S*)");
@@ -50,6 +50,19 @@ public final class Secrets {
         }
         m.appendTail(b);
         return PARAM.matcher(b).replaceAll("$1" + MASK);
+    }
+
+    /**
+     * {@code text} (a library's error about {@code url}) with {@code url} itself, wherever it is quoted
+     * whole, replaced by its masked form, then {@link #maskText}: catches a URL too broken to be
+     * recognised as one ({@code u:secret@@::/}).
+     */
+    public static String maskText(String text, String url) {
+        if (text == null) {
+            return null;
+        }
+        String t = url == null || url.isEmpty() ? text : text.replace(url, maskUrl(url));
+        return maskText(t);
     }
 
     /** True when {@code text} still holds {@code secret} (for checks before a message is shown). */
