@@ -5,6 +5,11 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.filter.ThresholdFilter;
+import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.ThrowableProxy;
+import ch.qos.logback.core.CoreConstants;
+import ch.qos.logback.core.pattern.DynamicConverter;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
@@ -12,6 +17,9 @@ import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.util.FileSize;
+import dev.cutover.io.PrivateFiles;
+import dev.cutover.io.Secrets;
+import dev.cutover.pg.Sql;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -64,7 +72,8 @@ public final class Logging {
 
     private static boolean usable(Path dir) {
         try {
-            Files.createDirectories(dir);
+            // the log holds failed rows' keys: an owner-only folder (0700), made so from the start
+            PrivateFiles.createDirectories(dir);
             return Files.isDirectory(dir) && Files.isWritable(dir);
         } catch (IOException | SecurityException e) {
             return false;
@@ -83,7 +92,7 @@ public final class Logging {
                 stderr.clearAllFilters();
             }
             if (stderr instanceof ConsoleAppender<ILoggingEvent> console) {
-                console.setEncoder(encoder(ctx, STDERR_PATTERN)); // with the stack frames
+                console.setEncoder(encoder(ctx, STDERR_PATTERN + "%safeEx")); // with the stack frames
             }
         }
     }
@@ -122,10 +131,25 @@ public final class Logging {
             stderr.addFilter(threshold);
             // an exception shows as its message and its causes' messages, without stack frames: a killed
             // connection is a warning a user reads, not a page of frames (the file has them all)
-            stderr.setEncoder(encoder(ctx, STDERR_PATTERN + "%ex{0}"));
+            stderr.setEncoder(encoder(ctx, STDERR_PATTERN + "%safeEx{0}"));
             stderr.start();
 
-            RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
+            // the file and the rotated ones are owner-only (0600): made so before the appender opens
+            // the file (it appends to it), again after every rollover; the folder is 0700 anyway
+            Path active = Path.of(dir, "cutover.log");
+            try {
+                PrivateFiles.createFile(active);
+            } catch (IOException | RuntimeException e) {
+                // the appender reports it, and the folder is owner-only
+            }
+            restrictLogs(Path.of(dir));
+            RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>() {
+                @Override
+                public void rollover() {
+                    super.rollover();
+                    restrictLogs(Path.of(dir));
+                }
+            };
             file.setContext(ctx);
             file.setName("FILE");
             file.setFile(dir + "/cutover.log");
@@ -139,7 +163,7 @@ public final class Logging {
             rolling.start();
             file.setRollingPolicy(rolling);
             file.setEncoder(encoder(ctx, "%d{yyyy-MM-dd HH:mm:ss.SSSXXX} [" + ProcessHandle.current().pid()
-                    + "] %-5level [%thread] %logger{36} - %msg%n"));
+                    + "] %-5level [%thread] %logger{36} - %msg%n%safeEx"));
             file.start();
 
             ctx.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
@@ -157,7 +181,61 @@ public final class Logging {
 
     private static final String STDERR_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n";
 
+    /** Makes the log files in {@code dir} (active and rotated) owner-only. */
+    static void restrictLogs(Path dir) {
+        try (var files = Files.list(dir)) {
+            files.filter(f -> f.getFileName().toString().startsWith("cutover.")).forEach(f -> PrivateFiles.restrict(f, PrivateFiles.OWNER_FILE));
+        } catch (IOException | RuntimeException e) {
+            // best effort: the folder is owner-only
+        }
+    }
+
+    /**
+     * {@code %safeEx}: a logged exception as Logback writes it, with every database error's message
+     * replaced by {@link Sql#message} (pgjdbc's own may quote a row's values: {@code invalid input
+     * syntax for type integer: "…"}, a DETAIL, a batch's statement with its parameters) and every
+     * URL's password masked. It goes into the file and (messages only) onto stderr.
+     */
+    public static final class SafeThrowableConverter extends ThrowableProxyConverter {
+        @Override
+        protected String throwableProxyToString(IThrowableProxy tp) {
+            return scrub(super.throwableProxyToString(tp), tp);
+        }
+
+        static String scrub(String text, IThrowableProxy tp) {
+            String out = text;
+            java.util.Set<IThrowableProxy> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            java.util.ArrayDeque<IThrowableProxy> todo = new java.util.ArrayDeque<>();
+            todo.add(tp);
+            while (!todo.isEmpty()) {
+                IThrowableProxy p = todo.pop();
+                if (!seen.add(p)) {
+                    continue;
+                }
+                if (p instanceof ThrowableProxy real && real.getThrowable() instanceof java.sql.SQLException sql
+                        && p.getMessage() != null && !p.getMessage().isEmpty()) {
+                    out = out.replace(p.getMessage(), Sql.message(sql));
+                }
+                if (p.getCause() != null) {
+                    todo.add(p.getCause());
+                }
+                if (p.getSuppressed() != null) {
+                    todo.addAll(java.util.List.of(p.getSuppressed()));
+                }
+            }
+            return Secrets.maskText(out);
+        }
+    }
+
     private static PatternLayoutEncoder encoder(LoggerContext ctx, String pattern) {
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, java.util.function.Supplier<DynamicConverter<?>>> rules =
+                (java.util.Map<String, java.util.function.Supplier<DynamicConverter<?>>>) ctx.getObject(CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS);
+        if (rules == null) {
+            rules = new java.util.HashMap<>();
+            ctx.putObject(CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS, rules);
+        }
+        rules.putIfAbsent("safeEx", SafeThrowableConverter::new);
         PatternLayoutEncoder e = new PatternLayoutEncoder();
         e.setContext(ctx);
         e.setPattern(pattern);

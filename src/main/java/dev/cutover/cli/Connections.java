@@ -1,5 +1,6 @@
 package dev.cutover.cli;
 
+import dev.cutover.io.Secrets;
 import dev.cutover.pg.Db;
 import picocli.CommandLine.Option;
 
@@ -28,7 +29,7 @@ public final class Connections {
             throw new UserError("no Redis URL given (use --redis or CUTOVER_REDIS_URL)");
         }
         if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
-            throw new UserError("the Redis URL must start with redis:// or rediss:// (got " + url.replaceAll(":[^:@/]*@", ":***@") + ")");
+            throw new UserError("the Redis URL must start with redis:// or rediss:// (got " + Secrets.maskUrl(url) + ")");
         }
         return url;
     }

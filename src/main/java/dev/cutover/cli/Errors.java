@@ -1,7 +1,9 @@
 package dev.cutover.cli;
 
 import dev.cutover.control.ControlException;
+import dev.cutover.io.Secrets;
 import dev.cutover.pg.DbException;
+import dev.cutover.pg.Sql;
 import dev.cutover.plan.PlanException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +27,9 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     static String describe(Throwable ex) {
         if (ex instanceof PlanException || ex instanceof DbException || ex instanceof UserError
                 || ex instanceof ControlException) {
-            return ex.getMessage();
+            return Secrets.maskText(ex.getMessage());
         }
-        String msg = ex.getMessage();
-        return ex.getClass().getSimpleName() + (msg == null ? "" : ": " + msg.lines().findFirst().orElse(""));
+        // a driver's or a library's message may quote a URL with its password, or a row's values
+        return ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + Sql.oneLine(ex));
     }
 }

@@ -1,5 +1,6 @@
 package dev.cutover.control;
 
+import dev.cutover.io.Secrets;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -65,7 +66,8 @@ public final class RedisLink implements AutoCloseable {
         try {
             uri = RedisURI.create(url);
         } catch (RuntimeException e) {
-            throw new ControlException("bad Redis URL " + safe + ": " + firstLine(e));
+            // Lettuce's parse errors may quote the URL (password included): mask whatever it says
+            throw new ControlException("bad Redis URL " + safe + ": " + Secrets.maskText(firstLine(e), url));
         }
         uri.setTimeout(COMMAND_TIMEOUT);
         if (caPem != null && !Files.isReadable(caPem)) {
@@ -76,7 +78,7 @@ public final class RedisLink implements AutoCloseable {
             StatefulRedisConnection<String, String> c = client.connect();
             return new RedisLink(client, c, safe);
         } catch (RuntimeException e) {
-            throw new ControlException("cannot reach Redis at " + safe + ": " + describe(e), e);
+            throw new ControlException("cannot reach Redis at " + safe + ": " + Secrets.maskText(describe(e), url), e);
         }
     }
 
@@ -147,7 +149,7 @@ public final class RedisLink implements AutoCloseable {
 
     /** {@code redis://user:***@host:port}: the password never reaches a message or a log. */
     public static String safeUrl(String url) {
-        return url == null ? "" : url.replaceAll("(://[^:/@]*:)[^@/]*@", "$1***@").replaceAll("(://)([^:/@]+)@", "$1***@");
+        return Secrets.maskUrl(url);
     }
 
     /** The innermost useful message of a Lettuce/Netty failure, one line. */
@@ -164,7 +166,7 @@ public final class RedisLink implements AutoCloseable {
             t = t.getCause();
         }
         String msg = best == null ? e.getClass().getSimpleName() : best;
-        return msg.lines().findFirst().orElse(msg).replaceAll("(://[^:/@]*:)[^@/]*@", "$1***@");
+        return Secrets.maskText(msg.lines().findFirst().orElse(msg));
     }
 
     private static String firstLine(Throwable e) {

@@ -2,6 +2,7 @@ package dev.cutover.pg;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.cutover.io.Secrets;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -83,7 +84,7 @@ public final class Db {
             }
             return c;
         } catch (SQLException e) {
-            throw new DbException("cannot connect to the " + role + " at " + safeUrl() + ": " + Sql.message(e), e);
+            throw new DbException("cannot connect to the " + role + " at " + safeUrl() + ": " + Secrets.maskText(Sql.message(e), url), e);
         }
     }
 
@@ -98,7 +99,12 @@ public final class Db {
         cfg.setConnectionTimeout(10_000);
         cfg.setConnectionInitSql(SESSION_SETTINGS);
         cfg.setInitializationFailTimeout(-1);
-        return new HikariDataSource(cfg);
+        try {
+            return new HikariDataSource(cfg);
+        } catch (RuntimeException e) {
+            // HikariCP's "Failed to get driver instance for jdbcUrl=…" quotes the URL whole
+            throw new DbException("cannot open a pool for the " + role + " at " + safeUrl() + ": " + Sql.oneLine(e));
+        }
     }
 
     public static void applySessionSettings(Connection c) throws SQLException {
@@ -110,15 +116,24 @@ public final class Db {
     private Properties properties() {
         Properties p = new Properties();
         String pw = System.getenv("PGPASSWORD");
-        if (pw != null && !url.contains("password=")) {
+        if (pw != null && !PASSWORD_PARAM.matcher(url).find()) {
             p.setProperty("password", pw);
         }
         p.setProperty("ApplicationName", "cutover");
+        // pgjdbc's exception messages then carry neither the server's DETAIL (which quotes rows:
+        // "Failing row contains (…)") nor a failed batch's statement with its parameter values
+        p.setProperty("logServerErrorDetail", "false");
         return p;
     }
 
-    /** Removes {@code password=...} from a JDBC URL. */
+    /** The login password parameter ({@code password=}, not {@code sslpassword=}, the key file's). */
+    private static final java.util.regex.Pattern PASSWORD_PARAM = java.util.regex.Pattern.compile("(?i)[?&;]password=");
+
+    /**
+     * The URL with every password masked ({@code user:***@} of a {@code postgresql://} URL,
+     * {@code password=***}, {@code sslpassword=***}), also for a URL that does not parse.
+     */
     public static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+        return Secrets.maskUrl(url);
     }
 }

@@ -1,5 +1,6 @@
 package dev.cutover.route;
 
+import dev.cutover.io.Secrets;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -34,7 +35,14 @@ final class RouterRedis implements AutoCloseable {
     private volatile StatefulRedisPubSubConnection<String, String> pubSub;
 
     RouterRedis(String url, Duration timeout, String channel, Consumer<String> onMessage) {
-        RedisURI uri = RedisURI.create(url);
+        RedisURI uri;
+        try {
+            uri = RedisURI.create(url);
+        } catch (RuntimeException e) {
+            // Lettuce's parse errors may quote the URL, password included
+            throw new IllegalArgumentException("bad Redis URL " + Secrets.maskUrl(url) + ": "
+                    + Secrets.maskText(String.valueOf(e.getMessage()).lines().findFirst().orElse(""), url));
+        }
         // connecting (handshake included) may take longer than a command, the first time in a cold JVM
         Duration connect = timeout.compareTo(CONNECT_TIMEOUT) > 0 ? timeout : CONNECT_TIMEOUT;
         uri.setTimeout(connect);
@@ -69,7 +77,7 @@ final class RouterRedis implements AutoCloseable {
                 pubSub = ps;
             }
         } catch (RuntimeException e) {
-            LOG.debug("redis not reachable: {}", e.getMessage());
+            LOG.debug("redis not reachable: {}", Secrets.maskText(e.getMessage()));
         }
         StatefulRedisConnection<String, String> c = connection;
         return c != null && c.isOpen();

@@ -1,5 +1,7 @@
 package dev.cutover.route;
 
+import dev.cutover.io.PrivateFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -36,7 +38,9 @@ final class SpillFile implements AutoCloseable {
         this.dir = dir;
         this.file = dir.resolve(PREFIX + instanceId.replaceAll("[^A-Za-z0-9._-]", "_") + SUFFIX);
         try {
-            Files.createDirectories(dir);
+            // the entries name rows by key: owner-only folder and files (0700, 0600)
+            PrivateFiles.createDirectories(dir);
+            PrivateFiles.createFile(lockOf(file));
             lockChannel = FileChannel.open(lockOf(file), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             lock = lockChannel.tryLock();
         } catch (IOException | OverlappingFileLockException e) {
@@ -50,7 +54,9 @@ final class SpillFile implements AutoCloseable {
 
     synchronized void append(FailedWrite w) {
         try {
-            Files.createDirectories(dir);
+            if (!Files.exists(file)) {
+                PrivateFiles.createFile(file);
+            }
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND)) {
                 ByteBuffer b = ByteBuffer.wrap((w.toJsonLine() + "\n").getBytes(StandardCharsets.UTF_8));

@@ -3,6 +3,8 @@ package dev.cutover.route;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.ControlStateCodec;
+import dev.cutover.io.PrivateFiles;
+import dev.cutover.pg.Sql;
 import io.lettuce.core.KeyValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -206,11 +207,9 @@ final class StateFollower {
 
     private void save(ControlState s) {
         try {
-            Files.createDirectories(stateFile.getParent());
-            Path tmp = stateFile.resolveSibling(stateFile.getFileName() + "." + instanceId.replaceAll("[^A-Za-z0-9._-]", "_")
-                    + ".tmp");
-            Files.writeString(tmp, ControlStateCodec.toJson(s), StandardCharsets.UTF_8);
-            Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            // owner-only (0600 in a 0700 folder), replaced atomically: a temporary file of its own per
+            // writer, so routers sharing the file never write into each other's
+            PrivateFiles.writeAtomically(stateFile, ControlStateCodec.toJson(s));
         } catch (IOException e) {
             LOG.warn("cannot save the control state to {}: {}", stateFile, e.getMessage());
         }
@@ -245,9 +244,8 @@ final class StateFollower {
         }
     }
 
+    /** One line for messages and the queue: {@link Sql#oneLine}, no row values, no passwords. */
     static String oneLine(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
+        return Sql.oneLine(e);
     }
 }

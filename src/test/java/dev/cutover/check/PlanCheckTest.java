@@ -103,7 +103,7 @@ class PlanCheckTest {
         assertThat(fails.column()).isEqualTo("priority");
         assertThat(fails.rows()).isEqualTo(7);
         assertThat(fails.keys()).startsWith("{\"Order Id\":400}", "{\"Order Id\":800}");
-        assertThat(fails.message()).contains("invalid input syntax for type integer: \"gold\"");
+        assertThat(fails.message()).contains("invalid input syntax for type integer").doesNotContain("gold");
 
         Finding nulls = kinds.get("null_into_not_null").get(0);
         assertThat(nulls.column()).isEqualTo("note");

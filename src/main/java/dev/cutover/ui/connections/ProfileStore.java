@@ -3,12 +3,12 @@ package dev.cutover.ui.connections;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cutover.io.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -56,10 +56,8 @@ public final class ProfileStore {
 
     public void save(List<ConnectionProfile> profiles) {
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, JSON.writeValueAsString(new Profiles(1, profiles)) + "\n");
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            // owner-only (0600 in a 0700 folder): hosts, users and database names are nobody else's business
+            PrivateFiles.writeAtomically(file, JSON.writeValueAsString(new Profiles(1, profiles)) + "\n");
         } catch (IOException e) {
             throw new IllegalStateException(file + ": cannot write connection profiles: " + e.getMessage(), e);
         }
