@@ -77,17 +77,18 @@ public final class Guards {
             return new GuardCheck(name, false, "no backfill has run (cutover backfill --plan F)");
         }
         String state = h.getOrDefault(Backfill.STATE, "");
-        String rows = h.getOrDefault(Backfill.ROWS_DONE, "?") + " of " + h.getOrDefault(Backfill.ROWS_TOTAL, "?") + " rows";
+        String rows = h.getOrDefault(Backfill.ROWS_DONE, "?") + (h.containsKey(Backfill.ROWS_TOTAL) ? " of " + h.get(Backfill.ROWS_TOTAL) : "")
+                + " rows";
         if (!Backfill.STATE_COMPLETE.equals(state)) {
             return new GuardCheck(name, false, "the backfill is " + (state.isEmpty() ? "in an unknown state" : state) + ": " + rows);
         }
-        return new GuardCheck(name, true, h.getOrDefault(Backfill.ROWS_DONE, "?") + " rows copied");
+        return new GuardCheck(name, true, rows + " copied (state complete)");
     }
 
     GuardCheck queueDrained() {
         String name = "failed-write queue drained";
         long n = store.streamLength(store.keys().failedWrites());
-        return n == 0 ? new GuardCheck(name, true, "no failed writes waiting")
+        return n == 0 ? new GuardCheck(name, true, "0 failed writes waiting")
                 : new GuardCheck(name, false, n + " failed write" + (n == 1 ? "" : "s") + " waiting to be replayed");
     }
 
@@ -119,27 +120,43 @@ public final class Guards {
                 + human(Duration.ofMillis(Math.max(0, age))) + " ago");
     }
 
+    /**
+     * The shadow mismatch rate over the window. Always says what it saw (comparisons, mismatches,
+     * rate, and how much of the window had shadow reads); a rate at or above the limit refuses
+     * whatever the number of comparisons (a few samples that mostly mismatch are not "too few to
+     * tell"); a clean rate needs at least {@code minCompared} comparisons spread over the window.
+     */
     GuardCheck mismatchRate() {
         long window = Math.max(1, settings.mismatchWindow().toSeconds());
-        String name = "shadow mismatch rate under " + percent(settings.maxMismatchRate()) + " for " + human(settings.mismatchWindow());
+        String limit = percent(settings.maxMismatchRate());
+        String name = "shadow mismatch rate under " + limit + " for " + human(settings.mismatchWindow());
         long now = clock.getAsLong() / 1000;
         List<MetricsSecond> buckets = metrics.range(now - window, now);
         MetricsSecond total = MetricsSecond.sum(now - window, (int) window, buckets);
         long first = buckets.stream().filter(b -> b.compared() > 0).mapToLong(MetricsSecond::epochSecond).min().orElse(Long.MAX_VALUE);
         long tolerance = Math.max(1, window / 10);
+        String over = " in the last " + human(settings.mismatchWindow());
+        if (total.compared() == 0) {
+            return new GuardCheck(name, false, "no shadow reads compared" + over + "; at least " + settings.minCompared()
+                    + " comparisons needed (is the shadow sample rate above 0?)");
+        }
+        String seen = percent(total.mismatchRate()) + " mismatched (" + total.mismatches() + " of " + total.compared()
+                + " compared)" + over;
+        if (total.mismatches() > 0 && total.mismatchRate() >= settings.maxMismatchRate()) {
+            return new GuardCheck(name, false, seen + ", above the " + limit + " limit"
+                    + (total.compared() < settings.minCompared()
+                    ? " (refused on the rate, although fewer than the " + settings.minCompared() + " comparisons needed for a pass were made)"
+                    : ""));
+        }
         if (total.compared() < settings.minCompared()) {
-            return new GuardCheck(name, false, total.compared() + " shadow reads compared in the last " + human(settings.mismatchWindow())
-                    + " (at least " + settings.minCompared() + " needed; is the shadow sample rate above 0?)");
+            return new GuardCheck(name, false, seen + "; at least " + settings.minCompared()
+                    + " comparisons needed (is the shadow sample rate above 0?)");
         }
         if (first > now - window + tolerance) {
-            return new GuardCheck(name, false, "shadow reads only for the last " + human(Duration.ofSeconds(now - first))
+            return new GuardCheck(name, false, seen + "; but shadow reads only for the last " + human(Duration.ofSeconds(now - first))
                     + " of the " + human(settings.mismatchWindow()) + " window");
         }
-        if (total.mismatchRate() >= settings.maxMismatchRate() && total.mismatches() > 0) {
-            return new GuardCheck(name, false, "mismatch rate " + percent(total.mismatchRate()) + " (" + total.mismatches()
-                    + " of " + total.compared() + ") over the last " + human(settings.mismatchWindow()));
-        }
-        return new GuardCheck(name, true, percent(total.mismatchRate()) + " (" + total.mismatches() + " of " + total.compared() + ")");
+        return new GuardCheck(name, true, seen + ", under the " + limit + " limit");
     }
 
     static GuardCheck readsShifted(ControlState state) {

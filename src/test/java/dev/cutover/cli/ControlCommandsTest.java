@@ -101,7 +101,7 @@ class ControlCommandsTest {
         Run r = run("phase");
         assertThat(r.status()).isZero();
         assertThat(r.out()).contains("phase dual_write (write target dual_write").contains("next: shadow_read (all guards pass)")
-                .contains("✓ backfill complete: 10 rows copied").contains("✓ failed-write queue drained");
+                .contains("✓ backfill complete: 10 rows copied (state complete)").contains("✓ failed-write queue drained");
     }
 
     @Test
