@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The exit conditions of each phase (DESIGN.md), evaluated from what the other components
@@ -30,16 +31,29 @@ public final class Guards {
     private final MetricsReader metrics;
     private final GuardSettings settings;
     private final LongSupplier clock;
+    private final Supplier<VerifiedPair> here;
 
+    /** Guards whose evaluator knows no database or plan: a verification can then never be matched (the guard says so). */
     public Guards(ControlStore store, GuardSettings settings) {
         this(store, settings, System::currentTimeMillis);
     }
 
     public Guards(ControlStore store, GuardSettings settings, LongSupplier clockMillis) {
+        this(store, settings, clockMillis, () -> VerifiedPair.UNKNOWN);
+    }
+
+    /**
+     * @param here the databases and plan the evaluator is connected to (parts null where it has
+     *             none), asked each time a verification guard is evaluated (so a console that
+     *             changes its connections is asked anew); it may throw (an unreachable database),
+     *             which the guard reports
+     */
+    public Guards(ControlStore store, GuardSettings settings, LongSupplier clockMillis, Supplier<VerifiedPair> here) {
         this.store = store;
         this.metrics = new MetricsReader(store.link(), store.keys());
         this.settings = settings;
         this.clock = clockMillis;
+        this.here = here;
     }
 
     public GuardSettings settings() {
@@ -98,26 +112,80 @@ public final class Guards {
         if (h.isEmpty()) {
             return new GuardCheck(name, false, "no verification has run (cutover verify --plan F)");
         }
-        if ("true".equals(h.get(Verify.SAMPLED))) {
-            return new GuardCheck(name, false, "the latest verification was sampled; only a full verification counts");
-        }
-        String dir = h.getOrDefault(Verify.DIRECTION, "");
-        if (!direction.equals(dir)) {
-            return new GuardCheck(name, false, "the latest verification ran " + (dir.isEmpty() ? "in no stated direction" : dir)
-                    + "; a " + direction + " one is needed");
-        }
-        if (!"true".equals(h.get(Verify.CLEAN))) {
-            return new GuardCheck(name, false, "the latest verification found " + h.getOrDefault(Verify.DIFFERENCES, "?")
-                    + " differences (cutover repair, then cutover verify)");
+        String mismatch = identityMismatch(VerifiedPair.fromFields(h));
+        if (mismatch != null) {
+            return new GuardCheck(name, false, mismatch);
         }
         long at = parse(h.get(Verify.AT));
         long age = clock.getAsLong() - at;
+        String seen = "the latest verification (" + h.getOrDefault(Verify.ROWS_COMPARED, "?") + " rows compared, "
+                + (at <= 0 ? "undated" : human(Duration.ofMillis(Math.max(0, age))) + " ago") + ")";
+        if ("true".equals(h.get(Verify.SAMPLED))) {
+            return new GuardCheck(name, false, seen + " was sampled; only a full verification counts");
+        }
+        String dir = h.getOrDefault(Verify.DIRECTION, "");
+        if (!direction.equals(dir)) {
+            return new GuardCheck(name, false, seen + " ran " + (dir.isEmpty() ? "in no stated direction" : dir)
+                    + "; a " + direction + " one is needed");
+        }
+        if (!"true".equals(h.get(Verify.CLEAN))) {
+            return new GuardCheck(name, false, seen + " found " + h.getOrDefault(Verify.DIFFERENCES, "?")
+                    + " differences (cutover repair, then cutover verify)");
+        }
         if (at <= 0 || age > settings.verifyMaxAge().toMillis()) {
             return new GuardCheck(name, false, "the latest verification is " + (at <= 0 ? "undated" : human(Duration.ofMillis(age)) + " old")
                     + " (older than " + human(settings.verifyMaxAge()) + " is stale); run cutover verify again");
         }
-        return new GuardCheck(name, true, h.getOrDefault(Verify.ROWS_COMPARED, "?") + " rows compared, "
-                + human(Duration.ofMillis(Math.max(0, age))) + " ago");
+        return new GuardCheck(name, true, h.getOrDefault(Verify.ROWS_COMPARED, "?") + " rows compared, 0 differences, "
+                + human(Duration.ofMillis(Math.max(0, age))) + " ago, of these databases and plan ("
+                + VerifiedPair.fromFields(h).describe() + ")");
+    }
+
+    /**
+     * Why the recorded verification is not of the databases and plan this evaluator is connected
+     * to, or null when it is. A part the evaluator does not know cannot be matched: refused, saying
+     * what was verified and what to give.
+     */
+    String identityMismatch(VerifiedPair verified) {
+        if (verified.oldDb() == null || verified.newDb() == null || verified.planHash() == null) {
+            return "the latest verification recorded no database identity or plan hash (" + verified.describe()
+                    + "): it cannot be told to be of these databases; run cutover verify again";
+        }
+        VerifiedPair now;
+        try {
+            now = here.get();
+        } catch (RuntimeException e) {
+            return "cannot tell which databases this check is connected to (" + e.getMessage() + "); the latest verification was of "
+                    + verified.describe();
+        }
+        List<String> unknown = new ArrayList<>();
+        List<String> different = new ArrayList<>();
+        if (now.oldDb() == null) {
+            unknown.add("no old database (--old)");
+        } else if (!now.oldDb().sameAs(verified.oldDb())) {
+            different.add("old " + verified.oldDb().describe() + " was verified, but this check is connected to old "
+                    + now.oldDb().describe());
+        }
+        if (now.newDb() == null) {
+            unknown.add("no new database (--new)");
+        } else if (!now.newDb().sameAs(verified.newDb())) {
+            different.add("new " + verified.newDb().describe() + " was verified, but this check is connected to new "
+                    + now.newDb().describe());
+        }
+        if (now.planHash() == null) {
+            unknown.add("no plan (--plan)");
+        } else if (!now.planHash().equals(verified.planHash())) {
+            different.add("the verification ran with plan " + VerifiedPair.shortHash(verified.planHash()) + ", but this check has plan "
+                    + VerifiedPair.shortHash(now.planHash()) + " (the plan changed since: verify again)");
+        }
+        if (!different.isEmpty()) {
+            return "the latest verification is of other databases or another plan: " + String.join("; ", different);
+        }
+        if (!unknown.isEmpty()) {
+            return "cannot check that the latest verification (" + verified.describe() + ") is of this migration's databases and plan: "
+                    + "this check has " + String.join(", ", unknown);
+        }
+        return null;
     }
 
     /**

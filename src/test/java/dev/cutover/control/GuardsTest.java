@@ -1,6 +1,8 @@
 package dev.cutover.control;
 
 import dev.cutover.control.ControlKeys.Backfill;
+import dev.cutover.control.ControlKeys.Verify;
+import dev.cutover.pg.DbIdentity;
 import dev.cutover.testing.TestRedis;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,6 +101,41 @@ class GuardsTest {
         GuardCheck c = guards.mismatchRate();
         assertThat(c.ok()).isTrue();
         assertThat(c.detail()).contains("0% mismatched (0 of 2000 compared) in the last 10 s").contains("under the 0.1% limit");
+    }
+
+    @Test
+    void aVerificationCountsOnlyForTheDatabasesAndPlanItRecorded() {
+        Guards connected = new Guards(f.store, SETTINGS, System::currentTimeMillis, () -> ControlFixture.PAIR);
+        f.verified(true, Verify.DIRECTION_FORWARD, false, 1000, VerifiedPair.UNKNOWN);
+        assertThat(connected.verification(Verify.DIRECTION_FORWARD).detail())
+                .startsWith("the latest verification recorded no database identity or plan hash");
+
+        VerifiedPair otherPlan = new VerifiedPair(ControlFixture.PAIR.oldDb(), ControlFixture.PAIR.newDb(), "sha256:" + "cd".repeat(32));
+        f.verified(true, Verify.DIRECTION_FORWARD, false, 1000, otherPlan);
+        GuardCheck c = connected.verification(Verify.DIRECTION_FORWARD);
+        assertThat(c.ok()).isFalse();
+        assertThat(c.detail()).contains("the verification ran with plan sha256:cdcdcdcdcdcd, but this check has plan sha256:abababababab");
+
+        VerifiedPair otherCluster = new VerifiedPair(new DbIdentity("7999999999999999999", "shop_old", 16384),
+                ControlFixture.PAIR.newDb(), ControlFixture.PAIR.planHash());
+        f.verified(true, Verify.DIRECTION_FORWARD, false, 1000, otherCluster);
+        assertThat(connected.verification(Verify.DIRECTION_FORWARD).detail())
+                .contains("old database \"shop_old\" (oid 16384) of cluster 7999999999999999999 was verified, "
+                        + "but this check is connected to old database \"shop_old\" (oid 16384) of cluster 7000000000000000001");
+
+        f.verified(true, Verify.DIRECTION_FORWARD, false, 1000);
+        GuardCheck ok = connected.verification(Verify.DIRECTION_FORWARD);
+        assertThat(ok.ok()).isTrue();
+        assertThat(ok.detail()).contains("1200 rows compared, 0 differences").contains("of these databases and plan");
+        // an evaluator that knows none of them cannot match it, and says what it lacks
+        assertThat(guards.verification(Verify.DIRECTION_FORWARD).detail())
+                .contains("this check has no old database (--old), no new database (--new), no plan (--plan)");
+        // one that cannot reach its database says so
+        Guards unreachable = new Guards(f.store, SETTINGS, System::currentTimeMillis, () -> {
+            throw new ControlException("cannot connect to the old database at jdbc:postgresql://127.0.0.1:1/x: refused");
+        });
+        assertThat(unreachable.verification(Verify.DIRECTION_FORWARD).detail())
+                .startsWith("cannot tell which databases this check is connected to (cannot connect to the old database");
     }
 
     @Test
