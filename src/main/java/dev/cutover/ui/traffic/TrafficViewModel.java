@@ -5,10 +5,12 @@ import dev.cutover.control.AuditEntry;
 import dev.cutover.control.ControlPlane;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.ControlStore;
+import dev.cutover.control.ControlWitness;
 import dev.cutover.control.ControlView;
 import dev.cutover.control.GuardCheck;
 import dev.cutover.control.GuardRefusedException;
 import dev.cutover.control.GuardSettings;
+import dev.cutover.control.LastSeenCache;
 import dev.cutover.control.Guards;
 import dev.cutover.control.Phase;
 import dev.cutover.control.RedisLink;
@@ -222,11 +224,14 @@ public final class TrafficViewModel {
     }
 
     private synchronized ControlPlane plane(String url, String migration) {
-        String key = url + "\u0000" + migration;
+        Db newDb = session.newDb().get();
+        String key = url + "\u0000" + migration + "\u0000" + (newDb == null ? "" : newDb.url());
         if (plane == null || !key.equals(planeKey)) {
             closeLink();
             link = RedisLink.open(url);
-            ControlStore store = new ControlStore(link, migration);
+            // the last state seen on this machine and the witness in the new database: a lost Redis state is noticed here too
+            ControlStore store = new ControlStore(link, migration, LastSeenCache.standard(url, migration),
+                    newDb == null ? null : new ControlWitness(newDb, migration));
             plane = new ControlPlane(store, new Guards(store, GuardSettings.defaults(), System::currentTimeMillis, this::here));
             planeKey = key;
         }
