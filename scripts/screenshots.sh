@@ -77,7 +77,8 @@ CP="target/classes:$(ls target/lib/*.jar | tr '\n' ':')"
 
 # A control state mid-migration, made through the control plane's own commands (audited), and one router heartbeat.
 P="cutover:{$MIGRATION}:"
-cutover() { java -cp "$CP" dev.cutover.Main "$@" --migration "$MIGRATION" --redis "$REDIS"; }
+# --new: the control-state witness lives in the new database (docs/control.md, "Lost state")
+cutover() { java -cp "$CP" dev.cutover.Main "$@" --migration "$MIGRATION" --redis "$REDIS" --new "jdbc:postgresql://127.0.0.1:5432/$NEW?user=postgres"; }
 # the sample's own last-seen state (not ~/.cutover/state), so wiping its keys below is not taken for a lost Redis
 export CUTOVER_STATE_DIR
 CUTOVER_STATE_DIR=$(mktemp -d)

@@ -23,6 +23,18 @@ public final class Connections {
         return new Db("new database", pick(newUrl, "CUTOVER_NEW_URL"));
     }
 
+    /** The old database, or null when neither --old nor CUTOVER_OLD_URL is given. */
+    public Db oldDbIfGiven() {
+        String url = pick(oldUrl, "CUTOVER_OLD_URL");
+        return url == null || url.isBlank() ? null : oldDb();
+    }
+
+    /** The new database, or null when neither --new nor CUTOVER_NEW_URL is given. */
+    public Db newDbIfGiven() {
+        String url = pick(newUrl, "CUTOVER_NEW_URL");
+        return url == null || url.isBlank() ? null : newDb();
+    }
+
     public String redisUrl() {
         String url = pick(redisUrl, "CUTOVER_REDIS_URL");
         if (url == null || url.isBlank()) {

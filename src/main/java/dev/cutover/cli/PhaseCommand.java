@@ -70,15 +70,17 @@ public final class PhaseCommand implements Callable<Integer> {
             }
             if (view.isLost()) {
                 if (!override) {
-                    err.println("cutover: " + view.lost());
+                    err.println("cutover: " + view.lost() + ControlSession.RESTORE_WITH);
                     return ExitCodes.FOUND;
                 }
                 ControlState restored = s.plane.restore(target, Actor.current(), reason);
                 out.println(s.migration + ": restored at phase " + restored.phase().wireName() + " (version " + restored.version()
-                        + ", read percent " + restored.readPercent() + "%, write target " + restored.writeTarget().wireName() + ")"
-                        + (view.lastKnown() == null ? "; no earlier state known on this machine: a new routing salt was drawn" : ""));
+                        + ", read percent " + restored.readPercent() + "%, write target " + restored.writeTarget().wireName()
+                        + ", routing salt " + (view.lastKnown() == null ? "NEW: no earlier state known here or in the witness" : "kept") + ")");
+                s.warnWitness(err);
                 return ExitCodes.OK;
             }
+            s.requireWitnessToStart(view);
             ControlState before = view.state();
             if (before.phase() == target) {
                 out.println(s.migration + ": already in phase " + target.wireName() + " (version " + before.version() + ")");
@@ -94,6 +96,7 @@ public final class PhaseCommand implements Callable<Integer> {
                 if (!entry.isEmpty() && entry.get(0).override()) {
                     out.println("override audited: " + entry.get(0).get(dev.cutover.control.ControlKeys.Audit.GUARD));
                 }
+                s.warnWitness(err);
                 if (after.writeTarget() != before.writeTarget() && !flipTimeout.isZero() && !flipTimeout.isNegative()) {
                     return awaitFlip(s, after, out, err);
                 }
@@ -132,7 +135,7 @@ public final class PhaseCommand implements Callable<Integer> {
     private int show(ControlSession s, ControlView view, PrintWriter out) {
         ControlState st = view.state();
         if (view.isLost()) {
-            out.println(s.migration + ": STATE LOST: " + view.lost());
+            out.println(s.migration + ": STATE LOST: " + view.lost() + ControlSession.RESTORE_WITH);
             return ExitCodes.FOUND;
         }
         out.println(s.migration + ": phase " + st.phase().wireName() + " (write target " + st.writeTarget().wireName()
@@ -141,6 +144,8 @@ public final class PhaseCommand implements Callable<Integer> {
             FlipStatus flip = flipOptions.flipWait(s.store).status(st);
             out.println((flip.complete() ? "routers: " : "FLIP PENDING: ") + flip.describe(System.currentTimeMillis()));
         }
+        out.println("witness: " + (view.witness() == null ? "not checked (no --new): a lost Redis state is noticed only from this machine's cache"
+                : view.witness()));
         if (st.phase() == Phase.CLEANUP) {
             out.println("cleanup is the last phase");
             return ExitCodes.OK;

@@ -59,6 +59,11 @@ public final class StatusCommand implements Callable<Integer> {
                 } else {
                     o.putNull("lost");
                 }
+                if (view.witness() == null) {
+                    o.putNull("witness");
+                } else {
+                    o.put("witness", view.witness());
+                }
                 if (next == null) {
                     o.putNull("next_phase");
                 } else {
@@ -96,7 +101,7 @@ public final class StatusCommand implements Callable<Integer> {
             } else {
                 out.println("migration     " + s.migration + " on " + s.link.safeUrl());
                 if (view.isLost()) {
-                    out.println("STATE LOST    " + view.lost());
+                    out.println("STATE LOST    " + view.lost() + ControlSession.RESTORE_WITH);
                 }
                 out.println("phase         " + st.phase().wireName() + (view.changedAt() > 0 ? "   (last change " + ControlText.time(view.changedAt()) + ")" : ""));
                 out.println("write target  " + st.writeTarget().wireName());
@@ -111,6 +116,8 @@ public final class StatusCommand implements Callable<Integer> {
                     out.println("next phase    " + next.wireName() + (guards.isEmpty() ? "   (no guard)" : ok ? "   (all guards pass)" : "   (refused now)"));
                     out.print(ControlText.guards(guards, "              "));
                 }
+                out.println("witness       " + (view.witness() == null
+                        ? "not checked (no --new): a lost Redis state is noticed only from this machine's cache" : view.witness()));
                 long degraded = routers.stream().filter(RouterHeartbeat::degraded).count();
                 out.println("routers       " + routers.size() + (degraded > 0 ? " (" + degraded + " DEGRADED)" : ""));
                 for (RouterHeartbeat r : routers) {

@@ -50,10 +50,13 @@ public final class TrafficCommand implements Callable<Integer> {
         try (ControlSession s = new ControlSession(connections, plan, GuardSettings.defaults())) {
             ControlView view = s.store.view();
             if (view.isLost()) {
-                err.println("cutover: " + view.lost());
+                err.println("cutover: " + view.lost() + ControlSession.RESTORE_WITH);
                 return ExitCodes.FOUND;
             }
             ControlState st = view.state();
+            if (percent != null || sampleRate != null) {
+                s.requireWitnessToStart(view);
+            }
             try {
                 if (sampleRate != null) {
                     ControlState before = st;
@@ -71,6 +74,7 @@ public final class TrafficCommand implements Callable<Integer> {
                 err.println("cutover: " + e.getMessage());
                 return ExitCodes.FOUND;
             }
+            s.warnWitness(err);
             if (percent == null && sampleRate == null) {
                 out.println(s.migration + ": " + st.readPercent() + "% of routing keys read from the new side (phase "
                         + st.phase().wireName() + ", sample rate " + st.shadowSampleRate() + ", version " + st.version() + ")");

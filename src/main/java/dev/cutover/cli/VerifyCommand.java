@@ -1,5 +1,6 @@
 package dev.cutover.cli;
 
+import dev.cutover.control.VerifiedPair;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.sql.Direction;
@@ -73,6 +74,8 @@ public final class VerifyCommand implements Callable<Integer> {
         if (csv != null && !Files.isDirectory(csv.toAbsolutePath().getParent())) {
             throw new UserError("--csv " + csv + ": the directory " + csv.toAbsolutePath().getParent() + " does not exist");
         }
+        // what this run is of (both databases' identities, the plan's hash), recorded with the result for the phase guard
+        VerifiedPair pair = VerifiedPair.of(plan, oldDb, newDb);
         Verifier verifier = new Verifier(plan, oldDb, newDb, options, run.progress(out));
         VerifyReport report;
         try (StopHook hook = new StopHook(verifier::stop)) {
@@ -81,10 +84,10 @@ public final class VerifyCommand implements Callable<Integer> {
         if (csv != null) {
             writeCsv(verifier);
         }
-        ResultStore.save(newDb, plan.name(), report);
+        ResultStore.save(newDb, plan.name(), report, pair);
         boolean summaryWritten = report.complete() && run.hasRedis(connections);
         if (summaryWritten) {
-            RedisSummary.write(connections.redisUrl(), plan.name(), report);
+            RedisSummary.write(connections.redisUrl(), plan.name(), report, pair);
         }
         print(out, report, label);
         if (!report.complete()) {

@@ -116,6 +116,16 @@ public final class ControlKeys {
         public static final String DIRECTION_REVERSE = "reverse";
         /** {@code true | false}; a sampled verification never satisfies a guard. */
         public static final String SAMPLED = "sampled";
+        /**
+         * Which databases were compared, as {@code <system identifier>/<database oid>/<database name>}
+         * ({@link dev.cutover.pg.DbIdentity#wire}; the system identifier empty where
+         * {@code pg_control_system()} is not permitted). The guard accepts only a verification of
+         * the databases its evaluator is connected to.
+         */
+        public static final String OLD_DB = "old_db";
+        public static final String NEW_DB = "new_db";
+        /** {@code sha256:<hex>} of the plan's canonical JSON the verification ran with. */
+        public static final String PLAN_HASH = "plan_hash";
 
         private Verify() {
         }
@@ -300,7 +310,7 @@ public final class ControlKeys {
         return prefix + "backfill";
     }
 
-    /** Hash: latest verification result (at, clean, rows_compared, differences, direction, sampled). */
+    /** Hash: latest verification result (at, clean, rows_compared, differences, direction, sampled, old_db, new_db, plan_hash). */
     public String verify() {
         return prefix + "verify";
     }

@@ -139,10 +139,12 @@ public final class ControlPlane {
     }
 
     /**
-     * Puts back a state Redis lost, at phase {@code phase}: read percent, sample rate and routing
-     * salt from the last state known (memory or local cache) where there is one, the version
-     * above every version seen (by this client or a router). Refused when Redis still holds a
-     * state. Needs a reason; audited as {@code restore}.
+     * Puts back a state Redis lost, at phase {@code phase}: read percent, sample rate, routing
+     * salt and creation time from the last state known (the witness in the new database, memory or
+     * the local cache) where there is one, the version above every version seen (by this client,
+     * the witness or a router). Onto an empty Redis, or over what Redis holds when it is known
+     * lost (an older snapshot, or a state started over after the loss). Refused when Redis holds
+     * a state that is not lost. Needs a reason; audited as {@code restore}.
      */
     public ControlState restore(Phase phase, Actor who, String why) {
         requireReason(why);
@@ -159,7 +161,9 @@ public final class ControlPlane {
                 : readPercentAfterMove(from, phase, known == null ? 0 : known.readPercent());
         double rate = sampleRateAfterMove(phase, known == null ? 0.0 : known.shadowSampleRate());
         String salt = known == null || known.routingSalt().isEmpty() ? newSalt() : known.routingSalt();
-        return store.restore(new ControlState(phase, phase.writeTarget(), read, rate, salt, version), who, why);
+        long replacing = view.isLost() ? view.state().version() : 0;
+        return store.restore(new ControlState(phase, phase.writeTarget(), read, rate, salt, version), view.lastKnownCreatedAt(),
+                replacing, who, why);
     }
 
     /** {@code read_percent} after a phase move (see the class comment). */
@@ -189,6 +193,10 @@ public final class ControlPlane {
         ControlView view = store.view();
         if (view.isLost()) {
             throw new StateLostException(view.lost());
+        }
+        if (view.state().version() == 0 && view.witnessFailed()) {
+            throw new ControlException("migration " + store.migration() + ": Redis holds no control state, and whether it lost one"
+                    + " cannot be told: " + store.witnessProblem() + "; nothing was changed");
         }
         if (seen != null && view.state().version() != seen.version()) {
             throw new ConflictException(store.migration(), seen.version(), view.state());

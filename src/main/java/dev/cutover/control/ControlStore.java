@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -41,15 +42,19 @@ public final class ControlStore {
 
     /**
      * KEYS: phase, write_target, read_percent, shadow_sample_rate, routing_salt, version,
-     * changed_at, created_at, audit. ARGV: expected version (or "absent" for a restore),
-     * new version, the five values, now (ms), channel, JSON, then audit field/value pairs.
-     * Returns {1, version, entry id} or {0, current version} ({0, -1}: version gone but
-     * created_at present, i.e. Redis lost part of the state).
+     * changed_at, created_at, audit. ARGV: expected version (or "absent" for a restore onto no
+     * state, "lost:V" for a restore over a lost state now at version V), new version, the five
+     * values, now (ms), channel, JSON, created_at to set ("" keeps it, or sets now if absent),
+     * then audit field/value pairs. Returns {1, version, entry id, created_at} or {0, current
+     * version} ({0, -1}: version gone but created_at present, i.e. Redis lost part of the state).
      */
     private static final LuaScript CHANGE = new LuaScript("""
             local raw = redis.call('GET', KEYS[6])
             if ARGV[1] == 'absent' then
               if raw then return {0, tonumber(raw)} end
+            elseif string.sub(ARGV[1], 1, 5) == 'lost:' then
+              local cur = tonumber(raw or '0')
+              if cur ~= tonumber(string.sub(ARGV[1], 6)) then return {0, cur} end
             else
               local cur = tonumber(raw or '0')
               if cur ~= tonumber(ARGV[1]) then return {0, cur} end
@@ -57,19 +62,30 @@ public final class ControlStore {
             end
             redis.call('MSET', KEYS[1], ARGV[3], KEYS[2], ARGV[4], KEYS[3], ARGV[5], KEYS[4], ARGV[6],
                        KEYS[5], ARGV[7], KEYS[7], ARGV[8], KEYS[6], ARGV[2])
-            redis.call('SETNX', KEYS[8], ARGV[8])
+            if ARGV[11] ~= '' then
+              redis.call('SET', KEYS[8], ARGV[11])
+            else
+              redis.call('SETNX', KEYS[8], ARGV[8])
+            end
             local entry = {}
-            for i = 11, #ARGV do entry[#entry + 1] = ARGV[i] end
+            for i = 12, #ARGV do entry[#entry + 1] = ARGV[i] end
             local id = redis.call('XADD', KEYS[9], '*', unpack(entry))
             redis.call('PUBLISH', ARGV[9], ARGV[10])
-            return {1, tonumber(ARGV[2]), id}
+            return {1, tonumber(ARGV[2]), id, redis.call('GET', KEYS[8])}
             """);
+    /** The witness is read again at most this often by {@link #view} (a watchdog views every second). */
+    private static final long WITNESS_READ_EVERY_MS = 5000;
 
     private final RedisLink link;
     private final ControlKeys keys;
     private final String migration;
     private final LastSeenCache cache;
+    private final ControlWitness witness;
     private final AtomicReference<ControlState> lastSeen = new AtomicReference<>();
+    /** The witness row as last read or written, and when (ms); null before the first read. */
+    private volatile Optional<ControlWitness.Entry> witnessEntry;
+    private volatile long witnessReadAt;
+    private volatile String witnessProblem;
 
     public ControlStore(RedisLink link, String migration) {
         this(link, migration, null);
@@ -77,10 +93,33 @@ public final class ControlStore {
 
     /** With a cache (may be null) of the last state seen, so a new process notices a lost state. */
     public ControlStore(RedisLink link, String migration, LastSeenCache cache) {
+        this(link, migration, cache, null);
+    }
+
+    /**
+     * With the local cache and a witness in the new database (either may be null): with a
+     * witness, every machine notices a lost state, not only one that saw it, and every change is
+     * recorded there too ({@link ControlWitness}).
+     */
+    public ControlStore(RedisLink link, String migration, LastSeenCache cache, ControlWitness witness) {
         this.link = link;
         this.migration = migration;
         this.keys = new ControlKeys(migration);
         this.cache = cache;
+        this.witness = witness;
+    }
+
+    /** The witness in the new database, null when none is configured. */
+    public ControlWitness witness() {
+        return witness;
+    }
+
+    /**
+     * Why the last read or write of the witness failed (one line), or null when it succeeded. A
+     * change whose witness write failed is made in Redis all the same; say so to the user.
+     */
+    public String witnessProblem() {
+        return witnessProblem;
     }
 
     public String migration() {
@@ -107,7 +146,13 @@ public final class ControlStore {
         }
     }
 
-    /** The state now, when it last changed, and whether Redis lost state it held (see {@link ControlView#lost}). */
+    /**
+     * The state now, when it last changed, and whether Redis lost state it held (see
+     * {@link ControlView#lost}): Redis holds no state, or an older version, or a state of another
+     * creation ({@code created_at}) than the witness in the new database, this client's memory or
+     * this machine's cache knew of, or than routers still apply. When Redis holds the newer state,
+     * a witness that is behind is brought up to date.
+     */
     public ControlView view() {
         List<String> k = new ArrayList<>(ControlStateCodec.keys(keys));
         k.add(keys.changedAt());
@@ -121,36 +166,141 @@ public final class ControlStore {
         ControlState state = ControlStateCodec.fromValues(v.subList(0, 6));
         long changedAt = v.get(6) == null ? 0 : Long.parseLong(v.get(6));
         boolean created = v.get(7) != null;
-        ControlState known = lastKnown();
+        long createdAt = created ? Long.parseLong(v.get(7)) : 0;
+        ControlState mem = lastSeen.get();
+        LastSeenCache.Seen cached = cache == null ? null : cache.seen();
+        ControlWitness.Entry w = null;
+        boolean witnessFailed = false;
+        if (witness != null) {
+            try {
+                w = readWitness().orElse(null);
+            } catch (RuntimeException e) {
+                witnessFailed = true;
+                witnessProblem = e.getMessage();
+            }
+        }
+        // the newest state known besides Redis, and its creation time
+        ControlState known = mem;
+        long knownCreated = 0;
+        if (cached != null && (known == null || cached.state().version() > known.version())) {
+            known = cached.state();
+            knownCreated = cached.createdAt();
+        } else if (cached != null && known != null && cached.state().version() == known.version()) {
+            knownCreated = cached.createdAt();
+        }
+        if (w != null && (known == null || w.state().version() >= known.version())) {
+            known = w.state();
+            knownCreated = w.createdAt();
+        }
+        String where = "Redis at " + link.safeUrl();
+        String witnessSays = w == null ? "" : "the witness in " + witness.where() + " holds version " + w.state().version()
+                + " (phase " + w.state().phase().wireName() + ", created " + Instant.ofEpochMilli(w.createdAt()) + ")";
         String lost = null;
         if (v.get(5) == null) {
             if (created) {
-                lost = "Redis at " + link.safeUrl() + " holds created_at but no version for migration " + migration
+                lost = where + " holds created_at but no version for migration " + migration
                         + ": part of the control state was evicted or deleted";
+            } else if (w != null && w.state().version() > 0) {
+                lost = where + " holds no control state for migration " + migration + ", but " + witnessSays
+                        + ": Redis lost its data (restarted without persistence, or flushed)";
             } else if (known != null && known.version() > 0) {
-                lost = "Redis at " + link.safeUrl() + " holds no control state for migration " + migration
+                lost = where + " holds no control state for migration " + migration
                         + ", but version " + known.version() + " (phase " + known.phase().wireName()
                         + ") was seen before: Redis lost its data (restarted without persistence, or flushed)";
             } else {
                 long routerVersion = routers().stream().mapToLong(RouterHeartbeat::version).max().orElse(0);
                 if (routerVersion > 0) {
-                    lost = "Redis at " + link.safeUrl() + " holds no control state for migration " + migration
+                    lost = where + " holds no control state for migration " + migration
                             + ", but routers still apply version " + routerVersion + ": Redis lost its data";
                 }
             }
         } else if (!created) {
-            lost = "Redis at " + link.safeUrl() + " holds version " + state.version() + " but no created_at for migration "
+            lost = where + " holds version " + state.version() + " but no created_at for migration "
                     + migration + ": part of the control state was evicted or deleted";
+        } else if (w != null && w.createdAt() != createdAt) {
+            lost = where + " holds version " + state.version() + " of migration " + migration + " created "
+                    + Instant.ofEpochMilli(createdAt) + ", but " + witnessSays
+                    + ": Redis lost the state and it was started over";
+        } else if (w != null && state.version() < w.state().version()) {
+            lost = where + " holds version " + state.version() + " of migration " + migration + ", but " + witnessSays
+                    + ": Redis lost changes (restarted from an older snapshot?)";
+        } else if (cached != null && cached.createdAt() > 0 && cached.createdAt() != createdAt
+                && (w == null || w.createdAt() != createdAt)) {
+            lost = where + " holds version " + state.version() + " of migration " + migration + " created "
+                    + Instant.ofEpochMilli(createdAt) + ", but this machine saw version " + cached.state().version()
+                    + " of the state created " + Instant.ofEpochMilli(cached.createdAt()) + ": Redis lost the state and it was started over";
         } else if (known != null && state.version() < known.version()) {
-            lost = "Redis at " + link.safeUrl() + " holds version " + state.version() + " of migration " + migration
+            lost = where + " holds version " + state.version() + " of migration " + migration
                     + " but version " + known.version() + " was seen before: Redis lost changes (restarted from an older snapshot?)";
         }
-        if (lost == null) {
-            seen(state);
-        } else {
-            lost += "; restore it with: cutover phase PHASE --override --reason \"restore after Redis loss\"";
+        String witnessLine = null;
+        if (witness != null) {
+            witnessLine = witnessFailed ? "UNREADABLE: " + witnessProblem
+                    : w == null ? "none yet in " + witness.where() : "version " + w.state().version() + " in " + witness.where();
         }
-        return new ControlView(state, changedAt, lost, known);
+        if (lost == null) {
+            seen(state, createdAt);
+            if (witness != null && !witnessFailed && state.version() > 0
+                    && (w == null || (w.createdAt() == createdAt && w.state().version() < state.version()))) {
+                writeWitness(state, createdAt, false);
+                witnessLine = witnessProblem == null ? "version " + state.version() + " in " + witness.where()
+                        + (w == null ? " (written now)" : " (brought up to date from version " + w.state().version() + ")")
+                        : "NOT WRITTEN: " + witnessProblem;
+                witnessFailed = witnessProblem != null;
+            }
+        } else {
+            Phase phase = known != null ? known.phase() : routerPhase();
+            lost += "; restore it with: " + restoreCommand(phase);
+        }
+        return new ControlView(state, changedAt, lost, known, createdAt, knownCreated, witnessLine, witnessFailed);
+    }
+
+    /** The command that restores the state at {@code phase} (the last one known), to run with this command's --redis and --new. */
+    public String restoreCommand(Phase phase) {
+        return "cutover phase " + (phase == null ? "PHASE" : phase.wireName())
+                + " --override --reason \"restore after Redis loss\" --migration " + shellWord(migration);
+    }
+
+    private static String shellWord(String s) {
+        return s.matches("[A-Za-z0-9._/:-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /** The phase the newest router heartbeat reports, null if none. */
+    private Phase routerPhase() {
+        return routers().stream().sorted((a, b) -> Long.compare(b.version(), a.version()))
+                .map(r -> r.fields().get(ControlKeys.Heartbeat.PHASE)).filter(p -> p != null && !p.isEmpty())
+                .map(p -> {
+                    try {
+                        return Phase.fromWire(p);
+                    } catch (IllegalArgumentException e) {
+                        return null;
+                    }
+                }).filter(p -> p != null).findFirst().orElse(null);
+    }
+
+    private Optional<ControlWitness.Entry> readWitness() {
+        Optional<ControlWitness.Entry> e = witnessEntry;
+        long now = System.currentTimeMillis();
+        if (e == null || now - witnessReadAt >= WITNESS_READ_EVERY_MS) {
+            e = witness.read();
+            witnessEntry = e;
+            witnessReadAt = now;
+            witnessProblem = null;
+        }
+        return e;
+    }
+
+    private void writeWitness(ControlState s, long createdAt, boolean replace) {
+        try {
+            witness.record(s, createdAt, replace);
+            witnessEntry = Optional.of(new ControlWitness.Entry(s, createdAt, System.currentTimeMillis()));
+            witnessReadAt = System.currentTimeMillis();
+            witnessProblem = null;
+        } catch (RuntimeException e) {
+            witnessProblem = "version " + s.version() + " is in Redis, but " + e.getMessage()
+                    + "; a machine that never saw it will not notice if Redis loses it (cutover status with --new writes it"
+                    + " once the new database is reachable)";
+        }
     }
 
     /** The newest state this client knew of: in memory, else the local cache; null if none. */
@@ -180,13 +330,29 @@ public final class ControlStore {
      * routers following by version accept it). Audited as {@code restore}.
      */
     public ControlState restore(ControlState state, Actor who, String why) {
+        return restore(state, 0, 0, who, why);
+    }
+
+    /**
+     * Puts back a lost state with its original {@code createdAt} (0: unknown, keep or set now):
+     * onto no state ({@code replacing} 0), or over the state Redis holds now at version
+     * {@code replacing} (an older snapshot or a state started over after the loss). Audited as
+     * {@code restore}; the witness, if any, takes it even over a state of another creation.
+     */
+    public ControlState restore(ControlState state, long createdAt, long replacing, Actor who, String why) {
         if (state.version() <= 0) {
             throw new IllegalArgumentException("a restored state needs a version above 0");
         }
-        return write("absent", ControlState.initial(), state, who, ACTION_RESTORE, why, true, "");
+        ControlState from = replacing > 0 ? read() : ControlState.initial();
+        return write(replacing > 0 ? "lost:" + replacing : "absent", from, state, createdAt, who, ACTION_RESTORE, why, true, "");
     }
 
     private ControlState write(String expectedToken, ControlState from, ControlState to, Actor who, String action,
+                               String why, boolean override, String guard) {
+        return write(expectedToken, from, to, 0, who, action, why, override, guard);
+    }
+
+    private ControlState write(String expectedToken, ControlState from, ControlState to, long createdAt, Actor who, String action,
                                String why, boolean override, String guard) {
         long now = System.currentTimeMillis();
         List<String> args = new ArrayList<>(List.of(expectedToken, Long.toString(to.version())));
@@ -195,6 +361,7 @@ public final class ControlStore {
         args.add(Long.toString(now));
         args.add(keys.changes());
         args.add(ControlStateCodec.toJson(to));
+        args.add(createdAt > 0 ? Long.toString(createdAt) : "");
         Map<String, String> entry = auditFields(from, to, who, action, why, override, guard, now);
         entry.forEach((f, v) -> {
             args.add(f);
@@ -209,7 +376,11 @@ public final class ControlStore {
             throw link.failure("changing the control state of " + migration, e);
         }
         if (((Long) result.get(0)) == 1L) {
-            seen(to);
+            long created = result.size() > 3 && result.get(3) != null ? Long.parseLong(String.valueOf(result.get(3))) : now;
+            seen(to, created);
+            if (witness != null) {
+                writeWitness(to, created, ACTION_RESTORE.equals(action));
+            }
             return to;
         }
         long current = (Long) result.get(1);
@@ -217,9 +388,9 @@ public final class ControlStore {
             throw new StateLostException("Redis at " + link.safeUrl() + " lost the version of migration " + migration
                     + " (created_at is still there); nothing was changed; restore the state explicitly");
         }
-        if ("absent".equals(expectedToken)) {
-            throw new ControlException("migration " + migration + " already has a control state (version " + current
-                    + ") on Redis at " + link.safeUrl() + "; nothing was restored");
+        if ("absent".equals(expectedToken) || expectedToken.startsWith("lost:")) {
+            throw new ControlException("migration " + migration + " has a control state at version " + current
+                    + " on Redis at " + link.safeUrl() + " now (it changed meanwhile); nothing was restored");
         }
         throw new ConflictException(migration, from.version(), read());
     }
@@ -371,12 +542,16 @@ public final class ControlStore {
     }
 
     private void seen(ControlState s) {
+        seen(s, 0);
+    }
+
+    private void seen(ControlState s, long createdAt) {
         if (s.version() <= 0) {
             return;
         }
         lastSeen.accumulateAndGet(s, (old, n) -> old == null || n.version() > old.version() ? n : old);
         if (cache != null) {
-            cache.remember(s);
+            cache.remember(s, createdAt);
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The exit conditions of each phase (DESIGN.md), evaluated from what the other components
@@ -30,16 +31,29 @@ public final class Guards {
     private final MetricsReader metrics;
     private final GuardSettings settings;
     private final LongSupplier clock;
+    private final Supplier<VerifiedPair> here;
 
+    /** Guards whose evaluator knows no database or plan: a verification can then never be matched (the guard says so). */
     public Guards(ControlStore store, GuardSettings settings) {
         this(store, settings, System::currentTimeMillis);
     }
 
     public Guards(ControlStore store, GuardSettings settings, LongSupplier clockMillis) {
+        this(store, settings, clockMillis, () -> VerifiedPair.UNKNOWN);
+    }
+
+    /**
+     * @param here the databases and plan the evaluator is connected to (parts null where it has
+     *             none), asked each time a verification guard is evaluated (so a console that
+     *             changes its connections is asked anew); it may throw (an unreachable database),
+     *             which the guard reports
+     */
+    public Guards(ControlStore store, GuardSettings settings, LongSupplier clockMillis, Supplier<VerifiedPair> here) {
         this.store = store;
         this.metrics = new MetricsReader(store.link(), store.keys());
         this.settings = settings;
         this.clock = clockMillis;
+        this.here = here;
     }
 
     public GuardSettings settings() {
@@ -89,13 +103,13 @@ public final class Guards {
         return new GuardCheck(name, true, h.containsKey(Backfill.ROWS_WRITTEN)
                 ? h.get(Backfill.ROWS_DONE) + " rows read, " + h.get(Backfill.ROWS_WRITTEN) + " written"
                         + ("0".equals(skipped) ? "" : ", " + skipped + " skipped (cutover.backfill_skipped)")
-                : h.getOrDefault(Backfill.ROWS_DONE, "?") + " rows copied");
+                : rows + " copied (state complete)");
     }
 
     GuardCheck queueDrained() {
         String name = "failed-write queue drained";
         long n = store.streamLength(store.keys().failedWrites());
-        return n == 0 ? new GuardCheck(name, true, "no failed writes waiting")
+        return n == 0 ? new GuardCheck(name, true, "0 failed writes waiting")
                 : new GuardCheck(name, false, n + " failed write" + (n == 1 ? "" : "s") + " waiting to be replayed");
     }
 
@@ -105,49 +119,119 @@ public final class Guards {
         if (h.isEmpty()) {
             return new GuardCheck(name, false, "no verification has run (cutover verify --plan F)");
         }
-        if ("true".equals(h.get(Verify.SAMPLED))) {
-            return new GuardCheck(name, false, "the latest verification was sampled; only a full verification counts");
-        }
-        String dir = h.getOrDefault(Verify.DIRECTION, "");
-        if (!direction.equals(dir)) {
-            return new GuardCheck(name, false, "the latest verification ran " + (dir.isEmpty() ? "in no stated direction" : dir)
-                    + "; a " + direction + " one is needed");
-        }
-        if (!"true".equals(h.get(Verify.CLEAN))) {
-            return new GuardCheck(name, false, "the latest verification found " + h.getOrDefault(Verify.DIFFERENCES, "?")
-                    + " differences (cutover repair, then cutover verify)");
+        String mismatch = identityMismatch(VerifiedPair.fromFields(h));
+        if (mismatch != null) {
+            return new GuardCheck(name, false, mismatch);
         }
         long at = parse(h.get(Verify.AT));
         long age = clock.getAsLong() - at;
+        String seen = "the latest verification (" + h.getOrDefault(Verify.ROWS_COMPARED, "?") + " rows compared, "
+                + (at <= 0 ? "undated" : human(Duration.ofMillis(Math.max(0, age))) + " ago") + ")";
+        if ("true".equals(h.get(Verify.SAMPLED))) {
+            return new GuardCheck(name, false, seen + " was sampled; only a full verification counts");
+        }
+        String dir = h.getOrDefault(Verify.DIRECTION, "");
+        if (!direction.equals(dir)) {
+            return new GuardCheck(name, false, seen + " ran " + (dir.isEmpty() ? "in no stated direction" : dir)
+                    + "; a " + direction + " one is needed");
+        }
+        if (!"true".equals(h.get(Verify.CLEAN))) {
+            return new GuardCheck(name, false, seen + " found " + h.getOrDefault(Verify.DIFFERENCES, "?")
+                    + " differences (cutover repair, then cutover verify)");
+        }
         if (at <= 0 || age > settings.verifyMaxAge().toMillis()) {
             return new GuardCheck(name, false, "the latest verification is " + (at <= 0 ? "undated" : human(Duration.ofMillis(age)) + " old")
                     + " (older than " + human(settings.verifyMaxAge()) + " is stale); run cutover verify again");
         }
-        return new GuardCheck(name, true, h.getOrDefault(Verify.ROWS_COMPARED, "?") + " rows compared, "
-                + human(Duration.ofMillis(Math.max(0, age))) + " ago");
+        return new GuardCheck(name, true, h.getOrDefault(Verify.ROWS_COMPARED, "?") + " rows compared, 0 differences, "
+                + human(Duration.ofMillis(Math.max(0, age))) + " ago, of these databases and plan ("
+                + VerifiedPair.fromFields(h).describe() + ")");
     }
 
+    /**
+     * Why the recorded verification is not of the databases and plan this evaluator is connected
+     * to, or null when it is. A part the evaluator does not know cannot be matched: refused, saying
+     * what was verified and what to give.
+     */
+    String identityMismatch(VerifiedPair verified) {
+        if (verified.oldDb() == null || verified.newDb() == null || verified.planHash() == null) {
+            return "the latest verification recorded no database identity or plan hash (" + verified.describe()
+                    + "): it cannot be told to be of these databases; run cutover verify again";
+        }
+        VerifiedPair now;
+        try {
+            now = here.get();
+        } catch (RuntimeException e) {
+            return "cannot tell which databases this check is connected to (" + e.getMessage() + "); the latest verification was of "
+                    + verified.describe();
+        }
+        List<String> unknown = new ArrayList<>();
+        List<String> different = new ArrayList<>();
+        if (now.oldDb() == null) {
+            unknown.add("no old database (--old)");
+        } else if (!now.oldDb().sameAs(verified.oldDb())) {
+            different.add("old " + verified.oldDb().describe() + " was verified, but this check is connected to old "
+                    + now.oldDb().describe());
+        }
+        if (now.newDb() == null) {
+            unknown.add("no new database (--new)");
+        } else if (!now.newDb().sameAs(verified.newDb())) {
+            different.add("new " + verified.newDb().describe() + " was verified, but this check is connected to new "
+                    + now.newDb().describe());
+        }
+        if (now.planHash() == null) {
+            unknown.add("no plan (--plan)");
+        } else if (!now.planHash().equals(verified.planHash())) {
+            different.add("the verification ran with plan " + VerifiedPair.shortHash(verified.planHash()) + ", but this check has plan "
+                    + VerifiedPair.shortHash(now.planHash()) + " (the plan changed since: verify again)");
+        }
+        if (!different.isEmpty()) {
+            return "the latest verification is of other databases or another plan: " + String.join("; ", different);
+        }
+        if (!unknown.isEmpty()) {
+            return "cannot check that the latest verification (" + verified.describe() + ") is of this migration's databases and plan: "
+                    + "this check has " + String.join(", ", unknown);
+        }
+        return null;
+    }
+
+    /**
+     * The shadow mismatch rate over the window. Always says what it saw (comparisons, mismatches,
+     * rate, and how much of the window had shadow reads); a rate at or above the limit refuses
+     * whatever the number of comparisons (a few samples that mostly mismatch are not "too few to
+     * tell"); a clean rate needs at least {@code minCompared} comparisons spread over the window.
+     */
     GuardCheck mismatchRate() {
         long window = Math.max(1, settings.mismatchWindow().toSeconds());
-        String name = "shadow mismatch rate under " + percent(settings.maxMismatchRate()) + " for " + human(settings.mismatchWindow());
+        String limit = percent(settings.maxMismatchRate());
+        String name = "shadow mismatch rate under " + limit + " for " + human(settings.mismatchWindow());
         long now = clock.getAsLong() / 1000;
         List<MetricsSecond> buckets = metrics.range(now - window, now);
         MetricsSecond total = MetricsSecond.sum(now - window, (int) window, buckets);
         long first = buckets.stream().filter(b -> b.compared() > 0).mapToLong(MetricsSecond::epochSecond).min().orElse(Long.MAX_VALUE);
         long tolerance = Math.max(1, window / 10);
+        String over = " in the last " + human(settings.mismatchWindow());
+        if (total.compared() == 0) {
+            return new GuardCheck(name, false, "no shadow reads compared" + over + "; at least " + settings.minCompared()
+                    + " comparisons needed (is the shadow sample rate above 0?)");
+        }
+        String seen = percent(total.mismatchRate()) + " mismatched (" + total.mismatches() + " of " + total.compared()
+                + " compared)" + over;
+        if (total.mismatches() > 0 && total.mismatchRate() >= settings.maxMismatchRate()) {
+            return new GuardCheck(name, false, seen + ", above the " + limit + " limit"
+                    + (total.compared() < settings.minCompared()
+                    ? " (refused on the rate, although fewer than the " + settings.minCompared() + " comparisons needed for a pass were made)"
+                    : ""));
+        }
         if (total.compared() < settings.minCompared()) {
-            return new GuardCheck(name, false, total.compared() + " shadow reads compared in the last " + human(settings.mismatchWindow())
-                    + " (at least " + settings.minCompared() + " needed; is the shadow sample rate above 0?)");
+            return new GuardCheck(name, false, seen + "; at least " + settings.minCompared()
+                    + " comparisons needed (is the shadow sample rate above 0?)");
         }
         if (first > now - window + tolerance) {
-            return new GuardCheck(name, false, "shadow reads only for the last " + human(Duration.ofSeconds(now - first))
+            return new GuardCheck(name, false, seen + "; but shadow reads only for the last " + human(Duration.ofSeconds(now - first))
                     + " of the " + human(settings.mismatchWindow()) + " window");
         }
-        if (total.mismatchRate() >= settings.maxMismatchRate() && total.mismatches() > 0) {
-            return new GuardCheck(name, false, "mismatch rate " + percent(total.mismatchRate()) + " (" + total.mismatches()
-                    + " of " + total.compared() + ") over the last " + human(settings.mismatchWindow()));
-        }
-        return new GuardCheck(name, true, percent(total.mismatchRate()) + " (" + total.mismatches() + " of " + total.compared() + ")");
+        return new GuardCheck(name, true, seen + ", under the " + limit + " limit");
     }
 
     static GuardCheck readsShifted(ControlState state) {

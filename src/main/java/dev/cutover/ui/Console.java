@@ -48,7 +48,7 @@ public final class Console implements AutoCloseable {
         backfill = new BackfillViewModel(session, tasks, mappings.plan());
         verify = new VerifyViewModel(session, tasks, mappings.plan());
         shadow = new ShadowViewModel(session, tasks, mappings.plan());
-        traffic = new TrafficViewModel(session, tasks, dev.cutover.control.Actor.current());
+        traffic = new TrafficViewModel(session, tasks, dev.cutover.control.Actor.current(), mappings.plan());
         connections.apply(args);
         mappings.file().addListener((o, a, b) -> {
             if (b != null) {

@@ -3,6 +3,7 @@ package dev.cutover.verify;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlKeys.Verify;
 import dev.cutover.control.Phase;
+import dev.cutover.control.VerifiedPair;
 import dev.cutover.sql.Direction;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
@@ -21,8 +22,12 @@ public final class RedisSummary {
     private RedisSummary() {
     }
 
-    /** The summary fields of a run, as stored. {@code clean} only for a complete exact run without differences. */
-    public static Map<String, String> fields(VerifyReport r) {
+    /**
+     * The summary fields of a run, as stored, with what it was of ({@code pair}: both databases'
+     * identities and the plan's hash; the guard accepts only a matching one). {@code clean} only
+     * for a complete exact run without differences.
+     */
+    public static Map<String, String> fields(VerifyReport r, VerifiedPair pair) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(Verify.AT, String.valueOf(r.at().toEpochMilli()));
         m.put(Verify.CLEAN, String.valueOf(r.clean()));
@@ -30,14 +35,15 @@ public final class RedisSummary {
         m.put(Verify.DIFFERENCES, String.valueOf(r.differences()));
         m.put(Verify.DIRECTION, wire(r.direction()));
         m.put(Verify.SAMPLED, String.valueOf(r.sampled()));
+        m.putAll(pair.fields());
         return m;
     }
 
-    /** Replaces the summary hash of the migration with this run's. */
-    public static void write(String redisUrl, String migration, VerifyReport r) {
+    /** Replaces the summary hash of the migration with this run's (every field written, so nothing of an earlier run is left). */
+    public static void write(String redisUrl, String migration, VerifyReport r, VerifiedPair pair) {
         ControlKeys keys = new ControlKeys(migration);
         withRedis(redisUrl, c -> {
-            c.sync().hset(keys.verify(), fields(r));
+            c.sync().hset(keys.verify(), fields(r, pair));
             return null;
         });
     }

@@ -1,5 +1,7 @@
 package dev.cutover.verify;
 
+import dev.cutover.control.ControlKeys.Verify;
+import dev.cutover.control.VerifiedPair;
 import dev.cutover.pg.Db;
 import dev.cutover.pg.DbException;
 import dev.cutover.pg.Sql;
@@ -12,13 +14,15 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Keeps every verification's outcome in the new database, table {@code cutover.verification}:
  * one row per run and table (run id, migration, start time, direction, sampled, complete, rows
- * compared, differences by kind). The console reads the latest run from here; the phase guard
+ * compared, differences by kind, and what the run was of: {@code old_db}, {@code new_db} as
+ * {@link dev.cutover.pg.DbIdentity#wire}, {@code plan_hash}). The console reads the latest run from here; the phase guard
  * reads the Redis summary ({@link RedisSummary}) written at the same time.
  */
 public final class ResultStore {
@@ -37,12 +41,21 @@ public final class ResultStore {
               extra_in_target bigint NOT NULL,
               different bigint NOT NULL,
               elapsed_ms bigint NOT NULL,
+              old_db text,
+              new_db text,
+              plan_hash text,
               PRIMARY KEY (run_id, table_name)
             );
-            CREATE INDEX IF NOT EXISTS verification_latest ON cutover.verification (migration, at DESC)""";
+            CREATE INDEX IF NOT EXISTS verification_latest ON cutover.verification (migration, at DESC);
+            DO $identity$ BEGIN
+              IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'cutover.verification'::regclass AND attname = 'plan_hash') THEN
+                ALTER TABLE cutover.verification ADD COLUMN IF NOT EXISTS old_db text, ADD COLUMN IF NOT EXISTS new_db text,
+                  ADD COLUMN IF NOT EXISTS plan_hash text;
+              END IF;
+            END $identity$""";
     private static final String INSERT = "INSERT INTO cutover.verification (run_id, migration, at, direction, sampled, complete,"
-            + " table_name, rows_compared, missing_in_target, extra_in_target, different, elapsed_ms)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " table_name, rows_compared, missing_in_target, extra_in_target, different, elapsed_ms, old_db, new_db, plan_hash)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String LATEST = "SELECT run_id, at, direction, sampled, complete, table_name, rows_compared,"
             + " missing_in_target, extra_in_target, different, elapsed_ms FROM cutover.verification"
             + " WHERE run_id = (SELECT run_id FROM cutover.verification WHERE migration = ? ORDER BY at DESC LIMIT 1)"
@@ -51,8 +64,12 @@ public final class ResultStore {
     private ResultStore() {
     }
 
-    /** Stores a run; returns its id. */
-    public static UUID save(Db newDb, String migration, VerifyReport r) {
+    /**
+     * Stores a run with what it was of ({@code pair}: both databases' identities, as in the
+     * Redis summary, and the plan's hash); returns its id.
+     */
+    public static UUID save(Db newDb, String migration, VerifyReport r, VerifiedPair pair) {
+        Map<String, String> of = pair.fields();
         UUID id = UUID.randomUUID();
         try (Connection c = newDb.connect()) {
             try (Statement s = c.createStatement()) {
@@ -73,6 +90,9 @@ public final class ResultStore {
                     ps.setLong(10, t.extraInTarget());
                     ps.setLong(11, t.different());
                     ps.setLong(12, r.elapsedMillis());
+                    ps.setString(13, of.get(Verify.OLD_DB));
+                    ps.setString(14, of.get(Verify.NEW_DB));
+                    ps.setString(15, of.get(Verify.PLAN_HASH));
                     ps.addBatch();
                 }
                 ps.executeBatch();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.RedisLink;
+import dev.cutover.testing.TestDb;
 import dev.cutover.testing.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ControlCommandsTest {
     @TempDir
     static Path stateDir;
+    /** The new database, where the control-state witness is kept (changes need it). */
+    private static TestDb neu;
     private String migration;
 
     record Run(int status, String out, String err) {
@@ -33,11 +36,13 @@ class ControlCommandsTest {
     @BeforeAll
     static void stateDir() {
         System.setProperty("cutover.state.dir", stateDir.toString());
+        neu = TestDb.create("control_cli_new");
     }
 
     @AfterAll
     static void clear() {
         System.clearProperty("cutover.state.dir");
+        neu.close();
     }
 
     @BeforeEach
@@ -47,7 +52,7 @@ class ControlCommandsTest {
 
     private Run run(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--migration", migration, "--redis", TestRedis.sharedUrl()));
+        all.addAll(List.of("--migration", migration, "--redis", TestRedis.sharedUrl(), "--new", neu.url()));
         return runRaw(all.toArray(String[]::new));
     }
 
@@ -101,7 +106,7 @@ class ControlCommandsTest {
         Run r = run("phase");
         assertThat(r.status()).isZero();
         assertThat(r.out()).contains("phase dual_write (write target dual_write").contains("next: shadow_read (all guards pass)")
-                .contains("✓ backfill complete: 10 rows copied").contains("✓ failed-write queue drained");
+                .contains("✓ backfill complete: 10 rows copied (state complete)").contains("✓ failed-write queue drained");
     }
 
     @Test
@@ -150,7 +155,7 @@ class ControlCommandsTest {
     void aLostStateIsReportedAndRestoredExplicitly() throws Exception {
         try (TestRedis redis = TestRedis.startPrivate()) {
             String url = redis.url();
-            String[] where = {"--migration", migration, "--redis", url};
+            String[] where = {"--migration", migration, "--redis", url, "--new", neu.url()};
             assertThat(runRaw(concat(new String[] {"phase", "shadow_read", "--override", "--reason", "setup"}, where)).status()).isZero();
             String salt = new ObjectMapper().readTree(runRaw(concat(new String[] {"status", "--json"}, where)).out())
                     .path("state").path("routing_salt").asText();
@@ -159,7 +164,7 @@ class ControlCommandsTest {
             redis.start();
             Run status = runRaw(concat(new String[] {"status"}, where));
             assertThat(status.status()).isEqualTo(ExitCodes.FOUND);
-            assertThat(status.out()).contains("STATE LOST").contains("version 1 (phase shadow_read) was seen before");
+            assertThat(status.out()).contains("STATE LOST").contains("holds version 1 (phase shadow_read");
             Run move = runRaw(concat(new String[] {"phase", "backfill"}, where));
             assertThat(move.status()).isEqualTo(ExitCodes.FOUND);
             assertThat(move.err()).contains("holds no control state").contains("--override --reason");

@@ -3,6 +3,7 @@ package dev.cutover.control;
 import dev.cutover.control.ControlKeys.Backfill;
 import dev.cutover.control.ControlKeys.Metric;
 import dev.cutover.control.ControlKeys.Verify;
+import dev.cutover.pg.DbIdentity;
 import dev.cutover.testing.TestRedis;
 
 import java.time.Duration;
@@ -11,6 +12,9 @@ import java.util.Map;
 /** A migration on the shared test Redis with helpers that write what backfill, verify and the routers would. */
 final class ControlFixture implements AutoCloseable {
     static final GuardSettings FAST = new GuardSettings(Duration.ofHours(1), 0.01, Duration.ofSeconds(5), 10);
+    /** The databases and plan the fixture's guards are "connected to", and that {@link #verified} records. */
+    static final VerifiedPair PAIR = new VerifiedPair(new DbIdentity("7000000000000000001", "shop_old", 16384),
+            new DbIdentity("7000000000000000001", "shop_new", 16385), "sha256:" + "ab".repeat(32));
 
     final String migration;
     final RedisLink link;
@@ -26,7 +30,7 @@ final class ControlFixture implements AutoCloseable {
         this.migration = migration;
         this.link = RedisLink.open(url);
         this.store = new ControlStore(link, migration);
-        this.plane = new ControlPlane(store, FAST);
+        this.plane = new ControlPlane(store, new Guards(store, FAST, System::currentTimeMillis, () -> PAIR));
         this.keys = new ControlKeys(migration);
     }
 
@@ -36,9 +40,16 @@ final class ControlFixture implements AutoCloseable {
     }
 
     void verified(boolean clean, String direction, boolean sampled, long ageMillis) {
-        link.sync().hset(keys.verify(), Map.of(Verify.AT, Long.toString(System.currentTimeMillis() - ageMillis),
+        verified(clean, direction, sampled, ageMillis, PAIR);
+    }
+
+    /** A verification summary as verify writes it, of {@code of}. */
+    void verified(boolean clean, String direction, boolean sampled, long ageMillis, VerifiedPair of) {
+        Map<String, String> h = new java.util.HashMap<>(Map.of(Verify.AT, Long.toString(System.currentTimeMillis() - ageMillis),
                 Verify.CLEAN, Boolean.toString(clean), Verify.ROWS_COMPARED, "1200", Verify.DIFFERENCES, clean ? "0" : "3",
                 Verify.DIRECTION, direction, Verify.SAMPLED, Boolean.toString(sampled)));
+        h.putAll(of.fields());
+        link.sync().hset(keys.verify(), h);
     }
 
     void failedWrite() {

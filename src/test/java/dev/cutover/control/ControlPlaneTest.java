@@ -125,13 +125,13 @@ class ControlPlaneTest {
     void leavingShadowReadNeedsTheMismatchRateUnderTheLimitForTheWindow() {
         forceTo(Phase.SHADOW_READ);
         f.verified(true, Verify.DIRECTION_FORWARD, false, 1000);
-        assertRefused(Phase.TRAFFIC_SHIFT, "0 shadow reads compared in the last 5 s (at least 10 needed");
+        assertRefused(Phase.TRAFFIC_SHIFT, "no shadow reads compared in the last 5 s; at least 10 comparisons needed");
         f.shadowTraffic(1, 100, 0);
         assertRefused(Phase.TRAFFIC_SHIFT, "of the 5 s window");
         assertThat(f.plane.checksFor(f.store.read(), Phase.TRAFFIC_SHIFT)).filteredOn(c -> !c.ok()).singleElement()
-                .satisfies(c -> assertThat(c.detail()).startsWith("shadow reads only for the last "));
+                .satisfies(c -> assertThat(c.detail()).contains("; but shadow reads only for the last "));
         f.shadowTraffic(8, 100, 5);
-        assertRefused(Phase.TRAFFIC_SHIFT, "mismatch rate 5% (25 of 500) over the last 5 s");
+        assertRefused(Phase.TRAFFIC_SHIFT, "5% mismatched (25 of 500 compared) in the last 5 s, above the 1% limit");
         f.shadowTraffic(8, 1000, 1);
         assertThat(move(Phase.TRAFFIC_SHIFT).phase()).isEqualTo(Phase.TRAFFIC_SHIFT);
     }

@@ -51,7 +51,7 @@ class RedisRestartTest {
             assertThat(view.isLost()).isTrue();
             assertThat(view.lost()).contains("holds no control state for migration " + migration)
                     .contains("version 2 (phase traffic_shift) was seen before")
-                    .contains("cutover phase PHASE --override --reason");
+                    .contains("restore it with: cutover phase traffic_shift --override --reason \"restore after Redis loss\" --migration " + migration);
             assertThat(view.state().version()).isZero();
             assertThatThrownBy(() -> plane.movePhase(view.state(), Phase.BACKFILL, ME, "x", true))
                     .isInstanceOf(StateLostException.class);

@@ -6,14 +6,21 @@ import dev.cutover.control.ControlFollower;
 import dev.cutover.control.ControlPlane;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.ControlStore;
+import dev.cutover.control.ControlWitness;
 import dev.cutover.control.ControlView;
 import dev.cutover.control.GuardCheck;
 import dev.cutover.control.GuardRefusedException;
 import dev.cutover.control.GuardSettings;
+import dev.cutover.control.LastSeenCache;
+import dev.cutover.control.Guards;
 import dev.cutover.control.Phase;
 import dev.cutover.control.RedisLink;
 import dev.cutover.control.SeenRoutingKeys;
 import dev.cutover.control.TrafficSteps;
+import dev.cutover.control.VerifiedPair;
+import dev.cutover.pg.Db;
+import dev.cutover.pg.DbIdentity;
+import dev.cutover.plan.Plan;
 import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.Problems;
 import dev.cutover.ui.Session;
@@ -25,6 +32,7 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
@@ -45,6 +53,7 @@ public final class TrafficViewModel {
     public static final Duration KEYS_WINDOW = Duration.ofMinutes(15);
 
     private final Session session;
+    private final ObservableValue<Plan> plan;
     private final BackgroundTasks tasks;
     private final Actor actor;
     private final ObjectProperty<ControlState> state = new SimpleObjectProperty<>();
@@ -68,6 +77,15 @@ public final class TrafficViewModel {
     private long generation;
 
     public TrafficViewModel(Session session, BackgroundTasks tasks, Actor actor) {
+        this(session, tasks, actor, new SimpleObjectProperty<>());
+    }
+
+    /**
+     * With the plan open in the console: the phase guards then accept a verification only when it
+     * is of the session's old and new databases and of this plan ({@link VerifiedPair}).
+     */
+    public TrafficViewModel(Session session, BackgroundTasks tasks, Actor actor, ObservableValue<Plan> plan) {
+        this.plan = plan;
         this.session = session;
         this.tasks = tasks;
         this.actor = actor;
@@ -300,14 +318,27 @@ public final class TrafficViewModel {
     }
 
     private synchronized ControlPlane plane(String url, String migration) {
-        String key = url + "\u0000" + migration;
+        Db newDb = session.newDb().get();
+        String key = url + "\u0000" + migration + "\u0000" + (newDb == null ? "" : newDb.url());
         if (plane == null || !key.equals(planeKey)) {
             closeLink();
             link = RedisLink.open(url);
-            plane = new ControlPlane(new ControlStore(link, migration), GuardSettings.defaults());
+            // the last state seen on this machine and the witness in the new database: a lost Redis state is noticed here too
+            ControlStore store = new ControlStore(link, migration, LastSeenCache.standard(url, migration),
+                    newDb == null ? null : new ControlWitness(newDb, migration));
+            plane = new ControlPlane(store, new Guards(store, GuardSettings.defaults(), System::currentTimeMillis, this::here));
             planeKey = key;
         }
         return plane;
+    }
+
+    /** The databases and plan the guards compare a verification with (read off the FX thread, as the guards run in the background). */
+    private VerifiedPair here() {
+        Db oldDb = session.oldDb().get();
+        Db newDb = session.newDb().get();
+        Plan p = plan.getValue();
+        return new VerifiedPair(oldDb == null ? null : DbIdentity.of(oldDb), newDb == null ? null : DbIdentity.of(newDb),
+                p == null ? null : VerifiedPair.planHash(p));
     }
 
     private void closeLink() {

@@ -2,6 +2,7 @@ package dev.cutover.ui.verify;
 
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlKeys.WorkThrottle;
+import dev.cutover.control.VerifiedPair;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.TableMapping;
@@ -301,6 +302,7 @@ public final class VerifyViewModel {
                     differences.clear();
                 });
             }
+            VerifiedPair pair = VerifiedPair.of(p, oldDb, newDb); // what the result is of, for the phase guard
             Verifier v = new Verifier(p, oldDb, newDb, base.withSample(n), listener(progress, true));
             live(v.throttle(), v::stop);
             VerifyReport r;
@@ -311,9 +313,9 @@ public final class VerifyViewModel {
             } finally {
                 live(null, null);
             }
-            ResultStore.save(newDb, p.name(), r);
+            ResultStore.save(newDb, p.name(), r, pair);
             if (redisUrl != null && r.complete()) {
-                RedisSummary.write(redisUrl, p.name(), r);
+                RedisSummary.write(redisUrl, p.name(), r, pair);
             }
             return new Outcome(r, repaired, listed);
         }, o -> finished(p, o), t -> {
