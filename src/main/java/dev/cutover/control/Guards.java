@@ -91,7 +91,8 @@ public final class Guards {
             return new GuardCheck(name, false, "no backfill has run (cutover backfill --plan F)");
         }
         String state = h.getOrDefault(Backfill.STATE, "");
-        String rows = h.getOrDefault(Backfill.ROWS_DONE, "?") + " of " + h.getOrDefault(Backfill.ROWS_TOTAL, "?") + " rows";
+        String rows = h.getOrDefault(Backfill.ROWS_DONE, "?") + (h.containsKey(Backfill.ROWS_TOTAL) ? " of " + h.get(Backfill.ROWS_TOTAL) : "")
+                + " rows";
         String missing = h.getOrDefault(Backfill.MISSING, "");
         if (!Backfill.STATE_COMPLETE.equals(state) || !missing.isEmpty()) {
             // every table of the plan must be complete; the rows alone say nothing of tables never run

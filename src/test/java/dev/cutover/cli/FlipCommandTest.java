@@ -29,14 +29,18 @@ class FlipCommandTest {
     private String migration;
     private RedisLink link;
     private ControlKeys keys;
+    /** The new database: the witness of the control state is kept there (starting a state needs it). */
+    private static dev.cutover.testing.TestDb neu;
 
     @BeforeAll
     static void stateDir() {
         System.setProperty("cutover.state.dir", stateDir.toString());
+        neu = dev.cutover.testing.TestDb.create("flip_cli_new");
     }
 
     @AfterAll
     static void clear() {
+        neu.close();
         System.clearProperty("cutover.state.dir");
     }
 
@@ -97,7 +101,7 @@ class FlipCommandTest {
 
     private ControlCommandsTest.Run run(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--migration", migration, "--redis", TestRedis.sharedUrl()));
+        all.addAll(List.of("--migration", migration, "--redis", TestRedis.sharedUrl(), "--new", neu.url()));
         return ControlCommandsTest.runRaw(all.toArray(String[]::new));
     }
 }
