@@ -80,7 +80,7 @@ public final class RedisLink implements AutoCloseable {
             return new RedisLink(client, c, safe);
         } catch (RuntimeException e) {
             String why = describe(e);
-            if (!hasServerAnswer(e) && why.contains("closed prematurely")) {
+            if (!hasServerAnswer(e) && reachedServer(e)) {
                 String auth = authAnswer(uri, caPem);
                 if (auth != null) {
                     why = auth;
@@ -88,6 +88,19 @@ public final class RedisLink implements AutoCloseable {
             }
             throw new ControlException("cannot reach Redis at " + safe + ": " + why, e);
         }
+    }
+
+    /** Whether the connection got as far as the server (not refused, unknown host or timed out). */
+    private static boolean reachedServer(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException || t instanceof java.util.concurrent.TimeoutException
+                    || t instanceof io.lettuce.core.RedisCommandTimeoutException
+                    || t.getClass().getSimpleName().contains("Timeout")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the failure carries Redis's own answer (an error reply such as WRONGPASS). */
@@ -104,7 +117,8 @@ public final class RedisLink implements AutoCloseable {
      * When a connection with credentials failed without the server's answer, the server's answer
      * to those credentials (e.g. {@code WRONGPASS …}), else null. Lettuce can lose it: a handshake
      * whose AUTH fails closes the channel, and when that runs off the event loop (under load) the
-     * close is reported first, as "Connection closed prematurely". So ask again on a connection
+     * close is reported first, as "Connection closed prematurely" (or "RedisHandshakeHandler not
+     * registered"). So ask again on a connection
      * without credentials (RESP2, nothing sent at connect), with AUTH as an ordinary command.
      */
     private static String authAnswer(RedisURI uri, Path caPem) {

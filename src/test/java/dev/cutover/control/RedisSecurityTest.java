@@ -43,7 +43,8 @@ class RedisSecurityTest {
      * loop (under load), "Connection closed prematurely" is reported instead (seen once in three
      * full runs on a loaded 2-core machine). A proxy in front of a real Redis makes that happen every
      * time: it closes the first connection as soon as the client has spoken, and passes the next ones
-     * through. The error line must still say WRONGPASS; with the right password it says what happened.
+     * through. The error line must still say WRONGPASS; with the right password it says what happened
+     * (not WRONGPASS).
      */
     @Test
     void aWrongPasswordIsNamedEvenWhenTheHandshakeReportsOnlyAClosedConnection() throws Exception {
@@ -55,9 +56,11 @@ class RedisSecurityTest {
                     .hasMessageStartingWith("cannot reach Redis at redis://:***@" + base + ": WRONGPASS")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wrong").doesNotContain("\n"));
             proxy.dropNext();
+            // the right password: the connection's own failure stands (Lettuce words it one way or another), no WRONGPASS made up
             assertThatThrownBy(() -> RedisLink.open("redis://:s3cret@" + base))
                     .isInstanceOf(ControlException.class)
-                    .hasMessage("cannot reach Redis at redis://:***@" + base + ": Connection closed prematurely");
+                    .hasMessageStartingWith("cannot reach Redis at redis://:***@" + base + ": ")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("WRONGPASS").doesNotContain("\n"));
         }
     }
 
