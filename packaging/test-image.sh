@@ -15,19 +15,15 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 fail() { echo "packaging test: FAIL: $*"; exit 1; }
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo -n "$@"; else return 1; fi; }
-need_apt() { # command-or-library, package
-  if ! eval "$1" >/dev/null 2>&1; then
-    echo "packaging test: installing $2" >&2
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$2" >/dev/null 2>&1 \
-      || { as_root apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$2" >/dev/null 2>&1; } \
-      || fail "$2 is needed (apt install $2)"
-  fi
-}
-# The console needs GTK 3 (JavaFX's glass) and a display (Xvfb here).
-need_apt "command -v xvfb-run" xvfb
-need_apt "ldconfig -p | grep -q libgtk-3.so.0" libgtk-3-0
-need_apt "command -v unzip" unzip
+# What the image and this test need (scripts/test.sh installs all of it before): the console needs
+# GTK 3 (JavaFX's glass), pango and fonts, and a display (Xvfb here); jlink strips with objcopy.
+. scripts/lib/packages.sh
+need "packaging test" "Xvfb: the console opens on a virtual display" "command -v xvfb-run && command -v xauth" xvfb xauth
+need "packaging test" "GTK 3, pango and fonts: the console draws its window with them" \
+  "has_lib libgtk-3.so.0 && has_lib libpango-1.0.so.0 && fc-list | grep -q ." libgtk-3-0 fonts-dejavu-core
+need "packaging test" "binutils: jlink strips the image's Java runtime with objcopy" "command -v objcopy" binutils
+need "packaging test" "unzip: the build reads the jars" "command -v unzip" unzip
+install_needed "packaging test"
 
 if [ "${1:-}" != --no-build ]; then
   packaging/build.sh --skip-maven --image-only || fail "packaging/build.sh failed"
@@ -55,7 +51,8 @@ log="$XDG_DATA_HOME/cutover/logs/cutover.log"
 grep -q "PlanException: $tmp/missing.json: plan file not found" "$log" 2>/dev/null || fail "image: no stack trace in $log"
 
 # 3. the console opens and closes
-JAVA_TOOL_OPTIONS="-Dcutover.smokeTest=true -Dcutover.smokeTest.seconds=180" \
+mkdir -p "$tmp/prefs/.java/.userPrefs"   # the console's window positions: here, not in ~/.java
+JAVA_TOOL_OPTIONS="-Dcutover.smokeTest=true -Dcutover.smokeTest.seconds=180 -Djava.util.prefs.userRoot=$tmp/prefs" \
   timeout 300 xvfb-run -a "$image/bin/cutover" >"$tmp/console" 2>&1
 status=$?
 grep -q "smoke test: console window shown" "$tmp/console" || fail "image: the console showed no window (exit $status): $(grep -v '^Picked up' "$tmp/console" | tail -5 | tr '\n' ' ')"

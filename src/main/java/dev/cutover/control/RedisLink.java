@@ -3,6 +3,8 @@ package dev.cutover.control;
 import dev.cutover.io.Secrets;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
@@ -10,6 +12,7 @@ import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -78,7 +81,81 @@ public final class RedisLink implements AutoCloseable {
             StatefulRedisConnection<String, String> c = client.connect();
             return new RedisLink(client, c, safe);
         } catch (RuntimeException e) {
-            throw new ControlException("cannot reach Redis at " + safe + ": " + Secrets.maskText(describe(e), url), e);
+            String why = describe(e);
+            if (!hasServerAnswer(e) && reachedServer(e)) {
+                String auth = authAnswer(uri, caPem);
+                if (auth != null) {
+                    why = auth;
+                }
+            }
+            throw new ControlException("cannot reach Redis at " + safe + ": " + Secrets.maskText(why, url), e);
+        }
+    }
+
+    /** Whether the connection got as far as the server (not refused, unknown host or timed out). */
+    private static boolean reachedServer(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException || t instanceof java.util.concurrent.TimeoutException
+                    || t instanceof io.lettuce.core.RedisCommandTimeoutException
+                    || t.getClass().getSimpleName().contains("Timeout")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the failure carries Redis's own answer (an error reply such as WRONGPASS). */
+    private static boolean hasServerAnswer(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof RedisCommandExecutionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * When a connection with credentials failed without the server's answer, the server's answer
+     * to those credentials (e.g. {@code WRONGPASS …}), else null. Lettuce can lose it: a handshake
+     * whose AUTH fails closes the channel, and when that runs off the event loop (under load) the
+     * close is reported first, as "Connection closed prematurely" (or "RedisHandshakeHandler not
+     * registered"). So ask again on a connection
+     * without credentials (RESP2, nothing sent at connect), with AUTH as an ordinary command.
+     */
+    private static String authAnswer(RedisURI uri, Path caPem) {
+        RedisCredentials credentials;
+        try {
+            credentials = uri.getCredentialsProvider().resolveCredentials().block(COMMAND_TIMEOUT);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (credentials == null || !credentials.hasPassword()) {
+            return null;
+        }
+        RedisURI bare = RedisURI.builder().withHost(uri.getHost()).withPort(uri.getPort()).withSsl(uri.isSsl())
+                .withVerifyPeer(uri.getVerifyMode()).withStartTls(uri.isStartTls()).withTimeout(COMMAND_TIMEOUT).build();
+        ClientOptions.Builder options = ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
+                .pingBeforeActivateConnection(false).autoReconnect(false)
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build());
+        if (caPem != null) {
+            options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(caPem.toFile()).build());
+        }
+        RedisClient probe = RedisClient.create(sharedResources(), bare);
+        probe.setOptions(options.build());
+        try (StatefulRedisConnection<String, String> c = probe.connect()) {
+            if (credentials.hasUsername()) {
+                c.sync().auth(credentials.getUsername(), new String(credentials.getPassword()));
+            } else {
+                c.sync().auth(new String(credentials.getPassword()));
+            }
+            return null; // the credentials are right: the first failure stands
+        } catch (RedisCommandExecutionException e) {
+            return firstLine(e);
+        } catch (RuntimeException e) {
+            return null;
+        } finally {
+            probe.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
     }
 

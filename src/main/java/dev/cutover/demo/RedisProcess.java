@@ -35,13 +35,38 @@ public final class RedisProcess implements AutoCloseable {
      * {@code settings} (redis-server command-line options; a later one wins over an earlier one).
      */
     public static RedisProcess start(String dirPrefix, List<String> settings) throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
+        return start(Files.createTempDirectory(dirPrefix), settings);
+    }
+
+    /**
+     * A server whose files (log, any append-only file) are in {@code dir} (created if need be), on a
+     * free port: when another process takes that port before the server binds it, another port.
+     */
+    public static RedisProcess start(Path dir, List<String> settings) throws IOException {
+        Files.createDirectories(dir);
+        IllegalStateException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            RedisProcess r = new RedisProcess(port, dir, settings);
+            try {
+                r.launch();
+                return r;
+            } catch (IllegalStateException e) {
+                last = e;
+                if (!e.getMessage().contains("Address already in use")) {
+                    throw e;
+                }
+            }
         }
-        RedisProcess r = new RedisProcess(port, Files.createTempDirectory(dirPrefix), settings);
-        r.launch();
-        return r;
+        throw last;
+    }
+
+    /** The folder of the server's files: redis.log, any append-only file. */
+    public Path dir() {
+        return dir;
     }
 
     public String url() {
@@ -72,9 +97,46 @@ public final class RedisProcess implements AutoCloseable {
             process = new ProcessBuilder(cmd)
                     .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
         } catch (IOException e) {
-            throw new IOException("cannot start redis-server (run scripts/services.sh): " + e.getMessage(), e);
+            throw new IOException("cannot start redis-server (install it: apt-get install redis-server): " + e.getMessage(), e);
         }
-        await(true);
+        awaitReady();
+    }
+
+    /**
+     * Waits until the server says it accepts connections. Not merely until the port is open: a
+     * port some other process took in the meantime is open too, and then this server has exited
+     * with "Address already in use" in its log.
+     */
+    private void awaitReady() {
+        Path log = dir.resolve("redis.log");
+        long end = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < end) {
+            String text = "";
+            try {
+                text = Files.exists(log) ? Files.readString(log) : "";
+            } catch (IOException e) {
+                // not yet readable
+            }
+            if (text.contains("Ready to accept connections")) {
+                await(true);
+                return;
+            }
+            if (!process.isAlive()) {
+                process = null;
+                String[] lines = text.strip().split("\n");
+                throw new IllegalStateException("redis-server on port " + port + " exited at start: " + lines[lines.length - 1]
+                        + " (log: " + log + ")");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        process.destroyForcibly();
+        process = null;
+        throw new IllegalStateException("redis-server on port " + port + " did not start within 15 s (log: " + log + ")");
     }
 
     /** Kills the server (SIGKILL: every client sees a dropped connection) and waits until its port is closed. */

@@ -84,9 +84,9 @@ class BackfillFailuresTest {
     void aStatementTheServerRefusesFailsTheTableOnceWithoutRetries() throws Exception {
         try (Orders o = new Orders("bf_fail", "bf-fail", 300)) {
             // a failure no retry cures (SQLSTATE 42501): the target table is locked out by a permission change
-            o.neu.exec("CREATE ROLE bf_fail_user_" + o.neu.name() + " LOGIN; GRANT USAGE, CREATE ON SCHEMA public TO bf_fail_user_" + o.neu.name()
+            o.neu.exec("CREATE ROLE bf_fail_user_" + o.neu.name() + " LOGIN PASSWORD 'bf-fail'; GRANT USAGE, CREATE ON SCHEMA public TO bf_fail_user_" + o.neu.name()
                     + "; GRANT SELECT ON orders TO bf_fail_user_" + o.neu.name());
-            String url = o.neu.url().replace("user=postgres", "user=bf_fail_user_" + o.neu.name());
+            String url = o.neu.urlAs("bf_fail_user_" + o.neu.name(), "bf-fail");
             try {
                 o.neu.exec("GRANT CREATE ON DATABASE " + o.neu.name() + " TO bf_fail_user_" + o.neu.name());
                 BackfillReport r = new BackfillEngine(o.oldDb(), new dev.cutover.pg.Db("new database", url), o.plan,
@@ -104,7 +104,7 @@ class BackfillFailuresTest {
                 o.neu.exec("DROP OWNED BY bf_fail_user_" + o.neu.name());
                 o.neu.close();
                 o.old.exec("SELECT 1");
-                try (var c = java.sql.DriverManager.getConnection(dev.cutover.testing.TestDb.adminUrl());
+                try (var c = java.sql.DriverManager.getConnection(o.neu.serverAdminUrl());
                      var s = c.createStatement()) {
                     s.execute("DROP ROLE IF EXISTS bf_fail_user_" + o.neu.name());
                 }

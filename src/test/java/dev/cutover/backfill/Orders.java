@@ -42,7 +42,7 @@ final class Orders implements AutoCloseable {
 
     Orders(String label, String migration, int rows) {
         old = TestDb.create(label + "_old");
-        neu = TestDb.create(label + "_new");
+        neu = TestDb.createNew(label + "_new");
         old.exec("CREATE TABLE orders (id bigint PRIMARY KEY, metadata jsonb, total_amount double precision, legacy_flags text);"
                 + "INSERT INTO orders SELECT g, jsonb_build_object('shipping_method', CASE WHEN g % 3 = 0 THEN 'air' ELSE 'ground' END, "
                 + "'priority', (g % 5)::text), (g * 1.25)::double precision, 'x' FROM generate_series(1, " + rows + ") g");

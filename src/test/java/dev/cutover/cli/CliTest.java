@@ -34,7 +34,7 @@ class CliTest {
                 CREATE TABLE "order" (id bigint PRIMARY KEY, "Total" numeric(10,2), note text);
                 INSERT INTO "order" SELECT g, g / 100.0, CASE WHEN g % 10 = 0 THEN 'x' END FROM generate_series(1, 500) g;
                 """);
-        newDb = TestDb.create("cli_new").exec("""
+        newDb = TestDb.createNew("cli_new").exec("""
                 CREATE TABLE "order" (id bigint PRIMARY KEY, total_cents bigint NOT NULL, note text NOT NULL);
                 """);
     }

@@ -9,6 +9,7 @@ import dev.cutover.control.GuardSettings;
 import dev.cutover.control.MetricsWriter;
 import dev.cutover.control.Phase;
 import dev.cutover.control.RedisLink;
+import dev.cutover.testing.CliProcess;
 import dev.cutover.testing.TestRedis;
 import org.junit.jupiter.api.Test;
 
@@ -30,12 +31,12 @@ class WatchCommandTest {
     @Test
     void theHeadlessWatchdogRampsDownAndStopsCleanlyOnSigterm(@org.junit.jupiter.api.io.TempDir Path stateDir) throws Exception {
         String migration = TestRedis.uniqueMigration("watch");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Dcutover.state.dir=" + stateDir, "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new java.util.ArrayList<>(CliProcess.java());
+        cmd.addAll(List.of("-Dcutover.state.dir=" + stateDir, "-cp", System.getProperty("java.class.path"),
                 "dev.cutover.Main", "watch",
                 "--migration", migration, "--redis", TestRedis.sharedUrl(), "--window", "2s", "--min-samples", "5",
-                "--interval", "200ms", "--max-error-rate", "0.05")
-                .redirectErrorStream(true).start();
+                "--interval", "200ms", "--max-error-rate", "0.05"));
+        Process p = CliProcess.isolated(new ProcessBuilder(cmd)).redirectErrorStream(true).start();
         List<String> lines = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

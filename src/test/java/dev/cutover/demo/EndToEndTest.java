@@ -25,7 +25,7 @@ class EndToEndTest {
     @Test
     void theWholeMigrationUnderLoadWithFaultsLosesNothing() throws Exception {
         SampleProject project = SampleProject.locate();
-        try (TestDb old = TestDb.create("e2e_old"); TestDb fresh = TestDb.create("e2e_new");
+        try (TestDb old = TestDb.create("e2e_old"); TestDb fresh = TestDb.createNew("e2e_new");
              TestRedis redis = TestRedis.startPrivate("--appendonly", "yes", "--appendfsync", "always")) {
             try (Connection c = old.connect()) {
                 new DataGenerator(new DataGenerator.Options(3000, 20, 11)).load(c, SampleProject.read(project.oldSchema()), n -> { });

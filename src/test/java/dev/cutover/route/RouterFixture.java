@@ -90,6 +90,7 @@ final class RouterFixture implements AutoCloseable {
     final TestDb oldDb;
     final TestDb newDb;
     final String role;
+    private final String rolePassword;
     final HikariDataSource oldDs;
     final HikariDataSource newDs;
     final String redisUrl;
@@ -103,9 +104,12 @@ final class RouterFixture implements AutoCloseable {
 
     RouterFixture(String label, String redisUrl) throws Exception {
         this.oldDb = TestDb.create(label + "_old").exec(OLD_SCHEMA);
-        this.newDb = TestDb.create(label + "_new").exec(NEW_SCHEMA);
+        this.newDb = TestDb.createNew(label + "_new").exec(NEW_SCHEMA);
         this.role = "cutover_r_" + UUID.randomUUID().toString().substring(0, 8);
-        admin("CREATE ROLE " + role + " LOGIN");
+        this.rolePassword = UUID.randomUUID().toString();
+        for (TestDb.Server side : TestDb.Server.values()) {
+            admin(side, "CREATE ROLE " + role + " LOGIN PASSWORD '" + rolePassword + "'");
+        }
         for (TestDb db : List.of(oldDb, newDb)) {
             db.exec("GRANT ALL ON ALL TABLES IN SCHEMA public TO " + role + "; GRANT USAGE ON SCHEMA public TO " + role);
         }
@@ -121,7 +125,7 @@ final class RouterFixture implements AutoCloseable {
 
     private HikariDataSource pool(TestDb db, String name) {
         HikariConfig c = new HikariConfig();
-        c.setJdbcUrl(db.url().replace("user=postgres", "user=" + role));
+        c.setJdbcUrl(db.urlAs(role, rolePassword));
         c.setPoolName(name + "-" + db.name());
         c.setMaximumPoolSize(6);
         c.setMinimumIdle(0);
@@ -232,13 +236,13 @@ final class RouterFixture implements AutoCloseable {
 
     /** Makes the new database refuse this role's connections and kills the open ones (a real outage for the router). */
     void cutOffNew() {
-        admin("REVOKE CONNECT ON DATABASE " + newDb.name() + " FROM PUBLIC");
-        admin("REVOKE CONNECT ON DATABASE " + newDb.name() + " FROM " + role);
+        admin(TestDb.Server.NEW, "REVOKE CONNECT ON DATABASE " + newDb.name() + " FROM PUBLIC");
+        admin(TestDb.Server.NEW, "REVOKE CONNECT ON DATABASE " + newDb.name() + " FROM " + role);
         newDb.killConnections();
     }
 
     void restoreNew() {
-        admin("GRANT CONNECT ON DATABASE " + newDb.name() + " TO PUBLIC");
+        admin(TestDb.Server.NEW, "GRANT CONNECT ON DATABASE " + newDb.name() + " TO PUBLIC");
     }
 
     /**
@@ -258,8 +262,8 @@ final class RouterFixture implements AutoCloseable {
         return redis().xlen(keys.failedWrites());
     }
 
-    static void admin(String sql) {
-        try (Connection c = DriverManager.getConnection(TestDb.adminUrl()); Statement s = c.createStatement()) {
+    static void admin(TestDb.Server side, String sql) {
+        try (Connection c = DriverManager.getConnection(TestDb.adminUrl(side)); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(sql + ": " + e.getMessage(), e);
@@ -285,7 +289,9 @@ final class RouterFixture implements AutoCloseable {
         newDs.close();
         oldDb.close();
         newDb.close();
-        admin("DROP ROLE IF EXISTS " + role);
+        for (TestDb.Server side : TestDb.Server.values()) {
+            admin(side, "DROP ROLE IF EXISTS " + role);
+        }
         try (var files = Files.walk(spillDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

@@ -7,16 +7,43 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-/** Runs {@code cutover} in a separate JVM (so a test can really kill it) with this test's class path, output to a log file. */
+/**
+ * Runs {@code cutover} in a separate JVM (so a test can really kill it) with this test's class path,
+ * output to a log file; its own log file and preferences stay under {@code target/}.
+ */
 public final class CliProcess {
     private CliProcess() {
     }
 
     public static Process start(Path log, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.cutover.Main"));
+        List<String> cmd = new ArrayList<>(java());
+        cmd.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.cutover.Main"));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return isolated(new ProcessBuilder(cmd)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /**
+     * The {@code java} command of a child JVM, with its preferences (the console's window
+     * positions) under {@code target/test-prefs} instead of {@code ~/.java}.
+     */
+    public static List<String> java() {
+        Path prefs = TestServers.buildDir().resolve("test-prefs");
+        try {
+            // made here, so the child does not announce "Created user preferences directory." on its stderr
+            Files.createDirectories(prefs.resolve(".java/.userPrefs"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + prefs + ": " + e.getMessage(), e);
+        }
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.util.prefs.userRoot=" + prefs);
+    }
+
+    /**
+     * A child process's environment without the user's home in it: its log file goes to
+     * {@code target/test-logs/cli} ({@code CUTOVER_LOG_DIR}), not {@code ~/.local/share/cutover/logs}.
+     */
+    public static ProcessBuilder isolated(ProcessBuilder pb) {
+        pb.environment().put("CUTOVER_LOG_DIR", TestServers.buildDir().resolve("test-logs").resolve("cli").toString());
+        return pb;
     }
 
     /** A temporary log file, deleted when the JVM exits. */

@@ -3,28 +3,26 @@ package dev.cutover.testing;
 import dev.cutover.demo.RedisProcess;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Redis for tests. {@link #sharedUrl()} is the server scripts/services.sh runs (each test
- * uses its own migration name, see {@link #uniqueMigration}). Tests that stop, kill or
- * restart Redis start a private server with {@link #startPrivate()} (a {@link RedisProcess})
- * so they never disturb other tests.
+ * Redis for tests. {@link #sharedUrl()} is a private redis-server this test JVM starts the first
+ * time a test asks (files under {@code target/test-redis/}, stopped when the JVM exits), or
+ * {@code CUTOVER_TEST_REDIS_URL}; each test uses its own migration name, see
+ * {@link #uniqueMigration}. Tests that stop, kill or restart Redis start a server of their own with
+ * {@link #startPrivate()} (a {@link RedisProcess}) so they never disturb other tests.
  */
 public final class TestRedis implements AutoCloseable {
-    private static final String SHARED_URL = System.getenv().getOrDefault(
-            "CUTOVER_TEST_REDIS_URL", "redis://127.0.0.1:6379");
-
     private final RedisProcess redis;
 
     private TestRedis(RedisProcess redis) {
         this.redis = redis;
     }
 
+    /** The URL of the Redis the tests share. */
     public static String sharedUrl() {
-        return SHARED_URL;
+        return TestServers.redisUrl();
     }
 
     /** A migration name no other test uses, so keys never clash on the shared Redis. */
@@ -34,10 +32,8 @@ public final class TestRedis implements AutoCloseable {
 
     /** Starts a private redis-server on a free port (nothing on disk unless extraArgs say so). */
     public static TestRedis startPrivate(String... extraArgs) {
-        List<String> settings = new ArrayList<>(List.of("--appendonly", "no"));
-        settings.addAll(List.of(extraArgs));
         try {
-            return new TestRedis(RedisProcess.start("cutover-redis", settings));
+            return new TestRedis(TestServers.privateRedis(List.of(extraArgs)));
         } catch (IOException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
@@ -67,14 +63,17 @@ public final class TestRedis implements AutoCloseable {
     /** Stops the process with SIGSTOP (it hangs, connections stay open) or resumes it with SIGCONT. */
     public void signal(String sig) {
         try {
-            new ProcessBuilder("kill", "-" + sig, String.valueOf(redis.pid())).inheritIO().start().waitFor();
+            // the shell's kill builtin: no dependency on procps
+            new ProcessBuilder("sh", "-c", "kill -" + sig + " " + redis.pid()).inheritIO().start().waitFor();
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    /** Stops the server and deletes its files. */
     @Override
     public void close() {
         redis.close();
+        TestServers.deleteTree(redis.dir());
     }
 }

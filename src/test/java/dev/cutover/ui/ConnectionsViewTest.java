@@ -56,7 +56,10 @@ class ConnectionsViewTest {
     @Test
     void testButtonShowsServerVersionAndConnectSetsTheSessionEndpoint(FxRobot robot) throws Exception {
         robot.clickOn("#old-host").eraseText(20).write("127.0.0.1");
-        robot.interact(() -> vm.oldDb().database().set(db.name()));
+        robot.interact(() -> {
+            pointAtTestServer(vm.oldDb());
+            vm.oldDb().database().set(db.name());
+        });
         robot.clickOn("#old-test");
         await(robot, "#old-result", "PostgreSQL");
         assertThat(robot.lookup("#old-result").queryAs(Label.class).getText()).matches("PostgreSQL \\d+.* · 0 tables · connect \\d+ ms");
@@ -64,7 +67,7 @@ class ConnectionsViewTest {
 
         robot.clickOn("#old-connect");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> session.oldDb().get() != null);
-        assertThat(session.oldDb().get().url()).contains("/" + db.name() + "?user=postgres");
+        assertThat(session.oldDb().get().url()).contains(":" + db.port() + "/" + db.name() + "?user=" + db.user());
         assertThat(session.oldHealth().get().state()).isEqualTo(Health.State.UP);
     }
 
@@ -72,6 +75,7 @@ class ConnectionsViewTest {
     @Test
     void testingAnEditedCardLeavesTheSessionAndTheStatusBarAlone(FxRobot robot) throws Exception {
         robot.interact(() -> {
+            pointAtTestServer(vm.oldDb());
             vm.oldDb().host().set("127.0.0.1");
             vm.oldDb().database().set(db.name());
         });
@@ -128,6 +132,7 @@ class ConnectionsViewTest {
     void aCancelledTestLeavesTheButtonsUsable(FxRobot robot) throws Exception {
         robot.interact(() -> {
             vm.oldDb().host().set("127.0.0.1");
+            pointAtTestServer(vm.oldDb());
             vm.oldDb().database().set(db.name());
             vm.oldDb().test();
             tasks.cancelAll(); // the status bar's Cancel
@@ -158,6 +163,13 @@ class ConnectionsViewTest {
         String json = Files.readString(store.file());
         assertThat(json).contains("\"staging-old\"").contains("\"OLD\"").doesNotContain("s3cret");
         assertThat(new ProfileStore(store.file()).load()).extracting(ConnectionProfile::name).contains("staging-old");
+    }
+
+    /** The test server's port, superuser and password (the form's defaults are 5432 and postgres). */
+    private void pointAtTestServer(dev.cutover.ui.connections.ProfileViewModel form) {
+        form.port().set(Integer.toString(db.port()));
+        form.user().set(db.user());
+        form.password().set(db.password());
     }
 
     private static void await(FxRobot robot, String query, String prefix) throws Exception {

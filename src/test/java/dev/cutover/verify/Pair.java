@@ -29,7 +29,7 @@ final class Pair implements AutoCloseable {
 
     Pair(String label, String oldOptions, String newOptions) {
         old = TestDb.create(label + "_old", oldOptions);
-        neu = TestDb.create(label + "_new", newOptions);
+        neu = TestDb.create(label + "_new", TestDb.Server.NEW, newOptions);
         try {
             dir = Files.createTempDirectory("cutover-verify");
         } catch (IOException e) {
