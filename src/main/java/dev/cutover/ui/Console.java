@@ -38,6 +38,7 @@ public final class Console implements AutoCloseable {
     private final ShadowViewModel shadow;
     private final TrafficViewModel traffic;
     private final MainWindow window;
+    private volatile Scene shown;
 
     public Console(ConsoleArgs args, WindowPrefs prefs, ProfileStore profiles, BackgroundTasks tasks) {
         this.prefs = prefs;
@@ -133,14 +134,19 @@ public final class Console implements AutoCloseable {
 
     /** Puts the console in {@code stage}: size and theme remembered, shortcuts, title with the dirty marker. */
     public Scene show(Stage stage) {
-        Scene scene = new Scene(window, prefs.width(), prefs.height());
+        // the remembered (or default) size, but never more than the screen it opens on: a 1280x800
+        // window on a 1024x768 screen would open with its status bar and buttons off the screen
+        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        double[] size = fit(prefs.width(), prefs.height(), screen.getWidth(), screen.getHeight());
+        Scene scene = new Scene(window, size[0], size[1]);
+        shown = scene;
         Theme.apply(scene, window.dark());
         window.installShortcuts(scene);
         window.darkProperty().addListener((o, a, b) -> prefs.dark(b));
         stage.titleProperty().bind(Bindings.concat("Cutover — ", mappings.title()));
         stage.setScene(scene);
-        stage.setMinWidth(960);
-        stage.setMinHeight(600);
+        stage.setMinWidth(Math.min(960, screen.getWidth()));
+        stage.setMinHeight(Math.min(600, screen.getHeight()));
         stage.setOnCloseRequest(e -> {
             prefs.size(scene.getWidth(), scene.getHeight());
             if (mappings.dirty().get() && !confirmDiscard(stage)) {
@@ -150,6 +156,16 @@ public final class Console implements AutoCloseable {
         stage.show();
         status.start();
         return scene;
+    }
+
+    /**
+     * The first window's size: the preferred one (remembered, else 1280x800), no larger than the
+     * screen's visual bounds (without panels and docks). The stage's decorations are not in the
+     * scene's size, so a little is left for them.
+     */
+    static double[] fit(double width, double height, double screenWidth, double screenHeight) {
+        double decoration = 40;
+        return new double[] {Math.min(width, screenWidth), Math.min(height, Math.max(200, screenHeight - decoration))};
     }
 
     private static boolean confirmDiscard(Stage stage) {
@@ -163,6 +179,10 @@ public final class Console implements AutoCloseable {
 
     @Override
     public void close() {
+        Scene scene = shown;
+        if (scene != null && scene.getWidth() > 0 && scene.getHeight() > 0) {
+            prefs.size(scene.getWidth(), scene.getHeight()); // also when closed by Ctrl-C, not only by its window
+        }
         status.stop();
         mappings.close();
         backfill.close();
