@@ -145,8 +145,6 @@ public final class Console implements AutoCloseable {
         window.darkProperty().addListener((o, a, b) -> prefs.dark(b));
         stage.titleProperty().bind(Bindings.concat("Cutover — ", mappings.title()));
         stage.setScene(scene);
-        stage.setMinWidth(Math.min(960, screen.getWidth()));
-        stage.setMinHeight(Math.min(600, screen.getHeight()));
         stage.setOnCloseRequest(e -> {
             prefs.size(scene.getWidth(), scene.getHeight());
             if (mappings.dirty().get() && !confirmDiscard(stage)) {
@@ -154,18 +152,31 @@ public final class Console implements AutoCloseable {
             }
         });
         stage.show();
+        // Sized again once shown: under openbox the window came up at its minimum size (or GTK's
+        // 200x200 without one) whatever the scene's size, with the status bar and the right
+        // column cut off; a resize after the window is mapped is honoured. The stage's size
+        // includes the decorations, known only now.
+        double dw = Math.max(0, stage.getWidth() - scene.getWidth());
+        double dh = Math.max(0, stage.getHeight() - scene.getHeight());
+        double w = Math.min(size[0] + dw, screen.getWidth());
+        double h = Math.min(size[1] + dh, screen.getHeight());
+        stage.setMinWidth(Math.min(960, w));
+        stage.setMinHeight(Math.min(600, h));
+        stage.setWidth(w);
+        stage.setHeight(h);
+        stage.setX(Math.max(screen.getMinX(), Math.min(stage.getX(), screen.getMaxX() - w)));
+        stage.setY(Math.max(screen.getMinY(), Math.min(stage.getY(), screen.getMaxY() - h)));
         status.start();
         return scene;
     }
 
     /**
      * The first window's size: the preferred one (remembered, else 1280x800), no larger than the
-     * screen's visual bounds (without panels and docks). The stage's decorations are not in the
-     * scene's size, so a little is left for them.
+     * screen's visual bounds (without panels and docks); {@link #show} takes the decorations off
+     * once they are known.
      */
     static double[] fit(double width, double height, double screenWidth, double screenHeight) {
-        double decoration = 40;
-        return new double[] {Math.min(width, screenWidth), Math.min(height, Math.max(200, screenHeight - decoration))};
+        return new double[] {Math.min(width, screenWidth), Math.min(height, screenHeight)};
     }
 
     private static boolean confirmDiscard(Stage stage) {
