@@ -118,6 +118,11 @@ if ! command -v dpkg-deb >/dev/null || ! command -v fakeroot >/dev/null; then
   say "installing dpkg-dev and fakeroot for the .deb"
   as_root apt-get install -y -qq dpkg-dev fakeroot >/dev/null || die "the .deb needs dpkg-deb and fakeroot (apt install dpkg-dev fakeroot)"
 fi
+# What the console needs at run time that a minimal or server install lacks: JavaFX 21's window
+# system library (libglassgtk3.so) links to libgtk-3.so.0 and libXtst.so.6, and libgtk-3-0 does not
+# depend on libxtst6; text needs a font that fontconfig finds. (libgl1 is optional: without it
+# JavaFX draws in software.) The command line needs none of them.
+deb_depends="libgtk-3-0, libxtst6, fonts-dejavu-core"
 say "building the .deb (compressing takes a few minutes)"
 "$jpackage" --type deb --dest "$out" --app-image "$image" \
   --name cutover --app-version "$version" --vendor "Cutover" \
@@ -125,5 +130,5 @@ say "building the .deb (compressing takes a few minutes)"
   --resource-dir packaging/resources/deb \
   --linux-package-name cutover --linux-deb-maintainer "cutover@localhost" \
   --linux-menu-group "Development;Database;" --linux-app-category database \
-  --linux-package-deps "libgtk-3-0" --linux-shortcut
+  --linux-package-deps "$deb_depends" --linux-shortcut
 say "package: $(ls "$out"/cutover_*.deb)"

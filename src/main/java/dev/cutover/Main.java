@@ -24,7 +24,7 @@ public final class Main {
                 return;
             } catch (InvocationTargetException e) {
                 org.slf4j.LoggerFactory.getLogger(Main.class).info("the console failed", e.getCause()); // file only: stderr gets one line
-                System.err.println("cutover: cannot open the console: " + rootMessage(e.getCause())
+                System.err.println("cutover: cannot open the console: " + consoleProblem(e.getCause())
                         + " (the commands work without a display: cutover --help)");
             } catch (ReflectiveOperationException e) {
                 System.err.println("cutover: cannot open the console: " + e);
@@ -32,6 +32,29 @@ public final class Main {
             System.exit(2);
         }
         System.exit(CutoverCommand.run(args));
+    }
+
+    /** What JavaFX says when glass cannot load its GTK 3 library (libglassgtk3.so or one it links to is missing). */
+    static final String NO_GTK = "Unable to load glass GTK library";
+
+    /**
+     * Why the console could not start, for the one {@code cannot open the console: …} line (here and
+     * in {@code cutover demo}): the two failures a fresh machine meets name what to do; anything else
+     * is the root cause's message. glass links to libgtk-3.so.0 and libXtst.so.6, and the GTK 3
+     * package does not pull libXtst in, so both packages are named.
+     */
+    public static String consoleProblem(Throwable failure) {
+        String msg = rootMessage(failure);
+        if (msg.startsWith(NO_GTK)) {
+            return "the GTK 3 libraries are missing (" + NO_GTK + "); on Debian/Ubuntu: sudo apt-get install libgtk-3-0 libxtst6";
+        }
+        if (msg.startsWith("Unable to open DISPLAY")) {
+            String display = System.getenv("DISPLAY");
+            return display == null || display.isBlank()
+                    ? "no display (DISPLAY is not set): run it in a desktop session or over 'ssh -X'"
+                    : "the display " + display + " cannot be opened (Unable to open DISPLAY)";
+        }
+        return msg;
     }
 
     private static String rootMessage(Throwable t) {

@@ -45,7 +45,7 @@ public final class DemoE2eCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         SampleProject project = SampleProject.locate();
-        DemoSetup setup = new DemoSetup(sample.server, out);
+        DemoSetup setup = new DemoSetup(sample.serverOrLocal(), out);
         setup.createDatabases(DemoDataCommand.options(orders, sample.tenants, DataGenerator.Options.DEFAULT_SEED));
         try (RedisProcess redis = RedisProcess.start()) {
             out.println("demo-e2e: private Redis at " + redis.url());

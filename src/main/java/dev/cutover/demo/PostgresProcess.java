@@ -225,7 +225,7 @@ public final class PostgresProcess implements AutoCloseable {
                 cmd.addAll(List.of("-c", "unix_socket_directories=")); // too long a path for a socket: TCP only
             }
             settings.forEach((k, v) -> cmd.addAll(List.of("-c", k + "=" + v)));
-            Process p = new ProcessBuilder(asUser(cmd, runAs)).redirectErrorStream(true)
+            Process p = new ProcessBuilder(ownSession(asUser(cmd, runAs))).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
             try {
                 awaitReady(p);
@@ -392,6 +392,20 @@ public final class PostgresProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The command in a session of its own (setsid execs: the pid stays the server's): a Ctrl-C in the
+     * terminal goes to the foreground process group, and must reach the program that owns the server,
+     * which stops it when it is done with it, not the server at the same moment.
+     */
+    private static List<String> ownSession(List<String> cmd) {
+        if (!Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            return cmd;
+        }
+        List<String> full = new ArrayList<>(List.of("/usr/bin/setsid"));
+        full.addAll(cmd);
+        return full;
     }
 
     /** The command, run as {@code user} (setpriv: exec, no intermediate process, so the pid is the server's). */

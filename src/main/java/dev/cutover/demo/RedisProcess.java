@@ -1,5 +1,7 @@
 package dev.cutover.demo;
 
+import dev.cutover.io.PrivateFiles;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -14,9 +16,13 @@ import java.util.List;
  * control-state Redis, a restart must not lose the migration's phase) and the tests'.
  */
 public final class RedisProcess implements AutoCloseable {
+    private static final String PID_FILE = "redis.pid";
     private final int port;
     private final Path dir;
     private final List<String> settings;
+    private String password;
+    private Path config;
+    private boolean ownSession;
     private Process process;
 
     private RedisProcess(int port, Path dir, List<String> settings) {
@@ -69,7 +75,66 @@ public final class RedisProcess implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * A server kept in {@code dir} (0700) from one run to the next, on a free port: the demo's own.
+     * Its pid goes to {@code dir/redis.pid}; a server that a killed run left running on {@code dir}
+     * is stopped first. When {@code password} is given, clients must log in with it (the URL
+     * carries it).
+     */
+    public static RedisProcess startIn(Path dir, String password, List<String> settings) throws IOException {
+        Path abs = PrivateFiles.createDirectories(dir);
+        stopLeftoverIn(abs);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> all = new ArrayList<>(List.of("--pidfile", abs.resolve(PID_FILE).toString()));
+        all.addAll(settings);
+        RedisProcess r = new RedisProcess(port, abs, all);
+        r.ownSession = true;
+        if (password != null) {
+            // in a 0600 file, not on the command line where any user's ps would show it
+            r.config = abs.resolve("redis.conf");
+            PrivateFiles.writeAtomically(r.config, "requirepass " + password + "\n");
+            r.password = password;
+        }
+        PrivateFiles.createFile(abs.resolve("redis.log"));
+        r.launch();
+        return r;
+    }
+
+    /**
+     * Stops a redis-server that a killed process left running on {@code dir} (its {@code redis.pid}
+     * names a live redis-server); returns whether there was one.
+     */
+    public static boolean stopLeftoverIn(Path dir) {
+        Path pidFile = dir.resolve(PID_FILE);
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile).strip());
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+        var h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().orElse("").contains("redis"));
+        if (h.isEmpty()) {
+            return false;
+        }
+        h.get().destroyForcibly(); // its data is the append-only file, written as it goes
+        try {
+            h.get().onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // checked again by the new server's bind
+        }
+        return true;
+    }
+
     public String url() {
+        return password == null ? "redis://127.0.0.1:" + port : "redis://default:" + password + "@127.0.0.1:" + port;
+    }
+
+    /** The URL without its password, to print. */
+    public String safeUrl() {
         return "redis://127.0.0.1:" + port;
     }
 
@@ -90,7 +155,17 @@ public final class RedisProcess implements AutoCloseable {
 
     /** Starts the server (again, after {@link #kill}) on the same port and files. */
     public synchronized void launch() throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+        List<String> cmd = new ArrayList<>();
+        if (ownSession && Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            // a session of its own: the terminal's Ctrl-C goes to the demo, which stops the server
+            // after its report, not to the server at the same moment (setsid execs: same pid)
+            cmd.add("/usr/bin/setsid");
+        }
+        cmd.add("redis-server");
+        if (config != null) {
+            cmd.add(config.toString()); // the configuration file must come first
+        }
+        cmd.addAll(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--dir", dir.toString()));
         cmd.addAll(settings);
         try {
@@ -174,6 +249,22 @@ public final class RedisProcess implements AutoCloseable {
         }
         throw new IllegalStateException("redis-server on port " + port + " did not " + (open ? "start" : "stop") + " (log: "
                 + dir.resolve("redis.log") + ")");
+    }
+
+    /** Stops the server cleanly (SIGTERM: it finishes its append-only file and removes its pid file), SIGKILL after 15 s. */
+    public synchronized void stop() {
+        if (process != null) {
+            process.destroy();
+            try {
+                if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
     }
 
     @Override

@@ -38,6 +38,7 @@ public final class Console implements AutoCloseable {
     private final ShadowViewModel shadow;
     private final TrafficViewModel traffic;
     private final MainWindow window;
+    private volatile Scene shown;
 
     public Console(ConsoleArgs args, WindowPrefs prefs, ProfileStore profiles, BackgroundTasks tasks) {
         this.prefs = prefs;
@@ -133,14 +134,17 @@ public final class Console implements AutoCloseable {
 
     /** Puts the console in {@code stage}: size and theme remembered, shortcuts, title with the dirty marker. */
     public Scene show(Stage stage) {
-        Scene scene = new Scene(window, prefs.width(), prefs.height());
+        // the remembered (or default) size, but never more than the screen it opens on: a 1280x800
+        // window on a 1024x768 screen would open with its status bar and buttons off the screen
+        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        double[] size = fit(prefs.width(), prefs.height(), screen.getWidth(), screen.getHeight());
+        Scene scene = new Scene(window, size[0], size[1]);
+        shown = scene;
         Theme.apply(scene, window.dark());
         window.installShortcuts(scene);
         window.darkProperty().addListener((o, a, b) -> prefs.dark(b));
         stage.titleProperty().bind(Bindings.concat("Cutover — ", mappings.title()));
         stage.setScene(scene);
-        stage.setMinWidth(960);
-        stage.setMinHeight(600);
         stage.setOnCloseRequest(e -> {
             prefs.size(scene.getWidth(), scene.getHeight());
             if (mappings.dirty().get() && !confirmDiscard(stage)) {
@@ -148,8 +152,31 @@ public final class Console implements AutoCloseable {
             }
         });
         stage.show();
+        // Sized again once shown: under openbox the window came up at its minimum size (or GTK's
+        // 200x200 without one) whatever the scene's size, with the status bar and the right
+        // column cut off; a resize after the window is mapped is honoured. The stage's size
+        // includes the decorations, known only now.
+        double dw = Math.max(0, stage.getWidth() - scene.getWidth());
+        double dh = Math.max(0, stage.getHeight() - scene.getHeight());
+        double w = Math.min(size[0] + dw, screen.getWidth());
+        double h = Math.min(size[1] + dh, screen.getHeight());
+        stage.setMinWidth(Math.min(960, w));
+        stage.setMinHeight(Math.min(600, h));
+        stage.setWidth(w);
+        stage.setHeight(h);
+        stage.setX(Math.max(screen.getMinX(), Math.min(stage.getX(), screen.getMaxX() - w)));
+        stage.setY(Math.max(screen.getMinY(), Math.min(stage.getY(), screen.getMaxY() - h)));
         status.start();
         return scene;
+    }
+
+    /**
+     * The first window's size: the preferred one (remembered, else 1280x800), no larger than the
+     * screen's visual bounds (without panels and docks); {@link #show} takes the decorations off
+     * once they are known.
+     */
+    static double[] fit(double width, double height, double screenWidth, double screenHeight) {
+        return new double[] {Math.min(width, screenWidth), Math.min(height, screenHeight)};
     }
 
     private static boolean confirmDiscard(Stage stage) {
@@ -163,6 +190,10 @@ public final class Console implements AutoCloseable {
 
     @Override
     public void close() {
+        Scene scene = shown;
+        if (scene != null && scene.getWidth() > 0 && scene.getHeight() > 0) {
+            prefs.size(scene.getWidth(), scene.getHeight()); // also when closed by Ctrl-C, not only by its window
+        }
         status.stop();
         mappings.close();
         backfill.close();

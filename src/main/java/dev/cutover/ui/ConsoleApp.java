@@ -23,12 +23,13 @@ public final class ConsoleApp extends Application {
 
     /**
      * Opens the console (called by dev.cutover.Main when the jar runs without a command, and by the
-     * demo) and returns when it is closed, by its window or by Ctrl-C / SIGTERM, which close it
+     * demo) and returns when it is closed, by its window or by Ctrl-C / SIGTERM / SIGHUP (its
+     * terminal closed), which close it
      * like its window so a caller waiting for it (the demo prints its figures) goes on.
      */
     public static void open(String[] args) {
         FX_LOG.setFilter(r -> r.getMessage() == null || !r.getMessage().startsWith("Unsupported JavaFX configuration"));
-        List<Runnable> restore = closeOnSignals("INT", "TERM");
+        List<Runnable> restore = closeOnSignals("INT", "TERM", "HUP");
         try {
             Application.launch(ConsoleApp.class, args);
         } finally {

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.prefs.Preferences;
 
 /**
  * Opens the console on a real display (scripts/screenshots.sh runs it under Xvfb), visits every
@@ -49,9 +48,8 @@ public final class ScreenshotTour {
 
     static void start(Stage stage) throws Exception {
         Files.createDirectories(out);
-        Preferences node = Preferences.userRoot().node("dev/cutover/console-screenshots");
-        node.clear();
-        WindowPrefs prefs = new WindowPrefs(node);
+        Path prefsFile = Files.createTempDirectory("cutover-shots-prefs").resolve("console.json");
+        WindowPrefs prefs = new WindowPrefs(prefsFile);
         prefs.size(1280, 800);
         prefs.dark(dark);
         ProfileStore profiles = new ProfileStore(Files.createTempDirectory("cutover-shots").resolve("profiles.json"));

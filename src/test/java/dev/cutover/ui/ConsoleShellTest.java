@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,7 +32,7 @@ class ConsoleShellTest {
 
     private static final String MIGRATION = TestRedis.uniqueMigration("shell");
     private Console console;
-    private Preferences node;
+    private Path prefsFile;
 
     @Start
     void start(Stage stage) throws Exception {
@@ -42,9 +41,9 @@ class ConsoleShellTest {
                 {"version": 1, "name": "%s", "tables": [{"source": {"schema": "public", "table": "t"},
                  "target": {"schema": "public", "table": "t"}, "key": ["id"], "columns": [{"target": "id", "expr": "id"}]}]}
                 """.formatted(MIGRATION));
-        node = Preferences.userRoot().node("dev/cutover/console-test-" + System.nanoTime());
+        prefsFile = dir.resolve("console-" + System.nanoTime() + ".json");
         console = new Console(ConsoleArgs.parse(List.of("--plan", plan.toString(), "--redis", TestRedis.sharedUrl())),
-                new WindowPrefs(node), new ProfileStore(dir.resolve("profiles-" + System.nanoTime() + ".json")),
+                new WindowPrefs(prefsFile), new ProfileStore(dir.resolve("profiles-" + System.nanoTime() + ".json")),
                 BackgroundTasks.daemonPool());
         console.show(stage);
     }
@@ -52,7 +51,6 @@ class ConsoleShellTest {
     @AfterEach
     void close() throws Exception {
         console.close();
-        node.removeNode();
         try (RedisClient c = RedisClient.create(TestRedis.sharedUrl()); StatefulRedisConnection<String, String> r = c.connect()) {
             ControlKeys k = new ControlKeys(MIGRATION);
             r.sync().del(k.phase(), k.readPercent(), k.version(), k.writeTarget(), k.router("app-1"));
@@ -95,10 +93,11 @@ class ConsoleShellTest {
 
         robot.clickOn("#theme-toggle");
         assertThat(console.window().getStyleClass()).contains("dark");
-        assertThat(node.getBoolean("dark", false)).isTrue();
+        assertThat(new WindowPrefs(prefsFile).dark()).as("remembered in the file").isTrue();
         robot.clickOn("#theme-toggle");
         assertThat(console.window().getStyleClass()).doesNotContain("dark");
-        assertThat(node.get("lastPlan", null)).isEqualTo(dir.resolve("shell.json").toAbsolutePath().toString());
+        assertThat(new WindowPrefs(prefsFile).lastPlan()).isEqualTo(dir.resolve("shell.json").toAbsolutePath());
+        assertThat(new WindowPrefs(prefsFile).dark()).isFalse();
     }
 
     private static String text(FxRobot robot, String id) {
