@@ -182,17 +182,71 @@ public final class TrafficView extends VBox {
             sliderHint.setText(shift ? "Up one step at a time; down to any step (a ramp-down). Each move asks for confirmation."
                     : "Read traffic moves only in traffic_shift.");
         });
+        TextField rateField = new TextField();
+        rateField.setId("sample-rate-field");
+        rateField.setPromptText("%");
+        rateField.setPrefColumnCount(5);
+        Button setRate = new Button("Set sample rate");
+        setRate.setId("sample-rate-set");
+        setRate.setOnAction(e -> commitSampleRate(rateField));
+        rateField.setOnAction(e -> commitSampleRate(rateField));
+        Label advice = new Label();
+        advice.setId("sample-advice");
+        advice.getStyleClass().add("hint");
+        advice.setWrapText(true);
+        Button useSuggested = new Button();
+        useSuggested.setId("sample-rate-suggested");
+        useSuggested.setMnemonicParsing(false);
+        Runnable adviceShown = () -> {
+            advice.setText(vm.sampleAdvice());
+            Double suggested = vm.suggestedRate();
+            useSuggested.setVisible(suggested != null);
+            useSuggested.setManaged(suggested != null);
+            if (suggested != null) {
+                useSuggested.setText("Use " + TrafficViewModel.percent(suggested));
+                useSuggested.setOnAction(e -> rateField.setText(TrafficViewModel.percent(suggested).replace(" %", "")));
+            }
+            ControlState s = vm.state().get();
+            setRate.setDisable(s == null || vm.busy().get());
+        };
+        vm.state().addListener((o, a, b) -> adviceShown.run());
+        vm.readRate().addListener((o, a, b) -> adviceShown.run());
+        vm.busy().addListener((o, a, b) -> adviceShown.run());
+        adviceShown.run();
         GridPane facts = new GridPane();
         facts.getStyleClass().add("form");
         facts.addRow(0, new Label("Reads on new"), reads);
         facts.addRow(1, new Label("Write target"), writes);
         facts.addRow(2, new Label("Shadow sample"), sample);
+        facts.addRow(3, new Label("Sample rate"), new HBox(6, rateField, new Label("%"), setRate, useSuggested));
 
-        VBox card = new VBox(exitTitle, checks, buttons, refusal, trafficTitle, slider, sliderHint, facts);
+        VBox card = new VBox(exitTitle, checks, buttons, refusal, trafficTitle, slider, sliderHint, facts, advice);
         card.getStyleClass().add("card");
         card.setPrefWidth(520);
         card.setMinWidth(420);
         return card;
+    }
+
+    /** Sets the typed sample rate (a percent, 0..100); anything else is one error line and changes nothing. */
+    private void commitSampleRate(TextField field) {
+        ControlState s = vm.state().get();
+        if (s == null) {
+            return;
+        }
+        String typed = field.getText().trim().replace("%", "").trim().replace(',', '.');
+        double pct;
+        try {
+            pct = Double.parseDouble(typed);
+        } catch (NumberFormatException e) {
+            pct = Double.NaN;
+        }
+        if (!(pct >= 0 && pct <= 100)) {
+            vm.message().set("Sample rate: type a percent from 0 to 100, not \"" + field.getText().trim() + "\"; nothing changed");
+            return;
+        }
+        double rate = pct / 100;
+        vm.setSampleRate(rate, "shadow sample rate " + TrafficViewModel.percent(s.shadowSampleRate()) + " → "
+                + TrafficViewModel.percent(rate) + " from the console");
     }
 
     private VBox auditCard() {
