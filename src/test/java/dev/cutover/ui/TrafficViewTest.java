@@ -365,6 +365,18 @@ class TrafficViewTest {
         }
     }
 
+    @Test
+    void theGuardsAndRefusalsSayWhatToDoInTheConsoleNotOnTheCommandLine(FxRobot robot) throws Exception {
+        setUp(robot, Phase.SHADOW_READ);
+        assertThat(vm.exitChecks()).anyMatch(g -> g.detail().equals("no verification has run (run one on the Verify screen)"));
+        robot.clickOn("#phase-advance");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.refused().get() != null);
+        String shown = robot.lookup("#phase-refusal").queryAs(Label.class).getText() + "\n"
+                + String.join("\n", vm.refused().get().failed().stream().map(Object::toString).toList()) + "\n"
+                + String.join("\n", vm.exitChecks().stream().map(Object::toString).toList());
+        assertThat(shown).contains("(Override… asks for a reason)").doesNotContain("cutover ").doesNotContain("--");
+    }
+
     private static Node button(FxRobot robot, String text) {
         return robot.lookup((Node n) -> n instanceof Button b && text.equals(b.getText())).query();
     }

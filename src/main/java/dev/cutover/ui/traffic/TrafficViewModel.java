@@ -17,6 +17,7 @@ import dev.cutover.control.RedisLink;
 import dev.cutover.control.SeenRoutingKeys;
 import dev.cutover.control.TrafficSteps;
 import dev.cutover.ui.BackgroundTasks;
+import dev.cutover.ui.ConsoleWords;
 import dev.cutover.ui.Problems;
 import dev.cutover.ui.Session;
 import javafx.beans.property.BooleanProperty;
@@ -139,8 +140,8 @@ public final class TrafficViewModel {
                     || message.get().isEmpty())) {
                 message.set("Migration " + migration + " · state version " + s.view().state().version());
             }
-            lost.set(s.view().isLost() ? s.view().lost() : "");
-            exitChecks.setAll(s.exit());
+            lost.set(s.view().isLost() ? ConsoleWords.of(s.view().lost()) : "");
+            exitChecks.setAll(ConsoleWords.checks(s.exit()));
             audit.setAll(s.audit());
             seenKeys.set(s.keys());
             readRate.set(s.readRate());
@@ -394,10 +395,10 @@ public final class TrafficViewModel {
         }, e -> {
             busy.set(false);
             if (e instanceof GuardRefusedException g) {
-                String reason = consoleWords(g.getMessage());
+                String reason = ConsoleWords.of(g.getMessage()); // its command-line hint becomes the button here
                 refusal.set(reason);
                 if (what != null) {
-                    refused.set(new Refused(reason, what.phase(), what.percent(), g.failed()));
+                    refused.set(new Refused(reason, what.phase(), what.percent(), ConsoleWords.checks(g.failed())));
                 }
                 message.set("Refused: nothing changed");
             } else {
@@ -405,12 +406,6 @@ public final class TrafficViewModel {
             }
             refresh();
         });
-    }
-
-    /** The control plane's refusal in the console's words: its command-line hint becomes the button that does it here. */
-    static String consoleWords(String message) {
-        return message.replaceAll(" ?\\(to set it anyway: --override --reason [^)]*\\)", " (Override… asks for a reason)")
-                .replace("move there first with cutover phase traffic_shift", "advance to traffic_shift first");
     }
 
     private synchronized ControlPlane plane(String url, String migration) {
@@ -445,7 +440,7 @@ public final class TrafficViewModel {
     }
 
     private void fail(Throwable e) {
-        message.set(Problems.oneLine(e));
+        message.set(ConsoleWords.of(Problems.oneLine(e)));
         error.set(e);
     }
 

@@ -458,7 +458,7 @@ public final class VerifyViewModel {
                 + String.format("%.1f s", r.elapsedMillis() / 1000.0) + "."
                 + (r.complete() ? "" : " Only " + String.join(", ", r.tables().stream().map(t -> shown(t.table())).toList())
                         + " compared: not stored as the phase guard's verification.")
-                + (truncated ? " The list holds the first " + String.format("%,d", KEPT) + " differences; `cutover verify --csv` writes all." : ""));
+                + (truncated ? " The list holds the first " + String.format("%,d", KEPT) + " differences (so does Export CSV); Repair all re-syncs every one." : ""));
         report.set(r); // last: the report is the signal that the run ended, with verdict and message in place
     }
 
