@@ -1,10 +1,12 @@
 package dev.cutover.ui.traffic;
 
 import dev.cutover.control.AuditEntry;
+import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.GuardCheck;
 import dev.cutover.control.Phase;
 import dev.cutover.control.TrafficSteps;
+import dev.cutover.ui.ConsoleWords;
 import dev.cutover.ui.ErrorLine;
 import javafx.geometry.Pos;
 import javafx.scene.control.Alert;
@@ -263,11 +265,16 @@ public final class TrafficView extends VBox {
         return card;
     }
 
-    /** One audit entry in words: when and who, then what changed, from → to, and why (the whole reason, wrapped). */
+    /**
+     * One audit entry in words: when and who, then what changed, from → to, and why (the whole
+     * reason, wrapped); an override then names the guard(s) it passed, as refused then.
+     */
     static String auditLine(AuditEntry a) {
+        String guard = a.get(ControlKeys.Audit.GUARD);
         return TIME.format(Instant.ofEpochMilli(a.at())) + "   " + a.who() + "\n" + a.action() + ": "
                 + a.from() + " → " + a.to() + (a.override() ? "   OVERRIDE" : "")
-                + (a.why() == null || a.why().isEmpty() ? "" : "   — " + a.why());
+                + (a.why() == null || a.why().isEmpty() ? "" : "   — " + a.why())
+                + (a.override() && !guard.isEmpty() ? "\nOverrode: " + ConsoleWords.of(guard) : "");
     }
 
     /**
