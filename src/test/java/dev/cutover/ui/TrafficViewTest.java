@@ -324,6 +324,59 @@ class TrafficViewTest {
         assertThat(link.sync().get(store.keys().phase())).isEqualTo("backfill");
     }
 
+    @Test
+    void theSampleRateIsSetHereAuditedAndTheScreenSaysWhetherTheGuardsWindowFills(FxRobot robot) throws Exception {
+        // the routers served 1,200 reads in the last minute (20 req/s), as their metrics say
+        long second = System.currentTimeMillis() / 1000 - 5;
+        try (dev.cutover.control.MetricsWriter w = new dev.cutover.control.MetricsWriter(link, store.keys(),
+                java.time.Duration.ofMinutes(10), () -> second * 1000 + 500, false)) {
+            for (int i = 0; i < 1200; i++) {
+                w.read(false, 1_000, false);
+            }
+            assertThat(w.flush()).isTrue();
+        }
+        try {
+            setUp(robot, Phase.DUAL_WRITE);
+            robot.clickOn("#sample-rate-field").eraseText(10).write("1");
+            robot.clickOn("#sample-rate-set");
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "0.01".equals(link.sync().get(store.keys().shadowSampleRate())));
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.audit().size() == 2);
+            assertThat(vm.audit().get(0).action()).isEqualTo("sample_rate");
+            assertThat(vm.audit().get(0).why()).isEqualTo("shadow sample rate 0 % → 1 % from the console");
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#sample-advice").queryAs(Label.class).getText()
+                    .startsWith("At 20 req/s and 1 %"));
+            assertThat(robot.lookup("#sample-advice").queryAs(Label.class).getText())
+                    .isEqualTo("At 20 req/s and 1 %, the 10-minute window compares ~120 reads (1,000 would take ~84 min);"
+                            + " the guard needs 1,000: set 10 % to reach it.");
+
+            robot.clickOn(button(robot, "Use 10 %"));
+            robot.clickOn("#sample-rate-set");
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "0.1".equals(link.sync().get(store.keys().shadowSampleRate())));
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#sample-advice").queryAs(Label.class).getText()
+                    .equals("At 20 req/s and 10 %, the 10-minute window compares ~1,200 reads (1,000 after ~9 min); the guard needs 1,000."));
+
+            // a value outside 0..100 % is one line and changes nothing
+            robot.clickOn("#sample-rate-field").eraseText(10).write("150");
+            robot.clickOn("#sample-rate-set");
+            WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> vm.message().get().startsWith("Sample rate: type a percent from 0 to 100"));
+            assertThat(link.sync().get(store.keys().shadowSampleRate())).isEqualTo("0.1");
+        } finally {
+            link.sync().del(store.keys().metricsBucket(second));
+        }
+    }
+
+    @Test
+    void theGuardsAndRefusalsSayWhatToDoInTheConsoleNotOnTheCommandLine(FxRobot robot) throws Exception {
+        setUp(robot, Phase.SHADOW_READ);
+        assertThat(vm.exitChecks()).anyMatch(g -> g.detail().equals("no verification has run (run one on the Verify screen)"));
+        robot.clickOn("#phase-advance");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.refused().get() != null);
+        String shown = robot.lookup("#phase-refusal").queryAs(Label.class).getText() + "\n"
+                + String.join("\n", vm.refused().get().failed().stream().map(Object::toString).toList()) + "\n"
+                + String.join("\n", vm.exitChecks().stream().map(Object::toString).toList());
+        assertThat(shown).contains("(Override… asks for a reason)").doesNotContain("cutover ").doesNotContain("--");
+    }
+
     private static Node button(FxRobot robot, String text) {
         return robot.lookup((Node n) -> n instanceof Button b && text.equals(b.getText())).query();
     }

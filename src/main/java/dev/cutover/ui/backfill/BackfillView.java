@@ -50,6 +50,7 @@ public final class BackfillView extends VBox {
         Button pause = new Button();
         pause.setId("backfill-pause");
         pause.textProperty().bind(Bindings.when(vm.paused()).then("Resume").otherwise("Pause"));
+        pause.disableProperty().bind(vm.running().not()); // nothing to pause before a run (and none is started paused)
         pause.setOnAction(e -> {
             if (vm.paused().get()) {
                 vm.resume();

@@ -28,9 +28,10 @@ import static dev.cutover.ui.Views.panel;
 
 /** The Shadow reads screen: four live charts over the metric buckets, and the mismatch samples with their rows side by side. */
 public final class ShadowView extends VBox {
-    private Function<Window, Path> chooser = ShadowView::chooseFile;
+    private Function<Window, Path> chooser;
 
     public ShadowView(ShadowViewModel vm) {
+        chooser = w -> chooseFile(w, vm.planName());
         getStyleClass().addAll("screen", "shadow-screen");
         Label title = new Label("Shadow reads");
         title.getStyleClass().add("screen-title");
@@ -147,12 +148,12 @@ public final class ShadowView extends VBox {
         chooser = c;
     }
 
-    private static Path chooseFile(Window owner) {
-        FileChooser fc = new FileChooser();
-        fc.setTitle("Export mismatch samples");
-        fc.setInitialFileName("mismatch-samples.csv");
-        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("CSV", "*.csv"));
+    private static Path chooseFile(Window owner, String plan) {
+        FileChooser fc = dev.cutover.ui.ExportFiles.chooser("Export mismatch samples", plan, "shadow-samples");
         File f = fc.showSaveDialog(owner);
+        if (f != null) {
+            dev.cutover.ui.ExportFiles.used(f.toPath());
+        }
         return f == null ? null : f.toPath();
     }
 

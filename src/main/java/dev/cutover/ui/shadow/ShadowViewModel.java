@@ -6,6 +6,7 @@ import dev.cutover.control.MetricsSecond;
 import dev.cutover.control.RedisLink;
 import dev.cutover.plan.Plan;
 import dev.cutover.route.MismatchSamples;
+import dev.cutover.io.PrivateFiles;
 import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.Problems;
 import dev.cutover.ui.Session;
@@ -129,7 +130,13 @@ public final class ShadowViewModel {
         poll();
     }
 
-    /** Writes every stored sample to {@code file} as CSV (route's own writer), off the FX thread. */
+    /** The plan's name (names the export file), "cutover" without a plan. */
+    public String planName() {
+        Plan p = plan.getValue();
+        return p == null ? "cutover" : p.name();
+    }
+
+    /** Writes every stored sample to {@code file} as CSV (route's own writer), owner-only (0600), off the FX thread. */
     public void exportCsv(Path file) {
         Plan p = plan.getValue();
         String url = session.redisUrl().get();
@@ -142,16 +149,12 @@ public final class ShadowViewModel {
         exportFailed.set(false);
         exportStatus.set("Exporting to " + file + " …");
         tasks.run("Export mismatch samples", progress -> {
-            Path tmp = file.resolveSibling(file.getFileName() + ".part");
-            int n;
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                n = MismatchSamples.exportCsv(link(url).sync(), keys, w);
-            }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            return n;
+            int[] n = new int[1];
+            PrivateFiles.writeAtomically(file, w -> n[0] = MismatchSamples.exportCsv(link(url).sync(), keys, w));
+            return n[0];
         }, n -> {
             exportFailed.set(false);
-            exportStatus.set("Exported " + n + " mismatch sample" + (n == 1 ? "" : "s") + " to " + file);
+            exportStatus.set("Exported " + n + " mismatch sample" + (n == 1 ? "" : "s") + " to " + file + " (owner-only, mode 0600)");
         }, t -> {
             exportFailed.set(true);
             exportStatus.set("Not exported: " + file + ": " + Problems.oneLine(t));

@@ -1,10 +1,12 @@
 package dev.cutover.ui.traffic;
 
 import dev.cutover.control.AuditEntry;
+import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.GuardCheck;
 import dev.cutover.control.Phase;
 import dev.cutover.control.TrafficSteps;
+import dev.cutover.ui.ConsoleWords;
 import dev.cutover.ui.ErrorLine;
 import javafx.geometry.Pos;
 import javafx.scene.control.Alert;
@@ -182,17 +184,71 @@ public final class TrafficView extends VBox {
             sliderHint.setText(shift ? "Up one step at a time; down to any step (a ramp-down). Each move asks for confirmation."
                     : "Read traffic moves only in traffic_shift.");
         });
+        TextField rateField = new TextField();
+        rateField.setId("sample-rate-field");
+        rateField.setPromptText("%");
+        rateField.setPrefColumnCount(5);
+        Button setRate = new Button("Set sample rate");
+        setRate.setId("sample-rate-set");
+        setRate.setOnAction(e -> commitSampleRate(rateField));
+        rateField.setOnAction(e -> commitSampleRate(rateField));
+        Label advice = new Label();
+        advice.setId("sample-advice");
+        advice.getStyleClass().add("hint");
+        advice.setWrapText(true);
+        Button useSuggested = new Button();
+        useSuggested.setId("sample-rate-suggested");
+        useSuggested.setMnemonicParsing(false);
+        Runnable adviceShown = () -> {
+            advice.setText(vm.sampleAdvice());
+            Double suggested = vm.suggestedRate();
+            useSuggested.setVisible(suggested != null);
+            useSuggested.setManaged(suggested != null);
+            if (suggested != null) {
+                useSuggested.setText("Use " + TrafficViewModel.percent(suggested));
+                useSuggested.setOnAction(e -> rateField.setText(TrafficViewModel.percent(suggested).replace(" %", "")));
+            }
+            ControlState s = vm.state().get();
+            setRate.setDisable(s == null || vm.busy().get());
+        };
+        vm.state().addListener((o, a, b) -> adviceShown.run());
+        vm.readRate().addListener((o, a, b) -> adviceShown.run());
+        vm.busy().addListener((o, a, b) -> adviceShown.run());
+        adviceShown.run();
         GridPane facts = new GridPane();
         facts.getStyleClass().add("form");
         facts.addRow(0, new Label("Reads on new"), reads);
         facts.addRow(1, new Label("Write target"), writes);
         facts.addRow(2, new Label("Shadow sample"), sample);
+        facts.addRow(3, new Label("Sample rate"), new HBox(6, rateField, new Label("%"), setRate, useSuggested));
 
-        VBox card = new VBox(exitTitle, checks, buttons, refusal, trafficTitle, slider, sliderHint, facts);
+        VBox card = new VBox(exitTitle, checks, buttons, refusal, trafficTitle, slider, sliderHint, facts, advice);
         card.getStyleClass().add("card");
         card.setPrefWidth(520);
         card.setMinWidth(420);
         return card;
+    }
+
+    /** Sets the typed sample rate (a percent, 0..100); anything else is one error line and changes nothing. */
+    private void commitSampleRate(TextField field) {
+        ControlState s = vm.state().get();
+        if (s == null) {
+            return;
+        }
+        String typed = field.getText().trim().replace("%", "").trim().replace(',', '.');
+        double pct;
+        try {
+            pct = Double.parseDouble(typed);
+        } catch (NumberFormatException e) {
+            pct = Double.NaN;
+        }
+        if (!(pct >= 0 && pct <= 100)) {
+            vm.message().set("Sample rate: type a percent from 0 to 100, not \"" + field.getText().trim() + "\"; nothing changed");
+            return;
+        }
+        double rate = pct / 100;
+        vm.setSampleRate(rate, "shadow sample rate " + TrafficViewModel.percent(s.shadowSampleRate()) + " → "
+                + TrafficViewModel.percent(rate) + " from the console");
     }
 
     private VBox auditCard() {
@@ -209,11 +265,16 @@ public final class TrafficView extends VBox {
         return card;
     }
 
-    /** One audit entry in words: when and who, then what changed, from → to, and why (the whole reason, wrapped). */
+    /**
+     * One audit entry in words: when and who, then what changed, from → to, and why (the whole
+     * reason, wrapped); an override then names the guard(s) it passed, as refused then.
+     */
     static String auditLine(AuditEntry a) {
+        String guard = a.get(ControlKeys.Audit.GUARD);
         return TIME.format(Instant.ofEpochMilli(a.at())) + "   " + a.who() + "\n" + a.action() + ": "
                 + a.from() + " → " + a.to() + (a.override() ? "   OVERRIDE" : "")
-                + (a.why() == null || a.why().isEmpty() ? "" : "   — " + a.why());
+                + (a.why() == null || a.why().isEmpty() ? "" : "   — " + a.why())
+                + (a.override() && !guard.isEmpty() ? "\nOverrode: " + ConsoleWords.of(guard) : "");
     }
 
     /**

@@ -13,6 +13,8 @@ import dev.cutover.control.GuardRefusedException;
 import dev.cutover.control.GuardSettings;
 import dev.cutover.control.LastSeenCache;
 import dev.cutover.control.Guards;
+import dev.cutover.control.MetricsReader;
+import dev.cutover.control.MetricsSecond;
 import dev.cutover.control.Phase;
 import dev.cutover.control.RedisLink;
 import dev.cutover.control.SeenRoutingKeys;
@@ -22,6 +24,7 @@ import dev.cutover.pg.Db;
 import dev.cutover.pg.DbIdentity;
 import dev.cutover.plan.Plan;
 import dev.cutover.ui.BackgroundTasks;
+import dev.cutover.ui.ConsoleWords;
 import dev.cutover.ui.Problems;
 import dev.cutover.ui.Session;
 import javafx.beans.property.BooleanProperty;
@@ -51,6 +54,10 @@ import java.util.Locale;
 public final class TrafficViewModel {
     /** The routing keys counted for a shift's confirmation: those the routers served in this window. */
     public static final Duration KEYS_WINDOW = Duration.ofMinutes(15);
+    /** The request rate shown beside the sample rate is the routers' reads over this last span. */
+    public static final int RATE_SECONDS = 60;
+    /** The sample rates offered to reach the shadow guard's minimum comparisons (fractions). */
+    static final double[] OFFERED_RATES = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0};
 
     private final Session session;
     private final ObservableValue<Plan> plan;
@@ -68,6 +75,9 @@ public final class TrafficViewModel {
     private final ObjectProperty<SeenRoutingKeys.Seen> seenKeys = new SimpleObjectProperty<>();
     private final ObjectProperty<Refused> refused = new SimpleObjectProperty<>();
     private final IntegerProperty refreshes = new SimpleIntegerProperty();
+    /** Requests (served reads) per second over the last {@link #RATE_SECONDS}; null before the first refresh. */
+    private final ObjectProperty<Double> readRate = new SimpleObjectProperty<>();
+    private final GuardSettings settings = GuardSettings.defaults();
 
     private ControlPlane plane;
     private RedisLink link;
@@ -108,7 +118,8 @@ public final class TrafficViewModel {
         }
     }
 
-    private record Snapshot(ControlView view, List<GuardCheck> exit, List<AuditEntry> audit, SeenRoutingKeys.Seen keys) {
+    private record Snapshot(ControlView view, List<GuardCheck> exit, List<AuditEntry> audit, SeenRoutingKeys.Seen keys,
+                            double readRate) {
     }
 
     /** Reads the state, the current phase's exit conditions and the audit log. */
@@ -133,8 +144,10 @@ public final class TrafficViewModel {
             java.util.Collections.reverse(entries);
             SeenRoutingKeys.Seen keys = SeenRoutingKeys.read(cp.store().link().sync(), cp.store().keys(),
                     v.state().routingSalt(), KEYS_WINDOW, System.currentTimeMillis());
+            long now = System.currentTimeMillis() / 1000;
+            MetricsSecond last = new MetricsReader(cp.store().link(), cp.store().keys()).total(now - RATE_SECONDS, now);
             follow(cp);
-            return new Snapshot(v, exit, entries, keys);
+            return new Snapshot(v, exit, entries, keys, servedReads(last) / (double) RATE_SECONDS);
         }, s -> {
             if (gen != generation) {
                 return;
@@ -145,10 +158,11 @@ public final class TrafficViewModel {
                     || message.get().isEmpty())) {
                 message.set("Migration " + migration + " · state version " + s.view().state().version());
             }
-            lost.set(s.view().isLost() ? s.view().lost() : "");
-            exitChecks.setAll(s.exit());
+            lost.set(s.view().isLost() ? ConsoleWords.of(s.view().lost()) : "");
+            exitChecks.setAll(ConsoleWords.checks(s.exit()));
             audit.setAll(s.audit());
             seenKeys.set(s.keys());
+            readRate.set(s.readRate());
             error.set(null);
             refreshes.set(refreshes.get() + 1);
         }, e -> {
@@ -252,6 +266,107 @@ public final class TrafficViewModel {
     }
 
     /**
+     * Sets the share of reads shadow-compared (a fraction 0..1), audited with its reason; the
+     * control plane refuses a value outside 0..1 (nothing changes).
+     */
+    public void setSampleRate(double rate, String why) {
+        ControlState seen = state.get();
+        if (seen == null) {
+            return;
+        }
+        run("Setting the shadow sample rate to " + percent(rate), null, cp -> cp.setSampleRate(seen, rate, actor, why),
+                "Shadow sample rate: " + percent(seen.shadowSampleRate()) + " → " + percent(rate));
+    }
+
+    /**
+     * The requests of a span: the reads the routers ran, less the shadow reads (every shadow read
+     * is counted as a read on its side too, and ends compared or as a shadow error).
+     */
+    static long servedReads(MetricsSecond m) {
+        return Math.max(0, m.reads(false) + m.reads(true) - m.compared() - m.shadowErrors());
+    }
+
+    /**
+     * How the shadow-read guard's window fills at a request rate and a sample rate: the
+     * comparisons it collects, how long its minimum takes, and, when the window falls short, the
+     * smallest offered rate that reaches it ("At 200 req/s and 1 %, the 10-minute window compares
+     * ~1,200 reads (1,000 after ~9 min); the guard needs 1,000.").
+     */
+    static String sampleAdvice(double requestsPerSecond, double rate, GuardSettings g) {
+        long windowSeconds = g.mismatchWindow().toSeconds();
+        String window = duration(windowSeconds).replace(" ", "-").replace("min", "minute").replace("-s", "-second")
+                .replace("-h", "-hour");
+        String needs = String.format(Locale.ROOT, "%,d", g.minCompared());
+        if (requestsPerSecond <= 0) {
+            return "No router reported reads in the last " + RATE_SECONDS + " s: how long the " + window
+                    + " window takes to compare the guard's " + needs + " reads is not known.";
+        }
+        double perSecond = requestsPerSecond * rate;
+        long compares = Math.round(perSecond * windowSeconds);
+        String at = "At " + number(requestsPerSecond) + " req/s and " + percent(rate) + ", the " + window + " window compares ~"
+                + String.format(Locale.ROOT, "%,d", compares) + " reads";
+        String time = perSecond <= 0 ? "" : " (" + needs + (compares >= g.minCompared() ? " after ~" : " would take ~")
+                + duration((long) Math.ceil(g.minCompared() / perSecond)) + ")";
+        if (compares >= g.minCompared()) {
+            return at + time + "; the guard needs " + needs + ".";
+        }
+        for (double offered : OFFERED_RATES) {
+            if (offered > rate && requestsPerSecond * offered * windowSeconds >= g.minCompared()) {
+                return at + time + "; the guard needs " + needs + ": set " + percent(offered) + " to reach it.";
+            }
+        }
+        return at + time + "; the guard needs " + needs + ": even 100 % compares only ~"
+                + String.format(Locale.ROOT, "%,d", Math.round(requestsPerSecond * windowSeconds)) + " at this request rate.";
+    }
+
+    /** The smallest offered sample rate above {@code rate} whose window reaches the guard's minimum; null when none is needed or none does. */
+    static Double suggestedRate(double requestsPerSecond, double rate, GuardSettings g) {
+        long windowSeconds = g.mismatchWindow().toSeconds();
+        if (requestsPerSecond <= 0 || requestsPerSecond * rate * windowSeconds >= g.minCompared()) {
+            return null;
+        }
+        for (double offered : OFFERED_RATES) {
+            if (offered > rate && requestsPerSecond * offered * windowSeconds >= g.minCompared()) {
+                return offered;
+            }
+        }
+        return null;
+    }
+
+    /** The advice for the state and request rate shown ("" before both are known). */
+    public String sampleAdvice() {
+        ControlState s = state.get();
+        Double r = readRate.get();
+        return s == null || r == null ? "" : sampleAdvice(r, s.shadowSampleRate(), settings);
+    }
+
+    /** The sample rate the advice offers (null when the current one reaches the guard or no rate would). */
+    public Double suggestedRate() {
+        ControlState s = state.get();
+        Double r = readRate.get();
+        return s == null || r == null ? null : suggestedRate(r, s.shadowSampleRate(), settings);
+    }
+
+    /** A fraction as a percent without needless digits: 0.01 → "1 %", 0.005 → "0.5 %". */
+    public static String percent(double fraction) {
+        return new java.math.BigDecimal(fraction * 100).setScale(2, java.math.RoundingMode.HALF_UP).stripTrailingZeros()
+                .toPlainString() + " %";
+    }
+
+    private static String number(double d) {
+        return d >= 10 ? String.format(Locale.ROOT, "%,d", Math.round(d)) : String.format(Locale.ROOT, "%.1f", d);
+    }
+
+    /** Whole seconds in one unit: "45 s", "9 min", "3 h". */
+    static String duration(long seconds) {
+        if (seconds < 120) {
+            return seconds + " s";
+        }
+        long minutes = (seconds + 59) / 60;
+        return minutes < 120 ? minutes + " min" : (minutes + 59) / 60 + " h";
+    }
+
+    /**
      * What a shift changes, for the confirmation: the move, and how many of the routing keys
      * (tenants) the routers served in the last {@link #KEYS_WINDOW} it moves, counted with their
      * sticky buckets; without any reported key, the share of all keys.
@@ -298,10 +413,10 @@ public final class TrafficViewModel {
         }, e -> {
             busy.set(false);
             if (e instanceof GuardRefusedException g) {
-                String reason = consoleWords(g.getMessage());
+                String reason = ConsoleWords.of(g.getMessage()); // its command-line hint becomes the button here
                 refusal.set(reason);
                 if (what != null) {
-                    refused.set(new Refused(reason, what.phase(), what.percent(), g.failed()));
+                    refused.set(new Refused(reason, what.phase(), what.percent(), ConsoleWords.checks(g.failed())));
                 }
                 message.set("Refused: nothing changed");
             } else {
@@ -309,12 +424,6 @@ public final class TrafficViewModel {
             }
             refresh();
         });
-    }
-
-    /** The control plane's refusal in the console's words: its command-line hint becomes the button that does it here. */
-    static String consoleWords(String message) {
-        return message.replaceAll(" ?\\(to set it anyway: --override --reason [^)]*\\)", " (Override… asks for a reason)")
-                .replace("move there first with cutover phase traffic_shift", "advance to traffic_shift first");
     }
 
     private synchronized ControlPlane plane(String url, String migration) {
@@ -362,7 +471,7 @@ public final class TrafficViewModel {
     }
 
     private void fail(Throwable e) {
-        message.set(Problems.oneLine(e));
+        message.set(ConsoleWords.of(Problems.oneLine(e)));
         error.set(e);
     }
 
@@ -412,6 +521,11 @@ public final class TrafficViewModel {
 
     public BooleanProperty connected() {
         return connected;
+    }
+
+    /** Requests per second the routers served over the last {@link #RATE_SECONDS} (null before the first refresh). */
+    public ObjectProperty<Double> readRate() {
+        return readRate;
     }
 
     /** The routing keys routers reported in the last {@link #KEYS_WINDOW} under the current salt (null before the first refresh). */

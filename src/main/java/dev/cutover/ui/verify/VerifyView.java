@@ -102,12 +102,10 @@ public final class VerifyView extends VBox {
         export.setId("verify-export");
         export.disableProperty().bind(vm.canRepairOrExport().not());
         export.setOnAction(e -> {
-            FileChooser fc = new FileChooser();
-            fc.setTitle("Export differences");
-            fc.setInitialFileName("mismatches.csv");
-            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("CSV", "*.csv"));
+            FileChooser fc = dev.cutover.ui.ExportFiles.chooser("Export differences", vm.planName(), "verify");
             File f = fc.showSaveDialog(getScene() == null ? null : getScene().getWindow());
             if (f != null) {
+                dev.cutover.ui.ExportFiles.used(f.toPath());
                 vm.exportCsv(f.toPath());
             }
         });

@@ -8,6 +8,7 @@ import dev.cutover.plan.Plan;
 import dev.cutover.plan.TableMapping;
 import dev.cutover.plan.TableRef;
 import dev.cutover.sql.Direction;
+import dev.cutover.io.PrivateFiles;
 import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.LeaseHolders;
 import dev.cutover.ui.Problems;
@@ -460,7 +461,7 @@ public final class VerifyViewModel {
                 + String.format("%.1f s", r.elapsedMillis() / 1000.0) + "."
                 + (r.complete() ? "" : " Only " + String.join(", ", r.tables().stream().map(t -> shown(t.table())).toList())
                         + " compared: not stored as the phase guard's verification.")
-                + (truncated ? " The list holds the first " + String.format("%,d", KEPT) + " differences; `cutover verify --csv` writes all." : ""));
+                + (truncated ? " The list holds the first " + String.format("%,d", KEPT) + " differences (so does Export CSV); Repair all re-syncs every one." : ""));
         report.set(r); // last: the report is the signal that the run ended, with verdict and message in place
     }
 
@@ -524,27 +525,27 @@ public final class VerifyViewModel {
         });
     }
 
-    /** Writes the listed differences to {@code file} with the verify package's CSV writer (a temp file moved into place). */
+    /** Writes the listed differences to {@code file} with the verify package's CSV writer, owner-only (0600), replaced atomically. */
     public void exportCsv(Path file) {
         List<Difference> rows = List.copyOf(differences);
         tasks.run("Export CSV", progress -> {
-            Path dir = file.toAbsolutePath().getParent();
-            Path tmp = Files.createTempFile(dir, ".verify-", ".csv.tmp");
-            try {
-                try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                    DifferenceCsv csv = new DifferenceCsv(w);
-                    rows.forEach(csv::write);
-                    csv.flush();
-                }
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            PrivateFiles.writeAtomically(file, w -> {
+                DifferenceCsv csv = new DifferenceCsv(w);
+                rows.forEach(csv::write);
+                csv.flush();
+            });
             return rows.size();
-        }, count -> message.set("Exported " + String.format("%,d", count) + " differences to " + file.getFileName() + "."), t -> {
+        }, count -> message.set("Exported " + String.format("%,d", count) + " differences to " + file.getFileName()
+                + " (owner-only, mode 0600)."), t -> {
             error.set(t);
             message.set("Export to " + file + " failed: " + Problems.oneLine(t));
         });
+    }
+
+    /** The plan's name (names the export file), "cutover" without a plan. */
+    public String planName() {
+        Plan p = plan.getValue();
+        return p == null ? "cutover" : p.name();
     }
 
     /** Cancels the running verification or repair: the engine stops after the chunks in hand, nothing is decided. */

@@ -104,6 +104,13 @@ class BackfillViewTest {
     }
 
     @Test
+    void pauseIsDisabledBeforeARun(FxRobot robot) {
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(vm.running().get()).isFalse();
+        assertThat(robot.lookup("#backfill-pause").queryAs(Button.class).isDisabled()).isTrue();
+    }
+
+    @Test
     void pauseHoldsTheRunAndResumeFinishesIt(FxRobot robot) throws Exception {
         robot.interact(() -> vm.cap().set(400));
         robot.clickOn("#backfill-start");

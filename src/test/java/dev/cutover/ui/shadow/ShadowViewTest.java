@@ -150,9 +150,11 @@ class ShadowViewTest {
         robot.interact(() -> view.chooser(w -> csv));
         robot.clickOn("#shadow-export");
         WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> vm.exportStatus().get().startsWith("Exported"));
-        assertThat(vm.exportStatus().get()).isEqualTo("Exported 1 mismatch sample to " + csv);
+        assertThat(vm.exportStatus().get()).isEqualTo("Exported 1 mismatch sample to " + csv + " (owner-only, mode 0600)");
         WaitForAsyncUtils.sleep(1500, TimeUnit.MILLISECONDS); // a poll or two later the outcome is still shown
-        assertThat(robot.lookup("#shadow-export-status").queryLabeled().getText()).isEqualTo("Exported 1 mismatch sample to " + csv);
+        assertThat(robot.lookup("#shadow-export-status").queryLabeled().getText())
+                .isEqualTo("Exported 1 mismatch sample to " + csv + " (owner-only, mode 0600)");
+        assertThat(Files.getPosixFilePermissions(csv)).isEqualTo(dev.cutover.io.PrivateFiles.OWNER_FILE);
         List<String> lines = Files.readAllLines(csv);
         assertThat(lines.get(0)).isEqualTo(MismatchSamples.CSV_HEADER);
         assertThat(lines.get(1)).isEqualTo("2025-11-26T00:00:00Z,orders_by_id,ab12,old_new,old,1.5,2.25,"

@@ -117,6 +117,8 @@ class VerifyViewTest {
         Path csv = dir.resolve("mismatches.csv");
         robot.interact(() -> vm.exportCsv(csv));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.message().get().startsWith("Exported"));
+        assertThat(vm.message().get()).endsWith(" (owner-only, mode 0600).");
+        assertThat(Files.getPosixFilePermissions(csv)).isEqualTo(dev.cutover.io.PrivateFiles.OWNER_FILE);
         List<String> lines = new ArrayList<>(List.of(Files.readString(csv, StandardCharsets.UTF_8).split("\r\n")));
         assertThat(lines.get(0)).isEqualTo(DifferenceCsv.HEADER);
         assertThat(lines.subList(1, lines.size())).containsExactlyInAnyOrder(

@@ -1,0 +1,42 @@
+package dev.cutover.ui;
+
+import dev.cutover.control.GuardCheck;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The engine's messages in the console's words: a hint naming a command-line option or command
+ * ({@code --override --reason "why"}, {@code cutover verify --plan F}) becomes the screen and button
+ * that do it here. Text without such a hint passes unchanged.
+ */
+public final class ConsoleWords {
+    private static final Pattern OVERRIDE = Pattern.compile(" ?\\(to (?:move|set it) anyway: --override --reason [^)]*\\)");
+
+    private ConsoleWords() {
+    }
+
+    /** One message of the engine (a refusal, a guard's detail, an error line) in the console's words. */
+    public static String of(String message) {
+        if (message == null) {
+            return null;
+        }
+        return OVERRIDE.matcher(message).replaceAll(" (Override… asks for a reason)")
+                .replace("move there first with cutover phase traffic_shift", "advance to traffic_shift first")
+                .replace("(--reason \"why\")", "(Override… asks for one)")
+                .replace("(cutover backfill --plan F)", "(run one on the Backfill screen)")
+                .replace("(cutover verify --plan F)", "(run one on the Verify screen)")
+                .replace("(cutover repair, then cutover verify)", "(Repair all on the Verify screen, then Verify)")
+                .replace("; run cutover verify again", "; Verify again on the Verify screen")
+                .replace("; shift to 100% first (cutover traffic)", "; shift to 100% first (the read-traffic slider)");
+    }
+
+    /** A guard's check with its detail in the console's words. */
+    public static GuardCheck of(GuardCheck g) {
+        return new GuardCheck(g.name(), g.ok(), of(g.detail()));
+    }
+
+    public static List<GuardCheck> checks(List<GuardCheck> checks) {
+        return checks.stream().map(ConsoleWords::of).toList();
+    }
+}
