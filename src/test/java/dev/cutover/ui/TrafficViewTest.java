@@ -175,7 +175,7 @@ class TrafficViewTest {
         javafx.scene.control.ListView<?> log = robot.lookup("#audit-log").queryAs(javafx.scene.control.ListView.class);
         javafx.scene.control.ListCell<?> cell = robot.from(log).lookup((Node n) -> n instanceof javafx.scene.control.ListCell<?> c
                 && c.getText() != null && c.getText().contains("OPS-4711")).query();
-        assertThat(cell.getText()).endsWith("— " + why);
+        assertThat(cell.getText()).contains("— " + why + "\nOverrode: ");
         javafx.scene.text.Text shown = (javafx.scene.text.Text) cell.lookup(".text");
         assertThat(shown.getText()).as("the whole line, not cut with …").isEqualTo(cell.getText());
         assertThat(shown.getBoundsInParent().getMaxX()).as("inside the cell").isLessThanOrEqualTo(cell.getWidth());
