@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The {@code cutover} command and its subcommands (DESIGN.md, "The command line"). The subcommands
+ * The {@code cutover} command and its subcommands (docs/contracts.md, "The command line and its exit statuses"). The subcommands
  * are added by {@link #commandLine}: picocli reads a command's annotations by reflection as it is
  * added, and reading all of them took a good part of every command's start, so a command line that
  * names its command gets only that one.

@@ -47,7 +47,7 @@ public final class VerifyCommand implements Callable<Integer> {
     @Mixin
     VerifyRunOptions run;
 
-    @Option(names = "--csv", paramLabel = "FILE", description = "write every difference to FILE (CSV, see DESIGN.md)")
+    @Option(names = "--csv", paramLabel = "FILE", description = "write every difference to FILE (CSV: table,key,kind,columns,source_row,target_row; owner-only)")
     Path csv;
 
     @Option(names = "--sample", paramLabel = "N", description = "quick look: compare only N random rows per table (a SAMPLE, never a proof)")
@@ -99,18 +99,9 @@ public final class VerifyCommand implements Callable<Integer> {
         return report.identical() ? ExitCodes.OK : ExitCodes.FOUND;
     }
 
-    /** Every difference of every worker of the run, from the new database, into a temporary file moved into place. */
+    /** Every difference of every worker of the run, from the new database, into an owner-only file replaced at the end. */
     private void writeCsv(Verifier verifier) throws IOException {
-        Path tmp = Files.createTempFile(csv.toAbsolutePath().getParent(), ".cutover-verify", ".csv");
-        try {
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                DifferenceCsv sink = new DifferenceCsv(w);
-                verifier.eachDifference(sink::write);
-            }
-            Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        dev.cutover.io.PrivateFiles.writeAtomically(csv, w -> verifier.eachDifference(new DifferenceCsv(w)::write));
     }
 
     static String describe(Direction d) {

@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The exit conditions of each phase (DESIGN.md), evaluated from what the other components
+ * The exit conditions of each phase (docs/control.md), evaluated from what the other components
  * write to Redis:
  * <ul>
  * <li>leaving backfill: the backfill summary says {@code complete};</li>

@@ -2,7 +2,7 @@ package dev.cutover.control;
 
 import java.util.Locale;
 
-/** The seven phases of a migration (DESIGN.md), in order, with the write target each one implies. */
+/** The seven phases of a migration (README, "The migration, phase by phase"), in order, with the write target each one implies. */
 public enum Phase {
     PLANNING(WriteTarget.OLD_ONLY, false),
     BACKFILL(WriteTarget.OLD_ONLY, false),

@@ -2,7 +2,7 @@ package dev.cutover.control;
 
 import java.util.Locale;
 
-/** Where the router sends writes (DESIGN.md, control state {@code write_target}). */
+/** Where the router sends writes (docs/contracts.md, control state {@code write_target}). */
 public enum WriteTarget {
     /** Old database only. */
     OLD_ONLY,

@@ -44,11 +44,22 @@ public final class PrivateFiles {
      * last one, {@code dir} itself, is made owner-only when it is ours).
      */
     public static Path createDirectories(Path dir) throws IOException {
+        Path abs = createMissingDirectories(dir);
+        restrict(abs, OWNER_DIR);
+        return abs;
+    }
+
+    /**
+     * Creates the folders of {@code dir} that are missing, each 0700, and leaves every folder that
+     * exists as it is: a file written into a folder the user chose (an export into ~/Downloads)
+     * must not change that folder's permissions.
+     */
+    public static Path createMissingDirectories(Path dir) throws IOException {
         Path abs = dir.toAbsolutePath();
         if (!Files.isDirectory(abs)) {
             Path parent = abs.getParent();
             if (parent != null) {
-                createDirectories(parent);
+                createMissingDirectories(parent);
             }
             try {
                 if (posix(abs)) {
@@ -60,7 +71,6 @@ public final class PrivateFiles {
                 // another process made it at the same moment
             }
         }
-        restrict(abs, OWNER_DIR);
         return abs;
     }
 
@@ -97,11 +107,12 @@ public final class PrivateFiles {
 
     /**
      * Replaces {@code file} atomically with what {@code content} writes (UTF-8): a temporary file
-     * beside it, created 0600, then moved over it.
+     * beside it, created 0600, then moved over it. Missing folders are created 0700; a folder that
+     * exists keeps its permissions (call {@link #createDirectories} first to make it owner-only).
      */
     public static void writeAtomically(Path file, Content content) throws IOException {
         Path abs = file.toAbsolutePath();
-        Path dir = createDirectories(abs.getParent());
+        Path dir = createMissingDirectories(abs.getParent());
         FileAttribute<?>[] attrs = posix(abs)
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_FILE)}
                 : new FileAttribute<?>[0];

@@ -3,7 +3,7 @@ package dev.cutover.plan;
 import java.util.List;
 import java.util.Optional;
 
-/** A migration plan (DESIGN.md, "The plan file"). Immutable; {@link PlanFile} reads and writes it. */
+/** A migration plan (docs/contracts.md, "The plan file"). Immutable; {@link PlanFile} reads and writes it. */
 public record Plan(int version, String name, List<TableMapping> tables) {
     public static final int CURRENT_VERSION = 1;
 

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
- * The router applications embed (DESIGN.md): every read and write of the application goes
+ * The router applications embed (docs/router.md): every read and write of the application goes
  * through it, and it turns the migration's control state into behaviour — which database a write
  * goes to first, whether it is mirrored, which side serves a read, which reads are shadowed.
  *

@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 
 /**
- * Writes differences as the mismatch CSV of DESIGN.md: RFC 4180 (CRLF line ends; a field is
+ * Writes differences as the mismatch CSV of docs/contracts.md: RFC 4180 (CRLF line ends; a field is
  * quoted when it holds a comma, a quote, CR or LF, quotes doubled), header
  * {@code table,key,kind,columns,source_row,target_row}. The console's export uses the same writer.
  */

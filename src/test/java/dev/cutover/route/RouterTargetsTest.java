@@ -17,7 +17,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Each write target sends writes where DESIGN.md says; each read split serves from the right side. */
+/** Each write target sends writes where docs/contracts.md and the README phase table say; each read split serves from the right side. */
 class RouterTargetsTest {
     private static RouterFixture f;
     private Router router;
