@@ -65,7 +65,7 @@ public final class WorkOptions {
             throw new UserError("--reserve-connections must be 0 or more, got " + reserveConnections);
         }
         // a connection lost while reading the limits is retried like any step around the chunks
-        ConnectionBudget.Decision d = dev.cutover.work.Retry.call("reading the connection limits", jo,
+        ConnectionBudget.Decision d = firstContact("reading the connection limits", jo,
                 () -> ConnectionBudget.decide(job, jo.workers(), need, oldDb, newDb, reserveConnections == null ? -1 : reserveConnections));
         if (d.line() == null) {
             return jo;
@@ -76,10 +76,28 @@ public final class WorkOptions {
         return jo.withWorkers(d.workers());
     }
 
+    /**
+     * A step of the first contact with the databases: a server that cannot be reached at all (a
+     * wrong host or port, SQLSTATE 08001/08004) is one line at once, not minutes of retries; a
+     * connection lost once reached (terminated, dropped) is retried like any step around the chunks.
+     */
+    static <T> T firstContact(String what, JobOptions jo, dev.cutover.work.Retry.Step<T> step) throws Exception {
+        try {
+            return step.run();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            if (dev.cutover.pg.Sql.cannotConnect(e)) {
+                throw e;
+            }
+            return dev.cutover.work.Retry.call(what, jo, step);
+        }
+    }
+
     /** {@link KeyPreflight#check}, again after a lost connection like any step around the chunks. */
     static void checkKeys(String job, JobOptions jo, dev.cutover.plan.Plan plan, java.util.List<String> tables, Db oldDb, Db newDb)
             throws Exception {
-        dev.cutover.work.Retry.call("checking the source keys", jo, () -> {
+        firstContact("checking the source keys", jo, () -> {
             dev.cutover.work.KeyPreflight.check(job, plan, tables, oldDb, newDb);
             return null;
         });

@@ -165,6 +165,20 @@ public final class Sql {
             "0A", "0B", "0F", "0L", "0P", "0Z", "20", "21", "22", "23", "24", "25", "26", "27", "28", "2B", "2D", "2F",
             "34", "38", "39", "3B", "3D", "3F", "40", "42", "44", "53", "54", "55", "57", "58", "72", "F0", "HV", "P0", "XX");
 
+    /**
+     * True when the failure is that no connection could be established at all (SQLSTATE 08001,
+     * 08004: refused, unknown host, rejected), anywhere in its cause chain: at the first contact that
+     * is a wrong address, not a lost connection worth retrying.
+     */
+    public static boolean cannotConnect(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SQLException q && ("08001".equals(q.getSQLState()) || "08004".equals(q.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The SQLSTATE, or "" when unknown. */
     public static String state(SQLException e) {
         return e.getSQLState() == null ? "" : e.getSQLState();

@@ -111,9 +111,9 @@ class BackfillExitStatusTest {
                     assertThat(h).containsEntry("state", "partial").containsEntry("rows_done", "500").containsEntry("rows_written", "500")
                             .containsEntry("tables_complete", "1 of 2").containsEntry("missing", "public.notes (not_run)");
                 }
-                assertThat(run("phase", "backfill", "--reason", "go", "--migration", migration, "--redis", redis)).isZero();
+                assertThat(run("phase", "backfill", "--reason", "go", "--migration", migration, "--redis", redis, "--new", o.neu.url())).isZero();
                 err.getBuffer().setLength(0);
-                assertThat(run("phase", "dual_write", "--migration", migration, "--redis", redis)).isEqualTo(1);
+                assertThat(run("phase", "dual_write", "--migration", migration, "--redis", redis, "--new", o.neu.url())).isEqualTo(1);
                 assertThat(err.toString()).contains("backfill complete: the backfill is partial: 500 of 500 rows in 1 of 2 tables complete; "
                         + "not complete: public.notes (not_run)");
 
@@ -121,7 +121,7 @@ class BackfillExitStatusTest {
                 assertThat(run("backfill", "--plan", plan.toString(), "--old", o.old.url(), "--new", o.neu.url(), "--redis", redis,
                         "--table", "notes", "--latency-limit", "0", "--progress", "none")).isZero();
                 assertThat(out.toString()).contains("backfill complete");
-                assertThat(run("phase", "dual_write", "--migration", migration, "--redis", redis)).as(err.toString()).isZero();
+                assertThat(run("phase", "dual_write", "--migration", migration, "--redis", redis, "--new", o.neu.url())).as(err.toString()).isZero();
             } finally {
                 try (RedisClient client = RedisClient.create(redis); StatefulRedisConnection<String, String> c = client.connect()) {
                     c.sync().del(c.sync().keys("cutover:{" + migration + "}:*").toArray(String[]::new));

@@ -1,5 +1,6 @@
 package dev.cutover.backfill;
 
+import dev.cutover.testing.CliRun;
 import dev.cutover.cli.CutoverCommand;
 import dev.cutover.pg.DbException;
 import dev.cutover.testing.TestDb;
@@ -58,14 +59,16 @@ class ConnectionBudgetTest {
     private String role(String label, String options) throws SQLException {
         String name = ("cutover_t_" + label + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase();
         try (Connection c = DriverManager.getConnection(TestDb.adminUrl()); Statement s = c.createStatement()) {
-            s.execute("CREATE ROLE " + name + " LOGIN NOSUPERUSER " + options);
+            s.execute("CREATE ROLE " + name + " LOGIN NOSUPERUSER PASSWORD '" + ROLE_PASSWORD + "' " + options);
         }
         roles.add(name);
         return name;
     }
 
+    private static final String ROLE_PASSWORD = "budget-pw";
+
     private static String as(TestDb db, String role) {
-        return db.url().replace("user=postgres", "user=" + role);
+        return db.urlAs(role, ROLE_PASSWORD);
     }
 
     private static int count(String sql) throws SQLException {
@@ -76,21 +79,16 @@ class ConnectionBudgetTest {
         }
     }
 
-    private record Run(int status, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = CutoverCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(status, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void sixtyFourWorkersAskedRunAsManyAsLeaveTheReserveFreeAndTheApplicationStillLogsIn() throws Exception {
         String migration = TestRedis.uniqueMigration("budget");
-        orders = new Orders("budget", migration, 3000);
+        orders = new Orders("budget", migration, 3000, TestDb.Server.OLD); // one server: the role's limit spans both sides
         String tool = role("tool", "CONNECTION LIMIT 14");
         String app = role("app", "");
         for (TestDb db : new TestDb[] {orders.old, orders.neu}) {
@@ -109,7 +107,7 @@ class ConnectionBudgetTest {
         // old database: limit 8, 3 held by the application, 3 kept free: 2 workers (a backfill worker holds one old connection)
         AtomicInteger toolMax = new AtomicInteger();
         AtomicInteger toolOldMax = new AtomicInteger();
-        CompletableFuture<Run> backfill = CompletableFuture.supplyAsync(() -> run("backfill", "--plan", plan.toString(),
+        CompletableFuture<CliRun> backfill = CompletableFuture.supplyAsync(() -> run("backfill", "--plan", plan.toString(),
                 "--old", as(orders.old, tool), "--new", as(orders.neu, tool), "--workers", "64", "--reserve-connections", "3",
                 "--latency-limit", "0", "--max-rows-per-sec", "1500", "--progress", "none"));
         String toolSql = "SELECT count(*) FROM pg_stat_activity WHERE usename = '" + tool + "'";
@@ -135,7 +133,7 @@ class ConnectionBudgetTest {
             toolOldMax.accumulateAndGet(count(toolOldSql), Math::max);
             return backfill.isDone();
         });
-        Run r = backfill.get();
+        CliRun r = backfill.get();
         assertThat(r.status()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("backfill: 64 workers asked, 2 fit the connections of the old database "
                 + "(connection limit 8 of database " + orders.old.name() + ", 3 in use; 3 kept free for the application")
@@ -146,7 +144,7 @@ class ConnectionBudgetTest {
         assertThat(orders.actual()).isEqualTo(orders.expected());
 
         // verify the same way: 3 connections per worker (2 on the new side), under the role's limit of 14 less 3
-        Run v = run("verify", "--plan", plan.toString(), "--old", as(orders.old, tool), "--new", as(orders.neu, tool),
+        CliRun v = run("verify", "--plan", plan.toString(), "--old", as(orders.old, tool), "--new", as(orders.neu, tool),
                 "--workers", "64", "--reserve-connections", "3", "--latency-limit", "0", "--progress", "none");
         assertThat(v.status()).as(v.out() + v.err()).isZero();
         // (2 fit; 1 if a backfill connection is still closing on the old database when the limits are read)
@@ -157,7 +155,7 @@ class ConnectionBudgetTest {
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void notEvenOneWorkerFittingIsRefusedWithOneLineAndNothingWritten() throws Exception {
         String migration = TestRedis.uniqueMigration("budget-no");
-        orders = new Orders("budget_no", migration, 100);
+        orders = new Orders("budget_no", migration, 100, TestDb.Server.OLD);
         Path plan = Cli.plan(orders, migration);
         String[] conn = {"--plan", plan.toString(), "--old", orders.old.url(), "--new", orders.neu.url(), "--reserve-connections", "100000",
                 "--progress", "none"};
@@ -165,7 +163,7 @@ class ConnectionBudgetTest {
             String[] args = new String[conn.length + 1];
             args[0] = cmd;
             System.arraycopy(conn, 0, args, 1, conn.length);
-            Run r = run(args);
+            CliRun r = run(args);
             assertThat(r.status()).as(cmd).isEqualTo(2);
             assertThat(r.err()).as(cmd).startsWith("cutover: " + cmd + " refused: not even 1 worker fits the connections of ")
                     .contains("while keeping 100000 free for the application").contains("lower --reserve-connections")

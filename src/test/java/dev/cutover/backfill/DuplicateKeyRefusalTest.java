@@ -1,5 +1,6 @@
 package dev.cutover.backfill;
 
+import dev.cutover.testing.CliRun;
 import dev.cutover.cli.CutoverCommand;
 import dev.cutover.testing.TestDb;
 import dev.cutover.testing.TestRedis;
@@ -31,14 +32,9 @@ class DuplicateKeyRefusalTest {
                 "--progress", "none"};
     }
 
-    private record Run(int status, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = CutoverCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(status, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     private static void assertUntouched(TestDb neu) throws Exception {
@@ -57,7 +53,7 @@ class DuplicateKeyRefusalTest {
             plan.toFile().deleteOnExit();
             Files.writeString(plan, Orders.planJson(migration, Orders.CENTS));
             for (String cmd : new String[] {"backfill", "verify", "repair"}) {
-                Run r = run(args(cmd, plan, old, neu));
+                CliRun r = run(args(cmd, plan, old, neu));
                 assertThat(r.status()).as(cmd + ": " + r.out() + r.err()).isEqualTo(2);
                 assertThat(r.err()).as(cmd).isEqualTo("cutover: " + cmd + " refused: the key (id) of public.orders in the old database "
                         + "is not unique: 2 key values occur more than once (first: {\"id\":3}, {\"id\":7}); remove the duplicates or give "
@@ -80,14 +76,14 @@ class DuplicateKeyRefusalTest {
             Path plan = Files.createTempFile("cutover-plan", ".json");
             plan.toFile().deleteOnExit();
             Files.writeString(plan, Orders.planJson(migration, Orders.CENTS));
-            Run r = run(args("backfill", plan, old, neu));
+            CliRun r = run(args("backfill", plan, old, neu));
             assertThat(r.status()).as(r.out() + r.err()).isEqualTo(2);
             assertThat(r.err()).startsWith("cutover: backfill refused: the key (id) of public.orders in the old database is not unique: "
                     + "1 key values occur more than once (first: {\"id\":null})").hasLineCount(1);
             assertUntouched(neu);
             // with the NULLs gone the unique index proves the key and the backfill runs
             old.exec("DELETE FROM orders WHERE id IS NULL; ALTER TABLE orders ALTER COLUMN id SET NOT NULL");
-            Run ok = run(args("backfill", plan, old, neu));
+            CliRun ok = run(args("backfill", plan, old, neu));
             assertThat(ok.status()).as(ok.out() + ok.err()).isZero();
             assertThat(Orders.count(neu, "SELECT count(*) FROM orders")).isEqualTo(10);
         }

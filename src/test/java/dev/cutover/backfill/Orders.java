@@ -30,7 +30,7 @@ final class Orders implements AutoCloseable {
 
     static final String CENTS = "round(total_amount * 100)::bigint";
     /** The same value, computed slowly (1 ms a row), so a chunk is surely in flight when a test kills its worker. */
-    static final String SLOW_CENTS = "round(total_amount * 100 + 0 * length(pg_sleep(0.001)::text))::bigint";
+    static final String SLOW_CENTS = "round(slow_pass(total_amount, 0.001) * 100)::bigint";
 
     static String planJson(String migration, String centsExpr) {
         return PLAN.formatted(migration, centsExpr);
@@ -41,8 +41,14 @@ final class Orders implements AutoCloseable {
     final Plan plan;
 
     Orders(String label, String migration, int rows) {
+        this(label, migration, rows, TestDb.Server.NEW);
+    }
+
+    /** {@code newServer} OLD puts both databases on one server (a test of limits that server shares). */
+    Orders(String label, String migration, int rows, TestDb.Server newServer) {
         old = TestDb.create(label + "_old");
-        neu = TestDb.createNew(label + "_new");
+        neu = TestDb.create(label + "_new", newServer);
+        old.exec(TestDb.SLOW_PASS);
         old.exec("CREATE TABLE orders (id bigint PRIMARY KEY, metadata jsonb, total_amount double precision, legacy_flags text);"
                 + "INSERT INTO orders SELECT g, jsonb_build_object('shipping_method', CASE WHEN g % 3 = 0 THEN 'air' ELSE 'ground' END, "
                 + "'priority', (g % 5)::text), (g * 1.25)::double precision, 'x' FROM generate_series(1, " + rows + ") g");

@@ -33,7 +33,7 @@ class RunLockLossTest {
 
     /** Terminates the backend holding advisory lock {@code hashtext(key)} in {@code db}; returns how many. */
     private static int terminateHolder(TestDb db, String key) throws SQLException {
-        try (Connection c = DriverManager.getConnection(TestDb.adminUrl());
+        try (Connection c = DriverManager.getConnection(db.adminUrlOfItsServer());
              PreparedStatement ps = c.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' "
                      + "AND granted AND objsubid = 1 AND database = (SELECT oid FROM pg_database WHERE datname = ?) "
                      + "AND ((classid::bigint << 32) | objid::bigint) = hashtext(?)::bigint")) {

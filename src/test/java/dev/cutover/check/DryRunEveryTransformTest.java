@@ -67,7 +67,7 @@ class DryRunEveryTransformTest {
         assertThat(fails.get(0).column()).isEqualTo("level");
         assertThat(fails.get(0).rows()).isEqualTo(10);
         assertThat(fails.get(0).keys()).startsWith("{\"id\":100}", "{\"id\":200}");
-        assertThat(fails.get(0).message()).contains("invalid input syntax for type integer: \"high\"");
+        assertThat(fails.get(0).message()).contains("invalid input syntax for type integer (SQLSTATE 22P02").doesNotContain("high");
         assertThat(r.tables().get(0).rowsChecked()).isEqualTo(1000);
     }
 
@@ -88,7 +88,7 @@ class DryRunEveryTransformTest {
         assertThat(fails.rows()).isBetween((long) DryRun.ROW_BY_ROW_LIMIT, 3000L - 1);
         assertThat(fails.message()).startsWith("at least " + fails.rows() + " rows fail the transform")
                 .contains("counting stopped after " + DryRun.ROW_BY_ROW_LIMIT + " failing rows")
-                .contains("invalid input syntax for type integer: \"high\"");
+                .contains("invalid input syntax for type integer (SQLSTATE 22P02").doesNotContain("high");
         assertThat(fails.keys()).startsWith("{\"id\":1}", "{\"id\":2}");
         assertThat(r.tables().get(0).rowsChecked()).isEqualTo(3000);
     }
@@ -118,7 +118,7 @@ class DryRunEveryTransformTest {
         assertThat(fails).as("findings: %s", r.findings()).hasSize(1);
         assertThat(fails.get(0).column()).isEqualTo("c");
         assertThat(fails.get(0).keys()).containsExactly("{\"id\":2}");
-        assertThat(fails.get(0).message()).contains("invalid input syntax for type integer: \"word\"");
+        assertThat(fails.get(0).message()).contains("invalid input syntax for type integer (SQLSTATE 22P02").doesNotContain("word");
         assertThat(r.count(Severity.PROBLEM)).isEqualTo(1);
     }
 }

@@ -1,5 +1,6 @@
 package dev.cutover.cli;
 
+import dev.cutover.testing.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.control.ControlKeys;
@@ -30,8 +31,6 @@ class ControlCommandsTest {
     private static TestDb neu;
     private String migration;
 
-    record Run(int status, String out, String err) {
-    }
 
     @BeforeAll
     static void stateDir() {
@@ -50,26 +49,23 @@ class ControlCommandsTest {
         migration = TestRedis.uniqueMigration("cli");
     }
 
-    private Run run(String... args) {
+    private CliRun run(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--migration", migration, "--redis", TestRedis.sharedUrl(), "--new", neu.url()));
         return runRaw(all.toArray(String[]::new));
     }
 
-    static Run runRaw(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = CutoverCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(status, out.toString(), err.toString());
+    static CliRun runRaw(String... args) {
+        return CliRun.run(args);
     }
 
     @Test
     void statusOfAFreshMigration() throws Exception {
-        Run r = run("status");
+        CliRun r = run("status");
         assertThat(r.status()).isZero();
         assertThat(r.out()).contains("phase         planning").contains("write target  old_only").contains("version       0")
                 .contains("next phase    backfill   (no guard)");
-        Run j = run("status", "--json");
+        CliRun j = run("status", "--json");
         JsonNode n = new ObjectMapper().readTree(j.out());
         assertThat(n.path("state").path("phase").asText()).isEqualTo("planning");
         assertThat(n.path("next_phase").asText()).isEqualTo("backfill");
@@ -79,18 +75,18 @@ class ControlCommandsTest {
     @Test
     void aRefusedMoveExitsOneNamingTheGuardAndHowToOverride() {
         assertThat(run("phase", "backfill", "--reason", "go").status()).isZero();
-        Run refused = run("phase", "dual_write");
+        CliRun refused = run("phase", "dual_write");
         assertThat(refused.status()).isEqualTo(ExitCodes.FOUND);
         assertThat(refused.err()).startsWith("cutover: migration " + migration + ": cannot move from backfill to dual_write: "
                 + "backfill complete: no backfill has run").contains("--override --reason").doesNotContain("Exception");
         assertThat(refused.err().lines().count()).isEqualTo(1);
-        Run noReason = run("phase", "dual_write", "--override");
+        CliRun noReason = run("phase", "dual_write", "--override");
         assertThat(noReason.status()).isEqualTo(ExitCodes.ERROR);
         assertThat(noReason.err()).contains("needs a reason");
-        Run forced = run("phase", "dual_write", "--override", "--reason", "copied by pg_dump");
+        CliRun forced = run("phase", "dual_write", "--override", "--reason", "copied by pg_dump");
         assertThat(forced.status()).isZero();
         assertThat(forced.out()).contains("backfill → dual_write (version 2; write target dual_write").contains("override audited");
-        Run audit = run("audit");
+        CliRun audit = run("audit");
         assertThat(audit.out().lines().toList()).hasSize(2);
         assertThat(audit.out().lines().toList().get(1)).contains("v2").contains("phase backfill → dual_write")
                 .contains("OVERRIDE of [backfill complete: no backfill has run").contains("why: copied by pg_dump");
@@ -103,7 +99,7 @@ class ControlCommandsTest {
             link.sync().hset(new ControlKeys(migration).backfill(), Map.of(ControlKeys.Backfill.STATE, "complete",
                     ControlKeys.Backfill.ROWS_DONE, "10"));
         }
-        Run r = run("phase");
+        CliRun r = run("phase");
         assertThat(r.status()).isZero();
         assertThat(r.out()).contains("phase dual_write (write target dual_write").contains("next: shadow_read (all guards pass)")
                 .contains("✓ backfill complete: 10 rows copied (state complete)").contains("✓ failed-write queue drained");
@@ -112,27 +108,27 @@ class ControlCommandsTest {
     @Test
     void rollbackIsAlwaysAllowed() {
         run("phase", "new_primary", "--override", "--reason", "setup");
-        Run r = run("phase", "shadow_read", "--reason", "errors on new");
+        CliRun r = run("phase", "shadow_read", "--reason", "errors on new");
         assertThat(r.status()).isZero();
         assertThat(r.out()).contains("rolled back new_primary → shadow_read").contains("write target dual_write, read percent 0%");
     }
 
     @Test
     void trafficStepsAndSampleRate() throws Exception {
-        Run outside = run("traffic", "1");
+        CliRun outside = run("traffic", "1");
         assertThat(outside.status()).isEqualTo(ExitCodes.FOUND);
         assertThat(outside.err()).contains("only in phase traffic_shift (now planning)");
         run("phase", "traffic_shift", "--override", "--reason", "setup");
         assertThat(run("traffic", "1").status()).isZero();
-        Run jump = run("traffic", "50");
+        CliRun jump = run("traffic", "50");
         assertThat(jump.status()).isEqualTo(ExitCodes.FOUND);
         assertThat(jump.err()).contains("from 1% the next step up is 5%, not 50%");
-        Run ok = run("traffic", "5", "--sample-rate", "0.2");
+        CliRun ok = run("traffic", "5", "--sample-rate", "0.2");
         assertThat(ok.out()).contains("shadow sample rate 0.01 → 0.2").contains("reads from the new side 1% → 5%");
-        Run show = run("traffic");
+        CliRun show = run("traffic");
         assertThat(show.out()).contains("5% of routing keys read from the new side").contains("next step up 25%, down 1%");
         assertThat(run("traffic", "101").err()).contains("PERCENT must be 0..100");
-        Run json = run("audit", "--json");
+        CliRun json = run("audit", "--json");
         List<String> lines = json.out().lines().toList();
         assertThat(lines).hasSize(4);
         JsonNode last = new ObjectMapper().readTree(lines.get(3));
@@ -143,11 +139,11 @@ class ControlCommandsTest {
 
     @Test
     void unreachableRedisIsOneLineAndExitTwo() {
-        Run r = runRaw("status", "--migration", migration, "--redis", "redis://127.0.0.1:1");
+        CliRun r = runRaw("status", "--migration", migration, "--redis", "redis://127.0.0.1:1");
         assertThat(r.status()).isEqualTo(ExitCodes.ERROR);
         assertThat(r.err()).startsWith("cutover: cannot reach Redis at redis://127.0.0.1:1: ");
         assertThat(r.err().lines().count()).isEqualTo(1);
-        Run secret = runRaw("status", "--migration", migration, "--redis", "redis://app:s3cret@127.0.0.1:1");
+        CliRun secret = runRaw("status", "--migration", migration, "--redis", "redis://app:s3cret@127.0.0.1:1");
         assertThat(secret.err()).contains("redis://app:***@127.0.0.1:1").doesNotContain("s3cret");
     }
 
@@ -162,14 +158,14 @@ class ControlCommandsTest {
             assertThat(Files.list(stateDir)).isNotEmpty();
             redis.kill();
             redis.start();
-            Run status = runRaw(concat(new String[] {"status"}, where));
+            CliRun status = runRaw(concat(new String[] {"status"}, where));
             assertThat(status.status()).isEqualTo(ExitCodes.FOUND);
             assertThat(status.out()).contains("STATE LOST").contains("holds version 1 (phase shadow_read");
-            Run move = runRaw(concat(new String[] {"phase", "backfill"}, where));
+            CliRun move = runRaw(concat(new String[] {"phase", "backfill"}, where));
             assertThat(move.status()).isEqualTo(ExitCodes.FOUND);
             assertThat(move.err()).contains("holds no control state").contains("--override --reason");
             assertThat(runRaw(concat(new String[] {"traffic", "0"}, where)).status()).isEqualTo(ExitCodes.FOUND);
-            Run restore = runRaw(concat(new String[] {"phase", "shadow_read", "--override", "--reason", "restore after Redis loss"}, where));
+            CliRun restore = runRaw(concat(new String[] {"phase", "shadow_read", "--override", "--reason", "restore after Redis loss"}, where));
             assertThat(restore.status()).isZero();
             assertThat(restore.out()).contains("restored at phase shadow_read (version 2");
             JsonNode after = new ObjectMapper().readTree(runRaw(concat(new String[] {"status", "--json"}, where)).out());

@@ -1,5 +1,6 @@
 package dev.cutover.cli;
 
+import dev.cutover.testing.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.control.ControlKeys;
@@ -64,7 +65,7 @@ class FlipCommandTest {
         link.sync().xadd(keys.failedWrites(), Map.of(ControlKeys.FailedWrite.TABLE, "orders", ControlKeys.FailedWrite.KEY,
                 "{\"id\":1}", ControlKeys.FailedWrite.AT, "0", ControlKeys.FailedWrite.ERROR, "x",
                 ControlKeys.FailedWrite.VERSION, "1", ControlKeys.FailedWrite.WRITE_TARGET, "dual_write"));
-        ControlCommandsTest.Run move = run("phase", "new_primary", "--override", "--reason", "go", "--flip-timeout", "1s");
+        CliRun move = run("phase", "new_primary", "--override", "--reason", "go", "--flip-timeout", "1s");
         assertThat(move.status()).isEqualTo(ExitCodes.FOUND);
         assertThat(move.out()).contains("traffic_shift → new_primary (version 2").contains("waiting up to 1 s");
         assertThat(move.err()).startsWith("cutover: migration " + migration + ": flip to new_primary PENDING after 1 s: ")
@@ -72,7 +73,7 @@ class FlipCommandTest {
                 .contains("1 failed write(s) still queued from before it (1 under dual_write)")
                 .contains("not rolled back").doesNotContain("{\"id\"");
         assertThat(move.err().lines().count()).isEqualTo(1);
-        ControlCommandsTest.Run status = run("status");
+        CliRun status = run("status");
         assertThat(status.out()).contains("phase         new_primary").contains("FLIP PENDING  version 2");
         JsonNode json = new ObjectMapper().readTree(run("status", "--json").out());
         assertThat(json.path("flip").path("complete").asBoolean()).isFalse();
@@ -82,13 +83,13 @@ class FlipCommandTest {
 
         heartbeat(2, 2);
         link.sync().del(keys.failedWrites());
-        ControlCommandsTest.Run phase = run("phase");
+        CliRun phase = run("phase");
         assertThat(phase.out()).contains("routers: version 2 (write target new_primary) acknowledged by all 1 live router(s); "
                 + "no failed write from another write target queued");
-        ControlCommandsTest.Run back = run("phase", "traffic_shift", "--reason", "rollback", "--flip-timeout", "1s");
+        CliRun back = run("phase", "traffic_shift", "--reason", "rollback", "--flip-timeout", "1s");
         assertThat(back.status()).as(back.err()).isEqualTo(ExitCodes.FOUND); // app-1 has not acknowledged version 3
         heartbeat(3, 3);
-        ControlCommandsTest.Run again = run("phase", "new_primary", "--override", "--reason", "go", "--flip-timeout", "0s");
+        CliRun again = run("phase", "new_primary", "--override", "--reason", "go", "--flip-timeout", "0s");
         assertThat(again.status()).as("--flip-timeout 0s does not wait").isZero();
         assertThat(again.out()).doesNotContain("waiting");
     }
@@ -99,7 +100,7 @@ class FlipCommandTest {
                 ControlKeys.Heartbeat.AT, Long.toString(System.currentTimeMillis() + 30_000))); // live for the whole test
     }
 
-    private ControlCommandsTest.Run run(String... args) {
+    private CliRun run(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--migration", migration, "--redis", TestRedis.sharedUrl(), "--new", neu.url()));
         return ControlCommandsTest.runRaw(all.toArray(String[]::new));

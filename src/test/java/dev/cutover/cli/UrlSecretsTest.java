@@ -1,5 +1,6 @@
 package dev.cutover.cli;
 
+import dev.cutover.testing.Tee;
 import dev.cutover.Logging;
 import dev.cutover.testing.TestRedis;
 import dev.cutover.ui.connections.ConnectionProfile;
@@ -208,26 +209,4 @@ class UrlSecretsTest {
         }
     }
 
-    /** Writes to both streams. */
-    private static final class Tee extends OutputStream {
-        private final OutputStream a;
-        private final OutputStream b;
-
-        Tee(OutputStream a, OutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public synchronized void write(int c) throws IOException {
-            a.write(c);
-            b.write(c);
-        }
-
-        @Override
-        public synchronized void write(byte[] buf, int off, int len) throws IOException {
-            a.write(buf, off, len);
-            b.write(buf, off, len);
-        }
-    }
 }

@@ -132,6 +132,14 @@ public final class TestDb implements AutoCloseable {
         return DriverManager.getConnection(url);
     }
 
+    /**
+     * A transform that takes its time, for tests that must catch a run in flight: {@code
+     * slow_pass(x, seconds)} returns x after sleeping. A plan may not call pg_sleep itself (the
+     * expression check refuses it); a function of the database is what a reviewer of the plan reads.
+     */
+    public static final String SLOW_PASS = "CREATE OR REPLACE FUNCTION public.slow_pass(x anyelement, seconds float8) RETURNS anyelement "
+            + "LANGUAGE sql VOLATILE AS $$ SELECT x FROM (SELECT pg_sleep(seconds)) AS s $$;";
+
     /** Runs SQL (several statements allowed) in this database. */
     public TestDb exec(String sql) {
         try (Connection c = connect(); Statement s = c.createStatement()) {
@@ -143,6 +151,11 @@ public final class TestDb implements AutoCloseable {
     }
 
     /** Terminates every other session connected to this database (a real killed connection). */
+    /** The admin (maintenance database) URL of the server this database is on. */
+    public String adminUrlOfItsServer() {
+        return adminUrl;
+    }
+
     public int killConnections() {
         try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement();
              var rs = s.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '"

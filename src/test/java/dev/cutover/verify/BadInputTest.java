@@ -71,12 +71,12 @@ class BadInputTest {
     private static Pair slowPair(String label, String newSideChanges) {
         Pair p = new Pair(label);
         String t = "CREATE TABLE big (id int PRIMARY KEY, v text); INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 3000) g;";
-        p.old.exec(t);
+        p.old.exec(t + dev.cutover.testing.TestDb.SLOW_PASS);
         p.neu.exec(t + newSideChanges);
         p.plan("""
                 {"version": 1, "name": "%s", "tables": [{
                   "source": {"schema": "public", "table": "big"}, "target": {"schema": "public", "table": "big"}, "key": ["id"],
-                  "columns": [{"target": "id", "expr": "id"}, {"target": "v", "expr": "v || left(pg_sleep(0.002)::text, 0)"}],
+                  "columns": [{"target": "id", "expr": "id"}, {"target": "v", "expr": "slow_pass(v, 0.002)"}],
                   "dropped": []}]}""".formatted(label));
         return p;
     }

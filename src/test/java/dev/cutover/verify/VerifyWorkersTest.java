@@ -111,14 +111,14 @@ class VerifyWorkersTest {
         String migration = TestRedis.uniqueMigration("vw-kill");
         ControlKeys keys = new ControlKeys(migration);
         try (Pair p = new Pair("vw_kill")) {
-            p.old.exec(ITEMS.formatted(12_000));
+            p.old.exec(ITEMS.formatted(12_000) + dev.cutover.testing.TestDb.SLOW_PASS);
             p.neu.exec(ITEMS.formatted(12_000) + "UPDATE items SET v = 'changed' WHERE id % 1000 = 500;"
                     + "DELETE FROM items WHERE id = 7777; INSERT INTO items VALUES (99999, 'beyond the last key')");
             // the old side sleeps 1 ms a row: a 200-row chunk is compared for long enough to be killed in flight
             p.plan("""
                     {"version": 1, "name": "%s", "tables": [{
                       "source": {"schema": "public", "table": "items"}, "target": {"schema": "public", "table": "items"}, "key": ["id"],
-                      "columns": [{"target": "id", "expr": "id"}, {"target": "v", "expr": "v || left(pg_sleep(0.001)::text, 0)"}],
+                      "columns": [{"target": "id", "expr": "id"}, {"target": "v", "expr": "slow_pass(v, 0.001)"}],
                       "dropped": []}]}""".formatted(migration));
             VerifyOptions o = options("coordinator").withChunkRows(200).withWork(w -> w.withLeaseTtlMillis(1_500));
             CompletableFuture<VerifyReport> report = CompletableFuture.supplyAsync(
