@@ -79,9 +79,13 @@ class FlipReplayTest {
     @Test
     void theFlipCompletesOnlyWhenEveryLiveRouterAcknowledgedItAndNothingFromBeforeItIsQueued() throws Exception {
         Router writer = f.track(f.builder().replay(false).mirrorThreads(1, 1000).build());
-        RouterFixture.awaitVersion(writer, f.set(Phase.DUAL_WRITE).version());
+        long dual = f.set(Phase.DUAL_WRITE).version();
+        RouterFixture.awaitVersion(writer, dual);
         writer.write(MirrorBatchTest.PUT, 1L, 7L, 1L, new BigDecimal("7.00"), "ground");
         assertThat(writer.awaitQuiet(Duration.ofSeconds(5))).isTrue();
+        // its heartbeat (once a second) has acknowledged the dual_write version before the flip starts
+        await().atMost(Duration.ofSeconds(10)).until(() -> Long.toString(dual).equals(
+                f.redis().hget(f.keys.router(writer.instanceId()), ControlKeys.Heartbeat.ACKED_VERSION)));
         long now = System.currentTimeMillis();
         // a router that stopped a minute ago (its heartbeat not yet expired) is not live and is not waited for
         f.redis().hset(f.keys.router("gone"), Map.of(ControlKeys.Heartbeat.VERSION, "1", ControlKeys.Heartbeat.ACKED_VERSION, "1",

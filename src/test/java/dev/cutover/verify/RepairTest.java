@@ -142,7 +142,8 @@ class RepairTest {
             Pair.Run after = p.run("verify", "--redis", TestRedis.sharedUrl());
             assertThat(after.status()).as(after.out()).isEqualTo(0);
             Map<String, String> summary = redis.sync().hgetall(keys.verify());
-            assertThat(summary).containsOnlyKeys("at", "clean", "rows_compared", "differences", "direction", "sampled")
+            assertThat(summary).containsOnlyKeys("at", "clean", "rows_compared", "differences", "direction", "sampled", "old_db", "new_db",
+                    "plan_hash")
                     .containsEntry("clean", "true").containsEntry("direction", "reverse").containsEntry("sampled", "false")
                     .containsEntry("rows_compared", "2001").containsEntry("differences", "0");
             assertThat(Long.parseLong(summary.get("at"))).isGreaterThan(System.currentTimeMillis() - 600_000);
