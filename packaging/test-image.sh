@@ -19,8 +19,8 @@ fail() { echo "packaging test: FAIL: $*"; exit 1; }
 # GTK 3 (JavaFX's glass), pango and fonts, and a display (Xvfb here); jlink strips with objcopy.
 . scripts/lib/packages.sh
 need "packaging test" "Xvfb: the console opens on a virtual display" "command -v xvfb-run && command -v xauth" xvfb xauth
-need "packaging test" "GTK 3, pango and fonts: the console draws its window with them" \
-  "has_lib libgtk-3.so.0 && has_lib libpango-1.0.so.0 && fc-list | grep -q ." libgtk-3-0 fonts-dejavu-core
+need "packaging test" "GTK 3, pango, libXtst (glass links it; GTK does not pull it in) and fonts: the console draws its window with them" \
+  "has_lib libgtk-3.so.0 && has_lib libpango-1.0.so.0 && has_lib libXtst.so.6 && fc-list | grep -q ." libgtk-3-0 libxtst6 fonts-dejavu-core
 need "packaging test" "binutils: jlink strips the image's Java runtime with objcopy" "command -v objcopy" binutils
 need "packaging test" "unzip: the build reads the jars" "command -v unzip" unzip
 install_needed "packaging test"

@@ -20,8 +20,8 @@ need test.sh "PostgreSQL's server binaries: the tests run throwaway servers of t
   has_pg_server POSTGRESQL_SERVER
 need test.sh "redis-server: the tests run private Redis servers (Debian's package also starts one on port 6379; nothing here uses it)" \
   "command -v redis-server" redis-server
-need test.sh "GTK 3, pango and fonts: the console (JavaFX) and its tests lay out and draw text with them" \
-  "has_lib libgtk-3.so.0 && has_lib libpango-1.0.so.0 && fc-list | grep -q ." libgtk-3-0 fonts-dejavu-core
+need test.sh "GTK 3, pango, libXtst (glass links it; GTK does not pull it in) and fonts: the console (JavaFX) and its tests lay out and draw text with them" \
+  "has_lib libgtk-3.so.0 && has_lib libpango-1.0.so.0 && has_lib libXtst.so.6 && fc-list | grep -q ." libgtk-3-0 libxtst6 fonts-dejavu-core
 need test.sh "binutils: jlink strips the application image's Java runtime with objcopy" "command -v objcopy" binutils
 need test.sh "Xvfb: the packaging test opens the console on a virtual display" \
   "command -v xvfb-run && command -v xauth" xvfb xauth

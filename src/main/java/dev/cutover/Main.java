@@ -36,6 +36,8 @@ public final class Main {
 
     /** What JavaFX says when glass cannot load its GTK 3 library (libglassgtk3.so or one it links to is missing). */
     static final String NO_GTK = "Unable to load glass GTK library";
+    /** What it says instead when libglassgtk3.so is there but a library it links to (libXtst.so.6) is not. */
+    static final String NO_GLASS_GTK = "no glassgtk3 in java.library.path";
 
     /**
      * Why the console could not start, for the one {@code cannot open the console: …} line (here and
@@ -45,7 +47,7 @@ public final class Main {
      */
     public static String consoleProblem(Throwable failure) {
         String msg = rootMessage(failure);
-        if (msg.startsWith(NO_GTK)) {
+        if (msg.startsWith(NO_GTK) || msg.startsWith(NO_GLASS_GTK)) {
             return "the GTK 3 libraries are missing (" + NO_GTK + "); on Debian/Ubuntu: sudo apt-get install libgtk-3-0 libxtst6";
         }
         if (msg.startsWith("Unable to open DISPLAY")) {

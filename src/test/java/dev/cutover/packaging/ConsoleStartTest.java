@@ -59,6 +59,17 @@ class ConsoleStartTest {
      * machine that has GTK. Needs an X display (without one JavaFX stops earlier, at the display):
      * a private Xvfb.
      */
+    /**
+     * Seen on a fresh Debian 12 with libgtk-3-0 but without libxtst6: glass's resource copy fails to
+     * link, and JavaFX then reports only that glassgtk3 is not on java.library.path.
+     */
+    @Test
+    void aGlassLibraryThatCannotLinkNamesThePackagesToo() {
+        String line = dev.cutover.Main.consoleProblem(new RuntimeException(new UnsatisfiedLinkError(
+                "no glassgtk3 in java.library.path: /usr/java/packages/lib:/usr/lib/x86_64-linux-gnu/jni")));
+        assertThat(line).startsWith("the GTK 3 libraries are missing").endsWith("sudo apt-get install libgtk-3-0 libxtst6");
+    }
+
     @Test
     void withoutGtkTheOneLineNamesThePackagesToInstall(@TempDir Path dir) throws Exception {
         Path lib = Files.createDirectories(dir.resolve("lib"));
