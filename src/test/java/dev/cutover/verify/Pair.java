@@ -110,7 +110,19 @@ final class Pair implements AutoCloseable {
         try {
             neu.close();
         } finally {
-            old.close();
+            try {
+                old.close();
+            } finally {
+                deleteTree(dir); // the plan and CSV files of the test: the machine is left as it was
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // already gone
         }
     }
 }
