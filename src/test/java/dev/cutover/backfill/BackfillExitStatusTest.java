@@ -12,7 +12,6 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,31 +38,28 @@ class BackfillExitStatusTest {
         String migration = TestRedis.uniqueMigration("bf-kill");
         try (Orders o = new Orders("bf_kill", migration, 12_000)) {
             Path plan = Cli.plan(o, migration);
-            AtomicBoolean running = new AtomicBoolean(true);
             AtomicInteger killed = new AtomicInteger();
-            Thread killer = new Thread(() -> {
-                while (running.get()) {
-                    try {
-                        Thread.sleep(500);
-                        killed.addAndGet(o.old.killConnections() + o.neu.killConnections());
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (RuntimeException e) {
-                        // the admin connection itself may fail while the server is busy: try again next tick
-                    }
+            // the fault: every backend of both databases terminated every 500 ms while the backfill runs
+            java.util.concurrent.ScheduledExecutorService killer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "connection-killer");
+                t.setDaemon(true);
+                return t;
+            });
+            killer.scheduleAtFixedRate(() -> {
+                try {
+                    killed.addAndGet(o.old.killConnections() + o.neu.killConnections());
+                } catch (RuntimeException e) {
+                    // the admin connection itself may fail while the server is busy: try again next tick
                 }
-            }, "connection-killer");
-            killer.setDaemon(true);
-            killer.start();
+            }, 500, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
             int code;
             try {
                 code = run("backfill", "--plan", plan.toString(), "--old", o.old.url(), "--new", o.neu.url(), "--redis",
                         TestRedis.sharedUrl(), "--workers", "2", "--latency-limit", "0", "--max-rows-per-sec", "4000",
                         "--progress", "lines");
             } finally {
-                running.set(false);
-                killer.interrupt();
-                killer.join(10_000);
+                killer.shutdownNow();
+                assertThat(killer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             }
             assertThat(killed.get()).as("backends killed during the run\n" + out + "\n" + err).isGreaterThan(3);
             assertThat(o.actual()).as(() -> out + "\n" + err).isEqualTo(o.expected());
