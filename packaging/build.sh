@@ -38,8 +38,8 @@ if [ "$skip_maven" = 0 ]; then
   mvn -q -B -DskipTests package
 fi
 [ -f target/cutover.jar ] && [ -d target/lib ] || die "target/cutover.jar and target/lib are missing: run 'mvn -DskipTests package' first"
-version="$(sed -n 's/^version=//p' target/classes/dev/cutover/version.properties)"
-[ -n "$version" ] || die "no version in target/classes/dev/cutover/version.properties"
+version="$(cd target/lib && ls cutover-cli-*.jar 2>/dev/null | sed -n 's/^cutover-cli-\(.*\)\.jar$/\1/p' | head -1)"
+[ -n "$version" ] || die "no target/lib/cutover-cli-<version>.jar to take the version from"
 
 out=target/packaging
 rm -rf "$out"

@@ -28,7 +28,7 @@ install_needed "packaging test"
 if [ "${1:-}" != --no-build ]; then
   packaging/build.sh --skip-maven --image-only || fail "packaging/build.sh failed"
 fi
-version="$(sed -n 's/^version=//p' target/classes/dev/cutover/version.properties)"
+version="$(cd target/lib && ls cutover-cli-*.jar 2>/dev/null | sed -n 's/^cutover-cli-\(.*\)\.jar$/\1/p' | head -1)"
 image=target/packaging/image/cutover
 [ -x "$image/bin/cutover" ] || fail "no launcher at $image/bin/cutover"
 

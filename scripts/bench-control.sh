@@ -5,5 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-mvn -q -B -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt >&2
-java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" dev.cutover.control.ControlBench "${1:-${CUTOVER_TEST_REDIS_URL:-redis://127.0.0.1:6379}}" 2>/dev/null
+# ControlBench is an engine test class; its class path comes from the reactor (-am: the engine comes last)
+mkdir -p target
+mvn -q -B -o -pl src/engine -am test-compile dependency:build-classpath -Dmdep.outputFile="$here/target/bench-classpath.txt" >&2
+java -cp "src/engine/target/test-classes:src/engine/target/classes:$(cat target/bench-classpath.txt)" dev.cutover.control.ControlBench "${1:-${CUTOVER_TEST_REDIS_URL:-redis://127.0.0.1:6379}}" 2>/dev/null

@@ -8,9 +8,11 @@
 #   JMH_ARGS="-wi 5 -i 10" scripts/bench-router.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B -DskipTests test-compile
-mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-router-cp.txt
-CP="target/test-classes:target/classes:$(cat target/bench-router-cp.txt)"
+# the benchmarks are the router module's test classes; its class path comes from the reactor (-am)
+mkdir -p target
+mvn -q -B -DskipTests -pl src/router -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$PWD/target/bench-router-cp.txt"
+CP="src/router/target/test-classes:src/router/target/classes:$(cat target/bench-router-cp.txt)"
 java -cp "$CP" org.openjdk.jmh.Main 'dev\.cutover\.route\.bench\..*Bench\..*' \
   -f 1 -wi 3 -w 2s -i 5 -r 2s -rf json -rff target/bench-router.json ${JMH_ARGS:-}
 java -cp "$CP" dev.cutover.route.bench.BenchReport target/bench-router.json

@@ -72,8 +72,8 @@ cat > "$PLAN" <<'JSON'
 }
 JSON
 
-mvn -q -B -o -Dmaven.test.skip=true package >/dev/null
-CP="target/classes:$(ls target/lib/*.jar | tr '\n' ':')"
+mvn -q -B -o -DskipTests package >/dev/null
+CP="$(ls target/lib/*.jar | tr '\n' ':')"
 
 # A control state mid-migration, made through the control plane's own commands (audited), and one router heartbeat.
 P="cutover:{$MIGRATION}:"

@@ -4,7 +4,8 @@
 #      through sudo when it asks no password; otherwise it prints the list to install by hand):
 #      a JDK 17, Maven, PostgreSQL's server binaries, redis-server, GTK 3/pango/fonts, binutils,
 #      Xvfb, unzip, openssl — each announced with what it is for;
-#   2. builds and runs every test (mvn verify). The tests start throwaway PostgreSQL servers and a
+#   2. builds and runs every test of every module, and installs the modules into the local Maven
+#      repository (mvn install: the embed-router sample builds against them). The tests start throwaway PostgreSQL servers and a
 #      Redis of their own under target/ and stop them at the end: no system PostgreSQL or Redis is
 #      used, started or reconfigured, nothing in /etc changes (CUTOVER_TEST_PG_URL /
 #      CUTOVER_TEST_REDIS_URL name servers of your own instead, see docs/troubleshooting.md);
@@ -32,5 +33,5 @@ install_needed test.sh
 # -B -ntp: no progress bars, no download lines; no colour codes in the output (and none of the
 # terminal resets Maven's console library writes at exit: jansi.noreset)
 export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }-Djansi.noreset=true"
-mvn -B -ntp -Dstyle.color=never verify "$@"
+mvn -B -ntp -Dstyle.color=never install "$@"
 exec packaging/test-image.sh

@@ -1,0 +1,155 @@
+package dev.cutover.demo;
+
+import dev.cutover.cli.ConsoleFrontEnd;
+import dev.cutover.cli.ExitCodes;
+import dev.cutover.cli.UserError;
+import dev.cutover.plan.Plan;
+import dev.cutover.plan.PlanFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code cutover demo}: the sample project end to end. Creates the two demo databases, loads the
+ * sample data, starts the sample application under load in the background and opens the console
+ * on the sample plan with everything connected. With {@code --no-console} it prints the live
+ * figures instead, until Ctrl-C.
+ *
+ * <p>Without {@code --old/--new}, {@code --server} or {@code --redis} it runs on servers of its own
+ * ({@link DemoServers}: two PostgreSQL, one Redis, in the user's data folder), started for the
+ * demo and stopped when it ends; {@code --reset} deletes them.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Set up the saas-orders sample (on servers of its own unless told where), run it under load, and open the console on it.")
+public final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    SampleRunOptions sample;
+
+    @Option(names = "--old", paramLabel = "URL", description = "JDBC URL of the old database (its name must start with cutover_demo: it is dropped and made again)")
+    String oldUrl;
+
+    @Option(names = "--new", paramLabel = "URL", description = "JDBC URL of the new database (likewise)")
+    String newUrl;
+
+    @Option(names = "--redis", paramLabel = "URL", description = "Redis of the control state (default $CUTOVER_DEMO_REDIS_URL, else the demo's own)")
+    String redis = System.getenv("CUTOVER_DEMO_REDIS_URL");
+
+    @Option(names = "--orders", paramLabel = "N", description = "orders in the sample data (default ${DEFAULT-VALUE}; the full sample is 1000000)")
+    long orders = 200_000;
+
+    @Option(names = "--seed", paramLabel = "S", description = "random seed of the data (default ${DEFAULT-VALUE})")
+    long seed = DataGenerator.Options.DEFAULT_SEED;
+
+    @Option(names = "--no-console", description = "don't open the console: print the live figures until Ctrl-C")
+    boolean noConsole;
+
+    @Option(names = "--keep-data", description = "reuse the demo databases and control state as they are (no drop, no reload)")
+    boolean keepData;
+
+    @Option(names = "--reset", description = "stop and delete the demo's own servers and their data, then exit")
+    boolean reset;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        PrintWriter out = spec.commandLine().getOut();
+        Path home = DemoServers.defaultHome();
+        if (reset) {
+            boolean any = DemoServers.reset(home);
+            out.println(any ? "demo: deleted its own servers and their data in " + home : "demo: nothing to delete (" + home + " does not exist)");
+            out.flush();
+            return ExitCodes.OK;
+        }
+        if (sample.rate <= 0) {
+            throw new UserError("--rate must be positive (got " + sample.rate + ")");
+        }
+        if ((oldUrl == null) != (newUrl == null)) {
+            throw new UserError("give both --old and --new, or neither (the demo then makes its own servers)");
+        }
+        if (oldUrl != null && sample.server != null) {
+            throw new UserError("give either --server or --old/--new, not both");
+        }
+        if (!noConsole && blank(System.getenv("DISPLAY")) && blank(System.getenv("WAYLAND_DISPLAY"))) {
+            // before anything is started or loaded
+            throw new UserError("cannot open the console: no display (DISPLAY is not set): run it in a desktop session or over"
+                    + " 'ssh -X', or use --no-console");
+        }
+        SampleProject project = SampleProject.locate();
+        Plan plan = PlanFile.read(project.plan());
+        boolean own = (oldUrl == null && sample.server == null) || redis == null;
+        boolean firstRun = own && !DemoServers.exists(home);
+        try (DemoServers servers = own ? DemoServers.start(home) : null) {
+            if (servers != null) {
+                servers.sayWhere(out, firstRun);
+            }
+            String redisUrl = redis != null ? redis : servers.redisUrl();
+            String redisShown = redis != null ? redis : servers.redisSafeUrl();
+            DemoSetup setup;
+            if (oldUrl != null) {
+                setup = keepData ? DemoSetup.existing(oldUrl, newUrl, out) : DemoSetup.ofDatabases(oldUrl, newUrl, out);
+            } else if (sample.server != null) {
+                setup = new DemoSetup(sample.server, out);
+            } else {
+                setup = new DemoSetup(servers.oldServerUrl(), servers.newServerUrl(), out);
+            }
+            if (!keepData) {
+                DataGenerator.Options data = DemoDataCommand.options(orders, sample.tenants, seed);
+                if (servers != null && oldUrl == null && sample.server == null) {
+                    setup.createDatabasesFromSeed(data); // its own servers: a copy of the sample saved on the first run
+                } else {
+                    setup.createDatabases(data);
+                }
+                long keys = DemoSetup.resetControlState(redisUrl, plan.name());
+                out.printf("demo: control state of migration %s reset in %s (%d keys removed): phase planning%n", plan.name(), redisShown, keys);
+            }
+            out.printf("demo: old  %s%ndemo: new  %s%ndemo: plan %s%n", setup.oldDb().safeUrl(), setup.newDb().safeUrl(), project.plan());
+            out.flush();
+            try (CtrlC ctrlC = new CtrlC("demo-stop", true);
+                 SampleRuntime rt = SampleRuntime.open(setup.oldDb(), setup.newDb(), redisUrl, plan, SampleRuntime.Settings.forRate(sample.rate))) {
+                rt.reportEverySecond(noConsole ? out : null);
+                rt.load().start();
+                out.printf("demo: the sample application is running at %.0f req/s (ready %.1f s after the start)%n", sample.rate,
+                        (System.nanoTime() - started) / 1e9);
+                out.flush();
+                if (noConsole) {
+                    out.println("demo: Ctrl-C stops");
+                    out.flush();
+                    ctrlC.await();
+                } else {
+                    openConsole(project, setup, redisUrl);
+                }
+                rt.load().close();
+                LoadCommand.report(rt, out);
+                out.flush();
+            }
+            if (servers != null) {
+                out.println("demo: stopping its servers");
+                out.flush();
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    /** Opens the console (found with ServiceLoader: the command line never needs JavaFX) and returns when it is closed. */
+    private static void openConsole(SampleProject project, DemoSetup setup, String redis) {
+        String[] args = {"--plan", project.plan().toString(), "--old", setup.oldDb().url(), "--new", setup.newDb().url(), "--redis", redis};
+        try {
+            ConsoleFrontEnd.openOrExplain(args, false);
+        } catch (UserError e) {
+            throw new UserError(e.getMessage() + "; or use --no-console");
+        }
+    }
+}
