@@ -163,6 +163,9 @@ final class TestServers {
 
     /** Once per JVM: the shutdown hook that stops and deletes the servers, and the cleanup of a killed JVM's leftovers. */
     private static synchronized void setUp() {
+        if (Boolean.getBoolean("cutover.test.unitOnly")) {
+            throw new IllegalStateException("a test started a server in the unit-only run (mvn test -Punit): mark its class @NeedsServers");
+        }
         if (!hookAdded) {
             Runtime.getRuntime().addShutdownHook(new Thread(TestServers::stopAll, "test-servers-stop"));
             hookAdded = true;
