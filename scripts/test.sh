@@ -9,7 +9,8 @@
 #      Redis of their own under target/ and stop them at the end: no system PostgreSQL or Redis is
 #      used, started or reconfigured, nothing in /etc changes (CUTOVER_TEST_PG_URL /
 #      CUTOVER_TEST_REDIS_URL name servers of your own instead, see docs/troubleshooting.md);
-#   3. builds the application image from that build and tests it headless (packaging/test-image.sh).
+#   3. builds and tests sample-projects/embed-router against the installed router and checks what it pulls in (check.sh);
+#   4. builds the application image from that build and tests it headless (packaging/test-image.sh).
 # Arguments go to Maven (e.g. -Dtest=CliTest -Dsurefire.failIfNoSpecifiedTests=false).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,4 +35,6 @@ install_needed test.sh
 # terminal resets Maven's console library writes at exit: jansi.noreset)
 export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }-Djansi.noreset=true"
 mvn -B -ntp -Dstyle.color=never install "$@"
+echo "test.sh: the embed-router sample: an application embedding the router, built against the modules just installed"
+sample-projects/embed-router/check.sh
 exec packaging/test-image.sh
