@@ -3,8 +3,17 @@ package dev.cutover;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 
 import static com.tngtech.archunit.base.DescribedPredicate.alwaysTrue;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
@@ -50,6 +59,42 @@ class ArchitectureTest {
                 .should().accessField(System.class, "out").orShould().accessField(System.class, "err")
                 .because("only the command line and the console talk to people; the engine logs")
                 .check(classes);
+    }
+
+    /**
+     * A console class loaded by name ({@code Class.forName("dev.cutover.ui.…")}) is a dependency on
+     * the console that {@link #engineDoesNotDependOnTheConsole} cannot see: the class file of a
+     * class that calls {@code Class.forName} must hold no string naming a class of {@code dev.cutover.ui}.
+     */
+    @Test
+    @Disabled("the lead replaces it with ServiceLoader in the module split (today Main and demo.DemoCommand load ui.ConsoleApp by name)")
+    void nothingLoadsAConsoleClassByName() {
+        noClasses().that().resideOutsideOfPackage("dev.cutover.ui..")
+                .should(loadAConsoleClassByName())
+                .because("a front end is found through ServiceLoader or the module layout, not by a class name in a string")
+                .check(classes);
+    }
+
+    private static ArchCondition<JavaClass> loadAConsoleClassByName() {
+        return new ArchCondition<>("call Class.forName with a dev.cutover.ui class name") {
+            @Override
+            public void check(JavaClass c, ConditionEvents events) {
+                boolean forName = c.getMethodCallsFromSelf().stream().anyMatch(call -> call.getTargetOwner().isEquivalentTo(Class.class)
+                        && call.getName().equals("forName"));
+                if (forName && holdsText(c, "dev.cutover.ui.")) {
+                    events.add(SimpleConditionEvent.satisfied(c, c.getName() + " calls Class.forName and names a class of dev.cutover.ui"));
+                }
+            }
+        };
+    }
+
+    /** True when the class file's constant pool holds {@code text} (string literals keep their dots; class references use slashes). */
+    private static boolean holdsText(JavaClass c, String text) {
+        try (InputStream in = c.getSource().orElseThrow().getUri().toURL().openStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).contains(text);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the class file of " + c.getName(), e);
+        }
     }
 
     @Test
