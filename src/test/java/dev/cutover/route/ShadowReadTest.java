@@ -180,21 +180,16 @@ class ShadowReadTest {
         assertThat(router.stats().shadowCompared()).isBetween(15L, 70L);
     }
 
-    private void awaitMetric(String field, long atLeast) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        long total = 0;
-        while (System.nanoTime() < end) {
-            total = 0;
-            long now = System.currentTimeMillis() / 1000;
-            for (long s = now - 10; s <= now; s++) {
-                String v = f.redis().hget(f.keys.metricsBucket(s), field);
-                total += v == null ? 0 : Long.parseLong(v);
-            }
-            if (total >= atLeast) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("metric " + field + " reached " + total + ", expected " + atLeast);
+    private void awaitMetric(String field, long atLeast) {
+        org.awaitility.Awaitility.await("metric " + field + " of the last 10 s").atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(50)).until(() -> {
+                    long total = 0;
+                    long now = System.currentTimeMillis() / 1000;
+                    for (long s = now - 10; s <= now; s++) {
+                        String v = f.redis().hget(f.keys.metricsBucket(s), field);
+                        total += v == null ? 0 : Long.parseLong(v);
+                    }
+                    return total;
+                }, total -> total >= atLeast);
     }
 }
