@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlKeys.Backfill;
+import dev.cutover.io.Json;
 import dev.cutover.work.ChunkLedger;
 import dev.cutover.work.ProgressEvent;
 import dev.cutover.work.Retry;
@@ -28,7 +29,7 @@ import java.util.function.Supplier;
  */
 final class RedisSummary implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisSummary.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final RedisCommands<String, String> redis;
     private final ControlKeys keys;
