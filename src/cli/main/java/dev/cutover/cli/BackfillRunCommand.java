@@ -135,8 +135,8 @@ abstract class BackfillRunCommand implements Callable<Integer> {
                 out.println("  " + s.table() + " " + s.key() + ": " + s.error());
             }
         }
-        long complete = r.counts().stream().filter(t -> "complete".equals(t.state())).count();
-        long failed = r.counts().stream().filter(t -> "failed".equals(t.state())).count();
+        long complete = r.counts().stream().filter(t -> t.state() == dev.cutover.work.TableState.COMPLETE).count();
+        long failed = r.counts().stream().filter(t -> t.state() == dev.cutover.work.TableState.FAILED).count();
         out.printf(Locale.ROOT, "tables: %d complete, %d failed, %d not finished%s%n", complete, failed,
                 r.counts().size() - complete - failed,
                 r.notRun().isEmpty() ? "" : "; not in this run and not copied yet: " + String.join(", ", r.notRun()));

@@ -7,6 +7,7 @@ import dev.cutover.control.AuditEntry;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.ControlStateCodec;
 import dev.cutover.control.GuardCheck;
+import dev.cutover.io.Json;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,7 +16,7 @@ import java.util.List;
 
 /** How the control commands write states, guards and audit entries, for people and as JSON. */
 final class ControlText {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.MAPPER;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     private ControlText() {

@@ -54,7 +54,7 @@ final class ProgressPrinter implements ProgressListener {
         int filled = (int) Math.round(t.fraction() * BAR);
         StringBuilder b = new StringBuilder("[").append("#".repeat(filled)).append(".".repeat(BAR - filled)).append("] ");
         b.append(summary(t));
-        e.tables().stream().filter(x -> "running".equals(x.state())).findFirst()
+        e.tables().stream().filter(x -> x.state() == dev.cutover.work.TableState.RUNNING).findFirst()
                 .ifPresent(x -> b.append("  ").append(x.table()).append(' ').append(percent(x)));
         b.append(throttle(e));
         return b.toString();

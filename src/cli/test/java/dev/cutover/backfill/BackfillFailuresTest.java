@@ -21,7 +21,7 @@ class BackfillFailuresTest {
             assertThat(r.errors()).singleElement().asString()
                     .isEqualTo("public.orders: row {\"id\":1234} cannot be copied into column \"priority\": invalid input syntax for type integer "
                             + "[22P02] (fix the plan or the row, then run backfill again to resume; or use --on-error skip)");
-            assertThat(r.tables().get(0).state()).isEqualTo("failed");
+            assertThat(r.tables().get(0).state()).isEqualTo(dev.cutover.work.TableState.FAILED);
             assertThat(Orders.count(o.neu, "SELECT count(*) FROM orders WHERE id = 1234")).isZero();
             assertThat(Orders.count(o.neu, "SELECT count(*) FROM orders")).isLessThan(2000);
             assertThat(Orders.count(o.neu, "SELECT count(*) FROM cutover.work_run WHERE state = 'failed' AND error LIKE '%{\"id\":1234}%'")).isOne();

@@ -2,7 +2,6 @@ package dev.cutover.cli;
 
 import dev.cutover.testing.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.RedisLink;
 import dev.cutover.testing.TestDb;
@@ -66,7 +65,7 @@ class ControlCommandsTest {
         assertThat(r.out()).contains("phase         planning").contains("write target  old_only").contains("version       0")
                 .contains("next phase    backfill   (no guard)");
         CliRun j = run("status", "--json");
-        JsonNode n = new ObjectMapper().readTree(j.out());
+        JsonNode n = dev.cutover.io.Json.MAPPER.readTree(j.out());
         assertThat(n.path("state").path("phase").asText()).isEqualTo("planning");
         assertThat(n.path("next_phase").asText()).isEqualTo("backfill");
         assertThat(n.path("lost").isNull()).isTrue();
@@ -131,7 +130,7 @@ class ControlCommandsTest {
         CliRun json = run("audit", "--json");
         List<String> lines = json.out().lines().toList();
         assertThat(lines).hasSize(4);
-        JsonNode last = new ObjectMapper().readTree(lines.get(3));
+        JsonNode last = dev.cutover.io.Json.MAPPER.readTree(lines.get(3));
         assertThat(last.path("action").asText()).isEqualTo("traffic");
         assertThat(last.path("from").asText()).isEqualTo("1");
         assertThat(last.path("to").asText()).isEqualTo("5");
@@ -153,7 +152,7 @@ class ControlCommandsTest {
             String url = redis.url();
             String[] where = {"--migration", migration, "--redis", url, "--new", neu.url()};
             assertThat(runRaw(concat(new String[] {"phase", "shadow_read", "--override", "--reason", "setup"}, where)).status()).isZero();
-            String salt = new ObjectMapper().readTree(runRaw(concat(new String[] {"status", "--json"}, where)).out())
+            String salt = dev.cutover.io.Json.MAPPER.readTree(runRaw(concat(new String[] {"status", "--json"}, where)).out())
                     .path("state").path("routing_salt").asText();
             assertThat(Files.list(stateDir)).isNotEmpty();
             redis.kill();
@@ -168,7 +167,7 @@ class ControlCommandsTest {
             CliRun restore = runRaw(concat(new String[] {"phase", "shadow_read", "--override", "--reason", "restore after Redis loss"}, where));
             assertThat(restore.status()).isZero();
             assertThat(restore.out()).contains("restored at phase shadow_read (version 2");
-            JsonNode after = new ObjectMapper().readTree(runRaw(concat(new String[] {"status", "--json"}, where)).out());
+            JsonNode after = dev.cutover.io.Json.MAPPER.readTree(runRaw(concat(new String[] {"status", "--json"}, where)).out());
             assertThat(after.path("state").path("routing_salt").asText()).isEqualTo(salt);
             assertThat(after.path("lost").isNull()).isTrue();
             assertThat(runRaw(concat(new String[] {"audit"}, where)).out()).contains("restore").contains("why: restore after Redis loss");

@@ -2,7 +2,6 @@ package dev.cutover.cli;
 
 import dev.cutover.testing.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.RedisLink;
 import dev.cutover.testing.TestRedis;
@@ -75,7 +74,7 @@ class FlipCommandTest {
         assertThat(move.err().lines().count()).isEqualTo(1);
         CliRun status = run("status");
         assertThat(status.out()).contains("phase         new_primary").contains("FLIP PENDING  version 2");
-        JsonNode json = new ObjectMapper().readTree(run("status", "--json").out());
+        JsonNode json = dev.cutover.io.Json.MAPPER.readTree(run("status", "--json").out());
         assertThat(json.path("flip").path("complete").asBoolean()).isFalse();
         assertThat(json.path("flip").path("not_acknowledged").get(0).asText()).isEqualTo("app-1");
         assertThat(json.path("flip").path("queued_under_other_write_target").path("dual_write").asLong()).isEqualTo(1);

@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(120)
 class LostStateTest {
     private static final Pattern RESTORE = Pattern.compile("restore it with: (cutover phase .*?) \\(with the same --redis and --new");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.cutover.io.Json.MAPPER;
 
     @AfterEach
     void clear() {

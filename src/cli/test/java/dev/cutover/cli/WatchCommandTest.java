@@ -84,13 +84,10 @@ class WatchCommandTest {
         }
     }
 
-    private static void await(List<String> lines, String text, Process p) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (lines.stream().noneMatch(l -> l.contains(text))) {
-            if (System.nanoTime() > end || !p.isAlive()) {
-                throw new AssertionError("no line with '" + text + "'; output:\n" + String.join("\n", lines));
-            }
-            Thread.sleep(50);
-        }
+    private static void await(List<String> lines, String text, Process p) {
+        org.awaitility.Awaitility.await().atMost(60, TimeUnit.SECONDS).pollInterval(50, TimeUnit.MILLISECONDS)
+                .failFast("the command ended", () -> !p.isAlive() && lines.stream().noneMatch(l -> l.contains(text)))
+                .untilAsserted(() -> org.assertj.core.api.Assertions.assertThat(lines.stream().anyMatch(l -> l.contains(text)))
+                        .as(() -> "a line with '" + text + "'; output:\n" + String.join("\n", lines)).isTrue());
     }
 }

@@ -59,13 +59,11 @@ public final class CliProcess {
 
     /** Polls {@code cond} every 50 ms until it holds; fails after the timeout with the process output (when a log is given). */
     public static void await(String what, long timeoutMillis, BooleanSupplier cond, Path log) throws Exception {
-        long end = System.currentTimeMillis() + timeoutMillis;
-        while (System.currentTimeMillis() < end) {
-            if (cond.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(50);
+        try {
+            org.awaitility.Awaitility.await(what).atMost(java.time.Duration.ofMillis(timeoutMillis))
+                    .pollInterval(java.time.Duration.ofMillis(50)).until(cond::getAsBoolean);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("timed out waiting for " + what + (log == null ? "" : "; process output:\n" + read(log)), e);
         }
-        throw new AssertionError("timed out waiting for " + what + (log == null ? "" : "; process output:\n" + read(log)));
     }
 }

@@ -113,15 +113,12 @@ class BadInputTest {
             java.util.concurrent.atomic.AtomicReference<Throwable> killerFailed = new java.util.concurrent.atomic.AtomicReference<>();
             Thread killer = new Thread(() -> {
                 try {
-                    // wait until verify is comparing chunks, then drop its sessions on the old side
-                    while (!done.get() && killed.get() == 0) {
-                        Thread.sleep(20);
-                        if (comparing(p)) {
-                            killed.set(p.old.killConnections());
-                        }
+                    // wait until verify is comparing chunks (or the command ended), then drop its sessions on the old side
+                    org.awaitility.Awaitility.await().forever().pollInterval(java.time.Duration.ofMillis(20))
+                            .until(() -> done.get() || comparing(p));
+                    if (!done.get()) {
+                        killed.set(p.old.killConnections());
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
                 } catch (RuntimeException e) {
                     killerFailed.set(e);
                 }

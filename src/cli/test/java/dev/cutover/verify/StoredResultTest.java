@@ -100,7 +100,7 @@ class StoredResultTest {
             assertThat(r.clean()).isTrue();
             assertThat(events).isNotEmpty();
             assertThat(events.get(events.size() - 1).rowsDone()).as("the last event: every row of a compared").isEqualTo(3000);
-            assertThat(events.get(events.size() - 1).state()).isEqualTo("complete");
+            assertThat(events.get(events.size() - 1).state()).isEqualTo(dev.cutover.work.TableState.COMPLETE);
         }
     }
 }

@@ -182,9 +182,14 @@ class VerifyWorkersTest {
 
             redis.sync().hset(keys.workThrottle("verify"), WorkThrottle.PAUSED, "true");
             CliProcess.await("the pause applied from Redis", 20_000, () -> v.throttle().isPaused(), null);
-            CliProcess.await("the chunk in hand finished", 20_000, () -> stableFor(p, 600), null);
+            // the one worker finished the chunk in hand and waits in the throttle: nothing is running
+            CliProcess.await("the worker held by the pause", 20_000, () -> v.throttle().heldByPause() == 1, null);
             long paused = count(p, "state = 'done'");
-            Thread.sleep(1_500);
+            // three more progress events (one every 200 ms) read the ledger after that: had a chunk
+            // started, the worker would have left the pause
+            int seen = events.size();
+            CliProcess.await("three more progress events", 20_000, () -> events.size() >= seen + 3, null);
+            assertThat(v.throttle().heldByPause()).as("the worker still held by the pause").isEqualTo(1);
             assertThat(count(p, "state = 'done'")).as("no chunk starts while paused").isEqualTo(paused);
             assertThat(events).anyMatch(e -> e.throttle().paused());
 
@@ -243,16 +248,6 @@ class VerifyWorkersTest {
         }
     }
 
-    /** True when no chunk completed for {@code millis}. */
-    private static boolean stableFor(Pair p, long millis) {
-        long before = count(p, "state = 'done'");
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return count(p, "state = 'done'") == before;
-    }
 
     private static String single(Pair p, String sql) {
         List<String> r = rows(p, sql);

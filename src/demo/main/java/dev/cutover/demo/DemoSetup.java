@@ -3,6 +3,7 @@ package dev.cutover.demo;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.pg.Db;
 import dev.cutover.pg.DbException;
+import dev.cutover.pg.DbUrl;
 import dev.cutover.pg.Sql;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
@@ -211,22 +212,12 @@ public final class DemoSetup {
 
     /** The database a JDBC URL names. */
     static String databaseOf(String url) {
-        int q = url.indexOf('?');
-        String base = q < 0 ? url : url.substring(0, q);
-        int slash = base.lastIndexOf('/');
-        if (slash < "jdbc:postgresql://".length() || slash == base.length() - 1) {
-            throw new DbException("the URL must name a database, e.g. jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres (got "
-                    + Db.redact(url) + ")");
-        }
-        return base.substring(slash + 1);
+        return DbUrl.database(url);
     }
 
-    /** The same URL (server, parameters) naming another database. */
+    /** The same URL (server, parameters) naming another database; the URL must name one. */
     static String withDatabase(String url, String db) {
-        int q = url.indexOf('?');
-        String base = q < 0 ? url : url.substring(0, q);
-        String params = q < 0 ? "" : url.substring(q);
-        databaseOf(url);
-        return base.substring(0, base.lastIndexOf('/') + 1) + db + params;
+        DbUrl.database(url);
+        return DbUrl.withDatabase(url, db);
     }
 }

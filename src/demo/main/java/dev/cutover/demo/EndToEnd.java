@@ -5,7 +5,9 @@ import dev.cutover.cli.CutoverCommand;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.Phase;
 import dev.cutover.control.RedisLink;
+import dev.cutover.io.Json;
 import dev.cutover.pg.Db;
+import dev.cutover.pg.DbUrl;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.PlanFile;
 import dev.cutover.route.MismatchSamples;
@@ -58,7 +60,7 @@ public final class EndToEnd {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final Config cfg;
     private final PrintWriter out;
@@ -361,17 +363,11 @@ public final class EndToEnd {
     // ------------------------------------------------------------------ helpers
 
     private Connection admin() {
-        String url = cfg.newDb().url();
-        int q = url.indexOf('?');
-        String base = q < 0 ? url : url.substring(0, q);
-        return new Db("PostgreSQL server", base.substring(0, base.lastIndexOf('/') + 1) + "postgres" + (q < 0 ? "" : url.substring(q))).connect();
+        return new Db("PostgreSQL server", DbUrl.withDatabase(cfg.newDb().url(), "postgres")).connect();
     }
 
     private String newDbName() {
-        String url = cfg.newDb().url();
-        int q = url.indexOf('?');
-        String base = q < 0 ? url : url.substring(0, q);
-        return base.substring(base.lastIndexOf('/') + 1);
+        return DbUrl.database(cfg.newDb().url());
     }
 
     private long newRows() throws SQLException {

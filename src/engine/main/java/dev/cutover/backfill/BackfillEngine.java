@@ -237,11 +237,11 @@ public final class BackfillEngine {
             List<BackfillReport.TableCounts> counts = new ArrayList<>();
             for (String t : names) {
                 ChunkLedger.Count n = byTable.get(t);
-                counts.add(new BackfillReport.TableCounts(t, n == null ? "waiting" : n.state(), n == null ? 0 : n.rowsDone(),
+                counts.add(new BackfillReport.TableCounts(t, n == null ? dev.cutover.work.TableState.WAITING : n.state(), n == null ? 0 : n.rowsDone(),
                         n == null ? 0 : n.written(), skippedBy.getOrDefault(t, 0L)));
             }
             List<String> notRun = planTables.stream().filter(t -> !names.contains(t))
-                    .filter(t -> byTable.get(t) == null || !byTable.get(t).state().equals("complete")).toList();
+                    .filter(t -> byTable.get(t) == null || byTable.get(t).state() != dev.cutover.work.TableState.COMPLETE).toList();
             return new Ended(counts, skipped, notRun);
         }
     }

@@ -1,6 +1,8 @@
 package dev.cutover.backfill;
 
 import dev.cutover.pg.Db;
+import dev.cutover.pg.DbException;
+import dev.cutover.pg.Sql;
 import dev.cutover.sql.BackfillSql;
 import dev.cutover.sql.Flow;
 import dev.cutover.sync.Relations;
@@ -134,9 +136,16 @@ final class BackfillJob implements ChunkJob {
         Connection c = newDb.connect();
         try {
             c.setAutoCommit(false);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            // the caller never gets it, so nobody else would close it
+            try {
+                c.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e instanceof RuntimeException r ? r
+                    : new DbException("cannot prepare the ledger connection on the " + newDb.role() + ": " + Sql.message((SQLException) e), e);
         }
-        return c;
     }
 }

@@ -25,7 +25,7 @@ public record BackfillReport(List<TableProgress> tables, List<ChunkLedger.Failed
      * written into the new one, skipped (recorded in {@code cutover.backfill_skipped}); the rest of
      * the rows read were already in the target (the router's dual writes got there first).
      */
-    public record TableCounts(String table, String state, long rowsRead, long rowsWritten, long rowsSkipped) {
+    public record TableCounts(String table, dev.cutover.work.TableState state, long rowsRead, long rowsWritten, long rowsSkipped) {
         public long rowsAlreadyThere() {
             return Math.max(0, rowsRead - rowsWritten - rowsSkipped);
         }
@@ -36,7 +36,7 @@ public record BackfillReport(List<TableProgress> tables, List<ChunkLedger.Failed
      * make a run incomplete when the others finished its tables (it is then a warning).
      */
     public boolean complete() {
-        return !stopped && tables.stream().allMatch(t -> "complete".equals(t.state()));
+        return !stopped && tables.stream().allMatch(t -> t.state() == dev.cutover.work.TableState.COMPLETE);
     }
 
     /** One line per problem: a table stopped (naming the row key or chunk key range), a worker that could not go on. */

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlKeys.Backfill;
+import dev.cutover.io.Json;
 import dev.cutover.work.ChunkLedger;
 import dev.cutover.work.ProgressEvent;
 import dev.cutover.work.Retry;
+import dev.cutover.work.TableState;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +29,7 @@ import java.util.function.Supplier;
  */
 final class RedisSummary implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisSummary.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final RedisCommands<String, String> redis;
     private final ControlKeys keys;
@@ -92,7 +94,8 @@ final class RedisSummary implements AutoCloseable {
             ArrayNode tables = JSON.createArrayNode();
             for (String t : planTables) {
                 ChunkLedger.Count c = counts.get(t);
-                String state = c == null ? Backfill.TABLE_NOT_RUN : c.state();
+                TableState tableState = c == null ? null : c.state();
+                String state = c == null ? Backfill.TABLE_NOT_RUN : tableState.word();
                 long rows = c == null ? 0 : c.rowsDone();
                 long tot = c == null ? 0 : Math.max(rows, c.rowsTotal());
                 long w = c == null ? 0 : c.written();
@@ -101,14 +104,14 @@ final class RedisSummary implements AutoCloseable {
                 total += tot;
                 written += w;
                 skipped += sk;
-                allComplete &= "complete".equals(state);
-                anyFailed |= "failed".equals(state);
-                anyRunning |= "running".equals(state);
-                if ("complete".equals(state)) {
+                allComplete &= tableState == TableState.COMPLETE;
+                anyFailed |= tableState == TableState.FAILED;
+                anyRunning |= tableState == TableState.RUNNING;
+                if (tableState == TableState.COMPLETE) {
                     complete++;
                 } else {
                     missing.add(t + " (" + state + ")");
-                    failed += "failed".equals(state) ? 1 : 0;
+                    failed += tableState == TableState.FAILED ? 1 : 0;
                 }
                 if (error.isEmpty() && c != null && c.error() != null) {
                     error = c.error();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cutover.io.Json;
 
 import java.util.List;
 
@@ -13,7 +14,7 @@ import java.util.List;
  * control plane, which writes, and the router, which follows.
  */
 public final class ControlStateCodec {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private ControlStateCodec() {
     }

@@ -12,6 +12,7 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.sync.RedisCommands;
+import dev.cutover.io.Json;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ public final class ControlStore {
     public static final String ACTION_RESTORE = "restore";
     public static final String ACTION_RAMP_DOWN = "ramp_down";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /**
      * KEYS: phase, write_target, read_percent, shadow_sample_rate, routing_salt, version,

@@ -3,6 +3,7 @@ package dev.cutover.control;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cutover.io.Json;
 import dev.cutover.io.PrivateFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,7 @@ public final class LastSeenCache {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(LastSeenCache.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     /** Longer encoded names are cut and completed by a hash, to stay under file-system name limits. */
     private static final int MAX_NAME = 200;
     private final Path file;

@@ -2,6 +2,7 @@ package dev.cutover.sql;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cutover.io.Json;
 
 import java.math.BigDecimal;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.Set;
  * its text form.
  */
 public final class KeyJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final Set<String> NUMERIC = Set.of("smallint", "integer", "bigint", "numeric", "real", "double precision");
 
     private KeyJson() {

@@ -1,5 +1,7 @@
 package dev.cutover.verify;
 
+import dev.cutover.io.Csv;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -35,12 +37,9 @@ public final class DifferenceCsv {
         }
     }
 
-    /** One RFC 4180 field. */
+    /** One RFC 4180 field ({@link Csv#field}). */
     static String field(String s) {
-        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\r') < 0 && s.indexOf('\n') < 0) {
-            return s;
-        }
-        return '"' + s.replace("\"", "\"\"") + '"';
+        return Csv.field(s);
     }
 
     private void line(String s) {

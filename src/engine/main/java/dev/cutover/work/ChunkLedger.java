@@ -27,18 +27,18 @@ import java.util.Optional;
 public final class ChunkLedger {
     /** One table's run. {@code upper} is null for a table that was empty when the run started. */
     public record Run(String table, List<String> upper, List<String> cursor, boolean exhausted, long rowsTotal,
-                      String state, String error, long startedAtMillis) {
+                      TableState state, String error, long startedAtMillis) {
         public boolean complete() {
-            return "complete".equals(state);
+            return state == TableState.COMPLETE;
         }
 
         public boolean failed() {
-            return "failed".equals(state);
+            return state == TableState.FAILED;
         }
     }
 
     /** Progress of one table as the ledger has it. */
-    public record Count(String table, long rowsTotal, String state, String error, long rowsDone, long written,
+    public record Count(String table, long rowsTotal, TableState state, String error, long rowsDone, long written,
                         long chunksDone, long chunksOpen) {
     }
 
@@ -136,7 +136,7 @@ public final class ChunkLedger {
     public Optional<Chunk> claimNext(Connection c, Connection from, Flow flow, String table, int size, Leases leases)
             throws SQLException {
         Optional<Run> locked = readRun(c, table, ChunkSql.RUN_LOCK);
-        if (locked.isEmpty() || !"running".equals(locked.get().state()) || locked.get().exhausted() || locked.get().upper() == null) {
+        if (locked.isEmpty() || locked.get().state() != TableState.RUNNING || locked.get().exhausted() || locked.get().upper() == null) {
             c.commit();
             return Optional.empty();
         }
@@ -306,7 +306,7 @@ public final class ChunkLedger {
             ps.setString(2, migration);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Count(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                    out.add(new Count(rs.getString(1), rs.getLong(2), TableState.of(rs.getString(3)), rs.getString(4), rs.getLong(5),
                             rs.getLong(6), rs.getLong(7), rs.getLong(8)));
                 }
             }
@@ -348,7 +348,7 @@ public final class ChunkLedger {
                     return Optional.empty();
                 }
                 return Optional.of(new Run(table, list(rs.getArray(1)), list(rs.getArray(2)), rs.getBoolean(3), rs.getLong(4),
-                        rs.getString(5), rs.getString(6), rs.getLong(7)));
+                        TableState.of(rs.getString(5)), rs.getString(6), rs.getLong(7)));
             }
         }
     }

@@ -47,7 +47,7 @@ public final class ChunkRunner {
     public record Result(List<TableProgress> tables, List<ChunkLedger.Failed> failedChunks, boolean stopped, long rowsByThisProcess,
                          Duration workTime, List<String> workerErrors, long retries) {
         public boolean complete() {
-            return !stopped && workerErrors.isEmpty() && tables.stream().allMatch(t -> "complete".equals(t.state()));
+            return !stopped && workerErrors.isEmpty() && tables.stream().allMatch(t -> t.state() == TableState.COMPLETE);
         }
 
         /** One line per problem: tables stopped (with key or key range), workers that could not go on. */
@@ -158,7 +158,7 @@ public final class ChunkRunner {
         }
         listener.onProgress(end);
         List<TableProgress> tables = end.tables();
-        return new Result(tables, failed, stop.get() && !tables.stream().allMatch(t -> "complete".equals(t.state())),
+        return new Result(tables, failed, stop.get() && !tables.stream().allMatch(t -> t.state() == TableState.COMPLETE),
                 rowsHere.get(), Duration.ofNanos(System.nanoTime() - started),
                 localErrors.entrySet().stream().filter(e -> e.getKey().startsWith("worker ")).map(Map.Entry::getValue).distinct().toList(),
                 retries.get());
@@ -275,7 +275,7 @@ public final class ChunkRunner {
                     throttle.settle(size, 0);
                     // a run that is gone was forgotten by the process that owns the job (a run that ended): leave it
                     Optional<ChunkLedger.Run> run = ledger.read(s.ledger(), t.name());
-                    if (run.isEmpty() || !"running".equals(run.get().state())
+                    if (run.isEmpty() || run.get().state() != TableState.RUNNING
                             || (run.get().exhausted() && ledger.finish(s.ledger(), t.name()))) {
                         finished.add(t.name());
                         madeProgress();
@@ -550,7 +550,7 @@ public final class ChunkRunner {
         boolean allComplete = true;
         for (JobTable t : job.tables()) {
             ChunkLedger.Count n = counts.get(t.name());
-            String state = n == null ? "waiting" : n.state();
+            TableState state = n == null ? TableState.WAITING : n.state();
             long rows = n == null ? 0 : n.rowsDone();
             long tot = n == null ? 0 : Math.max(n.rowsTotal(), rows);
             double r = meter.record(t.name(), rows, now);
@@ -559,14 +559,14 @@ public final class ChunkRunner {
                 error = localErrors.get(t.name());
             }
             tables.put(t.name(), new TableProgress(t.name(), state, rows, tot, r,
-                    "complete".equals(state) ? Duration.ZERO : ProgressMeter.eta(tot - rows, r), error));
+                    state == TableState.COMPLETE ? Duration.ZERO : ProgressMeter.eta(tot - rows, r), error));
             done += rows;
             total += tot;
             rate += r;
-            anyFailed |= "failed".equals(state) || error != null;
-            allComplete &= "complete".equals(state);
+            anyFailed |= state == TableState.FAILED || error != null;
+            allComplete &= state == TableState.COMPLETE;
         }
-        String totalState = allComplete ? "complete" : anyFailed && end ? "failed" : "running";
+        TableState totalState = allComplete ? TableState.COMPLETE : anyFailed && end ? TableState.FAILED : TableState.RUNNING;
         String workerErrors = localErrors.entrySet().stream().filter(e -> e.getKey().startsWith("worker "))
                 .map(Map.Entry::getValue).findFirst().orElse(null);
         TableProgress sum = new TableProgress("total", totalState, done, total, rate,

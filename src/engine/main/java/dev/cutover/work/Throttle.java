@@ -21,6 +21,8 @@ public final class Throttle {
     private final Object lock = new Object();
     private long maxRowsPerSec;
     private boolean paused;
+    /** Workers inside {@link #awaitTurn} held there by the pause (none of them has a chunk in hand). */
+    private int heldByPause;
     private long nextFreeNanos = System.nanoTime();
     private LatencyProbe probe;
     private long latencyLimitMillis;
@@ -67,6 +69,13 @@ public final class Throttle {
         }
     }
 
+    /** Workers waiting for their next chunk because of the pause: with every worker there, no chunk is in hand. */
+    public int heldByPause() {
+        synchronized (lock) {
+            return heldByPause;
+        }
+    }
+
     public boolean isPaused() {
         synchronized (lock) {
             return paused;
@@ -98,7 +107,12 @@ public final class Throttle {
         synchronized (lock) {
             while (!stop.getAsBoolean()) {
                 if (paused) {
-                    lock.wait(200);
+                    heldByPause++;
+                    try {
+                        lock.wait(200);
+                    } finally {
+                        heldByPause--;
+                    }
                     continue;
                 }
                 if (latencyTooHigh()) {

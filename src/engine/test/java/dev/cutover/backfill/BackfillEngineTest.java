@@ -28,7 +28,7 @@ class BackfillEngineTest {
             ProgressEvent last = events.get(events.size() - 1);
             assertThat(last.finished()).isTrue();
             assertThat(last.total().rowsDone()).isEqualTo(3000);
-            assertThat(last.total().state()).isEqualTo("complete");
+            assertThat(last.total().state()).isEqualTo(dev.cutover.work.TableState.COMPLETE);
             // many short chunks, covering the key range without gaps or overlaps
             assertThat(Orders.count(o.neu, "SELECT count(*) FROM cutover.work_chunk WHERE state = 'done'")).isGreaterThan(5);
             assertThat(Orders.count(o.neu, "SELECT count(*) FROM cutover.work_chunk a JOIN cutover.work_chunk b "

@@ -83,13 +83,7 @@ class ControlFollowerTest {
         }
     }
 
-    static void await(BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not reached within 20 s");
-            }
-            Thread.sleep(20);
-        }
+    static void await(BooleanSupplier condition) {
+        org.awaitility.Awaitility.await().atMost(20, TimeUnit.SECONDS).until(condition::getAsBoolean);
     }
 }

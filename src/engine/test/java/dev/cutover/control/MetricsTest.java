@@ -119,7 +119,9 @@ class MetricsTest {
                 redis.signal("STOP");
                 Thread flusher = new Thread(w::flush);
                 flusher.start();
-                Thread.sleep(300);
+                // the flush is inside its call to Redis, parked until the reply (or its timeout)
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> flusher.getState() == Thread.State.WAITING
+                        || flusher.getState() == Thread.State.TIMED_WAITING);
                 for (int i = 0; i < 10_000; i++) {
                     w.compared("q", false);
                 }

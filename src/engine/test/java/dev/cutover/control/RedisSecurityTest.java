@@ -230,14 +230,12 @@ class RedisSecurityTest {
         assertThat(p.exitValue()).as(String.join(" ", cmd) + ": " + out).isZero();
     }
 
-    private static void awaitPort(int port) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(50);
-            }
-        }
-        throw new AssertionError("TLS port " + port + " did not open");
+    private static void awaitPort(int port) {
+        org.awaitility.Awaitility.await("TLS port " + port + " open").atMost(java.time.Duration.ofSeconds(10))
+                .pollInterval(java.time.Duration.ofMillis(50)).ignoreExceptionsInstanceOf(IOException.class).until(() -> {
+                    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                        return true;
+                    }
+                });
     }
 }

@@ -191,9 +191,6 @@ public final class TestDb implements AutoCloseable {
     }
 
     private static String urlFor(String adminUrl, String db) {
-        int q = adminUrl.indexOf('?');
-        String base = q < 0 ? adminUrl : adminUrl.substring(0, q);
-        String params = q < 0 ? "" : adminUrl.substring(q);
-        return base.substring(0, base.lastIndexOf('/') + 1) + db + params;
+        return dev.cutover.pg.DbUrl.withDatabase(adminUrl, db);
     }
 }

@@ -58,7 +58,7 @@ class ChunkSizerTest {
         assertThat(ProgressMeter.eta(10_000, 1000)).isEqualTo(Duration.ofSeconds(10));
         assertThat(ProgressMeter.eta(10_000, 0)).isNull();
         assertThat(ProgressMeter.eta(0, 0)).isEqualTo(Duration.ZERO);
-        assertThat(new TableProgress("t", "running", 50, 200, 1, null, null).fraction()).isEqualTo(0.25);
-        assertThat(new TableProgress("t", "complete", 0, 0, 0, Duration.ZERO, null).fraction()).isEqualTo(1.0);
+        assertThat(new TableProgress("t", TableState.RUNNING, 50, 200, 1, null, null).fraction()).isEqualTo(0.25);
+        assertThat(new TableProgress("t", TableState.COMPLETE, 0, 0, 0, Duration.ZERO, null).fraction()).isEqualTo(1.0);
     }
 }

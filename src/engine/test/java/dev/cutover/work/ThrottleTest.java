@@ -151,14 +151,8 @@ class ThrottleTest {
 
     /** Tiny polling helper. */
     static final class Cli {
-        static void await(java.util.function.BooleanSupplier c) throws InterruptedException {
-            long end = System.currentTimeMillis() + 20_000;
-            while (!c.getAsBoolean()) {
-                if (System.currentTimeMillis() > end) {
-                    throw new AssertionError("timed out");
-                }
-                Thread.sleep(20);
-            }
+        static void await(java.util.function.BooleanSupplier c) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(c::getAsBoolean);
         }
     }
 }

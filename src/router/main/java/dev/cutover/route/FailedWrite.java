@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.WriteTarget;
+import dev.cutover.io.Json;
 import dev.cutover.sql.Direction;
 
 import java.util.LinkedHashMap;
@@ -18,7 +19,7 @@ import java.util.Map;
  * them). The fields of an entry of the failed-write stream, and one line of the spill file.
  */
 public record FailedWrite(String table, String key, long at, String error, long version, WriteTarget writeTarget) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** An entry without the state it was made under (as older routers wrote them). */
     public FailedWrite(String table, String key, long at, String error) {

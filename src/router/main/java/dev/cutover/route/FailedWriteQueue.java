@@ -23,7 +23,7 @@ final class FailedWriteQueue {
     private final RouterRedis redis;
     private final SpillFile spill;
     private final ExecutorService spillThread;
-    private final java.util.concurrent.atomic.AtomicLong inFlight = new java.util.concurrent.atomic.AtomicLong();
+    private final InFlight inFlight = new InFlight();
     final LongAdder queued = new LongAdder();
     final LongAdder spilled = new LongAdder();
 
@@ -45,12 +45,12 @@ final class FailedWriteQueue {
             spillLater(w, "redis unreachable", landed);
             return landed;
         }
-        inFlight.incrementAndGet();
+        inFlight.increment();
         CompletableFuture<String> f;
         try {
             f = async.xadd(keys.failedWrites(), w.fields()).toCompletableFuture();
         } catch (RuntimeException e) {
-            inFlight.decrementAndGet();
+            inFlight.decrement();
             spillLater(w, StateFollower.oneLine(e), landed);
             return landed;
         }
@@ -63,25 +63,25 @@ final class FailedWriteQueue {
                     spillLater(w, StateFollower.oneLine(err), landed);
                 }
             } finally {
-                inFlight.decrementAndGet();
+                inFlight.decrement();
             }
         });
         return landed;
     }
 
     private void spillLater(FailedWrite w, String why, CompletableFuture<Void> landed) {
-        inFlight.incrementAndGet();
+        inFlight.increment();
         try {
             spillThread.execute(() -> {
                 try {
                     spillNow(w, why);
                 } finally {
-                    inFlight.decrementAndGet();
+                    inFlight.decrement();
                     landed.complete(null);
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            inFlight.decrementAndGet();
+            inFlight.decrement();
             spillNow(w, why);
             landed.complete(null);
         }
@@ -126,16 +126,7 @@ final class FailedWriteQueue {
 
     /** Waits for pending XADDs and spills to finish. */
     void awaitPending(Duration timeout) {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < end) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        if (inFlight.get() > 0) {
+        if (!inFlight.awaitZero(timeout) && !Thread.currentThread().isInterrupted()) {
             LOG.warn("failed-write queue: {} entries still pending after {}", inFlight.get(), timeout);
         }
     }

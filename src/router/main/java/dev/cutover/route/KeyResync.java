@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cutover.io.Json;
 import dev.cutover.pg.DbException;
 import dev.cutover.pg.Schema;
 import dev.cutover.pg.SchemaReader;
@@ -34,7 +35,7 @@ import javax.sql.DataSource;
  * truth no longer has it. Re-syncing the same key twice is harmless.
  */
 final class KeyResync {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     /** The engine's session settings for one transaction only (the pools belong to the application). */
     private static final String LOCAL_SETTINGS = "SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; "
             + "SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'";

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -36,7 +35,7 @@ final class MirrorLanes<T extends MirrorLanes.MirrorTask> {
 
     private final List<Lane> lanes;
     /** Tasks accepted and not yet finished (queued or running), for {@link #unfinished}. */
-    private final AtomicInteger unfinished = new AtomicInteger();
+    private final InFlight unfinished = new InFlight();
     private final Consumer<List<T>> runner;
     private final int maxBatch;
 
@@ -103,7 +102,7 @@ final class MirrorLanes<T extends MirrorLanes.MirrorTask> {
                         batch.forEach(b -> giveUpQuietly(b, e.toString()));
                     } finally {
                         running = false;
-                        unfinished.addAndGet(-batch.size());
+                        unfinished.add(-batch.size());
                     }
                     lastWork = System.nanoTime();
                     continue;
@@ -144,14 +143,14 @@ final class MirrorLanes<T extends MirrorLanes.MirrorTask> {
         if (l.closed) {
             return false;
         }
-        unfinished.incrementAndGet();
+        unfinished.increment();
         if (!l.queue.offer(task)) {
-            unfinished.decrementAndGet();
+            unfinished.decrement();
             return false;
         }
         if (l.closed && l.queue.remove(task)) {
             // shut down meanwhile and not taken: the caller queues it
-            unfinished.decrementAndGet();
+            unfinished.decrement();
             return false;
         }
         if (l.sleeping) {
@@ -178,7 +177,7 @@ final class MirrorLanes<T extends MirrorLanes.MirrorTask> {
         for (Lane l : lanes) {
             List<T> drained = new ArrayList<>();
             l.queue.drainTo(drained);
-            unfinished.addAndGet(-drained.size());
+            unfinished.add(-drained.size());
             left.addAll(drained);
             l.thread.interrupt();  // a lane still busy stops after its current task
         }
@@ -205,7 +204,12 @@ final class MirrorLanes<T extends MirrorLanes.MirrorTask> {
 
     /** Tasks accepted and not finished yet (waiting or running); 0 means every accepted mirror has run. */
     int unfinished() {
-        return unfinished.get();
+        return (int) unfinished.get();
+    }
+
+    /** Waits until every accepted task has finished, at most {@code timeout}; true when none is left. */
+    boolean awaitFinished(Duration timeout) {
+        return unfinished.awaitZero(timeout);
     }
 
     /** A mirror write, with the keys to queue if it cannot run. */

@@ -22,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 
 /**
@@ -52,8 +51,8 @@ final class MirrorWriter {
     final LongAdder mirrored = new LongAdder();
     final LongAdder failures = new LongAdder();
     /** Mirrors made and not yet done (run or queued), by the side they write to. */
-    private final AtomicLong pendingToNew = new AtomicLong();
-    private final AtomicLong pendingToOld = new AtomicLong();
+    private final InFlight pendingToNew = new InFlight();
+    private final InFlight pendingToOld = new InFlight();
     /**
      * Writes with a mirror not yet done by the control-state version they were made under: held
      * from before the first side runs until the mirror ran or its failed-write entry is in the
@@ -114,7 +113,7 @@ final class MirrorWriter {
      */
     Mirror task(WriteOp op, String table, Object[] params, long primaryAffected, List<List<Object>> keyValues, boolean toNew,
                 ControlState state) {
-        (toNew ? pendingToNew : pendingToOld).incrementAndGet();
+        (toNew ? pendingToNew : pendingToOld).increment();
         return new Mirror(op, table, params, primaryAffected, keyValues, toNew, state.version(), state.writeTarget());
     }
 
@@ -128,7 +127,7 @@ final class MirrorWriter {
      * to the first side and this is one read. False when the wait ran out.
      */
     boolean awaitNonePendingTo(boolean newSide, Duration limit) {
-        AtomicLong pending = newSide ? pendingToNew : pendingToOld;
+        InFlight pending = newSide ? pendingToNew : pendingToOld;
         if (pending.get() == 0) {
             if (waitRanOut) {
                 waitRanOut = false;
@@ -138,13 +137,9 @@ final class MirrorWriter {
         if (waitRanOut) {
             return true; // said once; writes don't each wait out the limit again
         }
-        long end = System.nanoTime() + limit.toNanos();
-        while (pending.get() > 0) {
-            if (System.nanoTime() > end) {
-                waitRanOut = true;
-                return false;
-            }
-            LockSupport.parkNanos(100_000);
+        if (!pending.awaitZero(limit)) {
+            waitRanOut = true;
+            return false;
         }
         return true;
     }
@@ -363,7 +358,7 @@ final class MirrorWriter {
         /** Counts the mirror out of the pending ones, once (a task given up after it ran is queued again, harmlessly). */
         private void finish() {
             if (done.compareAndSet(false, true)) {
-                (toNew ? pendingToNew : pendingToOld).decrementAndGet();
+                (toNew ? pendingToNew : pendingToOld).decrement();
             }
         }
 

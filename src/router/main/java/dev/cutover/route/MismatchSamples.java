@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.control.ControlKeys;
+import dev.cutover.io.Csv;
 import io.lettuce.core.api.sync.RedisCommands;
 
 import java.io.IOException;
@@ -152,15 +153,8 @@ public final class MismatchSamples {
                 continue;
             }
             Sample o = parsed.get();
-            String[] cols = {Instant.ofEpochMilli(o.atMillis()).toString(), o.query(), o.paramsHash(), o.mode(), o.served(),
-                o.oldMs(), o.newMs(), o.oldRows(), o.newRows()};
-            for (int i = 0; i < cols.length; i++) {
-                if (i > 0) {
-                    out.write(',');
-                }
-                out.write(csv(cols[i]));
-            }
-            out.write("\r\n");
+            Csv.writeRecord(out, Instant.ofEpochMilli(o.atMillis()).toString(), o.query(), o.paramsHash(), o.mode(), o.served(),
+                    o.oldMs(), o.newMs(), o.oldRows(), o.newRows());
         }
         out.flush();
     }
@@ -170,12 +164,5 @@ public final class MismatchSamples {
         List<String> samples = read(redis, keys);
         exportCsv(samples, out);
         return samples.size();
-    }
-
-    private static String csv(String v) {
-        if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) {
-            return v;
-        }
-        return '"' + v.replace("\"", "\"\"") + '"';
     }
 }

@@ -406,14 +406,13 @@ public final class Router implements AutoCloseable {
      */
     public boolean awaitQuiet(Duration timeout) {
         long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            if (lanes.unfinished() == 0 && shadow.inFlight() == 0) {
-                queue.awaitPending(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
-                return true;
-            }
-            sleep(5);
+        // the lanes first: a mirror that fails queues its entry before it counts as finished, and
+        // a shadow comparison adds no mirror, so each count is zero for good once waited out
+        if (!lanes.awaitFinished(timeout) || !shadow.awaitIdle(Duration.ofNanos(Math.max(0, end - System.nanoTime())))) {
+            return false;
         }
-        return false;
+        queue.awaitPending(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+        return true;
     }
 
     /** {@link System#nanoTime()} when the state in force was taken over (for measuring propagation). */
@@ -492,14 +491,6 @@ public final class Router implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     // ---------------------------------------------------------------- builder

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 
@@ -32,7 +31,7 @@ final class ShadowReader {
     private final int maxInFlight;
     private final boolean aa;
     private final ScheduledThreadPoolExecutor pool;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final InFlight inFlight = new InFlight();
     final LongAdder skipped = new LongAdder();
     final LongAdder compared = new LongAdder();
     final LongAdder mismatches = new LongAdder();
@@ -68,8 +67,8 @@ final class ShadowReader {
 
     /** Schedules the comparison of a served read; false (and counted) when too many are waiting. */
     boolean submit(ReadOp<?> op, Object[] params, boolean servedNew, List<Map<String, Object>> served, long servedMicros) {
-        if (inFlight.incrementAndGet() > maxInFlight) {
-            inFlight.decrementAndGet();
+        if (inFlight.increment() > maxInFlight) {
+            inFlight.decrement();
             skipped.increment();
             return false;
         }
@@ -78,12 +77,12 @@ final class ShadowReader {
                 try {
                     compare(op, params, servedNew, served, servedMicros);
                 } finally {
-                    inFlight.decrementAndGet();
+                    inFlight.decrement();
                 }
             });
             return true;
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            inFlight.decrementAndGet();
+            inFlight.decrement();
             skipped.increment();
             return false;
         }
@@ -108,18 +107,18 @@ final class ShadowReader {
         if (same(op, a, b)) {
             return;
         }
-        inFlight.incrementAndGet();
+        inFlight.increment();
         rechecks.increment();
         try {
             pool.schedule(() -> {
                 try {
                     recheck(op, params, sideANew);
                 } finally {
-                    inFlight.decrementAndGet();
+                    inFlight.decrement();
                 }
             }, recheckDelayMs, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            inFlight.decrementAndGet();
+            inFlight.decrement();
             confirm(op, params, sideANew, a, b);
         }
     }
@@ -201,14 +200,7 @@ final class ShadowReader {
     /** Lets waiting comparisons and re-checks finish for up to {@code timeout}. */
     void shutdown(Duration timeout) {
         long end = System.nanoTime() + timeout.toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < end) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        inFlight.awaitZero(timeout);
         pool.shutdown();
         try {
             pool.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -219,7 +211,12 @@ final class ShadowReader {
     }
 
     int inFlight() {
-        return inFlight.get();
+        return (int) inFlight.get();
+    }
+
+    /** Waits until no comparison or re-check is waiting or running, at most {@code timeout}. */
+    boolean awaitIdle(Duration timeout) {
+        return inFlight.awaitZero(timeout);
     }
 
 }

@@ -177,18 +177,13 @@ class MirrorBatchTest {
     }
 
     private void awaitOnNew(String sql) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         try (Connection c = DriverManager.getConnection(f.newDb.url()); Statement s = c.createStatement()) {
-            while (System.nanoTime() < end) {
+            org.awaitility.Awaitility.await("a row for " + sql).atMost(Duration.ofSeconds(10)).until(() -> {
                 try (var rs = s.executeQuery(sql)) {
-                    if (rs.next()) {
-                        return;
-                    }
+                    return rs.next();
                 }
-                Thread.sleep(20);
-            }
+            });
         }
-        throw new AssertionError("no row for " + sql + " after 10 s");
     }
 
     /** True while {@code t} is inside the router's wait for older mirrors to the side it writes first. */
@@ -199,18 +194,13 @@ class MirrorBatchTest {
 
     /** The pid of the new database's session that waits for a row lock while running a mirror write. */
     private long awaitMirrorWaitingOnALock() throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         try (Connection c = DriverManager.getConnection(f.newDb.url()); Statement s = c.createStatement()) {
-            while (System.nanoTime() < end) {
+            return org.awaitility.Awaitility.await("a mirror write waiting on a row lock").atMost(Duration.ofSeconds(10)).until(() -> {
                 try (var rs = s.executeQuery("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
                         + "AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO orders%'")) {
-                    if (rs.next()) {
-                        return rs.getLong(1);
-                    }
+                    return rs.next() ? rs.getLong(1) : null;
                 }
-                Thread.sleep(20);
-            }
+            }, java.util.Objects::nonNull);
         }
-        throw new AssertionError("no mirror write came to wait on a row lock");
     }
 }

@@ -53,10 +53,8 @@ class MirrorFailureTest {
         f.restoreNew();
         // a replay worker (another router, replay on) takes the queue over
         Router replayer = f.router();
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (f.queueDepth() > 0 && System.nanoTime() < end) {
-            Thread.sleep(50);
-        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> f.queueDepth() == 0);
         assertThat(f.queueDepth()).isZero();
         assertThat(f.converged()).as("old and new equal through the mapping after replay").isTrue();
         assertThat(f.count(f.newDb)).isEqualTo(39);
@@ -86,10 +84,8 @@ class MirrorFailureTest {
 
         long before = f.transactionIdsOnNew();
         Router replayer = f.router();
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (f.queueDepth() > 0 && System.nanoTime() < end) {
-            Thread.sleep(50);
-        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> f.queueDepth() == 0);
         assertThat(f.queueDepth()).isZero();
         assertThat(f.converged()).isTrue();
         assertThat(f.count(f.newDb)).isEqualTo(300);
@@ -102,27 +98,27 @@ class MirrorFailureTest {
     void killedConnectionsDuringDualWriteNeverFailTheCaller() throws Exception {
         Router router = f.router();
         RouterFixture.awaitVersion(router, f.set(Phase.DUAL_WRITE).version());
-        Thread killer = new Thread(() -> {
-            for (int i = 0; i < 30; i++) {
+        // the fault: every session of the new database terminated 30 times, every 10 ms, while the writes run
+        java.util.concurrent.CountDownLatch kills = new java.util.concurrent.CountDownLatch(30);
+        java.util.concurrent.ScheduledExecutorService killer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        killer.scheduleAtFixedRate(() -> {
+            if (kills.getCount() > 0) {
                 f.newDb.killConnections();
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    return;
-                }
+                kills.countDown();
             }
-        });
-        killer.start();
-        for (long id = 1; id <= 150; id++) {
-            router.write(RouterFixture.PLACE, id % 5, id, id % 5, new BigDecimal("1.00"), "ground");
+        }, 0, 10, java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            for (long id = 1; id <= 150; id++) {
+                router.write(RouterFixture.PLACE, id % 5, id, id % 5, new BigDecimal("1.00"), "ground");
+            }
+            assertThat(kills.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("all 30 kills ran").isTrue();
+        } finally {
+            killer.shutdownNow();
         }
-        killer.join();
         assertThat(router.awaitQuiet(Duration.ofSeconds(10))).isTrue();
         assertThat(f.count(f.oldDb)).isEqualTo(150);
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while ((f.queueDepth() > 0 || !f.converged()) && System.nanoTime() < end) {
-            Thread.sleep(50);
-        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> f.queueDepth() == 0 && f.converged());
         assertThat(f.converged()).isTrue();
         assertThat(router.stats().mirrored() + router.stats().mirrorFailures()).isEqualTo(150);
     }
@@ -143,10 +139,8 @@ class MirrorFailureTest {
         f.oldDb.exec("ALTER TABLE orders DROP CONSTRAINT small");
         assertThat(router.state().phase()).isEqualTo(Phase.NEW_PRIMARY);
         Router replayer = f.router();
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (f.queueDepth() > 0 && System.nanoTime() < end) {
-            Thread.sleep(50);
-        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> f.queueDepth() == 0);
         assertThat(f.converged()).isTrue();
         try (Connection c = f.oldDb.connect(); Statement s = c.createStatement();
              var rs = s.executeQuery("SELECT total_amount FROM orders WHERE id = 1")) {

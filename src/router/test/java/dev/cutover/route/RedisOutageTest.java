@@ -70,10 +70,8 @@ class RedisOutageTest {
 
         f.restoreNew();
         redis.start();  // an empty Redis on the same port: the state keys are gone, the router keeps its last state
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while ((spilledLines() > 0 || f.queueDepth() > 0 || !f.converged()) && System.nanoTime() < end) {
-            Thread.sleep(50);
-        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> spilledLines() == 0 && f.queueDepth() == 0 && f.converged());
         assertThat(spilledLines()).isZero();
         assertThat(f.queueDepth()).isZero();
         assertThat(f.converged()).as("spilled writes replayed").isTrue();
@@ -82,11 +80,8 @@ class RedisOutageTest {
         assertThat(router.state().writeTarget()).isEqualTo(WriteTarget.DUAL_WRITE);
         // and the control state, started again from version 1 in the empty Redis, is followed again
         f.set(Phase.NEW_PRIMARY);
-        end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (router.state().writeTarget() != WriteTarget.NEW_PRIMARY && System.nanoTime() < end) {
-            Thread.sleep(20);
-        }
-        assertThat(router.state().writeTarget()).isEqualTo(WriteTarget.NEW_PRIMARY);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(router.state().writeTarget()).isEqualTo(WriteTarget.NEW_PRIMARY));
     }
 
     @Test
@@ -115,10 +110,7 @@ class RedisOutageTest {
     }
 
     private static void awaitDegraded(Router r, boolean degraded) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (r.isDegraded() != degraded && System.nanoTime() < end) {
-            Thread.sleep(20);
-        }
-        assertThat(r.isDegraded()).as("degraded: %s", r.degradedReason()).isEqualTo(degraded);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(r.isDegraded()).as("degraded: %s", r.degradedReason()).isEqualTo(degraded));
     }
 }

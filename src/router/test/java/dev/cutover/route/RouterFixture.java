@@ -194,14 +194,10 @@ final class RouterFixture implements AutoCloseable {
     }
 
     /** Waits until a router follows the given version. */
-    static void awaitVersion(Router r, long version) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (r.state().version() < version && System.nanoTime() < end) {
-            Thread.sleep(2);
-        }
-        if (r.state().version() < version) {
-            throw new AssertionError("router did not reach version " + version + ", has " + r.state());
-        }
+    static void awaitVersion(Router r, long version) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(2))
+                .untilAsserted(() -> org.assertj.core.api.Assertions.assertThat(r.state().version())
+                        .as("router's version (state %s)", r.state()).isGreaterThanOrEqualTo(version));
     }
 
     /** Rows of old through the forward mapping and rows of new, both as normalised maps ordered by id. */

@@ -1,7 +1,6 @@
 package dev.cutover.route;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.control.ControlKeys.Metric;
 import dev.cutover.control.Phase;
 import dev.cutover.testing.TestRedis;
@@ -79,7 +78,7 @@ class ShadowReadTest {
         assertThat(router.stats().shadowCompared()).isEqualTo(1);
         List<String> samples = f.redis().lrange(f.keys.mismatchSamples(), 0, -1);
         assertThat(samples).hasSize(1);
-        JsonNode s = new ObjectMapper().readTree(samples.get(0));
+        JsonNode s = dev.cutover.io.Json.MAPPER.readTree(samples.get(0));
         assertThat(s.path("query").asText()).isEqualTo("list_orders");
         assertThat(s.path("params_hash").asText()).isEqualTo(MismatchSamples.paramsHash(new Object[] {7L})).hasSize(16);
         assertThat(s.path("old_rows").get(0).path("total_amount").asText()).isEqualTo("12.5");
@@ -137,7 +136,7 @@ class ShadowReadTest {
         assertThat(rows.get(1).get("total_amount").toString()).as("served from new").startsWith("3.00");
         assertThat(router.awaitQuiet(Duration.ofSeconds(5))).isTrue();
         assertThat(router.stats().shadowMismatches()).isEqualTo(1);
-        JsonNode s = new ObjectMapper().readTree(f.redis().lindex(f.keys.mismatchSamples(), 0));
+        JsonNode s = dev.cutover.io.Json.MAPPER.readTree(f.redis().lindex(f.keys.mismatchSamples(), 0));
         assertThat(s.path("served").asText()).isEqualTo("new");
         assertThat(s.path("old_rows").get(1).path("total_amount").asText()).isEqualTo("99");
     }
@@ -180,21 +179,16 @@ class ShadowReadTest {
         assertThat(router.stats().shadowCompared()).isBetween(15L, 70L);
     }
 
-    private void awaitMetric(String field, long atLeast) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        long total = 0;
-        while (System.nanoTime() < end) {
-            total = 0;
-            long now = System.currentTimeMillis() / 1000;
-            for (long s = now - 10; s <= now; s++) {
-                String v = f.redis().hget(f.keys.metricsBucket(s), field);
-                total += v == null ? 0 : Long.parseLong(v);
-            }
-            if (total >= atLeast) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("metric " + field + " reached " + total + ", expected " + atLeast);
+    private void awaitMetric(String field, long atLeast) {
+        org.awaitility.Awaitility.await("metric " + field + " of the last 10 s").atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(50)).until(() -> {
+                    long total = 0;
+                    long now = System.currentTimeMillis() / 1000;
+                    for (long s = now - 10; s <= now; s++) {
+                        String v = f.redis().hget(f.keys.metricsBucket(s), field);
+                        total += v == null ? 0 : Long.parseLong(v);
+                    }
+                    return total;
+                }, total -> total >= atLeast);
     }
 }

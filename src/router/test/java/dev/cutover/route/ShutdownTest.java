@@ -45,17 +45,10 @@ class ShutdownTest {
             lock.rollback();
         }
         // the blocked mirror write completes on its own once the lock is gone
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (f.count(f.newDb) < 1 && System.nanoTime() < end) {
-            Thread.sleep(20);
-        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> f.count(f.newDb) >= 1);
         assertThat(f.count(f.newDb)).isEqualTo(1);
         Router replayer = f.router();
-        end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!f.converged() && System.nanoTime() < end) {
-            Thread.sleep(50);
-        }
-        assertThat(f.converged()).isTrue();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(f::converged);
         assertThat(replayer.stats().replayed()).isEqualTo(4);
     }
 

@@ -72,15 +72,8 @@ class StatePropagationTest {
         assertThat(r.state().phase()).isEqualTo(Phase.TRAFFIC_SHIFT);
         assertThat(r.state().version()).isEqualTo(v);
         // the heartbeat tells the console which version this router follows
-        long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        Map<String, String> hb = Map.of();
-        while (System.nanoTime() < end) {
-            hb = f.redis().hgetall(f.keys.router(r.instanceId()));
-            if (Long.toString(v).equals(hb.get("version"))) {
-                break;
-            }
-            Thread.sleep(20);
-        }
+        Map<String, String> hb = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> f.redis().hgetall(f.keys.router(r.instanceId())), h -> Long.toString(v).equals(h.get("version")));
         assertThat(hb).containsEntry("version", Long.toString(v)).containsEntry("degraded", "false").containsKey("at");
         assertThat(f.redis().ttl(f.keys.router(r.instanceId()))).isPositive();
         r.close();

@@ -5,6 +5,7 @@ import dev.cutover.ui.ErrorLine;
 import dev.cutover.ui.LeaseHolders;
 import dev.cutover.ui.shadow.Charts;
 import dev.cutover.work.TableProgress;
+import dev.cutover.work.TableState;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Pos;
@@ -107,11 +108,11 @@ public final class BackfillView extends VBox {
         bar.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
         bar.setCellFactory(c -> new ProgressCell());
         tables.getColumns().add(bar);
-        tables.getColumns().add(column("Rows done", 140, t -> t.rowsTotal() > 0 && !"complete".equals(t.state())
+        tables.getColumns().add(column("Rows done", 140, t -> t.rowsTotal() > 0 && t.state() != TableState.COMPLETE
                 ? String.format("%,d of ~%,d", t.rowsDone(), t.rowsTotal()) : String.format("%,d", t.rowsDone())));
-        tables.getColumns().add(column("Rows/s", 60, t -> "running".equals(t.state()) ? String.format("%,.0f", t.rowsPerSec()) : ""));
-        tables.getColumns().add(column("ETA", 56, t -> "running".equals(t.state()) ? RunSummary.eta(t.eta()) : ""));
-        tables.getColumns().add(column("State", 80, t -> t.state()));
+        tables.getColumns().add(column("Rows/s", 60, t -> t.state() == TableState.RUNNING ? String.format("%,.0f", t.rowsPerSec()) : ""));
+        tables.getColumns().add(column("ETA", 56, t -> t.state() == TableState.RUNNING ? RunSummary.eta(t.eta()) : ""));
+        tables.getColumns().add(column("State", 80, t -> t.state().word()));
 
         TimeSeriesCollection data = new TimeSeriesCollection(vm.throughput());
         var throughputChart = Charts.timeChart(data, "rows/s", null);
@@ -199,9 +200,9 @@ public final class BackfillView extends VBox {
             }
             bar.setProgress(t.fraction());
             bar.getStyleClass().removeAll("failed", "complete");
-            if ("failed".equals(t.state())) {
+            if (t.state() == TableState.FAILED) {
                 bar.getStyleClass().add("failed");
-            } else if ("complete".equals(t.state())) {
+            } else if (t.state() == TableState.COMPLETE) {
                 bar.getStyleClass().add("complete");
             }
             pct.setText(String.format("%.0f %%", t.fraction() * 100));

@@ -296,7 +296,7 @@ public final class BackfillViewModel {
         if (p == null) {
             return List.of();
         }
-        return p.tables().stream().map(t -> new TableProgress(t.target().toString(), "waiting", 0, 0, 0, null, null)).toList();
+        return p.tables().stream().map(t -> new TableProgress(t.target().toString(), dev.cutover.work.TableState.WAITING, 0, 0, 0, null, null)).toList();
     }
 
     public ObservableList<TableProgress> tables() {

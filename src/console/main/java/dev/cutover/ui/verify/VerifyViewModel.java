@@ -392,7 +392,7 @@ public final class VerifyViewModel {
                     for (TableProgress t : e.tables()) {
                         String name = shown(t.table());
                         TableRow old = row(name);
-                        put(new TableRow(name, t.state(), t.rowsDone(), t.rowsTotal(), old == null ? 0 : old.missingInTarget(),
+                        put(new TableRow(name, t.state().word(), t.rowsDone(), t.rowsTotal(), old == null ? 0 : old.missingInTarget(),
                                 old == null ? 0 : old.extraInTarget(), old == null ? 0 : old.different()));
                     }
                 });

@@ -89,7 +89,7 @@ class BackfillViewTest {
         assertThat(vm.message().get()).isEqualTo("Backfill of " + migration + " complete: 3,000 rows copied.");
         TableProgress t = vm.tables().get(0);
         assertThat(t.table()).isEqualTo("public.orders");
-        assertThat(t.state()).isEqualTo("complete");
+        assertThat(t.state()).isEqualTo(dev.cutover.work.TableState.COMPLETE);
         assertThat(t.fraction()).isEqualTo(1.0);
         assertThat(count(neu, "SELECT count(*) FROM orders")).isEqualTo(3000);
         assertThat(count(neu, "SELECT total_cents FROM orders WHERE id = 7")).isEqualTo(875);
