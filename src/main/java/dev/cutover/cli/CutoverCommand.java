@@ -20,7 +20,7 @@ public final class CutoverCommand implements Runnable {
     /** Every subcommand, in the order of the help. */
     static final List<Class<?>> SUBCOMMANDS = List.of(PlanCommand.class, BackfillCommand.class, WorkerCommand.class,
             VerifyCommand.class, RepairCommand.class, StatusCommand.class, PhaseCommand.class, TrafficCommand.class,
-            AuditCommand.class, WatchCommand.class, CommandLine.HelpCommand.class,
+            AuditCommand.class, WatchCommand.class, SyncCommand.class, CommandLine.HelpCommand.class,
             dev.cutover.demo.DemoDataCommand.class, dev.cutover.demo.DemoCommand.class, dev.cutover.demo.LoadCommand.class,
             dev.cutover.demo.DemoE2eCommand.class);
 
