@@ -121,6 +121,28 @@ class SyncTest {
     }
 
     @Test
+    void lagAndHealthGoToRedisAndStatusShowsThemWithTheRetainedWalWarning() throws Exception {
+        String redis = dev.cutover.testing.TestRedis.sharedUrl();
+        caughtUp();
+        p.old.exec("INSERT INTO users SELECT g, 'u', NULL FROM generate_series(1, 30) g");
+        CliRun r = p.run("sync", "--until-caught-up", "--redis", redis, "--max-retained-wal", "1B");
+        assertThat(r.status()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("WARNING: replication slot " + p.slot() + " retains").contains("cutover sync --drop");
+        java.util.Map<String, String> h;
+        try (dev.cutover.control.RedisLink link = dev.cutover.control.RedisLink.open(redis)) {
+            h = link.sync().hgetall(new dev.cutover.control.ControlKeys(p.name).sync());
+        }
+        assertThat(h).containsEntry("state", "stopped").containsEntry("slot", p.slot()).containsEntry("changes_applied", "30")
+                .containsEntry("max_retained_wal_bytes", "1").containsKeys("lag_bytes", "lag_seconds", "changes_per_sec",
+                        "retained_wal_bytes", "confirmed_lsn", "last_error", "updated_at");
+        assertThat(Long.parseLong(h.get("retained_wal_bytes"))).isPositive();
+        assertThat(h.get("confirmed_lsn")).matches("[0-9A-F]+/[0-9A-F]+");
+        CliRun st = CliRun.run("status", "--migration", p.name, "--redis", redis);
+        assertThat(st.out()).contains("sync          stopped: lag ").contains("(30 applied); slot " + p.slot())
+                .contains("WARNING: replication slot " + p.slot());
+    }
+
+    @Test
     void dropRemovesSlotAndPublication() throws Exception {
         caughtUp();
         assertThat(SyncPair.rows(p.old, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + p.slot() + "'")).containsExactly("1");
