@@ -143,6 +143,32 @@ class SyncTest {
     }
 
     @Test
+    void dropIsRefusedWhileASyncProcessStreamsAndSigtermStopsItCleanly() throws Exception {
+        java.nio.file.Path log = dev.cutover.testing.CliProcess.log();
+        Process sync = dev.cutover.testing.CliProcess.start(log, "sync", "--plan", p.plan.toString(), "--old", p.old.url(), "--new", p.neu.url());
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120)).until(() -> {
+                SyncSlot.Info i = new SyncSlot(p.oldDb(), p.parsed()).info();
+                return i != null && i.active();
+            });
+            p.old.exec("INSERT INTO users VALUES (1, 'a', NULL)");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> p.actualUsers().size() == 1);
+            CliRun d = p.run("sync", "--drop");
+            assertThat(d.status()).isEqualTo(2);
+            assertThat(d.err()).contains("replication slot " + p.slot() + " is in use by a sync process").contains("stop that 'cutover sync' first");
+            assertThat(SyncPair.rows(p.old, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + p.slot() + "'")).containsExactly("1");
+        } finally {
+            sync.destroy(); // SIGTERM: the stop hook lets the batch in hand finish
+        }
+        assertThat(sync.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String out = dev.cutover.testing.CliProcess.read(log);
+        assertThat(out).contains("sync " + p.name + " stopped: 1 changes in 1 transactions");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> !new SyncSlot(p.oldDb(), p.parsed()).info().active());
+        assertThat(p.run("sync", "--drop").status()).isZero();
+    }
+
+    @Test
     void dropRemovesSlotAndPublication() throws Exception {
         caughtUp();
         assertThat(SyncPair.rows(p.old, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + p.slot() + "'")).containsExactly("1");
