@@ -40,7 +40,7 @@ class ArchitectureTest {
     /** The engine: everything below the command line, the console and the sample. */
     private static final String[] ENGINE = {"dev.cutover.plan..", "dev.cutover.pg..", "dev.cutover.sql..",
         "dev.cutover.io..", "dev.cutover.check..", "dev.cutover.sync..", "dev.cutover.work..", "dev.cutover.backfill..",
-        "dev.cutover.verify..", "dev.cutover.control..", "dev.cutover.route.."};
+        "dev.cutover.verify..", "dev.cutover.control..", "dev.cutover.route..", "dev.cutover.capture.."};
 
     @Test
     void onlyTheCommandLineTheConsoleAndTheSampleTalkToPeople() {
