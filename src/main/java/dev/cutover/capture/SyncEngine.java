@@ -103,6 +103,8 @@ public final class SyncEngine {
     private long confirmed;
     private String lastError;
     private long lastAppliedCommitMillis;
+    private boolean streamed; // a stream of this run was started once
+    private long busySince;
 
     public SyncEngine(Db oldDb, Db newDb, Plan plan, Options options) {
         this.oldDb = oldDb;
@@ -149,7 +151,18 @@ public final class SyncEngine {
                     publish(status, SyncStatus.FAILED, null);
                     throw e;
                 } catch (RuntimeException | SQLException e) {
-                    if (!retryable(e)) {
+                    boolean busy = slotBusy(e);
+                    busySince = busy ? (busySince == 0 ? System.currentTimeMillis() : busySince) : 0;
+                    // the slot still held by our own walsender from before a lost connection: it goes within
+                    // seconds; a slot busy at the first start, or for long, is another sync process
+                    boolean ownLeftover = busy && streamed && System.currentTimeMillis() - busySince < 30_000;
+                    if (busy && !ownLeftover) {
+                        lastError = "replication slot " + slot.slot() + " is in use by another process (another 'cutover sync'?)";
+                        publish(status, SyncStatus.FAILED, null);
+                        throw new SyncFailed("sync " + slot.slot() + ": " + oneLine(e) + "; another 'cutover sync' of this plan is running:"
+                                + " stop it first (or wait for it)", e);
+                    }
+                    if (!ownLeftover && !retryable(e)) {
                         lastError = oneLine(e);
                         publish(status, SyncStatus.FAILED, null);
                         throw e instanceof DbException d ? d : new SyncFailed("sync " + slot.slot() + ": " + oneLine(e), e);
@@ -175,14 +188,18 @@ public final class SyncEngine {
                 caughtUp);
     }
 
-    private static boolean retryable(Throwable e) {
-        if (e instanceof SQLException q && "55006".equals(Sql.state(q))) {
-            return false; // the slot is active for another process
-        }
+    /** True when the server refused the stream because the slot is active for another process (SQLSTATE 55006). */
+    private static boolean slotBusy(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof SQLException q && "55006".equals(Sql.state(q))) {
-                return false;
+                return true;
             }
+        }
+        return false;
+    }
+
+    private static boolean retryable(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof java.io.IOException) {
                 return true;
             }
@@ -224,6 +241,8 @@ public final class SyncEngine {
                     .withSlotOption("publication_names", slot.publication())
                     .withStatusInterval(1, TimeUnit.SECONDS)
                     .start();
+            streamed = true;
+            busySince = 0;
             try {
                 return stream(stream, truth, other, status);
             } finally {

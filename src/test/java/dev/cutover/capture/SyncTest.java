@@ -157,12 +157,18 @@ class SyncTest {
             assertThat(d.status()).isEqualTo(2);
             assertThat(d.err()).contains("replication slot " + p.slot() + " is in use by a sync process").contains("stop that 'cutover sync' first");
             assertThat(SyncPair.rows(p.old, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + p.slot() + "'")).containsExactly("1");
+            // a second sync of the same plan meanwhile: one clear line, the first one goes on
+            CliRun second = p.run("sync", "--until-caught-up");
+            assertThat(second.status()).isEqualTo(2);
+            assertThat(second.err()).contains("another 'cutover sync' of this plan is running: stop it first");
+            p.old.exec("INSERT INTO users VALUES (2, 'b', NULL)");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> p.actualUsers().size() == 2);
         } finally {
             sync.destroy(); // SIGTERM: the stop hook lets the batch in hand finish
         }
         assertThat(sync.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         String out = dev.cutover.testing.CliProcess.read(log);
-        assertThat(out).contains("sync " + p.name + " stopped: 1 changes in 1 transactions");
+        assertThat(out).contains("sync " + p.name + " stopped: 2 changes in 2 transactions");
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                 .until(() -> !new SyncSlot(p.oldDb(), p.parsed()).info().active());
         assertThat(p.run("sync", "--drop").status()).isZero();
