@@ -106,12 +106,28 @@ public final class SyncEngine {
     private boolean streamed; // a stream of this run was started once
     private long busySince;
 
+    private final Direction direction;
+    private final Db truthDb;
+    private final Db otherDb;
+
     public SyncEngine(Db oldDb, Db newDb, Plan plan, Options options) {
+        this(oldDb, newDb, plan, options, Direction.FORWARD);
+    }
+
+    /**
+     * Sync in {@code direction}: forward streams the old database and writes the new one through the
+     * plan's columns; reverse (from new_primary on) streams the new database and writes the old one
+     * through the plan's {@code reverse} mappings, from a slot of its own ({@link SyncSlot}).
+     */
+    public SyncEngine(Db oldDb, Db newDb, Plan plan, Options options, Direction direction) {
         this.oldDb = oldDb;
         this.newDb = newDb;
         this.plan = plan;
         this.options = options;
-        this.slot = new SyncSlot(oldDb, plan);
+        this.direction = direction;
+        this.truthDb = direction == Direction.FORWARD ? oldDb : newDb;
+        this.otherDb = direction == Direction.FORWARD ? newDb : oldDb;
+        this.slot = new SyncSlot(truthDb, plan, direction);
     }
 
     public SyncSlot slot() {
@@ -222,10 +238,11 @@ public final class SyncEngine {
         PlanTables.Resolved r = PlanTables.resolve(plan, List.of(), oldDb, newDb);
         Map<TableRef, Flow> out = new LinkedHashMap<>();
         for (PlanTables.Table t : r.tables()) {
-            out.put(t.mapping().source(), t.flow(Direction.FORWARD));
+            Flow f = t.flow(direction);
+            out.put(f.from(), f);
         }
         flows = out;
-        relations = new PlanRelations(plan, r.oldSchema(), r.newSchema(), Direction.FORWARD);
+        relations = new PlanRelations(plan, r.oldSchema(), r.newSchema(), direction);
     }
 
     /** The relation ids of this stream, with the flow each feeds and where its key columns are. */
@@ -234,7 +251,7 @@ public final class SyncEngine {
 
     /** One connection set and one stream; true when caught up (with untilCaughtUp), false when stopped. */
     private boolean session(Consumer<SyncStatus> status) throws SQLException, InterruptedException {
-        try (Connection truth = oldDb.connect(); Connection other = newDb.connect(); Connection repl = oldDb.connectReplication()) {
+        try (Connection truth = truthDb.connect(); Connection other = otherDb.connect(); Connection repl = truthDb.connectReplication()) {
             PGReplicationStream stream = repl.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
                     .withSlotName(slot.slot())
                     .withSlotOption("proto_version", "1")
@@ -459,7 +476,7 @@ public final class SyncEngine {
                     }
                 }
             } catch (SQLException e) {
-                throw new DbException("sync: cannot read the keys of " + f.to() + " on the " + newDb.role() + ": " + Sql.message(e), e);
+                throw new DbException("sync: cannot read the keys of " + f.to() + " on the " + otherDb.role() + ": " + Sql.message(e), e);
             }
             if (keys.isEmpty()) {
                 return total;

@@ -15,12 +15,18 @@ public final class SyncHealth implements Consumer<SyncStatus>, AutoCloseable {
     private static final long TTL_SECONDS = 86_400;
 
     private final String url;
-    private final ControlKeys keys;
+    private final String key;
     private RedisLink link;
 
     public SyncHealth(String redisUrl, String migration) {
+        this(redisUrl, migration, false);
+    }
+
+    /** Into {@code cutover:{M}:sync}, or {@code cutover:{M}:sync:reverse} for the reverse stream. */
+    public SyncHealth(String redisUrl, String migration, boolean reverse) {
         this.url = redisUrl;
-        this.keys = new ControlKeys(migration);
+        ControlKeys keys = new ControlKeys(migration);
+        this.key = reverse ? keys.syncReverse() : keys.sync();
     }
 
     @Override
@@ -29,8 +35,8 @@ public final class SyncHealth implements Consumer<SyncStatus>, AutoCloseable {
             if (link == null) {
                 link = RedisLink.open(url);
             }
-            link.sync().hset(keys.sync(), s.toHash());
-            link.sync().expire(keys.sync(), TTL_SECONDS);
+            link.sync().hset(key, s.toHash());
+            link.sync().expire(key, TTL_SECONDS);
         } catch (RuntimeException e) {
             LOG.warn("cannot write the sync status to Redis: {}", e.getMessage());
             close();
@@ -40,6 +46,11 @@ public final class SyncHealth implements Consumer<SyncStatus>, AutoCloseable {
     /** The status last written for {@code migration}, or null. */
     public static SyncStatus read(RedisLink link, String migration) {
         return SyncStatus.fromHash(link.sync().hgetall(new ControlKeys(migration).sync()));
+    }
+
+    /** The reverse stream's status for {@code migration}, or null. */
+    public static SyncStatus readReverse(RedisLink link, String migration) {
+        return SyncStatus.fromHash(link.sync().hgetall(new ControlKeys(migration).syncReverse()));
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.cutover.plan.Plan;
 import dev.cutover.plan.SqlNames;
 import dev.cutover.plan.TableMapping;
 import dev.cutover.plan.TableRef;
+import dev.cutover.sql.Direction;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -30,14 +31,35 @@ import java.util.Set;
  * cutover_<plan>_<hash>}, at most 57 characters), so two plans never share a slot.
  */
 public final class SyncSlot {
-    private final Db oldDb;
+    private final Db oldDb; // the database streamed from: the old one forward, the new one in reverse
     private final Plan plan;
     private final String name;
+    private final Direction direction;
 
     public SyncSlot(Db oldDb, Plan plan) {
-        this.oldDb = oldDb;
+        this(oldDb, plan, Direction.FORWARD);
+    }
+
+    /**
+     * The slot and publication of {@code direction} on {@code db}: forward on the old database over
+     * the plan's source tables, named {@link #nameFor}; reverse on the new database over its target
+     * tables, the same name with {@code _rev} (slot names are unique per server, and old and new may
+     * share one).
+     */
+    public SyncSlot(Db db, Plan plan, Direction direction) {
+        this.oldDb = db;
         this.plan = plan;
-        this.name = nameFor(plan.name());
+        this.direction = direction;
+        this.name = nameFor(plan.name()) + (direction == Direction.REVERSE ? "_rev" : "");
+    }
+
+    /** The table this slot publishes for a plan table: its source forward, its target in reverse. */
+    private TableRef published(TableMapping m) {
+        return direction == Direction.FORWARD ? m.source() : m.target();
+    }
+
+    private List<String> keyOf(TableMapping m) {
+        return direction == Direction.FORWARD ? m.key() : m.targetKey();
     }
 
     /** The slot's and the publication's name for a plan named {@code plan}. */
@@ -92,11 +114,11 @@ public final class SyncSlot {
                 pubCreated = true;
             } else {
                 for (TableMapping m : plan.tables()) {
-                    if (!have.contains(m.source())) {
+                    if (!have.contains(published(m))) {
                         try (Statement s = c.createStatement()) {
-                            s.execute("ALTER PUBLICATION " + SqlNames.quote(name) + " ADD TABLE " + SqlNames.quote(m.source()));
+                            s.execute("ALTER PUBLICATION " + SqlNames.quote(name) + " ADD TABLE " + SqlNames.quote(published(m)));
                         }
-                        added.add(m.source().toString());
+                        added.add(published(m).toString());
                     }
                 }
             }
@@ -137,8 +159,8 @@ public final class SyncSlot {
                                     '{}')
                       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                      WHERE n.nspname = ? AND c.relname = ?""")) {
-                ps.setString(1, m.source().schema());
-                ps.setString(2, m.source().table());
+                ps.setString(1, published(m).schema());
+                ps.setString(2, published(m).table());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         continue; // a missing table is reported by the run's own table check
@@ -148,11 +170,11 @@ public final class SyncSlot {
                     if ("f".equals(ident)) {
                         continue;
                     }
-                    List<String> missing = m.key().stream().filter(k -> !cols.contains(k)).toList();
+                    List<String> missing = keyOf(m).stream().filter(k -> !cols.contains(k)).toList();
                     if (!missing.isEmpty()) {
-                        out.add("the replica identity of " + m.source() + " (" + describe(ident, cols) + ") does not include the plan's key column(s) "
+                        out.add("the replica identity of " + published(m) + " (" + describe(ident, cols) + ") does not include the plan's key column(s) "
                                 + String.join(", ", missing) + ", so a delete would not name its row; fix: ALTER TABLE "
-                                + SqlNames.quote(m.source()) + " REPLICA IDENTITY FULL (or a primary key on the plan's key)");
+                                + SqlNames.quote(published(m)) + " REPLICA IDENTITY FULL (or a primary key on the plan's key)");
                     }
                 }
             }
@@ -182,7 +204,7 @@ public final class SyncSlot {
     }
 
     private List<String> sourceTables() {
-        return plan.tables().stream().map(m -> SqlNames.quote(m.source())).distinct().toList();
+        return plan.tables().stream().map(m -> SqlNames.quote(published(m))).distinct().toList();
     }
 
     /** The publication's tables, or null when there is no such publication. */

@@ -47,6 +47,7 @@ public final class StatusCommand implements Callable<Integer> {
             List<AuditEntry> last = s.store.audit(1);
             FlipStatus flip = view.isLost() ? null : flipOptions.flipWait(s.store).status(st);
             dev.cutover.capture.SyncStatus sync = dev.cutover.capture.SyncHealth.read(s.link, s.migration);
+            dev.cutover.capture.SyncStatus syncReverse = dev.cutover.capture.SyncHealth.readReverse(s.link, s.migration);
             PrintWriter out = spec.commandLine().getOut();
             long now = System.currentTimeMillis();
             if (json) {
@@ -104,6 +105,10 @@ public final class StatusCommand implements Callable<Integer> {
                     ObjectNode so = o.putObject("sync");
                     sync.toHash().forEach(so::put);
                 }
+                if (syncReverse != null) {
+                    ObjectNode so = o.putObject("sync_reverse");
+                    syncReverse.toHash().forEach(so::put);
+                }
                 out.println(o.toString());
             } else {
                 out.println("migration     " + s.migration + " on " + s.link.safeUrl());
@@ -141,6 +146,13 @@ public final class StatusCommand implements Callable<Integer> {
                             + " s ago)");
                     if (sync.warning() != null) {
                         out.println("              " + sync.warning());
+                    }
+                }
+                if (syncReverse != null) {
+                    out.println("sync reverse  " + syncReverse.line().substring("sync ".length()) + "   ("
+                            + Math.max(0, (now - syncReverse.updatedAt()) / 1000) + " s ago)");
+                    if (syncReverse.warning() != null) {
+                        out.println("              " + syncReverse.warning().replace("on the old database", "on the new database"));
                     }
                 }
             }

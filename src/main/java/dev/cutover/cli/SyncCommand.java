@@ -36,6 +36,9 @@ public final class SyncCommand implements Callable<Integer> {
     @Option(names = "--until-caught-up", description = "exit 0 once every change written to the old database before sync found itself idle is applied")
     boolean untilCaughtUp;
 
+    @Option(names = "--reverse", description = "the reverse stream, from new_primary on: follow the new database and write the old one through the plan's reverse mappings (slot cutover_<plan>_rev on the new database)")
+    boolean reverse;
+
     @Option(names = "--drop", description = "drop the slot and the publication (refused while a sync process streams from the slot)")
     boolean drop;
 
@@ -50,9 +53,11 @@ public final class SyncCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Plan plan = planOptions.plan();
         if (drop) {
-            SyncSlot.Dropped d = new SyncSlot(connections.oldDb(), plan).drop();
+            SyncSlot dropping = reverse ? new SyncSlot(connections.newDb(), plan, dev.cutover.sql.Direction.REVERSE)
+                    : new SyncSlot(connections.oldDb(), plan);
+            SyncSlot.Dropped d = dropping.drop();
             out.println("sync " + plan.name() + ": " + (d.slot() ? "replication slot " : "no replication slot ")
-                    + SyncSlot.nameFor(plan.name()) + (d.slot() ? " dropped" : "") + "; "
+                    + dropping.slot() + (d.slot() ? " dropped" : "") + "; "
                     + (d.publication() ? "publication dropped" : "no publication"));
             return ExitCodes.OK;
         }
@@ -63,10 +68,12 @@ public final class SyncCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        SyncEngine engine = new SyncEngine(connections.oldDb(), connections.newDb(), plan, o);
+        SyncEngine engine = new SyncEngine(connections.oldDb(), connections.newDb(), plan, o,
+                reverse ? dev.cutover.sql.Direction.REVERSE : dev.cutover.sql.Direction.FORWARD);
         boolean redis = connections.redisUrl != null || System.getenv("CUTOVER_REDIS_URL") != null;
-        SyncHealth health = redis ? new SyncHealth(connections.redisUrl(), plan.name()) : null;
-        out.println("sync " + plan.name() + ": following the old database through slot and publication " + engine.slot().slot()
+        SyncHealth health = redis ? new SyncHealth(connections.redisUrl(), plan.name(), reverse) : null;
+        out.println("sync " + plan.name() + ": following the " + (reverse ? "new database (reverse, into the old one)" : "old database")
+                + " through slot and publication " + engine.slot().slot()
                 + (health == null ? "; no --redis: lag and health only here" : "; lag and health in Redis"));
         out.flush();
         long[] lastLine = {0};

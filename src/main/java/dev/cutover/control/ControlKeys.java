@@ -267,6 +267,11 @@ public final class ControlKeys {
         return prefix + "sync";
     }
 
+    /** Hash: the same for the reverse stream, {@code cutover sync --reverse}. */
+    public String syncReverse() {
+        return prefix + "sync:reverse";
+    }
+
     /** String: {@code old_only | dual_write | new_primary | new_only}. */
     public String writeTarget() {
         return prefix + "write_target";

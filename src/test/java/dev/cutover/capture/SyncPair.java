@@ -48,11 +48,13 @@ final class SyncPair implements AutoCloseable {
                       {"source": {"schema": "public", "table": "users"}, "target": {"schema": "public", "table": "users"},
                        "key": ["id"],
                        "columns": [{"target": "id", "expr": "id"}, {"target": "first_name", "expr": "upper(name)"},
-                                   {"target": "note", "expr": "note"}]},
+                                   {"target": "note", "expr": "note"}],
+                       "reverse": [{"target": "name", "expr": "lower(first_name)"}]},
                       {"source": {"schema": "public", "table": "orders"}, "target": {"schema": "public", "table": "orders"},
                        "key": ["id"],
                        "columns": [{"target": "id", "expr": "id"}, {"target": "user_id", "expr": "user_id"},
-                                   {"target": "total_cents", "expr": "round(total_amount::numeric * 100)::bigint"}]}
+                                   {"target": "total_cents", "expr": "round(total_amount::numeric * 100)::bigint"}],
+                       "reverse": [{"target": "total_amount", "expr": "total_cents / 100.0"}]}
                     ]}
                     """.formatted(name));
         } catch (IOException e) {
@@ -121,6 +123,7 @@ final class SyncPair implements AutoCloseable {
     public void close() {
         try {
             new SyncSlot(oldDb(), parsed()).drop();
+            new SyncSlot(newDb(), parsed(), dev.cutover.sql.Direction.REVERSE).drop();
         } catch (RuntimeException ignored) {
             // the test may have dropped it; the database goes next anyway
         }
