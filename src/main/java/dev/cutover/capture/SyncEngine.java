@@ -90,7 +90,6 @@ public final class SyncEngine {
     private final SyncSlot slot;
     private volatile boolean stopRequested;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
-    private final CountDownLatch finished = new CountDownLatch(1);
 
     private Map<TableRef, Flow> flows;
     private Relations relations;
@@ -104,6 +103,8 @@ public final class SyncEngine {
     private String lastError;
     private long lastAppliedCommitMillis;
     private boolean streamed; // a stream of this run was started once
+    private long sessionsStarted;
+    private long sessionsAtLastError;
     private long busySince;
 
     private final Direction direction;
@@ -138,11 +139,6 @@ public final class SyncEngine {
     public void stop() {
         stopRequested = true;
         stopSignal.countDown();
-    }
-
-    /** Waits up to {@code millis} for a run asked to stop to end (for a shutdown hook). */
-    public boolean awaitFinished(long millis) throws InterruptedException {
-        return finished.await(millis, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -183,6 +179,10 @@ public final class SyncEngine {
                         publish(status, SyncStatus.FAILED, null);
                         throw e instanceof DbException d ? d : new SyncFailed("sync " + slot.slot() + ": " + oneLine(e), e);
                     }
+                    if (sessionsStarted > sessionsAtLastError) {
+                        backoff = 200; // it streamed since the last failure: a new outage starts over
+                    }
+                    sessionsAtLastError = sessionsStarted;
                     lastError = oneLine(e);
                     LOG.warn("sync {}: {}; trying again in {} ms (from the last confirmed position)", slot.slot(), lastError, backoff);
                     publish(status, SyncStatus.RETRYING, null);
@@ -195,7 +195,7 @@ public final class SyncEngine {
             publish(status, SyncStatus.STOPPED, null);
             return report(false);
         } finally {
-            finished.countDown();
+            LOG.debug("sync {}: run ended", slot.slot());
         }
     }
 
@@ -260,6 +260,7 @@ public final class SyncEngine {
                     .start();
             streamed = true;
             busySince = 0;
+            sessionsStarted++;
             try {
                 return stream(stream, truth, other, status);
             } finally {

@@ -95,15 +95,26 @@ public final class SyncCommand implements Callable<Integer> {
             }
             out.flush();
         };
-        SyncEngine.Report r;
+        // the stop hook waits for the summary below, not only for the engine: the JVM ends when the hook returns
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         try (StopHook hook = new StopHook(() -> {
             engine.stop();
             try {
-                engine.awaitFinished(15_000);
+                done.await(15, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         })) {
+            return runAndReport(engine, status, health, plan, out);
+        } finally {
+            done.countDown();
+        }
+    }
+
+    private static int runAndReport(SyncEngine engine, Consumer<SyncStatus> status, SyncHealth health, Plan plan, PrintWriter out)
+            throws InterruptedException {
+        SyncEngine.Report r;
+        try {
             r = engine.run(status);
         } finally {
             if (health != null) {
