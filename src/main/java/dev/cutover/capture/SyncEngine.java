@@ -101,7 +101,6 @@ public final class SyncEngine {
     private long truncates;
     private long confirmed;
     private String lastError;
-    private long lastAppliedCommitMillis;
     private boolean streamed; // a stream of this run was started once
     private long sessionsStarted;
     private long sessionsAtLastError;
@@ -282,7 +281,8 @@ public final class SyncEngine {
         boolean inTx = false;
         long txCommitMillis = 0;
         long lastCommitEnd = 0; // end of the last whole transaction received; confirmed once its keys are applied
-        long pendingCommitMillis = 0;
+        long waitingSinceMillis = 0; // commit time of the oldest transaction whose keys wait, 0 when none wait
+        long waitingSinceNanos = 0;
         Long target = null; // with untilCaughtUp: the server's WAL position when this run found itself idle
         long nextStatus = 0;
         long rateChanges = changes;
@@ -296,8 +296,8 @@ public final class SyncEngine {
                 if (pendingKeys > 0 || !truncated.isEmpty()) {
                     apply(truth, other, pending, truncated);
                     pendingKeys = 0;
-                    lastAppliedCommitMillis = pendingCommitMillis;
                 }
+                waitingSinceMillis = 0;
                 long received = stream.getLastReceiveLSN().asLong();
                 long safe = inTx ? lastCommitEnd : Math.max(lastCommitEnd, received);
                 if (safe > confirmed) {
@@ -334,11 +334,16 @@ public final class SyncEngine {
                 inTx = false;
                 transactions++;
                 lastCommitEnd = c.endLsn();
-                pendingCommitMillis = txCommitMillis;
-                if (pendingKeys >= options.batchKeys()) {
+                if ((pendingKeys > 0 || !truncated.isEmpty()) && waitingSinceMillis == 0) {
+                    waitingSinceMillis = txCommitMillis;
+                    waitingSinceNanos = System.nanoTime();
+                }
+                // a full batch, or keys waiting for 200 ms under a stream that never goes idle
+                if (pendingKeys >= options.batchKeys()
+                        || (waitingSinceMillis != 0 && System.nanoTime() - waitingSinceNanos >= 200_000_000L)) {
                     apply(truth, other, pending, truncated);
                     pendingKeys = 0;
-                    lastAppliedCommitMillis = pendingCommitMillis;
+                    waitingSinceMillis = 0;
                     confirm(stream, lastCommitEnd);
                 }
                 long now = System.nanoTime();
@@ -348,7 +353,8 @@ public final class SyncEngine {
                     rateChanges = changes;
                     rateAt = now;
                     nextStatus = now + 1_000_000_000L;
-                    publish(status, SyncStatus.RUNNING, truth, rate, Math.max(0, System.currentTimeMillis() - lastAppliedCommitMillis) / 1000.0);
+                    publish(status, SyncStatus.RUNNING, truth, rate,
+                            waitingSinceMillis == 0 ? 0 : Math.max(0, System.currentTimeMillis() - waitingSinceMillis) / 1000.0);
                 }
             } else if (m instanceof PgOutput.Relation r) {
                 rels.put(r.oid(), rel(r));

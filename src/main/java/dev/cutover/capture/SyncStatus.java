@@ -9,7 +9,7 @@ import java.util.Map;
  * Lag and health of a sync process, as it writes them about once a second to the hash
  * {@code cutover:{M}:sync} (fields {@link ControlKeys.Sync}; docs/control.md). {@code lagBytes}:
  * {@code pg_current_wal_lsn() − confirmed_flush_lsn} of the slot; {@code lagSeconds}: 0 when every
- * change received is applied, else now − the commit time of the newest transaction applied;
+ * change received is applied, else now − the commit time of the oldest transaction whose keys wait;
  * {@code retainedBytes}: WAL the slot keeps on the old server ({@code restart_lsn} to now).
  */
 public record SyncStatus(String state, String slot, String confirmedLsn, long lagBytes, double lagSeconds, double changesPerSec,

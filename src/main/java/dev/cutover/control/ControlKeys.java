@@ -226,7 +226,7 @@ public final class ControlKeys {
         public static final String CONFIRMED_LSN = "confirmed_lsn";
         /** {@code pg_current_wal_lsn() - confirmed_flush_lsn} in bytes. */
         public static final String LAG_BYTES = "lag_bytes";
-        /** Seconds behind: now minus the commit time of the newest applied transaction while changes wait, 0 when none wait. */
+        /** Seconds behind: now minus the commit time of the oldest transaction whose keys wait, 0 when none wait. */
         public static final String LAG_SECONDS = "lag_seconds";
         public static final String CHANGES_PER_SEC = "changes_per_sec";
         /** Row changes applied by this process since it started. */
