@@ -14,6 +14,14 @@ public final class BackfillCommand extends BackfillRunCommand {
     @Option(names = "--restart", description = "forget the tables' previous runs and copy again from the start")
     boolean restart;
 
+    @Option(names = "--with-sync", description = "create the sync slot and publication first, so that 'cutover sync' afterwards brings every change made during the backfill (docs/sync.md)")
+    boolean withSync;
+
+    @Override
+    boolean withSync() {
+        return withSync;
+    }
+
     @Override
     boolean joining() {
         return false;

@@ -51,6 +51,11 @@ abstract class BackfillRunCommand implements Callable<Integer> {
         return false;
     }
 
+    /** True for {@code backfill --with-sync}: the sync slot is made before any row is read. */
+    boolean withSync() {
+        return false;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -69,6 +74,15 @@ abstract class BackfillRunCommand implements Callable<Integer> {
         } else {
             out.println("backfill: " + (joining() ? "joining" : "running") + " " + planOptions.plan().name() + " as worker "
                     + engine.workerId() + " (" + work.workers + " threads), leases and summary in Redis");
+        }
+        if (withSync()) {
+            // before any key range is fixed or row read: every commit after the slot's consistent point
+            // is in its stream, every one before it is visible to the backfill's reads (docs/sync.md)
+            dev.cutover.capture.SyncSlot slot = new dev.cutover.capture.SyncSlot(connections.oldDb(), planOptions.plan());
+            dev.cutover.capture.SyncSlot.Ensured e = slot.ensure();
+            out.println("backfill: " + (e.slotCreated() ? "created replication slot " + slot.slot() + " at " + e.consistentLsn()
+                    : "replication slot " + slot.slot() + " already there") + "; after the backfill, 'cutover sync' brings every"
+                    + " change made meanwhile");
         }
         out.flush();
         BackfillReport report;

@@ -27,6 +27,9 @@ public final class PlanCheckCommand implements Callable<Integer> {
     @Option(names = "--chunk-rows", defaultValue = "10000", description = "rows per dry-run statement (default ${DEFAULT-VALUE})")
     int chunkRows;
 
+    @Option(names = "--sync", description = "also check what 'cutover sync' needs from the old database's server (docs/sync.md)")
+    boolean sync;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -45,8 +48,41 @@ public final class PlanCheckCommand implements Callable<Integer> {
         if (tty) {
             System.err.print("\r\033[K");
         }
-        spec.commandLine().getOut().print(json ? ReportFormat.json(report) : ReportFormat.human(report));
-        spec.commandLine().getOut().flush();
-        return report.clean() ? ExitCodes.OK : ExitCodes.FOUND;
+        var out = spec.commandLine().getOut();
+        if (!sync) {
+            out.print(json ? ReportFormat.json(report) : ReportFormat.human(report));
+            out.flush();
+            return report.clean() ? ExitCodes.OK : ExitCodes.FOUND;
+        }
+        var items = dev.cutover.capture.SyncPrerequisites.check(connections.oldDb(), p);
+        boolean syncOk = items.stream().allMatch(dev.cutover.capture.SyncPrerequisites.Item::ok);
+        if (json) {
+            try {
+                var o = (com.fasterxml.jackson.databind.node.ObjectNode) ControlText.JSON.readTree(ReportFormat.json(report));
+                var arr = o.putArray("sync");
+                for (var i : items) {
+                    var io = arr.addObject();
+                    io.put("what", i.what());
+                    io.put("ok", i.ok());
+                    io.put("found", i.found());
+                    io.put("fix", i.ok() ? null : i.fix());
+                }
+                out.println(o.toString());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        } else {
+            out.print(ReportFormat.human(report));
+            out.println("sync prerequisites (old database)");
+            for (var i : items) {
+                out.println("  " + (i.ok() ? "ok       " : "PROBLEM  ") + i.what() + ": " + i.found());
+                if (!i.ok()) {
+                    out.println("           fix: " + i.fix());
+                }
+            }
+            out.println(syncOk ? "sync: ready" : "sync: not ready");
+        }
+        out.flush();
+        return report.clean() && syncOk ? ExitCodes.OK : ExitCodes.FOUND;
     }
 }

@@ -46,6 +46,8 @@ public final class StatusCommand implements Callable<Integer> {
             List<RouterHeartbeat> routers = s.store.routers();
             List<AuditEntry> last = s.store.audit(1);
             FlipStatus flip = view.isLost() ? null : flipOptions.flipWait(s.store).status(st);
+            dev.cutover.capture.SyncStatus sync = dev.cutover.capture.SyncHealth.read(s.link, s.migration);
+            dev.cutover.capture.SyncStatus syncReverse = dev.cutover.capture.SyncHealth.readReverse(s.link, s.migration);
             PrintWriter out = spec.commandLine().getOut();
             long now = System.currentTimeMillis();
             if (json) {
@@ -97,6 +99,16 @@ public final class StatusCommand implements Callable<Integer> {
                 if (!last.isEmpty()) {
                     o.set("last_change", ControlText.auditJson(last.get(0)));
                 }
+                if (sync == null) {
+                    o.putNull("sync");
+                } else {
+                    ObjectNode so = o.putObject("sync");
+                    sync.toHash().forEach(so::put);
+                }
+                if (syncReverse != null) {
+                    ObjectNode so = o.putObject("sync_reverse");
+                    syncReverse.toHash().forEach(so::put);
+                }
                 out.println(o.toString());
             } else {
                 out.println("migration     " + s.migration + " on " + s.link.safeUrl());
@@ -128,6 +140,20 @@ public final class StatusCommand implements Callable<Integer> {
                 }
                 if (!last.isEmpty()) {
                     out.println("last change   " + ControlText.audit(last.get(0)));
+                }
+                if (sync != null) {
+                    out.println("sync          " + sync.line().substring("sync ".length()) + "   (" + Math.max(0, (now - sync.updatedAt()) / 1000)
+                            + " s ago)");
+                    if (sync.warning() != null) {
+                        out.println("              " + sync.warning());
+                    }
+                }
+                if (syncReverse != null) {
+                    out.println("sync reverse  " + syncReverse.line().substring("sync ".length()) + "   ("
+                            + Math.max(0, (now - syncReverse.updatedAt()) / 1000) + " s ago)");
+                    if (syncReverse.warning() != null) {
+                        out.println("              " + syncReverse.warning().replace("on the old database", "on the new database"));
+                    }
                 }
             }
             out.flush();

@@ -216,6 +216,34 @@ public final class ControlKeys {
         }
     }
 
+    /** Fields of the sync hash {@link #sync()}, written by {@code cutover sync} about once a second (docs/sync.md). */
+    public static final class Sync {
+        /** {@code running | retrying | stopped | failed}. */
+        public static final String STATE = "state";
+        /** The replication slot (and publication) name on the old database. */
+        public static final String SLOT = "slot";
+        /** The slot's confirmed position, e.g. {@code 0/1A2B3C8}. */
+        public static final String CONFIRMED_LSN = "confirmed_lsn";
+        /** {@code pg_current_wal_lsn() - confirmed_flush_lsn} in bytes. */
+        public static final String LAG_BYTES = "lag_bytes";
+        /** Seconds behind: now minus the commit time of the oldest transaction whose keys wait, 0 when none wait. */
+        public static final String LAG_SECONDS = "lag_seconds";
+        public static final String CHANGES_PER_SEC = "changes_per_sec";
+        /** Row changes applied by this process since it started. */
+        public static final String CHANGES_APPLIED = "changes_applied";
+        /** WAL the slot retains on the old server ({@code pg_current_wal_lsn() - restart_lsn}), bytes. */
+        public static final String RETAINED_WAL_BYTES = "retained_wal_bytes";
+        /** The warning size ({@code --max-retained-wal}), bytes. */
+        public static final String MAX_RETAINED_WAL_BYTES = "max_retained_wal_bytes";
+        /** The last error, one line without row values; empty when none. */
+        public static final String LAST_ERROR = "last_error";
+        /** Epoch milliseconds of the write. */
+        public static final String UPDATED_AT = "updated_at";
+
+        private Sync() {
+        }
+    }
+
     private final String prefix;
 
     public ControlKeys(String migration) {
@@ -232,6 +260,16 @@ public final class ControlKeys {
     /** String: the phase, e.g. {@code dual_write}. */
     public String phase() {
         return prefix + "phase";
+    }
+
+    /** Hash: lag and health of {@code cutover sync} (fields {@link Sync}). */
+    public String sync() {
+        return prefix + "sync";
+    }
+
+    /** Hash: the same for the reverse stream, {@code cutover sync --reverse}. */
+    public String syncReverse() {
+        return prefix + "sync:reverse";
     }
 
     /** String: {@code old_only | dual_write | new_primary | new_only}. */

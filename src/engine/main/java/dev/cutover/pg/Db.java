@@ -67,6 +67,24 @@ public final class Db {
         return open(true);
     }
 
+    /**
+     * A logical replication connection ({@code replication=database}, simple query mode, as
+     * pgjdbc's replication API needs) for change capture; it gets no session settings (a
+     * walsender runs only replication commands and simple queries).
+     */
+    public Connection connectReplication() {
+        try {
+            Properties p = properties();
+            org.postgresql.PGProperty.REPLICATION.set(p, "database");
+            org.postgresql.PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "10");
+            org.postgresql.PGProperty.PREFER_QUERY_MODE.set(p, "simple");
+            return DriverManager.getConnection(url, p);
+        } catch (SQLException e) {
+            throw new DbException("cannot open a replication connection to the " + role + " at " + safeUrl() + ": "
+                    + Secrets.maskText(Sql.message(e), url), e);
+        }
+    }
+
     private Connection open(boolean readOnly) {
         try {
             Properties p = properties();

@@ -1,0 +1,67 @@
+package dev.cutover.capture;
+
+import dev.cutover.control.ControlKeys;
+import dev.cutover.control.RedisLink;
+
+import java.util.function.Consumer;
+
+/**
+ * Writes each {@link SyncStatus} to {@code cutover:{M}:sync} (a hash, kept for a day after the last
+ * write so an abandoned entry does not stay for ever). Redis being away costs a warning in the log,
+ * never the sync: the next write tries again on a fresh link.
+ */
+public final class SyncHealth implements Consumer<SyncStatus>, AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SyncHealth.class);
+    private static final long TTL_SECONDS = 86_400;
+
+    private final String url;
+    private final String key;
+    private RedisLink link;
+
+    public SyncHealth(String redisUrl, String migration) {
+        this(redisUrl, migration, false);
+    }
+
+    /** Into {@code cutover:{M}:sync}, or {@code cutover:{M}:sync:reverse} for the reverse stream. */
+    public SyncHealth(String redisUrl, String migration, boolean reverse) {
+        this.url = redisUrl;
+        ControlKeys keys = new ControlKeys(migration);
+        this.key = reverse ? keys.syncReverse() : keys.sync();
+    }
+
+    @Override
+    public synchronized void accept(SyncStatus s) {
+        try {
+            if (link == null) {
+                link = RedisLink.open(url);
+            }
+            link.sync().hset(key, s.toHash());
+            link.sync().expire(key, TTL_SECONDS);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot write the sync status to Redis: {}", e.getMessage());
+            close();
+        }
+    }
+
+    /** The status last written for {@code migration}, or null. */
+    public static SyncStatus read(RedisLink link, String migration) {
+        return SyncStatus.fromHash(link.sync().hgetall(new ControlKeys(migration).sync()));
+    }
+
+    /** The reverse stream's status for {@code migration}, or null. */
+    public static SyncStatus readReverse(RedisLink link, String migration) {
+        return SyncStatus.fromHash(link.sync().hgetall(new ControlKeys(migration).syncReverse()));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (link != null) {
+            try {
+                link.close();
+            } catch (RuntimeException ignored) {
+                // closing anyway
+            }
+            link = null;
+        }
+    }
+}
