@@ -3,6 +3,7 @@ package dev.cutover.capture;
 import dev.cutover.pg.Db;
 import dev.cutover.pg.DbException;
 import dev.cutover.pg.Sql;
+import dev.cutover.sql.SyncSql;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.TableRef;
 import dev.cutover.sql.Direction;
@@ -280,6 +281,7 @@ public final class SyncEngine {
         int pendingKeys = 0;
         boolean inTx = false;
         long txCommitMillis = 0;
+        int txXid = 0;
         long lastCommitEnd = 0; // end of the last whole transaction received; confirmed once its keys are applied
         long waitingSinceMillis = 0; // commit time of the oldest transaction whose keys wait, 0 when none wait
         long waitingSinceNanos = 0;
@@ -330,6 +332,7 @@ public final class SyncEngine {
             if (m instanceof PgOutput.Begin b) {
                 inTx = true;
                 txCommitMillis = b.commitMillis();
+                txXid = b.xid();
             } else if (m instanceof PgOutput.Commit c) {
                 inTx = false;
                 transactions++;
@@ -367,6 +370,7 @@ public final class SyncEngine {
                     continue; // published, but not the plan's (someone added it to the publication)
                 }
                 changes++;
+                pendingXids.add(txXid);
                 Set<List<String>> keys = pending.computeIfAbsent(r.flow(), f -> new LinkedHashSet<>());
                 if (ch.newTuple() != null) {
                     pendingKeys += keys.add(key(r, ch.newTuple(), ch, "new")) ? 1 : 0;
@@ -386,6 +390,7 @@ public final class SyncEngine {
                         LOG.warn("sync {}: {} was truncated on the old database; re-syncing every key of {} from it",
                                 slot.slot(), r.flow().from(), r.flow().to());
                         truncated.add(r.flow());
+                        pendingXids.add(txXid);
                         truncates++;
                     }
                 }
@@ -433,6 +438,7 @@ public final class SyncEngine {
 
     /** Re-syncs the waiting keys (truncated tables whole, first), then forgets them. */
     private void apply(Connection truth, Connection other, Map<Flow, Set<List<String>>> pending, Set<Flow> truncated) {
+        awaitVisible(truth);
         for (Flow f : truncated) {
             keysSynced += resyncWholeTarget(f, truth, other);
         }
@@ -446,6 +452,52 @@ public final class SyncEngine {
             keysSynced += keys.size();
         }
         pending.clear();
+    }
+
+    /** The transactions whose changes wait in the batch (their 32-bit ids, as pgoutput's BEGIN gives them). */
+    private final Set<Integer> pendingXids = new java.util.HashSet<>();
+
+    /**
+     * Waits until every transaction of the batch is visible to a new snapshot of the truth, before
+     * its keys are re-read. The walsender may send a transaction as soon as its commit record is
+     * flushed, and the committing backend leaves the set of running transactions only after that:
+     * in between, a re-read by key does not see the transaction's rows yet and would delete (or not
+     * insert) them on the other side, and nothing would bring them back — seen as rows missing
+     * after scripts/bench-sync.sh under load. A snapshot that is taken after the transaction is
+     * visible sees its rows; visibility only grows, so one check before the re-read is enough.
+     */
+    private void awaitVisible(Connection truth) {
+        if (pendingXids.isEmpty()) {
+            return;
+        }
+        Long[] xids = pendingXids.stream().map(x -> Integer.toUnsignedLong(x)).toArray(Long[]::new);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long waitMicros = 200;
+        try (PreparedStatement ps = truth.prepareStatement(SyncSql.INVISIBLE_XIDS)) {
+            ps.setArray(1, truth.createArrayOf("bigint", xids));
+            while (true) {
+                long invisible;
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    invisible = rs.getLong(1);
+                }
+                if (invisible == 0) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new SyncFailed("sync " + slot.slot() + ": " + invisible + " committed transaction(s) of the stream are still not"
+                            + " visible on the old database after 60 s", null);
+                }
+                TimeUnit.MICROSECONDS.sleep(waitMicros);
+                waitMicros = Math.min(waitMicros * 2, 20_000);
+            }
+        } catch (SQLException e) {
+            throw new DbException(Sql.message(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SyncFailed("sync " + slot.slot() + ": interrupted", e);
+        }
+        pendingXids.clear();
     }
 
     /**

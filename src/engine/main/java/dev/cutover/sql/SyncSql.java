@@ -74,4 +74,19 @@ public final class SyncSql {
         return "SELECT " + keys + "\nFROM " + child.toTable() + " AS c\nJOIN " + parent.toTable() + " AS p ON " + on
                 + "\nWHERE " + values;
     }
+
+    /**
+     * How many of the given transactions (their 32-bit ids, one {@code bigint[]} parameter, as
+     * logical decoding names them) a new snapshot does not see yet: committed in WAL but still
+     * among the running transactions, or not yet below the snapshot's xmax. Each 32-bit id is
+     * widened to the {@code xid8} nearest the snapshot's xmax (ids wrap around every 2^32), then
+     * {@code pg_visible_in_snapshot} decides. Change capture re-reads a transaction's keys only
+     * when this is 0.
+     */
+    public static final String INVISIBLE_XIDS = """
+            WITH s AS (SELECT pg_current_snapshot() AS snap),
+                 m AS (SELECT snap, pg_snapshot_xmax(snap)::text::numeric AS xmax8 FROM s)
+            SELECT count(*) FROM m, unnest(?::bigint[]) AS x(xid)
+            WHERE NOT pg_visible_in_snapshot((m.xmax8 - 2147483648 + mod(mod(x.xid - mod(m.xmax8, 4294967296) + 2147483648, 4294967296)
+                  + 4294967296, 4294967296))::text::xid8, m.snap)""";
 }
