@@ -187,7 +187,7 @@ public final class SyncBench {
             read.setString(2, nativeName);
             read.setString(3, cutoverSlot);
             read.setString(4, nativeName);
-            int[] active = {0};
+            java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
             sampler.scheduleAtFixedRate(() -> {
                 try (ResultSet rs = read.executeQuery()) {
                     rs.next();
@@ -195,7 +195,7 @@ public final class SyncBench {
                     c = rs.wasNull() ? -1 : c;
                     long n = rs.getLong(3);
                     n = rs.wasNull() ? -1 : n;
-                    active[0] = rs.getInt(4);
+                    active.set(rs.getInt(4));
                     synchronized (SAMPLES) {
                         SAMPLES.add(new Sample(System.nanoTime(), rs.getLong(1), c, n));
                     }
@@ -204,7 +204,7 @@ public final class SyncBench {
                 }
             }, 0, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (active[0] < 2) {
+            while (active.get() < 2) {
                 if (!sync.isAlive() || System.nanoTime() > until) {
                     throw new IllegalStateException("cutover sync or the subscription did not start streaming; see " + syncLog + ":\n"
                             + Files.readString(syncLog));
