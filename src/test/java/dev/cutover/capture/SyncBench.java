@@ -160,6 +160,8 @@ public final class SyncBench {
             // native: publication and slot first (a subscription that makes its own slot hangs when both are in one cluster)
             old.exec("CREATE PUBLICATION " + nativeName + " FOR TABLE orders");
             old.exec("SELECT pg_create_logical_replication_slot('" + nativeName + "', 'pgoutput')");
+            // a witness: nobody reads it during the run; when a target differs, its history of the differing keys is printed
+            old.exec("SELECT pg_create_logical_replication_slot('" + nativeName + "_witness', 'test_decoding')");
             if (ownServers()) {
                 // the subscriber reports its position at least once a second (the default 10 s only matters when idle)
                 try (Connection c = DriverManager.getConnection(TestDb.adminUrl(TestDb.Server.NEW)); Statement s = c.createStatement()) {
@@ -253,7 +255,7 @@ public final class SyncBench {
             long measured = changes(old) - changesBefore;
             sync.destroy(); // SIGTERM: sync applies and confirms what it holds, then exits
             sync.waitFor(30, TimeUnit.SECONDS);
-            exit = check(old, neu, copy) ? 0 : 1;
+            exit = check(old, neu, copy, nativeName + "_witness") ? 0 : 1;
 
             double cutoverBest = best(steps, true);
             double nativeBest = best(steps, false);
@@ -283,7 +285,7 @@ public final class SyncBench {
             }
             try {
                 old.exec("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name IN ('" + cutoverSlot + "', '"
-                        + nativeName + "') AND NOT active");
+                        + nativeName + "', '" + nativeName + "_witness') AND NOT active");
             } catch (RuntimeException e) {
                 System.err.println("cleanup: " + e.getMessage());
             }
@@ -400,7 +402,7 @@ public final class SyncBench {
     }
 
     /** Both targets hold what the old database holds (rows, keys, amounts; the new one through the plan's transform). */
-    private static boolean check(TestDb old, TestDb neu, TestDb copy) {
+    private static boolean check(TestDb old, TestDb neu, TestDb copy, String witness) {
         String o = scalar(old, "SELECT count(*) || ' ' || coalesce(sum(id), 0) || ' ' || coalesce(sum(round(total_amount * 100)), 0)"
                 + " || ' ' || count(*) FILTER (WHERE metadata->>'shipping_method' = 'express') FROM orders");
         String c = scalar(copy, "SELECT count(*) || ' ' || coalesce(sum(id), 0) || ' ' || coalesce(sum(round(total_amount * 100)), 0)"
@@ -409,11 +411,11 @@ public final class SyncBench {
                 + " || ' ' || count(*) FILTER (WHERE shipping_method = 'express') FROM orders");
         boolean ok = o.equals(c) && o.equals(n);
         if (!o.equals(n)) {
-            differences("Cutover's target", old, "SELECT id, round(total_amount * 100)::bigint, metadata->>'shipping_method' FROM orders",
+            differences("Cutover's target", witness, old, "SELECT id, round(total_amount * 100)::bigint, metadata->>'shipping_method' FROM orders",
                     neu, "SELECT id, total_cents, shipping_method FROM orders");
         }
         if (!o.equals(c)) {
-            differences("native copy", old, "SELECT id, round(total_amount * 100)::bigint, metadata->>'shipping_method' FROM orders",
+            differences("native copy", witness, old, "SELECT id, round(total_amount * 100)::bigint, metadata->>'shipping_method' FROM orders",
                     copy, "SELECT id, round(total_amount * 100)::bigint, metadata->>'shipping_method' FROM orders");
         }
         System.out.println(ok ? "checked after the run: both targets hold the old table's rows (count, sum of keys, sum of cents, shipping"
@@ -423,7 +425,7 @@ public final class SyncBench {
     }
 
     /** Prints the keys (not the values) of up to 20 rows that differ between the old table and a target. */
-    private static void differences(String what, TestDb old, String oldSql, TestDb target, String targetSql) {
+    private static void differences(String what, String witness, TestDb old, String oldSql, TestDb target, String targetSql) {
         java.util.Map<Long, String> a = rows(old, oldSql);
         java.util.Map<Long, String> b = rows(target, targetSql);
         List<String> out = new ArrayList<>();
@@ -441,6 +443,17 @@ public final class SyncBench {
             }
         }
         System.out.println(what + ": " + out.size() + " key(s) differ: " + String.join(", ", out.subList(0, Math.min(20, out.size()))));
+        // each differing key's changes as the witness slot decodes them: operation, transaction, commit position
+        for (String d : out.subList(0, Math.min(5, out.size()))) {
+            String k = d.substring(0, d.indexOf(' '));
+            System.out.println("  key " + k + ", its changes in WAL order: " + scalar(old, """
+                    WITH c AS (SELECT lsn, xid, data FROM pg_logical_slot_peek_changes('%s', NULL, NULL)),
+                         k AS (SELECT lsn, xid, rtrim(split_part(data, ' ', 3), ':') AS op FROM c
+                                WHERE data LIKE 'table public.orders: %%: id[bigint]:%s %%' OR data LIKE 'table public.orders: %%: id[bigint]:%s')
+                    SELECT coalesce(string_agg(k.op || ' in xid ' || k.xid || ' committed at ' || (SELECT min(c.lsn) FROM c
+                             WHERE c.xid = k.xid AND c.data LIKE 'COMMIT%%'), ', ' ORDER BY k.lsn), 'none')
+                      FROM k""".formatted(witness, k, k)));
+        }
     }
 
     private static java.util.Map<Long, String> rows(TestDb db, String sql) {
