@@ -13,6 +13,9 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-mvn -q -B -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt >&2
+# SyncBench is a test class of the cli module (it runs `cutover sync` as a child process); its class
+# path comes from the reactor (-am: the cli module comes last)
+mkdir -p target
+mvn -q -B -o -pl src/cli -am test-compile dependency:build-classpath -Dmdep.outputFile="$here/target/bench-sync-cp.txt" >&2
 rm -f target/bench-sync/pgbench.log target/bench-sync/sync.log
-exec java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" dev.cutover.capture.SyncBench
+exec java -cp "src/cli/target/test-classes:src/cli/target/classes:$(cat target/bench-sync-cp.txt)" dev.cutover.capture.SyncBench
