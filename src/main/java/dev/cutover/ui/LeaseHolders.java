@@ -74,6 +74,7 @@ public final class LeaseHolders {
         t.getColumns().add(Views.tooltipColumn("Worker (host:pid:id)", 160, Worker::id));
         t.getColumns().add(Views.column("Leases", 60, w -> Integer.toString(w.leases())));
         t.getColumns().add(Views.column("Where", 90, w -> w.local() ? "this console" : "remote"));
+        Views.headersWhole(t);
         return t;
     }
 }
