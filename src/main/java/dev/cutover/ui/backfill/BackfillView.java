@@ -177,7 +177,7 @@ public final class BackfillView extends VBox {
         workersPanel.setPrefWidth(340);
         workersPanel.setMinWidth(250);
         HBox below = new HBox(16, chartPanel, workersPanel);
-        below.setMinHeight(140);
+        tablesPanel.setMinHeight(110); // the header and a row or two; a short window scrolls rather than squeezing the chart
         VBox.setVgrow(below, Priority.ALWAYS);
         VBox errorsPanel = panel("Errors (with their key ranges)", errors);
         VBox.setVgrow(errorsPanel, Priority.ALWAYS);

@@ -98,6 +98,7 @@ public final class TrafficView extends VBox {
         ListView<GuardCheck> checks = new ListView<>(vm.exitChecks());
         checks.setId("exit-checks");
         checks.setPrefHeight(180);
+        checks.setMinHeight(90); // a short window scrolls the screen; the conditions stay readable
         checks.setPlaceholder(new Label("No exit condition for this phase"));
         checks.setCellFactory(l -> new WrappingCell<>(GuardCheck::toString, g -> g.ok() ? "guard-ok" : "guard-blocked"));
 
