@@ -150,6 +150,35 @@ class BackfillViewTest {
     }
 
     @Test
+    void aPauseSetElsewhereThroughTheThrottleHashShowsHere(FxRobot robot) throws Exception {
+        robot.interact(() -> vm.cap().set(400));
+        robot.clickOn("#backfill-start");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> count(neu, "SELECT count(*) FROM orders") > 0);
+        assertThat(robot.lookup("#backfill-pause").queryAs(Button.class).getText()).isEqualTo("Pause");
+        // another console (or a script) pauses the run through Redis
+        setThrottle(ControlKeys.WorkThrottle.PAUSED, "true");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "paused".equals(vm.tables().get(0).state()));
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS,
+                () -> "Resume".equals(robot.lookup("#backfill-pause").queryAs(Button.class).getText()));
+        // and resumes it: this console's button follows back, the run completes
+        setThrottle(ControlKeys.WorkThrottle.MAX_ROWS_PER_SEC, "0");
+        setThrottle(ControlKeys.WorkThrottle.PAUSED, "false");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> "Pause".equals(robot.lookup("#backfill-pause").queryAs(Button.class).getText()) || !vm.running().get());
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.message().get().contains("complete"));
+        assertThat(count(neu, "SELECT count(*) FROM orders")).isEqualTo(3000);
+    }
+
+    private void setThrottle(String field, String value) {
+        RedisClient client = RedisClient.create(TestRedis.sharedUrl());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            c.sync().hset(new ControlKeys(migration).workThrottle("backfill"), field, value);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
     void theEtaIsShownWhole(FxRobot robot) {
         robot.interact(() -> vm.tables().setAll(new TableProgress("public.orders", "running", 16_400, 20_000, 5.0,
                 java.time.Duration.ofSeconds(12 * 60 + 5), null)));
