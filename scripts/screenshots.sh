@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the console under Xvfb on a small sample migration and writes one PNG per screen into
-# docs/screenshots/ (1280x800). Needs the services of scripts/services.sh (PostgreSQL, Redis)
+# docs/screenshots/ (1280x800, or SIZE=WxH). Needs the services of scripts/services.sh (PostgreSQL, Redis)
 # and Debian's xvfb (installed here with apt-get when missing).
 #   scripts/screenshots.sh            light theme
 #   DARK=1 scripts/screenshots.sh     dark theme (files get a -dark suffix)
+#   SIZE=1024x700 scripts/screenshots.sh   the window (and the virtual screen) at that size
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -94,9 +95,12 @@ redis-cli -u "$REDIS" EXPIRE "${P}router:app-1" 600 >/dev/null
 SUFFIX=""
 EXTRA=()
 if [ "${DARK:-}" = 1 ]; then EXTRA+=(--dark); fi
+SIZE=${SIZE:-1280x800}
+case "$SIZE" in *[!0-9x]*|x*|*x) echo "SIZE must be WIDTHxHEIGHT, e.g. 1024x700, not '$SIZE'" >&2; exit 2 ;; esac
+EXTRA+=(--size "$SIZE")
 OUT=docs/screenshots
 if [ "${DARK:-}" = 1 ]; then OUT=$(mktemp -d); fi
-xvfb-run -a -s "-screen 0 1280x800x24" java -Dprism.order=sw -cp "$CP" dev.cutover.ui.ScreenshotTour "$OUT" "${EXTRA[@]}" \
+xvfb-run -a -s "-screen 0 ${SIZE}x24" java -Dprism.order=sw -cp "$CP" dev.cutover.ui.ScreenshotTour "$OUT" "${EXTRA[@]}" \
   --plan "$PLAN" \
   --old "jdbc:postgresql://127.0.0.1:5432/$OLD?user=postgres" \
   --new "jdbc:postgresql://127.0.0.1:5432/$NEW?user=postgres" \

@@ -10,10 +10,13 @@ import javafx.scene.layout.HBox;
 /**
  * The rows/s cap of a chunked job (backfill, verify) as a slider with its label, bound to a
  * view-model's cap property (0 = no cap). The scale: positions 0–99 run logarithmically from 10 to
- * about 100,000 rows/s (rounded to two significant digits), position 100 (far right) is "no cap".
+ * about 1,000,000 rows/s (rounded to two significant digits), so 200 and 200,000 rows/s are both a
+ * few pixels wide; position 100 (far right) is "no cap".
  */
 public final class CapSlider {
     public static final double MAX = 100;
+    /** Powers of ten the slider spans from its lowest cap, 10 rows/s. */
+    private static final int DECADES = 5;
 
     private CapSlider() {
     }
@@ -56,7 +59,7 @@ public final class CapSlider {
         if (position >= MAX - 0.5) {
             return 0;
         }
-        double raw = 10 * Math.pow(10, Math.max(0, position) / MAX * 4);
+        double raw = 10 * Math.pow(10, Math.max(0, position) / MAX * DECADES);
         double mag = Math.pow(10, Math.floor(Math.log10(raw)) - 1);
         return Math.max(10, Math.round(Math.round(raw / mag) * mag));
     }
@@ -66,7 +69,7 @@ public final class CapSlider {
         if (cap <= 0) {
             return MAX;
         }
-        return Math.min(MAX - 1, Math.max(0, Math.log10(cap / 10.0) / 4 * MAX));
+        return Math.min(MAX - 1, Math.max(0, Math.log10(cap / 10.0) / DECADES * MAX));
     }
 
     public static String label(long cap) {

@@ -28,7 +28,12 @@ public final class ConsoleWords {
                 .replace("(cutover verify --plan F)", "(run one on the Verify screen)")
                 .replace("(cutover repair, then cutover verify)", "(Repair all on the Verify screen, then Verify)")
                 .replace("; run cutover verify again", "; Verify again on the Verify screen")
-                .replace("; shift to 100% first (cutover traffic)", "; shift to 100% first (the read-traffic slider)");
+                .replace("; shift to 100% first (cutover traffic)", "; shift to 100% first (the read-traffic slider)")
+                .replace("no old database (--old)", "no old database (Connect it on the Connections screen)")
+                .replace("no new database (--new)", "no new database (Connect it on the Connections screen)")
+                .replace("no plan (--plan)", "no plan (open one on the Mappings screen)")
+                .replace("(cutover status with --new writes it once the new database is reachable)",
+                        "(this screen writes it once the new database is reachable again)");
     }
 
     /** A guard's check with its detail in the console's words. */

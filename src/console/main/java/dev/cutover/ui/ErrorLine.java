@@ -19,6 +19,7 @@ public final class ErrorLine extends HBox {
         getStyleClass().add("error-line");
         text.getStyleClass().add("error-text");
         text.setWrapText(true);
+        text.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE); // every wrapped line, also in a short window
         text.setMaxWidth(Double.MAX_VALUE);
         HBox.setHgrow(text, Priority.ALWAYS);
         details.setOnAction(e -> {

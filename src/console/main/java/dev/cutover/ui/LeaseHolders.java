@@ -71,9 +71,10 @@ public final class LeaseHolders {
         Label empty = new Label(placeholder);
         empty.setWrapText(true); // a narrow table shows the whole sentence
         t.setPlaceholder(empty);
-        t.getColumns().add(Views.tooltipColumn("Worker (host:pid:id)", 160, Worker::id));
+        t.getColumns().add(Views.tooltipColumn("Worker", 160, Worker::id)); // host:pid:id, whole in the cell's tooltip
         t.getColumns().add(Views.column("Leases", 60, w -> Integer.toString(w.leases())));
         t.getColumns().add(Views.column("Where", 90, w -> w.local() ? "this console" : "remote"));
+        Views.headersWhole(t);
         return t;
     }
 }

@@ -5,6 +5,7 @@ import javafx.beans.binding.StringExpression;
 import javafx.geometry.Pos;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.input.KeyCode;
@@ -90,7 +91,12 @@ public final class MainWindow extends BorderPane {
             throw new IllegalArgumentException("no screen " + titleOrKey);
         }
         current = s;
-        content.getChildren().setAll(s.view());
+        // a window shorter (or narrower) than a screen's least size scrolls instead of cutting it off
+        ScrollPane scroll = new ScrollPane(s.view());
+        scroll.setFitToWidth(true);
+        scroll.setFitToHeight(true);
+        scroll.getStyleClass().add("screen-scroll");
+        content.getChildren().setAll(scroll);
         buttons.get(key).setSelected(true);
         s.shown();
     }

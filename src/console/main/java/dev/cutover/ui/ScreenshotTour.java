@@ -23,6 +23,8 @@ import java.util.List;
 public final class ScreenshotTour {
     private static Path out;
     private static boolean dark;
+    private static double width = 1280;
+    private static double height = 800;
     private static List<String> consoleArgs;
 
     public static void main(String[] args) {
@@ -31,6 +33,10 @@ public final class ScreenshotTour {
         for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--dark")) {
                 dark = true;
+            } else if (args[i].equals("--size") && i + 1 < args.length && args[i + 1].matches("\\d+x\\d+")) {
+                String[] wh = args[++i].split("x");
+                width = Double.parseDouble(wh[0]);
+                height = Double.parseDouble(wh[1]);
             } else {
                 consoleArgs.add(args[i]);
             }
@@ -50,7 +56,7 @@ public final class ScreenshotTour {
         Files.createDirectories(out);
         Path prefsFile = Files.createTempDirectory("cutover-shots-prefs").resolve("console.json");
         WindowPrefs prefs = new WindowPrefs(prefsFile);
-        prefs.size(1280, 800);
+        prefs.size(width, height);
         prefs.dark(dark);
         ProfileStore profiles = new ProfileStore(Files.createTempDirectory("cutover-shots").resolve("profiles.json"));
         Console console = new Console(ConsoleArgs.parse(consoleArgs), prefs, profiles, BackgroundTasks.daemonPool());

@@ -7,12 +7,12 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Tooltip;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 
 /** The bar at the bottom of the window: endpoint health, phase, read %, routers, and running work with cancel. */
-public final class StatusBar extends HBox {
+public final class StatusBar extends FlowPane {
 
     public StatusBar(Session session, StatusViewModel vm, BackgroundTasks tasks) {
         getStyleClass().add("status-bar");
@@ -30,8 +30,6 @@ public final class StatusBar extends HBox {
             }
         });
 
-        Region spring = new Region();
-        HBox.setHgrow(spring, Priority.ALWAYS);
         Label work = new Label();
         work.setId("status-work");
         work.textProperty().bind(tasks.title());
@@ -49,7 +47,21 @@ public final class StatusBar extends HBox {
         getChildren().addAll(endpoint("status-old", "Old DB", session.oldHealth()),
                 endpoint("status-new", "New DB", session.newHealth()),
                 endpoint("status-redis", "Redis", session.redisHealth()),
-                separator(), phase, read, routers, spring, work, bar, cancel);
+                separator(), phase, read, routers, workBox(work, bar, cancel));
+        // a narrow window puts the running work on a second line rather than cutting every item
+        getChildrenUnmodifiable().forEach(n -> {
+            if (n instanceof Region r) {
+                r.setMinWidth(Region.USE_PREF_SIZE);
+            }
+        });
+    }
+
+    private static HBox workBox(Label work, ProgressBar bar, Button cancel) {
+        HBox box = new HBox(8, work, bar, cancel);
+        box.setAlignment(Pos.CENTER_LEFT);
+        work.setMinWidth(Region.USE_PREF_SIZE);
+        cancel.setMinWidth(Region.USE_PREF_SIZE);
+        return box;
     }
 
     private static Label item(String id, String tip) {

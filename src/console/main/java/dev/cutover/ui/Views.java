@@ -19,7 +19,7 @@ public final class Views {
 
     /** A titled panel: the title in the theme's pane-title style above a body that takes the free height. */
     public static VBox panel(String name, Node body) {
-        Label l = new Label(name);
+        Label l = wrapping(new Label(name));
         l.getStyleClass().add("pane-title");
         StackPane holder = new StackPane(body);
         VBox.setVgrow(holder, Priority.ALWAYS);
@@ -62,5 +62,34 @@ public final class Views {
             }
         });
         return c;
+    }
+
+    /** {@code l} wrapping at its width and never shorter than its wrapped lines, so a narrow window shows its text whole. */
+    public static Label wrapping(Label l) {
+        l.setWrapText(true);
+        l.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        return l;
+    }
+
+    /** Never narrower than their own text: a short button or label keeps its words, the space around it gives way. */
+    public static void whole(javafx.scene.layout.Region... rs) {
+        for (javafx.scene.layout.Region r : rs) {
+            r.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
+    }
+
+    /** Each column at least as wide as its header (and {@code minWidth}), so no header is cut with "…". */
+    public static void headersWhole(javafx.scene.control.TableView<?> t) {
+        for (TableColumn<?, ?> c : t.getColumns()) {
+            c.setMinWidth(Math.max(c.getMinWidth(), textWidth(c.getText(), true) + 24));
+        }
+    }
+
+    /** The width of {@code s} in the theme's 13 px font. */
+    public static double textWidth(String s, boolean bold) {
+        javafx.scene.text.Text t = new javafx.scene.text.Text(s == null ? "" : s);
+        t.setFont(javafx.scene.text.Font.font(javafx.scene.text.Font.getDefault().getFamily(),
+                bold ? javafx.scene.text.FontWeight.BOLD : javafx.scene.text.FontWeight.NORMAL, 13));
+        return Math.ceil(t.getLayoutBounds().getWidth());
     }
 }

@@ -22,6 +22,12 @@ class ConsoleWordsTest {
                 .isEqualTo("verified 30 h ago (older than 24 h is stale); Verify again on the Verify screen");
         assertThat(ConsoleWords.of("reads are 50% on the new side; shift to 100% first (cutover traffic)"))
                 .isEqualTo("reads are 50% on the new side; shift to 100% first (the read-traffic slider)");
+        assertThat(ConsoleWords.of("cannot tell: no old database (--old), no new database (--new), no plan (--plan)"))
+                .isEqualTo("cannot tell: no old database (Connect it on the Connections screen), no new database (Connect it on the "
+                        + "Connections screen), no plan (open one on the Mappings screen)");
+        assertThat(ConsoleWords.of("version 4 is in Redis, but down; a machine that never saw it will not notice if Redis loses it "
+                + "(cutover status with --new writes it once the new database is reachable)"))
+                .doesNotContain("--new").endsWith("(this screen writes it once the new database is reachable again)");
         assertThat(ConsoleWords.of("no such table")).isEqualTo("no such table");
     }
 }

@@ -126,6 +126,42 @@ class TrafficViewTest {
     }
 
     @Test
+    void aMoveThatChangesTheWriteTargetWaitsForTheRoutersAndSaysWhoIsBehind(FxRobot robot) throws Exception {
+        setUp(robot, Phase.DUAL_WRITE);
+        long before = vm.state().get().version();
+        String router = store.keys().router("app-1");
+        heartbeat(router, before); // a live router on the current version
+        try {
+            // roll back dual_write → backfill: the write target goes back to old_only, as `cutover phase` the console waits
+            robot.clickOn("#phase-rollback");
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "backfill".equals(link.sync().get(store.keys().phase())));
+            long after = Long.parseLong(link.sync().get(store.keys().version()));
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.flip().get().contains("not acknowledged by app-1"));
+            Label flip = robot.lookup("#phase-flip").queryAs(Label.class);
+            assertThat(flip.getText()).startsWith("Waiting up to 30 s for every live router to acknowledge version " + after
+                    + " (write target old_only): ");
+            assertThat(flip.isVisible()).isTrue();
+            assertThat(vm.flipPending().get()).isTrue();
+            // the screen is not frozen while it waits: the state moved, roll back is offered again
+            assertThat(robot.lookup("#phase-rollback").queryAs(Button.class).isDisabled()).isFalse();
+
+            heartbeat(router, after); // the router applied the new version with nothing in flight
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !vm.flipPending().get());
+            assertThat(vm.flip().get()).startsWith("Flip complete: version " + after + " (write target old_only) acknowledged by all 1 live router");
+            assertThat(robot.lookup("#phase-flip").queryAs(Label.class).getText()).isEqualTo(vm.flip().get());
+        } finally {
+            link.sync().del(router);
+        }
+    }
+
+    private void heartbeat(String key, long acked) {
+        link.sync().hset(key, java.util.Map.of(dev.cutover.control.ControlKeys.Heartbeat.VERSION, Long.toString(acked),
+                dev.cutover.control.ControlKeys.Heartbeat.ACKED_VERSION, Long.toString(acked),
+                dev.cutover.control.ControlKeys.Heartbeat.AT, Long.toString(System.currentTimeMillis()),
+                dev.cutover.control.ControlKeys.Heartbeat.PHASE, "dual_write"));
+    }
+
+    @Test
     void theConfirmationCountsTheRoutingKeysRoutersReportedThatTheMoveShifts(FxRobot robot) throws Exception {
         setUp(robot, Phase.TRAFFIC_SHIFT);
         String salt = store.read().routingSalt();

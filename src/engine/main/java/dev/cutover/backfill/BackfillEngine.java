@@ -1,5 +1,6 @@
 package dev.cutover.backfill;
 
+import dev.cutover.control.ControlKeys;
 import dev.cutover.pg.Db;
 import dev.cutover.pg.DbException;
 import dev.cutover.pg.Sql;
@@ -13,11 +14,14 @@ import dev.cutover.sync.Relations;
 import dev.cutover.work.ChunkLedger;
 import dev.cutover.work.ChunkRunner;
 import dev.cutover.work.JobRun;
+import dev.cutover.work.TableState;
 import dev.cutover.work.PlanTables;
+import dev.cutover.work.ProgressEvent;
 import dev.cutover.work.ProgressListener;
 import dev.cutover.work.Retry;
 import dev.cutover.work.RunControl;
 import dev.cutover.work.RunLock;
+import dev.cutover.work.TableProgress;
 import dev.cutover.work.Throttle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +90,23 @@ public final class BackfillEngine {
         return new Tables(flows, new PlanRelations(plan, r.oldSchema(), r.newSchema(), Direction.FORWARD));
     }
 
+    /**
+     * The event as the listener sees it: while the throttle is paused (and the run not finished),
+     * the tables still running and the total say "paused", with no rate or time left.
+     */
+    static ProgressEvent pausedShown(ProgressEvent e) {
+        if (e.finished() || e.throttle() == null || !e.throttle().paused()) {
+            return e;
+        }
+        return new ProgressEvent(e.job(), e.at(), e.tables().stream().map(BackfillEngine::paused).toList(), paused(e.total()),
+                e.throttle(), false);
+    }
+
+    private static TableProgress paused(TableProgress t) {
+        return t == null || t.state() != TableState.RUNNING ? t
+                : new TableProgress(t.table(), TableState.PAUSED, t.rowsDone(), t.rowsTotal(), 0, null, t.error());
+    }
+
     /** Runs the backfill to its end (or to {@link #stop}); progress events go to {@code listener}. */
     public BackfillReport run(ProgressListener listener) throws InterruptedException {
         LOG.debug("reading both schemas");
@@ -119,7 +140,7 @@ public final class BackfillEngine {
                         if (summary != null) {
                             summary.publish(e);
                         }
-                        out.onProgress(e);
+                        out.onProgress(pausedShown(e));
                     });
                 } finally {
                     durable(lock, newDb);

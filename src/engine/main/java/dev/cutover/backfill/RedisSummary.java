@@ -88,6 +88,7 @@ final class RedisSummary implements AutoCloseable {
             boolean anyFailed = false;
             boolean anyRunning = false;
             String error = "";
+            boolean paused = !e.finished() && e.throttle() != null && e.throttle().paused();
             List<String> missing = new ArrayList<>();
             int complete = 0;
             int failed = 0;
@@ -95,6 +96,9 @@ final class RedisSummary implements AutoCloseable {
             for (String t : planTables) {
                 ChunkLedger.Count c = counts.get(t);
                 TableState tableState = c == null ? null : c.state();
+                if (paused && tableState == TableState.RUNNING) {
+                    tableState = TableState.PAUSED; // its chunks wait for Resume
+                }
                 String state = c == null ? Backfill.TABLE_NOT_RUN : tableState.word();
                 long rows = c == null ? 0 : c.rowsDone();
                 long tot = c == null ? 0 : Math.max(rows, c.rowsTotal());
@@ -106,7 +110,7 @@ final class RedisSummary implements AutoCloseable {
                 skipped += sk;
                 allComplete &= tableState == TableState.COMPLETE;
                 anyFailed |= tableState == TableState.FAILED;
-                anyRunning |= tableState == TableState.RUNNING;
+                anyRunning |= tableState == TableState.RUNNING || tableState == TableState.PAUSED;
                 if (tableState == TableState.COMPLETE) {
                     complete++;
                 } else {
@@ -129,7 +133,7 @@ final class RedisSummary implements AutoCloseable {
             }
             // a finished run that left no table running but some of the plan's never run: a --table run
             String state = allComplete ? Backfill.STATE_COMPLETE : anyFailed ? Backfill.STATE_FAILED
-                    : !e.finished() ? Backfill.STATE_RUNNING : anyRunning ? Backfill.STATE_STOPPED : Backfill.STATE_PARTIAL;
+                    : !e.finished() ? (paused ? Backfill.STATE_PAUSED : Backfill.STATE_RUNNING) : anyRunning ? Backfill.STATE_STOPPED : Backfill.STATE_PARTIAL;
             Map<String, String> h = new LinkedHashMap<>();
             h.put(Backfill.STATE, state);
             h.put(Backfill.ROWS_DONE, String.valueOf(done));
@@ -140,7 +144,7 @@ final class RedisSummary implements AutoCloseable {
             h.put(Backfill.TABLES_FAILED, String.valueOf(failed));
             h.put(Backfill.MISSING, String.join(", ", missing));
             h.put(Backfill.ROWS_PER_SEC, String.valueOf(Math.round(e.total().rowsPerSec())));
-            h.put(Backfill.ETA_SECONDS, e.total().eta() == null ? "" : String.valueOf(e.total().eta().toSeconds()));
+            h.put(Backfill.ETA_SECONDS, paused || e.total().eta() == null ? "" : String.valueOf(e.total().eta().toSeconds()));
             h.put(Backfill.TABLES, tables.toString());
             h.put(Backfill.ERROR, error);
             h.put(Backfill.UPDATED_AT, String.valueOf(System.currentTimeMillis()));

@@ -80,6 +80,8 @@ public final class ControlKeys {
         public static final String STATE_COMPLETE = "complete";
         public static final String STATE_FAILED = "failed";
         public static final String STATE_STOPPED = "stopped";
+        /** The run is paused through its throttle (the console's Pause, or the throttle hash): no chunk starts until resumed. */
+        public static final String STATE_PAUSED = "paused";
         /** The run ended with every table it ran complete, but tables of the plan were not part of it (a {@code --table} run). */
         public static final String STATE_PARTIAL = "partial";
         /** Rows read from the old database are {@link #ROWS_DONE}; of them, written into the new one: */

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * Where a table of a chunked job stands: {@link #WAITING} (not started), {@link #RUNNING},
- * {@link #COMPLETE} or {@link #FAILED}. Its {@linkplain #word word} is how it is written in the
+ * {@link #COMPLETE} or {@link #FAILED}; {@link #PAUSED} is a running table whose chunks wait for
+ * Resume, shown in progress and the Redis summary, never written to the ledger. Its {@linkplain #word word} is how it is written in the
  * ledger's {@code cutover.work_run.state}, the Redis summaries and the command line's output
  * (docs/contracts.md), so {@link #toString} gives the word too.
  */
@@ -12,7 +13,8 @@ public enum TableState {
     WAITING,
     RUNNING,
     COMPLETE,
-    FAILED;
+    FAILED,
+    PAUSED;
 
     private final String word = name().toLowerCase(Locale.ROOT);
 

@@ -3,6 +3,7 @@ package dev.cutover.ui.backfill;
 import dev.cutover.ui.CapSlider;
 import dev.cutover.ui.ErrorLine;
 import dev.cutover.ui.LeaseHolders;
+import dev.cutover.ui.Views;
 import dev.cutover.ui.shadow.Charts;
 import dev.cutover.work.TableProgress;
 import dev.cutover.work.TableState;
@@ -18,12 +19,10 @@ import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
-import javafx.scene.layout.ColumnConstraints;
-import javafx.scene.layout.GridPane;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
-import javafx.scene.layout.RowConstraints;
 import javafx.scene.layout.VBox;
 import org.jfree.data.time.TimeSeriesCollection;
 
@@ -41,7 +40,7 @@ public final class BackfillView extends VBox {
         Label what = new Label("Copies every row old → new in key-ordered chunks, throttled and resumable; rows already in "
                 + "the new database (written by the router) are never overwritten.");
         what.getStyleClass().add("hint");
-        what.setWrapText(true);
+        Views.wrapping(what);
 
         Button start = new Button("Start");
         start.setId("backfill-start");
@@ -78,15 +77,25 @@ public final class BackfillView extends VBox {
         restart.selectedProperty().bindBidirectional(vm.restart());
         restart.disableProperty().bind(vm.running());
         restart.setTooltip(new Tooltip("Forget the progress of earlier runs and copy from the first key again"));
-        Region spring = new Region();
-        HBox.setHgrow(spring, Priority.ALWAYS);
-        HBox controls = new HBox(start, pause, stop, gap(), cap, spring, new Label("Threads"), threads, restart);
+        Views.whole(start, pause, stop, restart);
+        cap.getChildren().forEach(n -> {
+            if (n instanceof Label l) {
+                Views.whole(l);
+            }
+        });
+        // a narrow window puts the threads and Start over on a second line rather than cutting words
+        HBox runButtons = new HBox(8, start, pause, stop);
+        Label threadsLabel = new Label("Threads");
+        Views.whole(threadsLabel);
+        HBox workerBox = new HBox(8, threadsLabel, threads, restart);
+        workerBox.setAlignment(Pos.CENTER_LEFT);
+        FlowPane controls = new FlowPane(24, 8, runButtons, cap, workerBox);
         controls.getStyleClass().add("actions");
         controls.setAlignment(Pos.CENTER_LEFT);
 
         Label message = new Label();
         message.setId("backfill-message");
-        message.setWrapText(true);
+        Views.wrapping(message);
         message.textProperty().bind(vm.message());
         ErrorLine errorLine = new ErrorLine();
         errorLine.setId("backfill-error");
@@ -102,17 +111,27 @@ public final class BackfillView extends VBox {
         tables.setId("backfill-tables");
         tables.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         tables.setPlaceholder(new Label("Open a plan to see its tables."));
-        tables.getColumns().add(column("Table", 130, t -> t.table()));
+        TableColumn<TableProgress, String> name = column("Table", 130, t -> t.table());
+        name.setMinWidth(100); // "public.orders"
+        tables.getColumns().add(name);
         TableColumn<TableProgress, TableProgress> bar = new TableColumn<>("Progress");
-        bar.setPrefWidth(140);
+        bar.setPrefWidth(120);
+        bar.setMinWidth(90); // a short bar and "100 %"
         bar.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
         bar.setCellFactory(c -> new ProgressCell());
         tables.getColumns().add(bar);
-        tables.getColumns().add(column("Rows done", 140, t -> t.rowsTotal() > 0 && t.state() != TableState.COMPLETE
-                ? String.format("%,d of ~%,d", t.rowsDone(), t.rowsTotal()) : String.format("%,d", t.rowsDone())));
+        TableColumn<TableProgress, String> rows = column("Rows done", 140, t -> t.rowsTotal() > 0 && t.state() != TableState.COMPLETE
+                ? String.format("%,d of ~%,d", t.rowsDone(), t.rowsTotal()) : String.format("%,d", t.rowsDone()));
+        rows.setMinWidth(124); // "16,400 of ~20,000"
+        tables.getColumns().add(rows);
         tables.getColumns().add(column("Rows/s", 60, t -> t.state() == TableState.RUNNING ? String.format("%,.0f", t.rowsPerSec()) : ""));
-        tables.getColumns().add(column("ETA", 56, t -> t.state() == TableState.RUNNING ? RunSummary.eta(t.eta()) : ""));
-        tables.getColumns().add(column("State", 80, t -> t.state().word()));
+        TableColumn<TableProgress, String> eta = column("ETA", 84, t -> t.state() == TableState.RUNNING ? RunSummary.eta(t.eta()) : "");
+        eta.setMinWidth(84); // "59 min 59 s" whole
+        tables.getColumns().add(eta);
+        TableColumn<TableProgress, String> state = column("State", 80, t -> t.state().word());
+        state.setMinWidth(76); // "complete"
+        tables.getColumns().add(state);
+        Views.headersWhole(tables);
 
         TimeSeriesCollection data = new TimeSeriesCollection(vm.throughput());
         var throughputChart = Charts.timeChart(data, "rows/s", null);
@@ -142,39 +161,34 @@ public final class BackfillView extends VBox {
             }
         });
         errors.getColumns().add(err);
+        Views.headersWhole(errors);
 
         Label summary = new Label();
         summary.setId("backfill-summary");
         summary.getStyleClass().add("hint");
         summary.textProperty().bind(vm.summary());
 
-        GridPane grid = new GridPane();
+        // the tables across the whole width (their columns whole at 960 px), the chart and the workers
+        // below; the errors' panel only while there are errors
+        VBox tablesPanel = panel("Tables", tables);
+        VBox.setVgrow(tablesPanel, Priority.ALWAYS);
+        VBox chartPanel = panel("Throughput", chart);
+        HBox.setHgrow(chartPanel, Priority.ALWAYS);
+        VBox workersPanel = panel("Workers holding chunk leases", workers);
+        workersPanel.setPrefWidth(340);
+        workersPanel.setMinWidth(250);
+        HBox below = new HBox(16, chartPanel, workersPanel);
+        tablesPanel.setMinHeight(110); // the header and a row or two; a short window scrolls rather than squeezing the chart
+        VBox.setVgrow(below, Priority.ALWAYS);
+        VBox errorsPanel = panel("Errors (with their key ranges)", errors);
+        VBox.setVgrow(errorsPanel, Priority.ALWAYS);
+        errorsPanel.visibleProperty().bind(Bindings.isNotEmpty(vm.errors()));
+        errorsPanel.managedProperty().bind(errorsPanel.visibleProperty());
+        VBox grid = new VBox(12, tablesPanel, below, errorsPanel);
         grid.getStyleClass().add("backfill-grid");
-        ColumnConstraints left = new ColumnConstraints();
-        left.setPercentWidth(60);
-        ColumnConstraints right = new ColumnConstraints();
-        right.setPercentWidth(40);
-        grid.getColumnConstraints().addAll(left, right);
-        RowConstraints top = new RowConstraints();
-        top.setPercentHeight(55);
-        top.setVgrow(Priority.ALWAYS);
-        RowConstraints bottom = new RowConstraints();
-        bottom.setPercentHeight(45);
-        bottom.setVgrow(Priority.ALWAYS);
-        grid.getRowConstraints().addAll(top, bottom);
-        grid.add(panel("Tables", tables), 0, 0);
-        grid.add(panel("Throughput", chart), 1, 0);
-        grid.add(panel("Errors (with their key ranges)", errors), 0, 1);
-        grid.add(panel("Workers holding chunk leases", workers), 1, 1);
         VBox.setVgrow(grid, Priority.ALWAYS);
 
         getChildren().addAll(title, what, controls, message, errorLine, grid, summary);
-    }
-
-    private static Region gap() {
-        Region r = new Region();
-        r.setMinWidth(12);
-        return r;
     }
 
     /** A progress bar with its percentage. */

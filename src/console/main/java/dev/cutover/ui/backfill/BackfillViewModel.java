@@ -77,6 +77,7 @@ public final class BackfillViewModel {
     private volatile BackfillEngine engine;
     private Task<BackfillReport> task;
     private boolean polling;
+    private int throttleWrites; // throttle hash writes not yet done (FX thread)
 
     public BackfillViewModel(Session session, BackgroundTasks tasks, ObservableValue<Plan> plan) {
         this.session = session;
@@ -142,7 +143,7 @@ public final class BackfillViewModel {
         message.set("Backfill of " + p.name() + " running as worker " + e.workerId());
         if (redisUrl != null) {
             // the run's throttle hash: what this console sets is what every worker of the run follows
-            writeThrottle(p.name(), redisUrl, cap.get(), paused.get());
+            writeThrottle(p.name(), redisUrl, cap.get(), paused.get(), () -> { });
         }
         task = tasks.run("Backfill " + p.name(), progress -> e.run(ev -> {
             if (progress.isCancelled()) {
@@ -179,17 +180,22 @@ public final class BackfillViewModel {
     private void setPaused(boolean p) {
         paused.set(p);
         BackfillEngine e = engine;
-        if (e != null) {
-            if (p) {
-                e.throttle().pause();
-            } else {
-                e.throttle().resume();
+        Runnable local = () -> {
+            if (e != null) {
+                if (p) {
+                    e.throttle().pause();
+                } else {
+                    e.throttle().resume();
+                }
             }
-        }
+        };
         Plan pl = plan.getValue();
         String url = session.redisUrl().get();
         if (pl != null && url != null) {
-            writeThrottle(pl.name(), url, cap.get(), p);
+            // the hash first: the run applies it every tick, so a pause set here before it is written would be undone
+            writeThrottle(pl.name(), url, cap.get(), p, local);
+        } else {
+            local.run();
         }
         if (running.get()) {
             message.set(p ? "Paused: workers stop after the chunk in hand." : "Resumed.");
@@ -213,20 +219,33 @@ public final class BackfillViewModel {
         Plan pl = plan.getValue();
         String url = session.redisUrl().get();
         if (pl != null && url != null && running.get()) {
-            writeThrottle(pl.name(), url, rowsPerSec, paused.get());
+            writeThrottle(pl.name(), url, rowsPerSec, paused.get(), () -> { });
         }
     }
 
-    private void writeThrottle(String migration, String url, long capValue, boolean p) {
+    /** Writes the run's throttle hash off the FX thread, then runs {@code after} there too (also when Redis failed). */
+    private void writeThrottle(String migration, String url, long capValue, boolean p, Runnable after) {
         ControlKeys keys = new ControlKeys(migration);
+        throttleWrites++;
         tasks.run(null, progress -> {
-            redis.commands(url).hset(keys.workThrottle("backfill"),
-                    Map.of(WorkThrottle.MAX_ROWS_PER_SEC, Long.toString(capValue), WorkThrottle.PAUSED, Boolean.toString(p)));
+            try {
+                redis.commands(url).hset(keys.workThrottle("backfill"),
+                        Map.of(WorkThrottle.MAX_ROWS_PER_SEC, Long.toString(capValue), WorkThrottle.PAUSED, Boolean.toString(p)));
+            } finally {
+                after.run();
+            }
             return null;
-        }, null, t -> message.set("Could not tell the other workers through Redis: " + Problems.oneLine(t)));
+        }, r -> throttleWrites--, t -> {
+            throttleWrites--;
+            message.set("Could not tell the other workers through Redis: " + Problems.oneLine(t));
+        });
     }
 
     private void apply(ProgressEvent ev) {
+        BackfillEngine e = engine;
+        if (e != null && throttleWrites == 0) {
+            paused.set(e.throttle().isPaused()); // paused or resumed elsewhere (another console, the throttle hash)
+        }
         tables.setAll(ev.tables());
         total.set(ev.total());
         if (!ev.finished()) {

@@ -27,12 +27,13 @@ public final class ConnectionsView extends VBox {
         Label hint = new Label("Profiles are saved in your config directory, never in the plan. Passwords come from "
                 + "~/.pgpass or PGPASSWORD, or are typed here and kept in memory only.");
         hint.getStyleClass().add("hint");
-        hint.setWrapText(true);
+        dev.cutover.ui.Views.wrapping(hint);
         HBox cards = new HBox();
         cards.getStyleClass().add("cards");
         for (ProfileViewModel f : vm.forms()) {
             VBox card = card(vm, f);
             HBox.setHgrow(card, Priority.ALWAYS);
+            card.setPrefWidth(200); // the cards share the width equally, whatever their fields' hints
             cards.getChildren().add(card);
         }
         Button save = new Button("Save profiles");
@@ -41,10 +42,11 @@ public final class ConnectionsView extends VBox {
         Button testAll = new Button("Test all");
         testAll.setId("test-all");
         testAll.setOnAction(e -> vm.testAll());
-        Label message = new Label();
+        Label message = dev.cutover.ui.Views.wrapping(new Label());
         message.setId("profiles-message");
         message.getStyleClass().add("hint");
         message.textProperty().bind(vm.message());
+        dev.cutover.ui.Views.whole(save, testAll);
         HBox actions = new HBox(save, testAll, message);
         actions.getStyleClass().add("actions");
         getChildren().addAll(title, hint, cards, actions);
@@ -57,8 +59,10 @@ public final class ConnectionsView extends VBox {
 
         ComboBox<ConnectionProfile> saved = new ComboBox<>();
         saved.setId(id + "-saved");
-        saved.setPromptText("Saved profiles");
+        saved.setPromptText("Choose…"); // the row is labelled Saved; short enough for a card at 960 px
         saved.setMaxWidth(Double.MAX_VALUE);
+        saved.setMinWidth(60); // a long profile name is cut in the box, not the Redis card off the window
+        saved.setPrefWidth(60);
         saved.setConverter(new StringConverter<>() {
             @Override
             public String toString(ConnectionProfile p) {
@@ -81,7 +85,7 @@ public final class ConnectionsView extends VBox {
         form.getStyleClass().add("form");
         ColumnConstraints labels = new ColumnConstraints();
         labels.setHalignment(HPos.RIGHT);
-        labels.setMinWidth(76);
+        labels.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // as wide as "Password", no wider
         ColumnConstraints fields = new ColumnConstraints();
         fields.setHgrow(Priority.ALWAYS);
         form.getColumnConstraints().addAll(labels, fields);
@@ -96,6 +100,8 @@ public final class ConnectionsView extends VBox {
         ChoiceBox<String> ssl = new ChoiceBox<>();
         ssl.setId(id + "-ssl");
         ssl.setMaxWidth(Double.MAX_VALUE);
+        ssl.setMinWidth(60);
+        ssl.setPrefWidth(60);
         ssl.getItems().setAll(f.role().postgres()
                 ? java.util.List.of("disable", "prefer", "require", "verify-ca", "verify-full")
                 : java.util.List.of("none", "tls"));
@@ -103,6 +109,7 @@ public final class ConnectionsView extends VBox {
         form.addRow(row++, new Label(f.role().postgres() ? "SSL mode" : "TLS"), ssl);
         PasswordField pw = new PasswordField();
         pw.setId(id + "-password");
+        pw.setMinWidth(60); // its hint is cut inside the field, not the card off the window
         pw.setPromptText(f.role().postgres() ? "from ~/.pgpass / PGPASSWORD" : "none");
         pw.textProperty().bindBidirectional(f.password());
         form.addRow(row, new Label("Password"), pw);
@@ -116,12 +123,13 @@ public final class ConnectionsView extends VBox {
         connect.getStyleClass().add("accent");
         connect.setOnAction(e -> f.connect());
         connect.disableProperty().bind(f.testing());
+        dev.cutover.ui.Views.whole(test, connect);
         HBox buttons = new HBox(test, connect);
         buttons.getStyleClass().add("actions");
 
         Label ok = new Label();
         ok.setId(id + "-result");
-        ok.setWrapText(true);
+        dev.cutover.ui.Views.wrapping(ok);
         ok.getStyleClass().add("ok-text");
         ErrorLine err = new ErrorLine();
         err.setId(id + "-error");
@@ -148,6 +156,7 @@ public final class ConnectionsView extends VBox {
         TextField t = new TextField();
         t.setId(id);
         t.setPromptText(prompt);
+        t.setMinWidth(60); // three cards side by side at 960 px: a field narrower than its hint, not a card off the window
         t.textProperty().bindBidirectional(p);
         return t;
     }

@@ -38,10 +38,11 @@ public final class ShadowView extends VBox {
         Label totals = new Label();
         totals.setId("shadow-totals");
         totals.textProperty().bind(vm.totals());
+        dev.cutover.ui.Views.wrapping(totals);
         Label message = new Label();
         message.setId("shadow-message");
         message.getStyleClass().add("hint");
-        message.setWrapText(true);
+        dev.cutover.ui.Views.wrapping(message);
         message.textProperty().bind(vm.message());
         message.managedProperty().bind(message.textProperty().isNotEmpty());
         ErrorLine errorLine = new ErrorLine();
@@ -95,6 +96,7 @@ public final class ShadowView extends VBox {
         table.getColumns().add(column("Old ms", 58, ShadowViewModel.Sample::oldMs));
         table.getColumns().add(column("New ms", 62, ShadowViewModel.Sample::newMs));
         table.getColumns().add(column("Rows", 50, s -> s.oldRows() + " / " + s.newRows())); // old / new, as the columns before
+        dev.cutover.ui.Views.headersWhole(table);
         TextArea oldRows = rowsArea("shadow-old-rows");
         TextArea newRows = rowsArea("shadow-new-rows");
         table.getSelectionModel().selectedItemProperty().addListener((o, a, s) -> {
@@ -127,6 +129,7 @@ public final class ShadowView extends VBox {
             exportStatus.getStyleClass().add(failed ? "error-text" : "hint");
         });
         exportStatus.getStyleClass().add("hint");
+        dev.cutover.ui.Views.whole(samplesTitle, refresh, export);
         HBox samplesBar = new HBox(8, samplesTitle, spring, exportStatus, refresh, export);
         samplesBar.setAlignment(Pos.CENTER_LEFT);
         SplitPane lower = new SplitPane(table, rows);

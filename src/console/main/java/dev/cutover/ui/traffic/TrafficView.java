@@ -59,6 +59,7 @@ public final class TrafficView extends VBox {
         Label message = new Label();
         message.setId("traffic-message");
         message.getStyleClass().add("hint");
+        dev.cutover.ui.Views.wrapping(message);
         message.textProperty().bind(vm.message());
         ErrorLine err = new ErrorLine();
         vm.error().addListener((o, a, b) -> {
@@ -70,7 +71,7 @@ public final class TrafficView extends VBox {
         });
         Label lost = new Label();
         lost.getStyleClass().add("error-text");
-        lost.setWrapText(true);
+        dev.cutover.ui.Views.wrapping(lost);
         lost.textProperty().bind(vm.lost());
         lost.visibleProperty().bind(vm.lost().isNotEmpty());
         lost.managedProperty().bind(vm.lost().isNotEmpty());
@@ -97,6 +98,7 @@ public final class TrafficView extends VBox {
         ListView<GuardCheck> checks = new ListView<>(vm.exitChecks());
         checks.setId("exit-checks");
         checks.setPrefHeight(180);
+        checks.setMinHeight(90); // a short window scrolls the screen; the conditions stay readable
         checks.setPlaceholder(new Label("No exit condition for this phase"));
         checks.setCellFactory(l -> new WrappingCell<>(GuardCheck::toString, g -> g.ok() ? "guard-ok" : "guard-blocked"));
 
@@ -128,13 +130,27 @@ public final class TrafficView extends VBox {
         vm.state().addListener((o, a, b) -> labels.run());
         vm.busy().addListener((o, a, b) -> labels.run());
         labels.run();
-        HBox buttons = new HBox(back, forward, override);
+        dev.cutover.ui.Views.whole(back, forward, override);
+        // a narrow card puts Override… on a line of its own rather than cutting a button's words
+        javafx.scene.layout.FlowPane buttons = new javafx.scene.layout.FlowPane(8, 8, back, forward, override);
         buttons.getStyleClass().add("actions");
         Label refusal = new Label();
         refusal.setId("phase-refusal");
         refusal.getStyleClass().add("error-text");
-        refusal.setWrapText(true);
+        dev.cutover.ui.Views.wrapping(refusal);
         refusal.textProperty().bind(vm.refusal());
+        Label flip = dev.cutover.ui.Views.wrapping(new Label());
+        flip.setId("phase-flip");
+        flip.getStyleClass().add("hint");
+        flip.textProperty().bind(vm.flip());
+        flip.visibleProperty().bind(vm.flip().isNotEmpty());
+        flip.managedProperty().bind(flip.visibleProperty());
+        vm.flip().addListener((o, a, b) -> {
+            flip.getStyleClass().remove("warn-text");
+            if (b.startsWith("Flip PENDING") || b.startsWith("Could not")) {
+                flip.getStyleClass().add("warn-text");
+            }
+        });
 
         Label trafficTitle = new Label("Read traffic on the new database");
         trafficTitle.getStyleClass().add("card-title");
@@ -168,7 +184,7 @@ public final class TrafficView extends VBox {
         });
         Label sliderHint = new Label();
         sliderHint.getStyleClass().add("hint");
-        sliderHint.setWrapText(true);
+        dev.cutover.ui.Views.wrapping(sliderHint);
         Label reads = new Label();
         reads.setId("traffic-reads");
         Label writes = new Label();
@@ -195,7 +211,7 @@ public final class TrafficView extends VBox {
         Label advice = new Label();
         advice.setId("sample-advice");
         advice.getStyleClass().add("hint");
-        advice.setWrapText(true);
+        dev.cutover.ui.Views.wrapping(advice);
         Button useSuggested = new Button();
         useSuggested.setId("sample-rate-suggested");
         useSuggested.setMnemonicParsing(false);
@@ -220,9 +236,10 @@ public final class TrafficView extends VBox {
         facts.addRow(0, new Label("Reads on new"), reads);
         facts.addRow(1, new Label("Write target"), writes);
         facts.addRow(2, new Label("Shadow sample"), sample);
+        dev.cutover.ui.Views.whole(setRate, useSuggested);
         facts.addRow(3, new Label("Sample rate"), new HBox(6, rateField, new Label("%"), setRate, useSuggested));
 
-        VBox card = new VBox(exitTitle, checks, buttons, refusal, trafficTitle, slider, sliderHint, facts, advice);
+        VBox card = new VBox(exitTitle, checks, buttons, refusal, flip, trafficTitle, slider, sliderHint, facts, advice);
         card.getStyleClass().add("card");
         card.setPrefWidth(520);
         card.setMinWidth(420);
@@ -319,7 +336,8 @@ public final class TrafficView extends VBox {
         for (Phase p : Phase.values()) {
             Label name = new Label(p.wireName());
             name.getStyleClass().add("step-name");
-            Label wt = new Label("writes: " + p.writeTarget().wireName());
+            dev.cutover.ui.Views.whole(name);
+            Label wt = dev.cutover.ui.Views.wrapping(new Label("writes: " + p.writeTarget().wireName()));
             wt.getStyleClass().add("hint");
             VBox step = new VBox(2, name, wt);
             step.setId("step-" + p.wireName());

@@ -7,6 +7,8 @@ import dev.cutover.control.ControlPlane;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.ControlStore;
 import dev.cutover.control.ControlWitness;
+import dev.cutover.control.FlipStatus;
+import dev.cutover.control.FlipWait;
 import dev.cutover.control.ControlView;
 import dev.cutover.control.GuardCheck;
 import dev.cutover.control.GuardRefusedException;
@@ -69,6 +71,8 @@ public final class TrafficViewModel {
     private final ObservableList<AuditEntry> audit = FXCollections.observableArrayList();
     private final StringProperty refusal = new SimpleStringProperty("");
     private final StringProperty message = new SimpleStringProperty("");
+    private final StringProperty flip = new SimpleStringProperty("");
+    private final BooleanProperty flipPending = new SimpleBooleanProperty(false);
     private final ObjectProperty<Throwable> error = new SimpleObjectProperty<>();
     private final BooleanProperty busy = new SimpleBooleanProperty(false);
     private final BooleanProperty connected = new SimpleBooleanProperty(false);
@@ -251,7 +255,56 @@ public final class TrafficViewModel {
             return;
         }
         run("Moving to " + to.wireName(), new Refused("", to, null, List.of()), cp -> cp.movePhase(seen, to, actor, why, override),
-                "Moved from " + seen.phase().wireName() + " to " + to.wireName());
+                "Moved from " + seen.phase().wireName() + " to " + to.wireName(), after -> {
+                    if (after.writeTarget() != seen.writeTarget()) {
+                        awaitFlip(after);
+                    }
+                });
+    }
+
+    /** How long a phase move waits for the routers to follow a write-target change, as {@code cutover phase} does. */
+    public static final java.time.Duration FLIP_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+    /**
+     * The flip's second step, as the command line waits for it ({@link FlipWait}): the new state is in
+     * force; this follows, off the FX thread, until every live router has acknowledged its version
+     * and nothing from the earlier write target is queued, or {@link #FLIP_TIMEOUT}. The line it
+     * keeps up to date ({@link #flip()}) says who is still behind; the screen stays usable (roll back
+     * included) and a timeout rolls nothing back.
+     */
+    private void awaitFlip(ControlState after) {
+        String url = session.redisUrl().get();
+        String migration = session.migration().get();
+        String waiting = "Waiting up to " + FLIP_TIMEOUT.toSeconds() + " s for every live router to acknowledge version "
+                + after.version() + " (write target " + after.writeTarget().wireName() + ")";
+        flip.set(waiting + "…");
+        flipPending.set(true);
+        long started = System.nanoTime();
+        tasks.run("Waiting for the routers to follow " + after.writeTarget().wireName(), p -> {
+            FlipWait wait = new FlipWait(plane(url, migration).store(), FlipWait.DEFAULT_LIVE_WITHIN);
+            long end = started + FLIP_TIMEOUT.toNanos();
+            while (true) {
+                FlipStatus st = wait.status(after);
+                long now = System.nanoTime();
+                if (st.complete() || now >= end || p.isCancelled()) {
+                    return st;
+                }
+                long waited = (now - started) / 1_000_000;
+                p.update(waited, FLIP_TIMEOUT.toMillis(), null);
+                String line = waiting + ": " + st.describe(System.currentTimeMillis()) + " (" + waited / 1000 + " s)";
+                BackgroundTasks.fx(() -> flip.set(line));
+                Thread.sleep(250);
+            }
+        }, st -> {
+            flipPending.set(false);
+            long now = System.currentTimeMillis();
+            flip.set(st.complete() ? "Flip complete: " + st.describe(now)
+                    : "Flip PENDING after " + FLIP_TIMEOUT.toSeconds() + " s: " + st.describe(now) + "; the new state stays in force "
+                    + "(not rolled back): routers follow it and each queued write is replayed from the side it was written to");
+        }, e -> {
+            flipPending.set(false);
+            flip.set("Could not follow the flip: " + Problems.oneLine(e) + "; the new state is in force");
+        });
     }
 
     /** Shifts read traffic to a step (0, 1, 5, 25, 50, 100). */
@@ -400,16 +453,24 @@ public final class TrafficViewModel {
 
     /** Runs a change; if the control plane refuses it, {@code what} (its phase or percent) is what an override would override. */
     private void run(String title, Refused what, Change change, String done) {
+        run(title, what, change, done, null);
+    }
+
+    private void run(String title, Refused what, Change change, String done, java.util.function.Consumer<ControlState> then) {
         String url = session.redisUrl().get();
         String migration = session.migration().get();
         busy.set(true);
         refusal.set("");
         refused.set(null);
+        flip.set("");
         tasks.run(title, p -> change.apply(plane(url, migration)), s -> {
             busy.set(false);
             message.set(done);
             error.set(null);
             refresh();
+            if (then != null) {
+                then.accept(s);
+            }
         }, e -> {
             busy.set(false);
             if (e instanceof GuardRefusedException g) {
@@ -477,6 +538,16 @@ public final class TrafficViewModel {
 
     public ObjectProperty<ControlState> state() {
         return state;
+    }
+
+    /** The write-target flip after a phase move: waiting for whom, complete, or pending after the timeout; empty before any. */
+    public StringProperty flip() {
+        return flip;
+    }
+
+    /** True while a phase move waits for the routers to follow its write target. */
+    public BooleanProperty flipPending() {
+        return flipPending;
     }
 
     /** Non-empty when Redis lost the state it held (the control plane refuses changes until restored). */

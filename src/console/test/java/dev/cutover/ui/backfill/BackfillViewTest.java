@@ -15,6 +15,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
+import javafx.scene.control.Slider;
 import javafx.scene.control.TableView;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The Backfill screen driving the real engine on a small table between two real databases, with Redis. */
 @ExtendWith(ApplicationExtension.class)
@@ -111,18 +113,30 @@ class BackfillViewTest {
     }
 
     @Test
-    void pauseHoldsTheRunAndResumeFinishesIt(FxRobot robot) throws Exception {
+    void pauseHoldsTheRunShowsItPausedAndResumeFinishesIt(FxRobot robot) throws Exception {
         robot.interact(() -> vm.cap().set(400));
         robot.clickOn("#backfill-start");
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> count(neu, "SELECT count(*) FROM orders") > 0);
         robot.clickOn("#backfill-pause");
         assertThat(robot.lookup("#backfill-pause").queryAs(Button.class).getText()).isEqualTo("Resume");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> throttleHash().getOrDefault(ControlKeys.WorkThrottle.PAUSED, "").equals("true"));
+        // paused shows as paused: the table's state, and the summary every worker reads in Redis
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "paused".equals(vm.tables().get(0).state()));
+        assertThat(robot.lookup("#backfill-pause").queryAs(Button.class).getText()).as("the button still offers Resume").isEqualTo("Resume");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "paused".equals(summaryHash().get(ControlKeys.Backfill.STATE)));
+        assertThat(summaryHash().get(ControlKeys.Backfill.TABLES)).contains("\"state\":\"paused\"");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.summary().get().startsWith("Run in Redis (all workers): paused"));
         // the chunk in hand finishes, then nothing moves while paused
-        Thread.sleep(1500);
-        long held = count(neu, "SELECT count(*) FROM orders");
-        Thread.sleep(1500);
-        assertThat(count(neu, "SELECT count(*) FROM orders")).isEqualTo(held).isLessThan(3000);
+        long[] last = {-1};
+        await().pollInterval(500, TimeUnit.MILLISECONDS).atMost(15, TimeUnit.SECONDS).until(() -> {
+            long n = count(neu, "SELECT count(*) FROM orders");
+            boolean still = n == last[0];
+            last[0] = n;
+            return still;
+        });
+        long held = last[0];
+        await().during(2, TimeUnit.SECONDS).atMost(5, TimeUnit.SECONDS).until(() -> count(neu, "SELECT count(*) FROM orders") == held);
+        assertThat(held).isLessThan(3000);
         assertThat(vm.running().get()).isTrue();
         // this console is listed as a worker while it runs
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.workers().stream().anyMatch(dev.cutover.ui.LeaseHolders.Worker::local));
@@ -135,9 +149,72 @@ class BackfillViewTest {
         assertThat(throttleHash()).containsEntry(ControlKeys.WorkThrottle.PAUSED, "false");
     }
 
+    @Test
+    void aPauseSetElsewhereThroughTheThrottleHashShowsHere(FxRobot robot) throws Exception {
+        robot.interact(() -> vm.cap().set(400));
+        robot.clickOn("#backfill-start");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> count(neu, "SELECT count(*) FROM orders") > 0);
+        assertThat(robot.lookup("#backfill-pause").queryAs(Button.class).getText()).isEqualTo("Pause");
+        // another console (or a script) pauses the run through Redis
+        setThrottle(ControlKeys.WorkThrottle.PAUSED, "true");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "paused".equals(vm.tables().get(0).state()));
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS,
+                () -> "Resume".equals(robot.lookup("#backfill-pause").queryAs(Button.class).getText()));
+        // and resumes it: this console's button follows back, the run completes
+        setThrottle(ControlKeys.WorkThrottle.MAX_ROWS_PER_SEC, "0");
+        setThrottle(ControlKeys.WorkThrottle.PAUSED, "false");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> "Pause".equals(robot.lookup("#backfill-pause").queryAs(Button.class).getText()) || !vm.running().get());
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.message().get().contains("complete"));
+        assertThat(count(neu, "SELECT count(*) FROM orders")).isEqualTo(3000);
+    }
+
+    private void setThrottle(String field, String value) {
+        RedisClient client = RedisClient.create(TestRedis.sharedUrl());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            c.sync().hset(new ControlKeys(migration).workThrottle("backfill"), field, value);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
+    void theEtaIsShownWhole(FxRobot robot) {
+        robot.interact(() -> vm.tables().setAll(new TableProgress("public.orders", dev.cutover.work.TableState.RUNNING, 16_400, 20_000, 5.0,
+                java.time.Duration.ofSeconds(12 * 60 + 5), null)));
+        WaitForAsyncUtils.waitForFxEvents();
+        TableView<?> table = robot.lookup("#backfill-tables").queryAs(TableView.class);
+        assertThat(robot.from(table).lookup("12 min 5 s").tryQuery()).as("the ETA cell").isPresent();
+        assertThat(dev.cutover.ui.Elided.under(table)).isEmpty();
+    }
+
+    @Test
+    void theCapSliderReachesBoth200And200000RowsPerSecond(FxRobot robot) {
+        Slider slider = robot.lookup("#backfill-cap").queryAs(Slider.class);
+        for (long wanted : new long[] {200, 200_000}) {
+            robot.interact(() -> slider.setValue(dev.cutover.ui.CapSlider.toPosition(wanted)));
+            assertThat(vm.cap().get()).isEqualTo(wanted);
+            assertThat(robot.lookup("#backfill-cap-label").queryAs(javafx.scene.control.Label.class).getText())
+                    .isEqualTo(String.format("%,d rows/s", wanted));
+            // a pixel either side is still a cap near it, not the far right's "no cap"
+            double perPixel = (slider.getMax() - slider.getMin()) / slider.getWidth();
+            long next = dev.cutover.ui.CapSlider.toCap(slider.getValue() + perPixel);
+            assertThat(next).isPositive().isBetween(wanted, wanted * 11 / 10);
+        }
+    }
+
     private Map<String, String> throttleHashAfterWrite() throws Exception {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "0".equals(throttleHash().get(ControlKeys.WorkThrottle.MAX_ROWS_PER_SEC)));
         return throttleHash();
+    }
+
+    private Map<String, String> summaryHash() {
+        RedisClient client = RedisClient.create(TestRedis.sharedUrl());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            return c.sync().hgetall(new ControlKeys(migration).backfill());
+        } finally {
+            client.shutdown();
+        }
     }
 
     private Map<String, String> throttleHash() {

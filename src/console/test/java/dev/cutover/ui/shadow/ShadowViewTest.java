@@ -12,6 +12,7 @@ import dev.cutover.ui.Session;
 import dev.cutover.ui.Theme;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.scene.Scene;
+import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.stage.Stage;
 import org.jfree.data.time.Second;
@@ -159,6 +160,45 @@ class ShadowViewTest {
         assertThat(lines.get(0)).isEqualTo(MismatchSamples.CSV_HEADER);
         assertThat(lines.get(1)).isEqualTo("2025-11-26T00:00:00Z,orders_by_id,ab12,old_new,old,1.5,2.25,"
                 + "\"[{\"\"id\"\":5,\"\"note\"\":\"\"a, \\\"\"b\\\"\"\"\"}]\",\"[{\"\"id\"\":5,\"\"note\"\":\"\"a\"\"}]\"");
+    }
+
+    @Test
+    void theSelectedSampleStaysSelectedAndShownWhenTheListRefreshes(FxRobot robot) throws Exception {
+        try (RedisLink link = RedisLink.open(TestRedis.sharedUrl())) {
+            link.sync().lpush(keys.mismatchSamples(), sample(1764115200000L, "orders_by_id", "first"),
+                    sample(1764115260000L, "customer_orders", "second"));
+        }
+        robot.interact(vm::start);
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> onFx(() -> vm.samples().size() == 2));
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("orders_by_id"); // the older one, second in the list
+        TableView<?> table = robot.lookup("#shadow-samples").queryAs(TableView.class);
+        assertThat(robot.lookup("#shadow-old-rows").queryAs(TextArea.class).getText()).contains("first");
+
+        // a router stores a newer sample: the list grows at the top, the selection stays on the same sample
+        try (RedisLink link = RedisLink.open(TestRedis.sharedUrl())) {
+            link.sync().lpush(keys.mismatchSamples(), sample(1764115320000L, "orders_by_customer", "third"));
+        }
+        robot.interact(vm::refreshSamples);
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> onFx(() -> vm.samples().size() == 3));
+        WaitForAsyncUtils.waitForFxEvents();
+        ShadowViewModel.Sample selected = onFx(() -> (ShadowViewModel.Sample) table.getSelectionModel().getSelectedItem());
+        assertThat(selected).isNotNull();
+        assertThat(selected.query()).isEqualTo("orders_by_id");
+        assertThat(onFx(() -> table.getSelectionModel().getSelectedIndex())).isEqualTo(2);
+        assertThat(robot.lookup("#shadow-old-rows").queryAs(TextArea.class).getText()).contains("first");
+
+        // the same list again (a poll with nothing new): still selected and shown
+        robot.interact(vm::refreshSamples);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(onFx(() -> table.getSelectionModel().getSelectedIndex())).isEqualTo(2);
+        assertThat(robot.lookup("#shadow-new-rows").queryAs(TextArea.class).getText()).contains("first");
+    }
+
+    private static String sample(long at, String query, String note) {
+        return "{\"at\":" + at + ",\"query\":\"" + query + "\",\"params_hash\":\"ab12\",\"mode\":\"old_new\",\"served\":\"old\","
+                + "\"old_ms\":1.5,\"new_ms\":2.25,\"old_rows\":[{\"id\":5,\"note\":\"" + note + "\"}],"
+                + "\"new_rows\":[{\"id\":5,\"note\":\"" + note + " new\"}],\"old_row_count\":1,\"new_row_count\":1}";
     }
 
     private static <T> T onFx(java.util.concurrent.Callable<T> c) throws Exception {

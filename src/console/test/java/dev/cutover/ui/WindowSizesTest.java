@@ -1,0 +1,153 @@
+package dev.cutover.ui;
+
+import dev.cutover.control.ControlKeys;
+import dev.cutover.testing.TestDb;
+import dev.cutover.testing.TestRedis;
+import dev.cutover.ui.connections.ProfileStore;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import javafx.geometry.Bounds;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole console at the smallest window it allows (960×600) and at 1024×700: on every screen no
+ * label, button or cell is shown cut ("…"), and the Redis card is whole on the screen.
+ */
+@ExtendWith(ApplicationExtension.class)
+class WindowSizesTest {
+    @TempDir
+    static Path dir;
+
+    private static final String MIGRATION = TestRedis.uniqueMigration("sizes");
+    private final TestDb old = TestDb.create("sizes_old");
+    private final TestDb neu = TestDb.create("sizes_new", TestDb.Server.NEW, "");
+    private Console console;
+    private Stage stage;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        this.stage = stage;
+        old.exec("CREATE TABLE orders (id bigint PRIMARY KEY, metadata jsonb, total_amount numeric(12,2), placed_at timestamptz);"
+                + "INSERT INTO orders SELECT g, jsonb_build_object('shipping_method', 'ground'), g * 1.25, now() FROM generate_series(1, 50) g");
+        neu.exec("CREATE TABLE orders (id bigint PRIMARY KEY, shipping_method text, total_cents bigint, placed_at timestamptz)");
+        Path plan = dir.resolve("sizes.json");
+        Files.writeString(plan, """
+                {"version": 1, "name": "%s", "tables": [{
+                  "source": {"schema": "public", "table": "orders"}, "target": {"schema": "public", "table": "orders"},
+                  "key": ["id"],
+                  "columns": [{"target": "id", "expr": "id"}, {"target": "shipping_method", "expr": "metadata->>'shipping_method'"},
+                              {"target": "total_cents", "expr": "round(total_amount * 100)::bigint"}, {"target": "placed_at", "expr": "placed_at"}],
+                  "dropped": []}]}
+                """.formatted(MIGRATION));
+        try (RedisClient c = RedisClient.create(TestRedis.sharedUrl()); StatefulRedisConnection<String, String> r = c.connect()) {
+            ControlKeys k = new ControlKeys(MIGRATION);
+            r.sync().mset(Map.of(k.phase(), "traffic_shift", k.readPercent(), "5", k.version(), "3", k.writeTarget(), "dual_write"));
+        }
+        console = new Console(ConsoleArgs.parse(List.of("--plan", plan.toString(), "--old", old.url(), "--new", neu.url(),
+                "--redis", TestRedis.sharedUrl())),
+                new WindowPrefs(dir.resolve("console-" + System.nanoTime() + ".json")),
+                new ProfileStore(dir.resolve("profiles-" + System.nanoTime() + ".json")), BackgroundTasks.daemonPool());
+        console.show(stage);
+    }
+
+    @AfterEach
+    void close() {
+        console.close();
+        try (RedisClient c = RedisClient.create(TestRedis.sharedUrl()); StatefulRedisConnection<String, String> r = c.connect()) {
+            ControlKeys k = new ControlKeys(MIGRATION);
+            r.sync().del(k.phase(), k.readPercent(), k.version(), k.writeTarget());
+        } catch (RuntimeException ignored) {
+            // best effort: the migration's name is unique
+        }
+        old.close();
+        neu.close();
+    }
+
+    @Test
+    void everyScreenShowsEveryLabelWholeAt960x600And1024x700(FxRobot robot) throws Exception {
+        // the endpoints given are tested at start: wait for the cards and the status bar to say so
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> text(robot, "#status-redis").equals("Redis: up")
+                && text(robot, "#status-phase").startsWith("Phase: traffic_shift"));
+        assertThat(stage.getMinWidth()).isEqualTo(960);
+        assertThat(stage.getMinHeight()).isEqualTo(600);
+        List<String> cut = new ArrayList<>();
+        for (double[] size : new double[][] {{960, 600}, {1024, 700}}) {
+            robot.interact(() -> {
+                stage.setWidth(size[0]);
+                stage.setHeight(size[1]);
+            });
+            Scene scene = stage.getScene();
+            WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> scene.getWidth() == size[0] && scene.getHeight() == size[1]);
+            for (String screen : List.of("connections", "backfill", "shadow-reads", "traffic-and-phase")) {
+                robot.interact(() -> console.window().show(screen));
+                // polled content (Redis, databases) arrives within a second or two; the layout follows
+                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> settled(robot, scene));
+                String where = (int) size[0] + "x" + (int) size[1] + " " + screen + ": ";
+                Elided.under(scene.getRoot()).forEach(s -> cut.add(where + s));
+                Node view = console.window().current().view();
+                Bounds vb = view.localToScene(view.getLayoutBounds());
+                if (vb.getMaxX() > scene.getWidth() + 0.5) {
+                    cut.add(where + "the screen is laid out " + vb.getWidth() + " px wide to " + vb.getMaxX() + ", beyond the window" + widest(view, ""));
+                }
+                if (screen.equals("connections")) {
+                    List<Node> cards = new ArrayList<>(robot.lookup(".card").queryAll());
+                    assertThat(cards).hasSize(3);
+                    for (Node card : cards) {
+                        Bounds b = card.localToScene(card.getLayoutBounds());
+                        if (b.getMaxX() > scene.getWidth()) {
+                            cut.add(where + "a card ends at x " + b.getMaxX() + ", outside the window" + widest(card, ""));
+                        }
+                        if (card.getLayoutBounds().getWidth() < card.minWidth(-1) - 0.5) {
+                            cut.add(where + "a card is " + card.getLayoutBounds().getWidth() + " px wide, less than its content's " + card.minWidth(-1));
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(cut).as("labels, buttons and cells shown cut").isEmpty();
+    }
+
+    static String widest(Node n, String path) {
+        if (!(n instanceof javafx.scene.Parent p)) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        for (Node c : p.getChildrenUnmodifiable()) {
+            if (c instanceof javafx.scene.layout.Region r && r.minWidth(-1) > 100) {
+                b.append("\n  ").append(path).append("/").append(c.getClass().getSimpleName()).append(c.getId() == null ? "" : "#" + c.getId())
+                        .append(" min ").append(r.minWidth(-1)).append(" w ").append(r.getWidth()).append(widest(c, path + "/" + c.getClass().getSimpleName()));
+            }
+        }
+        return b.toString();
+    }
+
+    /** Two layout pulses in a row with nothing left to lay out. */
+    private static boolean settled(FxRobot robot, Scene scene) {
+        WaitForAsyncUtils.waitForFxEvents();
+        return !scene.getRoot().isNeedsLayout();
+    }
+
+    private static String text(FxRobot robot, String id) {
+        return robot.lookup(id).queryAs(Label.class).getText();
+    }
+}
