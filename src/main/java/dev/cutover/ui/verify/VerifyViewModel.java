@@ -1,38 +1,30 @@
 package dev.cutover.ui.verify;
 
+import dev.cutover.app.CsvExport;
+import dev.cutover.app.RunControls;
+import dev.cutover.app.VerifyWorkflow;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlKeys.WorkThrottle;
-import dev.cutover.control.VerifiedPair;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.TableMapping;
 import dev.cutover.plan.TableRef;
 import dev.cutover.sql.Direction;
-import dev.cutover.io.PrivateFiles;
 import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.LeaseHolders;
 import dev.cutover.ui.Problems;
 import dev.cutover.ui.RedisLink;
 import dev.cutover.ui.Session;
 import dev.cutover.verify.Difference;
-import dev.cutover.verify.DifferenceCsv;
-import dev.cutover.verify.RedisSummary;
 import dev.cutover.verify.Repairer;
-import dev.cutover.verify.ResultStore;
 import dev.cutover.verify.TableReport;
-import dev.cutover.verify.Verifier;
 import dev.cutover.verify.VerifyListener;
 import dev.cutover.verify.VerifyOptions;
 import dev.cutover.verify.VerifyReport;
 import dev.cutover.work.ProgressEvent;
 import dev.cutover.work.TableProgress;
-import dev.cutover.work.Throttle;
 import dev.cutover.work.WorkerId;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -115,34 +107,19 @@ public final class VerifyViewModel {
     private Direction lastDirection = Direction.FORWARD;
     private boolean truncated;
     private volatile Task<?> task;
-    /** The engine running now (a verify, or the repair of "Repair all"): its throttle and its stop. */
-    private volatile Throttle liveThrottle;
-    private volatile Runnable liveStop;
-    private volatile long capNow;
-    private volatile boolean pausedNow;
+    /** The engine running now (a verify, or the repair of "Repair all"): the cap, pause and cancel act on it. */
+    private final RunControls controls = new RunControls();
 
     public VerifyViewModel(Session session, BackgroundTasks tasks, ObservableValue<Plan> plan) {
         this.session = session;
         this.tasks = tasks;
         this.plan = plan;
         cap.addListener((o, a, b) -> {
-            capNow = b.longValue();
-            Throttle t = liveThrottle;
-            if (t != null) {
-                t.setMaxRowsPerSec(capNow);
-            }
+            controls.cap(b.longValue());
             tellWorkers();
         });
         paused.addListener((o, a, b) -> {
-            pausedNow = b;
-            Throttle t = liveThrottle;
-            if (t != null) {
-                if (b) {
-                    t.pause();
-                } else {
-                    t.resume();
-                }
-            }
+            controls.paused(b);
             tellWorkers();
             if (running.get()) {
                 message.set(b ? "Paused: workers stop after the chunk in hand." : "Resumed.");
@@ -288,40 +265,25 @@ public final class VerifyViewModel {
         truncated = false;
         String what = repair ? "Repair of " + p.name() : (n > 0 ? "Sampled verify of " : "Verify of ") + p.name();
         message.set(what + " running…");
+        controls.reset();
+        VerifyWorkflow workflow = new VerifyWorkflow(p, oldDb, newDb, redisUrl);
         task = tasks.run(what, progress -> {
-            Direction d = direction(redisUrl, p.name());
+            Direction d = workflow.direction().direction();
             BackgroundTasks.fx(() -> lastDirection = d);
-            VerifyOptions base = VerifyOptions.defaults(d).withWorkers(workerThreads).withMaxRowsPerSec(capNow).withTables(only)
+            VerifyOptions base = VerifyOptions.defaults(d).withWorkers(workerThreads).withTables(only)
                     .withRedisUrl(redisUrl).withWork(w -> w.withWorkerId(workerId));
             Repairer.Result repaired = null;
             if (repair) {
-                Repairer r = new Repairer(p, oldDb, newDb, base, listener(progress, false));
-                live(r.throttle(), r::stop);
-                repaired = r.repair();
+                repaired = workflow.repair(base, listener(progress, false), controls);
                 BackgroundTasks.fx(() -> {
                     tables.clear();
                     differences.clear();
                 });
             }
-            VerifiedPair pair = VerifiedPair.of(p, oldDb, newDb); // what the result is of, for the phase guard
-            Verifier v = new Verifier(p, oldDb, newDb, base.withSample(n), listener(progress, true));
-            live(v.throttle(), v::stop);
-            VerifyReport r;
-            List<Difference> listed;
-            try {
-                r = v.verify();
-                listed = v.differences(KEPT); // of every worker process of the run, not only this console's
-            } finally {
-                live(null, null);
-            }
-            ResultStore.save(newDb, p.name(), r, pair);
-            if (redisUrl != null && r.complete()) {
-                RedisSummary.write(redisUrl, p.name(), r, pair);
-            }
-            return new Outcome(r, repaired, listed);
+            VerifyWorkflow.Recorded rec = workflow.verifyAndRecord(base.withSample(n), listener(progress, true), controls, KEPT, null);
+            return new Outcome(rec.report(), repaired, rec.listed()); // listed: of every worker process of the run
         }, o -> finished(p, o), t -> {
             running.set(false);
-            live(null, null);
             error.set(t);
             message.set((repair ? "Repair of " : "Verify of ") + p.name() + " failed: " + Problems.oneLine(t));
         });
@@ -331,18 +293,6 @@ public final class VerifyViewModel {
                 message.set(what + " cancelled: nothing was decided or stored.");
             }
         });
-    }
-
-    /** The engine now running: the cap and pause set on the screen act on it at once. */
-    private void live(Throttle t, Runnable stop) {
-        if (t != null) {
-            t.setMaxRowsPerSec(capNow);
-            if (pausedNow) {
-                t.pause();
-            }
-        }
-        liveThrottle = t;
-        liveStop = stop;
     }
 
     /** With Redis, the run's throttle hash: what this console sets, every worker of the run follows. */
@@ -364,23 +314,13 @@ public final class VerifyViewModel {
     private record Outcome(VerifyReport report, Repairer.Result repaired, List<Difference> listed) {
     }
 
-    private static Direction direction(String redisUrl, String migration) {
-        if (redisUrl == null) {
-            return Direction.FORWARD;
-        }
-        return RedisSummary.phase(redisUrl, migration).map(RedisSummary::direction).orElse(Direction.FORWARD);
-    }
-
     /** Progress events arrive on the engine's threads; each is handed to the FX thread. Cancel stops the engine at its next event. */
     private VerifyListener listener(BackgroundTasks.Progress progress, boolean collect) {
         return new VerifyListener() {
             @Override
             public void onProgress(ProgressEvent e) {
                 if (progress.isCancelled()) {
-                    Runnable stop = liveStop;
-                    if (stop != null) {
-                        stop.run();
-                    }
+                    controls.stop();
                     return;
                 }
                 progress.update(e.total().rowsDone(), Math.max(1, Math.max(e.total().rowsDone(), e.total().rowsTotal())), null);
@@ -485,14 +425,8 @@ public final class VerifyViewModel {
         running.set(true);
         error.set(null);
         message.set("Repairing " + String.format("%,d", picked.size()) + " selected rows…");
-        task = tasks.run("Repair selected rows of " + p.name(), progress -> {
-            Direction now = direction(redisUrl, p.name());
-            if (now != d) {
-                throw new IllegalStateException("the phase now makes the " + (now == Direction.FORWARD ? "old" : "new")
-                        + " database the truth, but these differences were found the other way round: verify again before repairing");
-            }
-            return new Repairer(p, oldDb, newDb, VerifyOptions.defaults(d), VerifyListener.NONE).repair(picked);
-        }, sel -> {
+        VerifyWorkflow workflow = new VerifyWorkflow(p, oldDb, newDb, redisUrl);
+        task = tasks.run("Repair selected rows of " + p.name(), progress -> workflow.repairSelected(picked, d), sel -> {
             running.set(false);
             differences.removeAll(picked);
             for (Difference x : picked) {
@@ -525,18 +459,12 @@ public final class VerifyViewModel {
         });
     }
 
-    /** Writes the listed differences to {@code file} with the verify package's CSV writer, owner-only (0600), replaced atomically. */
+    /** Writes the listed differences to {@code file} through the app layer's {@link CsvExport} (owner-only, replaced atomically). */
     public void exportCsv(Path file) {
         List<Difference> rows = List.copyOf(differences);
-        tasks.run("Export CSV", progress -> {
-            PrivateFiles.writeAtomically(file, w -> {
-                DifferenceCsv csv = new DifferenceCsv(w);
-                rows.forEach(csv::write);
-                csv.flush();
-            });
-            return rows.size();
-        }, count -> message.set("Exported " + String.format("%,d", count) + " differences to " + file.getFileName()
-                + " (owner-only, mode 0600)."), t -> {
+        tasks.run("Export CSV", progress -> CsvExport.differences(file, rows::forEach),
+                count -> message.set("Exported " + String.format("%,d", count) + " differences to " + file.getFileName()
+                + " (" + CsvExport.PERMISSIONS + ")."), t -> {
             error.set(t);
             message.set("Export to " + file + " failed: " + Problems.oneLine(t));
         });
@@ -550,10 +478,7 @@ public final class VerifyViewModel {
 
     /** Cancels the running verification or repair: the engine stops after the chunks in hand, nothing is decided. */
     public void cancel() {
-        Runnable stop = liveStop;
-        if (stop != null) {
-            stop.run();
-        }
+        controls.stop();
         Task<?> t = task;
         if (t != null) {
             t.cancel(true); // FutureTask.cancel: safe from any thread, a no-op once finished
