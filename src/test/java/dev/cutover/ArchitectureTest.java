@@ -40,7 +40,15 @@ class ArchitectureTest {
     /** The engine: everything below the command line, the console and the sample. */
     private static final String[] ENGINE = {"dev.cutover.plan..", "dev.cutover.pg..", "dev.cutover.sql..",
         "dev.cutover.io..", "dev.cutover.check..", "dev.cutover.sync..", "dev.cutover.work..", "dev.cutover.backfill..",
-        "dev.cutover.verify..", "dev.cutover.control..", "dev.cutover.route.."};
+        "dev.cutover.verify..", "dev.cutover.control..", "dev.cutover.route..", "dev.cutover.app.."};
+
+    @Test
+    void theApplicationLayerIsTheEnginesTop() {
+        noClasses().that().resideInAnyPackage(java.util.Arrays.stream(ENGINE).filter(p -> !p.equals("dev.cutover.app..")).toArray(String[]::new))
+                .should().dependOnClassesThat().resideInAPackage("dev.cutover.app..")
+                .because("dev.cutover.app holds the workflows the command line and the console both call; the engine below it never calls up")
+                .check(classes);
+    }
 
     @Test
     void onlyTheCommandLineTheConsoleAndTheSampleTalkToPeople() {

@@ -1,5 +1,6 @@
 package dev.cutover.ui.mappings;
 
+import dev.cutover.check.Finding;
 import dev.cutover.plan.TableMapping;
 import dev.cutover.plan.TableRef;
 import dev.cutover.ui.ErrorLine;
@@ -310,10 +311,10 @@ public final class MappingsView extends VBox {
             protected void updateItem(Finding f, boolean empty) {
                 super.updateItem(f, empty);
                 getStyleClass().removeAll("error-text", "warn-text", "hint");
-                setText(empty || f == null ? null : f.toString());
+                setText(empty || f == null ? null : vm.describe(f));
                 if (f != null && !empty) {
                     getStyleClass().add(switch (f.severity()) {
-                        case ERROR -> "error-text";
+                        case PROBLEM -> "error-text";
                         case WARNING -> "warn-text";
                         case NOTE -> "hint";
                     });

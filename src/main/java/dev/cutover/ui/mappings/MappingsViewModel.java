@@ -1,5 +1,8 @@
 package dev.cutover.ui.mappings;
 
+import dev.cutover.app.PlanChecks;
+import dev.cutover.check.Finding;
+import dev.cutover.check.Severity;
 import dev.cutover.check.ExpressionProbe;
 import dev.cutover.pg.Db;
 import dev.cutover.pg.Schema;
@@ -71,6 +74,8 @@ public final class MappingsViewModel {
     private final BooleanProperty exprChecking = new SimpleBooleanProperty(false);
     private final StringProperty preview = new SimpleStringProperty("");
     private final ObservableList<Finding> findings = FXCollections.observableArrayList();
+    /** The listed findings that came from the full plan check. */
+    private final java.util.Set<Finding> fromCheck = new java.util.HashSet<>();
     private final StringProperty message = new SimpleStringProperty("");
     private final ObjectProperty<Throwable> error = new SimpleObjectProperty<>();
     private final BooleanProperty checking = new SimpleBooleanProperty(false);
@@ -275,9 +280,9 @@ public final class MappingsViewModel {
             message.set("Suggest needs a table mapping and both schemas");
             return 0;
         }
-        Map<String, String> s = MappingSuggester.suggest(o.get(), n.get(),
+        Map<String, String> s = dev.cutover.check.Suggest.mappings(o.get(), n.get(),
                 t.columns().stream().map(ColumnMapping::target).collect(Collectors.toSet()),
-                MappingSuggester.referenced(t.columns().stream().map(ColumnMapping::expr).toList()));
+                dev.cutover.check.Suggest.referenced(t.columns().stream().map(ColumnMapping::expr).toList()));
         if (s.isEmpty()) {
             message.set("No further mappings to suggest");
             return 0;
@@ -501,70 +506,54 @@ public final class MappingsViewModel {
             for (CheckReport.TableReport tr : checkReport.tables()) {
                 Optional<TableMapping> now = mapping(p, tr.target());
                 if (now.isPresent() && now.equals(mapping(checkedPlan, tr.target()))) {
-                    tr.findings().forEach(f -> checked.add(Finding.of(f)));
+                    checked.addAll(tr.findings());
                 }
             }
         }
-        List<Finding> out = new ArrayList<>(checked);
-        quickFindings(p).stream().filter(l -> checked.stream().noneMatch(c -> c.sameSubject(l))).forEach(out::add);
-        out.sort(java.util.Comparator.comparing(Finding::severity));
-        return out;
+        fromCheck.clear();
+        fromCheck.addAll(checked);
+        return PlanChecks.merge(checked, quickFindings(p));
     }
 
     private static Optional<TableMapping> mapping(Plan p, String target) {
         return p.tables().stream().filter(t -> t.target().toString().equals(target)).findFirst();
     }
 
-    /** What can be told as you type: missing tables or keys, the database's verdict per expression, unmapped columns. */
+    /**
+     * What can be told as you type: the plan check's own catalog checks ({@link PlanChecks#quick},
+     * the same {@code StaticChecks}), and the database's verdict on each expression.
+     */
     private List<Finding> quickFindings(Plan p) {
-        List<Finding> out = new ArrayList<>();
+        List<Finding> out = new ArrayList<>(PlanChecks.quick(p, oldSchema.get(), newSchema.get()));
         for (TableMapping t : p.tables()) {
             String tn = t.target().toString();
-            Optional<Schema.Table> ot = oldSchema.get() == null ? Optional.empty() : oldSchema.get().table(t.source());
             Optional<Schema.Table> nt = newSchema.get() == null ? Optional.empty() : newSchema.get().table(t.target());
-            if (oldSchema.get() != null && ot.isEmpty()) {
-                out.add(new Finding(Finding.Severity.ERROR, tn, null, null, "old table " + t.source() + " does not exist"));
-            }
-            if (newSchema.get() != null && nt.isEmpty()) {
-                out.add(new Finding(Finding.Severity.ERROR, tn, null, null, "new table " + t.target() + " does not exist"));
-            }
-            if (t.key().isEmpty()) {
-                out.add(new Finding(Finding.Severity.ERROR, tn, null, null, "no key: the old table needs a primary key or a key in the plan"));
-            }
-            for (String k : t.key()) {
-                if (t.columns().stream().noneMatch(c -> SqlNames.isBareReference(c.expr(), k))) {
-                    out.add(new Finding(Finding.Severity.ERROR, tn, null, k, "key column \"" + k + "\" must be mapped unchanged to a new column"));
-                }
-            }
             for (ColumnMapping c : t.columns()) {
                 Optional<Schema.Column> col = nt.flatMap(x -> x.column(c.target()));
-                if (nt.isPresent() && col.isEmpty()) {
-                    out.add(new Finding(Finding.Severity.ERROR, tn, c.target(), null, "the new table has no such column"));
-                    continue;
-                }
                 Optional<String> v = col.isEmpty() ? null : verdicts.get(verdictKey(t.source(), col.get(), c.expr()));
                 if (v != null && v.isPresent()) {
-                    out.add(new Finding(Finding.Severity.ERROR, tn, c.target(), null, v.get()));
-                }
-            }
-            if (nt.isPresent()) {
-                for (Schema.Column c : nt.get().columns()) {
-                    if (c.notNull() && !c.hasDefault() && t.column(c.name()).isEmpty()) {
-                        out.add(new Finding(Finding.Severity.ERROR, tn, c.name(), null, "NOT NULL without a default and not mapped: every copied row would fail"));
-                    }
-                }
-            }
-            if (ot.isPresent()) {
-                var used = MappingSuggester.referenced(t.columns().stream().map(ColumnMapping::expr).toList());
-                for (Schema.Column c : ot.get().columns()) {
-                    boolean mentioned = used.contains(c.name()) || t.columns().stream().anyMatch(m -> m.expr().contains(c.name()));
-                    if (!mentioned && !t.dropped().contains(c.name())) {
-                        out.add(new Finding(Finding.Severity.WARNING, tn, null, c.name(), "neither mapped nor listed in dropped (possible data loss)"));
-                    }
+                    out.add(Finding.of(Severity.PROBLEM, "bad_expression", tn, c.target(), v.get()));
                 }
             }
         }
         return out;
+    }
+
+    /** Whether a listed finding is the full plan check's (dry run included), not one of the checks as you type. */
+    public boolean fromCheck(Finding f) {
+        return fromCheck.contains(f);
+    }
+
+    /** A finding as the list shows it: {@code Problem (plan check) · public.users.email: … — 3 rows, e.g. …}. */
+    public String describe(Finding f) {
+        String label = switch (f.severity()) {
+            case PROBLEM -> "Problem";
+            case WARNING -> "Warning";
+            case NOTE -> "Note";
+        };
+        return label + (fromCheck(f) ? " (plan check)" : "") + " · " + f.table()
+                + (f.targetColumn() != null ? "." + f.targetColumn() : f.sourceColumn() != null ? " (old column " + f.sourceColumn() + ")" : "")
+                + ": " + f.describe();
     }
 
     private void showVerdict() {
@@ -779,7 +768,7 @@ public final class MappingsViewModel {
 
     /**
      * The quick findings made as you type, with the last plan check's for every table still mapped
-     * as it was checked (marked {@link Finding#fromCheck()}); problems first.
+     * as it was checked (marked: {@link #fromCheck}); problems first.
      */
     public ObservableList<Finding> findings() {
         return findings;

@@ -3,6 +3,7 @@ package dev.cutover.ui.verify;
 import dev.cutover.app.CsvExport;
 import dev.cutover.app.RunControls;
 import dev.cutover.app.VerifyWorkflow;
+import dev.cutover.app.VerificationFreshness;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlKeys.WorkThrottle;
 import dev.cutover.pg.Db;
@@ -98,6 +99,12 @@ public final class VerifyViewModel {
     private final StringProperty message = new SimpleStringProperty("");
     private final StringProperty verdict = new SimpleStringProperty("");
     private final StringProperty throttleState = new SimpleStringProperty("");
+    private final StringProperty stale = new SimpleStringProperty("");
+    /** Reads whether the stored verification still holds (one Redis connection per URL and plan), off the FX thread. */
+    private VerificationFreshness freshness;
+    private String freshnessOf;
+    private long freshnessReadAt;
+    private boolean freshnessReading;
     private final ObjectProperty<Throwable> error = new SimpleObjectProperty<>();
     private final LeaseHolders workerList = new LeaseHolders();
     private final Timeline poller = new Timeline(new KeyFrame(Duration.seconds(1), e -> pollWorkers()));
@@ -161,6 +168,7 @@ public final class VerifyViewModel {
             return;
         }
         polling = true;
+        refreshStaleness(false);
         String pattern = new ControlKeys(p.name()).workLease("verify:*", "*");
         tasks.run(null, progress -> LeaseHolders.scan(redis.commands(url), pattern), holders -> {
             polling = false;
@@ -168,6 +176,44 @@ public final class VerifyViewModel {
         }, t -> {
             polling = false;
             workerList.show(Map.of(), localWorker);
+        });
+    }
+
+    /**
+     * Reads (at most every 5 s unless {@code now}) whether the latest verification stored in Redis
+     * still holds, as the phase guard judges it, into {@link #stale()}.
+     */
+    public void refreshStaleness(boolean now) {
+        Plan p = plan.getValue();
+        String url = session.redisUrl().get();
+        if (p == null || url == null) {
+            stale.set("");
+            return;
+        }
+        long t = System.currentTimeMillis();
+        if (freshnessReading || (!now && t - freshnessReadAt < 5000)) {
+            return;
+        }
+        freshnessReading = true;
+        freshnessReadAt = t;
+        String of = url + " " + p.name();
+        tasks.run(null, progress -> {
+            synchronized (this) {
+                if (freshness == null || !of.equals(freshnessOf)) {
+                    if (freshness != null) {
+                        freshness.close();
+                    }
+                    freshness = new VerificationFreshness(url, p.name());
+                    freshnessOf = of;
+                }
+                return freshness.staleness().orElse("");
+            }
+        }, why -> {
+            freshnessReading = false;
+            stale.set(why);
+        }, e -> {
+            freshnessReading = false;
+            stale.set("");
         });
     }
 
@@ -402,6 +448,7 @@ public final class VerifyViewModel {
                 + (r.complete() ? "" : " Only " + String.join(", ", r.tables().stream().map(t -> shown(t.table())).toList())
                         + " compared: not stored as the phase guard's verification.")
                 + (truncated ? " The list holds the first " + String.format("%,d", KEPT) + " differences (so does Export CSV); Repair all re-syncs every one." : ""));
+        refreshStaleness(true);
         report.set(r); // last: the report is the signal that the run ended, with verdict and message in place
     }
 
@@ -544,6 +591,14 @@ public final class VerifyViewModel {
         return verdict;
     }
 
+    /**
+     * Why the latest verification stored in Redis no longer holds (a repair, failed writes, mirror
+     * failures or shadow mismatches after it: the phase guard refuses it), or empty.
+     */
+    public StringProperty stale() {
+        return stale;
+    }
+
     /** "paused", "backing off: …", or empty. */
     public StringProperty throttleState() {
         return throttleState;
@@ -580,5 +635,11 @@ public final class VerifyViewModel {
         poller.stop();
         cancel();
         redis.close();
+        synchronized (this) {
+            if (freshness != null) {
+                freshness.close();
+                freshness = null;
+            }
+        }
     }
 }
