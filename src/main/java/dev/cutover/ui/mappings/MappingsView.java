@@ -82,7 +82,7 @@ public final class MappingsView extends VBox {
         Button undo = button("undo", "Undo", "Undo (Ctrl+Z)");
         undo.setOnAction(e -> vm.undo());
         undo.disableProperty().bind(vm.canUndo().not());
-        Button redo = button("redo", "Redo", "Redo (Ctrl+Shift+Z)");
+        Button redo = button("redo", "Redo", "Redo (Ctrl+Shift+Z or Ctrl+Y)");
         redo.setOnAction(e -> vm.redo());
         redo.disableProperty().bind(vm.canRedo().not());
 
@@ -125,9 +125,18 @@ public final class MappingsView extends VBox {
         Button reload = button("reload-schemas", "Reload schemas", "Read both schemas again");
         reload.setOnAction(e -> vm.loadSchemas());
         fillTables.run();
+        Label location = new Label();
+        location.setId("plan-location");
+        location.getStyleClass().add("hint");
+        location.textProperty().bind(vm.location());
+        location.setMinWidth(0);
+        location.setTextOverrun(javafx.scene.control.OverrunStyle.LEADING_ELLIPSIS); // the file name stays readable
+        Tooltip where = new Tooltip();
+        where.textProperty().bind(vm.location());
+        location.setTooltip(where);
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
-        HBox top = new HBox(title, spring, open, save, newPlan, new Separator(Orientation.VERTICAL), undo, redo,
+        HBox top = new HBox(title, location, spring, open, save, newPlan, new Separator(Orientation.VERTICAL), undo, redo,
                 new Separator(Orientation.VERTICAL), check);
         top.getStyleClass().add("actions");
         Label tableLabel = new Label("Table");
@@ -236,6 +245,8 @@ public final class MappingsView extends VBox {
         Nodes.addInputMap(editor, InputMap.sequence(
                 InputMap.consume(EventPattern.keyPressed(KeyCode.Z, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), e -> vm.redo()),
                 InputMap.consume(EventPattern.keyPressed(KeyCode.Z, KeyCombination.SHORTCUT_DOWN), e -> vm.undo()),
+                // Ctrl+Y redoes here as in the grid (the window's accelerator never sees it: the editor takes the key first)
+                InputMap.consume(EventPattern.keyPressed(KeyCode.Y, KeyCombination.SHORTCUT_DOWN), e -> vm.redo()),
                 InputMap.consume(EventPattern.keyPressed(KeyCode.SPACE, KeyCombination.SHORTCUT_DOWN), e -> complete(true))));
         editor.textProperty().addListener((o, a, b) -> {
             editor.setStyleSpans(0, SqlHighlighter.styles(b));
@@ -277,7 +288,7 @@ public final class MappingsView extends VBox {
         previewArea.setEditable(false);
         previewArea.setWrapText(false);
         previewArea.textProperty().addListener((o, a, b) -> previewArea.setStyleSpans(0, SqlHighlighter.styles(b)));
-        vm.preview().addListener((o, a, b) -> previewArea.replaceText(b));
+        vm.preview().addListener((o, a, b) -> keepScroll(previewArea, () -> previewArea.replaceText(b)));
         previewArea.replaceText(vm.preview().get());
         VirtualizedScrollPane<CodeArea> previewScroll = new VirtualizedScrollPane<>(previewArea);
         VBox.setVgrow(previewScroll, Priority.ALWAYS);
@@ -469,5 +480,22 @@ public final class MappingsView extends VBox {
     /** Gives focus to the expression editor (tests and keyboard users). */
     public void focusEditor() {
         Platform.runLater(editor::requestFocus);
+    }
+
+    /**
+     * Replaces a read-only area's text keeping where it was scrolled to (the SQL preview is rendered
+     * again on every key typed; it must not jump to the top while the DBA reads its end).
+     */
+    static void keepScroll(CodeArea area, Runnable replace) {
+        double y = area.getEstimatedScrollY();
+        double x = area.getEstimatedScrollX();
+        replace.run();
+        area.moveTo(0);
+        area.estimatedScrollYProperty().setValue(y);
+        area.estimatedScrollXProperty().setValue(x);
+        javafx.application.Platform.runLater(() -> { // once laid out again with the new text
+            area.estimatedScrollYProperty().setValue(y);
+            area.estimatedScrollXProperty().setValue(x);
+        });
     }
 }

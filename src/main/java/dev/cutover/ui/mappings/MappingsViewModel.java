@@ -3,7 +3,6 @@ package dev.cutover.ui.mappings;
 import dev.cutover.app.PlanChecks;
 import dev.cutover.check.Finding;
 import dev.cutover.check.Severity;
-import dev.cutover.check.ExpressionProbe;
 import dev.cutover.pg.Db;
 import dev.cutover.pg.Schema;
 import dev.cutover.pg.SchemaReader;
@@ -38,14 +37,11 @@ import javafx.util.Duration;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -53,7 +49,7 @@ import java.util.stream.Collectors;
  * The Mappings screen: the plan being edited (immutable {@link Plan} snapshots, so undo/redo is
  * a stack of plans), both live schemas, the table mapping shown, the grid rows, the selected
  * column's expression, the engine-rendered SQL preview and the database's verdict on each
- * expression (debounced, in the background, through {@link ExpressionProbe}).
+ * expression (debounced, in the background, through {@link ExpressionChecker}).
  */
 public final class MappingsViewModel {
     /** How long typing must pause before the database checks the expression. */
@@ -84,33 +80,36 @@ public final class MappingsViewModel {
     private final BooleanProperty canUndo = new SimpleBooleanProperty(false);
     private final BooleanProperty canRedo = new SimpleBooleanProperty(false);
 
-    private final Deque<Plan> undo = new ArrayDeque<>();
-    private final Deque<Plan> redo = new ArrayDeque<>();
-    private Plan saved;
+    /** Undo/redo of the plan, each step labelled (the status line says what an undo or redo did), and the plan last saved. */
+    private final EditHistory<Plan> history = new EditHistory<>();
     private boolean editing;
 
     /** Verdicts of the database per (source table, target column, type, expr); null value = fine. */
-    private final Map<String, Optional<String>> verdicts = new HashMap<>();
+    /** The database's verdict on each expression, asked once (the probe session is its own). */
+    private final ExpressionChecker checker;
     private final PauseTransition checkDelay = new PauseTransition(CHECK_DELAY);
-    private final Object probeLock = new Object();
-    private Connection probeConnection;
-    private Db probeDb;
     private long generation;
 
     public MappingsViewModel(Session session, BackgroundTasks tasks) {
+        this(session, tasks, new ExpressionChecker());
+    }
+
+    /** @param checker the expression checker (its verdicts and its session on the old database) */
+    public MappingsViewModel(Session session, BackgroundTasks tasks, ExpressionChecker checker) {
         this.session = session;
         this.tasks = tasks;
+        this.checker = checker;
         checkDelay.setOnFinished(e -> checkNow());
         session.oldDb().addListener((o, a, b) -> {
-            verdicts.clear();
+            checker.forget();
             loadSchemas();
         });
         session.newDb().addListener((o, a, b) -> loadSchemas());
         plan.addListener((o, a, b) -> {
-            dirty.set(!Objects.equals(b, saved));
+            dirty.set(history.dirty());
             session.migration().set(b == null ? null : b.name());
-            canUndo.set(!undo.isEmpty());
-            canRedo.set(!redo.isEmpty());
+            canUndo.set(history.canUndo());
+            canRedo.set(history.canRedo());
             refresh();
         });
         tableIndex.addListener((o, a, b) -> {
@@ -130,7 +129,7 @@ public final class MappingsViewModel {
 
     public void newPlan(String name) {
         load(new Plan(Plan.CURRENT_VERSION, name, List.of()), null);
-        saved = null;
+        history.reset(plan.get(), false);
         dirty.set(true);
     }
 
@@ -149,9 +148,7 @@ public final class MappingsViewModel {
     }
 
     private void load(Plan p, Path path) {
-        undo.clear();
-        redo.clear();
-        saved = p;
+        history.reset(p, true);
         file.set(path);
         tableIndex.set(-1);
         plan.set(p);
@@ -176,7 +173,7 @@ public final class MappingsViewModel {
         try {
             PlanFile.parse(PlanFile.toJson(p), path.getFileName().toString());
             PlanFile.write(p, path);
-            saved = p;
+            history.saved();
             file.set(path);
             dirty.set(false);
             message.set("Saved " + path.getFileName());
@@ -191,31 +188,33 @@ public final class MappingsViewModel {
 
     // ---- undo / redo ----
 
-    private void change(Plan next) {
-        if (next.equals(plan.get())) {
-            return;
+    /** A new undo step to {@code next}, saying what it did. */
+    private void change(Plan next, String label) {
+        if (history.record(next, label)) {
+            plan.set(next);
         }
-        undo.push(plan.get());
-        redo.clear();
-        plan.set(next);
     }
 
+    /** Goes one step back; the status line says what was undone. */
     public void undo() {
-        if (!undo.isEmpty()) {
+        history.undo().ifPresent(step -> {
             editing = false;
-            redo.push(plan.get());
-            plan.set(undo.pop());
+            plan.set(history.current());
             expr.set(currentExpr());
-        }
+            error.set(null);
+            message.set("Undone: " + step.label());
+        });
     }
 
+    /** Goes one step forward again (Ctrl+Shift+Z, Ctrl+Y); the status line says what was redone. */
     public void redo() {
-        if (!redo.isEmpty()) {
+        history.redo().ifPresent(step -> {
             editing = false;
-            undo.push(plan.get());
-            plan.set(redo.pop());
+            plan.set(history.current());
             expr.set(currentExpr());
-        }
+            error.set(null);
+            message.set("Redone: " + step.label());
+        });
     }
 
     // ---- editing ----
@@ -230,9 +229,10 @@ public final class MappingsViewModel {
         }
         Plan next = withColumn(plan.get(), tableIndex.get(), target, text);
         if (editing) {
+            history.amend(next);
             plan.set(next);
         } else {
-            change(next);
+            change(next, "edited the expression of " + t.target().table() + "." + target);
             editing = true;
         }
         expr.set(text);
@@ -250,7 +250,8 @@ public final class MappingsViewModel {
             i = p.tables().size() - 1;
         }
         editing = false;
-        change(withColumn(p, i, newColumn, SqlNames.quote(oldColumn)));
+        change(withColumn(p, i, newColumn, SqlNames.quote(oldColumn)),
+                "mapped " + oldTable.table() + "." + oldColumn + " → " + newTable.table() + "." + newColumn);
         tableIndex.set(i);
         selectedTarget.set(newColumn);
         expr.set(currentExpr());
@@ -265,7 +266,7 @@ public final class MappingsViewModel {
         int i = indexOf(oldTable, newTable);
         if (i < 0) {
             editing = false;
-            change(withTable(plan.get(), oldTable, newTable));
+            change(withTable(plan.get(), oldTable, newTable), "mapped table " + oldTable + " → " + newTable);
             i = plan.get().tables().size() - 1;
         }
         tableIndex.set(i);
@@ -292,7 +293,7 @@ public final class MappingsViewModel {
             p = withColumn(p, tableIndex.get(), e.getKey(), e.getValue());
         }
         editing = false;
-        change(p);
+        change(p, "suggested " + s.size() + " mapping" + (s.size() == 1 ? "" : "s"));
         message.set("Suggested " + s.size() + " mappings: " + s.entrySet().stream()
                 .map(e -> e.getValue() + " → " + e.getKey()).collect(Collectors.joining(", ")));
         expr.set(currentExpr());
@@ -345,7 +346,7 @@ public final class MappingsViewModel {
 
     /** Forgets every verdict and asks the database again (Ctrl+Enter). */
     public void recheck() {
-        verdicts.clear();
+        checker.forget();
         refresh();
         checkDelay.stop();
         checkNow();
@@ -450,14 +451,15 @@ public final class MappingsViewModel {
                 } else if (e.isEmpty()) {
                     st = MappingRow.Status.UNMAPPED;
                 } else {
-                    Optional<String> v = col.isEmpty() ? null : verdicts.get(verdictKey(t.source(), col.get(), e));
-                    if (v == null) {
-                        st = MappingRow.Status.CHECKING;
-                    } else if (v.isPresent()) {
+                    ExpressionChecker.Verdict v = col.isEmpty() ? ExpressionChecker.Verdict.UNCHECKED
+                            : checker.verdict(new ExpressionChecker.Probe(t.source(), col.get(), e));
+                    if (v instanceof ExpressionChecker.Verdict.Invalid bad) {
                         st = MappingRow.Status.ERROR;
-                        problem = v.get();
-                    } else {
+                        problem = bad.problem();
+                    } else if (v instanceof ExpressionChecker.Verdict.Valid) {
                         st = MappingRow.Status.MAPPED;
+                    } else {
+                        st = MappingRow.Status.CHECKING;
                     }
                 }
                 out.add(new MappingRow(target, col.map(Schema.Column::type).orElse("?"), key.contains(target), e, st, problem));
@@ -530,9 +532,9 @@ public final class MappingsViewModel {
             Optional<Schema.Table> nt = newSchema.get() == null ? Optional.empty() : newSchema.get().table(t.target());
             for (ColumnMapping c : t.columns()) {
                 Optional<Schema.Column> col = nt.flatMap(x -> x.column(c.target()));
-                Optional<String> v = col.isEmpty() ? null : verdicts.get(verdictKey(t.source(), col.get(), c.expr()));
-                if (v != null && v.isPresent()) {
-                    out.add(Finding.of(Severity.PROBLEM, "bad_expression", tn, c.target(), v.get()));
+                if (col.isPresent() && checker.verdict(new ExpressionChecker.Probe(t.source(), col.get(), c.expr()))
+                        instanceof ExpressionChecker.Verdict.Invalid bad) {
+                    out.add(Finding.of(Severity.PROBLEM, "bad_expression", tn, c.target(), bad.problem()));
                 }
             }
         }
@@ -566,9 +568,10 @@ public final class MappingsViewModel {
             return;
         }
         Optional<Schema.Column> col = newTable().flatMap(x -> x.column(target));
-        Optional<String> v = col.isEmpty() ? null : verdicts.get(verdictKey(t.source(), col.get(), e));
-        exprChecking.set(v == null && col.isPresent());
-        exprProblem.set(v == null ? "" : v.orElse(""));
+        ExpressionChecker.Verdict v = col.isEmpty() ? ExpressionChecker.Verdict.UNCHECKED
+                : checker.verdict(new ExpressionChecker.Probe(t.source(), col.get(), e));
+        exprChecking.set(v instanceof ExpressionChecker.Verdict.Unchecked && col.isPresent());
+        exprProblem.set(v instanceof ExpressionChecker.Verdict.Invalid bad ? bad.problem() : "");
     }
 
     /** Asks the old database about every mapped expression of the shown table not judged yet. */
@@ -579,21 +582,16 @@ public final class MappingsViewModel {
         if (t == null || db == null || nt.isEmpty() || oldTable().isEmpty()) {
             return;
         }
-        Map<String, Probe> todo = new LinkedHashMap<>();
+        List<ExpressionChecker.Probe> all = new ArrayList<>();
         for (ColumnMapping c : t.columns()) {
-            nt.get().column(c.target()).ifPresent(col -> {
-                String k = verdictKey(t.source(), col, c.expr());
-                if (!verdicts.containsKey(k)) {
-                    todo.put(k, new Probe(t.source(), col, c.expr()));
-                }
-            });
+            nt.get().column(c.target()).ifPresent(col -> all.add(new ExpressionChecker.Probe(t.source(), col, c.expr())));
         }
+        List<ExpressionChecker.Probe> todo = checker.unchecked(all);
         if (todo.isEmpty()) {
             return;
         }
         long gen = ++generation;
-        tasks.run(null, pr -> probe(db, todo), results -> {
-            verdicts.putAll(results);
+        tasks.run(null, pr -> checker.check(db, todo), results -> {
             if (gen == generation || !results.isEmpty()) {
                 rebuildRows();
             }
@@ -603,49 +601,8 @@ public final class MappingsViewModel {
         });
     }
 
-    private record Probe(TableRef source, Schema.Column target, String expr) {
-    }
-
-    private Map<String, Optional<String>> probe(Db db, Map<String, Probe> todo) throws SQLException {
-        synchronized (probeLock) {
-            if (probeConnection == null || probeConnection.isClosed() || probeDb != db || !probeConnection.isValid(2)) {
-                closeProbe();
-                probeConnection = db.connectReadOnly();
-                probeDb = db;
-            }
-            Map<String, Optional<String>> out = new HashMap<>();
-            for (var e : todo.entrySet()) {
-                Probe p = e.getValue();
-                ExpressionProbe.Result r = ExpressionProbe.probe(probeConnection, p.source(), p.expr(),
-                        MappingSql.castFor(p.target()));
-                if (!r.ok() && !probeConnection.isValid(2)) {
-                    throw new SQLException("lost the connection to the old database: " + r.error(), "08006");
-                }
-                out.put(e.getKey(), r.ok() ? Optional.empty() : Optional.of(r.describe()));
-            }
-            return out;
-        }
-    }
-
-    private void closeProbe() {
-        if (probeConnection != null) {
-            try {
-                probeConnection.close();
-            } catch (SQLException ignored) {
-                // closing a broken connection
-            }
-            probeConnection = null;
-        }
-    }
-
     public void close() {
-        synchronized (probeLock) {
-            closeProbe();
-        }
-    }
-
-    private static String verdictKey(TableRef source, Schema.Column target, String expr) {
-        return source + "\u0000" + target.name() + "\u0000" + target.type() + "\u0000" + expr;
+        checker.close();
     }
 
     // ---- plan edits (pure) ----
@@ -704,6 +661,24 @@ public final class MappingsViewModel {
     }
 
     // ---- properties ----
+
+    /**
+     * Where the plan is, for the screen's header: {@code plan.json in /home/dba/migrations} (the
+     * folder, so two plans of one name are told apart), "not saved yet", or empty without a plan.
+     */
+    public StringExpression location() {
+        return Bindings.createStringBinding(() -> {
+            if (plan.get() == null) {
+                return "";
+            }
+            Path f = file.get();
+            if (f == null) {
+                return "not saved yet";
+            }
+            Path abs = f.toAbsolutePath();
+            return abs.getFileName() + " in " + (abs.getParent() == null ? "/" : abs.getParent().toString());
+        }, plan, file);
+    }
 
     /** "saas-orders — plan.json •" for the window title; "No plan open" without one. */
     public StringExpression title() {
