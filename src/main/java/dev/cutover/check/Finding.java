@@ -46,9 +46,24 @@ public record Finding(Severity severity, String kind, String table, String colum
         return severity == o.severity && table.equals(o.table) && column.equals(o.column);
     }
 
-    /** The message with the rows affected and their first keys, e.g. {@code … — 3 rows, e.g. {"id":1} {"id":2}}. */
+    /**
+     * The message with the rows affected and their first keys where the message does not say them
+     * already (the dry run's messages name both): {@code … — 3 rows, e.g. {"id":1} {"id":2}}. Each
+     * key is listed once.
+     */
     public String describe() {
-        return message + (rows > 0 ? " — " + rows + (rows == 1 ? " row" : " rows")
-                + (keys.isEmpty() ? "" : ", e.g. " + String.join(" ", keys)) : "");
+        if (rows <= 0) {
+            return message;
+        }
+        String count = rows + (rows == 1 ? " row" : " rows");
+        List<String> unnamed = keys.stream().filter(k -> !message.contains(k)).toList();
+        List<String> parts = new java.util.ArrayList<>();
+        if (!message.contains(count)) {
+            parts.add(count);
+        }
+        if (!unnamed.isEmpty()) {
+            parts.add("e.g. " + String.join(" ", unnamed));
+        }
+        return parts.isEmpty() ? message : message + " — " + String.join(", ", parts);
     }
 }

@@ -99,5 +99,8 @@ class PlanChecksTest {
         assertThat(merged).containsExactly(checked, other);
         assertThat(merged.get(0).keys()).containsExactly("{\"id\":1}", "{\"id\":2}");
         assertThat(merged.get(0).describe()).isEqualTo("NULL — 2 rows, e.g. {\"id\":1} {\"id\":2}");
+        assertThat(new Finding(Severity.PROBLEM, "k", "t", "c", "2 rows bad (first keys: {\"id\":1}, {\"id\":2})", 2,
+                List.of("{\"id\":1}", "{\"id\":2}")).describe()).as("what the message says is not said again")
+                .isEqualTo("2 rows bad (first keys: {\"id\":1}, {\"id\":2})");
     }
 }

@@ -287,9 +287,8 @@ public final class MappingsView extends VBox {
         previewArea.setId("sql-preview");
         previewArea.setEditable(false);
         previewArea.setWrapText(false);
-        previewArea.textProperty().addListener((o, a, b) -> previewArea.setStyleSpans(0, SqlHighlighter.styles(b)));
-        vm.preview().addListener((o, a, b) -> keepScroll(previewArea, () -> previewArea.replaceText(b)));
-        previewArea.replaceText(vm.preview().get());
+        vm.preview().addListener((o, a, b) -> replaceChanged(previewArea, b));
+        replaceChanged(previewArea, vm.preview().get());
         VirtualizedScrollPane<CodeArea> previewScroll = new VirtualizedScrollPane<>(previewArea);
         VBox.setVgrow(previewScroll, Priority.ALWAYS);
 
@@ -483,19 +482,45 @@ public final class MappingsView extends VBox {
     }
 
     /**
-     * Replaces a read-only area's text keeping where it was scrolled to (the SQL preview is rendered
-     * again on every key typed; it must not jump to the top while the DBA reads its end).
+     * Replaces a read-only area's text (highlighted as SQL) by changing only the lines that differ (the SQL preview is
+     * rendered again on every key typed, and one expression appears in several statements): the
+     * other paragraphs stay as they are, and so does where the DBA had scrolled to, instead of
+     * jumping to the top with a whole new text. One multi-change: it leaves the caret, and so the
+     * viewport, where they were (a plain replace moves the caret to the edit and scrolls to it).
      */
-    static void keepScroll(CodeArea area, Runnable replace) {
-        double y = area.getEstimatedScrollY();
-        double x = area.getEstimatedScrollX();
-        replace.run();
-        area.moveTo(0);
-        area.estimatedScrollYProperty().setValue(y);
-        area.estimatedScrollXProperty().setValue(x);
-        javafx.application.Platform.runLater(() -> { // once laid out again with the new text
-            area.estimatedScrollYProperty().setValue(y);
-            area.estimatedScrollXProperty().setValue(x);
-        });
+    static void replaceChanged(CodeArea area, String text) {
+        String old = area.getText();
+        if (old.equals(text)) {
+            return;
+        }
+        if (old.isEmpty()) {
+            area.replaceText(text);
+            area.setStyleSpans(0, SqlHighlighter.styles(text));
+            return;
+        }
+        String[] was = old.split("\n", -1);
+        String[] now = text.split("\n", -1);
+        int common = Math.min(was.length, now.length);
+        var change = area.createMultiChange(common + 1);
+        int at = 0;
+        for (int i = 0; i < common; i++) {
+            if (!was[i].equals(now[i])) {
+                change.replaceText(at, at + was[i].length(), now[i]); // positions in the text before the change: the builder shifts them
+            }
+            at += was[i].length() + 1;
+        }
+        if (now.length > common) { // lines added at the end (the "cannot render yet" note)
+            change.insertText(old.length(), "\n" + String.join("\n", java.util.Arrays.copyOfRange(now, common, now.length)));
+        } else if (was.length > common) { // lines gone from the end
+            change.deleteText(at - 1, old.length());
+        }
+        if (change.hasChanges()) {
+            change.commit();
+        }
+        for (int i = 0; i < now.length; i++) { // styled line by line too: re-styling the whole text would scroll to the top
+            if ((i >= was.length || !was[i].equals(now[i])) && !now[i].isEmpty()) {
+                area.setStyleSpans(i, 0, SqlHighlighter.styles(now[i]));
+            }
+        }
     }
 }

@@ -69,6 +69,8 @@ public final class MappingsViewModel {
     private final StringProperty exprProblem = new SimpleStringProperty("");
     private final BooleanProperty exprChecking = new SimpleBooleanProperty(false);
     private final StringProperty preview = new SimpleStringProperty("");
+    /** The table mapping (source, target) and SQL of the last preview that rendered. */
+    private String lastRendered;
     private final ObservableList<Finding> findings = FXCollections.observableArrayList();
     /** The listed findings that came from the full plan check. */
     private final java.util.Set<Finding> fromCheck = new java.util.HashSet<>();
@@ -486,9 +488,16 @@ public final class MappingsViewModel {
             return;
         }
         try {
-            preview.set(SqlPreview.text(new MappingSql(t, oldTable().get(), newTable().get())).strip());
+            String sql = SqlPreview.text(new MappingSql(t, oldTable().get(), newTable().get())).strip();
+            lastRendered = t.source() + " " + t.target() + "\u0000" + sql;
+            preview.set(sql);
         } catch (RuntimeException e) {
-            preview.set("-- cannot render this mapping yet: " + Problems.oneLine(e));
+            // mid-typing (an open quote, a half-written call): keep the last SQL of this table and say why below it, so
+            // the preview does not jump to a one-line comment and back on every key
+            String of = t.source() + " " + t.target() + "\u0000";
+            String problem = "-- cannot render this mapping yet: " + Problems.oneLine(e);
+            preview.set(lastRendered != null && lastRendered.startsWith(of)
+                    ? lastRendered.substring(of.length()) + "\n\n" + problem + " (above: the last SQL that rendered)" : problem);
         }
     }
 

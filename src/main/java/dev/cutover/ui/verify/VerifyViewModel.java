@@ -499,6 +499,7 @@ public final class VerifyViewModel {
                             : String.format("%,d", sel.stillDiffering().size()) + " still differ when compared again (listed)."));
             verdict.set(String.format("%,d", differences.size()) + " differences listed after repairing selected rows "
                     + "(run Verify for a verdict)");
+            refreshStaleness(true); // a repair that changed rows makes the stored verification stale: shown at once
         }, t -> {
             running.set(false);
             error.set(t);
