@@ -489,7 +489,7 @@ public final class VerifyViewModel {
                     put(r.plus(x.kind(), 1));
                 }
             }
-            if (picked.contains(selected.get())) {
+            if (selected.get() != null && picked.contains(selected.get())) { // List.copyOf refuses contains(null)
                 selected.set(null);
             }
             String truth = d == Direction.FORWARD ? "the old database" : "the new database";
