@@ -74,6 +74,14 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    @Test
+    void theApplicationLayerIsTheEnginesTop() {
+        noClasses().that().resideInAnyPackage(java.util.Arrays.stream(ENGINE).filter(p -> !p.equals("dev.cutover.app..")).toArray(String[]::new))
+                .should().dependOnClassesThat().resideInAPackage("dev.cutover.app..")
+                .because("dev.cutover.app holds the workflows the command line and the console both call; the engine below it never calls up")
+                .check(classes);
+    }
+
     /** The console and the demo's commands are found with ServiceLoader, not loaded by a name in a string. */
     @Test
     void nothingLoadsAClassByName() {

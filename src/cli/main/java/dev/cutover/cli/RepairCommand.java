@@ -1,5 +1,7 @@
 package dev.cutover.cli;
 
+import dev.cutover.app.RunControls;
+import dev.cutover.app.VerifyWorkflow;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.sql.Direction;
@@ -36,7 +38,7 @@ public final class RepairCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Plan plan = planOptions.plan();
-        VerifyRunOptions.Chosen chosen = run.direction(connections, plan.name());
+        VerifyWorkflow.Chosen chosen = run.direction(connections, plan.name());
         var options = run.options(connections, chosen.direction(), 0);
         Db oldDb = connections.oldDb();
         Db newDb = connections.newDb();
@@ -46,10 +48,12 @@ public final class RepairCommand implements Callable<Integer> {
         String other = chosen.direction() == Direction.FORWARD ? newDb.role() : oldDb.role();
         out.printf("repair %s: the %s is the truth (%s), re-syncing the %s%n", plan.name(), truth, chosen.why(), other);
         out.flush();
-        Repairer repairer = new Repairer(plan, oldDb, newDb, options, run.progress(out));
+        // the app layer's repair: the same as the console's, recorded in Redis when rows changed (the guard's staleness)
+        VerifyWorkflow workflow = new VerifyWorkflow(plan, oldDb, newDb, run.hasRedis(connections) ? connections.redisUrl() : null);
+        RunControls controls = new RunControls();
         Repairer.Result r;
-        try (StopHook hook = new StopHook(repairer::stop)) {
-            r = repairer.repair();
+        try (StopHook hook = new StopHook(controls::stop)) {
+            r = workflow.repair(options, run.progress(out), controls);
         }
         int width = r.tables().stream().mapToInt(t -> t.table().length()).max().orElse(5);
         for (TableRepair t : r.tables()) {

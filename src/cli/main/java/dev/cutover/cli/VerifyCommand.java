@@ -1,16 +1,12 @@
 package dev.cutover.cli;
 
-import dev.cutover.control.VerifiedPair;
+import dev.cutover.app.VerifyWorkflow;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.sql.Direction;
 import dev.cutover.work.ConnectionBudget;
 import dev.cutover.verify.Difference;
-import dev.cutover.verify.DifferenceCsv;
-import dev.cutover.verify.RedisSummary;
-import dev.cutover.verify.ResultStore;
 import dev.cutover.verify.TableReport;
-import dev.cutover.verify.Verifier;
 import dev.cutover.verify.VerifyReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,13 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 
 /** {@code cutover verify}: exact row-level comparison of every table of the plan. */
@@ -53,11 +45,14 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--sample", paramLabel = "N", description = "quick look: compare only N random rows per table (a SAMPLE, never a proof)")
     int sample;
 
+    /** Ctrl-C stops the engine running now. */
+    private final dev.cutover.app.RunControls stopper = new dev.cutover.app.RunControls();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Plan plan = planOptions.plan();
-        VerifyRunOptions.Chosen chosen = run.direction(connections, plan.name());
+        dev.cutover.app.VerifyWorkflow.Chosen chosen = run.direction(connections, plan.name());
         var options = run.options(connections, chosen.direction(), sample);
         Db oldDb = connections.oldDb();
         Db newDb = connections.newDb();
@@ -74,20 +69,11 @@ public final class VerifyCommand implements Callable<Integer> {
         if (csv != null && !Files.isDirectory(csv.toAbsolutePath().getParent())) {
             throw new UserError("--csv " + csv + ": the directory " + csv.toAbsolutePath().getParent() + " does not exist");
         }
-        // what this run is of (both databases' identities, the plan's hash), recorded with the result for the phase guard
-        VerifiedPair pair = VerifiedPair.of(plan, oldDb, newDb);
-        Verifier verifier = new Verifier(plan, oldDb, newDb, options, run.progress(out));
+        // run, store with what it was of (both databases' identities, the plan's hash), publish: the app layer's workflow
+        VerifyWorkflow workflow = new VerifyWorkflow(plan, oldDb, newDb, run.hasRedis(connections) ? connections.redisUrl() : null);
         VerifyReport report;
-        try (StopHook hook = new StopHook(verifier::stop)) {
-            report = verifier.verify();
-        }
-        if (csv != null) {
-            writeCsv(verifier);
-        }
-        ResultStore.save(newDb, plan.name(), report, pair);
-        boolean summaryWritten = report.complete() && run.hasRedis(connections);
-        if (summaryWritten) {
-            RedisSummary.write(connections.redisUrl(), plan.name(), report, pair);
+        try (StopHook hook = new StopHook(stopper::stop)) {
+            report = workflow.verifyAndRecord(options, run.progress(out), stopper, 0, csv).report();
         }
         print(out, report, label);
         if (!report.complete()) {
@@ -97,11 +83,6 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         out.flush();
         return report.identical() ? ExitCodes.OK : ExitCodes.FOUND;
-    }
-
-    /** Every difference of every worker of the run, from the new database, into an owner-only file replaced at the end. */
-    private void writeCsv(Verifier verifier) throws IOException {
-        dev.cutover.io.PrivateFiles.writeAtomically(csv, w -> verifier.eachDifference(new DifferenceCsv(w)::write));
     }
 
     static String describe(Direction d) {

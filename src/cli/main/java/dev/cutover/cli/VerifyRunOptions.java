@@ -1,8 +1,7 @@
 package dev.cutover.cli;
 
-import dev.cutover.control.Phase;
+import dev.cutover.app.VerifyWorkflow;
 import dev.cutover.sql.Direction;
-import dev.cutover.verify.RedisSummary;
 import dev.cutover.verify.VerifyListener;
 import dev.cutover.verify.VerifyOptions;
 import dev.cutover.work.JobOptions;
@@ -13,8 +12,6 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 
 /** Options shared by {@code verify} and {@code repair} (a picocli mixin), and the choice of direction. */
 public final class VerifyRunOptions {
@@ -38,26 +35,16 @@ public final class VerifyRunOptions {
     @Mixin
     WorkOptions work;
 
-    /** The direction and a one-line note saying where it came from. */
-    record Chosen(Direction direction, String why) {
-    }
-
-    Chosen direction(Connections conn, String migration) {
+    /** The direction: given, else from the phase in Redis ({@link VerifyWorkflow}, as the console chooses it). */
+    VerifyWorkflow.Chosen direction(Connections conn, String migration) {
         if (direction != null) {
-            return switch (direction.toLowerCase(Locale.ROOT)) {
-                case "forward" -> new Chosen(Direction.FORWARD, "given");
-                case "reverse" -> new Chosen(Direction.REVERSE, "given");
-                default -> throw new UserError("--direction must be forward or reverse (got " + direction + ")");
-            };
+            try {
+                return VerifyWorkflow.given(direction);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
         }
-        if (conn.redisUrl == null && System.getenv("CUTOVER_REDIS_URL") == null) {
-            return new Chosen(Direction.FORWARD, "no Redis given, so the old database is taken as the truth");
-        }
-        Optional<Phase> p = RedisSummary.phase(conn.redisUrl(), migration);
-        if (p.isEmpty()) {
-            return new Chosen(Direction.FORWARD, "no phase set in Redis yet");
-        }
-        return new Chosen(RedisSummary.direction(p.get()), "phase " + p.get().wireName());
+        return VerifyWorkflow.fromPhase(hasRedis(conn) ? conn.redisUrl() : null, migration);
     }
 
     /** The options of a run in direction {@code d}; with Redis (when given) for leases, so workers can join. */

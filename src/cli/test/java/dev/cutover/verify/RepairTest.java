@@ -139,14 +139,17 @@ class RepairTest {
             assertThat(repair.status()).as(repair.err()).isEqualTo(0);
             assertThat(repair.out()).contains("the new database is the truth (phase new_primary), re-syncing the old database")
                     .contains("3 rows upserted and 1 deleted in the old database");
+            // the repair changed rows: recorded, so the guard no longer takes the verification before it
+            long repairedAt = Long.parseLong(redis.sync().hget(keys.verify(), "repaired_at"));
+            assertThat(repairedAt).isGreaterThan(Long.parseLong(redis.sync().hget(keys.verify(), "at")));
             Pair.Run after = p.run("verify", "--redis", TestRedis.sharedUrl());
             assertThat(after.status()).as(after.out()).isEqualTo(0);
             Map<String, String> summary = redis.sync().hgetall(keys.verify());
             assertThat(summary).containsOnlyKeys("at", "clean", "rows_compared", "differences", "direction", "sampled", "old_db", "new_db",
-                    "plan_hash")
+                    "plan_hash", "repaired_at")
                     .containsEntry("clean", "true").containsEntry("direction", "reverse").containsEntry("sampled", "false")
                     .containsEntry("rows_compared", "2001").containsEntry("differences", "0");
-            assertThat(Long.parseLong(summary.get("at"))).isGreaterThan(System.currentTimeMillis() - 600_000);
+            assertThat(Long.parseLong(summary.get("at"))).isGreaterThan(System.currentTimeMillis() - 600_000).isGreaterThan(repairedAt);
             redis.sync().del(keys.phase(), keys.verify());
         } finally {
             client.shutdown();

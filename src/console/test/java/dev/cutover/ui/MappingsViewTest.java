@@ -155,19 +155,19 @@ class MappingsViewTest {
         robot.interact(() -> vm.tableIndex().set(1));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> onFx(() -> vm.findings().stream()
                 .anyMatch(f -> "total_cents".equals(f.targetColumn()))));
-        assertThat(vm.findings()).noneMatch(dev.cutover.ui.mappings.Finding::fromCheck);
+        assertThat(vm.findings()).noneMatch(vm::fromCheck);
 
         robot.interact(vm::runCheck);
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> !vm.checking().get()));
         WaitForAsyncUtils.waitForFxEvents();
         // both tables' check findings are listed, problems first; the typo is listed once, as the check's
-        assertThat(vm.findings()).anyMatch(f -> f.fromCheck() && f.table().equals("public.customers"));
-        assertThat(vm.findings().get(0).severity()).isEqualTo(dev.cutover.ui.mappings.Finding.Severity.ERROR);
+        assertThat(vm.findings()).anyMatch(f -> vm.fromCheck(f) && f.table().equals("public.customers"));
+        assertThat(vm.findings().get(0).severity()).isEqualTo(dev.cutover.check.Severity.PROBLEM);
         assertThat(vm.findings()).filteredOn(f -> "total_cents".equals(f.targetColumn())).singleElement()
-                .matches(dev.cutover.ui.mappings.Finding::fromCheck);
+                .matches(vm::fromCheck);
         // the quick check's unmapped old column (legacy_flags) is the check's too: listed once
         assertThat(vm.findings()).filteredOn(f -> "legacy_flags".equals(f.sourceColumn())).hasSize(1);
-        String first = onFx(() -> robot.lookup("#findings").queryListView().getItems().get(0).toString());
+        String first = onFx(() -> ((javafx.scene.control.ListCell<?>) robot.lookup("#findings .list-cell").query()).getText());
         assertThat(first).startsWith("Problem (plan check) · public.orders.total_cents:");
 
         // fixing orders: its check findings go (that table changed), the customers' stay
@@ -177,12 +177,12 @@ class MappingsViewTest {
         });
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> onFx(() -> vm.findings().stream()
                 .noneMatch(f -> "total_cents".equals(f.targetColumn()))));
-        assertThat(vm.findings()).noneMatch(f -> f.fromCheck() && f.table().equals("public.orders"));
-        assertThat(vm.findings()).anyMatch(f -> f.fromCheck() && f.table().equals("public.customers"));
-        assertThat(vm.findings()).anyMatch(f -> !f.fromCheck() && "legacy_flags".equals(f.sourceColumn()));
+        assertThat(vm.findings()).noneMatch(f -> vm.fromCheck(f) && f.table().equals("public.orders"));
+        assertThat(vm.findings()).anyMatch(f -> vm.fromCheck(f) && f.table().equals("public.customers"));
+        assertThat(vm.findings()).anyMatch(f -> !vm.fromCheck(f) && "legacy_flags".equals(f.sourceColumn()));
         // and undo brings the checked mapping back, with what the check said about it
         robot.interact(vm::undo);
-        assertThat(vm.findings()).anyMatch(f -> f.fromCheck() && "total_cents".equals(f.targetColumn()));
+        assertThat(vm.findings()).anyMatch(f -> vm.fromCheck(f) && "total_cents".equals(f.targetColumn()));
     }
 
     @Test
@@ -197,7 +197,7 @@ class MappingsViewTest {
         assertThat(vm.checking().get()).isFalse();
         assertThat(robot.lookup("#check-plan").queryButton().isDisabled()).isFalse();
         assertThat(vm.message().get()).startsWith("Plan check cancelled");
-        assertThat(vm.findings()).noneMatch(dev.cutover.ui.mappings.Finding::fromCheck);
+        assertThat(vm.findings()).noneMatch(vm::fromCheck);
     }
 
     private static <T> T onFx(java.util.concurrent.Callable<T> c) throws Exception {

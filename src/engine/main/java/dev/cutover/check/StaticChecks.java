@@ -20,9 +20,11 @@ import java.util.Set;
 /**
  * The checks of one table mapping against both live schemas that need no row: tables, columns,
  * keys, unmapped and dropped columns, NOT NULL columns without a source, expressions the database
- * cannot parse or cast, reverse mappings, load order of foreign keys.
+ * cannot parse or cast, reverse mappings, load order of foreign keys. Without connections
+ * ({@link #catalog}) the expression probes are left out: what the console shows as you type is
+ * these same checks, so the quick findings and the plan check's never disagree.
  */
-final class StaticChecks {
+public final class StaticChecks {
     /** The outcome for one table: findings, whether a dry run makes sense, and the type of each forward expression. */
     record Result(List<Finding> findings, boolean dryRunPossible, Map<String, String> exprTypes) {
     }
@@ -33,6 +35,15 @@ final class StaticChecks {
     private StaticChecks() {
     }
 
+    /**
+     * The checks of one table mapping that need only both catalogs (no connection, no row): the
+     * console's checks as you type. The expressions are probed by the caller ({@link ExpressionProbe}).
+     */
+    public static List<Finding> catalog(Plan plan, TableMapping m, Schema oldSchema, Schema newSchema) {
+        return check(plan, m, oldSchema, newSchema, null, null).findings();
+    }
+
+    /** {@link #check} with connections to probe the expressions on; null connections leave the probes out. */
     static Result check(Plan plan, TableMapping m, Schema oldSchema, Schema newSchema, Connection oldConn, Connection newConn) {
         List<Finding> out = new ArrayList<>();
         String table = m.target().toString();
@@ -51,6 +62,11 @@ final class StaticChecks {
         }
         boolean possible = true;
 
+        if (m.key().isEmpty()) {
+            out.add(Finding.of(Severity.PROBLEM, "no_key", table, "", "no key: the source table " + m.source()
+                    + " has no primary key and the plan names none"));
+            possible = false;
+        }
         for (String k : m.key()) {
             if (src.column(k).isEmpty()) {
                 out.add(Finding.of(Severity.PROBLEM, "unknown_column", table, k,
@@ -75,7 +91,17 @@ final class StaticChecks {
                 possible = false;
             }
         }
-        List<String> targetKey = m.targetKey();
+        List<String> targetKey = List.of();
+        for (String k : m.key()) {
+            if (src.column(k).isPresent() && m.columns().stream().noneMatch(c -> SqlNames.isBareReference(c.expr(), k))) {
+                out.add(Finding.of(Severity.PROBLEM, "key_not_mapped", table, k, "key column " + SqlNames.quote(k)
+                        + " must be mapped unchanged (a bare column reference) to a column of " + m.target()));
+                possible = false;
+            }
+        }
+        if (possible) {
+            targetKey = m.targetKey();
+        }
         if (possible && !tgt.isUnique(targetKey)) {
             out.add(Finding.of(Severity.PROBLEM, "target_key_not_unique", table, String.join(",", targetKey),
                     "target key (" + String.join(", ", targetKey) + ") of " + m.target() + " needs a primary key or unique"
@@ -119,7 +145,7 @@ final class StaticChecks {
 
         // Expressions: parse and cast in the old database.
         Map<String, String> types = new HashMap<>();
-        if (possible) {
+        if (possible && oldConn != null) {
             for (ColumnMapping c : m.columns()) {
                 Schema.Column tc = tgt.column(c.target()).orElseThrow();
                 String cast = dev.cutover.sql.MappingSql.castFor(tc);
@@ -154,6 +180,9 @@ final class StaticChecks {
                     out.add(Finding.of(Severity.PROBLEM, "unknown_column", table, r.target(),
                             "reverse mapping targets " + SqlNames.quote(r.target()) + ", which is not a column of " + m.source()));
                     possible = false;
+                    continue;
+                }
+                if (newConn == null) {
                     continue;
                 }
                 ExpressionProbe.Result res = ExpressionProbe.probe(newConn, m.target(), r.expr(),

@@ -128,6 +128,11 @@ public final class ControlKeys {
         public static final String NEW_DB = "new_db";
         /** {@code sha256:<hex>} of the plan's canonical JSON the verification ran with. */
         public static final String PLAN_HASH = "plan_hash";
+        /**
+         * Epoch milliseconds of the latest repair that changed rows (written by repair, never by
+         * verify): a repair after {@link #AT} makes that verification stale for the guard.
+         */
+        public static final String REPAIRED_AT = "repaired_at";
 
         private Verify() {
         }

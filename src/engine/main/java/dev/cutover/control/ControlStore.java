@@ -532,6 +532,32 @@ public final class ControlStore {
         }
     }
 
+    /**
+     * The time part of a stream's last generated id (epoch ms of the last entry ever added, kept
+     * when entries are deleted, as the failed-write queue's are after replay); 0 when the stream
+     * does not exist.
+     */
+    public long streamLastIdMillis(String key) {
+        try {
+            if (redis().exists(key) == 0) {
+                return 0;
+            }
+            List<Object> info = redis().xinfoStream(key);
+            for (int i = 0; i + 1 < info.size(); i += 2) {
+                if ("last-generated-id".equals(String.valueOf(info.get(i)))) {
+                    String id = String.valueOf(info.get(i + 1));
+                    int dash = id.indexOf('-');
+                    return Long.parseLong(dash < 0 ? id : id.substring(0, dash));
+                }
+            }
+            return 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        } catch (RuntimeException e) {
+            throw link.failure("reading " + key, e);
+        }
+    }
+
     /** Server time in epoch milliseconds (one clock for every console and router). */
     public long serverTimeMillis() {
         try {

@@ -25,10 +25,15 @@ import java.util.function.Supplier;
  * <li>leaving new_primary: the failed-write queue (now new → old) drained.</li>
  * </ul>
  * Moving forward several phases at once needs the exit conditions of every phase passed.
+ *
+ * <p>The decisions are made over a {@link GuardSnapshot} (a plain record of what was read), so
+ * each guard can be tested without Redis; {@link GuardReader} reads the snapshot from the store.
+ * A verification is stale — the guard refuses it and says why — when what it verified changed
+ * after it: a repair that changed rows, a failed write queued, mirror writes that failed or shadow
+ * reads that mismatched after its time.
  */
 public final class Guards {
-    private final ControlStore store;
-    private final MetricsReader metrics;
+    private final GuardReader reader;
     private final GuardSettings settings;
     private final LongSupplier clock;
     private final Supplier<VerifiedPair> here;
@@ -49,8 +54,11 @@ public final class Guards {
      *             which the guard reports
      */
     public Guards(ControlStore store, GuardSettings settings, LongSupplier clockMillis, Supplier<VerifiedPair> here) {
-        this.store = store;
-        this.metrics = new MetricsReader(store.link(), store.keys());
+        this(store == null ? null : new GuardReader(store, settings), settings, clockMillis, here);
+    }
+
+    private Guards(GuardReader reader, GuardSettings settings, LongSupplier clockMillis, Supplier<VerifiedPair> here) {
+        this.reader = reader;
         this.settings = settings;
         this.clock = clockMillis;
         this.here = here;
@@ -60,11 +68,29 @@ public final class Guards {
         return settings;
     }
 
+    /** Guards that read nothing: they decide over the snapshots they are given ({@link #forMove(GuardSnapshot, ControlState, Phase)}). */
+    public static Guards over(GuardSettings settings, Supplier<VerifiedPair> here) {
+        return new Guards((GuardReader) null, settings, () -> 0L, here);
+    }
+
+    /** What the guards read now, at the evaluator's clock. */
+    public GuardSnapshot read() {
+        if (reader == null) {
+            throw new IllegalStateException("these guards read nothing: give them a snapshot");
+        }
+        return reader.read(clock.getAsLong());
+    }
+
     /** The checks for moving from {@code state.phase()} to {@code to}; empty for a backward move or none. */
     public List<GuardCheck> forMove(ControlState state, Phase to) {
+        return to.ordinal() > state.phase().ordinal() ? forMove(read(), state, to) : List.of();
+    }
+
+    /** {@link #forMove(ControlState, Phase)} over {@code snapshot}. */
+    public List<GuardCheck> forMove(GuardSnapshot snapshot, ControlState state, Phase to) {
         Map<String, GuardCheck> checks = new LinkedHashMap<>();
         for (int i = state.phase().ordinal(); i < to.ordinal(); i++) {
-            for (GuardCheck c : exitOf(Phase.values()[i], state)) {
+            for (GuardCheck c : exitOf(snapshot, Phase.values()[i], state)) {
                 checks.merge(c.name(), c, (a, b) -> a.ok() ? b : a);
             }
         }
@@ -73,20 +99,41 @@ public final class Guards {
 
     /** The exit conditions of {@code phase} as they stand now. */
     public List<GuardCheck> exitOf(Phase phase, ControlState state) {
+        return phase == Phase.PLANNING || phase == Phase.CLEANUP ? List.of() : exitOf(read(), phase, state);
+    }
+
+    /** {@link #exitOf(Phase, ControlState)} over {@code s}. */
+    public List<GuardCheck> exitOf(GuardSnapshot s, Phase phase, ControlState state) {
         return switch (phase) {
             case PLANNING, CLEANUP -> List.of();
-            case BACKFILL -> List.of(backfillComplete());
-            case DUAL_WRITE -> List.of(backfillComplete(), queueDrained());
-            case SHADOW_READ -> List.of(verification(Verify.DIRECTION_FORWARD), queueDrained(), mismatchRate());
-            case TRAFFIC_SHIFT -> List.of(readsShifted(state), verification(Verify.DIRECTION_FORWARD), queueDrained(),
-                    mismatchRate());
-            case NEW_PRIMARY -> List.of(queueDrained());
+            case BACKFILL -> List.of(backfillComplete(s));
+            case DUAL_WRITE -> List.of(backfillComplete(s), queueDrained(s));
+            case SHADOW_READ -> List.of(verification(s, Verify.DIRECTION_FORWARD), queueDrained(s), mismatchRate(s));
+            case TRAFFIC_SHIFT -> List.of(readsShifted(state), verification(s, Verify.DIRECTION_FORWARD), queueDrained(s),
+                    mismatchRate(s));
+            case NEW_PRIMARY -> List.of(queueDrained(s));
         };
     }
 
     GuardCheck backfillComplete() {
+        return backfillComplete(read());
+    }
+
+    GuardCheck queueDrained() {
+        return queueDrained(read());
+    }
+
+    GuardCheck verification(String direction) {
+        return verification(read(), direction);
+    }
+
+    GuardCheck mismatchRate() {
+        return mismatchRate(read());
+    }
+
+    public GuardCheck backfillComplete(GuardSnapshot s) {
         String name = "backfill complete";
-        Map<String, String> h = store.hash(store.keys().backfill());
+        Map<String, String> h = s.backfill();
         if (h.isEmpty()) {
             return new GuardCheck(name, false, "no backfill has run (cutover backfill --plan F)");
         }
@@ -107,16 +154,16 @@ public final class Guards {
                 : rows + " copied (state complete)");
     }
 
-    GuardCheck queueDrained() {
+    public GuardCheck queueDrained(GuardSnapshot s) {
         String name = "failed-write queue drained";
-        long n = store.streamLength(store.keys().failedWrites());
+        long n = s.failedWritesWaiting();
         return n == 0 ? new GuardCheck(name, true, "0 failed writes waiting")
                 : new GuardCheck(name, false, n + " failed write" + (n == 1 ? "" : "s") + " waiting to be replayed");
     }
 
-    GuardCheck verification(String direction) {
-        String name = "verification clean and fresh";
-        Map<String, String> h = store.hash(store.keys().verify());
+    public GuardCheck verification(GuardSnapshot s, String direction) {
+        String name = VERIFICATION;
+        Map<String, String> h = s.verification();
         if (h.isEmpty()) {
             return new GuardCheck(name, false, "no verification has run (cutover verify --plan F)");
         }
@@ -125,7 +172,7 @@ public final class Guards {
             return new GuardCheck(name, false, mismatch);
         }
         long at = parse(h.get(Verify.AT));
-        long age = clock.getAsLong() - at;
+        long age = s.nowMillis() - at;
         String seen = "the latest verification (" + h.getOrDefault(Verify.ROWS_COMPARED, "?") + " rows compared, "
                 + (at <= 0 ? "undated" : human(Duration.ofMillis(Math.max(0, age))) + " ago") + ")";
         if ("true".equals(h.get(Verify.SAMPLED))) {
@@ -143,6 +190,10 @@ public final class Guards {
         if (at <= 0 || age > settings.verifyMaxAge().toMillis()) {
             return new GuardCheck(name, false, "the latest verification is " + (at <= 0 ? "undated" : human(Duration.ofMillis(age)) + " old")
                     + " (older than " + human(settings.verifyMaxAge()) + " is stale); run cutover verify again");
+        }
+        String changed = staleness(s);
+        if (changed != null) {
+            return new GuardCheck(name, false, "the latest verification is stale: " + changed + "; run cutover verify again");
         }
         return new GuardCheck(name, true, h.getOrDefault(Verify.ROWS_COMPARED, "?") + " rows compared, 0 differences, "
                 + human(Duration.ofMillis(Math.max(0, age))) + " ago, of these databases and plan ("
@@ -202,12 +253,12 @@ public final class Guards {
      * whatever the number of comparisons (a few samples that mostly mismatch are not "too few to
      * tell"); a clean rate needs at least {@code minCompared} comparisons spread over the window.
      */
-    GuardCheck mismatchRate() {
+    public GuardCheck mismatchRate(GuardSnapshot s) {
         long window = Math.max(1, settings.mismatchWindow().toSeconds());
         String limit = percent(settings.maxMismatchRate());
         String name = "shadow mismatch rate under " + limit + " for " + human(settings.mismatchWindow());
-        long now = clock.getAsLong() / 1000;
-        List<MetricsSecond> buckets = metrics.range(now - window, now);
+        long now = s.nowMillis() / 1000;
+        List<MetricsSecond> buckets = s.window();
         MetricsSecond total = MetricsSecond.sum(now - window, (int) window, buckets);
         long first = buckets.stream().filter(b -> b.compared() > 0).mapToLong(MetricsSecond::epochSecond).min().orElse(Long.MAX_VALUE);
         long tolerance = Math.max(1, window / 10);
@@ -235,6 +286,39 @@ public final class Guards {
         return new GuardCheck(name, true, seen + ", under the " + limit + " limit");
     }
 
+    /** The name of the verification guard's line. */
+    public static final String VERIFICATION = "verification clean and fresh";
+
+    /**
+     * Why what the latest verification compared has changed since it, or null when nothing did:
+     * a repair that changed rows after it, failed writes queued after it, mirror writes that failed
+     * or shadow reads that mismatched in the metric buckets since it. Every reason is named.
+     */
+    public static String staleness(GuardSnapshot s) {
+        long at = parse(s.verification().get(Verify.AT));
+        if (at <= 0) {
+            return null;
+        }
+        List<String> why = new ArrayList<>();
+        long repaired = parse(s.verification().get(Verify.REPAIRED_AT));
+        if (repaired > at) {
+            why.add("a repair changed rows " + human(Duration.ofMillis(repaired - at)) + " after it");
+        }
+        GuardSnapshot.AfterVerification a = s.after();
+        if (a.lastFailedWriteMillis() > at) {
+            why.add("a failed write was queued " + human(Duration.ofMillis(a.lastFailedWriteMillis() - at)) + " after it");
+        }
+        long failures = a.metrics().get(ControlKeys.Metric.MIRROR_FAILURES);
+        if (failures > 0) {
+            why.add(failures + " mirror write" + (failures == 1 ? "" : "s") + " failed since");
+        }
+        long mismatches = a.metrics().mismatches();
+        if (mismatches > 0) {
+            why.add(mismatches + " shadow read" + (mismatches == 1 ? "" : "s") + " mismatched since");
+        }
+        return why.isEmpty() ? null : String.join(", ", why);
+    }
+
     static GuardCheck readsShifted(ControlState state) {
         String name = "reads fully shifted";
         return state.readPercent() == 100 ? new GuardCheck(name, true, "100% of reads on the new side")
@@ -260,7 +344,7 @@ public final class Guards {
         return (s / 86400) + " days";
     }
 
-    private static long parse(String s) {
+    static long parse(String s) {
         try {
             return s == null ? 0 : Long.parseLong(s.trim());
         } catch (NumberFormatException e) {

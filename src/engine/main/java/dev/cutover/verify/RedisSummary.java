@@ -48,6 +48,19 @@ public final class RedisSummary {
         });
     }
 
+    /**
+     * Records that a repair changed rows at {@code atMillis} ({@link Verify#REPAIRED_AT}): the
+     * verification stored before it is no longer of what the databases hold (the guard says so);
+     * the next verification's {@link Verify#AT} is later and counts again.
+     */
+    public static void repaired(String redisUrl, String migration, long atMillis) {
+        ControlKeys keys = new ControlKeys(migration);
+        withRedis(redisUrl, c -> {
+            c.sync().hset(keys.verify(), Verify.REPAIRED_AT, String.valueOf(atMillis));
+            return null;
+        });
+    }
+
     /** The phase in the control state, or empty when none was ever set. */
     public static Optional<Phase> phase(String redisUrl, String migration) {
         ControlKeys keys = new ControlKeys(migration);

@@ -132,7 +132,15 @@ class ControlPlaneTest {
                 .satisfies(c -> assertThat(c.detail()).contains("; but shadow reads only for the last "));
         f.shadowTraffic(8, 100, 5);
         assertRefused(Phase.TRAFFIC_SHIFT, "5% mismatched (25 of 500 compared) in the last 5 s, above the 1% limit");
+        // and those mismatches came after the verification: it no longer holds
+        assertRefused(Phase.TRAFFIC_SHIFT, "the latest verification is stale: ");
         f.shadowTraffic(8, 1000, 1);
+        // 0.1 %: the rate is under the limit, but every mismatch since the verification makes it stale
+        assertThat(f.plane.checksFor(f.store.read(), Phase.TRAFFIC_SHIFT)).filteredOn(c -> c.name().startsWith("shadow mismatch rate"))
+                .singleElement().satisfies(c -> assertThat(c.ok()).as(c.detail()).isTrue());
+        assertRefused(Phase.TRAFFIC_SHIFT, "shadow reads mismatched since");
+        f.shadowTraffic(8, 1000, 0);
+        f.verified(true, Verify.DIRECTION_FORWARD, false, 0); // verified again, no mismatch since: it passes
         assertThat(move(Phase.TRAFFIC_SHIFT).phase()).isEqualTo(Phase.TRAFFIC_SHIFT);
     }
 

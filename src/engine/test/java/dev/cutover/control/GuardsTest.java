@@ -147,4 +147,23 @@ class GuardsTest {
         f.drainQueue();
         assertThat(guards.queueDrained().detail()).isEqualTo("0 failed writes waiting");
     }
+
+    @Test
+    void theReaderSeesAFailedWriteQueuedAfterTheVerificationEvenOnceReplayedAndARepairAfterIt() {
+        Guards connected = new Guards(f.store, SETTINGS, System::currentTimeMillis, () -> ControlFixture.PAIR);
+        f.verified(true, Verify.DIRECTION_FORWARD, false, 1000);
+        assertThat(connected.verification(Verify.DIRECTION_FORWARD).ok()).isTrue();
+        f.failedWrite();
+        // replayed as the routers do: XDEL keeps the stream and its last generated id
+        f.link.sync().xtrim(f.keys.failedWrites(), 0);
+        assertThat(f.store.streamLength(f.keys.failedWrites())).isZero();
+        GuardCheck stale = connected.verification(Verify.DIRECTION_FORWARD);
+        assertThat(stale.ok()).isFalse();
+        assertThat(stale.detail()).startsWith("the latest verification is stale: a failed write was queued");
+
+        f.verified(true, Verify.DIRECTION_FORWARD, false, 0); // verified again after it
+        assertThat(connected.verification(Verify.DIRECTION_FORWARD).ok()).isTrue();
+        f.link.sync().hset(f.keys.verify(), Verify.REPAIRED_AT, Long.toString(System.currentTimeMillis() + 1000));
+        assertThat(connected.verification(Verify.DIRECTION_FORWARD).detail()).contains("a repair changed rows");
+    }
 }

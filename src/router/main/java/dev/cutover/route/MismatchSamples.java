@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.control.ControlKeys;
-import dev.cutover.io.Csv;
+import dev.cutover.io.CsvWriter;
 import io.lettuce.core.api.sync.RedisCommands;
 
 import java.io.IOException;
@@ -145,18 +145,17 @@ public final class MismatchSamples {
      * {@code old_rows}/{@code new_rows} as JSON arrays of row objects, the other columns as stored.
      */
     public static void exportCsv(List<String> samples, Writer out) throws IOException {
-        out.write(CSV_HEADER);
-        out.write("\r\n");
+        CsvWriter csv = new CsvWriter(out, CSV_HEADER);
         for (String json : samples) {
             java.util.Optional<Sample> parsed = parse(json, false);
             if (parsed.isEmpty()) {
                 continue;
             }
             Sample o = parsed.get();
-            Csv.writeRecord(out, Instant.ofEpochMilli(o.atMillis()).toString(), o.query(), o.paramsHash(), o.mode(), o.served(),
+            csv.row(Instant.ofEpochMilli(o.atMillis()).toString(), o.query(), o.paramsHash(), o.mode(), o.served(),
                     o.oldMs(), o.newMs(), o.oldRows(), o.newRows());
         }
-        out.flush();
+        csv.flush();
     }
 
     /** Reads the samples of a migration and writes them as CSV (the console's "Export CSV"). */

@@ -1,5 +1,6 @@
 package dev.cutover.ui.mappings;
 
+import dev.cutover.check.Finding;
 import dev.cutover.plan.TableMapping;
 import dev.cutover.plan.TableRef;
 import dev.cutover.ui.ErrorLine;
@@ -81,7 +82,7 @@ public final class MappingsView extends VBox {
         Button undo = button("undo", "Undo", "Undo (Ctrl+Z)");
         undo.setOnAction(e -> vm.undo());
         undo.disableProperty().bind(vm.canUndo().not());
-        Button redo = button("redo", "Redo", "Redo (Ctrl+Shift+Z)");
+        Button redo = button("redo", "Redo", "Redo (Ctrl+Shift+Z or Ctrl+Y)");
         redo.setOnAction(e -> vm.redo());
         redo.disableProperty().bind(vm.canRedo().not());
 
@@ -124,9 +125,18 @@ public final class MappingsView extends VBox {
         Button reload = button("reload-schemas", "Reload schemas", "Read both schemas again");
         reload.setOnAction(e -> vm.loadSchemas());
         fillTables.run();
+        Label location = new Label();
+        location.setId("plan-location");
+        location.getStyleClass().add("hint");
+        location.textProperty().bind(vm.location());
+        location.setMinWidth(0);
+        location.setTextOverrun(javafx.scene.control.OverrunStyle.LEADING_ELLIPSIS); // the file name stays readable
+        Tooltip where = new Tooltip();
+        where.textProperty().bind(vm.location());
+        location.setTooltip(where);
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
-        HBox top = new HBox(title, spring, open, save, newPlan, new Separator(Orientation.VERTICAL), undo, redo,
+        HBox top = new HBox(title, location, spring, open, save, newPlan, new Separator(Orientation.VERTICAL), undo, redo,
                 new Separator(Orientation.VERTICAL), check);
         top.getStyleClass().add("actions");
         Label tableLabel = new Label("Table");
@@ -235,6 +245,8 @@ public final class MappingsView extends VBox {
         Nodes.addInputMap(editor, InputMap.sequence(
                 InputMap.consume(EventPattern.keyPressed(KeyCode.Z, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), e -> vm.redo()),
                 InputMap.consume(EventPattern.keyPressed(KeyCode.Z, KeyCombination.SHORTCUT_DOWN), e -> vm.undo()),
+                // Ctrl+Y redoes here as in the grid (the window's accelerator never sees it: the editor takes the key first)
+                InputMap.consume(EventPattern.keyPressed(KeyCode.Y, KeyCombination.SHORTCUT_DOWN), e -> vm.redo()),
                 InputMap.consume(EventPattern.keyPressed(KeyCode.SPACE, KeyCombination.SHORTCUT_DOWN), e -> complete(true))));
         editor.textProperty().addListener((o, a, b) -> {
             editor.setStyleSpans(0, SqlHighlighter.styles(b));
@@ -275,9 +287,8 @@ public final class MappingsView extends VBox {
         previewArea.setId("sql-preview");
         previewArea.setEditable(false);
         previewArea.setWrapText(false);
-        previewArea.textProperty().addListener((o, a, b) -> previewArea.setStyleSpans(0, SqlHighlighter.styles(b)));
-        vm.preview().addListener((o, a, b) -> previewArea.replaceText(b));
-        previewArea.replaceText(vm.preview().get());
+        vm.preview().addListener((o, a, b) -> replaceChanged(previewArea, b));
+        replaceChanged(previewArea, vm.preview().get());
         VirtualizedScrollPane<CodeArea> previewScroll = new VirtualizedScrollPane<>(previewArea);
         VBox.setVgrow(previewScroll, Priority.ALWAYS);
 
@@ -310,10 +321,10 @@ public final class MappingsView extends VBox {
             protected void updateItem(Finding f, boolean empty) {
                 super.updateItem(f, empty);
                 getStyleClass().removeAll("error-text", "warn-text", "hint");
-                setText(empty || f == null ? null : f.toString());
+                setText(empty || f == null ? null : vm.describe(f));
                 if (f != null && !empty) {
                     getStyleClass().add(switch (f.severity()) {
-                        case ERROR -> "error-text";
+                        case PROBLEM -> "error-text";
                         case WARNING -> "warn-text";
                         case NOTE -> "hint";
                     });
@@ -468,5 +479,48 @@ public final class MappingsView extends VBox {
     /** Gives focus to the expression editor (tests and keyboard users). */
     public void focusEditor() {
         Platform.runLater(editor::requestFocus);
+    }
+
+    /**
+     * Replaces a read-only area's text (highlighted as SQL) by changing only the lines that differ (the SQL preview is
+     * rendered again on every key typed, and one expression appears in several statements): the
+     * other paragraphs stay as they are, and so does where the DBA had scrolled to, instead of
+     * jumping to the top with a whole new text. One multi-change: it leaves the caret, and so the
+     * viewport, where they were (a plain replace moves the caret to the edit and scrolls to it).
+     */
+    static void replaceChanged(CodeArea area, String text) {
+        String old = area.getText();
+        if (old.equals(text)) {
+            return;
+        }
+        if (old.isEmpty()) {
+            area.replaceText(text);
+            area.setStyleSpans(0, SqlHighlighter.styles(text));
+            return;
+        }
+        String[] was = old.split("\n", -1);
+        String[] now = text.split("\n", -1);
+        int common = Math.min(was.length, now.length);
+        var change = area.createMultiChange(common + 1);
+        int at = 0;
+        for (int i = 0; i < common; i++) {
+            if (!was[i].equals(now[i])) {
+                change.replaceText(at, at + was[i].length(), now[i]); // positions in the text before the change: the builder shifts them
+            }
+            at += was[i].length() + 1;
+        }
+        if (now.length > common) { // lines added at the end (the "cannot render yet" note)
+            change.insertText(old.length(), "\n" + String.join("\n", java.util.Arrays.copyOfRange(now, common, now.length)));
+        } else if (was.length > common) { // lines gone from the end
+            change.deleteText(at - 1, old.length());
+        }
+        if (change.hasChanges()) {
+            change.commit();
+        }
+        for (int i = 0; i < now.length; i++) { // styled line by line too: re-styling the whole text would scroll to the top
+            if ((i >= was.length || !was[i].equals(now[i])) && !now[i].isEmpty()) {
+                area.setStyleSpans(i, 0, SqlHighlighter.styles(now[i]));
+            }
+        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.cutover.ui.mappings;
 
-import dev.cutover.check.ExpressionProbe;
+import dev.cutover.app.PlanChecks;
+import dev.cutover.check.Finding;
+import dev.cutover.check.Severity;
 import dev.cutover.pg.Db;
 import dev.cutover.pg.Schema;
 import dev.cutover.pg.SchemaReader;
@@ -35,14 +37,11 @@ import javafx.util.Duration;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -50,7 +49,7 @@ import java.util.stream.Collectors;
  * The Mappings screen: the plan being edited (immutable {@link Plan} snapshots, so undo/redo is
  * a stack of plans), both live schemas, the table mapping shown, the grid rows, the selected
  * column's expression, the engine-rendered SQL preview and the database's verdict on each
- * expression (debounced, in the background, through {@link ExpressionProbe}).
+ * expression (debounced, in the background, through {@link ExpressionChecker}).
  */
 public final class MappingsViewModel {
     /** How long typing must pause before the database checks the expression. */
@@ -70,7 +69,11 @@ public final class MappingsViewModel {
     private final StringProperty exprProblem = new SimpleStringProperty("");
     private final BooleanProperty exprChecking = new SimpleBooleanProperty(false);
     private final StringProperty preview = new SimpleStringProperty("");
+    /** The table mapping (source, target) and SQL of the last preview that rendered. */
+    private String lastRendered;
     private final ObservableList<Finding> findings = FXCollections.observableArrayList();
+    /** The listed findings that came from the full plan check. */
+    private final java.util.Set<Finding> fromCheck = new java.util.HashSet<>();
     private final StringProperty message = new SimpleStringProperty("");
     private final ObjectProperty<Throwable> error = new SimpleObjectProperty<>();
     private final BooleanProperty checking = new SimpleBooleanProperty(false);
@@ -79,33 +82,36 @@ public final class MappingsViewModel {
     private final BooleanProperty canUndo = new SimpleBooleanProperty(false);
     private final BooleanProperty canRedo = new SimpleBooleanProperty(false);
 
-    private final Deque<Plan> undo = new ArrayDeque<>();
-    private final Deque<Plan> redo = new ArrayDeque<>();
-    private Plan saved;
+    /** Undo/redo of the plan, each step labelled (the status line says what an undo or redo did), and the plan last saved. */
+    private final EditHistory<Plan> history = new EditHistory<>();
     private boolean editing;
 
     /** Verdicts of the database per (source table, target column, type, expr); null value = fine. */
-    private final Map<String, Optional<String>> verdicts = new HashMap<>();
+    /** The database's verdict on each expression, asked once (the probe session is its own). */
+    private final ExpressionChecker checker;
     private final PauseTransition checkDelay = new PauseTransition(CHECK_DELAY);
-    private final Object probeLock = new Object();
-    private Connection probeConnection;
-    private Db probeDb;
     private long generation;
 
     public MappingsViewModel(Session session, BackgroundTasks tasks) {
+        this(session, tasks, new ExpressionChecker());
+    }
+
+    /** @param checker the expression checker (its verdicts and its session on the old database) */
+    public MappingsViewModel(Session session, BackgroundTasks tasks, ExpressionChecker checker) {
         this.session = session;
         this.tasks = tasks;
+        this.checker = checker;
         checkDelay.setOnFinished(e -> checkNow());
         session.oldDb().addListener((o, a, b) -> {
-            verdicts.clear();
+            checker.forget();
             loadSchemas();
         });
         session.newDb().addListener((o, a, b) -> loadSchemas());
         plan.addListener((o, a, b) -> {
-            dirty.set(!Objects.equals(b, saved));
+            dirty.set(history.dirty());
             session.migration().set(b == null ? null : b.name());
-            canUndo.set(!undo.isEmpty());
-            canRedo.set(!redo.isEmpty());
+            canUndo.set(history.canUndo());
+            canRedo.set(history.canRedo());
             refresh();
         });
         tableIndex.addListener((o, a, b) -> {
@@ -125,7 +131,7 @@ public final class MappingsViewModel {
 
     public void newPlan(String name) {
         load(new Plan(Plan.CURRENT_VERSION, name, List.of()), null);
-        saved = null;
+        history.reset(plan.get(), false);
         dirty.set(true);
     }
 
@@ -144,9 +150,7 @@ public final class MappingsViewModel {
     }
 
     private void load(Plan p, Path path) {
-        undo.clear();
-        redo.clear();
-        saved = p;
+        history.reset(p, true);
         file.set(path);
         tableIndex.set(-1);
         plan.set(p);
@@ -171,7 +175,7 @@ public final class MappingsViewModel {
         try {
             PlanFile.parse(PlanFile.toJson(p), path.getFileName().toString());
             PlanFile.write(p, path);
-            saved = p;
+            history.saved();
             file.set(path);
             dirty.set(false);
             message.set("Saved " + path.getFileName());
@@ -186,31 +190,33 @@ public final class MappingsViewModel {
 
     // ---- undo / redo ----
 
-    private void change(Plan next) {
-        if (next.equals(plan.get())) {
-            return;
+    /** A new undo step to {@code next}, saying what it did. */
+    private void change(Plan next, String label) {
+        if (history.record(next, label)) {
+            plan.set(next);
         }
-        undo.push(plan.get());
-        redo.clear();
-        plan.set(next);
     }
 
+    /** Goes one step back; the status line says what was undone. */
     public void undo() {
-        if (!undo.isEmpty()) {
+        history.undo().ifPresent(step -> {
             editing = false;
-            redo.push(plan.get());
-            plan.set(undo.pop());
+            plan.set(history.current());
             expr.set(currentExpr());
-        }
+            error.set(null);
+            message.set("Undone: " + step.label());
+        });
     }
 
+    /** Goes one step forward again (Ctrl+Shift+Z, Ctrl+Y); the status line says what was redone. */
     public void redo() {
-        if (!redo.isEmpty()) {
+        history.redo().ifPresent(step -> {
             editing = false;
-            undo.push(plan.get());
-            plan.set(redo.pop());
+            plan.set(history.current());
             expr.set(currentExpr());
-        }
+            error.set(null);
+            message.set("Redone: " + step.label());
+        });
     }
 
     // ---- editing ----
@@ -225,9 +231,10 @@ public final class MappingsViewModel {
         }
         Plan next = withColumn(plan.get(), tableIndex.get(), target, text);
         if (editing) {
+            history.amend(next);
             plan.set(next);
         } else {
-            change(next);
+            change(next, "edited the expression of " + t.target().table() + "." + target);
             editing = true;
         }
         expr.set(text);
@@ -245,7 +252,8 @@ public final class MappingsViewModel {
             i = p.tables().size() - 1;
         }
         editing = false;
-        change(withColumn(p, i, newColumn, SqlNames.quote(oldColumn)));
+        change(withColumn(p, i, newColumn, SqlNames.quote(oldColumn)),
+                "mapped " + oldTable.table() + "." + oldColumn + " → " + newTable.table() + "." + newColumn);
         tableIndex.set(i);
         selectedTarget.set(newColumn);
         expr.set(currentExpr());
@@ -260,7 +268,7 @@ public final class MappingsViewModel {
         int i = indexOf(oldTable, newTable);
         if (i < 0) {
             editing = false;
-            change(withTable(plan.get(), oldTable, newTable));
+            change(withTable(plan.get(), oldTable, newTable), "mapped table " + oldTable + " → " + newTable);
             i = plan.get().tables().size() - 1;
         }
         tableIndex.set(i);
@@ -275,9 +283,9 @@ public final class MappingsViewModel {
             message.set("Suggest needs a table mapping and both schemas");
             return 0;
         }
-        Map<String, String> s = MappingSuggester.suggest(o.get(), n.get(),
+        Map<String, String> s = dev.cutover.check.Suggest.mappings(o.get(), n.get(),
                 t.columns().stream().map(ColumnMapping::target).collect(Collectors.toSet()),
-                MappingSuggester.referenced(t.columns().stream().map(ColumnMapping::expr).toList()));
+                dev.cutover.check.Suggest.referenced(t.columns().stream().map(ColumnMapping::expr).toList()));
         if (s.isEmpty()) {
             message.set("No further mappings to suggest");
             return 0;
@@ -287,7 +295,7 @@ public final class MappingsViewModel {
             p = withColumn(p, tableIndex.get(), e.getKey(), e.getValue());
         }
         editing = false;
-        change(p);
+        change(p, "suggested " + s.size() + " mapping" + (s.size() == 1 ? "" : "s"));
         message.set("Suggested " + s.size() + " mappings: " + s.entrySet().stream()
                 .map(e -> e.getValue() + " → " + e.getKey()).collect(Collectors.joining(", ")));
         expr.set(currentExpr());
@@ -340,7 +348,7 @@ public final class MappingsViewModel {
 
     /** Forgets every verdict and asks the database again (Ctrl+Enter). */
     public void recheck() {
-        verdicts.clear();
+        checker.forget();
         refresh();
         checkDelay.stop();
         checkNow();
@@ -445,14 +453,15 @@ public final class MappingsViewModel {
                 } else if (e.isEmpty()) {
                     st = MappingRow.Status.UNMAPPED;
                 } else {
-                    Optional<String> v = col.isEmpty() ? null : verdicts.get(verdictKey(t.source(), col.get(), e));
-                    if (v == null) {
-                        st = MappingRow.Status.CHECKING;
-                    } else if (v.isPresent()) {
+                    ExpressionChecker.Verdict v = col.isEmpty() ? ExpressionChecker.Verdict.UNCHECKED
+                            : checker.verdict(new ExpressionChecker.Probe(t.source(), col.get(), e));
+                    if (v instanceof ExpressionChecker.Verdict.Invalid bad) {
                         st = MappingRow.Status.ERROR;
-                        problem = v.get();
-                    } else {
+                        problem = bad.problem();
+                    } else if (v instanceof ExpressionChecker.Verdict.Valid) {
                         st = MappingRow.Status.MAPPED;
+                    } else {
+                        st = MappingRow.Status.CHECKING;
                     }
                 }
                 out.add(new MappingRow(target, col.map(Schema.Column::type).orElse("?"), key.contains(target), e, st, problem));
@@ -479,9 +488,16 @@ public final class MappingsViewModel {
             return;
         }
         try {
-            preview.set(SqlPreview.text(new MappingSql(t, oldTable().get(), newTable().get())).strip());
+            String sql = SqlPreview.text(new MappingSql(t, oldTable().get(), newTable().get())).strip();
+            lastRendered = t.source() + " " + t.target() + "\u0000" + sql;
+            preview.set(sql);
         } catch (RuntimeException e) {
-            preview.set("-- cannot render this mapping yet: " + Problems.oneLine(e));
+            // mid-typing (an open quote, a half-written call): keep the last SQL of this table and say why below it, so
+            // the preview does not jump to a one-line comment and back on every key
+            String of = t.source() + " " + t.target() + "\u0000";
+            String problem = "-- cannot render this mapping yet: " + Problems.oneLine(e);
+            preview.set(lastRendered != null && lastRendered.startsWith(of)
+                    ? lastRendered.substring(of.length()) + "\n\n" + problem + " (above: the last SQL that rendered)" : problem);
         }
     }
 
@@ -501,70 +517,54 @@ public final class MappingsViewModel {
             for (CheckReport.TableReport tr : checkReport.tables()) {
                 Optional<TableMapping> now = mapping(p, tr.target());
                 if (now.isPresent() && now.equals(mapping(checkedPlan, tr.target()))) {
-                    tr.findings().forEach(f -> checked.add(Finding.of(f)));
+                    checked.addAll(tr.findings());
                 }
             }
         }
-        List<Finding> out = new ArrayList<>(checked);
-        quickFindings(p).stream().filter(l -> checked.stream().noneMatch(c -> c.sameSubject(l))).forEach(out::add);
-        out.sort(java.util.Comparator.comparing(Finding::severity));
-        return out;
+        fromCheck.clear();
+        fromCheck.addAll(checked);
+        return PlanChecks.merge(checked, quickFindings(p));
     }
 
     private static Optional<TableMapping> mapping(Plan p, String target) {
         return p.tables().stream().filter(t -> t.target().toString().equals(target)).findFirst();
     }
 
-    /** What can be told as you type: missing tables or keys, the database's verdict per expression, unmapped columns. */
+    /**
+     * What can be told as you type: the plan check's own catalog checks ({@link PlanChecks#quick},
+     * the same {@code StaticChecks}), and the database's verdict on each expression.
+     */
     private List<Finding> quickFindings(Plan p) {
-        List<Finding> out = new ArrayList<>();
+        List<Finding> out = new ArrayList<>(PlanChecks.quick(p, oldSchema.get(), newSchema.get()));
         for (TableMapping t : p.tables()) {
             String tn = t.target().toString();
-            Optional<Schema.Table> ot = oldSchema.get() == null ? Optional.empty() : oldSchema.get().table(t.source());
             Optional<Schema.Table> nt = newSchema.get() == null ? Optional.empty() : newSchema.get().table(t.target());
-            if (oldSchema.get() != null && ot.isEmpty()) {
-                out.add(new Finding(Finding.Severity.ERROR, tn, null, null, "old table " + t.source() + " does not exist"));
-            }
-            if (newSchema.get() != null && nt.isEmpty()) {
-                out.add(new Finding(Finding.Severity.ERROR, tn, null, null, "new table " + t.target() + " does not exist"));
-            }
-            if (t.key().isEmpty()) {
-                out.add(new Finding(Finding.Severity.ERROR, tn, null, null, "no key: the old table needs a primary key or a key in the plan"));
-            }
-            for (String k : t.key()) {
-                if (t.columns().stream().noneMatch(c -> SqlNames.isBareReference(c.expr(), k))) {
-                    out.add(new Finding(Finding.Severity.ERROR, tn, null, k, "key column \"" + k + "\" must be mapped unchanged to a new column"));
-                }
-            }
             for (ColumnMapping c : t.columns()) {
                 Optional<Schema.Column> col = nt.flatMap(x -> x.column(c.target()));
-                if (nt.isPresent() && col.isEmpty()) {
-                    out.add(new Finding(Finding.Severity.ERROR, tn, c.target(), null, "the new table has no such column"));
-                    continue;
-                }
-                Optional<String> v = col.isEmpty() ? null : verdicts.get(verdictKey(t.source(), col.get(), c.expr()));
-                if (v != null && v.isPresent()) {
-                    out.add(new Finding(Finding.Severity.ERROR, tn, c.target(), null, v.get()));
-                }
-            }
-            if (nt.isPresent()) {
-                for (Schema.Column c : nt.get().columns()) {
-                    if (c.notNull() && !c.hasDefault() && t.column(c.name()).isEmpty()) {
-                        out.add(new Finding(Finding.Severity.ERROR, tn, c.name(), null, "NOT NULL without a default and not mapped: every copied row would fail"));
-                    }
-                }
-            }
-            if (ot.isPresent()) {
-                var used = MappingSuggester.referenced(t.columns().stream().map(ColumnMapping::expr).toList());
-                for (Schema.Column c : ot.get().columns()) {
-                    boolean mentioned = used.contains(c.name()) || t.columns().stream().anyMatch(m -> m.expr().contains(c.name()));
-                    if (!mentioned && !t.dropped().contains(c.name())) {
-                        out.add(new Finding(Finding.Severity.WARNING, tn, null, c.name(), "neither mapped nor listed in dropped (possible data loss)"));
-                    }
+                if (col.isPresent() && checker.verdict(new ExpressionChecker.Probe(t.source(), col.get(), c.expr()))
+                        instanceof ExpressionChecker.Verdict.Invalid bad) {
+                    out.add(Finding.of(Severity.PROBLEM, "bad_expression", tn, c.target(), bad.problem()));
                 }
             }
         }
         return out;
+    }
+
+    /** Whether a listed finding is the full plan check's (dry run included), not one of the checks as you type. */
+    public boolean fromCheck(Finding f) {
+        return fromCheck.contains(f);
+    }
+
+    /** A finding as the list shows it: {@code Problem (plan check) · public.users.email: … — 3 rows, e.g. …}. */
+    public String describe(Finding f) {
+        String label = switch (f.severity()) {
+            case PROBLEM -> "Problem";
+            case WARNING -> "Warning";
+            case NOTE -> "Note";
+        };
+        return label + (fromCheck(f) ? " (plan check)" : "") + " · " + f.table()
+                + (f.targetColumn() != null ? "." + f.targetColumn() : f.sourceColumn() != null ? " (old column " + f.sourceColumn() + ")" : "")
+                + ": " + f.describe();
     }
 
     private void showVerdict() {
@@ -577,9 +577,10 @@ public final class MappingsViewModel {
             return;
         }
         Optional<Schema.Column> col = newTable().flatMap(x -> x.column(target));
-        Optional<String> v = col.isEmpty() ? null : verdicts.get(verdictKey(t.source(), col.get(), e));
-        exprChecking.set(v == null && col.isPresent());
-        exprProblem.set(v == null ? "" : v.orElse(""));
+        ExpressionChecker.Verdict v = col.isEmpty() ? ExpressionChecker.Verdict.UNCHECKED
+                : checker.verdict(new ExpressionChecker.Probe(t.source(), col.get(), e));
+        exprChecking.set(v instanceof ExpressionChecker.Verdict.Unchecked && col.isPresent());
+        exprProblem.set(v instanceof ExpressionChecker.Verdict.Invalid bad ? bad.problem() : "");
     }
 
     /** Asks the old database about every mapped expression of the shown table not judged yet. */
@@ -590,21 +591,16 @@ public final class MappingsViewModel {
         if (t == null || db == null || nt.isEmpty() || oldTable().isEmpty()) {
             return;
         }
-        Map<String, Probe> todo = new LinkedHashMap<>();
+        List<ExpressionChecker.Probe> all = new ArrayList<>();
         for (ColumnMapping c : t.columns()) {
-            nt.get().column(c.target()).ifPresent(col -> {
-                String k = verdictKey(t.source(), col, c.expr());
-                if (!verdicts.containsKey(k)) {
-                    todo.put(k, new Probe(t.source(), col, c.expr()));
-                }
-            });
+            nt.get().column(c.target()).ifPresent(col -> all.add(new ExpressionChecker.Probe(t.source(), col, c.expr())));
         }
+        List<ExpressionChecker.Probe> todo = checker.unchecked(all);
         if (todo.isEmpty()) {
             return;
         }
         long gen = ++generation;
-        tasks.run(null, pr -> probe(db, todo), results -> {
-            verdicts.putAll(results);
+        tasks.run(null, pr -> checker.check(db, todo), results -> {
             if (gen == generation || !results.isEmpty()) {
                 rebuildRows();
             }
@@ -614,49 +610,8 @@ public final class MappingsViewModel {
         });
     }
 
-    private record Probe(TableRef source, Schema.Column target, String expr) {
-    }
-
-    private Map<String, Optional<String>> probe(Db db, Map<String, Probe> todo) throws SQLException {
-        synchronized (probeLock) {
-            if (probeConnection == null || probeConnection.isClosed() || probeDb != db || !probeConnection.isValid(2)) {
-                closeProbe();
-                probeConnection = db.connectReadOnly();
-                probeDb = db;
-            }
-            Map<String, Optional<String>> out = new HashMap<>();
-            for (var e : todo.entrySet()) {
-                Probe p = e.getValue();
-                ExpressionProbe.Result r = ExpressionProbe.probe(probeConnection, p.source(), p.expr(),
-                        MappingSql.castFor(p.target()));
-                if (!r.ok() && !probeConnection.isValid(2)) {
-                    throw new SQLException("lost the connection to the old database: " + r.error(), "08006");
-                }
-                out.put(e.getKey(), r.ok() ? Optional.empty() : Optional.of(r.describe()));
-            }
-            return out;
-        }
-    }
-
-    private void closeProbe() {
-        if (probeConnection != null) {
-            try {
-                probeConnection.close();
-            } catch (SQLException ignored) {
-                // closing a broken connection
-            }
-            probeConnection = null;
-        }
-    }
-
     public void close() {
-        synchronized (probeLock) {
-            closeProbe();
-        }
-    }
-
-    private static String verdictKey(TableRef source, Schema.Column target, String expr) {
-        return source + "\u0000" + target.name() + "\u0000" + target.type() + "\u0000" + expr;
+        checker.close();
     }
 
     // ---- plan edits (pure) ----
@@ -715,6 +670,24 @@ public final class MappingsViewModel {
     }
 
     // ---- properties ----
+
+    /**
+     * Where the plan is, for the screen's header: {@code plan.json in /home/dba/migrations} (the
+     * folder, so two plans of one name are told apart), "not saved yet", or empty without a plan.
+     */
+    public StringExpression location() {
+        return Bindings.createStringBinding(() -> {
+            if (plan.get() == null) {
+                return "";
+            }
+            Path f = file.get();
+            if (f == null) {
+                return "not saved yet";
+            }
+            Path abs = f.toAbsolutePath();
+            return abs.getFileName() + " in " + (abs.getParent() == null ? "/" : abs.getParent().toString());
+        }, plan, file);
+    }
 
     /** "saas-orders — plan.json •" for the window title; "No plan open" without one. */
     public StringExpression title() {
@@ -779,7 +752,7 @@ public final class MappingsViewModel {
 
     /**
      * The quick findings made as you type, with the last plan check's for every table still mapped
-     * as it was checked (marked {@link Finding#fromCheck()}); problems first.
+     * as it was checked (marked: {@link #fromCheck}); problems first.
      */
     public ObservableList<Finding> findings() {
         return findings;

@@ -177,6 +177,16 @@ public final class VerifyView extends VBox {
                 verdict.getStyleClass().add("verdict-differs");
             }
         });
+        Label stale = new Label();
+        stale.setId("verify-stale");
+        stale.getStyleClass().add("verdict-differs");
+        stale.setWrapText(true);
+        stale.setMinHeight(Region.USE_PREF_SIZE);
+        stale.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> vm.stale().get().isEmpty() ? ""
+                : "⚠ Stale: the stored verification no longer holds (" + vm.stale().get() + "). Verify again before moving on.",
+                vm.stale()));
+        stale.visibleProperty().bind(vm.stale().isNotEmpty());
+        stale.managedProperty().bind(stale.visibleProperty());
         Label message = new Label();
         message.setId("verify-message");
         message.setWrapText(true);
@@ -258,7 +268,7 @@ public final class VerifyView extends VBox {
         HBox.setHgrow(tables, Priority.ALWAYS);
         HBox top = new HBox(12, tables, workers);
 
-        getChildren().addAll(title, what, controls, tuning, verdict, message, errorLine, top, split);
+        getChildren().addAll(title, what, controls, tuning, verdict, stale, message, errorLine, top, split);
     }
 
     /** Repair writes to the compared side: it asks first, naming what and in which direction. */

@@ -1,38 +1,31 @@
 package dev.cutover.ui.verify;
 
+import dev.cutover.app.CsvExport;
+import dev.cutover.app.RunControls;
+import dev.cutover.app.VerifyWorkflow;
+import dev.cutover.app.VerificationFreshness;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlKeys.WorkThrottle;
-import dev.cutover.control.VerifiedPair;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.TableMapping;
 import dev.cutover.plan.TableRef;
 import dev.cutover.sql.Direction;
-import dev.cutover.io.PrivateFiles;
 import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.LeaseHolders;
 import dev.cutover.ui.Problems;
 import dev.cutover.ui.RedisLink;
 import dev.cutover.ui.Session;
 import dev.cutover.verify.Difference;
-import dev.cutover.verify.DifferenceCsv;
-import dev.cutover.verify.RedisSummary;
 import dev.cutover.verify.Repairer;
-import dev.cutover.verify.ResultStore;
 import dev.cutover.verify.TableReport;
-import dev.cutover.verify.Verifier;
 import dev.cutover.verify.VerifyListener;
 import dev.cutover.verify.VerifyOptions;
 import dev.cutover.verify.VerifyReport;
 import dev.cutover.work.ProgressEvent;
 import dev.cutover.work.TableProgress;
-import dev.cutover.work.Throttle;
 import dev.cutover.work.WorkerId;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -106,6 +99,12 @@ public final class VerifyViewModel {
     private final StringProperty message = new SimpleStringProperty("");
     private final StringProperty verdict = new SimpleStringProperty("");
     private final StringProperty throttleState = new SimpleStringProperty("");
+    private final StringProperty stale = new SimpleStringProperty("");
+    /** Reads whether the stored verification still holds (one Redis connection per URL and plan), off the FX thread. */
+    private VerificationFreshness freshness;
+    private String freshnessOf;
+    private long freshnessReadAt;
+    private boolean freshnessReading;
     private final ObjectProperty<Throwable> error = new SimpleObjectProperty<>();
     private final LeaseHolders workerList = new LeaseHolders();
     private final Timeline poller = new Timeline(new KeyFrame(Duration.seconds(1), e -> pollWorkers()));
@@ -115,34 +114,19 @@ public final class VerifyViewModel {
     private Direction lastDirection = Direction.FORWARD;
     private boolean truncated;
     private volatile Task<?> task;
-    /** The engine running now (a verify, or the repair of "Repair all"): its throttle and its stop. */
-    private volatile Throttle liveThrottle;
-    private volatile Runnable liveStop;
-    private volatile long capNow;
-    private volatile boolean pausedNow;
+    /** The engine running now (a verify, or the repair of "Repair all"): the cap, pause and cancel act on it. */
+    private final RunControls controls = new RunControls();
 
     public VerifyViewModel(Session session, BackgroundTasks tasks, ObservableValue<Plan> plan) {
         this.session = session;
         this.tasks = tasks;
         this.plan = plan;
         cap.addListener((o, a, b) -> {
-            capNow = b.longValue();
-            Throttle t = liveThrottle;
-            if (t != null) {
-                t.setMaxRowsPerSec(capNow);
-            }
+            controls.cap(b.longValue());
             tellWorkers();
         });
         paused.addListener((o, a, b) -> {
-            pausedNow = b;
-            Throttle t = liveThrottle;
-            if (t != null) {
-                if (b) {
-                    t.pause();
-                } else {
-                    t.resume();
-                }
-            }
+            controls.paused(b);
             tellWorkers();
             if (running.get()) {
                 message.set(b ? "Paused: workers stop after the chunk in hand." : "Resumed.");
@@ -184,6 +168,7 @@ public final class VerifyViewModel {
             return;
         }
         polling = true;
+        refreshStaleness(false);
         String pattern = new ControlKeys(p.name()).workLease("verify:*", "*");
         tasks.run(null, progress -> LeaseHolders.scan(redis.commands(url), pattern), holders -> {
             polling = false;
@@ -191,6 +176,44 @@ public final class VerifyViewModel {
         }, t -> {
             polling = false;
             workerList.show(Map.of(), localWorker);
+        });
+    }
+
+    /**
+     * Reads (at most every 5 s unless {@code now}) whether the latest verification stored in Redis
+     * still holds, as the phase guard judges it, into {@link #stale()}.
+     */
+    public void refreshStaleness(boolean now) {
+        Plan p = plan.getValue();
+        String url = session.redisUrl().get();
+        if (p == null || url == null) {
+            stale.set("");
+            return;
+        }
+        long t = System.currentTimeMillis();
+        if (freshnessReading || (!now && t - freshnessReadAt < 5000)) {
+            return;
+        }
+        freshnessReading = true;
+        freshnessReadAt = t;
+        String of = url + " " + p.name();
+        tasks.run(null, progress -> {
+            synchronized (this) {
+                if (freshness == null || !of.equals(freshnessOf)) {
+                    if (freshness != null) {
+                        freshness.close();
+                    }
+                    freshness = new VerificationFreshness(url, p.name());
+                    freshnessOf = of;
+                }
+                return freshness.staleness().orElse("");
+            }
+        }, why -> {
+            freshnessReading = false;
+            stale.set(why);
+        }, e -> {
+            freshnessReading = false;
+            stale.set("");
         });
     }
 
@@ -288,40 +311,25 @@ public final class VerifyViewModel {
         truncated = false;
         String what = repair ? "Repair of " + p.name() : (n > 0 ? "Sampled verify of " : "Verify of ") + p.name();
         message.set(what + " running…");
+        controls.reset();
+        VerifyWorkflow workflow = new VerifyWorkflow(p, oldDb, newDb, redisUrl);
         task = tasks.run(what, progress -> {
-            Direction d = direction(redisUrl, p.name());
+            Direction d = workflow.direction().direction();
             BackgroundTasks.fx(() -> lastDirection = d);
-            VerifyOptions base = VerifyOptions.defaults(d).withWorkers(workerThreads).withMaxRowsPerSec(capNow).withTables(only)
+            VerifyOptions base = VerifyOptions.defaults(d).withWorkers(workerThreads).withTables(only)
                     .withRedisUrl(redisUrl).withWork(w -> w.withWorkerId(workerId));
             Repairer.Result repaired = null;
             if (repair) {
-                Repairer r = new Repairer(p, oldDb, newDb, base, listener(progress, false));
-                live(r.throttle(), r::stop);
-                repaired = r.repair();
+                repaired = workflow.repair(base, listener(progress, false), controls);
                 BackgroundTasks.fx(() -> {
                     tables.clear();
                     differences.clear();
                 });
             }
-            VerifiedPair pair = VerifiedPair.of(p, oldDb, newDb); // what the result is of, for the phase guard
-            Verifier v = new Verifier(p, oldDb, newDb, base.withSample(n), listener(progress, true));
-            live(v.throttle(), v::stop);
-            VerifyReport r;
-            List<Difference> listed;
-            try {
-                r = v.verify();
-                listed = v.differences(KEPT); // of every worker process of the run, not only this console's
-            } finally {
-                live(null, null);
-            }
-            ResultStore.save(newDb, p.name(), r, pair);
-            if (redisUrl != null && r.complete()) {
-                RedisSummary.write(redisUrl, p.name(), r, pair);
-            }
-            return new Outcome(r, repaired, listed);
+            VerifyWorkflow.Recorded rec = workflow.verifyAndRecord(base.withSample(n), listener(progress, true), controls, KEPT, null);
+            return new Outcome(rec.report(), repaired, rec.listed()); // listed: of every worker process of the run
         }, o -> finished(p, o), t -> {
             running.set(false);
-            live(null, null);
             error.set(t);
             message.set((repair ? "Repair of " : "Verify of ") + p.name() + " failed: " + Problems.oneLine(t));
         });
@@ -331,18 +339,6 @@ public final class VerifyViewModel {
                 message.set(what + " cancelled: nothing was decided or stored.");
             }
         });
-    }
-
-    /** The engine now running: the cap and pause set on the screen act on it at once. */
-    private void live(Throttle t, Runnable stop) {
-        if (t != null) {
-            t.setMaxRowsPerSec(capNow);
-            if (pausedNow) {
-                t.pause();
-            }
-        }
-        liveThrottle = t;
-        liveStop = stop;
     }
 
     /** With Redis, the run's throttle hash: what this console sets, every worker of the run follows. */
@@ -364,23 +360,13 @@ public final class VerifyViewModel {
     private record Outcome(VerifyReport report, Repairer.Result repaired, List<Difference> listed) {
     }
 
-    private static Direction direction(String redisUrl, String migration) {
-        if (redisUrl == null) {
-            return Direction.FORWARD;
-        }
-        return RedisSummary.phase(redisUrl, migration).map(RedisSummary::direction).orElse(Direction.FORWARD);
-    }
-
     /** Progress events arrive on the engine's threads; each is handed to the FX thread. Cancel stops the engine at its next event. */
     private VerifyListener listener(BackgroundTasks.Progress progress, boolean collect) {
         return new VerifyListener() {
             @Override
             public void onProgress(ProgressEvent e) {
                 if (progress.isCancelled()) {
-                    Runnable stop = liveStop;
-                    if (stop != null) {
-                        stop.run();
-                    }
+                    controls.stop();
                     return;
                 }
                 progress.update(e.total().rowsDone(), Math.max(1, Math.max(e.total().rowsDone(), e.total().rowsTotal())), null);
@@ -462,6 +448,7 @@ public final class VerifyViewModel {
                 + (r.complete() ? "" : " Only " + String.join(", ", r.tables().stream().map(t -> shown(t.table())).toList())
                         + " compared: not stored as the phase guard's verification.")
                 + (truncated ? " The list holds the first " + String.format("%,d", KEPT) + " differences (so does Export CSV); Repair all re-syncs every one." : ""));
+        refreshStaleness(true);
         report.set(r); // last: the report is the signal that the run ended, with verdict and message in place
     }
 
@@ -485,14 +472,8 @@ public final class VerifyViewModel {
         running.set(true);
         error.set(null);
         message.set("Repairing " + String.format("%,d", picked.size()) + " selected rows…");
-        task = tasks.run("Repair selected rows of " + p.name(), progress -> {
-            Direction now = direction(redisUrl, p.name());
-            if (now != d) {
-                throw new IllegalStateException("the phase now makes the " + (now == Direction.FORWARD ? "old" : "new")
-                        + " database the truth, but these differences were found the other way round: verify again before repairing");
-            }
-            return new Repairer(p, oldDb, newDb, VerifyOptions.defaults(d), VerifyListener.NONE).repair(picked);
-        }, sel -> {
+        VerifyWorkflow workflow = new VerifyWorkflow(p, oldDb, newDb, redisUrl);
+        task = tasks.run("Repair selected rows of " + p.name(), progress -> workflow.repairSelected(picked, d), sel -> {
             running.set(false);
             differences.removeAll(picked);
             for (Difference x : picked) {
@@ -508,7 +489,7 @@ public final class VerifyViewModel {
                     put(r.plus(x.kind(), 1));
                 }
             }
-            if (picked.contains(selected.get())) {
+            if (selected.get() != null && picked.contains(selected.get())) { // List.copyOf refuses contains(null)
                 selected.set(null);
             }
             String truth = d == Direction.FORWARD ? "the old database" : "the new database";
@@ -518,6 +499,7 @@ public final class VerifyViewModel {
                             : String.format("%,d", sel.stillDiffering().size()) + " still differ when compared again (listed)."));
             verdict.set(String.format("%,d", differences.size()) + " differences listed after repairing selected rows "
                     + "(run Verify for a verdict)");
+            refreshStaleness(true); // a repair that changed rows makes the stored verification stale: shown at once
         }, t -> {
             running.set(false);
             error.set(t);
@@ -525,18 +507,12 @@ public final class VerifyViewModel {
         });
     }
 
-    /** Writes the listed differences to {@code file} with the verify package's CSV writer, owner-only (0600), replaced atomically. */
+    /** Writes the listed differences to {@code file} through the app layer's {@link CsvExport} (owner-only, replaced atomically). */
     public void exportCsv(Path file) {
         List<Difference> rows = List.copyOf(differences);
-        tasks.run("Export CSV", progress -> {
-            PrivateFiles.writeAtomically(file, w -> {
-                DifferenceCsv csv = new DifferenceCsv(w);
-                rows.forEach(csv::write);
-                csv.flush();
-            });
-            return rows.size();
-        }, count -> message.set("Exported " + String.format("%,d", count) + " differences to " + file.getFileName()
-                + " (owner-only, mode 0600)."), t -> {
+        tasks.run("Export CSV", progress -> CsvExport.differences(file, rows::forEach),
+                count -> message.set("Exported " + String.format("%,d", count) + " differences to " + file.getFileName()
+                + " (" + CsvExport.PERMISSIONS + ")."), t -> {
             error.set(t);
             message.set("Export to " + file + " failed: " + Problems.oneLine(t));
         });
@@ -550,10 +526,7 @@ public final class VerifyViewModel {
 
     /** Cancels the running verification or repair: the engine stops after the chunks in hand, nothing is decided. */
     public void cancel() {
-        Runnable stop = liveStop;
-        if (stop != null) {
-            stop.run();
-        }
+        controls.stop();
         Task<?> t = task;
         if (t != null) {
             t.cancel(true); // FutureTask.cancel: safe from any thread, a no-op once finished
@@ -619,6 +592,14 @@ public final class VerifyViewModel {
         return verdict;
     }
 
+    /**
+     * Why the latest verification stored in Redis no longer holds (a repair, failed writes, mirror
+     * failures or shadow mismatches after it: the phase guard refuses it), or empty.
+     */
+    public StringProperty stale() {
+        return stale;
+    }
+
     /** "paused", "backing off: …", or empty. */
     public StringProperty throttleState() {
         return throttleState;
@@ -655,5 +636,11 @@ public final class VerifyViewModel {
         poller.stop();
         cancel();
         redis.close();
+        synchronized (this) {
+            if (freshness != null) {
+                freshness.close();
+                freshness = null;
+            }
+        }
     }
 }

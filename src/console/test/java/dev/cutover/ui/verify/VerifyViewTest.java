@@ -154,6 +154,40 @@ class VerifyViewTest {
     }
 
     @Test
+    void theStaleMarkSaysWhyTheStoredVerificationNoLongerHolds(FxRobot robot) throws Exception {
+        dev.cutover.control.ControlKeys keys = new dev.cutover.control.ControlKeys(migration);
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(TestRedis.sharedUrl());
+        try (var redis = client.connect()) {
+            robot.clickOn("#verify-run");
+            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.report().get() != null);
+            javafx.scene.control.Label stale = robot.lookup("#verify-stale").queryAs(javafx.scene.control.Label.class);
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(stale.isVisible()).as("fresh after the run").isFalse();
+
+            // repair one of the differences: rows changed after the verification
+            Difference one = vm.differences().get(0);
+            robot.interact(() -> vm.repairSelected(List.of(one)));
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !vm.stale().get().isEmpty());
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(stale.isVisible()).isTrue();
+            assertThat(stale.getText()).startsWith("⚠ Stale: the stored verification no longer holds (a repair changed rows")
+                    .endsWith("). Verify again before moving on.");
+
+            // verified again: the mark goes; a failed write queued after it brings it back, saying so
+            robot.clickOn("#verify-run");
+            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !vm.running().get() && vm.stale().get().isEmpty());
+            redis.sync().xadd(keys.failedWrites(), java.util.Map.of("table", "orders", "key", "{\"id\":1}", "at", "0", "error", "x"));
+            robot.interact(() -> vm.refreshStaleness(true));
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> vm.stale().get().contains("a failed write was queued"));
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(stale.getText()).contains("a failed write was queued");
+            redis.sync().del(keys.failedWrites(), keys.verify());
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
     void repairSelectedResyncsOnlyTheChosenRowsAndUpdatesTheList(FxRobot robot) throws Exception {
         robot.clickOn("#verify-run");
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.report().get() != null);

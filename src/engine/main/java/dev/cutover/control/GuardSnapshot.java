@@ -1,0 +1,35 @@
+package dev.cutover.control;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the phase guards read from Redis, at one moment ({@link GuardReader} reads it;
+ * {@link Guards} decides over it without Redis, so each decision is testable with a plain record).
+ *
+ * @param nowMillis           the moment (epoch ms) the guards judge at: ages and windows end here
+ * @param backfill            the backfill summary hash ({@link ControlKeys#backfill}), empty when absent
+ * @param failedWritesWaiting entries in the failed-write queue
+ * @param verification        the latest verification hash ({@link ControlKeys#verify}), empty when absent
+ * @param window              the metric buckets of the mismatch window, one per second ending at now
+ * @param after               what happened after the latest verification
+ */
+public record GuardSnapshot(long nowMillis, Map<String, String> backfill, long failedWritesWaiting,
+                            Map<String, String> verification, List<MetricsSecond> window, AfterVerification after) {
+    public GuardSnapshot {
+        backfill = Map.copyOf(backfill);
+        verification = Map.copyOf(verification);
+        window = List.copyOf(window);
+    }
+
+    /**
+     * What changed the verified data after the verification: the routers' mirror failures and shadow
+     * mismatches summed over the metric buckets still kept since it ({@code metrics}, from
+     * {@code fromSecond}: the verification's second, or the oldest bucket Redis still keeps), and the
+     * time the last failed write was queued ({@code lastFailedWriteMillis}, from the queue stream's
+     * last generated id, which survives replay; 0 when none was ever queued).
+     */
+    public record AfterVerification(long fromSecond, MetricsSecond metrics, long lastFailedWriteMillis) {
+        public static final AfterVerification NOTHING = new AfterVerification(0, new MetricsSecond(0, 0, Map.of()), 0);
+    }
+}
