@@ -1,5 +1,6 @@
 package dev.cutover;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.ui.connections.ProfileStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The log (it holds failed rows' keys) and the console's profiles are owner-only: 0600 files in 0700 folders. */
+@NeedsServers
 class LogFilePermissionsTest {
     @TempDir
     Path tmp;

@@ -1,5 +1,6 @@
 package dev.cutover.backfill;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.cli.CutoverCommand;
 import dev.cutover.testing.TestRedis;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@NeedsServers
 class BackfillCommandTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();

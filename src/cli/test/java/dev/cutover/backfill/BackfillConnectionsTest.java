@@ -1,5 +1,6 @@
 package dev.cutover.backfill;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.pg.DbException;
 import dev.cutover.testing.TestDb;
 import dev.cutover.work.RunLockLost;
@@ -17,6 +18,7 @@ import static org.awaitility.Awaitility.await;
  * A backfill that fails gives back every connection it opened: the count of the engine's sessions
  * (application_name {@code cutover}) on each database returns to what it was before the run.
  */
+@NeedsServers
 class BackfillConnectionsTest {
 
     @Test

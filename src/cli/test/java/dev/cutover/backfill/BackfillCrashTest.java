@@ -1,5 +1,6 @@
 package dev.cutover.backfill;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.testing.TestRedis;
 import io.lettuce.core.RedisClient;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Real processes killed with SIGKILL mid-run (no polite stop) and resumed or taken over. */
+@NeedsServers
 class BackfillCrashTest {
 
     @Test

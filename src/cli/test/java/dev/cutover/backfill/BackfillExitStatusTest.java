@@ -1,5 +1,6 @@
 package dev.cutover.backfill;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.cli.CutoverCommand;
 import dev.cutover.testing.TestRedis;
 import io.lettuce.core.RedisClient;
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The exit status and the summaries tell the truth (point 7 of the hardening issue): a backfill
  * whose connections are killed every half second completes every table exactly and exits 0.
  */
+@NeedsServers
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class BackfillExitStatusTest {
     private final StringWriter out = new StringWriter();

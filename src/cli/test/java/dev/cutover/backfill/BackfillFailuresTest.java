@@ -1,5 +1,6 @@
 package dev.cutover.backfill;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.work.ProgressEvent;
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@NeedsServers
 class BackfillFailuresTest {
 
     @Test

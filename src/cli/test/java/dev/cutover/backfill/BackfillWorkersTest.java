@@ -1,5 +1,6 @@
 package dev.cutover.backfill;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.testing.TestRedis;
 import io.lettuce.core.RedisClient;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@NeedsServers
 class BackfillWorkersTest {
 
     @Test

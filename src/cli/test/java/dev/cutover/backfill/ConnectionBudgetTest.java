@@ -1,5 +1,6 @@
 package dev.cutover.backfill;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.CliRun;
 import dev.cutover.cli.CutoverCommand;
 import dev.cutover.pg.DbException;
@@ -36,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  * on the test server without changing its configuration: a login role with a CONNECTION LIMIT (the
  * tool's), a database with one, and an application role holding connections open.
  */
+@NeedsServers
 class ConnectionBudgetTest {
     private final List<String> roles = new ArrayList<>();
     private final List<Connection> held = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.cutover.backfill;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.CliRun;
 import dev.cutover.cli.CutoverCommand;
 import dev.cutover.testing.TestDb;
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * rows under one key would land as one (the backfill once said "complete, 4 rows" with 3 landed)
  * and a repair would flip the row between them for ever.
  */
+@NeedsServers
 class DuplicateKeyRefusalTest {
     private static final String OLD_ROWS = "INSERT INTO orders SELECT g, jsonb_build_object('shipping_method', 'ground', 'priority', '1'), "
             + "g * 1.25, 'x' FROM generate_series(1, 20) g;"

@@ -1,5 +1,6 @@
 package dev.cutover.capture;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.sql.Direction;
 import dev.cutover.testing.CliProcess;
 import dev.cutover.testing.CliRun;
@@ -33,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  * started again; one transaction of 100,000 rows; the new database's sessions killed again and
  * again under writes; a backfill with concurrent writes followed by sync, verified clean with no repair.
  */
+@NeedsServers
 class SyncFaultsTest {
     SyncPair p;
 

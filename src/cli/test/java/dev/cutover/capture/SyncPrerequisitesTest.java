@@ -1,5 +1,6 @@
 package dev.cutover.capture;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.CliRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,6 +11,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code cutover plan check --sync}: each prerequisite of sync met or reported with its fix. */
+@NeedsServers
 class SyncPrerequisitesTest {
     SyncPair p;
     String role;

@@ -1,5 +1,6 @@
 package dev.cutover.capture;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.CliRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code cutover sync --reverse}: the new database followed and written back into the old one through the plan's reverse mappings. */
+@NeedsServers
 class SyncReverseTest {
     SyncPair p;
 

@@ -1,5 +1,6 @@
 package dev.cutover.capture;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.CliRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code cutover sync --until-caught-up} against real servers: inserts, updates, key updates, deletes, TOAST, truncate. */
+@NeedsServers
 class SyncTest {
     SyncPair p;
 

@@ -1,5 +1,6 @@
 package dev.cutover.cli;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.TestDb;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command line as a user meets it: exit statuses and one-line errors. */
+@NeedsServers
 class CliTest {
     static TestDb oldDb;
     static TestDb newDb;

@@ -1,5 +1,6 @@
 package dev.cutover.cli;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.control.ControlKeys;
@@ -23,6 +24,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The status, phase, traffic and audit commands against the shared Redis. */
+@NeedsServers
 class ControlCommandsTest {
     @TempDir
     static Path stateDir;

@@ -1,5 +1,6 @@
 package dev.cutover.cli;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.control.ControlKeys;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code cutover phase} waits for the routers after a write-target change; {@code status} and {@code phase} show a pending flip. */
+@NeedsServers
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FlipCommandTest {
     @TempDir

@@ -1,5 +1,6 @@
 package dev.cutover.cli;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.CliRun;
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * console and the demo's commands are found with ServiceLoader when their modules are there (the
  * distribution: ConsoleStartTest, the demo's tests), and their absence is one clear line.
  */
+@NeedsServers
 class FrontEndsTest {
     @Test
     void withoutTheConsoleModuleOpeningItSaysSoInOneLine() {

@@ -1,5 +1,6 @@
 package dev.cutover.cli;
 
+import dev.cutover.testing.NeedsServers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.control.Actor;
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * new database — also one that never saw the state — refuses to start over, and the restore
  * command it prints, run as printed, brings back phase, version, salt and read percent.
  */
+@NeedsServers
 @Timeout(120)
 class LostStateTest {
     private static final Pattern RESTORE = Pattern.compile("restore it with: (cutover phase .*?) \\(with the same --redis and --new");

@@ -1,5 +1,6 @@
 package dev.cutover.cli;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.Actor;
 import dev.cutover.control.AuditEntry;
 import dev.cutover.control.ControlKeys;
@@ -26,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code cutover watch} as a real process: ramps down on bad metrics and stops cleanly on SIGTERM. */
+@NeedsServers
 class WatchCommandTest {
 
     @Test

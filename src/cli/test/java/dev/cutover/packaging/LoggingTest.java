@@ -1,5 +1,6 @@
 package dev.cutover.packaging;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.cli.Logging;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (dev.cutover.Main with the real logging configuration, {@code Logging.Config}) in its own JVM, so the logging setup of one case
  * can't leak into another or into the rest of the suite.
  */
+@NeedsServers
 class LoggingTest {
 
     record Run(int status, String out, String err) {

@@ -1,5 +1,6 @@
 package dev.cutover.verify;
 
+import dev.cutover.testing.NeedsServers;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Bad input and failures mid-run: one clear line, exit 2, no verdict, no CSV, nothing stored. */
+@NeedsServers
 class BadInputTest {
 
     private static void assertOneLineError(Pair.Run r, String... parts) {

@@ -1,5 +1,6 @@
 package dev.cutover.verify;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.sql.Direction;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * forms differ between the from projection and the to column (numeric scale, timestamp vs
  * timestamptz, json vs jsonb, enums, blank-padded char) compare by meaning.
  */
+@NeedsServers
 class CollationAndTypesTest {
 
     @Test

@@ -1,5 +1,6 @@
 package dev.cutover.verify;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.sql.Direction;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every kind of difference, found exactly (no more, no less), on text, uuid and composite keys with
  * quoted mixed-case names; chunks and leaves are small so that the bisection really runs.
  */
+@NeedsServers
 class DifferenceKindsTest {
 
     /** kind + key JSON + columns, the identity of a reported difference. */

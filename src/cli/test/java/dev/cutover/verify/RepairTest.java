@@ -1,5 +1,6 @@
 package dev.cutover.verify;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.sql.Direction;
 import dev.cutover.testing.TestRedis;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** verify → repair → verify is clean, in both directions, also while the truth keeps being written. */
+@NeedsServers
 class RepairTest {
     private static final String OLD = "CREATE TABLE \"Acct\" (id bigint PRIMARY KEY, name text, amount numeric(12,2));"
             + "INSERT INTO \"Acct\" SELECT g, 'n' || g, g * 1.5 FROM generate_series(1, 2000) g;";

@@ -1,5 +1,6 @@
 package dev.cutover.verify;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.sql.Direction;
 import dev.cutover.testing.TestRedis;
@@ -15,6 +16,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Results land in cutover.verification and the Redis summary; samples and partial runs are never clean. */
+@NeedsServers
 class StoredResultTest {
     private static final String T = "CREATE TABLE a (id int PRIMARY KEY, v text); INSERT INTO a SELECT g, 'v' || g FROM generate_series(1, 3000) g;"
             + "CREATE TABLE b (id int PRIMARY KEY); INSERT INTO b SELECT generate_series(1, 10);";

@@ -1,5 +1,6 @@
 package dev.cutover.verify;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlKeys.Verify;
 import dev.cutover.control.VerifiedPair;
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * under the same migration name does not open the guard for the real pair, nor does a
  * verification made with another plan.
  */
+@NeedsServers
 @Timeout(120)
 class VerifiedIdentityTest {
     @TempDir

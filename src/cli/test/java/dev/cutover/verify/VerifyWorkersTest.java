@@ -1,5 +1,6 @@
 package dev.cutover.verify;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlKeys.WorkThrottle;
 import dev.cutover.pg.DbException;
@@ -35,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * pause and cap changes while running, a stopped run deciding nothing. Real PostgreSQL, real Redis,
  * a real child JVM for the kill.
  */
+@NeedsServers
 class VerifyWorkersTest {
     private static final String ITEMS = "CREATE TABLE items (id int PRIMARY KEY, v text);"
             + "INSERT INTO items SELECT g, 'v' || g FROM generate_series(1, %d) g;";

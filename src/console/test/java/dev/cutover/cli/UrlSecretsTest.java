@@ -1,5 +1,6 @@
 package dev.cutover.cli;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.Tee;
 import dev.cutover.cli.Logging;
 import dev.cutover.testing.TestRedis;
@@ -41,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * no output: stdout, stderr (the command's and the process's), the log file, any file written
  * under the log and data folders.
  */
+@NeedsServers
 class UrlSecretsTest {
     static final String MARKER = "PW-MARKER-5529";
     /** Commands that run until stopped once connected: fed only bad URLs. */

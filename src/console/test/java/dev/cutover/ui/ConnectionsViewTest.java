@@ -1,5 +1,6 @@
 package dev.cutover.ui;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.TestDb;
 import dev.cutover.testing.TestRedis;
 import dev.cutover.ui.connections.ConnectionProfile;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Connections screen against the real PostgreSQL and Redis of the test services. */
+@NeedsServers
 @ExtendWith(ApplicationExtension.class)
 class ConnectionsViewTest {
     @TempDir

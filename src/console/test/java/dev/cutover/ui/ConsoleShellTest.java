@@ -1,5 +1,6 @@
 package dev.cutover.ui;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.testing.TestRedis;
 import dev.cutover.ui.connections.ProfileStore;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The whole window: status bar honesty, the status read from Redis, navigation, shortcuts, theme, remembered prefs. */
+@NeedsServers
 @ExtendWith(ApplicationExtension.class)
 class ConsoleShellTest {
     @TempDir

@@ -1,5 +1,6 @@
 package dev.cutover.ui;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.ColumnMapping;
 import dev.cutover.plan.Plan;
@@ -34,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Mappings screen over two real databases: drag and drop, live preview, the database's verdict, save and reopen. */
+@NeedsServers
 @ExtendWith(ApplicationExtension.class)
 class MappingsViewTest {
     private static final TableRef ORDERS = new TableRef("public", "orders");

@@ -1,5 +1,6 @@
 package dev.cutover.ui;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.Actor;
 import dev.cutover.control.ControlPlane;
 import dev.cutover.control.ControlState;
@@ -29,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Traffic & phase screen against the real control plane in the shared Redis (a unique migration per test). */
+@NeedsServers
 @ExtendWith(ApplicationExtension.class)
 class TrafficViewTest {
     private final String migration = TestRedis.uniqueMigration("traffic");

@@ -1,5 +1,6 @@
 package dev.cutover.ui;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.testing.TestDb;
 import dev.cutover.testing.TestRedis;
@@ -33,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The whole console at the smallest window it allows (960×600) and at 1024×700: on every screen no
  * label, button or cell is shown cut ("…"), and the Redis card is whole on the screen.
  */
+@NeedsServers
 @ExtendWith(ApplicationExtension.class)
 class WindowSizesTest {
     @TempDir

@@ -1,5 +1,6 @@
 package dev.cutover.demo;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.io.PrivateFiles;
 import dev.cutover.pg.Db;
 import dev.cutover.pg.DbException;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The demo's own servers: two PostgreSQL and a Redis in a folder, reused, surviving a killed run, removed by reset. */
+@NeedsServers
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class DemoServersTest {
 

@@ -1,5 +1,6 @@
 package dev.cutover.demo;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.pg.Db;
 import dev.cutover.testing.TestDb;
 import dev.cutover.testing.TestRedis;
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * application must see no failed request, verify no difference, and every acknowledged write
  * must be in the new database.
  */
+@NeedsServers
 class EndToEndTest {
 
     @Test

@@ -1,5 +1,6 @@
 package dev.cutover.demo;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.pg.Schema;
 import dev.cutover.pg.SchemaReader;
 import dev.cutover.plan.Plan;
@@ -36,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * SQL on the old database and its new SQL on the new one leaves rows that plan.json maps onto
  * each other exactly — what verify will compare.
  */
+@NeedsServers
 class SaasAppTest {
     static final SampleProject PROJECT = SampleProject.locate();
     static TestDb old;

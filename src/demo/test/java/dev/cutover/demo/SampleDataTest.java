@@ -1,5 +1,6 @@
 package dev.cutover.demo;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.check.CheckReport;
 import dev.cutover.check.Finding;
 import dev.cutover.check.PlanChecker;
@@ -32,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * cases are there, that both plans are valid plan files, and that plan.json's forward-then-reverse
  * loses exactly the rows the generator says it does, while plan-naive.json breaks on them.
  */
+@NeedsServers
 class SampleDataTest {
     static final SampleProject PROJECT = SampleProject.locate();
     static TestDb old;

@@ -1,5 +1,6 @@
 package dev.cutover.packaging;
 
+import dev.cutover.testing.NeedsServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The console's start as a user meets it on a fresh machine: the real entry point (dev.cutover.Main
  * with no command) in a child JVM, its stderr and exit status read as they are.
  */
+@NeedsServers
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ConsoleStartTest {
     static final String GTK_LINE = "cutover: cannot open the console: the GTK 3 libraries are missing (Unable to load glass GTK library);"

@@ -1,5 +1,6 @@
 package dev.cutover.app;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.check.CheckReport;
 import dev.cutover.check.Finding;
 import dev.cutover.check.PlanChecker;
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The console's checks as you type are the plan check's own catalog checks: what they find, the
  * plan check finds too, with the same kind, table, column and words; merged, each subject once.
  */
+@NeedsServers
 class PlanChecksTest {
     private static TestDb old;
     private static TestDb neu;

@@ -1,5 +1,6 @@
 package dev.cutover.app;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlKeys.Verify;
 import dev.cutover.control.Guards;
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * verify-and-record (stored with its identity, summary published), repair recorded so the guard's
  * verification goes stale, and the CSV written owner-only by an atomic replace.
  */
+@NeedsServers
 class VerifyWorkflowTest {
     private static final String T = "CREATE TABLE a (id int PRIMARY KEY, v text); INSERT INTO a SELECT g, 'v' || g FROM generate_series(1, 500) g;";
 

@@ -1,5 +1,6 @@
 package dev.cutover.backfill;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.testing.TestRedis;
 import dev.cutover.work.ProgressEvent;
@@ -13,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@NeedsServers
 class BackfillEngineTest {
 
     @Test

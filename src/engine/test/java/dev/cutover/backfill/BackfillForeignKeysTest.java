@@ -1,5 +1,6 @@
 package dev.cutover.backfill;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.PlanFile;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * end-to-end run: one worker on orders while the other still copied users, and the orders table
  * failed on orders_tenant_id_user_id_fkey.
  */
+@NeedsServers
 class BackfillForeignKeysTest {
     private static final String PLAN = """
             {"version": 1, "name": "bf-fk", "tables": [

@@ -1,5 +1,6 @@
 package dev.cutover.backfill;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.PlanFile;
@@ -12,6 +13,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Key types, quoted names, NULL vs '' and a source and target that sort text differently. */
+@NeedsServers
 class BackfillKeysTest {
     private static final String PLAN = """
             {"version": 1, "name": "bf-keys", "tables": [

@@ -1,5 +1,6 @@
 package dev.cutover.backfill;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.PlanFile;
@@ -16,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code --on-error skip} exactly the failing rows are left out and recorded by key, every other row
  * of their chunks is copied, and no chunk is retried for a data error.
  */
+@NeedsServers
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BackfillRowErrorsTest {
     /** Amounts in numeric dollars to integer cents: NaN and 1e12 dollars cannot become an integer. */

@@ -1,5 +1,6 @@
 package dev.cutover.backfill;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.plan.ColumnMapping;
 import dev.cutover.plan.TableMapping;
 import dev.cutover.plan.TableRef;
@@ -32,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * own collation orders otherwise (ICU en-US: 'a' before 'B'), the staging table's types, an insert
  * that never overwrites, chunk boundaries that stay within the run's upper bound.
  */
+@NeedsServers
 class BackfillSqlTest {
     /** Old: "Old Schema"."Line ""Items""\" with a two-column key; new: public.line_items, status an enum that exists only there. */
     private static final Flow FLOW = new Flow(Direction.FORWARD, new TableRef("Old Schema", "Line \"Items\""), new TableRef("public", "line_items"),

@@ -1,5 +1,6 @@
 package dev.cutover.backfill;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.pg.DbException;
 import dev.cutover.sql.Direction;
 import dev.cutover.testing.TestDb;
@@ -28,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * The run re-checks its lock session every {@code lockCheckMillis}; when it is gone it stops after
  * the chunks in hand with one line, and a second run then copies the rest on its own.
  */
+@NeedsServers
 class RunLockLossTest {
     private static final long CHECK_MILLIS = 100;
 

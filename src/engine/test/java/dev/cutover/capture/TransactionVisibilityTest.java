@@ -1,5 +1,6 @@
 package dev.cutover.capture;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.sql.SyncSql;
 import dev.cutover.testing.TestDb;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * in a test; what can be shown is that the check tells the states apart, including ids at or past
  * the snapshot's xmax, which need the 32-bit id widened the right way.
  */
+@NeedsServers
 class TransactionVisibilityTest {
     @Test
     void runningAndFutureTransactionsAreInvisibleCommittedOnesVisible() throws Exception {

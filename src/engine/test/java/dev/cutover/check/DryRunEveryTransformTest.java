@@ -1,5 +1,6 @@
 package dev.cutover.check;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.PlanFile;
 import dev.cutover.testing.TestDb;
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * outputs of a subquery, so a transform nothing looked at was never computed and a failing one was
  * reported clean.
  */
+@NeedsServers
 class DryRunEveryTransformTest {
     static TestDb oldDb;
     static TestDb newDb;

@@ -1,5 +1,6 @@
 package dev.cutover.check;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.backfill.BackfillEngine;
 import dev.cutover.backfill.BackfillOptions;
 import dev.cutover.pg.Db;
@@ -42,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * untouched. The first entry is the one that made the plan check drop a table: it closed a block
  * comment at the first {@code *}{@code /}, while PostgreSQL nests them.
  */
+@NeedsServers
 @Timeout(120)
 class HostileExpressionsTest {
     static TestDb oldDb;

@@ -1,5 +1,6 @@
 package dev.cutover.check;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.PlanFile;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every problem class of the plan check, found in real databases built for it. Table and column
  * names use capitals, spaces and reserved words on purpose.
  */
+@NeedsServers
 class PlanCheckTest {
     static TestDb oldDb;
     static TestDb newDb;

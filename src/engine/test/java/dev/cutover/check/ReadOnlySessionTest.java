@@ -1,5 +1,6 @@
 package dev.cutover.check;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.pg.Db;
 import dev.cutover.testing.TestDb;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * back) keeps them so even when an expression calls set_config. The lexer is bypassed here on
  * purpose: this is the layer under it.
  */
+@NeedsServers
 @Timeout(60)
 class ReadOnlySessionTest {
 

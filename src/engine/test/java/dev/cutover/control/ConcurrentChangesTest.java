@@ -1,5 +1,6 @@
 package dev.cutover.control;
 
+import dev.cutover.testing.NeedsServers;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Several consoles changing one migration at once: every change lands or conflicts, none is lost. */
+@NeedsServers
 class ConcurrentChangesTest {
 
     @Test

@@ -1,5 +1,6 @@
 package dev.cutover.control;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.TestRedis;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +11,7 @@ import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@NeedsServers
 class ControlFollowerTest {
     private static final Actor ME = new Actor("tester", "h");
 

@@ -1,5 +1,6 @@
 package dev.cutover.control;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlKeys.Backfill;
 import dev.cutover.control.ControlKeys.Verify;
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +14,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@NeedsServers
 class ControlPlaneTest {
     private static final Actor ALICE = new Actor("alice", "db-admin-1");
     private ControlFixture f;

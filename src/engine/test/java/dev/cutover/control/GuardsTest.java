@@ -1,5 +1,6 @@
 package dev.cutover.control;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlKeys.Backfill;
 import dev.cutover.control.ControlKeys.Verify;
 import dev.cutover.pg.DbIdentity;
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * rate every time, and refuses on a rate above the limit whatever the number of comparisons.
  * Metrics go through the routers' own {@link MetricsWriter} into real Redis buckets.
  */
+@NeedsServers
 @Timeout(60)
 class GuardsTest {
     /** 0.1 % over 10 s with at least 1,000 comparisons. */

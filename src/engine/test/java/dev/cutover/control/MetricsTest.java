@@ -1,5 +1,6 @@
 package dev.cutover.control;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlKeys.Metric;
 import dev.cutover.testing.TestRedis;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@NeedsServers
 class MetricsTest {
 
     @Test

@@ -1,5 +1,6 @@
 package dev.cutover.control;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.TestRedis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Redis killed and restarted under running clients, with and without persistence. */
+@NeedsServers
 class RedisRestartTest {
     private static final Actor ME = new Actor("dba", "console-1");
 

@@ -1,5 +1,6 @@
 package dev.cutover.control;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.TestRedis;
 import io.lettuce.core.RedisCommandExecutionException;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Redis with a password, with ACL users (the router's least privilege) and with TLS. */
+@NeedsServers
 class RedisSecurityTest {
     private static final Actor ME = new Actor("dba", "h");
 

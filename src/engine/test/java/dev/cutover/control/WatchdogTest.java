@@ -1,5 +1,6 @@
 package dev.cutover.control;
 
+import dev.cutover.testing.NeedsServers;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@NeedsServers
 class WatchdogTest {
     private static final Actor ME = new Actor("dba", "h");
     private static final WatchdogLimits LIMITS = new WatchdogLimits(0.05, 0.01, 200, Duration.ofSeconds(10), 20, false);

@@ -1,5 +1,6 @@
 package dev.cutover.pg;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.plan.TableRef;
 import dev.cutover.testing.TestDb;
 import org.junit.jupiter.api.Test;
@@ -8,6 +9,7 @@ import java.sql.Connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@NeedsServers
 class SchemaReaderTest {
     @Test
     void readsTablesColumnsKeysAndDependents() throws Exception {

@@ -1,5 +1,6 @@
 package dev.cutover.pg;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.TestDb;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * The one sanitiser of database errors: real server errors on rows that hold a marker value, and
  * the message Cutover records keeps SQLSTATE, table, column and constraint but never the marker.
  */
+@NeedsServers
 class SqlMessageTest {
     private static final String MARKER = "SSN-MARKER-7731";
     private static TestDb db;

@@ -1,5 +1,6 @@
 package dev.cutover.sync;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.pg.DbException;
 import dev.cutover.pg.Schema;
 import dev.cutover.pg.SchemaReader;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * parent has not arrived brings the parent along from the truth; a deleted key whose children are
  * still there has them re-synced first. The old side has no foreign keys (a legacy schema).
  */
+@NeedsServers
 class RowSyncRelationsTest {
     static final String PLAN = """
             {"version": 1, "name": "rel", "tables": [

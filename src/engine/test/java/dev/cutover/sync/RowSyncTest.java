@@ -1,5 +1,6 @@
 package dev.cutover.sync;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.pg.Db;
 import dev.cutover.pg.DbException;
 import dev.cutover.pg.Schema;
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Re-sync by key, both directions, with a composite text key, quoted names and NULL vs ''. */
+@NeedsServers
 class RowSyncTest {
     TestDb oldDb;
     TestDb newDb;

@@ -1,5 +1,6 @@
 package dev.cutover.verify;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.TableRef;
 import dev.cutover.sql.Direction;
@@ -19,6 +20,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The row hash of both hash functions, evaluated by PostgreSQL over the value pairs that naive hashes confuse. */
+@NeedsServers
 class RowHashTest {
     private static TestDb db;
 

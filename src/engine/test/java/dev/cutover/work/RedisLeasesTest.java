@@ -1,5 +1,6 @@
 package dev.cutover.work;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.testing.TestRedis;
 import io.lettuce.core.RedisClient;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@NeedsServers
 class RedisLeasesTest {
 
     @Test

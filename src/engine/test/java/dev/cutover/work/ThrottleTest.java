@@ -1,5 +1,6 @@
 package dev.cutover.work;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.pg.Db;
 import dev.cutover.testing.TestDb;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@NeedsServers
 class ThrottleTest {
 
     private static CompletableFuture<Boolean> turn(Throttle t) {

@@ -1,5 +1,6 @@
 package dev.cutover.local;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Tag("servers") // starts real servers (the engine's NeedsServers is not on this module's class path)
 @Timeout(180)
 class PostgresProcessTest {
     @TempDir

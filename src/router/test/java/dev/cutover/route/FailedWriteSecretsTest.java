@@ -1,5 +1,6 @@
 package dev.cutover.route;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.Tee;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
@@ -37,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  * table and constraint; the marker is nowhere in Redis (every key of the migration), the log file
  * or stderr — with the router, its replay and Cutover's loggers at DEBUG.
  */
+@NeedsServers
 class FailedWriteSecretsTest {
     private final String marker = "SSN-MARKER-" + UUID.randomUUID().toString().substring(0, 8);
     private RouterFixture f;

@@ -1,5 +1,6 @@
 package dev.cutover.route;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.ControlStore;
@@ -33,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  * mirror that fails after the write target changed to new_primary is replayed from the side the
  * write went to (old), not from the new truth of the phase in force, which never saw it.
  */
+@NeedsServers
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class FlipReplayTest {
     private RouterFixture f;

@@ -1,5 +1,6 @@
 package dev.cutover.route;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.Phase;
 import dev.cutover.testing.TestRedis;
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Mirror writes that queue up behind a slow new database are run in batches, one transaction for
  * each run a lane finds waiting, and a write that fails inside a batch is queued alone.
  */
+@NeedsServers
 class MirrorBatchTest {
     /** An upsert of an order that returns no rows (its key is its first parameter), so its mirrors can be batched. */
     static final WriteOp PUT = WriteOp.named("put_order").table("orders").keyParams(1)

@@ -1,5 +1,6 @@
 package dev.cutover.route;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.Phase;
 import dev.cutover.testing.TestRedis;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +16,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The new database goes away during dual_write: callers see nothing, keys are queued, replay converges. */
+@NeedsServers
 class MirrorFailureTest {
     private RouterFixture f;
 

@@ -1,5 +1,6 @@
 package dev.cutover.route;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.TestDb;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * JSON, the console's detail and the exported CSV (whole numbers were shown as 1.796638456076E+15
  * and 6.976E+4).
  */
+@NeedsServers
 class MismatchSampleValuesTest {
     @Test
     void wholeNumbersStayWholeAndDecimalsKeepEveryDigit() throws Exception {

@@ -1,5 +1,6 @@
 package dev.cutover.route;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.Phase;
 import dev.cutover.control.WriteTarget;
 import dev.cutover.testing.TestRedis;
@@ -16,6 +17,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Redis stops mid-traffic: the router keeps serving under the last state, spills what it cannot queue, recovers. */
+@NeedsServers
 class RedisOutageTest {
     private TestRedis redis;
     private RouterFixture f;

@@ -1,5 +1,6 @@
 package dev.cutover.route;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.Phase;
 import dev.cutover.testing.TestRedis;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Each write target sends writes where docs/contracts.md and the README phase table say; each read split serves from the right side. */
+@NeedsServers
 class RouterTargetsTest {
     private static RouterFixture f;
     private Router router;

@@ -1,5 +1,6 @@
 package dev.cutover.route;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.Phase;
 import dev.cutover.control.SeenRoutingKeys;
 import dev.cutover.testing.TestRedis;
@@ -14,6 +15,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Routers report the routing keys they serve; the console's reader counts the ones a move shifts, as the routers route them. */
+@NeedsServers
 class SeenKeysTest {
     private RouterFixture f;
 

@@ -1,5 +1,6 @@
 package dev.cutover.route;
 
+import dev.cutover.testing.NeedsServers;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.control.ControlKeys.Metric;
 import dev.cutover.control.Phase;
@@ -18,6 +19,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Shadow reads: equal, different, a difference that heals before the re-check, one side failing, A/A. */
+@NeedsServers
 class ShadowReadTest {
     private static RouterFixture f;
     private Router router;

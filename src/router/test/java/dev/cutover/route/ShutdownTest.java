@@ -1,5 +1,6 @@
 package dev.cutover.route;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.Phase;
 import dev.cutover.testing.TestRedis;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Shutting down: mirror writes that cannot finish are queued; pending shadow comparisons finish. */
+@NeedsServers
 class ShutdownTest {
     private RouterFixture f;
 

@@ -1,5 +1,6 @@
 package dev.cutover.route;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.ControlStateCodec;
 import dev.cutover.control.Phase;
@@ -15,6 +16,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A phase change reaches every router instance within 200 ms; missed messages are caught by the refresh. */
+@NeedsServers
 class StatePropagationTest {
     private static RouterFixture f;
 

@@ -1,5 +1,6 @@
 package dev.cutover.ui.backfill;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
@@ -36,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The Backfill screen driving the real engine on a small table between two real databases, with Redis. */
+@NeedsServers
 @ExtendWith(ApplicationExtension.class)
 class BackfillViewTest {
     static final String PLAN = """

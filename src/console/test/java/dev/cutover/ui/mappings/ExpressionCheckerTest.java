@@ -1,5 +1,6 @@
 package dev.cutover.ui.mappings;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.pg.Db;
 import dev.cutover.pg.Schema;
 import dev.cutover.pg.SchemaReader;
@@ -16,6 +17,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The expression checker against a real old database: a verdict per expression, asked once, forgotten on demand. */
+@NeedsServers
 class ExpressionCheckerTest {
     private static final TableRef ORDERS = new TableRef("public", "orders");
     private static TestDb old;

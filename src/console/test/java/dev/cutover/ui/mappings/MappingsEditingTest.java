@@ -1,5 +1,6 @@
 package dev.cutover.ui.mappings;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.TableRef;
 import dev.cutover.testing.TestDb;
@@ -36,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * subject and key once, the status line follows undo and redo, and Ctrl+Y redoes in the
  * expression editor as in the grid.
  */
+@NeedsServers
 @ExtendWith(ApplicationExtension.class)
 class MappingsEditingTest {
     private static final TableRef ORDERS = new TableRef("public", "orders");

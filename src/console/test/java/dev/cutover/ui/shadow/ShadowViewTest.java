@@ -1,5 +1,6 @@
 package dev.cutover.ui.shadow;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.MetricsWriter;
 import dev.cutover.control.RedisLink;
@@ -37,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Shadow reads screen over metric buckets written by the control package's MetricsWriter into the real Redis. */
+@NeedsServers
 @ExtendWith(ApplicationExtension.class)
 class ShadowViewTest {
     @TempDir

@@ -1,5 +1,6 @@
 package dev.cutover.ui.traffic;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.Actor;
 import dev.cutover.control.AuditEntry;
 import dev.cutover.control.ControlPlane;
@@ -17,6 +18,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The audit list's line for an override names the guard it passed (from the entry's guard field, in the real Redis). */
+@NeedsServers
 @Timeout(30)
 class AuditLineTest {
     @Test

@@ -1,5 +1,6 @@
 package dev.cutover.ui.verify;
 
+import dev.cutover.testing.NeedsServers;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.PlanFile;
@@ -36,6 +37,7 @@ import org.testfx.util.WaitForAsyncUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Verify screen running the real verify engine between two small real databases with one planted difference of each kind. */
+@NeedsServers
 @ExtendWith(ApplicationExtension.class)
 class VerifyViewTest {
     static final String PLAN = """
