@@ -56,9 +56,12 @@ public final class SyncCommand implements Callable<Integer> {
             SyncSlot dropping = reverse ? new SyncSlot(connections.newDb(), plan, dev.cutover.sql.Direction.REVERSE)
                     : new SyncSlot(connections.oldDb(), plan);
             SyncSlot.Dropped d = dropping.drop();
+            boolean redis = connections.redisUrl != null || System.getenv("CUTOVER_REDIS_URL") != null;
+            boolean forgotten = redis && new SyncHealth(connections.redisUrl(), plan.name(), reverse).forget();
             out.println("sync " + plan.name() + ": " + (d.slot() ? "replication slot " : "no replication slot ")
                     + dropping.slot() + (d.slot() ? " dropped" : "") + "; "
-                    + (d.publication() ? "publication dropped" : "no publication"));
+                    + (d.publication() ? "publication dropped" : "no publication")
+                    + (forgotten ? "; its status in Redis removed (the phase guards no longer wait for it)" : ""));
             return ExitCodes.OK;
         }
         SyncEngine.Options o;

@@ -142,6 +142,20 @@ class SyncTest {
         CliRun st = CliRun.run("status", "--migration", p.name, "--redis", redis);
         assertThat(st.out()).contains("sync          stopped: lag ").contains("(30 applied); slot " + p.slot())
                 .contains("WARNING: replication slot " + p.slot());
+        // a stopped sync holds the phase guards until it runs again or is dropped (GuardDecisionsTest: the decisions)
+        try (dev.cutover.control.RedisLink link = dev.cutover.control.RedisLink.open(redis)) {
+            dev.cutover.control.Guards guards = new dev.cutover.control.Guards(new dev.cutover.control.ControlStore(link, p.name),
+                    dev.cutover.control.GuardSettings.defaults());
+            dev.cutover.control.GuardCheck check = guards.syncCaughtUp(guards.read());
+            assertThat(check.ok()).isFalse();
+            assertThat(check.detail()).contains("cutover sync is stopped");
+        }
+        CliRun drop = p.run("sync", "--drop", "--redis", redis);
+        assertThat(drop.status()).as(drop.err()).isZero();
+        assertThat(drop.out()).contains("its status in Redis removed (the phase guards no longer wait for it)");
+        try (dev.cutover.control.RedisLink link = dev.cutover.control.RedisLink.open(redis)) {
+            assertThat(link.sync().exists(new dev.cutover.control.ControlKeys(p.name).sync())).isZero();
+        }
     }
 
     @Test

@@ -43,6 +43,16 @@ public final class SyncHealth implements Consumer<SyncStatus>, AutoCloseable {
         }
     }
 
+    /**
+     * Removes the status record ({@code sync --drop}): a migration that no longer uses change capture
+     * is then in router mode for the phase guards. Returns whether there was one.
+     */
+    public boolean forget() {
+        try (RedisLink l = RedisLink.open(url)) {
+            return l.sync().del(key) > 0;
+        }
+    }
+
     /** The status last written for {@code migration}, or null. */
     public static SyncStatus read(RedisLink link, String migration) {
         return SyncStatus.fromHash(link.sync().hgetall(new ControlKeys(migration).sync()));

@@ -29,7 +29,7 @@ public final class GuardReader {
         long now = nowMillis / 1000;
         long window = Math.max(1, settings.mismatchWindow().toSeconds());
         List<MetricsSecond> buckets = metrics.range(now - window, now);
-        return new GuardSnapshot(nowMillis, backfill, waiting, verification, buckets, after(verification, now));
+        return new GuardSnapshot(nowMillis, backfill, waiting, verification, buckets, after(verification, now), store.hash(keys.sync()));
     }
 
     /**

@@ -13,13 +13,23 @@ import java.util.Map;
  * @param verification        the latest verification hash ({@link ControlKeys#verify}), empty when absent
  * @param window              the metric buckets of the mismatch window, one per second ending at now
  * @param after               what happened after the latest verification
+ * @param sync                change capture's health hash ({@link ControlKeys#sync}), empty when this
+ *                            migration does not use {@code cutover sync} (router mode)
  */
 public record GuardSnapshot(long nowMillis, Map<String, String> backfill, long failedWritesWaiting,
-                            Map<String, String> verification, List<MetricsSecond> window, AfterVerification after) {
+                            Map<String, String> verification, List<MetricsSecond> window, AfterVerification after,
+                            Map<String, String> sync) {
     public GuardSnapshot {
         backfill = Map.copyOf(backfill);
         verification = Map.copyOf(verification);
         window = List.copyOf(window);
+        sync = Map.copyOf(sync);
+    }
+
+    /** A snapshot of a migration without change capture. */
+    public GuardSnapshot(long nowMillis, Map<String, String> backfill, long failedWritesWaiting,
+                         Map<String, String> verification, List<MetricsSecond> window, AfterVerification after) {
+        this(nowMillis, backfill, failedWritesWaiting, verification, window, after, Map.of());
     }
 
     /**

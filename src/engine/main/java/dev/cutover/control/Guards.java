@@ -24,6 +24,10 @@ import java.util.function.Supplier;
  * <li>leaving traffic_shift: the same, and reads fully shifted (read_percent = 100);</li>
  * <li>leaving new_primary: the failed-write queue (now new → old) drained.</li>
  * </ul>
+ * Where the migration uses change capture ({@code cutover sync} has written its health hash),
+ * leaving dual_write, shadow_read and traffic_shift also needs sync running, heard from within
+ * {@link #SYNC_SILENCE} and at most {@link #SYNC_LAG_LIMIT} behind: the new database is then only
+ * as current as sync made it.
  * Moving forward several phases at once needs the exit conditions of every phase passed.
  *
  * <p>The decisions are made over a {@link GuardSnapshot} (a plain record of what was read), so
@@ -107,12 +111,62 @@ public final class Guards {
         return switch (phase) {
             case PLANNING, CLEANUP -> List.of();
             case BACKFILL -> List.of(backfillComplete(s));
-            case DUAL_WRITE -> List.of(backfillComplete(s), queueDrained(s));
-            case SHADOW_READ -> List.of(verification(s, Verify.DIRECTION_FORWARD), queueDrained(s), mismatchRate(s));
-            case TRAFFIC_SHIFT -> List.of(readsShifted(state), verification(s, Verify.DIRECTION_FORWARD), queueDrained(s),
-                    mismatchRate(s));
+            case DUAL_WRITE -> withSync(s, List.of(backfillComplete(s), queueDrained(s)));
+            case SHADOW_READ -> withSync(s, List.of(verification(s, Verify.DIRECTION_FORWARD), queueDrained(s), mismatchRate(s)));
+            case TRAFFIC_SHIFT -> withSync(s, List.of(readsShifted(state), verification(s, Verify.DIRECTION_FORWARD), queueDrained(s),
+                    mismatchRate(s)));
             case NEW_PRIMARY -> List.of(queueDrained(s));
         };
+    }
+
+    /** How far behind change capture may be when a guard asks (its lag is the oldest waiting change's age). */
+    public static final Duration SYNC_LAG_LIMIT = Duration.ofSeconds(5);
+    /** How long sync may be silent (it writes its health every second) before the guard stops believing it runs. */
+    public static final Duration SYNC_SILENCE = Duration.ofSeconds(15);
+
+    private List<GuardCheck> withSync(GuardSnapshot s, List<GuardCheck> checks) {
+        if (s.sync().isEmpty()) {
+            return checks; // router mode: no change capture to wait for
+        }
+        List<GuardCheck> all = new ArrayList<>(checks);
+        all.add(syncCaughtUp(s));
+        return all;
+    }
+
+    /** Change capture is running, recently heard from, and at most {@link #SYNC_LAG_LIMIT} behind. */
+    public GuardCheck syncCaughtUp(GuardSnapshot s) {
+        String name = "change capture caught up";
+        Map<String, String> h = s.sync();
+        String state = h.getOrDefault(ControlKeys.Sync.STATE, "");
+        String error = h.getOrDefault(ControlKeys.Sync.LAST_ERROR, "");
+        long updated = parse(h.get(ControlKeys.Sync.UPDATED_AT));
+        double lag = parseDouble(h.get(ControlKeys.Sync.LAG_SECONDS));
+        long lagBytes = parse(h.get(ControlKeys.Sync.LAG_BYTES));
+        String stopHint = " (start it: cutover sync --plan F; or, if this migration no longer uses change capture,"
+                + " cutover sync --drop --plan F --redis R removes its slot and this record)";
+        if (!"running".equals(state)) {
+            return new GuardCheck(name, false, "cutover sync is " + (state.isEmpty() ? "not reporting a state" : state)
+                    + (error.isEmpty() ? "" : " (last error: " + error + ")") + stopHint);
+        }
+        long silentMs = s.nowMillis() - updated;
+        if (updated <= 0 || silentMs > SYNC_SILENCE.toMillis()) {
+            return new GuardCheck(name, false, "no word from cutover sync for " + (updated <= 0 ? "ever" : (silentMs / 1000) + " s")
+                    + " (it reports every second; limit " + SYNC_SILENCE.toSeconds() + " s): is it still running?" + stopHint);
+        }
+        String figures = String.format(java.util.Locale.ROOT, "%.1f s behind, %,d bytes of WAL not yet confirmed", lag, lagBytes);
+        if (lag > SYNC_LAG_LIMIT.toSeconds()) {
+            return new GuardCheck(name, false, figures + " (limit " + SYNC_LAG_LIMIT.toSeconds() + " s)"
+                    + (error.isEmpty() ? "" : "; last error: " + error));
+        }
+        return new GuardCheck(name, true, figures);
+    }
+
+    private static double parseDouble(String v) {
+        try {
+            return v == null || v.isBlank() ? 0 : Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            return Double.MAX_VALUE; // unreadable: never taken as caught up
+        }
     }
 
     GuardCheck backfillComplete() {

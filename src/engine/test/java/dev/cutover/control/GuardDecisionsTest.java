@@ -131,4 +131,65 @@ class GuardDecisionsTest {
         List<GuardCheck> checks = guards.forMove(stale, shadow, Phase.TRAFFIC_SHIFT);
         assertThat(checks).filteredOn(c -> !c.ok()).extracting(GuardCheck::name).containsExactly(Guards.VERIFICATION);
     }
+
+    private static GuardSnapshot withSync(Map<String, String> sync) {
+        Map<String, String> backfill = Map.of(Backfill.STATE, Backfill.STATE_COMPLETE, Backfill.ROWS_DONE, "10", Backfill.ROWS_TOTAL, "10");
+        return new GuardSnapshot(NOW, backfill, 0, Map.of(), List.of(), GuardSnapshot.AfterVerification.NOTHING, sync);
+    }
+
+    private static Map<String, String> sync(String state, long updatedAgoMs, String lagSeconds, String error) {
+        return Map.of(ControlKeys.Sync.STATE, state, ControlKeys.Sync.UPDATED_AT, Long.toString(NOW - updatedAgoMs),
+                ControlKeys.Sync.LAG_SECONDS, lagSeconds, ControlKeys.Sync.LAG_BYTES, "4096", ControlKeys.Sync.LAST_ERROR, error);
+    }
+
+    private static ControlState state(Phase phase) {
+        return new ControlState(phase, WriteTarget.DUAL_WRITE, 0, 0.0, "salt", 7);
+    }
+
+    private static GuardCheck syncCheck(List<GuardCheck> checks) {
+        return checks.stream().filter(c -> c.name().equals("change capture caught up")).findFirst().orElse(null);
+    }
+
+    @Test
+    void withoutChangeCaptureTheGuardsDoNotAskForIt() {
+        List<GuardCheck> checks = guards.exitOf(withSync(Map.of()), Phase.DUAL_WRITE, state(Phase.DUAL_WRITE));
+        assertThat(syncCheck(checks)).isNull();
+        assertThat(checks).allMatch(GuardCheck::ok);
+    }
+
+    @Test
+    void changeCaptureMustBeRunningRecentAndCaughtUpToLeaveDualWrite() {
+        GuardCheck ok = syncCheck(guards.exitOf(withSync(sync("running", 1_000, "0.4", "")), Phase.DUAL_WRITE,
+                state(Phase.DUAL_WRITE)));
+        assertThat(ok.ok()).as(ok.toString()).isTrue();
+        assertThat(ok.detail()).contains("0.4 s behind").contains("4,096 bytes");
+
+        GuardCheck behind = syncCheck(guards.exitOf(withSync(sync("running", 1_000, "12.5", "")), Phase.SHADOW_READ,
+                state(Phase.SHADOW_READ)));
+        assertThat(behind.ok()).isFalse();
+        assertThat(behind.detail()).contains("12.5 s behind").contains("limit 5 s");
+
+        GuardCheck silent = syncCheck(guards.exitOf(withSync(sync("running", 60_000, "0", "")), Phase.TRAFFIC_SHIFT,
+                state(Phase.TRAFFIC_SHIFT)));
+        assertThat(silent.ok()).isFalse();
+        assertThat(silent.detail()).contains("no word from cutover sync for 60 s");
+
+        GuardCheck retrying = syncCheck(guards.exitOf(withSync(sync("retrying", 1_000, "0", "08006 connection lost")),
+                Phase.DUAL_WRITE, state(Phase.DUAL_WRITE)));
+        assertThat(retrying.ok()).isFalse();
+        assertThat(retrying.detail()).contains("cutover sync is retrying").contains("08006 connection lost")
+                .contains("cutover sync --drop");
+
+        GuardCheck unreadable = syncCheck(guards.exitOf(withSync(sync("running", 1_000, "soon", "")), Phase.DUAL_WRITE,
+                state(Phase.DUAL_WRITE)));
+        assertThat(unreadable.ok()).as("an unreadable lag is never taken as caught up").isFalse();
+    }
+
+    @Test
+    void aMoveOverSeveralPhasesAsksForChangeCaptureOnce() {
+        List<GuardCheck> checks = guards.forMove(withSync(sync("stopped", 1_000, "0", "")), state(Phase.DUAL_WRITE),
+                Phase.NEW_PRIMARY);
+        assertThat(checks.stream().filter(c -> c.name().equals("change capture caught up")).count()).isEqualTo(1);
+        assertThat(syncCheck(checks).ok()).isFalse();
+    }
 }
