@@ -132,10 +132,17 @@ class WatchdogTest {
         try (ControlFixture f = new ControlFixture("wd-loop")) {
             long t0 = shifted(f, 5);
             traffic(f, t0 + 1000, 12, 50, 50, 20_000, 0);
+            java.util.List<Watchdog.RampDown> done = new java.util.concurrent.CopyOnWriteArrayList<>();
             try (Watchdog w = new Watchdog(f.plane, LIMITS, () -> t0 + 13_000)) {
+                w.onRampDown(done::add);
                 w.start(50);
-                ControlFollowerTest.await(() -> f.store.read().readPercent() == 1);
+                // the first ramp-down is one step, 5 % → 1 %; with this frozen clock the next window still holds the same
+                // bad seconds, so it may step on to 0 % before a poll of the state could see 1 %: assert on the events
+                ControlFollowerTest.await(() -> !done.isEmpty());
             }
+            assertThat(done.get(0).before().readPercent()).isEqualTo(5);
+            assertThat(done.get(0).after().readPercent()).isEqualTo(1);
+            assertThat(f.store.read().readPercent()).isLessThanOrEqualTo(1);
         }
     }
 }
