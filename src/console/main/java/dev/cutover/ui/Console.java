@@ -28,7 +28,7 @@ import java.util.List;
 public final class Console implements AutoCloseable {
     private final Session session = new Session();
     private final BackgroundTasks tasks;
-    private final RedisLink redis = new RedisLink();
+    private final ConsoleRedis redis = new ConsoleRedis();
     private final WindowPrefs prefs;
     private final StatusViewModel status;
     private final ConnectionsViewModel connections;

@@ -32,7 +32,7 @@ public final class StatusViewModel {
 
     private final Session session;
     private final BackgroundTasks tasks;
-    private final RedisLink redis;
+    private final ConsoleRedis redis;
     private final StringProperty phase = new SimpleStringProperty(UNKNOWN);
     private final StringProperty readPercent = new SimpleStringProperty(UNKNOWN);
     private final StringProperty routers = new SimpleStringProperty("not connected");
@@ -40,7 +40,7 @@ public final class StatusViewModel {
     private boolean polling;
     private boolean again;
 
-    public StatusViewModel(Session session, BackgroundTasks tasks, RedisLink redis) {
+    public StatusViewModel(Session session, BackgroundTasks tasks, ConsoleRedis redis) {
         this.session = session;
         this.tasks = tasks;
         this.redis = redis;

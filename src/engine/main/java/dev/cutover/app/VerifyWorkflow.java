@@ -6,7 +6,7 @@ import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.sql.Direction;
 import dev.cutover.verify.Difference;
-import dev.cutover.verify.RedisSummary;
+import dev.cutover.verify.VerifySummary;
 import dev.cutover.verify.Repairer;
 import dev.cutover.verify.ResultStore;
 import dev.cutover.verify.Verifier;
@@ -91,11 +91,11 @@ public final class VerifyWorkflow {
         if (redisUrl == null) {
             return new Chosen(Direction.FORWARD, "no Redis given, so the old database is taken as the truth");
         }
-        Optional<Phase> p = RedisSummary.phase(redisUrl, migration);
+        Optional<Phase> p = VerifySummary.phase(redisUrl, migration);
         if (p.isEmpty()) {
             return new Chosen(Direction.FORWARD, "no phase set in Redis yet");
         }
-        return new Chosen(RedisSummary.direction(p.get()), "phase " + p.get().wireName());
+        return new Chosen(VerifySummary.direction(p.get()), "phase " + p.get().wireName());
     }
 
     /** {@link #fromPhase} of this workflow's migration. */
@@ -133,7 +133,7 @@ public final class VerifyWorkflow {
         ResultStore.save(newDb, plan.name(), r, pair);
         boolean published = publishes(r);
         if (published) {
-            RedisSummary.write(redisUrl, plan.name(), r, pair);
+            VerifySummary.write(redisUrl, plan.name(), r, pair);
         }
         return new Recorded(r, pair, published, listed, written);
     }
@@ -176,7 +176,7 @@ public final class VerifyWorkflow {
 
     private void recordRepair(long changed) {
         if (changed > 0 && redisUrl != null) {
-            RedisSummary.repaired(redisUrl, plan.name(), clock.millis());
+            VerifySummary.repaired(redisUrl, plan.name(), clock.millis());
         }
     }
 }

@@ -133,8 +133,8 @@ public final class BackfillEngine {
             LOG.debug("checkpoints ready");
             ChunkRunner.Result result;
             try (JobRun run = control.open(job, oldDb);
-                 RedisSummary summary = run.redis() == null ? null
-                         : new RedisSummary(run.redis(), run.keys(), job.ledger(), planTables, job::openLedgerConnection)) {
+                 BackfillSummary summary = run.redis() == null ? null
+                         : new BackfillSummary(run.redis(), run.keys(), job.ledger(), planTables, job::openLedgerConnection)) {
                 try (RunLock watched = held.watch(options.work().lockCheckMillis(), run::stop)) {
                     result = run.run(e -> {
                         if (summary != null) {

@@ -42,7 +42,7 @@ record ActiveRun(String job, Direction direction, boolean repair, List<String> t
     void announce(RedisCommands<String, String> redis, ControlKeys keys, long ttlMillis) {
         Map<String, String> h = new LinkedHashMap<>();
         h.put(JOB, job);
-        h.put(DIRECTION, RedisSummary.wire(direction));
+        h.put(DIRECTION, VerifySummary.wire(direction));
         h.put(REPAIR, String.valueOf(repair));
         try {
             h.put(TABLES, RowDiff.JSON.writeValueAsString(tables));
@@ -75,7 +75,7 @@ record ActiveRun(String job, Direction direction, boolean repair, List<String> t
             return Optional.empty();
         }
         try {
-            return Optional.of(new ActiveRun(h.get(JOB), RedisSummary.direction(h.get(DIRECTION)), Boolean.parseBoolean(h.get(REPAIR)),
+            return Optional.of(new ActiveRun(h.get(JOB), VerifySummary.direction(h.get(DIRECTION)), Boolean.parseBoolean(h.get(REPAIR)),
                     RowDiff.JSON.readValue(h.getOrDefault(TABLES, "[]"), new TypeReference<List<String>>() {
                     }), VerifySql.Hash.valueOf(h.getOrDefault(HASH, "md5").toUpperCase(Locale.ROOT)),
                     Integer.parseInt(h.getOrDefault(CHUNK_ROWS, "0")), h.getOrDefault(COORDINATOR, "?"),

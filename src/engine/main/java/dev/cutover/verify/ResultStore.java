@@ -23,7 +23,7 @@ import java.util.UUID;
  * one row per run and table (run id, migration, start time, direction, sampled, complete, rows
  * compared, differences by kind, and what the run was of: {@code old_db}, {@code new_db} as
  * {@link dev.cutover.pg.DbIdentity#wire}, {@code plan_hash}). The console reads the latest run from here; the phase guard
- * reads the Redis summary ({@link RedisSummary}) written at the same time.
+ * reads the Redis summary ({@link VerifySummary}) written at the same time.
  */
 public final class ResultStore {
     static final String DDL = """
@@ -81,7 +81,7 @@ public final class ResultStore {
                     ps.setObject(1, id);
                     ps.setString(2, migration);
                     ps.setTimestamp(3, Timestamp.from(r.at()));
-                    ps.setString(4, RedisSummary.wire(r.direction()));
+                    ps.setString(4, VerifySummary.wire(r.direction()));
                     ps.setBoolean(5, r.sampled());
                     ps.setBoolean(6, r.complete());
                     ps.setString(7, t.table());
@@ -118,7 +118,7 @@ public final class ResultStore {
                     VerifyReport head = null;
                     while (rs.next()) {
                         if (head == null) {
-                            head = new VerifyReport(RedisSummary.direction(rs.getString(3)), rs.getBoolean(4),
+                            head = new VerifyReport(VerifySummary.direction(rs.getString(3)), rs.getBoolean(4),
                                     rs.getBoolean(5), rs.getTimestamp(2).toInstant(), rs.getLong(11), List.of(), List.of());
                         }
                         tables.add(new TableReport(rs.getString(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10)));

@@ -79,7 +79,7 @@ public final class VerifyWorker {
     public Result join(Duration wait) throws InterruptedException {
         ControlKeys keys = new ControlKeys(plan.name());
         ActiveRun run = await(keys, wait);
-        LOG.info("joining {} of {} ({}) started by {}", run.job(), plan.name(), RedisSummary.wire(run.direction()), run.coordinator());
+        LOG.info("joining {} of {} ({}) started by {}", run.job(), plan.name(), VerifySummary.wire(run.direction()), run.coordinator());
         // the run's fixed chunk size, if it has one, holds for every worker
         VerifyOptions o = options.withDirection(run.direction()).withTables(run.tables()).withChunkRows(run.chunkRows());
         Db fromDb = Resolver.fromDb(run.direction(), oldDb, newDb);
@@ -136,7 +136,7 @@ public final class VerifyWorker {
                 Thread.sleep(250);
             }
         } catch (RedisException e) {
-            throw RedisSummary.failure("cannot connect to Redis at " + RedisSummary.safeUrl(options.work().redisUrl()), e);
+            throw VerifySummary.failure("cannot connect to Redis at " + VerifySummary.safeUrl(options.work().redisUrl()), e);
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }

@@ -10,7 +10,7 @@ import dev.cutover.plan.Plan;
 import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.LeaseHolders;
 import dev.cutover.ui.Problems;
-import dev.cutover.ui.RedisLink;
+import dev.cutover.ui.ConsoleRedis;
 import dev.cutover.ui.Session;
 import dev.cutover.work.ProgressEvent;
 import dev.cutover.work.TableProgress;
@@ -59,7 +59,7 @@ public final class BackfillViewModel {
     private final Session session;
     private final BackgroundTasks tasks;
     private final ObservableValue<Plan> plan;
-    private final RedisLink redis = new RedisLink();
+    private final ConsoleRedis redis = new ConsoleRedis();
     private final ObservableList<TableProgress> tables = FXCollections.observableArrayList();
     private final LeaseHolders workers = new LeaseHolders();
     private final ObservableList<RunError> errors = FXCollections.observableArrayList();

@@ -14,7 +14,7 @@ import dev.cutover.sql.Direction;
 import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.LeaseHolders;
 import dev.cutover.ui.Problems;
-import dev.cutover.ui.RedisLink;
+import dev.cutover.ui.ConsoleRedis;
 import dev.cutover.ui.Session;
 import dev.cutover.verify.Difference;
 import dev.cutover.verify.Repairer;
@@ -84,7 +84,7 @@ public final class VerifyViewModel {
     private final Session session;
     private final BackgroundTasks tasks;
     private final ObservableValue<Plan> plan;
-    private final RedisLink redis = new RedisLink();
+    private final ConsoleRedis redis = new ConsoleRedis();
     private final ObservableList<TableRow> tables = FXCollections.observableArrayList();
     private final ObservableList<Difference> differences = FXCollections.observableArrayList();
     private final ObservableList<String> tableChoices = FXCollections.observableArrayList();

@@ -123,7 +123,7 @@ class BackfillViewTest {
         assertThat(robot.lookup("#backfill-pause").queryAs(Button.class).getText()).isEqualTo("Resume");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> throttleHash().getOrDefault(ControlKeys.WorkThrottle.PAUSED, "").equals("true"));
         // paused shows as paused: the table's state, and the summary every worker reads in Redis
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "paused".equals(vm.tables().get(0).state()));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.tables().get(0).state() == dev.cutover.work.TableState.PAUSED);
         assertThat(robot.lookup("#backfill-pause").queryAs(Button.class).getText()).as("the button still offers Resume").isEqualTo("Resume");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "paused".equals(summaryHash().get(ControlKeys.Backfill.STATE)));
         assertThat(summaryHash().get(ControlKeys.Backfill.TABLES)).contains("\"state\":\"paused\"");
@@ -159,7 +159,7 @@ class BackfillViewTest {
         assertThat(robot.lookup("#backfill-pause").queryAs(Button.class).getText()).isEqualTo("Pause");
         // another console (or a script) pauses the run through Redis
         setThrottle(ControlKeys.WorkThrottle.PAUSED, "true");
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "paused".equals(vm.tables().get(0).state()));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.tables().get(0).state() == dev.cutover.work.TableState.PAUSED);
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS,
                 () -> "Resume".equals(robot.lookup("#backfill-pause").queryAs(Button.class).getText()));
         // and resumes it: this console's button follows back, the run completes

@@ -18,8 +18,8 @@ import java.util.Optional;
  * The verification summary in the control state (hash {@link ControlKeys#verify}, fields
  * {@link Verify}) and the phase that decides the direction of verify and repair.
  */
-public final class RedisSummary {
-    private RedisSummary() {
+public final class VerifySummary {
+    private VerifySummary() {
     }
 
     /**

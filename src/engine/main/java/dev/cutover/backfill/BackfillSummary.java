@@ -27,8 +27,8 @@ import java.util.function.Supplier;
  * the plan, from the ledger, so all worker processes write the same numbers). The live throttle hash
  * is applied by the run itself ({@code dev.cutover.work.JobRun}).
  */
-final class RedisSummary implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(RedisSummary.class);
+final class BackfillSummary implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BackfillSummary.class);
     private static final ObjectMapper JSON = Json.MAPPER;
 
     private final RedisCommands<String, String> redis;
@@ -38,7 +38,7 @@ final class RedisSummary implements AutoCloseable {
     private final Supplier<Connection> connector;
     private Connection conn;
 
-    RedisSummary(RedisCommands<String, String> redis, ControlKeys keys, ChunkLedger ledger, List<String> planTables,
+    BackfillSummary(RedisCommands<String, String> redis, ControlKeys keys, ChunkLedger ledger, List<String> planTables,
                  Supplier<Connection> connector) {
         this.redis = redis;
         this.keys = keys;

@@ -11,7 +11,7 @@ import java.time.Duration;
  * One Lettuce connection to the session's Redis, opened on first use and reopened when the URL
  * changes or the connection broke. Called from background work only (never the FX thread).
  */
-public final class RedisLink implements AutoCloseable {
+public final class ConsoleRedis implements AutoCloseable {
     private String url;
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
