@@ -106,7 +106,7 @@ public final class MappingsView extends VBox {
                 vm.tableIndex().set(b.intValue());
             }
         });
-        Button mapTables = button("map-tables", "Map selected tables", "Map the table selected on the left to the one selected on the right");
+        Button mapTables = button("map-tables", "Map tables", "Map the table selected in the old schema (left) to the one selected in the new schema (right)");
         mapTables.setOnAction(e -> {
             TableRef o = oldTree.selectedTable();
             TableRef n = newTree.selectedTable();
@@ -129,21 +129,25 @@ public final class MappingsView extends VBox {
         location.setId("plan-location");
         location.getStyleClass().add("hint");
         location.textProperty().bind(vm.location());
-        location.setMinWidth(0);
-        location.setTextOverrun(javafx.scene.control.OverrunStyle.LEADING_ELLIPSIS); // the file name stays readable
+        dev.cutover.ui.Views.wrapping(location); // on its own line under the buttons: a long folder wraps, never "…"
         Tooltip where = new Tooltip();
         where.textProperty().bind(vm.location());
         location.setTooltip(where);
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
-        HBox top = new HBox(title, location, spring, open, save, newPlan, new Separator(Orientation.VERTICAL), undo, redo,
+        HBox top = new HBox(title, spring, open, save, newPlan, new Separator(Orientation.VERTICAL), undo, redo,
                 new Separator(Orientation.VERTICAL), check);
         top.getStyleClass().add("actions");
         Label tableLabel = new Label("Table");
         tableLabel.getStyleClass().add("hint");
+        // every label and button keeps its words at 960 px; the table chooser and the folder line give way
+        dev.cutover.ui.Views.whole(title, open, save, newPlan, undo, redo, check, tableLabel, mapTables, suggest, reload);
+        tables.setMinWidth(140);
+        HBox.setHgrow(tables, Priority.SOMETIMES);
+        tables.setMaxWidth(420);
         HBox second = new HBox(tableLabel, tables, mapTables, suggest, reload);
         second.getStyleClass().add("actions");
-        VBox bars = new VBox(8, top, second);
+        VBox bars = new VBox(8, top, location, second);
         return bars;
     }
 
@@ -171,17 +175,18 @@ public final class MappingsView extends VBox {
 
         grid.setId("mapping-grid");
         grid.setPlaceholder(new Label("Open a plan, or drag an old column onto a new column"));
-        grid.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        // each column as wide as its widest value (the grid scrolls sideways in a narrow window): no expression is cut
+        grid.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
         TableColumn<MappingRow, String> target = new TableColumn<>("New column");
         target.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(
                 c.getValue().target() + (c.getValue().key() ? "  · key" : "")));
-        target.setPrefWidth(150);
+        target.setPrefWidth(120);
         TableColumn<MappingRow, String> type = new TableColumn<>("Type");
         type.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(TypeNames.shortName(c.getValue().type())));
-        type.setPrefWidth(110);
+        type.setPrefWidth(80);
         TableColumn<MappingRow, String> expr = new TableColumn<>("Expression");
         expr.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().expr()));
-        expr.setPrefWidth(200);
+        expr.setPrefWidth(160);
         TableColumn<MappingRow, MappingRow> status = new TableColumn<>("Status");
         status.setCellValueFactory(c -> new javafx.beans.property.SimpleObjectProperty<>(c.getValue()));
         status.setCellFactory(c -> new TableCell<>() {
@@ -204,7 +209,11 @@ public final class MappingsView extends VBox {
             }
         });
         grid.getColumns().setAll(List.of(target, type, expr, status));
+        status.setMinWidth(dev.cutover.ui.Views.textWidth("no such column", false) + 24); // the longest status, whole
+        dev.cutover.ui.Views.headersWhole(grid);
         grid.setItems(vm.rows());
+        vm.rows().addListener((javafx.collections.ListChangeListener<MappingRow>) c -> fitToContent(grid));
+        fitToContent(grid);
         grid.setRowFactory(t -> {
             TableRow<MappingRow> row = new TableRow<>();
             row.setOnMouseDragEntered(e -> row.getStyleClass().add("drop-target"));
@@ -231,9 +240,12 @@ public final class MappingsView extends VBox {
         exprTitle.setMinWidth(Region.USE_PREF_SIZE);
         exprTitle.textProperty().bind(Bindings.createStringBinding(() -> vm.selectedTarget().get() == null
                 ? "Expression (select a new column)" : "Expression for " + vm.selectedTarget().get(), vm.selectedTarget()));
-        Label exprHint = new Label("SQL over one old row · Ctrl+Space completes column names");
+        Label exprHint = new Label("SQL over one old row");
         exprHint.getStyleClass().add("hint");
-        HBox exprLabel = new HBox(12, exprTitle, exprHint);
+        exprHint.setTooltip(new Tooltip("One SQL expression over the old row's columns; Ctrl+Space completes column names"));
+        dev.cutover.ui.Views.whole(exprHint);
+        // the hint goes onto a second line when the editor is narrow
+        javafx.scene.layout.FlowPane exprLabel = new javafx.scene.layout.FlowPane(12, 2, exprTitle, exprHint);
         exprLabel.setAlignment(javafx.geometry.Pos.BASELINE_LEFT);
         editor.setId("expr-editor");
         editor.getStyleClass().add("expr-editor");
@@ -300,7 +312,10 @@ public final class MappingsView extends VBox {
         center.setDividerPositions(0.42);
 
         SplitPane body = new SplitPane(left, center, right);
-        body.setDividerPositions(0.23, 0.77);
+        body.setDividerPositions(0.2, 0.8);
+        // a wider window widens the grid and the editor, not the two schema trees
+        SplitPane.setResizableWithParent(left, false);
+        SplitPane.setResizableWithParent(right, false);
         return body;
     }
 
@@ -351,13 +366,28 @@ public final class MappingsView extends VBox {
         return box;
     }
 
+    /** Each column of the grid as wide as its header and its widest value. */
+    private static void fitToContent(TableView<MappingRow> grid) {
+        for (TableColumn<MappingRow, ?> c : grid.getColumns()) {
+            double w = dev.cutover.ui.Views.textWidth(c.getText(), true);
+            for (MappingRow r : grid.getItems()) {
+                Object v = c.getCellObservableValue(r) == null ? null : c.getCellObservableValue(r).getValue();
+                String text = v instanceof MappingRow m ? m.status().label() : v == null ? "" : v.toString();
+                w = Math.max(w, dev.cutover.ui.Views.textWidth(text, false));
+            }
+            c.setPrefWidth(Math.ceil(w) + 28);
+        }
+    }
+
     private VBox pane(String title, String tip, SchemaTree tree) {
         Label l = new Label(title);
         l.getStyleClass().add("pane-title");
         l.setTooltip(new Tooltip(tip));
         VBox.setVgrow(tree, Priority.ALWAYS);
+        dev.cutover.ui.Views.wrapping(l); // "Old schema (drag from here)" wraps in a narrow pane instead of "…"
         VBox box = new VBox(4, l, tree);
-        box.setMinWidth(200);
+        box.setMinWidth(150);
+        box.setPrefWidth(170);
         return box;
     }
 

@@ -159,7 +159,12 @@ public final class VerifyView extends VBox {
         throttle.setId("verify-throttle");
         throttle.getStyleClass().add("hint");
         throttle.textProperty().bind(vm.throttleState());
-        HBox tuning = new HBox(new Label("Table"), only, new Label("Threads"), threads, cap, pause, throttle);
+        Label tableLabel = new Label("Table");
+        Label threadsLabel = new Label("Threads");
+        // labels and Pause keep their words; at 960 px the row breaks onto a second line instead
+        dev.cutover.ui.Views.whole(tableLabel, threadsLabel, pause, cap);
+        only.setMinWidth(120);
+        javafx.scene.layout.FlowPane tuning = new javafx.scene.layout.FlowPane(8, 6, tableLabel, only, threadsLabel, threads, cap, pause, throttle);
         tuning.getStyleClass().add("actions");
         tuning.setAlignment(Pos.CENTER_LEFT);
 
@@ -215,6 +220,7 @@ public final class VerifyView extends VBox {
         tables.getColumns().add(column("missing_in_target", 130, t -> String.format("%,d", t.missingInTarget())));
         tables.getColumns().add(column("extra_in_target", 120, t -> String.format("%,d", t.extraInTarget())));
         tables.getColumns().add(column("different", 80, t -> String.format("%,d", t.different())));
+        dev.cutover.ui.Views.headersWhole(tables);
 
         TableView<Difference> diffs = new TableView<>(vm.differences());
         diffs.setId("verify-differences");
@@ -229,6 +235,7 @@ public final class VerifyView extends VBox {
         diffs.getColumns().add(key);
         diffs.getColumns().add(tooltipColumn("Difference", 160, d -> d.kind().wireName()
                 + (d.columns().isEmpty() ? "" : ": " + String.join(", ", d.columns()))));
+        dev.cutover.ui.Views.headersWhole(diffs);
         diffs.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         diffs.getSelectionModel().selectedItemProperty().addListener((o, a, d) -> vm.selected().set(d));
         repairSelected.disableProperty().bind(Bindings.isEmpty(diffs.getSelectionModel().getSelectedItems()).or(vm.running()));
