@@ -129,5 +129,11 @@ final class SyncPair implements AutoCloseable {
         }
         old.close();
         neu.close();
+        try {
+            Files.deleteIfExists(plan);
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // a leftover plan file in /tmp is not worth failing a test over
+        }
     }
 }
