@@ -41,10 +41,11 @@ public final class CutoverCommand implements Runnable {
         String word = args == null ? null : Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
         boolean helpAsked = args != null && Arrays.stream(args).takeWhile(a -> !a.equals(word))
                 .anyMatch(a -> a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version"));
-        Class<?> only = word == null || helpAsked ? null : subcommands().stream().filter(c -> c != CommandLine.HelpCommand.class)
+        List<Class<?>> all = subcommands(); // one ServiceLoader scan per start
+        Class<?> only = word == null || helpAsked ? null : all.stream().filter(c -> c != CommandLine.HelpCommand.class)
                 .filter(c -> names(c).contains(word)).findFirst().orElse(null);
         CommandLine cl = new CommandLine(new CutoverCommand());
-        for (Class<?> c : subcommands()) {
+        for (Class<?> c : all) {
             if (only == null || c == only) {
                 cl.addSubcommand(c);
             }
