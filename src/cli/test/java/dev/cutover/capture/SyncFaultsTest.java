@@ -151,49 +151,13 @@ class SyncFaultsTest {
 
     @Test
     void theNewDatabaseLostAgainAndAgainUnderWritesCatchesUp() throws Exception {
-        assertThat(p.run("sync", "--until-caught-up").status()).isZero();
-        List<SyncStatus> seen = new ArrayList<>();
-        SyncEngine engine = new SyncEngine(p.oldDb(), p.newDb(), p.parsed(), SyncEngine.Options.defaults().withBatchKeys(20));
-        var runner = Executors.newSingleThreadExecutor();
-        ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
-        try (Writer w = new Writer(0)) {
-            Future<SyncEngine.Report> run = runner.submit(() -> engine.run(s -> {
-                synchronized (seen) {
-                    seen.add(s);
-                }
-            }));
-            await().atMost(Duration.ofSeconds(60)).until(() -> count(p, "SELECT count(*) FROM users") >= 50);
-            // the new database's sessions killed every 300 ms for a while: every apply in that time fails
-            killer.scheduleAtFixedRate(p.neu::killConnections, 0, 300, TimeUnit.MILLISECONDS);
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                synchronized (seen) {
-                    return seen.stream().anyMatch(s -> SyncStatus.RETRYING.equals(s.state()) && !s.lastError().isEmpty());
-                }
-            });
-            long during = w.writes.get();
-            await().atMost(Duration.ofSeconds(60)).until(() -> w.writes.get() >= during + 300);
-            killer.shutdownNow();
-            killer.awaitTermination(10, TimeUnit.SECONDS);
-            w.close();
-            // the same running process catches up by itself once the new database answers again
-            await().atMost(Duration.ofSeconds(120)).until(() -> p.actualUsers().equals(p.expectedUsers())
-                    && p.actualOrders().equals(p.expectedOrders()));
-            engine.stop();
-            run.get(60, TimeUnit.SECONDS);
-        } finally {
-            killer.shutdownNow();
-            runner.shutdownNow();
-        }
-        assertSame();
+        // the new database's sessions killed every 300 ms for a while: every apply in that time fails
+        syncUnderRepeatedKills(p.neu::killConnections, 300,
+                seen -> seen.stream().anyMatch(s -> SyncStatus.RETRYING.equals(s.state()) && !s.lastError().isEmpty()));
     }
 
     @Test
     void theStreamAndTheOldSessionsLostAgainAndAgainUnderWritesReconnectAndCatchUp() throws Exception {
-        assertThat(p.run("sync", "--until-caught-up").status()).isZero();
-        List<SyncStatus> seen = new ArrayList<>();
-        SyncEngine engine = new SyncEngine(p.oldDb(), p.newDb(), p.parsed(), SyncEngine.Options.defaults().withBatchKeys(20));
-        var runner = Executors.newSingleThreadExecutor();
-        ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
         // sync's own sessions on the old database, the walsender streaming the slot among them (the writer's are left alone)
         Runnable killSync = () -> {
             try (Connection c = java.sql.DriverManager.getConnection(p.old.serverAdminUrl());
@@ -204,6 +168,21 @@ class SyncFaultsTest {
                 throw new IllegalStateException(e);
             }
         };
+        syncUnderRepeatedKills(killSync, 500, seen -> seen.stream().filter(s -> SyncStatus.RETRYING.equals(s.state())).count() >= 3);
+    }
+
+    /**
+     * One running sync under writes while {@code kill} runs every {@code periodMillis}: once the
+     * statuses it reported show the fault ({@code faultSeen}) and 300 more writes went in, the kills
+     * and the writes stop, and the same process catches up by itself with every row the same.
+     */
+    private void syncUnderRepeatedKills(Runnable kill, long periodMillis, java.util.function.Predicate<List<SyncStatus>> faultSeen)
+            throws Exception {
+        assertThat(p.run("sync", "--until-caught-up").status()).isZero();
+        List<SyncStatus> seen = new ArrayList<>();
+        SyncEngine engine = new SyncEngine(p.oldDb(), p.newDb(), p.parsed(), SyncEngine.Options.defaults().withBatchKeys(20));
+        var runner = Executors.newSingleThreadExecutor();
+        ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
         try (Writer w = new Writer(0)) {
             Future<SyncEngine.Report> run = runner.submit(() -> engine.run(s -> {
                 synchronized (seen) {
@@ -211,10 +190,10 @@ class SyncFaultsTest {
                 }
             }));
             await().atMost(Duration.ofSeconds(60)).until(() -> count(p, "SELECT count(*) FROM users") >= 50);
-            killer.scheduleAtFixedRate(killSync, 0, 500, TimeUnit.MILLISECONDS);
+            killer.scheduleAtFixedRate(kill, 0, periodMillis, TimeUnit.MILLISECONDS);
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 synchronized (seen) {
-                    return seen.stream().filter(s -> SyncStatus.RETRYING.equals(s.state())).count() >= 3;
+                    return faultSeen.test(seen);
                 }
             });
             long during = w.writes.get();
@@ -222,6 +201,7 @@ class SyncFaultsTest {
             killer.shutdownNow();
             killer.awaitTermination(10, TimeUnit.SECONDS);
             w.close();
+            // the same running process catches up by itself once its connections stay up again
             await().atMost(Duration.ofSeconds(120)).until(() -> p.actualUsers().equals(p.expectedUsers())
                     && p.actualOrders().equals(p.expectedOrders()));
             engine.stop();
