@@ -54,4 +54,15 @@ public final class Session {
     public static String safeRedisUrl(String url) {
         return url == null ? "" : url.replaceAll("(//[^:@/]*:)[^@/]*@", "$1***@");
     }
+
+    /** What a run over {@code plan} (backfill, verify) still needs in this session, or null when it can start. */
+    public String missingForARun(dev.cutover.plan.Plan plan) {
+        if (plan == null) {
+            return "Open a plan first (Mappings).";
+        }
+        if (oldDb().get() == null || newDb().get() == null) {
+            return "Connect the old and the new database first (Connections).";
+        }
+        return null;
+    }
 }

@@ -107,13 +107,7 @@ public final class BackfillViewModel {
 
     /** What is missing before a run can start, or null when it can. */
     public String missing() {
-        if (plan.getValue() == null) {
-            return "Open a plan first (Mappings).";
-        }
-        if (session.oldDb().get() == null || session.newDb().get() == null) {
-            return "Connect the old and the new database first (Connections).";
-        }
-        return null;
+        return session.missingForARun(plan.getValue());
     }
 
     /** Starts a run of every table of the plan (resuming a previous run's progress unless restart is set). */

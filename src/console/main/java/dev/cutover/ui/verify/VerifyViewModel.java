@@ -263,13 +263,7 @@ public final class VerifyViewModel {
 
     /** What is missing before a run can start, or null when it can. */
     public String missing() {
-        if (plan.getValue() == null) {
-            return "Open a plan first (Mappings).";
-        }
-        if (session.oldDb().get() == null || session.newDb().get() == null) {
-            return "Connect the old and the new database first (Connections).";
-        }
-        return null;
+        return session.missingForARun(plan.getValue());
     }
 
     /** Verifies the plan's tables (or {@link #table()}): every row, or {@link #sample()} random keys per table when it is above 0. */
