@@ -286,10 +286,7 @@ public final class SyncEngine {
         long waitingSinceMillis = 0; // commit time of the oldest transaction whose keys wait, 0 when none wait
         long waitingSinceNanos = 0;
         Long target = null; // with untilCaughtUp: the server's WAL position when this run found itself idle
-        long nextStatus = 0;
-        long rateChanges = changes;
-        long rateAt = System.nanoTime();
-        double rate = 0;
+        PerSecond perSecond = new PerSecond(changes);
         lastError = null;
         while (true) {
             ByteBuffer buf = stream.readPending();
@@ -305,13 +302,8 @@ public final class SyncEngine {
                 if (safe > confirmed) {
                     confirm(stream, safe);
                 }
-                long now = System.nanoTime();
-                if (now >= nextStatus) {
-                    double secs = (now - rateAt) / 1e9;
-                    rate = secs > 0 ? (changes - rateChanges) / secs : 0;
-                    rateChanges = changes;
-                    rateAt = now;
-                    nextStatus = now + 1_000_000_000L;
+                double rate = perSecond.rateIfDue(changes);
+                if (rate >= 0) {
                     publish(status, SyncStatus.RUNNING, truth, rate, 0);
                 }
                 if (stopRequested) {
@@ -349,13 +341,8 @@ public final class SyncEngine {
                     waitingSinceMillis = 0;
                     confirm(stream, lastCommitEnd);
                 }
-                long now = System.nanoTime();
-                if (now >= nextStatus) {
-                    double secs = (now - rateAt) / 1e9;
-                    rate = secs > 0 ? (changes - rateChanges) / secs : 0;
-                    rateChanges = changes;
-                    rateAt = now;
-                    nextStatus = now + 1_000_000_000L;
+                double rate = perSecond.rateIfDue(changes);
+                if (rate >= 0) {
                     publish(status, SyncStatus.RUNNING, truth, rate,
                             waitingSinceMillis == 0 ? 0 : Math.max(0, System.currentTimeMillis() - waitingSinceMillis) / 1000.0);
                 }
@@ -452,6 +439,31 @@ public final class SyncEngine {
             keysSynced += keys.size();
         }
         pending.clear();
+    }
+
+    /** Changes per second, taken once a second: the status is published on that beat, idle or not. */
+    private static final class PerSecond {
+        private long next;
+        private long count;
+        private long at = System.nanoTime();
+
+        PerSecond(long count) {
+            this.count = count;
+        }
+
+        /** The rate since the last beat when a second has passed since it (and a new beat starts), else -1. */
+        double rateIfDue(long countNow) {
+            long now = System.nanoTime();
+            if (now < next) {
+                return -1;
+            }
+            double secs = (now - at) / 1e9;
+            double rate = secs > 0 ? (countNow - count) / secs : 0;
+            count = countNow;
+            at = now;
+            next = now + 1_000_000_000L;
+            return rate;
+        }
     }
 
     /** The transactions whose changes wait in the batch (their 32-bit ids, as pgoutput's BEGIN gives them). */
