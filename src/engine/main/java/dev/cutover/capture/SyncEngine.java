@@ -21,6 +21,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -285,7 +286,7 @@ public final class SyncEngine {
         long lastCommitEnd = 0; // end of the last whole transaction received; confirmed once its keys are applied
         long waitingSinceMillis = 0; // commit time of the oldest transaction whose keys wait, 0 when none wait
         long waitingSinceNanos = 0;
-        Long target = null; // with untilCaughtUp: the server's WAL position when this run found itself idle
+        Long target = null; // with untilCaughtUp: the watermark written when this session first found itself idle
         PerSecond perSecond = new PerSecond(changes);
         lastError = null;
         while (true) {
@@ -311,15 +312,14 @@ public final class SyncEngine {
                 }
                 if (options.untilCaughtUp() && !inTx) {
                     if (target == null) {
-                        target = currentWal(truth);
-                    } else if (received >= target && confirmed >= Math.min(received, target)) {
+                        target = watermark(truth);
+                    } else if (received >= target && confirmed >= target) {
                         return true;
                     }
                 }
                 TimeUnit.MILLISECONDS.sleep(10);
                 continue;
             }
-            target = null;
             PgOutput.Message m = PgOutput.decode(buf);
             if (m instanceof PgOutput.Begin b) {
                 inTx = true;
@@ -569,10 +569,33 @@ public final class SyncEngine {
         confirmed = lsn;
     }
 
-    private static long currentWal(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_current_wal_lsn()::text"); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return LogSequenceNumber.valueOf(rs.getString(1)).asLong();
+    /**
+     * The position every transaction committed before this call lies behind, made durable so that the
+     * walsender can stream up to it: a one-row logical message ({@code pg_logical_emit_message},
+     * prefix {@code cutover}, which pgoutput does not pass on) written in a transaction that commits
+     * with {@code synchronous_commit = on}. Its commit flushes the WAL before it, so the stream reaches
+     * the message's position even on a server with {@code synchronous_commit = off}, where a commit is
+     * visible before its WAL is written and {@code pg_current_wal_lsn()} (the write position) can lie
+     * before it: taking that as the target let {@code --until-caught-up} finish before transactions
+     * it had been started after were applied (seen as "caught up: 0 changes" with the rows missing).
+     */
+    private static long watermark(Connection c) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL synchronous_commit = on");
+            long lsn;
+            try (ResultSet rs = s.executeQuery(SyncSql.WATERMARK)) {
+                rs.next();
+                lsn = LogSequenceNumber.valueOf(rs.getString(1)).asLong();
+            }
+            c.commit();
+            return lsn;
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
         }
     }
 

@@ -89,4 +89,10 @@ public final class SyncSql {
             SELECT count(*) FROM m, unnest(?::bigint[]) AS x(xid)
             WHERE NOT pg_visible_in_snapshot((m.xmax8 - 2147483648 + mod(mod(x.xid - mod(m.xmax8, 4294967296) + 2147483648, 4294967296)
                   + 4294967296, 4294967296))::text::xid8, m.snap)""";
+
+    /**
+     * A transactional logical message (prefix {@code cutover}, empty content; pgoutput passes messages
+     * on only when asked, and sync does not ask) whose position {@code --until-caught-up} waits for.
+     */
+    public static final String WATERMARK = "SELECT pg_logical_emit_message(true, 'cutover', '')::text";
 }

@@ -1,5 +1,7 @@
 package dev.cutover.testing;
 
+import dev.cutover.local.PostgresProcess;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -70,6 +72,19 @@ public final class TestDb implements AutoCloseable {
     /** A database on the new side's server: a second server, so a test about the two sides has them apart as in production. */
     public static TestDb createNew(String label) {
         return create(label, Server.NEW, null);
+    }
+
+    /**
+     * A PostgreSQL server of the test's own, with the tests' settings and {@code settings} over them
+     * (a test that needs a server setting the shared servers must not have); close it with
+     * {@link PostgresProcess#stopAndDelete()}.
+     */
+    public static PostgresProcess startPrivateServer(java.util.Map<String, String> settings) {
+        try {
+            return TestServers.privatePostgres(settings);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot start a private test PostgreSQL: " + e.getMessage(), e);
+        }
     }
 
     /** The admin (maintenance database, superuser) URL of the old-side test server. */

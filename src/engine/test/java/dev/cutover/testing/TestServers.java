@@ -156,6 +156,20 @@ final class TestServers {
         return RedisProcess.start(dir, settings);
     }
 
+    /**
+     * A private PostgreSQL (its cluster under target/test-pg/), with the tests' settings and
+     * {@code extraSettings} over them, for {@link TestDb#startPrivateServer}; the caller stops and
+     * deletes it.
+     */
+    static PostgresProcess privatePostgres(Map<String, String> extraSettings) throws IOException {
+        setUp();
+        Path parent = Files.createDirectories(buildDir().resolve("test-pg"));
+        Path dir = Files.createTempDirectory(parent, PID + "-private-");
+        Map<String, String> settings = new LinkedHashMap<>(PG_SETTINGS);
+        settings.putAll(extraSettings);
+        return PostgresProcess.start(dir, settings);
+    }
+
     /** No snapshots, no append-only file unless asked, a pid file so that a leftover can be found. */
     private static List<String> redisSettings(Path dir) {
         return List.of("--appendonly", "no", "--pidfile", dir.resolve("redis.pid").toString());
