@@ -19,7 +19,8 @@ public final class CutoverCommand implements Runnable {
     /** Every subcommand, in the order of the help. */
     static final List<Class<?>> SUBCOMMANDS = List.of(PlanCommand.class, BackfillCommand.class, WorkerCommand.class,
             VerifyCommand.class, RepairCommand.class, StatusCommand.class, PhaseCommand.class, TrafficCommand.class,
-            AuditCommand.class, WatchCommand.class, SyncCommand.class, CommandLine.HelpCommand.class);
+            AuditCommand.class, WatchCommand.class, SyncCommand.class, FlipWritesCommand.class,
+            CommandLine.HelpCommand.class);
 
     /** The built-in subcommands, then those of the modules on the class path ({@link MoreCommands}: the demo's). */
     static List<Class<?>> subcommands() {

@@ -136,6 +136,43 @@ public final class SyncEngine {
         return slot;
     }
 
+    /** Changes applied so far by this run (read after {@link #caughtUp()} completed, it counts everything before). */
+    public long changes() {
+        return changes;
+    }
+
+    /** A wait for everything committed before it began: its watermark is written at the next idle moment. */
+    private static final class Waiter {
+        volatile Long target;
+        final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    }
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<Waiter> waiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private java.util.concurrent.CompletableFuture<Void> ownCatchUp; // with untilCaughtUp
+
+    /**
+     * Completes once every transaction committed on the streamed database before this call is
+     * applied and confirmed (docs/sync.md, "Caught up"); the run goes on. Fails when the run ends
+     * first. The write flip uses it twice on one stream: before the block, and after it.
+     */
+    public java.util.concurrent.CompletableFuture<Void> caughtUp() {
+        Waiter w = new Waiter();
+        waiters.add(w);
+        if (runEnded) {
+            failWaiters();
+        }
+        return w.done;
+    }
+
+    private volatile boolean runEnded;
+
+    private void failWaiters() {
+        for (Waiter w; (w = waiters.poll()) != null; ) {
+            w.done.completeExceptionally(new SyncFailed("sync " + slot.slot() + ": the run ended before it caught up"
+                    + (lastError == null ? "" : " (" + lastError + ")"), null));
+        }
+    }
+
     /** Asks the run to stop after the batch in hand (applied and confirmed); returns at once. */
     public void stop() {
         stopRequested = true;
@@ -148,6 +185,9 @@ public final class SyncEngine {
      * health about once a second and once at the end.
      */
     public Report run(Consumer<SyncStatus> status) throws InterruptedException {
+        if (options.untilCaughtUp()) {
+            ownCatchUp = caughtUp();
+        }
         try {
             slot.ensure();
             resolve();
@@ -196,6 +236,8 @@ public final class SyncEngine {
             publish(status, SyncStatus.STOPPED, null);
             return report(false);
         } finally {
+            runEnded = true;
+            failWaiters();
             LOG.debug("sync {}: run ended", slot.slot());
         }
     }
@@ -253,6 +295,7 @@ public final class SyncEngine {
     /** One connection set and one stream; true when caught up (with untilCaughtUp), false when stopped. */
     private boolean session(Consumer<SyncStatus> status) throws SQLException, InterruptedException {
         try (Connection truth = truthDb.connect(); Connection other = otherDb.connect(); Connection repl = truthDb.connectReplication()) {
+            WriteBlock.markApplySession(other); // after a write flip the side applied into is blocked for the application, not for sync
             PGReplicationStream stream = repl.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
                     .withSlotName(slot.slot())
                     .withSlotOption("proto_version", "1")
@@ -286,7 +329,6 @@ public final class SyncEngine {
         long lastCommitEnd = 0; // end of the last whole transaction received; confirmed once its keys are applied
         long waitingSinceMillis = 0; // commit time of the oldest transaction whose keys wait, 0 when none wait
         long waitingSinceNanos = 0;
-        Long target = null; // with untilCaughtUp: the watermark written when this session first found itself idle
         PerSecond perSecond = new PerSecond(changes);
         lastError = null;
         while (true) {
@@ -310,10 +352,17 @@ public final class SyncEngine {
                 if (stopRequested) {
                     return false;
                 }
-                if (options.untilCaughtUp() && !inTx) {
-                    if (target == null) {
-                        target = watermark(truth);
-                    } else if (received >= target && confirmed >= target) {
+                if (!inTx && !waiters.isEmpty()) {
+                    Long mark = null;
+                    for (Waiter w : waiters) {
+                        if (w.target == null) {
+                            w.target = mark != null ? mark : (mark = watermark(truth)); // one watermark for every new waiter
+                        } else if (received >= w.target && confirmed >= w.target) {
+                            waiters.remove(w);
+                            w.done.complete(null);
+                        }
+                    }
+                    if (ownCatchUp != null && ownCatchUp.isDone()) {
                         return true;
                     }
                 }

@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The publication and the logical replication slot of one plan on the old database (docs/sync.md,
@@ -262,6 +263,23 @@ public final class SyncSlot {
                 return new Info(rs.getBoolean(1), activePid, rs.getString(3), Math.max(0, rs.getLong(4)), Math.max(0, rs.getLong(5)));
             }
         }
+    }
+
+    /**
+     * {@link #drop} once the slot is no longer streamed from: a sync run that just ended leaves its
+     * walsender for a moment. Waits up to {@code timeoutMillis}, then drops (and is refused while
+     * still active).
+     */
+    public Dropped dropWhenReleased(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (System.nanoTime() < deadline) {
+            Info i = info();
+            if (i == null || !i.active()) {
+                break;
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        return drop();
     }
 
     /** What {@link #drop} removed. */

@@ -1,0 +1,236 @@
+package dev.cutover.capture;
+
+import dev.cutover.app.WriteFlip;
+import dev.cutover.testing.CliRun;
+import dev.cutover.testing.NeedsServers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The write flip without the router, under a writing application: a plain-JDBC writer that inserts,
+ * updates and deletes users on the side it is pointed at, retries a write the block refuses
+ * (SQLSTATE 25006) once told to switch, and remembers every write the database acknowledged. Writes
+ * move old → new and back; after each flip and the next stream's catch-up, every acknowledged write
+ * is on the side writes went to and both sides hold the same rows through the plan.
+ */
+@NeedsServers
+class FlipWritesTest {
+    SyncPair p;
+    Writer writer;
+
+    @BeforeEach
+    void setUp() {
+        p = new SyncPair("flip");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (writer != null) {
+            writer.stop();
+        }
+        p.close();
+    }
+
+    @Test
+    void writesMoveToTheNewDatabaseAndBackUnderLoadWithNoAcknowledgedWriteLost() throws Exception {
+        assertThat(p.run("sync", "--until-caught-up").status()).isZero(); // the forward slot: the new side follows from here
+        writer = new Writer(p.old.url(), p.neu.url());
+        writer.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> writer.acknowledged.get() >= 300);
+
+        List<String> lines = new ArrayList<>();
+        WriteFlip flip = new WriteFlip(p.oldDb(), p.newDb(), p.parsed());
+        WriteFlip.Result toNew = flip.flip(WriteFlip.Side.NEW, lines::add, () -> writer.switchTo(true));
+        assertThat(toNew.pauseMillis()).isGreaterThanOrEqualTo(toNew.catchUpMillis());
+        System.out.println("flip to new under load: " + toNew);
+        assertThat(lines).anyMatch(l -> l.contains("blocked")).anyMatch(l -> l.contains("_rev created on the new database"));
+        assertThat(new SyncSlot(p.oldDb(), p.parsed()).info()).as("the spent forward slot is dropped").isNull();
+        long atFlip = writer.acknowledged.get();
+        await().atMost(Duration.ofSeconds(60)).until(() -> writer.acknowledged.get() >= atFlip + 300);
+
+        // a write that still goes to the old side is refused, with where writes went; reads go on
+        try (Connection c = DriverManager.getConnection(p.old.url())) {
+            assertThatThrownBy(() -> c.createStatement().execute("UPDATE users SET name = 'late' WHERE id = 1"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("25006"))
+                    .hasMessageContaining("cutover: writes to public.users have moved to the new database");
+            assertThat(c.createStatement().executeQuery("SELECT count(*) FROM users").next()).isTrue();
+        }
+        writer.stop();
+        CliRun rev = p.run("sync", "--reverse", "--until-caught-up");
+        assertThat(rev.status()).as(rev.out() + rev.err()).isZero();
+        assertThat(p.actualUsers()).as("new side: every acknowledged write").isEqualTo(writer.expected());
+        assertThat(p.expectedUsers()).as("old side, through the plan, the same rows").isEqualTo(p.actualUsers());
+
+        // and back: the reverse stream carried the new side's writes, now the old side takes them again
+        writer = new Writer(p.old.url(), p.neu.url(), writer);
+        writer.switchTo(true);
+        writer.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> writer.acknowledged.get() >= 300);
+        WriteFlip.Result back = flip.flip(WriteFlip.Side.OLD, lines::add, () -> writer.switchTo(false));
+        assertThat(back.droppedSlot()).endsWith("_rev");
+        long atBack = writer.acknowledged.get();
+        await().atMost(Duration.ofSeconds(60)).until(() -> writer.acknowledged.get() >= atBack + 300);
+        writer.stop();
+        CliRun fwd = p.run("sync", "--until-caught-up");
+        assertThat(fwd.status()).as(fwd.out() + fwd.err()).isZero();
+        assertThat(p.expectedUsers()).as("old side: every acknowledged write").isEqualTo(writer.expected());
+        assertThat(p.actualUsers()).as("new side follows again").isEqualTo(p.expectedUsers());
+        assertThat(new dev.cutover.capture.WriteBlock(p.newDb(), p.parsed(), dev.cutover.sql.Direction.REVERSE).blocked())
+                .as("the new side is blocked after the flip back").hasSize(2);
+        assertThat(flip.undo(WriteFlip.Side.NEW)).isTrue();
+    }
+
+    @Test
+    void theCommandRefusesWhileASyncStreamsAndWithoutASlotAndUndoLiftsABlock() throws Exception {
+        CliRun none = p.run("flip-writes", "--to", "new");
+        assertThat(none.status()).isEqualTo(2);
+        assertThat(none.err()).contains("there is no slot " + p.slot() + " on the old database").contains("run 'cutover sync' first");
+        assertThat(p.run("sync", "--until-caught-up").status()).isZero();
+        p.old.exec("INSERT INTO users VALUES (1, 'a', NULL)");
+        CliRun ok = p.run("flip-writes", "--to", "new");
+        assertThat(ok.status()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).contains("SWITCH NOW: point the application's writes at the new database.")
+                .containsPattern("write pause [0-9,]+ ms \\(block [0-9,]+ ms \\+ catch-up [0-9,]+ ms, 0 changes\\)")
+                .contains("next: cutover sync --reverse");
+        assertThat(p.actualUsers()).containsExactly("1|A|NULL");
+        CliRun undo = p.run("flip-writes", "--to", "old", "--undo");
+        assertThat(undo.out()).contains("write block on the old database lifted");
+        p.old.exec("UPDATE users SET name = 'b'"); // takes writes again
+        assertThat(p.run("flip-writes", "--to", "old", "--undo").out()).contains("no write block on the old database");
+        CliRun bad = p.run("flip-writes", "--to", "sideways");
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).contains("--to must be new or old, got sideways");
+    }
+
+    /** The application: one thread, plain JDBC, autocommit; a refused write waits for the switch and is retried. */
+    static final class Writer {
+        final String oldUrl;
+        final String newUrl;
+        final AtomicLong acknowledged = new AtomicLong();
+        final Map<Long, String> ack; // id → lower-case name, as acknowledged
+        volatile boolean toNew;
+        volatile boolean running = true;
+        long nextId;
+        Thread thread;
+        volatile Throwable failure;
+
+        Writer(String oldUrl, String newUrl) {
+            this.oldUrl = oldUrl;
+            this.newUrl = newUrl;
+            this.ack = new TreeMap<>();
+            this.nextId = 1;
+        }
+
+        Writer(String oldUrl, String newUrl, Writer before) {
+            this.oldUrl = oldUrl;
+            this.newUrl = newUrl;
+            this.ack = before.ack;
+            this.nextId = before.nextId;
+        }
+
+        void switchTo(boolean neu) {
+            toNew = neu;
+        }
+
+        void start() {
+            thread = new Thread(this::loop, "app-writer");
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(failure).isNull();
+        }
+
+        List<String> expected() {
+            List<String> out = new ArrayList<>();
+            ack.forEach((id, name) -> out.add(id + "|" + name.toUpperCase(java.util.Locale.ROOT) + "|NULL"));
+            return out;
+        }
+
+        private void loop() {
+            Connection c = null;
+            boolean connectedToNew = false;
+            try {
+                while (running) {
+                    if (c == null || connectedToNew != toNew) {
+                        if (c != null) {
+                            c.close();
+                        }
+                        connectedToNew = toNew;
+                        c = DriverManager.getConnection(connectedToNew ? newUrl : oldUrl);
+                    }
+                    ThreadLocalRandom r = ThreadLocalRandom.current();
+                    int kind = ack.size() < 20 ? 0 : r.nextInt(10);
+                    long id = kind < 5 ? nextId : new ArrayList<>(ack.keySet()).get(r.nextInt(ack.size()));
+                    String name = "n" + r.nextInt(1_000_000);
+                    String nameColumn = connectedToNew ? "first_name" : "name";
+                    String value = connectedToNew ? name.toUpperCase(java.util.Locale.ROOT) : name;
+                    String sql = kind < 5 ? "INSERT INTO users (id, " + nameColumn + ") VALUES (?, ?)"
+                            : kind < 9 ? "UPDATE users SET " + nameColumn + " = ? WHERE id = ?" : "DELETE FROM users WHERE id = ?";
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        if (kind < 5) {
+                            ps.setLong(1, id);
+                            ps.setString(2, value);
+                        } else if (kind < 9) {
+                            ps.setString(1, value);
+                            ps.setLong(2, id);
+                        } else {
+                            ps.setLong(1, id);
+                        }
+                        ps.executeUpdate();
+                    } catch (SQLException e) {
+                        if (!"25006".equals(e.getSQLState())) {
+                            throw e;
+                        }
+                        // the block: wait for the switch (the operator's SWITCH NOW), then write there
+                        boolean was = connectedToNew;
+                        while (running && toNew == was) {
+                            LockSupport.parkNanos(1_000_000);
+                        }
+                        continue;
+                    }
+                    if (kind < 5) {
+                        ack.put(id, name);
+                        nextId++;
+                    } else if (kind < 9) {
+                        ack.put(id, name);
+                    } else {
+                        ack.remove(id);
+                    }
+                    acknowledged.incrementAndGet();
+                }
+            } catch (Throwable e) {
+                failure = e;
+            } finally {
+                try {
+                    if (c != null) {
+                        c.close();
+                    }
+                } catch (SQLException ignored) {
+                    // closing
+                }
+            }
+        }
+    }
+}
