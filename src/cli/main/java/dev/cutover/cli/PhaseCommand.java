@@ -97,6 +97,12 @@ public final class PhaseCommand implements Callable<Integer> {
                     out.println("override audited: " + entry.get(0).get(dev.cutover.control.ControlKeys.Audit.GUARD));
                 }
                 s.warnWitness(err);
+                if (after.phase() == Phase.CLEANUP && plan.hasPlan()) {
+                    for (String line : dev.cutover.app.SyncCleanup.dropIdleSlots(connections.oldDbIfGiven(), connections.newDbIfGiven(),
+                            plan.plan())) {
+                        out.println("cleanup: " + line);
+                    }
+                }
                 if (after.writeTarget() != before.writeTarget() && !flipTimeout.isZero() && !flipTimeout.isNegative()) {
                     return awaitFlip(s, after, out, err);
                 }

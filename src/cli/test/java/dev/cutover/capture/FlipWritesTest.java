@@ -121,6 +121,22 @@ class FlipWritesTest {
         assertThat(bad.err()).contains("--to must be new or old, got sideways");
     }
 
+    @Test
+    void movingToCleanupDropsTheIdleSlotsAndPublications() throws Exception {
+        assertThat(p.run("sync", "--until-caught-up").status()).isZero();
+        assertThat(p.run("sync", "--reverse", "--until-caught-up").status()).isZero();
+        String redis = dev.cutover.testing.TestRedis.sharedUrl();
+        CliRun r = null;
+        for (String phase : List.of("backfill", "dual_write", "shadow_read", "traffic_shift", "new_primary", "cleanup")) {
+            r = p.run("phase " + phase, "--redis", redis, "--override", "--reason", "test", "--flip-timeout", "0s");
+            assertThat(r.status()).as(phase + ": " + r.out() + r.err()).isZero();
+        }
+        assertThat(r.out()).contains("cleanup: replication slot " + p.slot() + " dropped, publication dropped")
+                .contains("cleanup: replication slot " + p.slot() + "_rev dropped, publication dropped");
+        assertThat(new SyncSlot(p.oldDb(), p.parsed()).info()).isNull();
+        assertThat(SyncPair.rows(p.neu, "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'cutover%'")).containsExactly("0");
+    }
+
     /** The application: one thread, plain JDBC, autocommit; a refused write waits for the switch and is retried. */
     static final class Writer {
         final String oldUrl;
