@@ -106,6 +106,13 @@ class FlipWritesTest {
         assertThat(none.err()).contains("there is no slot " + p.slot() + " on the old database").contains("run 'cutover sync' first");
         assertThat(p.run("sync", "--until-caught-up").status()).isZero();
         p.old.exec("INSERT INTO users VALUES (1, 'a', NULL)");
+        // a catch-up inside the pause that takes longer than allowed: given up, the block lifted, nothing dropped
+        CliRun slow = p.run("flip-writes", "--to", "new", "--max-pause", "1ms");
+        assertThat(slow.status()).isEqualTo(2);
+        assertThat(slow.err()).contains("did not finish within the longest pause allowed (1 ms; --max-pause)")
+                .contains("the block on the old database is lifted again: writes go there as before");
+        p.old.exec("UPDATE users SET name = 'a' WHERE id = 1"); // the old side takes writes again
+        assertThat(new SyncSlot(p.oldDb(), p.parsed()).info()).as("the forward slot is kept").isNotNull();
         CliRun ok = p.run("flip-writes", "--to", "new");
         assertThat(ok.status()).as(ok.out() + ok.err()).isZero();
         assertThat(ok.out()).contains("SWITCH NOW: point the application's writes at the new database.")
