@@ -295,7 +295,6 @@ public final class SyncEngine {
     /** One connection set and one stream; true when caught up (with untilCaughtUp), false when stopped. */
     private boolean session(Consumer<SyncStatus> status) throws SQLException, InterruptedException {
         try (Connection truth = truthDb.connect(); Connection other = otherDb.connect(); Connection repl = truthDb.connectReplication()) {
-            WriteBlock.markApplySession(other); // after a write flip the side applied into is blocked for the application, not for sync
             PGReplicationStream stream = repl.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
                     .withSlotName(slot.slot())
                     .withSlotOption("proto_version", "1")

@@ -29,14 +29,15 @@ import java.util.concurrent.TimeUnit;
  * so the block starts at one instant: the transaction waits (up to a lock timeout, retried) for
  * writers in flight to commit, and every write after it is refused.
  *
- * <p>The sync stream that applies into a blocked side sets {@link #APPLY_SETTING} on its session,
- * which the trigger lets through: the reverse stream keeps the old side in step after a flip. It is
+ * <p>Cutover's own sessions ({@link Db#connect()}: sync's apply, repair) set {@link #APPLY_SETTING},
+ * which the trigger lets through: the reverse stream keeps the old side in step after a flip (the
+ * pools an application's router or the sample app write through do not set it). It is
  * a safety catch against a forgotten connection string, not a permission: a session that sets the
  * same setting writes too.
  */
 public final class WriteBlock {
     /** The session setting sync's apply sessions carry; the trigger lets their writes through. */
-    public static final String APPLY_SETTING = "cutover.stream_apply";
+    public static final String APPLY_SETTING = dev.cutover.pg.Db.APPLY_SETTING;
     static final String TRIGGER = "cutover_writes_moved";
     private static final String FUNCTION = "cutover.writes_moved";
 
@@ -160,13 +161,6 @@ public final class WriteBlock {
             }
         }
         return out;
-    }
-
-    /** Marks {@code c} as a sync apply session: the block lets its writes through. */
-    public static void markApplySession(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("SET " + APPLY_SETTING + " = 'on'");
-        }
     }
 
     private static String literal(String s) {

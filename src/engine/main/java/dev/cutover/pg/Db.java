@@ -21,6 +21,13 @@ public final class Db {
             + "SET IntervalStyle = 'postgres'; SET extra_float_digits = 1; SET bytea_output = 'hex'; "
             + "SET statement_timeout = 0";
 
+    /**
+     * Set on every session of {@link #connect()} (Cutover's own: sync's apply, repair, the checks),
+     * not on {@link #pool} connections (the application's router, the sample app): the write block
+     * of a write flip (capture.WriteBlock) lets these sessions through.
+     */
+    public static final String APPLY_SETTING = "cutover.apply";
+
     /** Startup options of {@link #connectReadOnly()}. */
     static final String READ_ONLY_OPTIONS = "-c default_transaction_read_only=on -c standard_conforming_strings=on";
 
@@ -94,6 +101,11 @@ public final class Db {
             }
             Connection c = DriverManager.getConnection(url, p);
             applySessionSettings(c);
+            if (!readOnly) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET " + APPLY_SETTING + " = 'on'");
+                }
+            }
             if (readOnly) {
                 try (Statement s = c.createStatement()) {
                     // also when the URL's own options= replaced the startup options above
