@@ -1,6 +1,7 @@
 package dev.cutover.capture;
 
 import dev.cutover.testing.CliProcess;
+import dev.cutover.testing.OrdersShapes;
 import dev.cutover.testing.TestDb;
 
 import java.io.IOException;
@@ -42,35 +43,10 @@ import java.util.regex.Pattern;
  * (same machine, same load); between steps both catch up.
  */
 public final class SyncBench {
-    private static final String OLD_SHAPE = """
-            CREATE TABLE orders (
-              id bigint PRIMARY KEY,
-              tenant_id bigint NOT NULL,
-              total_amount numeric(12,2) NOT NULL,
-              metadata jsonb NOT NULL DEFAULT '{}',
-              created_at timestamptz NOT NULL DEFAULT now()
-            );""";
-    private static final String NEW_SHAPE = """
-            CREATE TABLE orders (
-              id bigint PRIMARY KEY,
-              tenant_id bigint NOT NULL,
-              total_cents bigint NOT NULL,
-              shipping_method text,
-              created_at timestamptz NOT NULL
-            );""";
-    private static final String PLAN = """
-            {"version": 1, "name": "%s", "tables": [{
-              "source": {"schema": "public", "table": "orders"},
-              "target": {"schema": "public", "table": "orders"},
-              "key": ["id"],
-              "columns": [
-                {"target": "id", "expr": "id"},
-                {"target": "tenant_id", "expr": "tenant_id"},
-                {"target": "total_cents", "expr": "round(total_amount * 100)::bigint"},
-                {"target": "shipping_method", "expr": "metadata->>'shipping_method'"},
-                {"target": "created_at", "expr": "created_at"}
-              ],
-              "dropped": []}]}""";
+    /** The router tests' orders pair (its reverse is not used here: sync runs forward). */
+    private static final String OLD_SHAPE = OrdersShapes.OLD_SCHEMA;
+    private static final String NEW_SHAPE = OrdersShapes.NEW_SCHEMA;
+    private static final String PLAN = OrdersShapes.PLAN;
     private static final String SEED_OLD = """
             INSERT INTO orders SELECT i, i %% 100, (i %% 100000) / 100.0,
                    jsonb_build_object('shipping_method', CASE WHEN i %% 2 = 0 THEN 'ground' ELSE 'air' END),

@@ -1,5 +1,6 @@
 package dev.cutover.app;
 
+import dev.cutover.check.CheckReport;
 import dev.cutover.check.Finding;
 import dev.cutover.check.StaticChecks;
 import dev.cutover.pg.Schema;
@@ -9,6 +10,7 @@ import dev.cutover.plan.TableMapping;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The checks of a plan as the front ends show them. {@code cutover plan check} runs the whole
@@ -51,5 +53,28 @@ public final class PlanChecks {
         }
         out.sort(Comparator.comparing(Finding::severity));
         return out;
+    }
+
+    /**
+     * The findings of {@code report} (the full check of {@code checkedPlan}) of every table whose
+     * mapping in {@code now} is still the one checked: editing one table keeps the dry run's word on
+     * the others. Empty without a report.
+     */
+    public static List<Finding> stillChecked(CheckReport report, Plan checkedPlan, Plan now) {
+        List<Finding> out = new ArrayList<>();
+        if (report == null || checkedPlan == null || now == null) {
+            return out;
+        }
+        for (CheckReport.TableReport tr : report.tables()) {
+            Optional<TableMapping> mapping = mapping(now, tr.target());
+            if (mapping.isPresent() && mapping.equals(mapping(checkedPlan, tr.target()))) {
+                out.addAll(tr.findings());
+            }
+        }
+        return out;
+    }
+
+    private static Optional<TableMapping> mapping(Plan p, String target) {
+        return p.tables().stream().filter(t -> t.target().toString().equals(target)).findFirst();
     }
 }

@@ -63,6 +63,18 @@ public final class SchemaReader {
     private SchemaReader() {
     }
 
+    /**
+     * Reads the schema of {@code db} on a connection of its own, closed after; a failure is one
+     * line naming the database's role ({@link DbException}).
+     */
+    public static Schema read(Db db) {
+        try (Connection c = db.connect()) {
+            return read(c);
+        } catch (SQLException e) {
+            throw new DbException("cannot read the tables of the " + db.role() + ": " + Sql.message(e), e);
+        }
+    }
+
     public static Schema read(Connection c) throws SQLException {
         Map<Long, TableRef> refs = new LinkedHashMap<>();
         Map<Long, Long> estimates = new LinkedHashMap<>();

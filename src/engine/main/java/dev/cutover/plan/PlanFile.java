@@ -73,6 +73,15 @@ public final class PlanFile {
         }
     }
 
+    /**
+     * Writes {@code plan} canonically after reading it back strictly, as the engine will read it:
+     * a plan the engine would refuse is not written, and the reason names its JSON path.
+     */
+    public static void writeChecked(Plan plan, Path file) {
+        parse(toJson(plan), file.getFileName().toString());
+        write(plan, file);
+    }
+
     public static String toJson(Plan plan) {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", plan.version());

@@ -72,7 +72,7 @@ public final class PlanTables {
 
     /** {@link #select}ed tables resolved against both databases' catalogs, each read over a connection of its own. */
     public static Resolved resolve(Plan plan, List<String> names, Db oldDb, Db newDb) {
-        return resolveAll(plan, names, oldDb.role(), () -> read(oldDb), newDb.role(), () -> read(newDb));
+        return resolveAll(plan, names, oldDb.role(), () -> SchemaReader.read(oldDb), newDb.role(), () -> SchemaReader.read(newDb));
     }
 
     /** The same over connections already open to the old and the new database ({@code oldRole}, {@code newRole} for messages). */
@@ -101,14 +101,6 @@ public final class PlanTables {
             out.add(new Table(plan.name(), m, src, tgt));
         }
         return new Resolved(out, oldSchema, newTables);
-    }
-
-    private static Schema read(Db db) {
-        try (Connection c = db.connect()) {
-            return SchemaReader.read(c);
-        } catch (SQLException e) {
-            throw new DbException("cannot read the tables of the " + db.role() + ": " + Sql.message(e), e);
-        }
     }
 
     private static Schema read(Connection c, String role) {

@@ -8,6 +8,7 @@ import dev.cutover.control.ControlStateCodec;
 import dev.cutover.control.Phase;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.PlanFile;
+import dev.cutover.testing.OrdersShapes;
 import dev.cutover.testing.TestDb;
 import dev.cutover.testing.TestRedis;
 import io.lettuce.core.RedisClient;
@@ -33,39 +34,10 @@ import java.util.UUID;
  * writer of the control state (MSET + INCR version + PUBLISH, as the control plane does).
  */
 final class RouterFixture implements AutoCloseable {
-    static final String OLD_SCHEMA = """
-            CREATE TABLE orders (
-              id bigint PRIMARY KEY,
-              tenant_id bigint NOT NULL,
-              total_amount numeric(12,2) NOT NULL,
-              metadata jsonb NOT NULL DEFAULT '{}',
-              created_at timestamptz NOT NULL DEFAULT now()
-            );""";
-    static final String NEW_SCHEMA = """
-            CREATE TABLE orders (
-              id bigint PRIMARY KEY,
-              tenant_id bigint NOT NULL,
-              total_cents bigint NOT NULL,
-              shipping_method text,
-              created_at timestamptz NOT NULL
-            );""";
-    static final String PLAN = """
-            {"version": 1, "name": "%s", "tables": [{
-              "source": {"schema": "public", "table": "orders"},
-              "target": {"schema": "public", "table": "orders"},
-              "key": ["id"],
-              "columns": [
-                {"target": "id", "expr": "id"},
-                {"target": "tenant_id", "expr": "tenant_id"},
-                {"target": "total_cents", "expr": "round(total_amount * 100)::bigint"},
-                {"target": "shipping_method", "expr": "metadata->>'shipping_method'"},
-                {"target": "created_at", "expr": "created_at"}
-              ],
-              "dropped": [],
-              "reverse": [
-                {"target": "total_amount", "expr": "total_cents / 100.0"},
-                {"target": "metadata", "expr": "jsonb_build_object('shipping_method', shipping_method)"}
-              ]}]}""";
+    /** The orders table in both shapes and the plan between them (shared with the sync benchmark). */
+    static final String OLD_SCHEMA = OrdersShapes.OLD_SCHEMA;
+    static final String NEW_SCHEMA = OrdersShapes.NEW_SCHEMA;
+    static final String PLAN = OrdersShapes.PLAN;
 
     /** Upsert of an order; both sides take (id, tenant, amount, shipping). */
     static final WriteOp PLACE = WriteOp.named("place_order").table("orders")

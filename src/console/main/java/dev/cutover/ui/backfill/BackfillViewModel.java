@@ -1,15 +1,16 @@
 package dev.cutover.ui.backfill;
 
+import dev.cutover.app.RunControls;
 import dev.cutover.backfill.BackfillEngine;
 import dev.cutover.backfill.BackfillOptions;
 import dev.cutover.backfill.BackfillReport;
 import dev.cutover.control.ControlKeys;
-import dev.cutover.control.ControlKeys.WorkThrottle;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.LeaseHolders;
 import dev.cutover.ui.Problems;
+import dev.cutover.ui.RunThrottle;
 import dev.cutover.ui.ConsoleRedis;
 import dev.cutover.ui.Session;
 import dev.cutover.work.ProgressEvent;
@@ -25,7 +26,6 @@ import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
-import javafx.beans.property.SimpleLongProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -65,8 +65,6 @@ public final class BackfillViewModel {
     private final ObservableList<RunError> errors = FXCollections.observableArrayList();
     private final TimeSeries throughput = new TimeSeries("rows/s (this console)");
     private final BooleanProperty running = new SimpleBooleanProperty();
-    private final BooleanProperty paused = new SimpleBooleanProperty();
-    private final LongProperty cap = new SimpleLongProperty();
     private final IntegerProperty workerCount = new SimpleIntegerProperty(2);
     private final BooleanProperty restart = new SimpleBooleanProperty();
     private final ObjectProperty<TableProgress> total = new SimpleObjectProperty<>();
@@ -74,17 +72,39 @@ public final class BackfillViewModel {
     private final StringProperty summary = new SimpleStringProperty("");
     private final ObjectProperty<Throwable> error = new SimpleObjectProperty<>();
     private final Timeline poller;
-    private volatile BackfillEngine engine;
+    /** Cap, pause and stop of this console's engine and, with Redis, of every worker of the run (shared with Verify). */
+    private final RunThrottle throttle;
+    /** This console's worker id while it runs, or null. */
+    private volatile String workerId;
     private Task<BackfillReport> task;
     private boolean polling;
-    private int throttleWrites; // throttle hash writes not yet done (FX thread)
 
     public BackfillViewModel(Session session, BackgroundTasks tasks, ObservableValue<Plan> plan) {
         this.session = session;
         this.tasks = tasks;
         this.plan = plan;
         throughput.setMaximumItemAge(CHART_SECONDS * 1000L);
-        cap.addListener((o, a, b) -> applyCap(b.longValue()));
+        throttle = new RunThrottle("backfill", tasks, redis, new RunThrottle.Run() {
+            @Override
+            public String migration() {
+                return plan.getValue() == null ? null : plan.getValue().name();
+            }
+
+            @Override
+            public String redisUrl() {
+                return session.redisUrl().get();
+            }
+
+            @Override
+            public boolean running() {
+                return running.get();
+            }
+        }, message::set);
+        throttle.paused().addListener((o, a, b) -> {
+            if (running.get()) {
+                message.set(b ? "Paused: workers stop after the chunk in hand." : "Resumed.");
+            }
+        });
         plan.addListener((o, a, b) -> {
             if (!running.get()) {
                 tables.setAll(waiting(b));
@@ -124,30 +144,27 @@ public final class BackfillViewModel {
         Db oldDb = session.oldDb().get();
         Db newDb = session.newDb().get();
         String redisUrl = session.redisUrl().get();
-        BackfillOptions options = new BackfillOptions().workers(workerCount.get()).maxRowsPerSec(cap.get())
+        BackfillOptions options = new BackfillOptions().workers(workerCount.get()).maxRowsPerSec(throttle.cap().get())
                 .restart(restart.get()).redisUrl(redisUrl);
         BackfillEngine e = new BackfillEngine(oldDb, newDb, p, options);
-        if (paused.get()) {
-            e.throttle().pause();
-        }
-        engine = e;
+        RunControls controls = throttle.controls();
+        controls.reset();
+        controls.running(e.throttle(), e::stop); // paused before the start: it starts paused
+        workerId = e.workerId();
         error.set(null);
         errors.clear();
         running.set(true);
         message.set("Backfill of " + p.name() + " running as worker " + e.workerId());
-        if (redisUrl != null) {
-            // the run's throttle hash: what this console sets is what every worker of the run follows
-            writeThrottle(p.name(), redisUrl, cap.get(), paused.get(), () -> { });
-        }
+        // the run's throttle hash: what this console sets is what every worker of the run follows
+        throttle.tell(() -> { });
         task = tasks.run("Backfill " + p.name(), progress -> e.run(ev -> {
             if (progress.isCancelled()) {
-                e.stop();
+                controls.stop();
             }
             progress.update(ev.total().rowsDone(), Math.max(1, ev.total().rowsTotal()), null);
             BackgroundTasks.fx(() -> apply(ev));
         }), report -> finished(p, report), t -> {
-            running.set(false);
-            engine = null;
+            ended();
             error.set(t);
             message.set("Backfill failed: " + Problems.oneLine(t));
         });
@@ -155,90 +172,38 @@ public final class BackfillViewModel {
             if (state != javafx.concurrent.Worker.State.CANCELLED) {
                 return;
             }
-            e.stop();
-            running.set(false);
-            engine = null;
+            controls.stop();
+            ended();
             message.set("Backfill cancelled; the chunks done are kept, Start resumes.");
         });
     }
 
     /** Pauses every worker after its current chunk. */
     public void pause() {
-        setPaused(true);
+        throttle.paused().set(true);
     }
 
     public void resume() {
-        setPaused(false);
-    }
-
-    private void setPaused(boolean p) {
-        paused.set(p);
-        BackfillEngine e = engine;
-        Runnable local = () -> {
-            if (e != null) {
-                if (p) {
-                    e.throttle().pause();
-                } else {
-                    e.throttle().resume();
-                }
-            }
-        };
-        Plan pl = plan.getValue();
-        String url = session.redisUrl().get();
-        if (pl != null && url != null) {
-            // the hash first: the run applies it every tick, so a pause set here before it is written would be undone
-            writeThrottle(pl.name(), url, cap.get(), p, local);
-        } else {
-            local.run();
-        }
-        if (running.get()) {
-            message.set(p ? "Paused: workers stop after the chunk in hand." : "Resumed.");
-        }
+        throttle.paused().set(false);
     }
 
     /** Stops after the chunks in hand; progress is kept and Start resumes. */
     public void stop() {
-        BackfillEngine e = engine;
-        if (e != null) {
-            e.stop();
+        if (throttle.controls().engineRunning()) {
+            throttle.controls().stop();
             message.set("Stopping after the chunks in hand…");
         }
     }
 
-    private void applyCap(long rowsPerSec) {
-        BackfillEngine e = engine;
-        if (e != null) {
-            e.throttle().setMaxRowsPerSec(rowsPerSec);
-        }
-        Plan pl = plan.getValue();
-        String url = session.redisUrl().get();
-        if (pl != null && url != null && running.get()) {
-            writeThrottle(pl.name(), url, rowsPerSec, paused.get(), () -> { });
-        }
-    }
-
-    /** Writes the run's throttle hash off the FX thread, then runs {@code after} there too (also when Redis failed). */
-    private void writeThrottle(String migration, String url, long capValue, boolean p, Runnable after) {
-        ControlKeys keys = new ControlKeys(migration);
-        throttleWrites++;
-        tasks.run(null, progress -> {
-            try {
-                redis.commands(url).hset(keys.workThrottle("backfill"),
-                        Map.of(WorkThrottle.MAX_ROWS_PER_SEC, Long.toString(capValue), WorkThrottle.PAUSED, Boolean.toString(p)));
-            } finally {
-                after.run();
-            }
-            return null;
-        }, r -> throttleWrites--, t -> {
-            throttleWrites--;
-            message.set("Could not tell the other workers through Redis: " + Problems.oneLine(t));
-        });
+    private void ended() {
+        running.set(false);
+        workerId = null;
+        throttle.controls().running(null, null);
     }
 
     private void apply(ProgressEvent ev) {
-        BackfillEngine e = engine;
-        if (e != null && throttleWrites == 0) {
-            paused.set(e.throttle().isPaused()); // paused or resumed elsewhere (another console, the throttle hash)
+        if (ev.throttle() != null && running.get()) {
+            throttle.follow(ev.throttle().paused()); // paused or resumed elsewhere (another console, the throttle hash)
         }
         tables.setAll(ev.tables());
         total.set(ev.total());
@@ -253,8 +218,7 @@ public final class BackfillViewModel {
     }
 
     private void finished(Plan p, BackfillReport r) {
-        running.set(false);
-        engine = null;
+        ended();
         List<RunError> out = new ArrayList<>();
         r.failedChunks().forEach(f -> out.add(new RunError(f.table(), f.range().toString(),
                 f.error() + " (after " + f.attempts() + " attempts)")));
@@ -287,7 +251,7 @@ public final class BackfillViewModel {
         }
         polling = true;
         ControlKeys keys = new ControlKeys(p.name());
-        String local = engine == null ? null : engine.workerId();
+        String local = workerId;
         tasks.run(null, progress -> {
             RedisCommands<String, String> r = redis.commands(url);
             Map<String, String> sum = r.hgetall(keys.backfill());
@@ -334,12 +298,12 @@ public final class BackfillViewModel {
     }
 
     public BooleanProperty paused() {
-        return paused;
+        return throttle.paused();
     }
 
     /** Rows/s cap, 0 = none. Changing it acts on the running backfill at once. */
     public LongProperty cap() {
-        return cap;
+        return throttle.cap();
     }
 
     /** Worker threads of this console's run (1–64). */

@@ -3,9 +3,6 @@ package dev.cutover.ui.verify;
 import dev.cutover.app.CsvExport;
 import dev.cutover.app.RunControls;
 import dev.cutover.app.VerifyWorkflow;
-import dev.cutover.app.VerificationFreshness;
-import dev.cutover.control.ControlKeys;
-import dev.cutover.control.ControlKeys.WorkThrottle;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.TableMapping;
@@ -14,6 +11,7 @@ import dev.cutover.sql.Direction;
 import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.LeaseHolders;
 import dev.cutover.ui.Problems;
+import dev.cutover.ui.RunThrottle;
 import dev.cutover.ui.ConsoleRedis;
 import dev.cutover.ui.Session;
 import dev.cutover.verify.Difference;
@@ -29,7 +27,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
@@ -38,7 +35,6 @@ import javafx.beans.property.LongProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
-import javafx.beans.property.SimpleLongProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -47,9 +43,6 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.concurrent.Task;
 import javafx.concurrent.Worker;
-import javafx.animation.KeyFrame;
-import javafx.animation.Timeline;
-import javafx.util.Duration;
 
 /**
  * The Verify screen's state and commands over {@code dev.cutover.verify}: a full or sampled
@@ -92,49 +85,52 @@ public final class VerifyViewModel {
     private final ObjectProperty<VerifyReport> report = new SimpleObjectProperty<>();
     private final IntegerProperty sample = new SimpleIntegerProperty(0);
     private final IntegerProperty threads = new SimpleIntegerProperty(2);
-    private final LongProperty cap = new SimpleLongProperty(0);
-    private final BooleanProperty paused = new SimpleBooleanProperty();
     private final StringProperty table = new SimpleStringProperty(null);
     private final BooleanProperty running = new SimpleBooleanProperty();
     private final StringProperty message = new SimpleStringProperty("");
     private final StringProperty verdict = new SimpleStringProperty("");
     private final StringProperty throttleState = new SimpleStringProperty("");
-    private final StringProperty stale = new SimpleStringProperty("");
-    /** Reads whether the stored verification still holds (one Redis connection per URL and plan), off the FX thread. */
-    private VerificationFreshness freshness;
-    private String freshnessOf;
-    private long freshnessReadAt;
-    private boolean freshnessReading;
     private final ObjectProperty<Throwable> error = new SimpleObjectProperty<>();
-    private final LeaseHolders workerList = new LeaseHolders();
-    private final Timeline poller = new Timeline(new KeyFrame(Duration.seconds(1), e -> pollWorkers()));
-    private boolean polling;
+    /** The run's workers and the stored verification's freshness, read from Redis while the screen is shown. */
+    private final VerifyWatch watch;
     /** This console's worker id in the run going now (the repair and the verify of "Repair all" share it), or null. */
     private String localWorker;
     private Direction lastDirection = Direction.FORWARD;
     private boolean truncated;
     private volatile Task<?> task;
-    /** The engine running now (a verify, or the repair of "Repair all"): the cap, pause and cancel act on it. */
-    private final RunControls controls = new RunControls();
+    /** The engine running now (a verify, or the repair of "Repair all"): the cap, pause and cancel act on it (shared with Backfill). */
+    private final RunThrottle throttle;
+    private final RunControls controls;
 
     public VerifyViewModel(Session session, BackgroundTasks tasks, ObservableValue<Plan> plan) {
         this.session = session;
         this.tasks = tasks;
         this.plan = plan;
-        cap.addListener((o, a, b) -> {
-            controls.cap(b.longValue());
-            tellWorkers();
-        });
-        paused.addListener((o, a, b) -> {
-            controls.paused(b);
-            tellWorkers();
+        this.throttle = new RunThrottle("verify", tasks, redis, new RunThrottle.Run() {
+            @Override
+            public String migration() {
+                return plan.getValue() == null ? null : plan.getValue().name();
+            }
+
+            @Override
+            public String redisUrl() {
+                return session.redisUrl().get();
+            }
+
+            @Override
+            public boolean running() {
+                return running.get();
+            }
+        }, message::set);
+        this.controls = throttle.controls();
+        this.watch = new VerifyWatch(session, tasks, plan, redis, () -> localWorker);
+        throttle.paused().addListener((o, a, b) -> {
             if (running.get()) {
                 message.set(b ? "Paused: workers stop after the chunk in hand." : "Resumed.");
             }
         });
         plan.addListener((o, a, b) -> choices(b));
         choices(plan.getValue());
-        poller.setCycleCount(Timeline.INDEFINITE);
         running.addListener((o, a, b) -> {
             if (!b) {
                 localWorker = null;
@@ -145,76 +141,21 @@ public final class VerifyViewModel {
 
     /** Starts polling Redis for the run's workers (while the screen is shown). */
     public void startPolling() {
-        poller.play();
-        pollWorkers();
+        watch.start();
     }
 
     public void stopPolling() {
-        poller.stop();
+        watch.stop();
     }
 
-    /**
-     * Reads who holds chunk leases of a verify run in Redis (off the FX thread). Every run's job is
-     * {@code verify:<run id>} and only one runs at a time per migration, so these are the workers of
-     * the run going now (whoever started it), and of a killed one until its leases expire.
-     */
+    /** Reads who holds chunk leases of a verify run in Redis (off the FX thread). */
     public void pollWorkers() {
-        Plan p = plan.getValue();
-        String url = session.redisUrl().get();
-        if (polling || p == null || url == null) {
-            if (url == null || p == null) {
-                workerList.show(Map.of(), localWorker);
-            }
-            return;
-        }
-        polling = true;
-        refreshStaleness(false);
-        String pattern = new ControlKeys(p.name()).workLease("verify:*", "*");
-        tasks.run(null, progress -> LeaseHolders.scan(redis.commands(url), pattern), holders -> {
-            polling = false;
-            workerList.show(holders, localWorker);
-        }, t -> {
-            polling = false;
-            workerList.show(Map.of(), localWorker);
-        });
+        watch.pollWorkers();
     }
 
-    /**
-     * Reads (at most every 5 s unless {@code now}) whether the latest verification stored in Redis
-     * still holds, as the phase guard judges it, into {@link #stale()}.
-     */
+    /** Reads (at most every 5 s unless {@code now}) whether the latest verification stored in Redis still holds, into {@link #stale()}. */
     public void refreshStaleness(boolean now) {
-        Plan p = plan.getValue();
-        String url = session.redisUrl().get();
-        if (p == null || url == null) {
-            stale.set("");
-            return;
-        }
-        long t = System.currentTimeMillis();
-        if (freshnessReading || (!now && t - freshnessReadAt < 5000)) {
-            return;
-        }
-        freshnessReading = true;
-        freshnessReadAt = t;
-        String of = url + " " + p.name();
-        tasks.run(null, progress -> {
-            synchronized (this) {
-                if (freshness == null || !of.equals(freshnessOf)) {
-                    if (freshness != null) {
-                        freshness.close();
-                    }
-                    freshness = new VerificationFreshness(url, p.name());
-                    freshnessOf = of;
-                }
-                return freshness.staleness().orElse("");
-            }
-        }, why -> {
-            freshnessReading = false;
-            stale.set(why);
-        }, e -> {
-            freshnessReading = false;
-            stale.set("");
-        });
+        watch.refreshStaleness(now);
     }
 
     /**
@@ -335,22 +276,6 @@ public final class VerifyViewModel {
         });
     }
 
-    /** With Redis, the run's throttle hash: what this console sets, every worker of the run follows. */
-    private void tellWorkers() {
-        Plan p = plan.getValue();
-        String url = session.redisUrl().get();
-        if (p == null || url == null || !running.get()) {
-            return;
-        }
-        ControlKeys keys = new ControlKeys(p.name());
-        Map<String, String> h = Map.of(WorkThrottle.MAX_ROWS_PER_SEC, Long.toString(cap.get()), WorkThrottle.PAUSED,
-                Boolean.toString(paused.get()));
-        tasks.run(null, progress -> {
-            redis.commands(url).hset(keys.workThrottle("verify"), h);
-            return null;
-        }, null, t -> message.set("Could not tell the other workers through Redis: " + Problems.oneLine(t)));
-    }
-
     private record Outcome(VerifyReport report, Repairer.Result repaired, List<Difference> listed) {
     }
 
@@ -425,23 +350,8 @@ public final class VerifyViewModel {
         tables.setAll(rows);
         differences.setAll(o.listed());
         truncated = r.differences() > o.listed().size();
-        String label = r.sampled() ? "SAMPLE " : "";
-        String dir = r.direction() == Direction.FORWARD ? "forward (old is the truth)" : "reverse (new is the truth)";
-        String repaired = o.repaired() == null ? "" : "Repaired " + String.format("%,d", o.repaired().upserted()) + " rows upserted, "
-                + String.format("%,d", o.repaired().deleted()) + " deleted; verified again: ";
-        if (r.identical()) {
-            verdict.set(label + (r.sampled() ? "no difference in " + String.format("%,d", r.rowsCompared())
-                    + " sampled rows (a sample is never a proof; run a full verify)" : "clean: " + String.format("%,d", r.rowsCompared())
-                    + " rows identical"));
-        } else {
-            verdict.set(label + String.format("%,d", r.differences()) + " differences in " + String.format("%,d", r.rowsCompared())
-                    + " rows compared");
-        }
-        message.set(repaired + label + (repaired.isEmpty() && label.isEmpty() ? "Verify of " : "verify of ") + p.name() + " " + dir + " finished in "
-                + String.format("%.1f s", r.elapsedMillis() / 1000.0) + "."
-                + (r.complete() ? "" : " Only " + String.join(", ", r.tables().stream().map(t -> shown(t.table())).toList())
-                        + " compared: not stored as the phase guard's verification.")
-                + (truncated ? " The list holds the first " + String.format("%,d", KEPT) + " differences (so does Export CSV); Repair all re-syncs every one." : ""));
+        verdict.set(VerifyWords.verdict(r));
+        message.set(VerifyWords.finished(p.name(), r, o.repaired(), r.tables().stream().map(t -> shown(t.table())).toList(), truncated, KEPT));
         refreshStaleness(true);
         report.set(r); // last: the report is the signal that the run ended, with verdict and message in place
     }
@@ -486,11 +396,7 @@ public final class VerifyViewModel {
             if (selected.get() != null && picked.contains(selected.get())) { // List.copyOf refuses contains(null)
                 selected.set(null);
             }
-            String truth = d == Direction.FORWARD ? "the old database" : "the new database";
-            message.set("Repaired " + String.format("%,d", picked.size()) + " selected rows from " + truth + ": "
-                    + String.format("%,d", sel.upserted()) + " upserted, " + String.format("%,d", sel.deleted()) + " deleted; "
-                    + (sel.stillDiffering().isEmpty() ? "all identical when compared again."
-                            : String.format("%,d", sel.stillDiffering().size()) + " still differ when compared again (listed)."));
+            message.set(VerifyWords.repairedSelected(picked.size(), d, sel));
             verdict.set(String.format("%,d", differences.size()) + " differences listed after repairing selected rows "
                     + "(run Verify for a verdict)");
             refreshStaleness(true); // a repair that changed rows makes the stored verification stale: shown at once
@@ -555,12 +461,12 @@ public final class VerifyViewModel {
 
     /** Rows/s cap, 0 = none. Acts on a running comparison at once (and through Redis on every worker of the run). */
     public LongProperty cap() {
-        return cap;
+        return throttle.cap();
     }
 
     /** Pauses the running comparison after the chunks in hand (every worker of the run, with Redis). */
     public BooleanProperty paused() {
-        return paused;
+        return throttle.paused();
     }
 
     /** The one table to compare (its target name), or null for every table of the plan. */
@@ -591,7 +497,7 @@ public final class VerifyViewModel {
      * failures or shadow mismatches after it: the phase guard refuses it), or empty.
      */
     public StringProperty stale() {
-        return stale;
+        return watch.stale();
     }
 
     /** "paused", "backing off: …", or empty. */
@@ -605,7 +511,7 @@ public final class VerifyViewModel {
 
     /** The workers holding chunk leases of the verify run in Redis now, this console first while it runs. */
     public ObservableList<LeaseHolders.Worker> workers() {
-        return workerList.workers();
+        return watch.workers();
     }
 
     /** This console's worker id in the run going now, or null. */
@@ -627,14 +533,8 @@ public final class VerifyViewModel {
     }
 
     public void close() {
-        poller.stop();
+        watch.close();
         cancel();
         redis.close();
-        synchronized (this) {
-            if (freshness != null) {
-                freshness.close();
-                freshness = null;
-            }
-        }
     }
 }
