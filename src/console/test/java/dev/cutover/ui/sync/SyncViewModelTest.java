@@ -49,6 +49,8 @@ class SyncViewModelTest {
         // another process (here: a run this screen did not start) streams from the slot
         other = new SyncRun(pair.oldDb(), pair.newDb(), pair.plan, SyncRun.Settings.forward(TestRedis.sharedUrl()));
         other.start(null, r -> { }, e -> { });
+        // the slot is made by the run: a row inserted before it exists is not in its stream
+        await().atMost(30, TimeUnit.SECONDS).until(() -> now().running());
         pair.old.exec("INSERT INTO orders VALUES (1, 1.00)");
         await().atMost(30, TimeUnit.SECONDS).until(() -> now().rate().startsWith("Changes/s: ") && now().rate().contains("(1 applied"));
         SyncViewModel.Lines running = now();
