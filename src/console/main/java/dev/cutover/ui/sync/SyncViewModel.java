@@ -59,6 +59,7 @@ public final class SyncViewModel implements AutoCloseable {
         private final BooleanProperty canStop = new SimpleBooleanProperty();
         private final StringProperty dropBlocked = new SimpleStringProperty("");
         private volatile SyncRun run;
+        private long runEndedAt; // when this console's run ended: its walsender may keep the slot active a moment longer
         private Lines lines;
         private Reading reading;
 
@@ -235,11 +236,18 @@ public final class SyncViewModel implements AutoCloseable {
         SyncRun run = side.run;
         SyncStatus own = ours ? run.last() : null;
         Lines l;
-        if (missing != null) {
-            l = new Lines("Not known — " + missing, "Lag: —", "Changes/s: —", "Retained WAL: —", false, "Last error: none", false, false, false);
+        long now = System.currentTimeMillis();
+        if (missing != null || (r == null && !ours)) {
+            l = new Lines(missing != null ? "Not known — " + missing : "Reading the slot and its status…", "Lag: —", "Changes/s: —",
+                    "Retained WAL: —", false, "Last error: none", false, false, false);
         } else {
-            l = describe(r == null ? null : (own != null ? own : r.status()), r == null ? null : r.slot(), r == null ? null : r.problem(),
-                    ours, side.slotName(), System.currentTimeMillis());
+            SyncStatus status = own != null ? own : r == null ? null : r.status();
+            SyncSlot.Info slot = r == null ? null : r.slot();
+            if (!ours && slot != null && slot.active() && now - side.runEndedAt < 10_000 && (status == null || !status.live(now))) {
+                // the run this console just stopped: its server process lets go of the slot a moment after
+                slot = new SyncSlot.Info(false, null, slot.confirmedFlushLsn(), slot.lagBytes(), slot.retainedBytes());
+            }
+            l = describe(status, slot, r == null ? null : r.problem(), ours, side.slotName(), now);
         }
         side.lines = l;
         side.state.set(l.state());
@@ -367,6 +375,7 @@ public final class SyncViewModel implements AutoCloseable {
 
     private void ended(Side side, SyncRun run, String line) {
         if (side.run == run) {
+            side.runEndedAt = System.currentTimeMillis();
             message.set(line.startsWith("sync ") ? "S" + line.substring(1) : line);
             show(side, side.reading);
             refresh();
