@@ -362,7 +362,7 @@ public final class SyncViewModel implements AutoCloseable {
         SyncRun run = new SyncRun(session.oldDb().get(), session.newDb().get(), p,
                 SyncRun.Settings.forward(redisUrl == null || redisUrl.isBlank() ? null : redisUrl).withReverse(side.reverse));
         side.run = run;
-        message.set(run.banner().replace("; no --redis: lag and health only here", "; no Redis: lag and health only on this screen"));
+        message.set("S" + run.banner().substring(1).replace("; no --redis: lag and health only here", "; no Redis: lag and health only on this screen"));
         run.start(s -> BackgroundTasks.fx(() -> {
             if (side.run == run) {
                 show(side, side.reading);
