@@ -2,6 +2,7 @@ package dev.cutover.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cutover.app.WritesFollow;
 import dev.cutover.control.AuditEntry;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.ControlView;
@@ -50,6 +51,7 @@ public final class StatusCommand implements Callable<Integer> {
             dev.cutover.capture.SyncStatus syncReverse = dev.cutover.capture.SyncHealth.readReverse(s.link, s.migration);
             PrintWriter out = spec.commandLine().getOut();
             long now = System.currentTimeMillis();
+            WritesFollow follow = WritesFollow.of(routers, sync, syncReverse, now, flipOptions.routerLive);
             if (json) {
                 ObjectNode o = ControlText.JSON.createObjectNode();
                 o.put("migration", s.migration);
@@ -109,6 +111,7 @@ public final class StatusCommand implements Callable<Integer> {
                     ObjectNode so = o.putObject("sync_reverse");
                     syncReverse.toHash().forEach(so::put);
                 }
+                o.put("writes_follow", follow.wireName());
                 out.println(o.toString());
             } else {
                 out.println("migration     " + s.migration + " on " + s.link.safeUrl());
@@ -117,6 +120,7 @@ public final class StatusCommand implements Callable<Integer> {
                 }
                 out.println("phase         " + st.phase().wireName() + (view.changedAt() > 0 ? "   (last change " + ControlText.time(view.changedAt()) + ")" : ""));
                 out.println("write target  " + st.writeTarget().wireName());
+                out.println("writes follow by: " + follow.words());
                 out.println("read percent  " + st.readPercent() + "% of routing keys read from the new side");
                 out.println("sample rate   " + st.shadowSampleRate() + " of reads shadow-compared");
                 out.println("version       " + st.version() + (st.version() == 0 && !view.isLost() ? "   (never set: cutover phase backfill starts it)" : ""));

@@ -1,8 +1,7 @@
 package dev.cutover.cli;
 
+import dev.cutover.app.SyncRun;
 import dev.cutover.capture.SyncEngine;
-import dev.cutover.capture.SyncHealth;
-import dev.cutover.capture.SyncSlot;
 import dev.cutover.capture.SyncStatus;
 import dev.cutover.plan.Plan;
 import picocli.CommandLine.Command;
@@ -52,39 +51,25 @@ public final class SyncCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Plan plan = planOptions.plan();
+        boolean redis = connections.redisUrl != null || System.getenv("CUTOVER_REDIS_URL") != null;
         if (drop) {
-            SyncSlot dropping = reverse ? new SyncSlot(connections.newDb(), plan, dev.cutover.sql.Direction.REVERSE)
-                    : new SyncSlot(connections.oldDb(), plan);
-            SyncSlot.Dropped d = dropping.drop();
-            boolean redis = connections.redisUrl != null || System.getenv("CUTOVER_REDIS_URL") != null;
-            boolean forgotten = redis && new SyncHealth(connections.redisUrl(), plan.name(), reverse).forget();
-            out.println("sync " + plan.name() + ": " + (d.slot() ? "replication slot " : "no replication slot ")
-                    + dropping.slot() + (d.slot() ? " dropped" : "") + "; "
-                    + (d.publication() ? "publication dropped" : "no publication")
-                    + (forgotten ? "; its status in Redis removed (the phase guards no longer wait for it)" : ""));
+            SyncRun.Dropped d = SyncRun.drop(reverse ? connections.newDb() : connections.oldDb(), plan, reverse,
+                    redis ? connections.redisUrl() : null);
+            out.println(d.line(plan.name()));
             return ExitCodes.OK;
         }
-        SyncEngine.Options o;
+        SyncRun run;
         try {
-            o = SyncEngine.Options.defaults().withUntilCaughtUp(untilCaughtUp).withBatchKeys(batchKeys)
-                    .withMaxRetainedBytes(size(maxRetainedWal));
+            run = new SyncRun(connections.oldDb(), connections.newDb(), plan,
+                    new SyncRun.Settings(reverse, untilCaughtUp, batchKeys, size(maxRetainedWal), redis ? connections.redisUrl() : null));
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        SyncEngine engine = new SyncEngine(connections.oldDb(), connections.newDb(), plan, o,
-                reverse ? dev.cutover.sql.Direction.REVERSE : dev.cutover.sql.Direction.FORWARD);
-        boolean redis = connections.redisUrl != null || System.getenv("CUTOVER_REDIS_URL") != null;
-        SyncHealth health = redis ? new SyncHealth(connections.redisUrl(), plan.name(), reverse) : null;
-        out.println("sync " + plan.name() + ": following the " + (reverse ? "new database (reverse, into the old one)" : "old database")
-                + " through slot and publication " + engine.slot().slot()
-                + (health == null ? "; no --redis: lag and health only here" : "; lag and health in Redis"));
+        out.println(run.banner());
         out.flush();
         long[] lastLine = {0};
         boolean[] warned = {false};
         Consumer<SyncStatus> status = s -> {
-            if (health != null) {
-                health.accept(s);
-            }
             long now = System.currentTimeMillis();
             if (s.retainedTooMuch() && !warned[0]) {
                 out.println(s.warning());
@@ -101,35 +86,20 @@ public final class SyncCommand implements Callable<Integer> {
         // the stop hook waits for the summary below, not only for the engine: the JVM ends when the hook returns
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         try (StopHook hook = new StopHook(() -> {
-            engine.stop();
+            run.stop();
             try {
                 done.await(15, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         })) {
-            return runAndReport(engine, status, health, plan, out);
+            SyncEngine.Report r = run.run(status);
+            out.println(SyncRun.summary(plan.name(), r));
+            out.flush();
+            return ExitCodes.OK;
         } finally {
             done.countDown();
         }
-    }
-
-    private static int runAndReport(SyncEngine engine, Consumer<SyncStatus> status, SyncHealth health, Plan plan, PrintWriter out)
-            throws InterruptedException {
-        SyncEngine.Report r;
-        try {
-            r = engine.run(status);
-        } finally {
-            if (health != null) {
-                health.close();
-            }
-        }
-        out.printf(Locale.ROOT, "sync %s %s: %,d changes in %,d transactions, %,d keys re-synced%s; confirmed up to %s%n", plan.name(),
-                r.caughtUp() ? "caught up" : "stopped", r.changes(), r.transactions(), r.keysSynced(),
-                r.truncates() > 0 ? String.format(Locale.ROOT, ", %d truncated table(s) re-synced whole", r.truncates()) : "",
-                r.confirmedLsn() == null ? "where it started" : r.confirmedLsn());
-        out.flush();
-        return ExitCodes.OK;
     }
 
     /** {@code 1GB}, {@code 512MB}, {@code 100kB}, {@code 12345} (bytes). */

@@ -9,6 +9,8 @@ import dev.cutover.ui.mappings.MappingsScreen;
 import dev.cutover.ui.mappings.MappingsViewModel;
 import dev.cutover.ui.shadow.ShadowScreen;
 import dev.cutover.ui.shadow.ShadowViewModel;
+import dev.cutover.ui.sync.SyncScreen;
+import dev.cutover.ui.sync.SyncViewModel;
 import dev.cutover.ui.traffic.TrafficScreen;
 import dev.cutover.ui.traffic.TrafficViewModel;
 import dev.cutover.ui.verify.VerifyScreen;
@@ -37,6 +39,7 @@ public final class Console implements AutoCloseable {
     private final VerifyViewModel verify;
     private final ShadowViewModel shadow;
     private final TrafficViewModel traffic;
+    private final SyncViewModel sync;
     private final MainWindow window;
     private volatile Scene shown;
 
@@ -50,6 +53,7 @@ public final class Console implements AutoCloseable {
         verify = new VerifyViewModel(session, tasks, mappings.plan());
         shadow = new ShadowViewModel(session, tasks, mappings.plan());
         traffic = new TrafficViewModel(session, tasks, dev.cutover.control.Actor.current(), mappings.plan());
+        sync = new SyncViewModel(session, tasks, mappings.plan());
         connections.apply(args);
         mappings.file().addListener((o, a, b) -> {
             if (b != null) {
@@ -87,7 +91,8 @@ public final class Console implements AutoCloseable {
                 new BackfillScreen(backfill),
                 new VerifyScreen(verify),
                 new ShadowScreen(shadow),
-                new TrafficScreen(traffic));
+                new TrafficScreen(traffic),
+                new SyncScreen(sync));
         StringExpression planLabel = Bindings.concat("Plan: ", mappings.title());
         window = new MainWindow(screens, new StatusBar(session, status, tasks), planLabel, prefs.dark());
     }
@@ -110,6 +115,10 @@ public final class Console implements AutoCloseable {
 
     public TrafficViewModel traffic() {
         return traffic;
+    }
+
+    public SyncViewModel sync() {
+        return sync;
     }
 
     public MappingsViewModel mappings() {
@@ -200,6 +209,7 @@ public final class Console implements AutoCloseable {
         verify.close();
         shadow.close();
         traffic.close();
+        sync.close();
         tasks.close();
         redis.close();
     }

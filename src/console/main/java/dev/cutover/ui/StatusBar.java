@@ -11,7 +11,7 @@ import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
 
-/** The bar at the bottom of the window: endpoint health, phase, read %, routers, and running work with cancel. */
+/** The bar at the bottom of the window: endpoint health, phase, read %, routers, how writes follow, and running work with cancel. */
 public final class StatusBar extends FlowPane {
 
     public StatusBar(Session session, StatusViewModel vm, BackgroundTasks tasks) {
@@ -29,6 +29,8 @@ public final class StatusBar extends FlowPane {
                 routers.getStyleClass().add("danger-text");
             }
         });
+        Label follow = item("status-writes-follow", "How the application's writes reach the other database: routers, change capture (cutover sync), or both");
+        follow.textProperty().bind(Bindings.concat("Writes follow by: ", vm.writesFollow()));
 
         Label work = new Label();
         work.setId("status-work");
@@ -47,7 +49,7 @@ public final class StatusBar extends FlowPane {
         getChildren().addAll(endpoint("status-old", "Old DB", session.oldHealth()),
                 endpoint("status-new", "New DB", session.newHealth()),
                 endpoint("status-redis", "Redis", session.redisHealth()),
-                separator(), phase, read, routers, workBox(work, bar, cancel));
+                separator(), phase, read, routers, follow, workBox(work, bar, cancel));
         // a narrow window puts the running work on a second line rather than cutting every item
         getChildrenUnmodifiable().forEach(n -> {
             if (n instanceof Region r) {

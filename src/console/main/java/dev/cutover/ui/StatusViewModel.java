@@ -1,8 +1,12 @@
 package dev.cutover.ui;
 
+import dev.cutover.app.WritesFollow;
+import dev.cutover.capture.SyncStatus;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.ControlStateCodec;
+import dev.cutover.control.FlipWait;
+import dev.cutover.control.RouterHeartbeat;
 import dev.cutover.pg.Db;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScanArgs;
@@ -36,6 +40,7 @@ public final class StatusViewModel {
     private final StringProperty phase = new SimpleStringProperty(UNKNOWN);
     private final StringProperty readPercent = new SimpleStringProperty(UNKNOWN);
     private final StringProperty routers = new SimpleStringProperty("not connected");
+    private final StringProperty writesFollow = new SimpleStringProperty(UNKNOWN);
     private final Timeline timer;
     private boolean polling;
     private boolean again;
@@ -74,6 +79,11 @@ public final class StatusViewModel {
         return routers;
     }
 
+    /** "router", "sync", "router + sync" or that nothing is live ({@link WritesFollow}); "—" while unknown. */
+    public StringProperty writesFollow() {
+        return writesFollow;
+    }
+
     /**
      * One round of checks now; asked while one runs, another follows it (an endpoint or the plan
      * set during a round is not left unshown until the next tick).
@@ -96,6 +106,7 @@ public final class StatusViewModel {
             phase.set(s.redis.phase);
             readPercent.set(s.redis.read);
             routers.set(s.redis.routers);
+            writesFollow.set(s.redis.writesFollow);
             pollAgainIfAsked();
         }, e -> {
             polling = false;
@@ -113,7 +124,10 @@ public final class StatusViewModel {
     private record Snapshot(Health oldDb, Health newDb, RedisStatus redis) {
     }
 
-    private record RedisStatus(Health health, String phase, String read, String routers) {
+    private record RedisStatus(Health health, String phase, String read, String routers, String writesFollow) {
+        RedisStatus(Health health, String phase, String read, String routers) {
+            this(health, phase, read, routers, UNKNOWN);
+        }
     }
 
     /** Connects, asks the server version, closes; the latency is the whole round trip. */
@@ -152,7 +166,10 @@ public final class StatusViewModel {
             }
             ControlState state = ControlStateCodec.fromValues(values);
             String phase = state.version() == 0 ? state.phase().wireName() + " (no state yet)" : state.phase().wireName();
-            return new RedisStatus(h, phase, state.readPercent() + " %", routers(r, keys));
+            List<RouterHeartbeat> heartbeats = heartbeats(r, keys);
+            WritesFollow follow = WritesFollow.of(heartbeats, SyncStatus.fromHash(r.hgetall(keys.sync())),
+                    SyncStatus.fromHash(r.hgetall(keys.syncReverse())), System.currentTimeMillis(), FlipWait.DEFAULT_LIVE_WITHIN);
+            return new RedisStatus(h, phase, state.readPercent() + " %", routers(heartbeats), follow.words());
         } catch (Exception e) {
             redis.close();
             return new RedisStatus(Health.down(Problems.oneLine(e)), UNKNOWN, UNKNOWN, "not connected");
@@ -160,20 +177,27 @@ public final class StatusViewModel {
     }
 
     /** Router heartbeats: a hash per live router with a {@code degraded} field ("true"/"1") and a {@code reason}. */
-    static String routers(RedisCommands<String, String> r, ControlKeys keys) {
-        int total = 0;
-        List<String> degraded = new ArrayList<>();
+    static List<RouterHeartbeat> heartbeats(RedisCommands<String, String> r, ControlKeys keys) {
+        List<RouterHeartbeat> out = new ArrayList<>();
+        String prefix = keys.router("");
         ScanIterator<String> it = ScanIterator.scan(r, ScanArgs.Builder.matches(keys.routerPattern()).limit(200));
         while (it.hasNext()) {
             String key = it.next();
             Map<String, String> hb = r.hgetall(key);
-            if (hb.isEmpty()) {
-                continue;
+            if (!hb.isEmpty()) {
+                out.add(new RouterHeartbeat(key.startsWith(prefix) ? key.substring(prefix.length()) : key, hb));
             }
-            total++;
-            String d = hb.getOrDefault("degraded", "false");
+        }
+        return out;
+    }
+
+    static String routers(List<RouterHeartbeat> heartbeats) {
+        int total = heartbeats.size();
+        List<String> degraded = new ArrayList<>();
+        for (RouterHeartbeat hb : heartbeats) {
+            String d = hb.fields().getOrDefault("degraded", "false");
             if (d.equals("true") || d.equals("1")) {
-                degraded.add(hb.getOrDefault("reason", key.substring(key.lastIndexOf(':') + 1)));
+                degraded.add(hb.fields().getOrDefault("reason", hb.instance()));
             }
         }
         if (total == 0) {

@@ -100,7 +100,7 @@ class WindowSizesTest {
             });
             Scene scene = stage.getScene();
             WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> scene.getWidth() == size[0] && scene.getHeight() == size[1]);
-            for (String screen : List.of("connections", "mappings", "backfill", "verify", "shadow-reads", "traffic-and-phase")) {
+            for (String screen : List.of("connections", "mappings", "backfill", "verify", "shadow-reads", "traffic-and-phase", "change-capture")) {
                 robot.interact(() -> console.window().show(screen));
                 // polled content (Redis, databases) arrives within a second or two; the layout follows
                 WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> settled(robot, scene));

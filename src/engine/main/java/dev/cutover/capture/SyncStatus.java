@@ -19,6 +19,16 @@ public record SyncStatus(String state, String slot, String confirmedLsn, long la
     public static final String STOPPED = "stopped";
     public static final String FAILED = "failed";
 
+    /**
+     * True when this status says a sync process is live at {@code nowMillis}: running (or retrying a
+     * lost connection) and written within {@link dev.cutover.control.Guards#SYNC_SILENCE} (it writes
+     * every second) — the same silence after which the phase guards stop believing it runs.
+     */
+    public boolean live(long nowMillis) {
+        return (RUNNING.equals(state) || RETRYING.equals(state)) && updatedAt > 0
+                && nowMillis - updatedAt <= dev.cutover.control.Guards.SYNC_SILENCE.toMillis();
+    }
+
     /** True when the slot keeps more WAL than the warning size. */
     public boolean retainedTooMuch() {
         return maxRetainedBytes > 0 && retainedBytes > maxRetainedBytes;

@@ -1,0 +1,97 @@
+package dev.cutover.ui.sync;
+
+import dev.cutover.app.SyncRun;
+import dev.cutover.plan.Plan;
+import dev.cutover.testing.NeedsServers;
+import dev.cutover.testing.TestRedis;
+import dev.cutover.ui.BackgroundTasks;
+import dev.cutover.ui.Session;
+import dev.cutover.ui.Theme;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The Change capture screen running a real sync in the console's process between two real databases, with Redis. */
+@NeedsServers
+@ExtendWith(ApplicationExtension.class)
+class SyncViewTest {
+    private final SyncPairFixture pair = new SyncPairFixture("syncview");
+    private final BackgroundTasks tasks = BackgroundTasks.daemonPool();
+    private SyncViewModel vm;
+    private SyncRun other;
+
+    @Start
+    void start(Stage stage) {
+        Session session = new Session();
+        session.oldDb().set(pair.oldDb());
+        session.newDb().set(pair.newDb());
+        session.redisUrl().set(TestRedis.sharedUrl());
+        vm = new SyncViewModel(session, tasks, new SimpleObjectProperty<Plan>(pair.plan));
+        Scene scene = new Scene(new SyncView(vm), 1000, 700);
+        Theme.apply(scene, false);
+        stage.setScene(scene);
+        stage.show();
+        vm.startPolling();
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        vm.close();
+        if (other != null) {
+            other.stop();
+            other.awaitEnd(30_000);
+        }
+        tasks.close();
+        pair.close();
+    }
+
+    private static String text(FxRobot robot, String id) {
+        return robot.lookup(id).queryAs(Label.class).getText();
+    }
+
+    @Test
+    void startRunsSyncHereAChangeArrivesAndStopStopsIt(FxRobot robot) throws Exception {
+        await().atMost(30, TimeUnit.SECONDS).until(() -> text(robot, "#sync-forward-state").startsWith("Not running — no slot"));
+        assertThat(robot.lookup("#sync-forward-stop").queryAs(Button.class).isDisabled()).isTrue();
+        assertThat(robot.lookup("#sync-reverse").query().isVisible()).isFalse(); // no reverse slot
+
+        robot.clickOn("#sync-forward-start");
+        await().atMost(30, TimeUnit.SECONDS).until(() -> text(robot, "#sync-forward-state").startsWith("Running in this console — reported"));
+        assertThat(robot.lookup("#sync-forward-start").queryAs(Button.class).isDisabled()).isTrue();
+        assertThat(robot.lookup("#sync-forward-drop").queryAs(Button.class).isDisabled()).isTrue();
+
+        pair.old.exec("INSERT INTO orders VALUES (42, 9.99)");
+        await().atMost(30, TimeUnit.SECONDS).until(() -> pair.countNew("SELECT count(*) FROM orders WHERE id = 42 AND total_cents = 999") == 1);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> text(robot, "#sync-forward-rate").contains("(1 applied since it started)"));
+
+        robot.clickOn("#sync-forward-stop");
+        await().atMost(30, TimeUnit.SECONDS).until(() -> text(robot, "#sync-message").startsWith("Sync " + pair.migration + " stopped: 1 changes"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> text(robot, "#sync-forward-state").startsWith("Not running — slot"));
+        assertThat(text(robot, "#sync-forward-state")).contains("last reported stopped");
+        assertThat(robot.lookup("#sync-forward-stop").queryAs(Button.class).isDisabled()).isTrue();
+        assertThat(robot.lookup("#sync-forward-start").queryAs(Button.class).isDisabled()).isFalse();
+    }
+
+    @Test
+    void startIsDisabledWithTheReasonWhileAnotherProcessStreamsFromTheSlot(FxRobot robot) {
+        other = new SyncRun(pair.oldDb(), pair.newDb(), pair.plan, SyncRun.Settings.forward(TestRedis.sharedUrl()));
+        other.start(null, r -> { }, e -> { });
+        await().atMost(30, TimeUnit.SECONDS).until(() -> text(robot, "#sync-forward-state").startsWith("Running in another process"));
+        assertThat(robot.lookup("#sync-forward-start").queryAs(Button.class).isDisabled()).isTrue();
+        assertThat(text(robot, "#sync-forward-why")).startsWith("Start: Another process streams from slot ");
+        assertThat(robot.lookup("#sync-forward-drop").queryAs(Button.class).isDisabled()).isTrue();
+    }
+}
