@@ -133,6 +133,19 @@ class FlipWritesTest {
         assertThat(p.run("sync", "--until-caught-up").status()).isZero();
         assertThat(p.run("sync", "--reverse", "--until-caught-up").status()).isZero();
         String redis = dev.cutover.testing.TestRedis.sharedUrl();
+        assertThat(p.run("status", "--redis", redis).out()).contains("writes follow by: nothing live (no router heartbeat, no running sync)");
+        dev.cutover.app.SyncRun running = new dev.cutover.app.SyncRun(p.oldDb(), p.newDb(), p.parsed(),
+                dev.cutover.app.SyncRun.Settings.forward(redis));
+        running.start(null, rep -> { }, e -> { });
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> p.run("status", "--redis", redis).out().contains("writes follow by: sync"));
+            CliRun busy = p.run("flip-writes", "--to", "new");
+            assertThat(busy.status()).isEqualTo(2);
+            assertThat(busy.err()).contains("a sync process streams from slot " + p.slot()).contains("stop it first (Ctrl-C)");
+        } finally {
+            running.stop();
+            assertThat(running.awaitEnd(30_000)).isTrue();
+        }
         CliRun r = null;
         for (String phase : List.of("backfill", "dual_write", "shadow_read", "traffic_shift", "new_primary", "cleanup")) {
             r = p.run("phase " + phase, "--redis", redis, "--override", "--reason", "test", "--flip-timeout", "0s");
