@@ -47,12 +47,12 @@ public final class SyncBench {
     private static final String OLD_SHAPE = OrdersShapes.OLD_SCHEMA;
     private static final String NEW_SHAPE = OrdersShapes.NEW_SCHEMA;
     private static final String PLAN = OrdersShapes.PLAN;
-    private static final String SEED_OLD = """
+    static final String SEED_OLD = """
             INSERT INTO orders SELECT i, i %% 100, (i %% 100000) / 100.0,
                    jsonb_build_object('shipping_method', CASE WHEN i %% 2 = 0 THEN 'ground' ELSE 'air' END),
                    '2024-01-01T00:00:00Z'::timestamptz + i * interval '1 minute'
               FROM generate_series(1, %d) i""";
-    private static final String SEED_NEW = """
+    static final String SEED_NEW = """
             INSERT INTO orders SELECT i, i %% 100, round((i %% 100000) / 100.0 * 100)::bigint,
                    CASE WHEN i %% 2 = 0 THEN 'ground' ELSE 'air' END,
                    '2024-01-01T00:00:00Z'::timestamptz + i * interval '1 minute'
@@ -574,7 +574,7 @@ public final class SyncBench {
         return s == null || s.isBlank();
     }
 
-    private static String cpuModel() {
+    static String cpuModel() {
         try {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                     .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("CPU model unknown");
@@ -583,7 +583,7 @@ public final class SyncBench {
         }
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return f[0] + " " + f[1] + " " + f[2];
@@ -601,7 +601,7 @@ public final class SyncBench {
         return blank(v) ? dflt : v;
     }
 
-    private static int intEnv(String name, int dflt) {
+    static int intEnv(String name, int dflt) {
         return Integer.parseInt(env(name, Integer.toString(dflt)));
     }
 }

@@ -165,6 +165,7 @@ public final class SyncEngine {
     }
 
     private volatile boolean runEnded;
+    private long lastNudge;
 
     private void failWaiters() {
         for (Waiter w; (w = waiters.poll()) != null; ) {
@@ -353,13 +354,23 @@ public final class SyncEngine {
                 }
                 if (!inTx && !waiters.isEmpty()) {
                     Long mark = null;
+                    boolean waiting = false;
                     for (Waiter w : waiters) {
                         if (w.target == null) {
                             w.target = mark != null ? mark : (mark = watermark(truth)); // one watermark for every new waiter
+                            waiting = true;
                         } else if (received >= w.target && confirmed >= w.target) {
                             waiters.remove(w);
                             w.done.complete(null);
+                        } else {
+                            waiting = true;
                         }
+                    }
+                    // pgoutput sends nothing for the watermark's transaction: the stream passes it by a keepalive, which the
+                    // walsender sends after our next status update; send one now rather than at the 1 s status interval
+                    if (waiting && System.nanoTime() - lastNudge >= 20_000_000L) {
+                        stream.forceUpdateStatus();
+                        lastNudge = System.nanoTime();
                     }
                     if (ownCatchUp != null && ownCatchUp.isDone()) {
                         return true;
