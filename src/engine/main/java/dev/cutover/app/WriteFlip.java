@@ -1,5 +1,6 @@
 package dev.cutover.app;
 
+import dev.cutover.capture.Sequences;
 import dev.cutover.capture.SyncEngine;
 import dev.cutover.capture.SyncSlot;
 import dev.cutover.capture.WriteBlock;
@@ -21,7 +22,8 @@ import java.util.function.Consumer;
  * from then on is kept for the old one; (2) one forward stream starts and catches up while writes
  * go on; (3) writes to the old database are blocked ({@link WriteBlock}) — the pause starts; (4)
  * the same stream, still open, catches up to a watermark written after the block, so every write
- * the old database accepted is on the new one; (5) the forward slot is dropped (it would otherwise stream
+ * the old database accepted is on the new one, and the new side's sequences are moved past every
+ * copied id ({@link Sequences}); (5) the forward slot is dropped (it would otherwise stream
  * the reverse stream's writes back), a block left on the new side by an earlier flip back is
  * lifted, and the caller is told to switch — the pause ends. Back to the old database is the same
  * with the sides exchanged. When a step inside the pause fails, the block is lifted again: the
@@ -147,6 +149,8 @@ public final class WriteFlip {
             changesInPause = engine.changes() - changesBefore;
             engine.stop();
             streamer.join(15_000);
+            // the ids the receiving side hands out next lie past every copied row (rows travel, sequence values do not)
+            Sequences.advance(oldDb, newDb, plan, from).forEach(progress);
             // 5. the stream that has done its work goes (it would stream the next stream's writes back)
             fromSlot.dropWhenReleased(10_000);
             lifted = new WriteBlock(toDb, plan, next).remove();
