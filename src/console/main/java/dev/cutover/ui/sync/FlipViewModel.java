@@ -60,6 +60,8 @@ public final class FlipViewModel {
     private final StringProperty flipBlocked = new SimpleStringProperty("");
     private final StringProperty undoLabel = new SimpleStringProperty("");
     private final ObservableList<String> progress = FXCollections.observableArrayList();
+    // one view kept: a wrapper made per call listens to the list weakly, and is collected with its listeners
+    private final ObservableList<String> progressView = FXCollections.unmodifiableObservableList(progress);
     private final StringProperty banner = new SimpleStringProperty("");
     private final StringProperty pause = new SimpleStringProperty("");
     private final StringProperty nextLabel = new SimpleStringProperty("");
@@ -95,7 +97,7 @@ public final class FlipViewModel {
 
     /** The running (or last) flip's progress lines, one per step. */
     public ObservableList<String> progress() {
-        return FXCollections.unmodifiableObservableList(progress);
+        return progressView;
     }
 
     /** "Switch the application's writes to the new database now" at the end of the pause, "" otherwise. */

@@ -4,12 +4,16 @@ import dev.cutover.capture.SyncStatus;
 import dev.cutover.ui.Views;
 import javafx.beans.binding.Bindings;
 import javafx.beans.value.ObservableValue;
+import javafx.geometry.Bounds;
+import javafx.scene.Node;
+import javafx.scene.Parent;
 import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
@@ -21,8 +25,8 @@ import java.util.List;
  * The Change capture screen: one card per stream (forward always, reverse when its slot exists)
  * with a line each for running, lag, changes/s, retained WAL and the last error, and Start, Stop
  * and Drop slot… (the reason under them when one is disabled); under them the write flip for an
- * application without the router (Flip writes…, Undo write block…, the progress, the SWITCH banner
- * with the pause, and Start of the stream the other way).
+ * application without the router (Flip writes…, Undo write block…, the progress, the error), and
+ * its SWITCH banner at the top with the pause and Start of the stream the other way.
  */
 public final class SyncView extends VBox {
     /** The confirmations' paragraph width: fits the smallest window (960 px) with the dialog's padding. */
@@ -45,7 +49,7 @@ public final class SyncView extends VBox {
         message.setId("sync-message");
         message.textProperty().bind(vm.message());
         message.managedProperty().bind(message.textProperty().isNotEmpty());
-        getChildren().addAll(title, intro, card(vm, vm.forward(), "Forward: old database → new database"),
+        getChildren().addAll(title, intro, flipBanner(vm.flip()), card(vm, vm.forward(), "Forward: old database → new database"),
                 card(vm, vm.reverse(), "Reverse: new database → old database (from new_primary on)"), message, flipCard(vm.flip()));
     }
 
@@ -96,7 +100,7 @@ public final class SyncView extends VBox {
         return card;
     }
 
-    /** The write flip: where writes go, Flip… and Undo…, the steps as they come, the banner, the next stream, the error. */
+    /** The write flip: where writes go, Flip… and Undo…, the steps as they come, the error (the banner is {@link #flipBanner}). */
     private VBox flipCard(FlipViewModel flip) {
         Label head = Views.wrapping(new Label("Write flip (an application without the router)"));
         head.getStyleClass().add("card-title");
@@ -148,6 +152,53 @@ public final class SyncView extends VBox {
         });
         steps.managedProperty().bind(Bindings.isNotEmpty(steps.getChildren()));
 
+        Label error = line("sync-flip-error", flip.error());
+        error.getStyleClass().add("error-text");
+        error.managedProperty().bind(error.textProperty().isNotEmpty());
+        Label outcome = line("sync-flip-outcome", flip.outcome());
+        outcome.managedProperty().bind(outcome.textProperty().isNotEmpty());
+
+        VBox card = new VBox(head, intro, writes, actions, why, steps, error, outcome);
+        card.setId("sync-flip-card");
+        card.getStyleClass().add("card");
+        return card;
+    }
+
+    /** Scrolls the screen's scroll pane (the window's) just enough to show {@code n} whole; nothing when it is not in one. */
+    static void reveal(Node n) {
+        Parent p = n.getParent();
+        while (p != null && !(p instanceof ScrollPane)) {
+            p = p.getParent();
+        }
+        if (!(p instanceof ScrollPane sp) || sp.getContent() == null || n.getScene() == null) {
+            return;
+        }
+        n.getScene().getRoot().applyCss();
+        n.getScene().getRoot().layout();
+        Node content = sp.getContent();
+        Bounds b = content.sceneToLocal(n.localToScene(n.getBoundsInLocal()));
+        double h = content.getLayoutBounds().getHeight();
+        double vh = sp.getViewportBounds().getHeight();
+        if (h <= vh || b == null) {
+            return;
+        }
+        double range = sp.getVmax() - sp.getVmin();
+        double top = (sp.getVvalue() - sp.getVmin()) / range * (h - vh);
+        double target = top;
+        if (b.getMaxY() > top + vh) {
+            target = b.getMaxY() - vh;
+        }
+        if (b.getMinY() < target) {
+            target = b.getMinY();
+        }
+        sp.setVvalue(sp.getVmin() + Math.max(0, Math.min(1, target / (h - vh))) * range);
+    }
+
+    /**
+     * SWITCH NOW, at the top of the screen where the DBA looks (scrolled into view when it comes):
+     * switch the application's writes now, the pause measured, and Start of the stream the other way.
+     */
+    private VBox flipBanner(FlipViewModel flip) {
         Label headline = Views.wrapping(new Label());
         headline.setId("sync-flip-banner");
         headline.textProperty().bind(flip.banner());
@@ -157,30 +208,29 @@ public final class SyncView extends VBox {
         pause.textProperty().bind(flip.pause());
         pause.setStyle("-fx-text-fill: -cut-accent-text;");
         pause.managedProperty().bind(pause.textProperty().isNotEmpty());
-        VBox banner = new VBox(6, headline, pause);
-        banner.setStyle("-fx-background-color: -cut-accent-fill; -fx-background-radius: 8; -fx-padding: 12 16 12 16;");
-        banner.visibleProperty().bind(flip.banner().isNotEmpty());
-        banner.managedProperty().bind(banner.visibleProperty());
-
         Button next = new Button();
         next.setId("sync-flip-next");
         next.textProperty().bind(flip.nextLabel());
-        next.getStyleClass().add("accent");
         next.visibleProperty().bind(flip.nextLabel().isNotEmpty());
         next.managedProperty().bind(next.visibleProperty());
         next.setOnAction(e -> flip.startNext());
         Views.whole(next);
-
-        Label error = line("sync-flip-error", flip.error());
-        error.getStyleClass().add("error-text");
-        error.managedProperty().bind(error.textProperty().isNotEmpty());
-        Label outcome = line("sync-flip-outcome", flip.outcome());
-        outcome.managedProperty().bind(outcome.textProperty().isNotEmpty());
-
-        VBox card = new VBox(head, intro, writes, actions, why, steps, banner, next, error, outcome);
-        card.setId("sync-flip-card");
-        card.getStyleClass().add("card");
-        return card;
+        VBox banner = new VBox(8, headline, pause, next);
+        banner.setId("sync-flip-switch");
+        banner.setStyle("-fx-background-color: -cut-accent-fill; -fx-background-radius: 8; -fx-padding: 12 16 12 16;");
+        banner.visibleProperty().bind(flip.banner().isNotEmpty());
+        banner.managedProperty().bind(banner.visibleProperty());
+        flip.banner().addListener((o, was, now) -> {
+            if (!now.isEmpty()) {
+                javafx.application.Platform.runLater(() -> reveal(banner));
+            }
+        });
+        flip.nextLabel().addListener((o, was, now) -> {
+            if (!now.isEmpty()) {
+                javafx.application.Platform.runLater(() -> reveal(banner));
+            }
+        });
+        return banner;
     }
 
     /** Asks first, with each paragraph whole (wrapping at the dialog's width), centred over this window. */
