@@ -4,9 +4,11 @@ import dev.cutover.app.SyncRun;
 import dev.cutover.capture.SyncEngine;
 import dev.cutover.capture.SyncSlot;
 import dev.cutover.capture.SyncStatus;
+import dev.cutover.capture.WriteBlock;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
+import dev.cutover.plan.TableRef;
 import dev.cutover.sql.Direction;
 import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.ConsoleRedis;
@@ -23,6 +25,7 @@ import javafx.beans.property.StringProperty;
 import javafx.beans.value.ObservableValue;
 import javafx.util.Duration;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -36,8 +39,12 @@ import java.util.Map;
  * another process streams from the slot. Polled every second while the screen is shown.
  */
 public final class SyncViewModel implements AutoCloseable {
-    /** What one poll found for one direction (read off the FX thread). */
-    public record Reading(SyncStatus status, SyncSlot.Info slot, String problem) {
+    /**
+     * What one poll found for one direction (read off the FX thread): the status, the slot (null
+     * when none), the plan's tables on the side it streams from that carry a write block
+     * ({@link WriteBlock}; null when unread), and what could not be read.
+     */
+    public record Reading(SyncStatus status, SyncSlot.Info slot, List<TableRef> blocked, String problem) {
     }
 
     /** The lines shown for one direction, and what its buttons may do. */
@@ -133,6 +140,21 @@ public final class SyncViewModel implements AutoCloseable {
             SyncRun r = run;
             return r != null && r.running();
         }
+
+        /** The last poll's reading (null before the first). */
+        Reading reading() {
+            return reading;
+        }
+
+        /** The lines shown now (null before the first show). */
+        Lines lines() {
+            return lines;
+        }
+
+        /** The run this console started last (null when none; it may have ended). */
+        SyncRun ownRun() {
+            return run;
+        }
     }
 
     private final Session session;
@@ -142,6 +164,7 @@ public final class SyncViewModel implements AutoCloseable {
     private final Side forward = new Side(false);
     private final Side reverse = new Side(true);
     private final StringProperty message = new SimpleStringProperty("");
+    private final FlipViewModel flip = new FlipViewModel(this);
     private final Timeline poller;
     private boolean polling;
 
@@ -164,6 +187,23 @@ public final class SyncViewModel implements AutoCloseable {
 
     public Side reverse() {
         return reverse;
+    }
+
+    /** The write flip of this screen (docs/sync.md, "The write flip"). */
+    public FlipViewModel flip() {
+        return flip;
+    }
+
+    Session session() {
+        return session;
+    }
+
+    BackgroundTasks tasks() {
+        return tasks;
+    }
+
+    Plan plan() {
+        return plan.getValue();
     }
 
     /** What the last Start, Stop or Drop came to, one line. */
@@ -206,6 +246,36 @@ public final class SyncViewModel implements AutoCloseable {
         }, e -> polling = false);
     }
 
+    /**
+     * Reads both directions afresh, then starts {@code side}'s stream (the one click after a write
+     * flip: a poll that began during the flip saw its stream still holding the spent slot).
+     */
+    void startWhenRead(Side side) {
+        Plan p = plan.getValue();
+        Db oldDb = session.oldDb().get();
+        Db newDb = session.newDb().get();
+        String redisUrl = session.redisUrl().get();
+        if (p == null || oldDb == null || newDb == null) {
+            start(side);
+            return;
+        }
+        tasks.run("Reading the slots", pr -> new Reading[] {read(redis, oldDb, p, false, redisUrl), read(redis, newDb, p, true, redisUrl)}, r -> {
+            if (p == plan.getValue()) {
+                forward.reading = r[0];
+                reverse.reading = r[1];
+                show(forward, r[0]);
+                show(reverse, r[1]);
+            }
+            start(side);
+        }, e -> message.set("Not started: " + Problems.oneLine(e)));
+    }
+
+    /** Shows both directions again from their last readings (the write flip started or ended). */
+    void reshow() {
+        show(forward, forward.reading);
+        show(reverse, reverse.reading);
+    }
+
     /** One direction's status hash (null without Redis or when none) and slot (null when none) now; never throws. */
     static Reading read(ConsoleRedis redis, Db db, Plan p, boolean reverse, String redisUrl) {
         SyncStatus status = null;
@@ -221,12 +291,15 @@ public final class SyncViewModel implements AutoCloseable {
             }
         }
         SyncSlot.Info info = null;
+        List<TableRef> blocked = null;
+        Direction d = reverse ? Direction.REVERSE : Direction.FORWARD;
         try {
-            info = new SyncSlot(db, p, reverse ? Direction.REVERSE : Direction.FORWARD).info();
+            info = new SyncSlot(db, p, d).info();
+            blocked = new WriteBlock(db, p, d).blocked();
         } catch (RuntimeException e) {
             problem = Problems.oneLine(e);
         }
-        return new Reading(status, info, problem);
+        return new Reading(status, info, blocked, problem);
     }
 
     private void show(Side side, Reading r) {
@@ -260,8 +333,14 @@ public final class SyncViewModel implements AutoCloseable {
         side.shown.set(!side.reverse || ours || l.slotExists());
         Side other = side == forward ? reverse : forward;
         String blocked = missing;
+        String sideWords = side.reverse ? "new" : "old";
         if (blocked == null && ours) {
             blocked = "Running in this console: Stop stops it.";
+        } else if (blocked == null && flip.flipping().get()) {
+            blocked = "The write flip streams now: wait for it to end.";
+        } else if (blocked == null && r != null && r.blocked() != null && !r.blocked().isEmpty()) {
+            blocked = "The " + sideWords + " database refuses writes (write block: writes moved to the " + (side.reverse ? "old" : "new")
+                    + " database), so this stream has nothing to follow: run the " + (side.reverse ? "forward" : "reverse") + " stream.";
         } else if (blocked == null && l.otherProcess()) {
             blocked = "Another process streams from slot " + side.slotName() + ": stop that 'cutover sync' first.";
         } else if (blocked == null && (other.ours() || (other.lines != null && other.lines.running()))) {
@@ -272,12 +351,15 @@ public final class SyncViewModel implements AutoCloseable {
         }
         side.startBlocked.set(blocked == null ? "" : blocked);
         String dropWhy = missing;
-        if (dropWhy == null && (ours || l.otherProcess() || (l.running()))) {
+        if (dropWhy == null && flip.flipping().get()) {
+            dropWhy = "The write flip uses the slot now.";
+        } else if (dropWhy == null && (ours || l.otherProcess() || (l.running()))) {
             dropWhy = "The slot is in use: stop the sync first.";
         } else if (dropWhy == null && !l.slotExists()) {
             dropWhy = r == null ? "Reading the slot…" : "No slot " + side.slotName() + " to drop.";
         }
         side.dropBlocked.set(dropWhy == null ? "" : dropWhy);
+        flip.show();
     }
 
     /**

@@ -11,7 +11,10 @@ import dev.cutover.testing.TestRedis;
 import java.sql.Connection;
 import java.sql.ResultSet;
 
-/** An old and a new database on the two test servers (wal_level=logical) with one table, its plan, and the slots dropped at the end. */
+/**
+ * An old and a new database on the two test servers (wal_level=logical) with one table, its plan
+ * (with a reverse mapping, for the reverse stream after a write flip), and the slots dropped at the end.
+ */
 final class SyncPairFixture implements AutoCloseable {
     final TestDb old;
     final TestDb neu;
@@ -25,7 +28,8 @@ final class SyncPairFixture implements AutoCloseable {
         plan = PlanFile.parse("""
                 {"version": 1, "name": "%s", "tables": [{"source": {"schema": "public", "table": "orders"},
                   "target": {"schema": "public", "table": "orders"}, "key": ["id"],
-                  "columns": [{"target": "id", "expr": "id"}, {"target": "total_cents", "expr": "round(total_amount * 100)::bigint"}]}]}
+                  "columns": [{"target": "id", "expr": "id"}, {"target": "total_cents", "expr": "round(total_amount * 100)::bigint"}],
+                  "reverse": [{"target": "total_amount", "expr": "total_cents / 100.0"}]}]}
                 """.formatted(migration), "plan.json");
     }
 
