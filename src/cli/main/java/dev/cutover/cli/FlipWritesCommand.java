@@ -73,6 +73,10 @@ public final class FlipWritesCommand implements Callable<Integer> {
             out.println("SWITCH NOW: point the application's writes at the " + side.words() + ".");
             out.flush();
         });
+        boolean redis = connections.redisUrl != null || System.getenv("CUTOVER_REDIS_URL") != null;
+        if (redis && WriteFlip.forgetSpentStream(connections.redisUrl(), plan.name(), side)) {
+            out.println(name + ": the dropped stream's status removed from Redis (the phase guards no longer wait for it)");
+        }
         out.printf(Locale.ROOT, "%s: write pause %,d ms (block %,d ms + catch-up %,d ms, %,d changes); slot %s dropped%s%n", name,
                 r.pauseMillis(), r.blockMillis(), r.catchUpMillis(), r.changesInPause(), r.droppedSlot(),
                 r.liftedBlockOnTarget() ? "; the " + side.words() + "'s write block (from the earlier flip) lifted" : "");

@@ -178,6 +178,14 @@ public final class WriteFlip {
     }
 
     /**
+     * After a flip to {@code to}: removes the status record the spent stream left in Redis, so the
+     * phase guards stop waiting for a stream whose slot is gone; true when there was one.
+     */
+    public static boolean forgetSpentStream(String redisUrl, String migration, Side to) {
+        return new dev.cutover.capture.SyncHealth(redisUrl, migration, to == Side.OLD).forget();
+    }
+
+    /**
      * Lets writes to {@code side} through again (after a flip that went the other way, or one
      * abandoned): true when a block was lifted.
      */

@@ -271,15 +271,23 @@ public final class SyncSlot {
      * still active).
      */
     public Dropped dropWhenReleased(long timeoutMillis) throws InterruptedException {
+        awaitReleased(timeoutMillis);
+        return drop();
+    }
+
+    /** Waits up to {@code timeoutMillis} until no process streams from the slot (or it is gone); true when none does. */
+    public boolean awaitReleased(long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (System.nanoTime() < deadline) {
+        while (true) {
             Info i = info();
             if (i == null || !i.active()) {
-                break;
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
             }
             TimeUnit.MILLISECONDS.sleep(20);
         }
-        return drop();
     }
 
     /** What {@link #drop} removed. */

@@ -268,6 +268,7 @@ public final class FlipViewModel {
         }
         Direction from = to == WriteFlip.Side.NEW ? Direction.FORWARD : Direction.REVERSE;
         Db fromDb = to == WriteFlip.Side.NEW ? oldDb : newDb;
+        String redis = sync.session().redisUrl().get();
         progress.clear();
         banner.set("");
         pause.set("");
@@ -287,10 +288,14 @@ public final class FlipViewModel {
                                 + (to == WriteFlip.Side.NEW ? "old" : "new") + " database as before");
                     }
                 }
-                awaitReleased(new SyncSlot(fromDb, p, from), 10_000);
+                new SyncSlot(fromDb, p, from).awaitReleased(10_000);
             }
-            return new WriteFlip(oldDb, newDb, p, LOCK_TIMEOUT_MILLIS, LOCK_ATTEMPTS, MAX_PAUSE_MILLIS)
+            WriteFlip.Result r = new WriteFlip(oldDb, newDb, p, LOCK_TIMEOUT_MILLIS, LOCK_ATTEMPTS, MAX_PAUSE_MILLIS)
                     .flip(to, this::line, () -> BackgroundTasks.fx(() -> banner.set(switchLine(to))));
+            if (redis != null && !redis.isBlank() && WriteFlip.forgetSpentStream(redis, p.name(), to)) {
+                line("The dropped stream's status is removed from Redis (the phase guards no longer wait for it).");
+            }
+            return r;
         }, result -> {
             flipping.set(false);
             flippedTo = to;
@@ -369,17 +374,5 @@ public final class FlipViewModel {
 
     private static String capital(String s) {
         return s == null || s.isEmpty() ? "" : Character.toUpperCase(s.charAt(0)) + s.substring(1);
-    }
-
-    /** Waits until the server process of a sync that just ended lets go of the slot (WriteFlip refuses an active slot). */
-    private static void awaitReleased(SyncSlot slot, long millis) throws InterruptedException {
-        long until = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < until) {
-            SyncSlot.Info info = slot.info();
-            if (info == null || !info.active()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
     }
 }
