@@ -3,14 +3,16 @@ package dev.cutover.ui;
 import dev.cutover.app.RunControls;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlKeys.WorkThrottle;
+import dev.cutover.plan.Plan;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.value.ObservableBooleanValue;
+import javafx.beans.value.ObservableValue;
 
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * The run controls a screen holds over a chunked run (the Backfill and the Verify screen alike): a
@@ -29,6 +31,26 @@ public final class RunThrottle {
         String redisUrl();
 
         boolean running();
+
+        /** The run of a screen: the migration of {@code plan}, the session's Redis URL, and {@code running}. */
+        static Run of(ObservableValue<Plan> plan, Session session, ObservableBooleanValue running) {
+            return new Run() {
+                @Override
+                public String migration() {
+                    return plan.getValue() == null ? null : plan.getValue().name();
+                }
+
+                @Override
+                public String redisUrl() {
+                    return session.redisUrl().get();
+                }
+
+                @Override
+                public boolean running() {
+                    return running.get();
+                }
+            };
+        }
     }
 
     private final String kind;

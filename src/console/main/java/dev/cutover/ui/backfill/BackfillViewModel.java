@@ -84,22 +84,7 @@ public final class BackfillViewModel {
         this.tasks = tasks;
         this.plan = plan;
         throughput.setMaximumItemAge(CHART_SECONDS * 1000L);
-        throttle = new RunThrottle("backfill", tasks, redis, new RunThrottle.Run() {
-            @Override
-            public String migration() {
-                return plan.getValue() == null ? null : plan.getValue().name();
-            }
-
-            @Override
-            public String redisUrl() {
-                return session.redisUrl().get();
-            }
-
-            @Override
-            public boolean running() {
-                return running.get();
-            }
-        }, message::set);
+        throttle = new RunThrottle("backfill", tasks, redis, RunThrottle.Run.of(plan, session, running), message::set);
         throttle.paused().addListener((o, a, b) -> {
             if (running.get()) {
                 message.set(b ? "Paused: workers stop after the chunk in hand." : "Resumed.");

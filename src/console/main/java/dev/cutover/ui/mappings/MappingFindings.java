@@ -8,6 +8,7 @@ import dev.cutover.pg.Schema;
 import dev.cutover.plan.ColumnMapping;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.TableMapping;
+import dev.cutover.plan.TableRef;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -63,6 +64,17 @@ final class MappingFindings {
             }
         }
         return PlanChecks.merge(checked, quick);
+    }
+
+    /** The index in {@code p} of the table mapping {@code f} concerns (named by its target, with or without schema), or -1. */
+    static int tableOf(Plan p, Finding f) {
+        for (int i = 0; p != null && i < p.tables().size(); i++) {
+            TableRef t = p.tables().get(i).target();
+            if (t.table().equals(f.table()) || t.toString().equals(f.table())) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Whether a listed finding is the full plan check's (dry run included), not one of the checks as you type. */

@@ -73,13 +73,13 @@ final class MappingGrid {
                 : checker.verdict(new ExpressionChecker.Probe(t.source(), column.get(), expr));
     }
 
-    /** The expressions of {@code t} the database has not judged yet. */
-    List<ExpressionChecker.Probe> unchecked(TableMapping t, Schema.Table newTable) {
+    /** The database questions of {@code t}: each mapped expression filling a column of {@code newTable}. */
+    static List<ExpressionChecker.Probe> probes(TableMapping t, Schema.Table newTable) {
         List<ExpressionChecker.Probe> all = new ArrayList<>();
         for (ColumnMapping c : t.columns()) {
             newTable.column(c.target()).ifPresent(col -> all.add(new ExpressionChecker.Probe(t.source(), col, c.expr())));
         }
-        return checker.unchecked(all);
+        return all;
     }
 
     /** The forward read of the engine and the upsert repair/replay use, exactly as the engine renders them, or why not. */

@@ -1,12 +1,9 @@
 package dev.cutover.ui.mappings;
 
 import dev.cutover.app.PlanEdits;
-import dev.cutover.check.CheckReport;
 import dev.cutover.check.Finding;
-import dev.cutover.check.PlanChecker;
 import dev.cutover.pg.Db;
 import dev.cutover.pg.Schema;
-import dev.cutover.pg.SchemaReader;
 import dev.cutover.plan.ColumnMapping;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.PlanFile;
@@ -16,12 +13,10 @@ import dev.cutover.plan.TableRef;
 import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.Problems;
 import dev.cutover.ui.Session;
-import javafx.animation.PauseTransition;
 import javafx.beans.binding.StringExpression;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -32,46 +27,40 @@ import javafx.util.Duration;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.stream.Collectors;
 
 /**
  * The Mappings screen's state and commands: the plan being edited ({@link PlanDocument}: file,
- * undo/redo, saved or not), both live schemas (read on {@link BackgroundTasks}), the table mapping
- * shown, the grid rows and the engine-rendered SQL preview ({@link MappingGrid}), the selected
- * column's expression and the database's verdict on each expression (debounced, in the background,
- * through {@link ExpressionChecker}), and the findings ({@link MappingFindings}). Edits are
- * {@link PlanEdits}; this class only coordinates them.
+ * undo/redo, saved or not), both live schemas ({@link LiveSchemas}), the table mapping shown, the
+ * grid rows and the engine-rendered SQL preview ({@link MappingGrid}), the selected column's
+ * expression and the database's verdict on each expression ({@link LiveExpressionCheck}: debounced,
+ * in the background, through {@link ExpressionChecker}), the full plan check ({@link PlanCheckRun})
+ * and the findings ({@link MappingFindings}). Edits are {@link PlanEdits}; this class only
+ * coordinates them.
  */
 public final class MappingsViewModel {
     /** How long typing must pause before the database checks the expression. */
     public static final Duration CHECK_DELAY = Duration.millis(300);
 
     private final Session session;
-    private final BackgroundTasks tasks;
     private final PlanDocument doc = new PlanDocument();
-    private final ObjectProperty<Schema> oldSchema = new SimpleObjectProperty<>();
-    private final ObjectProperty<Schema> newSchema = new SimpleObjectProperty<>();
     private final IntegerProperty tableIndex = new SimpleIntegerProperty(-1);
     private final ObservableList<MappingRow> rows = FXCollections.observableArrayList();
     private final StringProperty selectedTarget = new SimpleStringProperty();
     private final StringProperty expr = new SimpleStringProperty("");
-    private final StringProperty exprProblem = new SimpleStringProperty("");
-    private final BooleanProperty exprChecking = new SimpleBooleanProperty(false);
     private final StringProperty preview = new SimpleStringProperty("");
     private final ObservableList<Finding> findings = FXCollections.observableArrayList();
     private final StringProperty message = new SimpleStringProperty("");
     private final ObjectProperty<Throwable> error = new SimpleObjectProperty<>();
-    private final BooleanProperty checking = new SimpleBooleanProperty(false);
     /** The database's verdict on each expression, asked once (the probe session is its own). */
     private final ExpressionChecker checker;
     private final MappingGrid grid;
     private final MappingFindings found;
-    private final PauseTransition checkDelay = new PauseTransition(CHECK_DELAY);
+    private final LiveSchemas schemas;
+    private final LiveExpressionCheck live;
+    private final PlanCheckRun planCheck;
     private boolean editing;
-    private long generation;
 
     public MappingsViewModel(Session session, BackgroundTasks tasks) {
         this(session, tasks, new ExpressionChecker());
@@ -80,11 +69,12 @@ public final class MappingsViewModel {
     /** @param checker the expression checker (its verdicts and its session on the old database) */
     public MappingsViewModel(Session session, BackgroundTasks tasks, ExpressionChecker checker) {
         this.session = session;
-        this.tasks = tasks;
         this.checker = checker;
         this.grid = new MappingGrid(checker);
         this.found = new MappingFindings(checker);
-        checkDelay.setOnFinished(e -> checkNow());
+        this.schemas = new LiveSchemas(tasks);
+        this.live = new LiveExpressionCheck(checker, tasks, CHECK_DELAY, this::toCheck, this::rebuildRows);
+        this.planCheck = new PlanCheckRun(tasks, message::set);
         session.oldDb().addListener((o, a, b) -> {
             checker.forget();
             loadSchemas();
@@ -103,8 +93,8 @@ public final class MappingsViewModel {
             expr.set(currentExpr());
             showVerdict();
         });
-        oldSchema.addListener((o, a, b) -> refresh());
-        newSchema.addListener((o, a, b) -> refresh());
+        schemas.oldSchema().addListener((o, a, b) -> refresh());
+        schemas.newSchema().addListener((o, a, b) -> refresh());
     }
 
     // ---- plan file ----
@@ -217,7 +207,7 @@ public final class MappingsViewModel {
             return i;
         }
         editing = false;
-        doc.change(PlanEdits.withTable(doc.plan().get(), oldTable, newTable, oldSchema.get(), newSchema.get()),
+        doc.change(PlanEdits.withTable(doc.plan().get(), oldTable, newTable, oldSchema().get(), newSchema().get()),
                 "mapped table " + oldTable + " → " + newTable);
         return doc.plan().get().tables().size() - 1;
     }
@@ -248,73 +238,38 @@ public final class MappingsViewModel {
      */
     public void runCheck() {
         Plan p = doc.plan().get();
-        Db o = session.oldDb().get();
-        Db n = session.newDb().get();
-        if (p == null || o == null || n == null) {
-            message.set("The plan check needs a plan and both databases connected");
-            return;
-        }
-        checking.set(true);
-        message.set("Checking the plan (dry run over every row)…");
-        var task = tasks.run("Plan check", pr -> new PlanChecker(o, n).onProgress((table, rows, estimate) -> {
-            if (pr.isCancelled()) {
-                throw new CancellationException("plan check cancelled"); // the dry run stops here
-            }
-            pr.update(rows, Math.max(rows, estimate), table + ": " + rows + " rows");
-        }).check(p), (CheckReport report) -> {
-            checking.set(false);
+        planCheck.start(p, session.oldDb().get(), session.newDb().get(), report -> {
             say(found.checked(report, p));
-            findings.setAll(found.of(doc.plan().get(), oldSchema.get(), newSchema.get()));
-        }, e -> {
-            checking.set(false);
-            fail(e);
-        });
-        BackgroundTasks.onCancelled(task, () -> {
-            checking.set(false);
-            message.set("Plan check cancelled: the findings listed are the earlier ones.");
-        });
+            findings.setAll(found.of(doc.plan().get(), oldSchema().get(), newSchema().get()));
+        }, this::fail);
     }
 
     /** Forgets every verdict and asks the database again (Ctrl+Enter). */
     public void recheck() {
         checker.forget();
         refresh();
-        checkDelay.stop();
-        checkNow();
+        live.now();
     }
 
     /** Shows what a finding concerns: its table and column. */
     public void focus(Finding f) {
-        Plan p = doc.plan().get();
-        for (int i = 0; p != null && i < p.tables().size(); i++) {
-            TableRef t = p.tables().get(i).target();
-            if (t.table().equals(f.table()) || t.toString().equals(f.table())) {
-                tableIndex.set(i);
-                if (f.targetColumn() != null) {
-                    selectedTarget.set(f.targetColumn());
-                }
-                return;
+        int i = MappingFindings.tableOf(doc.plan().get(), f);
+        if (i >= 0) {
+            tableIndex.set(i);
+            if (f.targetColumn() != null) {
+                selectedTarget.set(f.targetColumn());
             }
         }
     }
 
     /** Old column names of the shown table starting with {@code prefix} (case-insensitive), for completion. */
     public List<String> completions(String prefix) {
-        String p = prefix.toLowerCase(Locale.ROOT);
-        return oldTable().map(t -> t.columns().stream().map(Schema.Column::name)
-                .filter(c -> c.toLowerCase(Locale.ROOT).startsWith(p)).toList()).orElse(List.of());
+        return schemas.completions(table(), prefix);
     }
 
     /** Reads both schemas in the background (each on a connection of its own, closed after). */
     public void loadSchemas() {
-        Db o = session.oldDb().get();
-        Db n = session.newDb().get();
-        if (o != null) {
-            tasks.run("Reading the old schema", pr -> SchemaReader.read(o), oldSchema::set, this::fail);
-        }
-        if (n != null) {
-            tasks.run("Reading the new schema", pr -> SchemaReader.read(n), newSchema::set, this::fail);
-        }
+        schemas.load(session.oldDb().get(), session.newDb().get(), this::fail);
     }
 
     // ---- derived state ----
@@ -326,13 +281,11 @@ public final class MappingsViewModel {
     }
 
     public Optional<Schema.Table> oldTable() {
-        TableMapping t = table();
-        return t == null || oldSchema.get() == null ? Optional.empty() : oldSchema.get().table(t.source());
+        return schemas.oldTable(table());
     }
 
     public Optional<Schema.Table> newTable() {
-        TableMapping t = table();
-        return t == null || newSchema.get() == null ? Optional.empty() : newSchema.get().table(t.target());
+        return schemas.newTable(table());
     }
 
     private String currentExpr() {
@@ -345,12 +298,12 @@ public final class MappingsViewModel {
     private void refresh() {
         rebuildRows();
         preview.set(grid.preview(table(), oldTable(), newTable()));
-        checkDelay.playFromStart();
+        live.later();
     }
 
     private void rebuildRows() {
         rows.setAll(grid.rows(table(), newTable()));
-        findings.setAll(found.of(doc.plan().get(), oldSchema.get(), newSchema.get()));
+        findings.setAll(found.of(doc.plan().get(), oldSchema().get(), newSchema().get()));
         showVerdict();
     }
 
@@ -359,31 +312,15 @@ public final class MappingsViewModel {
         String target = selectedTarget.get();
         String e = currentExpr();
         Optional<Schema.Column> col = target == null ? Optional.empty() : newTable().flatMap(x -> x.column(target));
-        ExpressionChecker.Verdict v = t == null || e.isEmpty() ? ExpressionChecker.Verdict.UNCHECKED : grid.verdict(t, col, e);
-        exprChecking.set(v instanceof ExpressionChecker.Verdict.Unchecked && col.isPresent() && !e.isEmpty());
-        exprProblem.set(v instanceof ExpressionChecker.Verdict.Invalid bad ? bad.problem() : "");
+        live.show(t == null || e.isEmpty() ? ExpressionChecker.Verdict.UNCHECKED : grid.verdict(t, col, e), col.isPresent() && !e.isEmpty());
     }
 
-    /** Asks the old database about every mapped expression of the shown table not judged yet. */
-    private void checkNow() {
+    /** Every mapped expression of the shown table, to ask the old database about; null without both tables or the old database. */
+    private LiveExpressionCheck.Ask toCheck() {
         TableMapping t = table();
         Db db = session.oldDb().get();
-        if (t == null || db == null || newTable().isEmpty() || oldTable().isEmpty()) {
-            return;
-        }
-        List<ExpressionChecker.Probe> todo = grid.unchecked(t, newTable().get());
-        if (todo.isEmpty()) {
-            return;
-        }
-        long gen = ++generation;
-        tasks.run(null, pr -> checker.check(db, todo), results -> {
-            if (gen == generation || !results.isEmpty()) {
-                rebuildRows();
-            }
-        }, e -> {
-            exprChecking.set(false);
-            exprProblem.set("cannot check on the old database: " + Problems.oneLine(e));
-        });
+        return t == null || db == null || newTable().isEmpty() || oldTable().isEmpty() ? null
+                : new LiveExpressionCheck.Ask(db, MappingGrid.probes(t, newTable().get()));
     }
 
     public void close() {
@@ -433,11 +370,11 @@ public final class MappingsViewModel {
     }
 
     public ObjectProperty<Schema> oldSchema() {
-        return oldSchema;
+        return schemas.oldSchema();
     }
 
     public ObjectProperty<Schema> newSchema() {
-        return newSchema;
+        return schemas.newSchema();
     }
 
     public IntegerProperty tableIndex() {
@@ -458,11 +395,11 @@ public final class MappingsViewModel {
 
     /** The database's error for the selected expression, "" when it is fine or not known yet. */
     public StringProperty exprProblem() {
-        return exprProblem;
+        return live.problem();
     }
 
     public BooleanProperty exprChecking() {
-        return exprChecking;
+        return live.checking();
     }
 
     public StringProperty preview() {
@@ -494,6 +431,6 @@ public final class MappingsViewModel {
 
     /** True while the plan check runs. */
     public BooleanProperty checking() {
-        return checking;
+        return planCheck.checking();
     }
 }

@@ -1,12 +1,6 @@
 package dev.cutover.ui.verify;
 
-import dev.cutover.app.CsvExport;
-import dev.cutover.app.RunControls;
-import dev.cutover.app.VerifyWorkflow;
-import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
-import dev.cutover.plan.TableMapping;
-import dev.cutover.plan.TableRef;
 import dev.cutover.sql.Direction;
 import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.LeaseHolders;
@@ -16,17 +10,10 @@ import dev.cutover.ui.ConsoleRedis;
 import dev.cutover.ui.Session;
 import dev.cutover.verify.Difference;
 import dev.cutover.verify.Repairer;
-import dev.cutover.verify.TableReport;
-import dev.cutover.verify.VerifyListener;
-import dev.cutover.verify.VerifyOptions;
 import dev.cutover.verify.VerifyReport;
-import dev.cutover.work.ProgressEvent;
-import dev.cutover.work.TableProgress;
 import dev.cutover.work.WorkerId;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
@@ -41,8 +28,6 @@ import javafx.beans.property.StringProperty;
 import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import javafx.concurrent.Task;
-import javafx.concurrent.Worker;
 
 /**
  * The Verify screen's state and commands over {@code dev.cutover.verify}: a full or sampled
@@ -51,7 +36,8 @@ import javafx.concurrent.Worker;
  * {@code cutover worker --job verify} included), the differences it confirmed, "Repair all"
  * through {@link Repairer} in the current truth direction followed by a new verification,
  * "Repair selected" (only the chosen differences, re-synced by key and compared again) and the CSV
- * export through {@link DifferenceCsv}. The options the command line has: worker threads, a rows/s
+ * export ({@link DifferenceExport}). The run itself, from start to finish, is {@link VerifyRun}; the
+ * per-table lines are {@link VerifyTables}. The options the command line has: worker threads, a rows/s
  * cap and pause that act on a running comparison (through Redis on every worker of the run), one
  * table or all. Like the command line, a run is stored in {@code cutover.verification} and (a run
  * of every table, with Redis) in the verify summary hash. While the screen is shown, the workers
@@ -75,11 +61,8 @@ public final class VerifyViewModel {
     }
 
     private final Session session;
-    private final BackgroundTasks tasks;
     private final ObservableValue<Plan> plan;
     private final ConsoleRedis redis = new ConsoleRedis();
-    private final ObservableList<TableRow> tables = FXCollections.observableArrayList();
-    private final ObservableList<Difference> differences = FXCollections.observableArrayList();
     private final ObservableList<String> tableChoices = FXCollections.observableArrayList();
     private final ObjectProperty<Difference> selected = new SimpleObjectProperty<>();
     private final ObjectProperty<VerifyReport> report = new SimpleObjectProperty<>();
@@ -89,40 +72,26 @@ public final class VerifyViewModel {
     private final BooleanProperty running = new SimpleBooleanProperty();
     private final StringProperty message = new SimpleStringProperty("");
     private final StringProperty verdict = new SimpleStringProperty("");
-    private final StringProperty throttleState = new SimpleStringProperty("");
     private final ObjectProperty<Throwable> error = new SimpleObjectProperty<>();
     /** The run's workers and the stored verification's freshness, read from Redis while the screen is shown. */
     private final VerifyWatch watch;
     /** This console's worker id in the run going now (the repair and the verify of "Repair all" share it), or null. */
     private String localWorker;
-    private Direction lastDirection = Direction.FORWARD;
-    private boolean truncated;
-    private volatile Task<?> task;
+    /** The per-table lines and how tables are named. */
+    private final VerifyTables tables;
+    /** The run going now or last: its task, the engine's events, the differences listed. */
+    private final VerifyRun run;
+    private final DifferenceExport export;
     /** The engine running now (a verify, or the repair of "Repair all"): the cap, pause and cancel act on it (shared with Backfill). */
     private final RunThrottle throttle;
-    private final RunControls controls;
 
     public VerifyViewModel(Session session, BackgroundTasks tasks, ObservableValue<Plan> plan) {
         this.session = session;
-        this.tasks = tasks;
         this.plan = plan;
-        this.throttle = new RunThrottle("verify", tasks, redis, new RunThrottle.Run() {
-            @Override
-            public String migration() {
-                return plan.getValue() == null ? null : plan.getValue().name();
-            }
-
-            @Override
-            public String redisUrl() {
-                return session.redisUrl().get();
-            }
-
-            @Override
-            public boolean running() {
-                return running.get();
-            }
-        }, message::set);
-        this.controls = throttle.controls();
+        this.throttle = new RunThrottle("verify", tasks, redis, RunThrottle.Run.of(plan, session, running), message::set);
+        this.tables = new VerifyTables(plan::getValue);
+        this.run = new VerifyRun(tasks, throttle.controls(), tables, KEPT);
+        this.export = new DifferenceExport(tasks);
         this.watch = new VerifyWatch(session, tasks, plan, redis, () -> localWorker);
         throttle.paused().addListener((o, a, b) -> {
             if (running.get()) {
@@ -164,40 +133,17 @@ public final class VerifyViewModel {
      * tables; the engine and the CSV name it by its bare name.
      */
     public String shown(String table) {
-        Plan p = plan.getValue();
-        if (p != null && table != null) {
-            for (TableMapping m : p.tables()) {
-                TableRef ref = lastDirection == Direction.REVERSE ? m.source() : m.target();
-                if (ref.table().equals(table)) {
-                    return ref.toString();
-                }
-            }
-        }
-        return table;
+        return tables.shown(table);
     }
 
     /** A table of the plan chosen under Table (its bare target name) as the choice shows it: {@code schema.table}. */
     public String choiceName(String target) {
-        Plan p = plan.getValue();
-        if (p != null) {
-            for (TableMapping m : p.tables()) {
-                if (m.target().table().equals(target)) {
-                    return m.target().toString();
-                }
-            }
-        }
-        return target;
+        return tables.choiceName(target);
     }
 
     private void choices(Plan p) {
-        List<String> names = new ArrayList<>();
-        if (p != null) {
-            for (TableMapping m : p.tables()) {
-                names.add(m.target().table());
-            }
-        }
-        tableChoices.setAll(names);
-        if (table.get() != null && !names.contains(table.get())) {
+        tableChoices.setAll(VerifyTables.choices(p));
+        if (table.get() != null && !tableChoices.contains(table.get())) {
             table.set(null);
         }
     }
@@ -227,129 +173,32 @@ public final class VerifyViewModel {
             return;
         }
         Plan p = plan.getValue();
-        Db oldDb = session.oldDb().get();
-        Db newDb = session.newDb().get();
-        String redisUrl = session.redisUrl().get();
         int n = Math.max(0, sample.get());
-        int workerThreads = threads.get();
         List<String> only = table.get() == null ? List.of() : List.of(table.get());
         String workerId = WorkerId.generate();
         localWorker = workerId;
         running.set(true);
         error.set(null);
-        tables.clear();
-        differences.clear();
         selected.set(null);
         report.set(null);
         verdict.set("");
-        throttleState.set("");
-        truncated = false;
         String what = repair ? "Repair of " + p.name() : (n > 0 ? "Sampled verify of " : "Verify of ") + p.name();
         message.set(what + " running…");
-        controls.reset();
-        VerifyWorkflow workflow = new VerifyWorkflow(p, oldDb, newDb, redisUrl);
-        task = tasks.run(what, progress -> {
-            Direction d = workflow.direction().direction();
-            BackgroundTasks.fx(() -> lastDirection = d);
-            VerifyOptions base = VerifyOptions.defaults(d).withWorkers(workerThreads).withTables(only)
-                    .withRedisUrl(redisUrl).withWork(w -> w.withWorkerId(workerId));
-            Repairer.Result repaired = null;
-            if (repair) {
-                repaired = workflow.repair(base, listener(progress, false), controls);
-                BackgroundTasks.fx(() -> {
-                    tables.clear();
-                    differences.clear();
-                });
-            }
-            VerifyWorkflow.Recorded rec = workflow.verifyAndRecord(base.withSample(n), listener(progress, true), controls, KEPT, null);
-            return new Outcome(rec.report(), repaired, rec.listed()); // listed: of every worker process of the run
-        }, o -> finished(p, o), t -> {
+        run.start(what, new VerifyRun.Settings(p, session.oldDb().get(), session.newDb().get(), session.redisUrl().get(), n,
+                threads.get(), only, workerId, repair), o -> finished(p, o), t -> {
             running.set(false);
             error.set(t);
             message.set((repair ? "Repair of " : "Verify of ") + p.name() + " failed: " + Problems.oneLine(t));
-        });
-        task.stateProperty().addListener((o, a, state) -> {
-            if (state == Worker.State.CANCELLED) {
-                running.set(false);
-                message.set(what + " cancelled: nothing was decided or stored.");
-            }
+        }, () -> {
+            running.set(false);
+            message.set(what + " cancelled: nothing was decided or stored.");
         });
     }
 
-    private record Outcome(VerifyReport report, Repairer.Result repaired, List<Difference> listed) {
-    }
-
-    /** Progress events arrive on the engine's threads; each is handed to the FX thread. Cancel stops the engine at its next event. */
-    private VerifyListener listener(BackgroundTasks.Progress progress, boolean collect) {
-        return new VerifyListener() {
-            @Override
-            public void onProgress(ProgressEvent e) {
-                if (progress.isCancelled()) {
-                    controls.stop();
-                    return;
-                }
-                progress.update(e.total().rowsDone(), Math.max(1, Math.max(e.total().rowsDone(), e.total().rowsTotal())), null);
-                String state = e.throttle() == null ? "" : e.throttle().paused() ? "paused"
-                        : e.throttle().backingOff() ? String.format(Locale.ROOT, "backing off: old database latency %.0f ms > %d ms",
-                        e.throttle().latencyMillis(), e.throttle().latencyLimitMillis()) : "";
-                BackgroundTasks.fx(() -> {
-                    throttleState.set(state);
-                    for (TableProgress t : e.tables()) {
-                        String name = shown(t.table());
-                        TableRow old = row(name);
-                        put(new TableRow(name, t.state().word(), t.rowsDone(), t.rowsTotal(), old == null ? 0 : old.missingInTarget(),
-                                old == null ? 0 : old.extraInTarget(), old == null ? 0 : old.different()));
-                    }
-                });
-            }
-
-            @Override
-            public void difference(Difference d) {
-                BackgroundTasks.fx(() -> {
-                    String name = shown(d.table());
-                    TableRow old = row(name);
-                    put((old == null ? new TableRow(name, "running", 0, 0, 0, 0, 0) : old).plus(d.kind(), 1));
-                    if (collect) {
-                        if (differences.size() < KEPT) {
-                            differences.add(d);
-                        } else {
-                            truncated = true;
-                        }
-                    }
-                });
-            }
-        };
-    }
-
-    private TableRow row(String name) {
-        return tables.stream().filter(t -> t.table().equals(name)).findFirst().orElse(null);
-    }
-
-    private void put(TableRow r) {
-        for (int i = 0; i < tables.size(); i++) {
-            if (tables.get(i).table().equals(r.table())) {
-                tables.set(i, r);
-                return;
-            }
-        }
-        tables.add(r);
-    }
-
-    private void finished(Plan p, Outcome o) {
+    private void finished(Plan p, VerifyRun.Outcome o) {
         running.set(false);
-        throttleState.set("");
         VerifyReport r = o.report();
-        lastDirection = r.direction();
-        List<TableRow> rows = new ArrayList<>();
-        for (TableReport t : r.tables()) {
-            String name = shown(t.table());
-            TableRow old = row(name);
-            rows.add(new TableRow(name, r.sampled() ? "SAMPLE done" : "done", t.rowsCompared(),
-                    old == null ? 0 : old.estimate(), t.missingInTarget(), t.extraInTarget(), t.different()));
-        }
-        tables.setAll(rows);
-        differences.setAll(o.listed());
-        truncated = r.differences() > o.listed().size();
+        boolean truncated = r.differences() > o.listed().size();
         verdict.set(VerifyWords.verdict(r));
         message.set(VerifyWords.finished(p.name(), r, o.repaired(), r.tables().stream().map(t -> shown(t.table())).toList(), truncated, KEPT));
         refreshStaleness(true);
@@ -367,37 +216,20 @@ public final class VerifyViewModel {
         if (running.get() || chosen.isEmpty() || found == null || missing() != null) {
             return;
         }
-        Plan p = plan.getValue();
-        Db oldDb = session.oldDb().get();
-        Db newDb = session.newDb().get();
-        String redisUrl = session.redisUrl().get();
         List<Difference> picked = List.copyOf(chosen);
         Direction d = found.direction();
         running.set(true);
         error.set(null);
         message.set("Repairing " + String.format("%,d", picked.size()) + " selected rows…");
-        VerifyWorkflow workflow = new VerifyWorkflow(p, oldDb, newDb, redisUrl);
-        task = tasks.run("Repair selected rows of " + p.name(), progress -> workflow.repairSelected(picked, d), sel -> {
+        Plan p = plan.getValue();
+        run.repairSelected("Repair selected rows of " + p.name(), p, session.oldDb().get(), session.newDb().get(),
+                session.redisUrl().get(), picked, d, sel -> {
             running.set(false);
-            differences.removeAll(picked);
-            for (Difference x : picked) {
-                TableRow r = row(shown(x.table()));
-                if (r != null) {
-                    put(r.plus(x.kind(), -1));
-                }
-            }
-            for (Difference x : sel.stillDiffering()) {
-                differences.add(x);
-                TableRow r = row(shown(x.table()));
-                if (r != null) {
-                    put(r.plus(x.kind(), 1));
-                }
-            }
             if (selected.get() != null && picked.contains(selected.get())) { // List.copyOf refuses contains(null)
                 selected.set(null);
             }
             message.set(VerifyWords.repairedSelected(picked.size(), d, sel));
-            verdict.set(String.format("%,d", differences.size()) + " differences listed after repairing selected rows "
+            verdict.set(String.format("%,d", differences().size()) + " differences listed after repairing selected rows "
                     + "(run Verify for a verdict)");
             refreshStaleness(true); // a repair that changed rows makes the stored verification stale: shown at once
         }, t -> {
@@ -407,14 +239,11 @@ public final class VerifyViewModel {
         });
     }
 
-    /** Writes the listed differences to {@code file} through the app layer's {@link CsvExport} (owner-only, replaced atomically). */
+    /** Writes the listed differences to {@code file} through the app layer's {@code CsvExport} (owner-only, replaced atomically). */
     public void exportCsv(Path file) {
-        List<Difference> rows = List.copyOf(differences);
-        tasks.run("Export CSV", progress -> CsvExport.differences(file, rows::forEach),
-                count -> message.set("Exported " + String.format("%,d", count) + " differences to " + file.getFileName()
-                + " (" + CsvExport.PERMISSIONS + ")."), t -> {
+        export.csv(file, differences(), message::set, (line, t) -> {
             error.set(t);
-            message.set("Export to " + file + " failed: " + Problems.oneLine(t));
+            message.set(line);
         });
     }
 
@@ -426,19 +255,15 @@ public final class VerifyViewModel {
 
     /** Cancels the running verification or repair: the engine stops after the chunks in hand, nothing is decided. */
     public void cancel() {
-        controls.stop();
-        Task<?> t = task;
-        if (t != null) {
-            t.cancel(true); // FutureTask.cancel: safe from any thread, a no-op once finished
-        }
+        run.cancel();
     }
 
     public ObservableList<TableRow> tables() {
-        return tables;
+        return tables.rows();
     }
 
     public ObservableList<Difference> differences() {
-        return differences;
+        return run.differences();
     }
 
     public ObjectProperty<Difference> selected() {
@@ -502,7 +327,7 @@ public final class VerifyViewModel {
 
     /** "paused", "backing off: …", or empty. */
     public StringProperty throttleState() {
-        return throttleState;
+        return run.throttleState();
     }
 
     public ObjectProperty<Throwable> error() {
@@ -520,7 +345,7 @@ public final class VerifyViewModel {
     }
 
     public Direction lastDirection() {
-        return lastDirection;
+        return tables.direction();
     }
 
     public BooleanBinding canStart() {
@@ -529,7 +354,7 @@ public final class VerifyViewModel {
     }
 
     public BooleanBinding canRepairOrExport() {
-        return Bindings.createBooleanBinding(() -> !running.get() && !differences.isEmpty(), running, differences);
+        return Bindings.createBooleanBinding(() -> !running.get() && !differences().isEmpty(), running, differences());
     }
 
     public void close() {
