@@ -238,7 +238,7 @@ public final class EndToEnd {
             rt.load().segment("rolled back");
             dwell();
             syncCaughtUp("sync");
-            long differences = finalVerify();
+            long differences = finalVerify("--direction", "forward", "--recheck-after", RECHECK_AFTER);
             dwell();
 
             step("stopping the load");
@@ -323,11 +323,14 @@ public final class EndToEnd {
         throw new IllegalStateException(which + " did not catch up within 2 minutes");
     }
 
+    /** Verify beside a running sync: a row written a moment ago reaches the other side within this (sync's lag, seconds at worst under the faults). */
+    private static final String RECHECK_AFTER = "3s";
+
     /** A verify that must be clean without a repair; a difference found is looked at again twice (a change in flight), then it fails. */
     private void verifyClean(String what, String direction) throws InterruptedException {
         for (int round = 1; round <= 3; round++) {
             step(what + (round > 1 ? " (again, round " + round + ")" : ""));
-            int rc = cli("verify", "--plan", plan(), "--direction", direction);
+            int rc = cli("verify", "--plan", plan(), "--direction", direction, "--recheck-after", RECHECK_AFTER);
             if (rc == 0) {
                 return;
             }
@@ -535,10 +538,13 @@ public final class EndToEnd {
     }
 
     /** The final verify: the number of differences it reports (0 when it exits 0). */
-    private long finalVerify() {
+    private long finalVerify(String... options) {
         step("final verify (no repair after it)");
+        List<String> a = new ArrayList<>(List.of("verify", "--plan", plan()));
+        a.addAll(List.of(options));
+        say("   $ cutover " + String.join(" ", a));
         StringWriter buf = new StringWriter();
-        int rc = CutoverCommand.run(args("verify", "--plan", plan()), new PrintWriter(buf, true), new PrintWriter(buf, true));
+        int rc = CutoverCommand.run(args(a.toArray(new String[0])), new PrintWriter(buf, true), new PrintWriter(buf, true));
         out.print(indent(buf.toString()));
         if (rc == 0) {
             return 0;
