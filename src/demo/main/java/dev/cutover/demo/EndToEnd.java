@@ -193,8 +193,7 @@ public final class EndToEnd {
             backfillWithAKill(true);
 
             startSync(false);
-            phase(Phase.DUAL_WRITE);
-            rt.load().segment("sync");
+            phase(Phase.DUAL_WRITE); // the writes follow by sync
             dwell();
             if (cfg.pauseBackends()) {
                 pauseNewBackends(Duration.ofMillis(1500));

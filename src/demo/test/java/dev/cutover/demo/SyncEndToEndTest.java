@@ -59,7 +59,7 @@ class SyncEndToEndTest {
             assertThat(r.writes().different()).as(why).isZero();
             assertThat(r.flips()).as(why).hasSize(2).allMatch(f -> f.matches("to (new|old): write pause [0-9,]+ ms .*"));
             assertThat(r.segments()).extracting(LoadGenerator.Segment::label).as(why)
-                    .contains("sync", "flip to new", "on new", "flip to old", "rolled back");
+                    .contains("dual_write", "flip to new", "on new", "flip to old", "rolled back");
             assertThat(text.toString()).as(why).contains("SWITCH NOW: point the application's writes at the new database.")
                     .contains("SWITCH NOW: point the application's writes at the old database.").contains("== PASS");
         }
