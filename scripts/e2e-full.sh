@@ -6,9 +6,14 @@
 # paused (SIGSTOP), Redis restarted. Prints p99 latency per phase and the three figures of the
 # proof (failed requests, verify differences, acknowledged writes missing); exit 0 when all are 0.
 #
+# --sync: the same proof with change capture instead of the router (the application writes the old
+# database with plain JDBC; backfill --with-sync, cutover sync under the faults and killed, then
+# flip-writes to the new database and back); it needs wal_level=logical, and runs on two throwaway
+# servers of its own when the local server lacks it (docs/demo.md, "The sync proof").
+#
 # Recreates the databases cutover_demo_old / cutover_demo_new on the local server; uses a private
 # redis-server on a free port. Options are passed to `cutover demo-e2e` (e.g. --orders 200000
-# --rate 1000 --dwell 10); see `bin/cutover demo-e2e --help`.
+# --rate 1000 --dwell 10, --sync); see `bin/cutover demo-e2e --help`.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$here/scripts/services.sh" >/dev/null

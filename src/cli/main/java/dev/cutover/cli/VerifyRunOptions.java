@@ -32,6 +32,11 @@ public final class VerifyRunOptions {
             description = "attempts after the first for a chunk whose statement failed on a dropped connection (default: ${DEFAULT-VALUE})")
     int retries = 5;
 
+    @Option(names = "--recheck-after", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "wait this long before the re-check of differing rows (e.g. 2s beside a running 'cutover sync', whose"
+                    + " writes arrive a moment later; default: at once)")
+    java.time.Duration recheckAfter = java.time.Duration.ZERO;
+
     @Mixin
     WorkOptions work;
 
@@ -52,7 +57,7 @@ public final class VerifyRunOptions {
         JobOptions job = work.job(hasRedis(conn) ? conn.redisUrl() : null);
         try {
             return VerifyOptions.defaults(d).withTables(tables).withSample(sample).withChunkRows(chunkRows)
-                    .withWork(job.withRetries(retries, 500));
+                    .withRecheckDelayMillis(recheckAfter.toMillis()).withWork(job.withRetries(retries, 500));
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }

@@ -29,9 +29,12 @@ import java.util.stream.Stream;
  * (and so does a JVM shutdown: PostgresProcess's hook). {@link #reset} removes it all.
  */
 public final class DemoServers implements AutoCloseable {
-    /** Server settings of the demo's PostgreSQL: throwaway data, so no fsync; room for the sample's pools and the console. */
+    /**
+     * Server settings of the demo's PostgreSQL: throwaway data, so no fsync; room for the sample's
+     * pools and the console; logical decoding, so change capture ({@code cutover sync}) can run.
+     */
     static final Map<String, String> PG_SETTINGS = Map.of("fsync", "off", "synchronous_commit", "off",
-            "full_page_writes", "off", "max_connections", "300");
+            "full_page_writes", "off", "max_connections", "300", "wal_level", "logical");
 
     private final Path home;
     private final PostgresProcess oldServer;

@@ -44,7 +44,12 @@ import java.util.concurrent.TimeUnit;
 public final class EndToEnd {
     /** What the run needs; {@code restartRedis} restarts the control-state Redis (same URL). */
     public record Config(Db oldDb, Db newDb, String redisUrl, Path planFile, double rate, Duration dwell, long backfillRowsPerSec,
-                         RedisRestart restartRedis, boolean pauseBackends) {
+                         RedisRestart restartRedis, boolean pauseBackends, boolean sync) {
+        /** The router proof. */
+        public Config(Db oldDb, Db newDb, String redisUrl, Path planFile, double rate, Duration dwell, long backfillRowsPerSec,
+                      RedisRestart restartRedis, boolean pauseBackends) {
+            this(oldDb, newDb, redisUrl, planFile, rate, dwell, backfillRowsPerSec, restartRedis, pauseBackends, false);
+        }
     }
 
     @FunctionalInterface
@@ -52,9 +57,14 @@ public final class EndToEnd {
         void restart() throws Exception;
     }
 
-    /** The outcome. {@code verifyDifferences} is -1 when the final verify could not run. */
+    /**
+     * The outcome. {@code verifyDifferences} is -1 when the final verify could not run; {@code flips}
+     * (the sync proof) the write pause each {@code flip-writes} printed, {@code delayedWrites} the
+     * application's writes a flip's block refused and it retried on the other side.
+     */
     public record Result(long requests, long errors, long shed, long verifyDifferences, WriteLog.Check writes,
-                         List<LoadGenerator.Segment> segments, List<String> faults, List<String> overrides) {
+                         List<LoadGenerator.Segment> segments, List<String> faults, List<String> overrides, List<String> flips,
+                         long delayedWrites, long longestWaitMillis) {
         public boolean ok() {
             return errors == 0 && shed == 0 && verifyDifferences == 0 && writes.ok();
         }
@@ -67,7 +77,9 @@ public final class EndToEnd {
     private final Plan plan;
     private final List<String> faults = new ArrayList<>();
     private final List<String> overrides = new ArrayList<>();
+    private final List<String> flips = new ArrayList<>();
     private SampleRuntime rt;
+    private Process sync;
 
     public EndToEnd(Config cfg, PrintWriter out) {
         this.cfg = cfg;
@@ -76,6 +88,10 @@ public final class EndToEnd {
     }
 
     public Result run() throws Exception {
+        return cfg.sync() ? runSync() : runRouter();
+    }
+
+    private Result runRouter() throws Exception {
         SampleRuntime.Settings base = SampleRuntime.Settings.forRate(cfg.rate());
         SampleRuntime.Settings settings = new SampleRuntime.Settings(base.rate(), base.threads(), base.poolSize(),
                 java.nio.file.Files.createTempDirectory("cutover-e2e-spill"));
@@ -93,7 +109,7 @@ public final class EndToEnd {
             }
 
             phase(Phase.BACKFILL);
-            backfillWithAKill();
+            backfillWithAKill(false);
 
             phase(Phase.DUAL_WRITE);
             dwell();
@@ -117,7 +133,7 @@ public final class EndToEnd {
                 traffic(percent);
                 if (percent == 25) {
                     Thread.sleep(1500);
-                    restartRedis();
+                    restartRedis("during traffic_shift at 25 %");
                 }
                 dwell();
             }
@@ -143,10 +159,244 @@ public final class EndToEnd {
                 writes = rt.workload().log().check(c);
             }
             Result r = new Result(rt.load().requests(), rt.load().errors(), rt.load().shed(), differences, writes, rt.load().segments(),
-                    List.copyOf(faults), List.copyOf(overrides));
+                    List.copyOf(faults), List.copyOf(overrides), List.of(), 0, 0);
             report(r);
             return r;
         }
+    }
+
+    /**
+     * The proof with change capture instead of the router: the application writes and reads the
+     * old database with plain JDBC ({@link DirectSides}), {@code cutover sync} (a child process)
+     * follows it, writes move with {@code cutover flip-writes --to new} (the application switching on
+     * its SWITCH NOW), {@code sync --reverse} follows the new side, and a rollback moves them back.
+     */
+    private Result runSync() throws Exception {
+        SampleRuntime.Settings settings = SampleRuntime.Settings.forRate(cfg.rate());
+        // a refused write waits for the switch as long as a flip may pause writes (flip-writes' --max-pause and lock tries)
+        try (SampleRuntime runtime = SampleRuntime.openDirect(cfg.oldDb(), cfg.newDb(), settings, 90_000)) {
+            this.rt = runtime;
+            DirectSides app = rt.direct();
+            rt.load().onSecond(s -> say("   " + s.line()));
+            rt.load().segment("planning");
+            rt.load().start();
+            say("   the application reads and writes the old database with plain JDBC: no router");
+            dwell();
+
+            step("plan check (with the change-capture prerequisites)");
+            int check = cli("plan", "check", "--plan", plan(), "--sync");
+            if (check == 2) {
+                throw new IllegalStateException("the plan check could not run");
+            }
+
+            phase(Phase.BACKFILL);
+            backfillWithAKill(true);
+
+            startSync(false);
+            phase(Phase.DUAL_WRITE); // the writes follow by sync
+            dwell();
+            if (cfg.pauseBackends()) {
+                pauseNewBackends(Duration.ofMillis(1500));
+            }
+            killNewConnections(Duration.ofSeconds(4));
+            dwell();
+            killSync();
+            dwell();
+            Thread.sleep(1500);
+            restartRedis("while sync runs");
+            dwell();
+            syncCaughtUp("sync");
+            verifyClean("verify (forward, no repair)", "forward");
+
+            // the write flip: the application without the router moves its writes itself
+            step("phase new_primary (the shadow-read and traffic steps need the router's reads: overridden)");
+            overrides.add("phase new_primary");
+            if (cli("phase", Phase.NEW_PRIMARY.wireName(), "--override", "--reason",
+                    "end-to-end sync proof: no router, so no shadow reads or traffic steps; writes move with flip-writes") != 0) {
+                throw new IllegalStateException("cutover phase new_primary failed");
+            }
+            stopSync();
+            rt.load().segment("flip to new");
+            flipWrites("new", app);
+            startSync(true);
+            rt.load().segment("on new");
+            dwell();
+            syncCaughtUp("sync --reverse");
+            // rows the plan's reverse mappings write differently from the legacy values (the plan check's
+            // "do not come back equal" warnings): rewritten once from the new side, as the router proof does at new_primary
+            step("repair --direction reverse (the rows the reverse mappings write differently; plan check's warnings)");
+            if (cli("repair", "--plan", plan(), "--direction", "reverse") != 0) {
+                throw new IllegalStateException("repair --direction reverse failed");
+            }
+            verifyClean("verify (reverse: the new database is the truth, no repair after it)", "reverse");
+            dwell();
+
+            // the rollback: writes back to the old database, the forward stream again
+            stopSync();
+            rt.load().segment("flip to old");
+            flipWrites("old", app);
+            startSync(false);
+            step("phase dual_write (the rollback)");
+            if (cli("phase", Phase.DUAL_WRITE.wireName(), "--reason", "end-to-end sync proof: rollback after the flip") != 0) {
+                throw new IllegalStateException("cutover phase dual_write (rollback) failed");
+            }
+            rt.load().segment("rolled back");
+            dwell();
+            syncCaughtUp("sync");
+            long differences = finalVerify("--direction", "forward", "--recheck-after", RECHECK_AFTER);
+            dwell();
+
+            step("stopping the load");
+            rt.load().close();
+            stopSync();
+            step("sync --until-caught-up (the writes made up to the load's end)");
+            if (cli("sync", "--until-caught-up") != 0) {
+                throw new IllegalStateException("cutover sync --until-caught-up failed");
+            }
+            WriteLog.Check writes;
+            try (Connection c = cfg.newDb().connect()) {
+                writes = rt.workload().log().check(c);
+            }
+            step("sync --drop (the proof ends here: its slot would keep the old server's WAL)");
+            cli("sync", "--drop");
+            Result r = new Result(rt.load().requests(), rt.load().errors(), rt.load().shed(), differences, writes, rt.load().segments(),
+                    List.copyOf(faults), List.copyOf(overrides), List.copyOf(flips), app.delayedWrites(), app.longestWaitMillis());
+            report(r);
+            return r;
+        } finally {
+            if (sync != null && sync.isAlive()) {
+                sync.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ change capture
+
+    /** Starts {@code cutover sync} (or {@code --reverse}) as a child process, so it can be killed for real. */
+    private void startSync(boolean reverse) throws IOException {
+        step(reverse ? "sync --reverse (child process)" : "sync (child process)");
+        sync = reverse ? child("sync", "sync", "--reverse") : child("sync", "sync");
+    }
+
+    /** Stops the running sync as Ctrl-C does (SIGTERM: the batch in hand applied and confirmed); it must exit 0. */
+    private void stopSync() throws InterruptedException {
+        step("stopping sync (SIGTERM, as Ctrl-C)");
+        sync.destroy();
+        if (!sync.waitFor(60, TimeUnit.SECONDS)) {
+            sync.destroyForcibly();
+            throw new IllegalStateException("sync did not stop within 60 s of SIGTERM");
+        }
+        say("   (sync exit " + sync.exitValue() + ")");
+        // 143: the JVM's exit on SIGTERM when the stop hook had nothing to say; both mean stopped
+        if (sync.exitValue() != 0 && sync.exitValue() != 143) {
+            throw new IllegalStateException("sync ended with exit " + sync.exitValue() + " (see its log)");
+        }
+    }
+
+    /** SIGKILL of the sync process mid-stream, then a new one: it resumes from the slot's confirmed position. */
+    private void killSync() throws Exception {
+        step("fault: killing the sync process (SIGKILL)");
+        if (!sync.isAlive()) {
+            throw new IllegalStateException("sync had ended (exit " + sync.exitValue() + ") before the fault");
+        }
+        sync.destroyForcibly().waitFor();
+        fault("sync process killed (SIGKILL) mid-stream, started again");
+        startSync(false);
+    }
+
+    /** Waits until the running sync reports no change waiting (lag 0 s) in its status, up to two minutes. */
+    private void syncCaughtUp(String which) throws InterruptedException {
+        step("waiting for " + which + " to report itself caught up");
+        boolean reverse = which.contains("reverse");
+        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (System.nanoTime() < end) {
+            if (!sync.isAlive()) {
+                throw new IllegalStateException(which + " ended (exit " + sync.exitValue() + ")");
+            }
+            try (RedisLink redis = RedisLink.open(cfg.redisUrl())) {
+                var st = reverse ? dev.cutover.capture.SyncHealth.readReverse(redis, plan.name())
+                        : dev.cutover.capture.SyncHealth.read(redis, plan.name());
+                if (st != null && "running".equals(st.state()) && st.lagSeconds() == 0 && System.currentTimeMillis() - st.updatedAt() < 3000) {
+                    say(String.format("   %s running: lag %.1f s, %,d changes applied", which, st.lagSeconds(), st.changesApplied()));
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // Redis a moment away (the restart fault): ask again
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(which + " did not catch up within 2 minutes");
+    }
+
+    /** Verify beside a running sync: a row written a moment ago reaches the other side within this (sync's lag, seconds at worst under the faults). */
+    private static final String RECHECK_AFTER = "2s";
+
+    /** A verify that must be clean without a repair; a difference found is looked at again twice (a change in flight), then it fails. */
+    private void verifyClean(String what, String direction) throws InterruptedException {
+        for (int round = 1; round <= 3; round++) {
+            step(what + (round > 1 ? " (again, round " + round + ")" : ""));
+            int rc = cli("verify", "--plan", plan(), "--direction", direction, "--recheck-after", RECHECK_AFTER);
+            if (rc == 0) {
+                return;
+            }
+            if (rc != 1) {
+                throw new IllegalStateException("verify failed (exit " + rc + ")");
+            }
+            Thread.sleep(1000);
+        }
+        throw new IllegalStateException("verify (" + direction + ") still finds differences after 3 rounds, with no repair");
+    }
+
+    /**
+     * {@code cutover flip-writes --to side} as the DBA runs it; the application switches when the
+     * command prints SWITCH NOW, as an operator changing a connection string would. The pause line
+     * is kept for the report.
+     */
+    private void flipWrites(String side, DirectSides app) {
+        step("flip-writes --to " + side + " (the application switches on SWITCH NOW)");
+        say("   $ cutover flip-writes --to " + side);
+        StringBuilder text = new StringBuilder();
+        java.io.Writer lines = new java.io.Writer() {
+            private final StringBuilder line = new StringBuilder();
+
+            @Override
+            public void write(char[] cbuf, int off, int len) {
+                for (int i = off; i < off + len; i++) {
+                    char ch = cbuf[i];
+                    if (ch == '\n') {
+                        String l = line.toString();
+                        line.setLength(0);
+                        if (l.startsWith("SWITCH NOW")) {
+                            app.switchTo("new".equals(side));
+                        }
+                        say("     " + l);
+                        text.append(l).append('\n');
+                    } else {
+                        line.append(ch);
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        StringWriter err = new StringWriter();
+        int rc = CutoverCommand.run(args("flip-writes", "--to", side), new PrintWriter(lines, true), new PrintWriter(err, true));
+        out.print(indent(err.toString()));
+        say("   (exit " + rc + ")");
+        if (rc != 0) {
+            throw new IllegalStateException("cutover flip-writes --to " + side + " failed (exit " + rc + ")");
+        }
+        if (app.onNew() != "new".equals(side)) {
+            throw new IllegalStateException("flip-writes --to " + side + " ended without SWITCH NOW");
+        }
+        var m = java.util.regex.Pattern.compile("write pause [^;]*").matcher(text);
+        flips.add("to " + side + ": " + (m.find() ? m.group() : "(no pause printed)"));
     }
 
     // ------------------------------------------------------------------ steps
@@ -174,7 +424,9 @@ public final class EndToEnd {
             throw new IllegalStateException("cutover phase " + p.wireName() + " failed (exit " + rc + ")");
         }
         rt.load().segment(p.wireName());
-        awaitRouter(() -> rt.router().state().phase() == p, "the router to follow phase " + p.wireName());
+        if (rt.router() != null) {
+            awaitRouter(() -> rt.router().state().phase() == p, "the router to follow phase " + p.wireName());
+        }
     }
 
     /** The shadow-read mismatch samples of the last window, counted by query (what a refused shadow guard saw). */
@@ -217,9 +469,9 @@ public final class EndToEnd {
     }
 
     /** Starts the backfill as a child process, kills it (SIGKILL) once it has copied rows, then runs it again to completion. */
-    private void backfillWithAKill() throws Exception {
-        step("backfill (child process, throttled to " + cfg.backfillRowsPerSec() + " rows/s)");
-        Process first = backfillProcess(cfg.backfillRowsPerSec());
+    private void backfillWithAKill(boolean withSync) throws Exception {
+        step("backfill" + (withSync ? " --with-sync" : "") + " (child process, throttled to " + cfg.backfillRowsPerSec() + " rows/s)");
+        Process first = backfillProcess(cfg.backfillRowsPerSec(), withSync);
         long copied = 0;
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (first.isAlive() && System.nanoTime() < deadline) {
@@ -238,7 +490,7 @@ public final class EndToEnd {
         copied = newRows();
         fault("backfill process killed (SIGKILL) after " + copied + " rows were copied");
         step("backfill resumed");
-        Process second = backfillProcess(0);
+        Process second = backfillProcess(0, withSync);
         if (!second.waitFor(10, TimeUnit.MINUTES)) {
             second.destroyForcibly();
             throw new IllegalStateException("the resumed backfill did not finish in 10 minutes");
@@ -249,17 +501,25 @@ public final class EndToEnd {
         say("   backfill done: " + newRows() + " rows in the new database");
     }
 
-    private Process backfillProcess(long rowsPerSec) throws IOException {
+    private Process backfillProcess(long rowsPerSec, boolean withSync) throws IOException {
         // a short lease, so the resumed run takes over the killed worker's chunks within seconds
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "dev.cutover.Main",
-                "backfill", "--plan", plan(), "--old", cfg.oldDb().url(), "--new", cfg.newDb().url(), "--redis", cfg.redisUrl(),
-                "--lease-ttl", "3000", "--progress", "lines"));
-        if (rowsPerSec > 0) {
-            cmd.addAll(List.of("--max-rows-per-sec", String.valueOf(rowsPerSec)));
+        List<String> a = new ArrayList<>(List.of("backfill", "--lease-ttl", "3000", "--progress", "lines"));
+        if (withSync) {
+            a.add("--with-sync");
         }
-        File log = File.createTempFile("cutover-e2e-backfill", ".log");
-        say("   $ cutover backfill" + (rowsPerSec > 0 ? " --max-rows-per-sec " + rowsPerSec : "") + "   (output: " + log + ")");
+        if (rowsPerSec > 0) {
+            a.addAll(List.of("--max-rows-per-sec", String.valueOf(rowsPerSec)));
+        }
+        return child("backfill", a.toArray(new String[0]));
+    }
+
+    /** {@code cutover <a>} (with the connection options) as a child process of this JVM, its output in a temporary file. */
+    private Process child(String label, String... a) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "dev.cutover.Main"));
+        cmd.addAll(List.of(args(a)));
+        File log = File.createTempFile("cutover-e2e-" + label, ".log");
+        say("   $ cutover " + String.join(" ", a) + "   (output: " + log + ")");
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
     }
 
@@ -283,10 +543,13 @@ public final class EndToEnd {
     }
 
     /** The final verify: the number of differences it reports (0 when it exits 0). */
-    private long finalVerify() {
+    private long finalVerify(String... options) {
         step("final verify (no repair after it)");
+        List<String> a = new ArrayList<>(List.of("verify", "--plan", plan()));
+        a.addAll(List.of(options));
+        say("   $ cutover " + String.join(" ", a));
         StringWriter buf = new StringWriter();
-        int rc = CutoverCommand.run(args("verify", "--plan", plan()), new PrintWriter(buf, true), new PrintWriter(buf, true));
+        int rc = CutoverCommand.run(args(a.toArray(new String[0])), new PrintWriter(buf, true), new PrintWriter(buf, true));
         out.print(indent(buf.toString()));
         if (rc == 0) {
             return 0;
@@ -315,7 +578,8 @@ public final class EndToEnd {
                 Thread.sleep(100);
             }
         }
-        fault("new database connections killed for " + d.toSeconds() + " s during dual_write (" + killed + " sessions terminated)");
+        fault("new database connections killed for " + d.toSeconds() + " s " + (cfg.sync() ? "while sync runs" : "during dual_write")
+                + " (" + killed + " sessions terminated)");
     }
 
     /** SIGSTOP on the new database's client backends (only that database's), then SIGCONT. */
@@ -344,7 +608,8 @@ public final class EndToEnd {
         } finally {
             signal("CONT", pids);
         }
-        fault("new database paused (SIGSTOP of its " + pids.size() + " backends) for " + d.toMillis() + " ms during dual_write");
+        fault("new database paused (SIGSTOP of its " + pids.size() + " backends) for " + d.toMillis() + " ms "
+                + (cfg.sync() ? "while sync runs" : "during dual_write"));
     }
 
     private static void signal(String sig, List<Long> pids) throws IOException, InterruptedException {
@@ -354,10 +619,10 @@ public final class EndToEnd {
         p.waitFor(10, TimeUnit.SECONDS);
     }
 
-    private void restartRedis() throws Exception {
+    private void restartRedis(String when) throws Exception {
         step("fault: restarting Redis");
         cfg.restartRedis().restart();
-        fault("Redis killed and restarted during traffic_shift at 25 %");
+        fault("Redis killed and restarted " + when);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -460,6 +725,12 @@ public final class EndToEnd {
         r.faults().forEach(f -> say("   " + f));
         if (!r.overrides().isEmpty()) {
             say("== guards overridden (audited): " + String.join(", ", r.overrides()));
+        }
+        if (!r.flips().isEmpty()) {
+            say("== write flips (flip-writes; the application switched on SWITCH NOW)");
+            r.flips().forEach(f -> say("   " + f));
+            say(String.format("   writes refused by the block and retried on the other side: %,d (delayed, not failed; longest wait %,d ms)",
+                    r.delayedWrites(), r.longestWaitMillis()));
         }
         say("== the proof");
         say(String.format("   application requests failed:           %,d of %,d (shed: %,d)", r.errors(), r.requests(), r.shed()));

@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * The sample SaaS application: its five operations, each written once with the old schema's SQL
  * and once with the new schema's, run through the {@link Router} (which picks the side, mirrors
- * writes and shadows reads as the migration's phase says). Reads return rows of the same shape
+ * writes and shadows reads as the migration's phase says) — or, for change capture, with plain
+ * JDBC on the one database the application writes to ({@link DirectSides}). Reads return rows of the same shape
  * and values from either side — the old-side SQL applies plan.json's transforms — so shadow
  * reads compare equal and the caller can't tell which database answered.
  *
@@ -75,14 +76,40 @@ public final class SaasApp {
             .newSql("SELECT id, tenant_id, concat_ws(' ', first_name, last_name) AS name, email, created_at "
                     + "FROM users WHERE id = ? AND tenant_id = ?");
 
-    private final Router router;
+    /**
+     * Where the operations run: through the {@link Router} ({@link #through}), or with plain JDBC
+     * on one database the application picks itself ({@link DirectSides}, the change-capture proof).
+     */
+    public interface Runner {
+        /** Runs the write; the rows it changed. */
+        long write(WriteOp op, int tenant, Object... params) throws SQLException;
 
-    public SaasApp(Router router) {
-        this.router = router;
+        <T> List<T> read(ReadOp<T> op, int tenant, Object... params) throws SQLException;
     }
 
-    public Router router() {
-        return router;
+    /** The operations run through the router (tenant as routing key). */
+    public static Runner through(Router router) {
+        return new Runner() {
+            @Override
+            public long write(WriteOp op, int tenant, Object... params) throws SQLException {
+                return router.write(op, tenant, params).affected();
+            }
+
+            @Override
+            public <T> List<T> read(ReadOp<T> op, int tenant, Object... params) throws SQLException {
+                return router.read(op, tenant, params);
+            }
+        };
+    }
+
+    private final Runner runner;
+
+    public SaasApp(Router router) {
+        this(through(router));
+    }
+
+    public SaasApp(Runner runner) {
+        this.runner = runner;
     }
 
     /** A timestamp both databases store identically (microseconds, UTC). */
@@ -91,31 +118,31 @@ public final class SaasApp {
     }
 
     public void signUp(long id, int tenant, String name, String email, OffsetDateTime createdAt) throws SQLException {
-        expectOne(router.write(SIGN_UP, tenant, id, name, email, tenant, createdAt).affected(), "sign_up", id);
+        expectOne(runner.write(SIGN_UP, tenant, id, name, email, tenant, createdAt), "sign_up", id);
     }
 
     /** Renames a user of the tenant; false when the tenant has no such user. */
     public boolean renameUser(long id, int tenant, String name) throws SQLException {
-        return router.write(RENAME_USER, tenant, id, name, tenant).affected() == 1;
+        return runner.write(RENAME_USER, tenant, id, name, tenant) == 1;
     }
 
     public void placeOrder(long id, int tenant, long userId, String shipping, Integer priority, long cents, OffsetDateTime createdAt)
             throws SQLException {
-        expectOne(router.write(PLACE_ORDER, tenant, id, tenant, userId, shipping, priority, cents, createdAt).affected(), "place_order", id);
+        expectOne(runner.write(PLACE_ORDER, tenant, id, tenant, userId, shipping, priority, cents, createdAt), "place_order", id);
     }
 
     /** The tenant's ten most recent orders. */
     public List<Map<String, Object>> listTenantOrders(int tenant) throws SQLException {
-        return router.read(LIST_TENANT_ORDERS, tenant, tenant);
+        return runner.read(LIST_TENANT_ORDERS, tenant, tenant);
     }
 
     /** One order of the tenant with its user's name; empty when the tenant has no such order. */
     public List<Map<String, Object>> orderDetail(int tenant, long orderId) throws SQLException {
-        return router.read(ORDER_DETAIL, tenant, orderId, tenant);
+        return runner.read(ORDER_DETAIL, tenant, orderId, tenant);
     }
 
     public List<Map<String, Object>> userProfile(int tenant, long userId) throws SQLException {
-        return router.read(USER_PROFILE, tenant, userId, tenant);
+        return runner.read(USER_PROFILE, tenant, userId, tenant);
     }
 
     private static void expectOne(long affected, String op, long id) throws SQLException {

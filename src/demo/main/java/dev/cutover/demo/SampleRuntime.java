@@ -11,7 +11,7 @@ import java.sql.SQLException;
 
 /**
  * The sample application running: HikariCP pools on both databases, the {@link Router} following
- * the migration's control state in Redis, the {@link SaasApp} on it, and the {@link LoadGenerator}
+ * the migration's control state in Redis (or, without it, {@link DirectSides}), the {@link SaasApp} on it, and the {@link LoadGenerator}
  * driving the {@link SaasWorkload} at a fixed rate. {@code cutover demo}, {@code cutover load} and
  * the end-to-end proof all run it.
  */
@@ -27,15 +27,42 @@ public final class SampleRuntime implements AutoCloseable {
     private final HikariDataSource oldPool;
     private final HikariDataSource newPool;
     private final Router router;
+    private final DirectSides direct;
     private final SaasWorkload workload;
     private final LoadGenerator load;
 
-    private SampleRuntime(HikariDataSource oldPool, HikariDataSource newPool, Router router, SaasWorkload workload, LoadGenerator load) {
+    private SampleRuntime(HikariDataSource oldPool, HikariDataSource newPool, Router router, DirectSides direct, SaasWorkload workload,
+                          LoadGenerator load) {
         this.oldPool = oldPool;
         this.newPool = newPool;
         this.router = router;
+        this.direct = direct;
         this.workload = workload;
         this.load = load;
+    }
+
+    /**
+     * The sample application without the router ({@link DirectSides}): plain JDBC on the old
+     * database until {@link DirectSides#switchTo switched}; a write refused by a write block waits
+     * for the switch up to {@code maxWaitMillis}. The load is not started yet.
+     */
+    public static SampleRuntime openDirect(Db oldDb, Db newDb, Settings settings, long maxWaitMillis) throws SQLException {
+        HikariDataSource oldPool = oldDb.pool("sample-old", settings.poolSize());
+        HikariDataSource newPool = newDb.pool("sample-new", settings.poolSize());
+        try {
+            Directory directory;
+            try (Connection c = oldDb.connect()) {
+                directory = Directory.load(c, 200_000);
+            }
+            DirectSides direct = new DirectSides(oldPool, newPool, maxWaitMillis);
+            SaasWorkload workload = new SaasWorkload(new SaasApp(direct), directory, new WriteLog());
+            LoadGenerator load = new LoadGenerator(settings.rate(), settings.threads(), workload);
+            return new SampleRuntime(oldPool, newPool, null, direct, workload, load);
+        } catch (SQLException | RuntimeException e) {
+            oldPool.close();
+            newPool.close();
+            throw e;
+        }
     }
 
     /** Connects everything (reads the directory of users and orders from the old database); the load is not started yet. */
@@ -58,7 +85,7 @@ public final class SampleRuntime implements AutoCloseable {
             Router router = b.build();
             SaasWorkload workload = new SaasWorkload(new SaasApp(router), directory, new WriteLog());
             LoadGenerator load = new LoadGenerator(settings.rate(), settings.threads(), workload);
-            return new SampleRuntime(oldPool, newPool, router, workload, load);
+            return new SampleRuntime(oldPool, newPool, router, null, workload, load);
         } catch (SQLException | RuntimeException e) {
             oldPool.close();
             newPool.close();
@@ -66,8 +93,14 @@ public final class SampleRuntime implements AutoCloseable {
         }
     }
 
+    /** The router; null for {@link #openDirect}. */
     public Router router() {
         return router;
+    }
+
+    /** The application's own choice of database; null when it runs on the router. */
+    public DirectSides direct() {
+        return direct;
     }
 
     public SaasWorkload workload() {
@@ -85,8 +118,13 @@ public final class SampleRuntime implements AutoCloseable {
      */
     public void reportEverySecond(java.io.PrintWriter out) {
         load.onSecond(s -> {
-            var st = router.state();
-            String label = st.phase().wireName() + (st.phase() == dev.cutover.control.Phase.TRAFFIC_SHIFT ? " " + st.readPercent() + "%" : "");
+            String label;
+            if (router == null) {
+                label = "on " + direct.side(); // no router: the segments follow the database the application uses
+            } else {
+                var st = router.state();
+                label = st.phase().wireName() + (st.phase() == dev.cutover.control.Phase.TRAFFIC_SHIFT ? " " + st.readPercent() + "%" : "");
+            }
             if (!label.equals(load.currentSegment())) {
                 load.segment(label);
             }
@@ -104,7 +142,9 @@ public final class SampleRuntime implements AutoCloseable {
             load.close();
         } finally {
             try {
-                router.close();
+                if (router != null) {
+                    router.close();
+                }
             } finally {
                 oldPool.close();
                 newPool.close();

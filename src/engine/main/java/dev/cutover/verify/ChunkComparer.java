@@ -48,8 +48,15 @@ final class ChunkComparer {
     private final Side to;
     private final ExecutorService toThread;
     private final int leafRows;
+    private final long recheckDelayMillis;
 
     ChunkComparer(TableCheck table, Side from, Side to, ExecutorService toThread, int leafRows) {
+        this(table, from, to, toThread, leafRows, 0);
+    }
+
+    /** {@code recheckDelayMillis}: how long the re-check of a leaf's differing keys waits first (0: at once). */
+    ChunkComparer(TableCheck table, Side from, Side to, ExecutorService toThread, int leafRows, long recheckDelayMillis) {
+        this.recheckDelayMillis = recheckDelayMillis;
         this.table = table;
         this.sql = table.sql();
         this.from = from;
@@ -101,6 +108,15 @@ final class ChunkComparer {
                 () -> rows(to, sql.toRowsInRange(lo, hi), r));
         List<Difference> diffs = table.rowDiff().diff(rows.from(), rows.to());
         if (!diffs.isEmpty()) {
+            if (recheckDelayMillis > 0) {
+                // a change in flight (change capture applies it a moment later) is then no difference
+                try {
+                    Thread.sleep(recheckDelayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SQLException("verify stopped during the re-check's wait", e);
+                }
+            }
             out.addAll(compareKeys(diffs.stream().map(Difference::keyText).toList()));
         }
     }

@@ -97,7 +97,7 @@ final class CompareSession implements ChunkJob.Session {
     /** The sampled mode for one table: random keys of both sides compared by key; stored under chunk 0. */
     Compared sample(String ledgerTable, TableCheck check, int sample) throws SQLException {
         List<List<String>> keys = Sampler.keys(check, from, to, sample);
-        ChunkComparer cmp = new ChunkComparer(check, from, to, toThread, job.leafRows());
+        ChunkComparer cmp = new ChunkComparer(check, from, to, toThread, job.leafRows(), job.recheckDelayMillis());
         Compared c = new Compared(keys.size(), cmp.compareKeys(keys), null);
         from.connection().commit();
         store(ledgerTable, 0, check, c);
@@ -117,7 +117,7 @@ final class CompareSession implements ChunkJob.Session {
 
     private Compared compare(TableCheck check, ChunkComparer.Range r) throws FatalChunkError {
         try {
-            ChunkComparer cmp = new ChunkComparer(check, from, to, toThread, job.leafRows());
+            ChunkComparer cmp = new ChunkComparer(check, from, to, toThread, job.leafRows(), job.recheckDelayMillis());
             ChunkComparer.Hashes h = cmp.hash(r);
             List<Difference> diffs = h.equal() ? List.of() : cmp.resolve(r, h);
             RowSync.Result repaired = null;

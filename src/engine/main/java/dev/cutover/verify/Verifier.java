@@ -102,7 +102,7 @@ public final class Verifier {
         }
         LOG.debug("{} tables resolved, row hash {}", checks.size(), hash);
         String name = VerifyJob.PREFIX + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        VerifyJob job = new VerifyJob(name, plan.name(), fromDb, toDb, newDb, checks, options.leafRows(), repair,
+        VerifyJob job = new VerifyJob(name, plan.name(), fromDb, toDb, newDb, checks, options.leafRows(), options.recheckDelayMillis(), repair,
                 control.workerId(), this::found);
         try (Connection lock = newDb.connect(); Connection c = job.openLedgerConnection(); RunLock watched = exclusive(lock)) {
             ChunkLedger.install(c);

@@ -40,6 +40,7 @@ final class VerifyJob implements ChunkJob {
     private final Db ledgerDb;
     private final Map<String, TableCheck> checks = new LinkedHashMap<>();
     private final int leafRows;
+    private final long recheckDelayMillis;
     private final boolean repair;
     private final String workerId;
     private final ChunkLedger ledger;
@@ -48,7 +49,8 @@ final class VerifyJob implements ChunkJob {
     private final Map<String, Optional<List<String>>> uppers = new ConcurrentHashMap<>();
 
     VerifyJob(String name, String migration, Db fromDb, Db toDb, Db ledgerDb, List<TableCheck> tables, int leafRows,
-              boolean repair, String workerId, Found found) {
+              long recheckDelayMillis, boolean repair, String workerId, Found found) {
+        this.recheckDelayMillis = recheckDelayMillis;
         this.name = name;
         this.migration = migration;
         this.fromDb = fromDb;
@@ -99,6 +101,10 @@ final class VerifyJob implements ChunkJob {
 
     int leafRows() {
         return leafRows;
+    }
+
+    long recheckDelayMillis() {
+        return recheckDelayMillis;
     }
 
     boolean repair() {

@@ -19,6 +19,8 @@ import java.util.function.UnaryOperator;
  *   <li>{@code sample}: compare only this many random rows per table (0: every row)</li>
  *   <li>{@code chunkRows}: a fixed number of rows per chunk; 0 sizes chunks to the target time of {@link #work()}</li>
  *   <li>{@code leafRows}: a differing range of at most this many rows is fetched and compared row by row</li>
+ *   <li>{@code recheckDelayMillis}: how long the re-check of differing rows waits before fetching them again
+ *       (0: at once; change capture applies a write a moment after it, so a verify beside a running sync waits)</li>
  *   <li>{@code work}: worker threads of this process (each holds one connection per side and one to the ledger),
  *       the rows/s cap (changeable while running through {@link Verifier#throttle()} or the Redis throttle hash),
  *       the latency guard on the old database, Redis for chunk leases (so {@code cutover worker --job verify}
@@ -36,6 +38,7 @@ public final class VerifyOptions {
     private int sample;
     private int chunkRows;
     private int leafRows = 64;
+    private long recheckDelayMillis;
     private JobOptions work = JobOptions.defaults();
 
     private VerifyOptions(Direction direction) {
@@ -53,6 +56,7 @@ public final class VerifyOptions {
         o.sample = sample;
         o.chunkRows = chunkRows;
         o.leafRows = leafRows;
+        o.recheckDelayMillis = recheckDelayMillis;
         o.work = work;
         change.accept(o);
         return o;
@@ -87,6 +91,11 @@ public final class VerifyOptions {
     public VerifyOptions withLeafRows(int n) {
         check(n >= 1, "leaf rows must be at least 1 (got " + n + ")");
         return with(o -> o.leafRows = n);
+    }
+
+    public VerifyOptions withRecheckDelayMillis(long ms) {
+        check(ms >= 0 && ms <= 600_000, "--recheck-after must be between 0 and 10 minutes (got " + ms + " ms)");
+        return with(o -> o.recheckDelayMillis = ms);
     }
 
     /** The shared tuning (its chunk rows are replaced by {@link #withChunkRows}'s). */
@@ -132,6 +141,10 @@ public final class VerifyOptions {
 
     public int leafRows() {
         return leafRows;
+    }
+
+    public long recheckDelayMillis() {
+        return recheckDelayMillis;
     }
 
     /** The shared tuning, with the chunk rows of this verification: fixed ones, or verify's bounds when sized by time. */

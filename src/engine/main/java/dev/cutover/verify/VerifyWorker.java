@@ -89,7 +89,7 @@ public final class VerifyWorker {
             checks = Resolver.resolve(plan, run.direction(), run.tables(), from, to, run.hash());
         }
         AtomicLong found = new AtomicLong();
-        VerifyJob job = new VerifyJob(run.job(), plan.name(), fromDb, toDb, newDb, checks, o.leafRows(), run.repair(), control.workerId(),
+        VerifyJob job = new VerifyJob(run.job(), plan.name(), fromDb, toDb, newDb, checks, o.leafRows(), o.recheckDelayMillis(), run.repair(), control.workerId(),
                 (t, diffs, repaired) -> {
                     found.addAndGet(diffs.size());
                     diffs.forEach(listener::difference);

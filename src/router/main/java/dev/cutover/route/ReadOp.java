@@ -1,9 +1,13 @@
 package dev.cutover.route;
 
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
 
 /**
  * One read the application makes, declared once with its SQL for each schema:
@@ -82,6 +86,19 @@ public final class ReadOp<T> {
 
     public boolean isOrderInsensitive() {
         return orderInsensitive;
+    }
+
+    /**
+     * Runs this read on one side only, with no router (for an application that picks its database
+     * itself): the rows shaped and mapped as {@link Router#read} returns them.
+     */
+    public List<T> runOn(DataSource ds, boolean newSide, Object... params) throws SQLException {
+        List<Map<String, Object>> rows = Rows.query(ds, sql(newSide), params);
+        List<T> out = new ArrayList<>(rows.size());
+        for (Map<String, Object> row : rows) {
+            out.add(mapRow(newSide ? shapeNew(row) : row));
+        }
+        return out;
     }
 
     String sql(boolean newSide) {

@@ -1,8 +1,10 @@
 package dev.cutover.route;
 
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
+import javax.sql.DataSource;
 
 /**
  * One write the application makes, declared once with its SQL for each schema:
@@ -94,6 +96,15 @@ public final class WriteOp {
 
     public String newSql() {
         return newSql;
+    }
+
+    /**
+     * Runs this write on one side only, with no router: for an application that picks its database
+     * itself (one moved by change capture and {@code cutover flip-writes}). Returns the rows affected
+     * (or returned, with RETURNING).
+     */
+    public long runOn(DataSource ds, boolean newSide, Object... params) throws SQLException {
+        return Rows.write(ds, sql(newSide), params).affected();
     }
 
     int[] keyParamPositions() {
