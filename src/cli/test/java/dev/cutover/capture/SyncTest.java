@@ -183,6 +183,7 @@ class SyncTest {
             sync.destroy(); // SIGTERM: the stop hook lets the batch in hand finish
         }
         assertThat(sync.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(sync.exitValue()).as("the status after SIGTERM, as docs/sync.md says").isEqualTo(143);
         String out = dev.cutover.testing.CliProcess.read(log);
         assertThat(out).contains("sync " + p.name + " stopped: 2 changes in 2 transactions");
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
