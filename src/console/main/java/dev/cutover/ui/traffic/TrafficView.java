@@ -73,15 +73,29 @@ public final class TrafficView extends VBox {
         lost.getStyleClass().add("error-text");
         dev.cutover.ui.Views.wrapping(lost);
         lost.textProperty().bind(vm.lost());
+        lost.setId("traffic-lost");
         lost.visibleProperty().bind(vm.lost().isNotEmpty());
-        lost.managedProperty().bind(vm.lost().isNotEmpty());
+        Button restore = new Button("Restore…");
+        restore.setId("traffic-restore");
+        restore.getStyleClass().add("accent");
+        restore.setMnemonicParsing(false);
+        restore.setOnAction(e -> confirmRestore());
+        restore.visibleProperty().bind(vm.restorable().isNotNull());
+        restore.managedProperty().bind(restore.visibleProperty());
+        restore.disableProperty().bind(vm.busy());
+        dev.cutover.ui.Views.whole(restore);
+        HBox.setHgrow(lost, Priority.ALWAYS);
+        HBox lostBar = new HBox(12, lost, restore);
+        lostBar.setAlignment(Pos.CENTER_LEFT);
+        lostBar.visibleProperty().bind(vm.lost().isNotEmpty());
+        lostBar.managedProperty().bind(vm.lost().isNotEmpty());
 
         stepper.getStyleClass().add("stepper");
         stepper.setSpacing(6);
 
         HBox columns = new HBox(16, phaseCard(), auditCard());
         VBox.setVgrow(columns, Priority.ALWAYS);
-        getChildren().addAll(head, message, err, lost, stepper, columns);
+        getChildren().addAll(head, message, err, lostBar, stepper, columns);
         vm.state().addListener((o, a, b) -> show(b));
         // after every refresh, refused or not, failed or not, the controls show what Redis holds
         vm.refreshes().addListener((o, a, b) -> show(vm.state().get()));
@@ -389,6 +403,38 @@ public final class TrafficView extends VBox {
         } else {
             show(s);
         }
+    }
+
+    /**
+     * The confirmation of a restore after Redis lost the state: what will be written (phase, write
+     * target, read percent, sample rate, version, whether the routing salt is kept) and from what it
+     * is known, and a reason for the audit log (the command line's suggestion, to edit).
+     */
+    private void confirmRestore() {
+        TrafficViewModel.Restore r = vm.restorable().get();
+        if (r == null) {
+            return;
+        }
+        String phase = r.state().phase().wireName();
+        Dialog<String> d = new Dialog<>();
+        d.setTitle("Restore the control state");
+        d.setHeaderText("Redis lost the control state. Restore it at phase " + phase + "?");
+        d.getDialogPane().setId("restore-dialog");
+        d.setResizable(true);
+        Label what = dev.cutover.ui.Views.wrapping(new Label(r.describe()));
+        what.setId("restore-what");
+        TextField why = new TextField("restore after Redis loss");
+        why.setId("restore-why");
+        why.setPromptText("why (written to the audit log)");
+        VBox body = new VBox(8, what, new Label("Reason:"), why);
+        body.setPrefWidth(560);
+        d.getDialogPane().setContent(body);
+        ButtonType go = new ButtonType("Restore at " + phase, ButtonBar.ButtonData.OK_DONE);
+        d.getDialogPane().getButtonTypes().addAll(go, ButtonType.CANCEL);
+        d.getDialogPane().lookupButton(go).disableProperty().bind(why.textProperty().isEmpty());
+        d.setResultConverter(b -> b == go ? why.getText().trim() : null);
+        d.initOwner(getScene().getWindow());
+        d.showAndWait().filter(w -> !w.isEmpty()).ifPresent(vm::restore);
     }
 
     /**
