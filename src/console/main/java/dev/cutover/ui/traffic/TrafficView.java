@@ -39,6 +39,7 @@ public final class TrafficView extends VBox {
     private final TrafficViewModel vm;
     private final HBox stepper = new HBox();
     private final Slider slider = new Slider(0, TrafficSteps.STEPS.length - 1, 0);
+    private ListView<GuardCheck> checks;
     private boolean updating;
     /** A shift confirmation is open: one gesture, one dialog (the slider's value and its drag end both report the same move). */
     private boolean confirming;
@@ -109,7 +110,7 @@ public final class TrafficView extends VBox {
         vm.state().addListener((o, a, s) -> exitTitle.setText(s == null ? "Exit conditions"
                 : "To leave " + s.phase().wireName()));
         exitTitle.setText("Exit conditions");
-        ListView<GuardCheck> checks = new ListView<>(vm.exitChecks());
+        checks = new ListView<>(vm.exitChecks());
         checks.setId("exit-checks");
         checks.setPrefHeight(180);
         checks.setMinHeight(90); // a short window scrolls the screen; the conditions stay readable
@@ -135,7 +136,8 @@ public final class TrafficView extends VBox {
         override.managedProperty().bind(override.visibleProperty());
         Runnable labels = () -> {
             ControlState s = vm.state().get();
-            boolean none = s == null;
+            // while Redis lost the state, what it holds is not the migration's phase: Restore… is the one way on
+            boolean none = s == null || !vm.lost().get().isEmpty();
             back.setDisable(none || s.phase().ordinal() == 0 || vm.busy().get());
             forward.setDisable(none || vm.next() == null || vm.busy().get());
             back.setText(none || s.phase().ordinal() == 0 ? "Roll back" : "◀ Roll back to " + Phase.values()[s.phase().ordinal() - 1].wireName());
@@ -143,6 +145,7 @@ public final class TrafficView extends VBox {
         };
         vm.state().addListener((o, a, b) -> labels.run());
         vm.busy().addListener((o, a, b) -> labels.run());
+        vm.lost().addListener((o, a, b) -> labels.run());
         labels.run();
         dev.cutover.ui.Views.whole(back, forward, override);
         // a narrow card puts Override… on a line of its own rather than cutting a button's words
@@ -153,6 +156,7 @@ public final class TrafficView extends VBox {
         refusal.getStyleClass().add("error-text");
         dev.cutover.ui.Views.wrapping(refusal);
         refusal.textProperty().bind(vm.refusal());
+        refusal.managedProperty().bind(vm.refusal().isNotEmpty()); // no empty line between the buttons and the slider
         Label flip = dev.cutover.ui.Views.wrapping(new Label());
         flip.setId("phase-flip");
         flip.getStyleClass().add("hint");
@@ -357,9 +361,10 @@ public final class TrafficView extends VBox {
             step.setId("step-" + p.wireName());
             step.getStyleClass().add("phase-step");
             step.setAlignment(Pos.CENTER_LEFT);
-            if (s != null && p == s.phase()) {
+            boolean lost = !vm.lost().get().isEmpty();
+            if (s != null && !lost && p == s.phase()) {
                 step.getStyleClass().add("current");
-            } else if (s != null && p.ordinal() < s.phase().ordinal()) {
+            } else if (s != null && !lost && p.ordinal() < s.phase().ordinal()) {
                 step.getStyleClass().add("done");
             }
             HBox.setHgrow(step, Priority.ALWAYS);
@@ -370,7 +375,7 @@ public final class TrafficView extends VBox {
         int shown = s == null ? 0 : TrafficSteps.isStep(s.readPercent()) ? s.readPercent() : TrafficSteps.previous(s.readPercent());
         int idx = Arrays.stream(TrafficSteps.STEPS).boxed().toList().indexOf(shown);
         slider.setValue(Math.max(0, idx));
-        slider.setDisable(s == null || s.phase() != Phase.TRAFFIC_SHIFT || vm.busy().get());
+        slider.setDisable(s == null || s.phase() != Phase.TRAFFIC_SHIFT || vm.busy().get() || !vm.lost().get().isEmpty());
         updating = false;
     }
 
@@ -431,7 +436,9 @@ public final class TrafficView extends VBox {
         d.getDialogPane().setContent(body);
         ButtonType go = new ButtonType("Restore at " + phase, ButtonBar.ButtonData.OK_DONE);
         d.getDialogPane().getButtonTypes().addAll(go, ButtonType.CANCEL);
-        d.getDialogPane().lookupButton(go).disableProperty().bind(why.textProperty().isEmpty());
+        Button goButton = (Button) d.getDialogPane().lookupButton(go);
+        goButton.setMnemonicParsing(false); // "traffic_shift", not "trafficshift" with an underlined s
+        goButton.disableProperty().bind(why.textProperty().isEmpty());
         d.setResultConverter(b -> b == go ? why.getText().trim() : null);
         d.initOwner(getScene().getWindow());
         d.showAndWait().filter(w -> !w.isEmpty()).ifPresent(vm::restore);
@@ -454,7 +461,8 @@ public final class TrafficView extends VBox {
                 : "Set reads on the new database to " + r.percent() + " % although that step is refused?");
         d.getDialogPane().setId("override-dialog");
         d.setResizable(true);
-        StringBuilder reasons = new StringBuilder(r.reason());
+        // this dialog is the Override… the refusal names: it does not send the DBA to itself
+        StringBuilder reasons = new StringBuilder(r.reason().replace(" (Override… asks for a reason)", ""));
         for (GuardCheck g : r.failed()) {
             reasons.append("\n\n").append(g);
         }
@@ -484,6 +492,11 @@ public final class TrafficView extends VBox {
                 .or(why.textProperty().isEmpty()));
         d.setResultConverter(b -> b == go ? why.getText() : null);
         d.initOwner(getScene().getWindow());
-        d.showAndWait().ifPresent(vm::overrideRefused);
+        d.showAndWait().ifPresent(w -> {
+            // Override… goes away with the refusal: focus the conditions, not the next field down the screen
+            // (the scrolled screen would jump to the sample rate, away from what just changed)
+            checks.requestFocus();
+            vm.overrideRefused(w);
+        });
     }
 }
