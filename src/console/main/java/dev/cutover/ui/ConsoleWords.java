@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
  * that do it here. Text without such a hint passes unchanged.
  */
 public final class ConsoleWords {
+    /** The end of a lost-state message: the command that restores it (ControlStore#restoreCommand). */
+    private static final Pattern RESTORE = Pattern.compile("; restore it with: cutover phase \\S+ --override .*$");
     private static final Pattern OVERRIDE = Pattern.compile(" ?\\(to (?:move|set it) anyway: --override --reason [^)]*\\)");
 
     private ConsoleWords() {
@@ -21,7 +23,8 @@ public final class ConsoleWords {
         if (message == null) {
             return null;
         }
-        return OVERRIDE.matcher(message).replaceAll(" (Override… asks for a reason)")
+        String restored = RESTORE.matcher(message).replaceAll("; Restore… puts it back (it says what first and asks for a reason)");
+        return OVERRIDE.matcher(restored).replaceAll(" (Override… asks for a reason)")
                 .replace("move there first with cutover phase traffic_shift", "advance to traffic_shift first")
                 .replace("(--reason \"why\")", "(Override… asks for one)")
                 .replace("(cutover backfill --plan F)", "(run one on the Backfill screen)")

@@ -22,6 +22,7 @@ public final class ErrorLine extends HBox {
         text.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE); // every wrapped line, also in a short window
         text.setMaxWidth(Double.MAX_VALUE);
         HBox.setHgrow(text, Priority.ALWAYS);
+        details.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // the link keeps its word beside a long line
         details.setOnAction(e -> {
             if (error != null) {
                 ExceptionDialog d = new ExceptionDialog(error);

@@ -28,6 +28,12 @@ class ConsoleWordsTest {
         assertThat(ConsoleWords.of("version 4 is in Redis, but down; a machine that never saw it will not notice if Redis loses it "
                 + "(cutover status with --new writes it once the new database is reachable)"))
                 .doesNotContain("--new").endsWith("(this screen writes it once the new database is reachable again)");
+        assertThat(ConsoleWords.of("Redis at redis://r:6379 holds no control state for migration m, but version 4 (phase traffic_shift)"
+                + " was seen before: Redis lost its data (restarted without persistence, or flushed); restore it with: cutover phase"
+                + " traffic_shift --override --reason \"restore after Redis loss\" --migration 'm x'"))
+                .isEqualTo("Redis at redis://r:6379 holds no control state for migration m, but version 4 (phase traffic_shift)"
+                        + " was seen before: Redis lost its data (restarted without persistence, or flushed); Restore… puts it back"
+                        + " (it says what first and asks for a reason)");
         assertThat(ConsoleWords.of("no such table")).isEqualTo("no such table");
     }
 }

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole console at the smallest window it allows (960×600) and at 1024×700: on every screen no
- * label, button or cell is shown cut ("…"), and the Redis card is whole on the screen.
+ * label, button or cell is shown cut ("…") or drawn over other content, and the Redis card is whole on the screen.
  */
 @NeedsServers
 @ExtendWith(ApplicationExtension.class)
@@ -107,9 +107,17 @@ class WindowSizesTest {
                 String where = (int) size[0] + "x" + (int) size[1] + " " + screen + ": ";
                 Elided.under(scene.getRoot()).forEach(s -> cut.add(where + s));
                 Node view = console.window().current().view();
+                overlaps(view, "").forEach(s -> cut.add(where + s));
                 Bounds vb = view.localToScene(view.getLayoutBounds());
                 if (vb.getMaxX() > scene.getWidth() + 0.5) {
                     cut.add(where + "the screen is laid out " + vb.getWidth() + " px wide to " + vb.getMaxX() + ", beyond the window" + widest(view, ""));
+                }
+                if (screen.equals("verify") && size[0] >= 1024) {
+                    for (Node t : robot.lookup("#verify-tables, #verify-differences").queryAll()) {
+                        robot.from(t).lookup(".scroll-bar").queryAllAs(javafx.scene.control.ScrollBar.class).stream()
+                                .filter(b -> b.getOrientation() == javafx.geometry.Orientation.HORIZONTAL && b.isVisible())
+                                .forEach(b -> cut.add(where + "#" + t.getId() + " scrolls sideways"));
+                    }
                 }
                 if (screen.equals("connections")) {
                     List<Node> cards = new ArrayList<>(robot.lookup(".card").queryAll());
@@ -127,6 +135,54 @@ class WindowSizesTest {
             }
         }
         assertThat(cut).as("labels, buttons and cells shown cut").isEmpty();
+    }
+
+    /**
+     * What is drawn over something else: a box's shown children that overlap one another (a VBox's
+     * in height, an HBox's in width), and a label's painted text running past its own bounds onto
+     * what lies beyond (a wrapped label given fewer lines than its text needs).
+     */
+    static List<String> overlaps(Node n, String path) {
+        List<String> out = new ArrayList<>();
+        if (!n.isVisible()) {
+            return out;
+        }
+        String here = path + "/" + n.getClass().getSimpleName() + (n.getId() == null ? "" : "#" + n.getId());
+        if (n instanceof javafx.scene.control.Labeled l && l.getText() != null && !l.getText().isBlank()) {
+            for (Node c : l.getChildrenUnmodifiable()) {
+                if (c instanceof javafx.scene.text.Text t && c.isVisible()) {
+                    Bounds b = t.getBoundsInParent();
+                    if (b.getMaxY() > l.getHeight() + 1 || b.getMinY() < -1) {
+                        out.add(here + " \"" + l.getText() + "\": its text spans y " + (int) b.getMinY() + ".." + (int) b.getMaxY()
+                                + " in a label " + (int) l.getHeight() + " px high, drawn over what lies beyond");
+                    }
+                }
+            }
+        }
+        if (n instanceof javafx.scene.layout.VBox || n instanceof javafx.scene.layout.HBox) {
+            boolean vertical = n instanceof javafx.scene.layout.VBox;
+            Node before = null;
+            for (Node c : ((javafx.scene.Parent) n).getChildrenUnmodifiable()) {
+                if (!c.isVisible() || !c.isManaged()) {
+                    continue;
+                }
+                Bounds b = c.getBoundsInParent();
+                if (before != null && (vertical ? b.getMinY() < before.getLayoutY() + before.getLayoutBounds().getMaxY() - 1
+                        : b.getMinX() < before.getLayoutX() + before.getLayoutBounds().getMaxX() - 1)) {
+                    out.add(here + ": " + c.getClass().getSimpleName() + (c.getId() == null ? "" : "#" + c.getId())
+                            + " laid over " + before.getClass().getSimpleName() + (before.getId() == null ? "" : "#" + before.getId())
+                            + " (" + (vertical ? "from y " + (int) b.getMinY() + ", above its end " + (int) (before.getLayoutY() + before.getLayoutBounds().getMaxY())
+                            : "from x " + (int) b.getMinX() + ", left of its end " + (int) (before.getLayoutX() + before.getLayoutBounds().getMaxX())) + ")");
+                }
+                before = c;
+            }
+        }
+        if (n instanceof javafx.scene.Parent p && !(n instanceof javafx.scene.control.Labeled)) {
+            for (Node c : p.getChildrenUnmodifiable()) {
+                out.addAll(overlaps(c, here));
+            }
+        }
+        return out;
     }
 
     static String widest(Node n, String path) {

@@ -153,6 +153,17 @@ public final class ControlPlane {
             throw new ControlException("migration " + store.migration() + " has a control state (version " + view.state().version()
                     + ", phase " + view.state().phase().wireName() + "); there is nothing to restore");
         }
+        long replacing = view.isLost() ? view.state().version() : 0;
+        return store.restore(restoring(view, phase), view.lastKnownCreatedAt(), replacing, who, why);
+    }
+
+    /**
+     * The state {@link #restore} writes at {@code phase} over what {@code view} shows: read percent,
+     * sample rate and routing salt of the last state known (read percent as a move to {@code phase}
+     * sets it when that is another phase), the version above every version seen. Reads the router
+     * heartbeats; changes nothing (the console shows it before asking).
+     */
+    public ControlState restoring(ControlView view, Phase phase) {
         ControlState known = view.lastKnown();
         long routerVersion = store.routers().stream().mapToLong(RouterHeartbeat::version).max().orElse(0);
         long version = Math.max(Math.max(known == null ? 0 : known.version(), routerVersion), view.state().version()) + 1;
@@ -161,9 +172,15 @@ public final class ControlPlane {
                 : readPercentAfterMove(from, phase, known == null ? 0 : known.readPercent());
         double rate = sampleRateAfterMove(phase, known == null ? 0.0 : known.shadowSampleRate());
         String salt = known == null || known.routingSalt().isEmpty() ? newSalt() : known.routingSalt();
-        long replacing = view.isLost() ? view.state().version() : 0;
-        return store.restore(new ControlState(phase, phase.writeTarget(), read, rate, salt, version), view.lastKnownCreatedAt(),
-                replacing, who, why);
+        return new ControlState(phase, phase.writeTarget(), read, rate, salt, version);
+    }
+
+    /**
+     * The phase a lost state is restored at, as its message's restore command names it: that of
+     * the last state known, else the one the newest router heartbeat applies; null when neither says.
+     */
+    public Phase restorePhase(ControlView view) {
+        return store.restorePhase(view.lastKnown());
     }
 
     /** {@code read_percent} after a phase move (see the class comment). */

@@ -250,8 +250,7 @@ public final class ControlStore {
                 witnessFailed = witnessProblem != null;
             }
         } else {
-            Phase phase = known != null ? known.phase() : routerPhase();
-            lost += "; restore it with: " + restoreCommand(phase);
+            lost += "; restore it with: " + restoreCommand(restorePhase(known));
         }
         return new ControlView(state, changedAt, lost, known, createdAt, knownCreated, witnessLine, witnessFailed);
     }
@@ -264,6 +263,11 @@ public final class ControlStore {
 
     private static String shellWord(String s) {
         return s.matches("[A-Za-z0-9._/:-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /** The phase a lost state is restored at: that of {@code known} (the last state known), else the routers'; null if neither. */
+    Phase restorePhase(ControlState known) {
+        return known != null ? known.phase() : routerPhase();
     }
 
     /** The phase the newest router heartbeat reports, null if none. */

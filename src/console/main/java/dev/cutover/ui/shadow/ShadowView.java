@@ -65,8 +65,14 @@ public final class ShadowView extends VBox {
             RowConstraints r = new RowConstraints();
             r.setPercentHeight(50);
             r.setVgrow(Priority.ALWAYS);
+            r.setValignment(javafx.geometry.VPos.TOP); // a chart taller than its row runs down, never up over the lines above
             charts.getRowConstraints().add(r);
         }
+        // what does not fit in a short window is cut at the grid's edge, not drawn over the message above or the samples below
+        javafx.scene.shape.Rectangle clip = new javafx.scene.shape.Rectangle();
+        clip.widthProperty().bind(charts.widthProperty());
+        clip.heightProperty().bind(charts.heightProperty());
+        charts.setClip(clip);
         var mismatch = Charts.timeChart(vm.mismatchRate(), "%", pct);
         var errors = Charts.timeChart(vm.errorRate(), "%", pct);
         var latency = Charts.timeChart(vm.latency(), "ms", null);
@@ -142,6 +148,11 @@ public final class ShadowView extends VBox {
         main.setOrientation(Orientation.VERTICAL);
         main.setDividerPositions(0.62);
         main.getStyleClass().add("shadow-split");
+        // in a window too short for the charts' least height the split's top item is laid above the split: cut there, not over the message
+        javafx.scene.shape.Rectangle mainClip = new javafx.scene.shape.Rectangle();
+        mainClip.widthProperty().bind(main.widthProperty());
+        mainClip.heightProperty().bind(main.heightProperty());
+        main.setClip(mainClip);
         VBox.setVgrow(main, Priority.ALWAYS);
         getChildren().addAll(title, totals, message, errorLine, main);
     }

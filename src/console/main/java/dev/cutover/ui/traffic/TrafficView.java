@@ -39,6 +39,7 @@ public final class TrafficView extends VBox {
     private final TrafficViewModel vm;
     private final HBox stepper = new HBox();
     private final Slider slider = new Slider(0, TrafficSteps.STEPS.length - 1, 0);
+    private ListView<GuardCheck> checks;
     private boolean updating;
     /** A shift confirmation is open: one gesture, one dialog (the slider's value and its drag end both report the same move). */
     private boolean confirming;
@@ -73,15 +74,29 @@ public final class TrafficView extends VBox {
         lost.getStyleClass().add("error-text");
         dev.cutover.ui.Views.wrapping(lost);
         lost.textProperty().bind(vm.lost());
+        lost.setId("traffic-lost");
         lost.visibleProperty().bind(vm.lost().isNotEmpty());
-        lost.managedProperty().bind(vm.lost().isNotEmpty());
+        Button restore = new Button("Restore…");
+        restore.setId("traffic-restore");
+        restore.getStyleClass().add("accent");
+        restore.setMnemonicParsing(false);
+        restore.setOnAction(e -> confirmRestore());
+        restore.visibleProperty().bind(vm.restorable().isNotNull());
+        restore.managedProperty().bind(restore.visibleProperty());
+        restore.disableProperty().bind(vm.busy());
+        dev.cutover.ui.Views.whole(restore);
+        HBox.setHgrow(lost, Priority.ALWAYS);
+        HBox lostBar = new HBox(12, lost, restore);
+        lostBar.setAlignment(Pos.CENTER_LEFT);
+        lostBar.visibleProperty().bind(vm.lost().isNotEmpty());
+        lostBar.managedProperty().bind(vm.lost().isNotEmpty());
 
         stepper.getStyleClass().add("stepper");
         stepper.setSpacing(6);
 
         HBox columns = new HBox(16, phaseCard(), auditCard());
         VBox.setVgrow(columns, Priority.ALWAYS);
-        getChildren().addAll(head, message, err, lost, stepper, columns);
+        getChildren().addAll(head, message, err, lostBar, stepper, columns);
         vm.state().addListener((o, a, b) -> show(b));
         // after every refresh, refused or not, failed or not, the controls show what Redis holds
         vm.refreshes().addListener((o, a, b) -> show(vm.state().get()));
@@ -95,7 +110,7 @@ public final class TrafficView extends VBox {
         vm.state().addListener((o, a, s) -> exitTitle.setText(s == null ? "Exit conditions"
                 : "To leave " + s.phase().wireName()));
         exitTitle.setText("Exit conditions");
-        ListView<GuardCheck> checks = new ListView<>(vm.exitChecks());
+        checks = new ListView<>(vm.exitChecks());
         checks.setId("exit-checks");
         checks.setPrefHeight(180);
         checks.setMinHeight(90); // a short window scrolls the screen; the conditions stay readable
@@ -121,7 +136,8 @@ public final class TrafficView extends VBox {
         override.managedProperty().bind(override.visibleProperty());
         Runnable labels = () -> {
             ControlState s = vm.state().get();
-            boolean none = s == null;
+            // while Redis lost the state, what it holds is not the migration's phase: Restore… is the one way on
+            boolean none = s == null || !vm.lost().get().isEmpty();
             back.setDisable(none || s.phase().ordinal() == 0 || vm.busy().get());
             forward.setDisable(none || vm.next() == null || vm.busy().get());
             back.setText(none || s.phase().ordinal() == 0 ? "Roll back" : "◀ Roll back to " + Phase.values()[s.phase().ordinal() - 1].wireName());
@@ -129,6 +145,7 @@ public final class TrafficView extends VBox {
         };
         vm.state().addListener((o, a, b) -> labels.run());
         vm.busy().addListener((o, a, b) -> labels.run());
+        vm.lost().addListener((o, a, b) -> labels.run());
         labels.run();
         dev.cutover.ui.Views.whole(back, forward, override);
         // a narrow card puts Override… on a line of its own rather than cutting a button's words
@@ -139,6 +156,7 @@ public final class TrafficView extends VBox {
         refusal.getStyleClass().add("error-text");
         dev.cutover.ui.Views.wrapping(refusal);
         refusal.textProperty().bind(vm.refusal());
+        refusal.managedProperty().bind(vm.refusal().isNotEmpty()); // no empty line between the buttons and the slider
         Label flip = dev.cutover.ui.Views.wrapping(new Label());
         flip.setId("phase-flip");
         flip.getStyleClass().add("hint");
@@ -343,9 +361,10 @@ public final class TrafficView extends VBox {
             step.setId("step-" + p.wireName());
             step.getStyleClass().add("phase-step");
             step.setAlignment(Pos.CENTER_LEFT);
-            if (s != null && p == s.phase()) {
+            boolean lost = !vm.lost().get().isEmpty();
+            if (s != null && !lost && p == s.phase()) {
                 step.getStyleClass().add("current");
-            } else if (s != null && p.ordinal() < s.phase().ordinal()) {
+            } else if (s != null && !lost && p.ordinal() < s.phase().ordinal()) {
                 step.getStyleClass().add("done");
             }
             HBox.setHgrow(step, Priority.ALWAYS);
@@ -356,7 +375,7 @@ public final class TrafficView extends VBox {
         int shown = s == null ? 0 : TrafficSteps.isStep(s.readPercent()) ? s.readPercent() : TrafficSteps.previous(s.readPercent());
         int idx = Arrays.stream(TrafficSteps.STEPS).boxed().toList().indexOf(shown);
         slider.setValue(Math.max(0, idx));
-        slider.setDisable(s == null || s.phase() != Phase.TRAFFIC_SHIFT || vm.busy().get());
+        slider.setDisable(s == null || s.phase() != Phase.TRAFFIC_SHIFT || vm.busy().get() || !vm.lost().get().isEmpty());
         updating = false;
     }
 
@@ -392,6 +411,40 @@ public final class TrafficView extends VBox {
     }
 
     /**
+     * The confirmation of a restore after Redis lost the state: what will be written (phase, write
+     * target, read percent, sample rate, version, whether the routing salt is kept) and from what it
+     * is known, and a reason for the audit log (the command line's suggestion, to edit).
+     */
+    private void confirmRestore() {
+        TrafficViewModel.Restore r = vm.restorable().get();
+        if (r == null) {
+            return;
+        }
+        String phase = r.state().phase().wireName();
+        Dialog<String> d = new Dialog<>();
+        d.setTitle("Restore the control state");
+        d.setHeaderText("Redis lost the control state. Restore it at phase " + phase + "?");
+        d.getDialogPane().setId("restore-dialog");
+        d.setResizable(true);
+        Label what = dev.cutover.ui.Views.wrapping(new Label(r.describe()));
+        what.setId("restore-what");
+        TextField why = new TextField("restore after Redis loss");
+        why.setId("restore-why");
+        why.setPromptText("why (written to the audit log)");
+        VBox body = new VBox(8, what, new Label("Reason:"), why);
+        body.setPrefWidth(560);
+        d.getDialogPane().setContent(body);
+        ButtonType go = new ButtonType("Restore at " + phase, ButtonBar.ButtonData.OK_DONE);
+        d.getDialogPane().getButtonTypes().addAll(go, ButtonType.CANCEL);
+        Button goButton = (Button) d.getDialogPane().lookupButton(go);
+        goButton.setMnemonicParsing(false); // "traffic_shift", not "trafficshift" with an underlined s
+        goButton.disableProperty().bind(why.textProperty().isEmpty());
+        d.setResultConverter(b -> b == go ? why.getText().trim() : null);
+        d.initOwner(getScene().getWindow());
+        d.showAndWait().filter(w -> !w.isEmpty()).ifPresent(vm::restore);
+    }
+
+    /**
      * Typed confirmation of an override of exactly what was refused (the phase move or the traffic
      * step): the DBA reads every reason whole (wrapped, scrollable), types the target and a reason;
      * both go to the audit log.
@@ -408,7 +461,8 @@ public final class TrafficView extends VBox {
                 : "Set reads on the new database to " + r.percent() + " % although that step is refused?");
         d.getDialogPane().setId("override-dialog");
         d.setResizable(true);
-        StringBuilder reasons = new StringBuilder(r.reason());
+        // this dialog is the Override… the refusal names: it does not send the DBA to itself
+        StringBuilder reasons = new StringBuilder(r.reason().replace(" (Override… asks for a reason)", ""));
         for (GuardCheck g : r.failed()) {
             reasons.append("\n\n").append(g);
         }
@@ -438,6 +492,11 @@ public final class TrafficView extends VBox {
                 .or(why.textProperty().isEmpty()));
         d.setResultConverter(b -> b == go ? why.getText() : null);
         d.initOwner(getScene().getWindow());
-        d.showAndWait().ifPresent(vm::overrideRefused);
+        d.showAndWait().ifPresent(w -> {
+            // Override… goes away with the refusal: focus the conditions, not the next field down the screen
+            // (the scrolled screen would jump to the sample rate, away from what just changed)
+            checks.requestFocus();
+            vm.overrideRefused(w);
+        });
     }
 }

@@ -67,6 +67,7 @@ public final class TrafficViewModel {
     private final Actor actor;
     private final ObjectProperty<ControlState> state = new SimpleObjectProperty<>();
     private final StringProperty lost = new SimpleStringProperty("");
+    private final ObjectProperty<Restore> restorable = new SimpleObjectProperty<>();
     private final ObservableList<GuardCheck> exitChecks = FXCollections.observableArrayList();
     private final ObservableList<AuditEntry> audit = FXCollections.observableArrayList();
     private final StringProperty refusal = new SimpleStringProperty("");
@@ -122,8 +123,26 @@ public final class TrafficViewModel {
         }
     }
 
+    /**
+     * What Restore… puts back when Redis lost the state: the state {@link ControlPlane#restoring}
+     * writes at the phase the loss message names, whether the routing salt is the one known (every
+     * tenant keeps its side) and whence it is known.
+     */
+    public record Restore(String migration, ControlState state, boolean saltKept, String from) {
+        /** The confirmation's words: what will be written, as the command line's restore prints it afterwards. */
+        public String describe() {
+            return "Writes to Redis, for migration " + migration + ":\n"
+                    + "  phase " + state.phase().wireName() + ", write target " + state.writeTarget().wireName() + "\n"
+                    + "  reads on the new database " + state.readPercent() + " %, shadow sample " + percent(state.shadowSampleRate()) + "\n"
+                    + "  version " + state.version() + " (above every version seen, so routers accept it)\n"
+                    + "  routing salt " + (saltKept ? "kept: every tenant reads from the side it read from before"
+                    : "NEW: no earlier state is known here or in the witness, so tenants may change sides") + "\n"
+                    + "From " + from + ". The witness in the new database is updated; the restore is audited with your reason.";
+        }
+    }
+
     private record Snapshot(ControlView view, List<GuardCheck> exit, List<AuditEntry> audit, SeenRoutingKeys.Seen keys,
-                            double readRate) {
+                            double readRate, Restore restore) {
     }
 
     /** Reads the state, the current phase's exit conditions and the audit log. */
@@ -151,7 +170,7 @@ public final class TrafficViewModel {
             long now = System.currentTimeMillis() / 1000;
             MetricsSecond last = new MetricsReader(cp.store().link(), cp.store().keys()).total(now - RATE_SECONDS, now);
             follow(cp);
-            return new Snapshot(v, exit, entries, keys, servedReads(last) / (double) RATE_SECONDS);
+            return new Snapshot(v, exit, entries, keys, servedReads(last) / (double) RATE_SECONDS, restoreOffer(cp, v, migration));
         }, s -> {
             if (gen != generation) {
                 return;
@@ -163,6 +182,7 @@ public final class TrafficViewModel {
                 message.set("Migration " + migration + " · state version " + s.view().state().version());
             }
             lost.set(s.view().isLost() ? ConsoleWords.of(s.view().lost()) : "");
+            restorable.set(s.restore());
             exitChecks.setAll(ConsoleWords.checks(s.exit()));
             audit.setAll(s.audit());
             seenKeys.set(s.keys());
@@ -210,6 +230,34 @@ public final class TrafficViewModel {
             follower.close();
             follower = null;
         }
+    }
+
+    /** What a restore would write now (off the FX thread); null when the state is not lost or its phase is not known. */
+    private static Restore restoreOffer(ControlPlane cp, ControlView v, String migration) {
+        Phase phase = v.isLost() ? cp.restorePhase(v) : null;
+        if (phase == null) {
+            return null;
+        }
+        ControlState known = v.lastKnown();
+        String from = known != null ? "the newest state known (version " + known.version() + ", phase " + known.phase().wireName()
+                + ") of the witness in the new database" + (v.witness() == null ? " (not connected)" : "") + ", this console and this machine's last seen state"
+                : "the routers' heartbeats: no earlier state is known here or in the witness";
+        return new Restore(migration, cp.restoring(v, phase), known != null && !known.routingSalt().isEmpty(), from);
+    }
+
+    /**
+     * Puts back the state Redis lost, at the phase offered ({@link #restorable()}), with the control
+     * plane's own restore ({@link ControlPlane#restore}, as {@code cutover phase NAME --override}
+     * runs it): audited with {@code why}; refused (nothing changed) when Redis meanwhile holds a state that is not lost.
+     */
+    public void restore(String why) {
+        Restore r = restorable.get();
+        if (r == null) {
+            return;
+        }
+        Phase phase = r.state().phase();
+        run("Restoring the control state at " + phase.wireName(), null, cp -> cp.restore(phase, actor, why),
+                "Restored the control state at phase " + phase.wireName());
     }
 
     /** Moves one phase forward; a failed guard refuses it (nothing changes) and says why. */
@@ -553,6 +601,11 @@ public final class TrafficViewModel {
     /** Non-empty when Redis lost the state it held (the control plane refuses changes until restored). */
     public StringProperty lost() {
         return lost;
+    }
+
+    /** What Restore… would put back (null unless Redis lost the state and the phase it was in is known). */
+    public ObjectProperty<Restore> restorable() {
+        return restorable;
     }
 
     public ObservableList<GuardCheck> exitChecks() {

@@ -209,28 +209,34 @@ public final class VerifyView extends VBox {
 
         TableView<VerifyViewModel.TableRow> tables = new TableView<>(vm.tables());
         tables.setId("verify-tables");
-        tables.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        // spare width goes to every column in proportion (the table's name first of all), not all to "Different"
+        tables.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         tables.setPlaceholder(new Label("Run Verify to compare the plan's tables."));
         tables.setPrefHeight(112); // the header and three tables, kept when the screen is short
         tables.setMinHeight(Region.USE_PREF_SIZE);
-        tables.getColumns().add(tooltipColumn("Table", 150, t -> t.table()));
-        tables.getColumns().add(column("State", 90, t -> t.state()));
-        tables.getColumns().add(column("Rows compared", 130, t -> t.estimate() > 0 && "running".equals(t.state())
+        // two-line headers and no fixed widths beyond them: the six columns fit beside the workers at 1024 px (no sideways scroll)
+        tables.getColumns().add(tooltipColumn("Table", 170, t -> t.table()));
+        tables.getColumns().add(column("State", 80, t -> t.state()));
+        tables.getColumns().add(column("Rows\ncompared", 110, t -> t.estimate() > 0 && "running".equals(t.state())
                 ? String.format("%,d of ~%,d", t.rowsCompared(), t.estimate()) : String.format("%,d", t.rowsCompared())));
-        tables.getColumns().add(column("missing_in_target", 130, t -> String.format("%,d", t.missingInTarget())));
-        tables.getColumns().add(column("extra_in_target", 120, t -> String.format("%,d", t.extraInTarget())));
-        tables.getColumns().add(column("different", 80, t -> String.format("%,d", t.different())));
+        tables.getColumns().add(column("Missing\nin target", 80, t -> String.format("%,d", t.missingInTarget())));
+        tables.getColumns().add(column("Extra\nin target", 80, t -> String.format("%,d", t.extraInTarget())));
+        tables.getColumns().add(column("Different", 80, t -> String.format("%,d", t.different())));
         dev.cutover.ui.Views.headersWhole(tables);
+        // as wide as its headers need (no sideways scroll), no wider by preference, so the workers beside it fit in 1024 px;
+        // it grows into any spare width
+        double headers = tables.getColumns().stream().mapToDouble(javafx.scene.control.TableColumn::getMinWidth).sum() + 4;
+        tables.setPrefWidth(headers);
+        tables.setMinWidth(headers);
 
         TableView<Difference> diffs = new TableView<>(vm.differences());
         diffs.setId("verify-differences");
         diffs.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         diffs.setPlaceholder(new Label("No differences listed."));
         // table and key keep their width; kind and differing columns share the last one (whole in its tooltip)
+        // no least width beyond the headers: a narrow list cuts values (whole in their tooltips) rather than scrolling sideways
         var table = tooltipColumn("Table", 122, (Difference d) -> vm.shown(d.table()));
-        table.setMinWidth(122);
         var key = tooltipColumn("Key", 110, (Difference d) -> d.key().toString());
-        key.setMinWidth(110);
         diffs.getColumns().add(table);
         diffs.getColumns().add(key);
         diffs.getColumns().add(tooltipColumn("Difference", 160, d -> d.kind().wireName()
@@ -268,8 +274,8 @@ public final class VerifyView extends VBox {
                 "No verify worker holds a chunk lease in Redis now.");
         workers.setTooltip(new Tooltip("The workers of the verify run going now, from their chunk leases in Redis: this console "
                 + "while it runs, and `cutover worker --job verify` on other machines"));
-        workers.setPrefWidth(300);
-        workers.setMinWidth(260);
+        workers.setPrefWidth(260);
+        workers.setMinWidth(200);
         workers.setPrefHeight(112);
         workers.setMinHeight(Region.USE_PREF_SIZE);
         HBox.setHgrow(tables, Priority.ALWAYS);
