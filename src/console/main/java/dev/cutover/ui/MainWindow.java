@@ -63,7 +63,7 @@ public final class MainWindow extends BorderPane {
         themeToggle.textProperty().bind(Bindings.when(themeToggle.selectedProperty()).then("Light theme").otherwise("Dark theme"));
         themeToggle.selectedProperty().addListener((o, a, b) -> Theme.dark(this, b));
         Theme.dark(this, dark);
-        Label shortcuts = new Label("Ctrl+S  save\nCtrl+Z  undo\nCtrl+Shift+Z  redo\nCtrl+Enter  run / check\nCtrl+1…6  screens");
+        Label shortcuts = new Label("Ctrl+S  save\nCtrl+Z  undo\nCtrl+Shift+Z  redo\nCtrl+Enter  run / check\nCtrl+1…7  screens");
         shortcuts.getStyleClass().add("hint");
         sidebar.getChildren().addAll(spring, shortcuts, themeToggle);
 
