@@ -34,7 +34,7 @@ public final class FlipWritesCommand implements Callable<Integer> {
             description = "where writes go: new (after the forward stream), or old (back, after the reverse stream); with --undo: the side to let writes through again")
     String to;
 
-    @Option(names = "--undo", description = "lift the write block on the --to side (drops its triggers) and do nothing else")
+    @Option(names = "--undo", description = "lift the write block on the --to side (disables, then drops its triggers) and do nothing else")
     boolean undo;
 
     @Option(names = "--max-pause", paramLabel = "TIME", converter = DurationConverter.class,
@@ -66,13 +66,46 @@ public final class FlipWritesCommand implements Callable<Integer> {
                     : "no write block on the " + side.words()));
             return ExitCodes.OK;
         }
-        WriteFlip.Result r = flip.flip(side, line -> {
-            out.println(name + ": " + line);
-            out.flush();
-        }, () -> {
-            out.println("SWITCH NOW: point the application's writes at the " + side.words() + ".");
-            out.flush();
-        });
+        // Ctrl-C or SIGTERM during the flip: interrupt it, so that a block it made is lifted before the JVM ends
+        Thread flipping = Thread.currentThread();
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        WriteFlip.Result r;
+        WriteFlip.Side leaving = side == WriteFlip.Side.NEW ? WriteFlip.Side.OLD : WriteFlip.Side.NEW;
+        try (StopHook hook = new StopHook(() -> {
+            flipping.interrupt(); // a wait for the stream ends at once and the flip lifts its block itself
+            try {
+                // a database call does not hear an interrupt: then, unless the flip is already past the point of no
+                // return (dropping the spent slot), cancel it and lift the block from here
+                if (!done.await(5, java.util.concurrent.TimeUnit.SECONDS) && flip.cancel()) {
+                    boolean lifted = flip.undo(leaving);
+                    spec.commandLine().getErr().println("cutover: flip-writes " + plan.name() + " stopped by a signal"
+                            + (lifted ? "; the block on the " + leaving.words() + " is lifted again: writes go there as before" : ""));
+                    spec.commandLine().getErr().flush();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                spec.commandLine().getErr().println("cutover: flip-writes " + plan.name() + " stopped by a signal; the block on the "
+                        + leaving.words() + " could NOT be lifted (" + Errors.describe(e) + "): run 'cutover flip-writes --undo --to "
+                        + leaving.name().toLowerCase(Locale.ROOT) + "'");
+                spec.commandLine().getErr().flush();
+            }
+        })) {
+            r = flip.flip(side, line -> {
+                out.println(name + ": " + line);
+                out.flush();
+            }, () -> {
+                out.println("SWITCH NOW: point the application's writes at the " + side.words() + ".");
+                out.flush();
+            });
+        } catch (RuntimeException e) {
+            // said here, before the stop hook lets a signalled JVM end
+            spec.commandLine().getErr().println("cutover: " + Errors.describe(e));
+            spec.commandLine().getErr().flush();
+            return ExitCodes.ERROR;
+        } finally {
+            done.countDown();
+        }
         boolean redis = connections.redisUrl != null || System.getenv("CUTOVER_REDIS_URL") != null;
         if (redis && WriteFlip.forgetSpentStream(connections.redisUrl(), plan.name(), side)) {
             out.println(name + ": the dropped stream's status removed from Redis (the phase guards no longer wait for it)");

@@ -151,6 +151,43 @@ class FlipWritesTest {
     }
 
     @Test
+    void aSignalDuringThePauseLiftsTheBlockAndKeepsTheSlot() throws Exception {
+        assertThat(p.run("sync", "--until-caught-up").status()).isZero(); // the slot first, then the row, so sync brings it
+        p.old.exec("INSERT INTO users VALUES (5, 'five', NULL)");
+        assertThat(p.run("sync", "--until-caught-up").status()).isZero();
+        // the reverse slot made beforehand: making one waits for every transaction in flight, the holder's below too
+        assertThat(p.run("sync", "--reverse", "--until-caught-up").status()).isZero();
+        java.nio.file.Path log = dev.cutover.testing.CliProcess.log();
+        Process flip;
+        try (Connection writer = DriverManager.getConnection(p.old.url()); Connection holder = DriverManager.getConnection(p.neu.url())) {
+            // on the new side, row 5 held: applying a change to it will wait, inside the pause
+            holder.setAutoCommit(false);
+            holder.createStatement().execute("SELECT * FROM users WHERE id = 5 FOR UPDATE");
+            // on the old side, a write in flight: the block waits for it, and its change comes after the last catch-up
+            writer.setAutoCommit(false);
+            writer.createStatement().execute("UPDATE users SET name = 'cinq' WHERE id = 5");
+            flip = dev.cutover.testing.CliProcess.start(log, "flip-writes", "--plan", p.plan.toString(), "--old", p.old.url(),
+                    "--new", p.neu.url(), "--to", "new", "--max-pause", "120s", "--lock-timeout", "30s");
+            await().atMost(Duration.ofSeconds(60)).until(() -> SyncPair.rows(p.old,
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%cutover_writes_moved%'").equals(List.of("1")));
+            writer.commit(); // the block goes in; the pause's catch-up now waits on row 5 of the new side, in a database call
+            await().atMost(Duration.ofSeconds(60)).until(() -> dev.cutover.testing.CliProcess.read(log).contains("the pause starts"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> SyncPair.rows(p.neu,
+                    "SELECT count(*) > 0 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()").equals(List.of("t")));
+            flip.destroy(); // SIGTERM, with the flip stuck in a database call that no interrupt ends
+            assertThat(flip.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            holder.rollback();
+        }
+        assertThat(dev.cutover.testing.CliProcess.read(log)).containsPattern("stopped (\\(a signal or a cancel\\)|by a signal); the block on the old"
+                        + " database is lifted again")
+                .doesNotContain("SWITCH NOW");
+        p.old.exec("INSERT INTO users VALUES (9, 'nine', NULL)"); // the old side takes writes again
+        assertThat(new SyncSlot(p.oldDb(), p.parsed()).info()).as("the forward slot is kept: nothing written meanwhile is lost").isNotNull();
+        assertThat(p.run("sync", "--until-caught-up").status()).isZero();
+        assertThat(p.actualUsers()).containsExactly("5|CINQ|NULL", "9|NINE|NULL");
+    }
+
+    @Test
     void movingToCleanupDropsTheIdleSlotsAndPublications() throws Exception {
         assertThat(p.run("sync", "--until-caught-up").status()).isZero();
         assertThat(p.run("sync", "--reverse", "--until-caught-up").status()).isZero();

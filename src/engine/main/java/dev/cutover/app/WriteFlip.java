@@ -151,9 +151,16 @@ public final class WriteFlip {
             streamer.join(15_000);
             // the ids the receiving side hands out next lie past every copied row (rows travel, sequence values do not)
             Sequences.advance(oldDb, newDb, plan, from).forEach(progress);
-            // 5. the stream that has done its work goes (it would stream the next stream's writes back)
-            fromSlot.dropWhenReleased(10_000);
             lifted = new WriteBlock(toDb, plan, next).remove();
+            // 5. last, the stream that has done its work goes (it would stream the next stream's writes back): a step
+            // that fails before it leaves the slot, so lifting the block again loses nothing
+            synchronized (finishing) {
+                if (cancelled) {
+                    throw new DbException("cancelled");
+                }
+                committed = true;
+            }
+            fromSlot.dropWhenReleased(10_000);
         } catch (RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -165,7 +172,8 @@ public final class WriteFlip {
             } catch (RuntimeException again) {
                 e.addSuppressed(again);
             }
-            throw new DbException("flip-writes " + plan.name() + ": " + oneLine(e) + "; "
+            throw new DbException("flip-writes " + plan.name() + ": " + (e instanceof InterruptedException ? "stopped (a signal or a cancel)"
+                    : oneLine(e)) + "; "
                     + (!blockedNow ? "nothing was blocked: writes go to the " + fromSide.words() + " as before"
                     : undone ? "the block on the " + fromSide.words() + " is lifted again: writes go there as before"
                     : "the block on the " + fromSide.words() + " could NOT be lifted: run 'cutover flip-writes --undo --to "
@@ -175,6 +183,25 @@ public final class WriteFlip {
         switchNow.run();
         return new Result(to, TimeUnit.NANOSECONDS.toMillis(end - t0), TimeUnit.NANOSECONDS.toMillis(blocked - t0),
                 TimeUnit.NANOSECONDS.toMillis(end - blocked), changesBefore, changesInPause, fromSlot.slot(), nextSlot.slot(), lifted);
+    }
+
+    private final Object finishing = new Object();
+    private boolean cancelled;
+    private boolean committed;
+
+    /**
+     * Called from another thread (a signal's stop hook) while {@link #flip} runs, perhaps blocked in a
+     * database call: true when the flip had not yet begun to drop the spent slot and now never will,
+     * so the caller may lift the block itself ({@link #undo}) and lose nothing; false when it had.
+     */
+    public boolean cancel() {
+        synchronized (finishing) {
+            if (committed) {
+                return false;
+            }
+            cancelled = true;
+            return true;
+        }
     }
 
     /**

@@ -118,18 +118,34 @@ public final class WriteBlock {
         }
     }
 
-    /** Lifts the block (drops the triggers; the function stays, harmless); true when there was one. */
+    /**
+     * Lifts the block; true when there was one. First every trigger is disabled ({@code ALTER TABLE …
+     * DISABLE TRIGGER}, a SHARE ROW EXCLUSIVE lock: it does not wait for readers, nor for a sync
+     * apply holding rows {@code FOR SHARE} — a flip stopped by a signal while its catch-up hangs can
+     * still lift its block), in one transaction; then the triggers are dropped where that takes no
+     * wait (lock timeout 1 s each; a trigger left disabled refuses nothing and is dropped by the next
+     * install or lift). The function stays, harmless.
+     */
     public boolean remove() {
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
-            boolean had = !blocked(c).isEmpty();
+            List<TableRef> on = blocked(c);
             try (Statement s = c.createStatement()) {
-                for (TableRef t : tables) {
-                    s.execute("DROP TRIGGER IF EXISTS " + TRIGGER + " ON " + SqlNames.quote(t));
+                for (TableRef t : present(c)) {
+                    s.execute("ALTER TABLE " + SqlNames.quote(t) + " DISABLE TRIGGER " + TRIGGER);
                 }
             }
             c.commit();
-            return had;
+            for (TableRef t : present(c)) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET LOCAL lock_timeout = 1000");
+                    s.execute("DROP TRIGGER IF EXISTS " + TRIGGER + " ON " + SqlNames.quote(t));
+                    c.commit();
+                } catch (SQLException busy) {
+                    c.rollback(); // disabled is enough; dropped another time
+                }
+            }
+            return !on.isEmpty();
         } catch (SQLException e) {
             throw new DbException("cannot lift the write block on the " + db.role() + ": " + Sql.message(e), e);
         }
@@ -144,11 +160,21 @@ public final class WriteBlock {
         }
     }
 
+    /** The tables whose trigger refuses writes now (present and not disabled). */
     private List<TableRef> blocked(Connection c) throws SQLException {
+        return withTrigger(c, " AND g.tgenabled <> 'D'");
+    }
+
+    /** The tables that carry the trigger, enabled or not. */
+    private List<TableRef> present(Connection c) throws SQLException {
+        return withTrigger(c, "");
+    }
+
+    private List<TableRef> withTrigger(Connection c, String condition) throws SQLException {
         List<TableRef> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT 1 FROM pg_trigger g JOIN pg_class r ON r.oid = g.tgrelid JOIN pg_namespace n ON n.oid = r.relnamespace
-                 WHERE g.tgname = ? AND n.nspname = ? AND r.relname = ?""")) {
+                 WHERE g.tgname = ? AND n.nspname = ? AND r.relname = ?""" + condition)) {
             for (TableRef t : tables) {
                 ps.setString(1, TRIGGER);
                 ps.setString(2, t.schema());
