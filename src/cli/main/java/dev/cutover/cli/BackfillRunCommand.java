@@ -87,20 +87,24 @@ abstract class BackfillRunCommand implements Callable<Integer> {
         out.flush();
         BackfillReport report;
         try (StopHook hook = new StopHook(engine::stop)) {
-            for (int lostWithoutProgress = 0; ; ) {
+            dev.cutover.work.LockRetakes retakes = new dev.cutover.work.LockRetakes(jo);
+            while (true) {
                 try {
                     report = engine.run(work.printer(out));
                     break;
                 } catch (dev.cutover.work.RunLockLost e) {
                     // the lock's session died (a killed or lost connection): nothing was copied after that; run again,
                     // which takes the lock again and resumes from the ledger, or is refused if another backfill holds it.
-                    // A run that copied rows before losing it may go on; a run that keeps losing it without progress stops
-                    lostWithoutProgress = e.rowsCopied() > 0 ? 0 : lostWithoutProgress + 1;
-                    if (lostWithoutProgress > dev.cutover.work.Retry.stepRetries(jo)) {
+                    // It gives up only on a real lack of progress (LockRetakes: a count and a time, docs/backfill.md)
+                    long wait = retakes.afterLoss(e);
+                    if (wait < 0) {
                         throw e;
                     }
-                    out.println("note: " + e.getMessage().replace(", run it again to resume", "") + "; taking the lock again to resume");
+                    out.println("note: " + e.getMessage().replace(", run it again to resume", "") + "; taking the lock again to resume"
+                            + (wait > 0 ? String.format(Locale.ROOT, " in %.1f s (%d times in a row without progress)", wait / 1000.0,
+                                    retakes.lostWithoutProgress()) : ""));
                     out.flush();
+                    Thread.sleep(wait);
                 }
             }
         }

@@ -16,10 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The exit status and the summaries tell the truth (point 7 of the hardening issue): a backfill
- * whose connections are killed every half second completes every table exactly and exits 0.
+ * whose connections are all killed after every chunk completes every table exactly and exits 0.
  */
 @NeedsServers
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -31,39 +32,74 @@ class BackfillExitStatusTest {
         return CutoverCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
     }
 
+    /** Chunks the ledger records as done for the migration, read on a connection of its own; -1 while unreadable (killed, not made yet). */
+    private static long chunksDone(Orders o, String migration) {
+        try (java.sql.Connection c = o.neu.connect();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM cutover.work_chunk WHERE job = 'backfill' "
+                     + "AND migration = ? AND state = 'done'")) {
+            ps.setString(1, migration);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (java.sql.SQLException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /**
-     * A background thread terminates every other backend of both test databases at 500 ms
-     * intervals while the backfill runs (a fault injector: the interval is not synchronisation).
+     * A background thread terminates every other backend of both test databases each time the
+     * ledger records another chunk done, until the run ends: the run lock's session and the workers'
+     * sessions die mid-run again and again, the other worker mostly in the middle of its chunk. Tied
+     * to progress rather than to wall time (every 0.5 s, as it was), the fault is the same on an idle
+     * and on a loaded machine: a fixed interval shorter than a loaded machine's connect-and-prepare
+     * time starves every run of its first chunk (seen: 78 s, six losses, no row copied), a lack of
+     * progress no product rule can cure.
      */
     @Test
-    void connectionsKilledEveryHalfSecondStillCompleteEveryTableExactlyAndExitZero() throws Exception {
+    void connectionsKilledAfterEveryChunkStillCompleteEveryTableExactlyAndExitZero() throws Exception {
         String migration = TestRedis.uniqueMigration("bf-kill");
         try (Orders o = new Orders("bf_kill", migration, 12_000)) {
             Path plan = Cli.plan(o, migration);
             AtomicInteger killed = new AtomicInteger();
-            // the fault: every backend of both databases terminated every 500 ms while the backfill runs
-            java.util.concurrent.ScheduledExecutorService killer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "connection-killer");
-                t.setDaemon(true);
-                return t;
-            });
-            killer.scheduleAtFixedRate(() -> {
-                try {
-                    killed.addAndGet(o.old.killConnections() + o.neu.killConnections());
-                } catch (RuntimeException e) {
-                    // the admin connection itself may fail while the server is busy: try again next tick
+            AtomicInteger kills = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+            // the fault: every backend of both databases terminated after each chunk the ledger records done
+            Thread killer = new Thread(() -> {
+                long[] seen = {0};
+                while (!ended.get()) {
+                    long[] now = {-1};
+                    await().atMost(java.time.Duration.ofSeconds(170)).pollInterval(java.time.Duration.ofMillis(50))
+                            .until(() -> ended.get() || (now[0] = chunksDone(o, migration)) > seen[0]);
+                    if (ended.get()) {
+                        return;
+                    }
+                    seen[0] = now[0];
+                    try {
+                        killed.addAndGet(o.old.killConnections() + o.neu.killConnections());
+                        kills.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        // the admin connection itself may fail while the server is busy: the next chunk kills again
+                    }
                 }
-            }, 500, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }, "connection-killer");
+            killer.setDaemon(true);
+            killer.start();
             int code;
             try {
                 code = run("backfill", "--plan", plan.toString(), "--old", o.old.url(), "--new", o.neu.url(), "--redis",
                         TestRedis.sharedUrl(), "--workers", "2", "--latency-limit", "0", "--max-rows-per-sec", "4000",
                         "--progress", "lines");
             } finally {
-                killer.shutdownNow();
-                assertThat(killer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                ended.set(true);
+                killer.join(10_000);
+                assertThat(killer.isAlive()).isFalse();
             }
             assertThat(killed.get()).as("backends killed during the run\n" + out + "\n" + err).isGreaterThan(3);
+            // the lock's session died mid-run again and again, and the command took the lock again each time
+            assertThat(kills.get()).as(out::toString).isGreaterThanOrEqualTo(5);
+            assertThat(out.toString().split("taking the lock again to resume", -1).length - 1).as(out::toString)
+                    .isGreaterThanOrEqualTo(3);
             assertThat(o.actual()).as(() -> out + "\n" + err).isEqualTo(o.expected());
             assertThat(code).as(out + "\n" + err).isZero();
             assertThat(out.toString()).contains("backfill complete").contains("public.orders: complete");

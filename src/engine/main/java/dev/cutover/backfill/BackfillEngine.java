@@ -146,10 +146,16 @@ public final class BackfillEngine {
                     durable(lock, newDb);
                 }
             }
-            if (held.lostReason() != null) {
+            boolean allComplete = result.tables().stream().allMatch(t -> t.state() == TableState.COMPLETE);
+            if (held.lostReason() != null && !allComplete) {
                 throw new dev.cutover.work.RunLockLost("backfill of " + migration + " stopped: it lost its run lock on the " + newDb.role() + " ("
                         + held.lostReason() + "), so another backfill may be running; chunks done so far are kept, run it again to resume",
-                        result.rowsByThisProcess());
+                        result.rowsByThisProcess(), result.tables().stream().mapToLong(TableProgress::rowsDone).sum());
+            }
+            if (held.lostReason() != null) {
+                // the ledger says every table of the run is complete: no chunk is left for this run or another
+                // one to copy, so the loss changed nothing and the run ends as it would have with the lock
+                LOG.info("run lock lost ({}) once every table of the run was complete in the ledger; the run is complete", held.lostReason());
             }
             Ended ended = retrying("reading the run's counts", () -> ended(job.ledger(), migration, names, planTables));
             return new BackfillReport(result.tables(),

@@ -11,14 +11,25 @@ public final class RunLockLost extends DbException {
     private static final long serialVersionUID = 1L;
 
     private final long rowsCopied;
+    private final long rowsDone;
 
-    public RunLockLost(String message, long rowsCopied) {
+    /**
+     * @param rowsCopied rows this process copied in the run
+     * @param rowsDone   rows the ledger records as done in the run's tables when it stopped (every process, every run)
+     */
+    public RunLockLost(String message, long rowsCopied, long rowsDone) {
         super(message);
         this.rowsCopied = rowsCopied;
+        this.rowsDone = rowsDone;
     }
 
     /** Rows this run copied before it stopped: a run that made progress may take the lock again. */
     public long rowsCopied() {
         return rowsCopied;
+    }
+
+    /** Rows done in the run's tables as the ledger said when the run stopped: more than the last time means the job moved on. */
+    public long rowsDone() {
+        return rowsDone;
     }
 }

@@ -117,6 +117,43 @@ class RunLockLossTest {
         }
     }
 
+    /**
+     * The lock lost after the last chunk, while the run reads how it ended: every table is complete
+     * in the ledger, nothing is left for this run or another to copy, so the run ends complete
+     * (it used to stop with the loss, and a command re-taking the lock could lose it again in every
+     * such final step until it gave up at 100 %).
+     */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aBackfillWhoseLockSessionIsTerminatedAfterItsLastChunkEndsComplete() throws Exception {
+        String migration = TestRedis.uniqueMigration("lock-end");
+        try (Orders o = new Orders("lock_end", migration, 3000)) {
+            java.util.concurrent.atomic.AtomicInteger terminated = new java.util.concurrent.atomic.AtomicInteger();
+            BackfillEngine engine = new BackfillEngine(o.oldDb(), o.newDb(), o.plan,
+                    Orders.small().work(w -> w.withWorkers(2).withLockCheckMillis(CHECK_MILLIS)));
+            BackfillReport r = engine.run(e -> {
+                if (!e.finished()) {
+                    return;
+                }
+                // the end event comes while the lock is still watched: end its session and wait until the watcher saw it
+                Thread watcher = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("cutover-run-lock"))
+                        .findFirst().orElseThrow();
+                try {
+                    terminated.set(terminateHolder(o.neu, "cutover-backfill:" + migration));
+                    watcher.join(30_000);
+                } catch (SQLException | InterruptedException x) {
+                    throw new IllegalStateException(x);
+                }
+                assertThat(watcher.isAlive()).as("the lock watcher noticed the loss").isFalse();
+            });
+            assertThat(terminated.get()).isEqualTo(1);
+            assertThat(r.complete()).isTrue();
+            assertThat(r.errors()).isEmpty();
+            assertThat(r.counts()).singleElement().satisfies(c -> assertThat(c.rowsRead()).isEqualTo(3000));
+            assertThat(o.actual()).isEqualTo(o.expected());
+        }
+    }
+
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void aVerifyWhoseLockSessionIsTerminatedStopsWithoutAVerdict() throws Exception {
