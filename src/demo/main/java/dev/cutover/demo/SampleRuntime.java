@@ -47,33 +47,12 @@ public final class SampleRuntime implements AutoCloseable {
      * for the switch up to {@code maxWaitMillis}. The load is not started yet.
      */
     public static SampleRuntime openDirect(Db oldDb, Db newDb, Settings settings, long maxWaitMillis) throws SQLException {
-        HikariDataSource oldPool = oldDb.pool("sample-old", settings.poolSize());
-        HikariDataSource newPool = newDb.pool("sample-new", settings.poolSize());
-        try {
-            Directory directory;
-            try (Connection c = oldDb.connect()) {
-                directory = Directory.load(c, 200_000);
-            }
-            DirectSides direct = new DirectSides(oldPool, newPool, maxWaitMillis);
-            SaasWorkload workload = new SaasWorkload(new SaasApp(direct), directory, new WriteLog());
-            LoadGenerator load = new LoadGenerator(settings.rate(), settings.threads(), workload);
-            return new SampleRuntime(oldPool, newPool, null, direct, workload, load);
-        } catch (SQLException | RuntimeException e) {
-            oldPool.close();
-            newPool.close();
-            throw e;
-        }
+        return open(oldDb, newDb, settings, (oldPool, newPool) -> new Sides(null, new DirectSides(oldPool, newPool, maxWaitMillis)));
     }
 
     /** Connects everything (reads the directory of users and orders from the old database); the load is not started yet. */
     public static SampleRuntime open(Db oldDb, Db newDb, String redisUrl, Plan plan, Settings settings) throws SQLException {
-        HikariDataSource oldPool = oldDb.pool("sample-old", settings.poolSize());
-        HikariDataSource newPool = newDb.pool("sample-new", settings.poolSize());
-        try {
-            Directory directory;
-            try (Connection c = oldDb.connect()) {
-                directory = Directory.load(c, 200_000);
-            }
+        return open(oldDb, newDb, settings, (oldPool, newPool) -> {
             Router.Builder b = Router.builder().oldDataSource(oldPool).newDataSource(newPool).redis(redisUrl).plan(plan)
                     .instanceId("sample-app-" + ProcessHandle.current().pid())
                     // a shadow difference is confirmed only if it is still there a second later: the
@@ -82,10 +61,31 @@ public final class SampleRuntime implements AutoCloseable {
             if (settings.spillDir() != null) {
                 b.spillDirectory(settings.spillDir());
             }
-            Router router = b.build();
-            SaasWorkload workload = new SaasWorkload(new SaasApp(router), directory, new WriteLog());
+            return new Sides(b.build(), null);
+        });
+    }
+
+    /** How the application reaches the databases: the router, or plain JDBC on one side. */
+    private record Sides(Router router, DirectSides direct) {
+        SaasApp app() {
+            return router != null ? new SaasApp(router) : new SaasApp(direct);
+        }
+    }
+
+    /** The pools, the directory of users and orders, the workload and its load over {@code sides}; the pools closed on failure. */
+    private static SampleRuntime open(Db oldDb, Db newDb, Settings settings,
+                                      java.util.function.BiFunction<HikariDataSource, HikariDataSource, Sides> sides) throws SQLException {
+        HikariDataSource oldPool = oldDb.pool("sample-old", settings.poolSize());
+        HikariDataSource newPool = newDb.pool("sample-new", settings.poolSize());
+        try {
+            Directory directory;
+            try (Connection c = oldDb.connect()) {
+                directory = Directory.load(c, 200_000);
+            }
+            Sides s = sides.apply(oldPool, newPool);
+            SaasWorkload workload = new SaasWorkload(s.app(), directory, new WriteLog());
             LoadGenerator load = new LoadGenerator(settings.rate(), settings.threads(), workload);
-            return new SampleRuntime(oldPool, newPool, router, null, workload, load);
+            return new SampleRuntime(oldPool, newPool, s.router(), s.direct(), workload, load);
         } catch (SQLException | RuntimeException e) {
             oldPool.close();
             newPool.close();
