@@ -79,6 +79,10 @@ public final class ScreenshotTour {
             onFx(() -> console.window().show("traffic-and-phase"));
             settle(console, 3000);
             shoot(scene, "traffic-and-phase");
+            // the streams as this server has them: on one without wal_level = logical, Start is refused with the reason
+            onFx(() -> console.window().show("change-capture"));
+            settle(console, 3000);
+            shoot(scene, "change-capture");
         } catch (Exception e) {
             e.printStackTrace();
         } finally {

@@ -4,11 +4,14 @@ import dev.cutover.app.WritesFollow;
 import dev.cutover.capture.SyncStatus;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlState;
-import dev.cutover.control.ControlStateCodec;
+import dev.cutover.control.ControlStore;
+import dev.cutover.control.ControlView;
+import dev.cutover.control.ControlWitness;
+import dev.cutover.control.LastSeenCache;
+import dev.cutover.control.RedisLink;
 import dev.cutover.control.FlipWait;
 import dev.cutover.control.RouterHeartbeat;
 import dev.cutover.pg.Db;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -33,6 +36,8 @@ import java.util.Map;
  */
 public final class StatusViewModel {
     public static final String UNKNOWN = "—";
+    /** The phase while Redis lost the control state (docs/control.md, "Lost state"): not the empty state's "planning". */
+    public static final String LOST_PHASE = "unknown — control state lost (Restore… on Traffic & phase)";
 
     private final Session session;
     private final BackgroundTasks tasks;
@@ -43,6 +48,9 @@ public final class StatusViewModel {
     private final StringProperty writesFollow = new SimpleStringProperty(UNKNOWN);
     private final Timeline timer;
     private boolean polling;
+    private RedisLink link;
+    private ControlStore store;
+    private String storeKey;
     private boolean again;
 
     public StatusViewModel(Session session, BackgroundTasks tasks, ConsoleRedis redis) {
@@ -64,6 +72,7 @@ public final class StatusViewModel {
 
     public void stop() {
         timer.stop();
+        closeStore();
     }
 
     public StringProperty phase() {
@@ -98,7 +107,7 @@ public final class StatusViewModel {
         Db newDb = session.newDb().get();
         String redisUrl = session.redisUrl().get();
         String migration = session.migration().get();
-        tasks.run(null, p -> new Snapshot(ping(oldDb), ping(newDb), redisStatus(redisUrl, migration)), s -> {
+        tasks.run(null, p -> new Snapshot(ping(oldDb), ping(newDb), redisStatus(redisUrl, migration, newDb)), s -> {
             polling = false;
             session.oldHealth().set(s.oldDb);
             session.newHealth().set(s.newDb);
@@ -146,7 +155,7 @@ public final class StatusViewModel {
         }
     }
 
-    private RedisStatus redisStatus(String url, String migration) {
+    private RedisStatus redisStatus(String url, String migration, Db newDb) {
         if (url == null || url.isBlank()) {
             return new RedisStatus(Health.NOT_SET, UNKNOWN, UNKNOWN, "not connected");
         }
@@ -160,20 +169,54 @@ public final class StatusViewModel {
                 return new RedisStatus(h, UNKNOWN, UNKNOWN, "no plan open");
             }
             ControlKeys keys = new ControlKeys(migration);
-            List<String> values = new ArrayList<>();
-            for (KeyValue<String, String> kv : r.mget(ControlStateCodec.keys(keys).toArray(new String[0]))) {
-                values.add(kv.hasValue() ? kv.getValue() : null);
-            }
-            ControlState state = ControlStateCodec.fromValues(values);
-            String phase = state.version() == 0 ? state.phase().wireName() + " (no state yet)" : state.phase().wireName();
+            // the Traffic screen's detector (ControlStore.view: the last state seen here and the witness in the new
+            // database), so a flushed Redis is not shown as a migration that has not begun
+            ControlView view = store(url, migration, newDb).view();
+            ControlState state = view.state();
+            String phase = phaseWords(view);
             List<RouterHeartbeat> heartbeats = heartbeats(r, keys);
+            long now = System.currentTimeMillis();
             WritesFollow follow = WritesFollow.of(heartbeats, SyncStatus.fromHash(r.hgetall(keys.sync())),
-                    SyncStatus.fromHash(r.hgetall(keys.syncReverse())), System.currentTimeMillis(), FlipWait.DEFAULT_LIVE_WITHIN);
-            return new RedisStatus(h, phase, state.readPercent() + " %", routers(heartbeats), follow.words());
+                    SyncStatus.fromHash(r.hgetall(keys.syncReverse())), now, FlipWait.DEFAULT_LIVE_WITHIN);
+            // a lost state's read percentage is Redis's empty one, not what the routers were told: not known either
+            return new RedisStatus(h, phase, view.isLost() ? UNKNOWN : state.readPercent() + " %", routers(heartbeats, now, FlipWait.DEFAULT_LIVE_WITHIN),
+                    follow.words());
         } catch (Exception e) {
             redis.close();
+            closeStore();
             return new RedisStatus(Health.down(Problems.oneLine(e)), UNKNOWN, UNKNOWN, "not connected");
         }
+    }
+
+    /** "traffic_shift", "planning (no state yet)", or that the phase is not known because Redis lost the state. */
+    static String phaseWords(ControlView view) {
+        if (view.isLost()) {
+            return LOST_PHASE;
+        }
+        ControlState state = view.state();
+        return state.version() == 0 ? state.phase().wireName() + " (no state yet)" : state.phase().wireName();
+    }
+
+    /** A control store on its own link, kept while the Redis URL, migration and new database stay the same. */
+    private synchronized ControlStore store(String url, String migration, Db newDb) {
+        String key = url + "\u0000" + migration + "\u0000" + (newDb == null ? "" : newDb.url());
+        if (store == null || !key.equals(storeKey)) {
+            closeStore();
+            link = RedisLink.open(url);
+            store = new ControlStore(link, migration, LastSeenCache.standard(url, migration),
+                    newDb == null ? null : new ControlWitness(newDb, migration));
+            storeKey = key;
+        }
+        return store;
+    }
+
+    private synchronized void closeStore() {
+        if (link != null) {
+            link.close();
+            link = null;
+        }
+        store = null;
+        storeKey = null;
     }
 
     /** Router heartbeats: a hash per live router with a {@code degraded} field ("true"/"1") and a {@code reason}. */
@@ -191,21 +234,39 @@ public final class StatusViewModel {
         return out;
     }
 
-    static String routers(List<RouterHeartbeat> heartbeats) {
-        int total = heartbeats.size();
+    /**
+     * "2 routers, none degraded", "1 of 2 routers degraded: reason"; a heartbeat older than
+     * {@code live} (its key not yet expired) is not counted as a router reporting, as {@link WritesFollow}
+     * does not count it: "no live router (1 last heard 4 min ago)", or "…; 1 more last heard …".
+     */
+    static String routers(List<RouterHeartbeat> heartbeats, long nowMillis, java.time.Duration live) {
+        if (heartbeats.isEmpty()) {
+            return "no routers reporting";
+        }
+        List<RouterHeartbeat> alive = heartbeats.stream().filter(h -> h.at() > 0 && nowMillis - h.at() <= live.toMillis()).toList();
+        int silent = heartbeats.size() - alive.size();
+        long newestSilent = heartbeats.stream().filter(h -> !alive.contains(h)).mapToLong(RouterHeartbeat::at).max().orElse(0);
+        String heard = newestSilent <= 0 ? "with no time" : "last heard " + ago(nowMillis - newestSilent);
+        if (alive.isEmpty()) {
+            return "no live router (" + silent + " " + heard + ")";
+        }
         List<String> degraded = new ArrayList<>();
-        for (RouterHeartbeat hb : heartbeats) {
+        for (RouterHeartbeat hb : alive) {
             String d = hb.fields().getOrDefault("degraded", "false");
             if (d.equals("true") || d.equals("1")) {
                 degraded.add(hb.fields().getOrDefault("reason", hb.instance()));
             }
         }
-        if (total == 0) {
-            return "no routers reporting";
-        }
+        int total = alive.size();
+        String more = silent == 0 ? "" : "; " + silent + " more " + heard;
         if (degraded.isEmpty()) {
-            return total + (total == 1 ? " router" : " routers") + ", none degraded";
+            return total + (total == 1 ? " router" : " routers") + ", none degraded" + more;
         }
-        return degraded.size() + " of " + total + " routers degraded: " + degraded.get(0);
+        return degraded.size() + " of " + total + " routers degraded: " + degraded.get(0) + more;
+    }
+
+    private static String ago(long ms) {
+        long s = Math.max(0, ms / 1000);
+        return s < 120 ? s + " s ago" : s < 7200 ? (s / 60) + " min ago" : (s / 3600) + " h ago";
     }
 }

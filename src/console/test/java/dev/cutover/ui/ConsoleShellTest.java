@@ -55,7 +55,7 @@ class ConsoleShellTest {
         console.close();
         try (RedisClient c = RedisClient.create(TestRedis.sharedUrl()); StatefulRedisConnection<String, String> r = c.connect()) {
             ControlKeys k = new ControlKeys(MIGRATION);
-            r.sync().del(k.phase(), k.readPercent(), k.version(), k.writeTarget(), k.router("app-1"));
+            r.sync().del(k.phase(), k.readPercent(), k.version(), k.writeTarget(), k.createdAt(), k.router("app-1"));
         } catch (Exception ignored) {
             // best effort cleanup of a unique migration's keys
         }
@@ -72,9 +72,11 @@ class ConsoleShellTest {
 
         try (RedisClient c = RedisClient.create(TestRedis.sharedUrl()); StatefulRedisConnection<String, String> r = c.connect()) {
             ControlKeys k = new ControlKeys(MIGRATION);
+            // created_at too: a version without it is a state Redis lost (ControlStore.view); the heartbeat's "at" makes it live
             r.sync().mset(java.util.Map.of(k.phase(), "traffic_shift", k.readPercent(), "25", k.version(), "4",
-                    k.writeTarget(), "dual_write"));
-            r.sync().hset(k.router("app-1"), java.util.Map.of("degraded", "true", "reason", "redis unreachable since 12:00"));
+                    k.writeTarget(), "dual_write", k.createdAt(), Long.toString(System.currentTimeMillis())));
+            r.sync().hset(k.router("app-1"), java.util.Map.of("degraded", "true", "reason", "redis unreachable since 12:00",
+                    "at", Long.toString(System.currentTimeMillis() + 60_000)));
         }
         robot.interact(() -> console.status().poll());
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> text(robot, "#status-read").equals("Reads on new: 25 %"));

@@ -63,7 +63,9 @@ class WindowSizesTest {
                 """.formatted(MIGRATION));
         try (RedisClient c = RedisClient.create(TestRedis.sharedUrl()); StatefulRedisConnection<String, String> r = c.connect()) {
             ControlKeys k = new ControlKeys(MIGRATION);
-            r.sync().mset(Map.of(k.phase(), "traffic_shift", k.readPercent(), "5", k.version(), "3", k.writeTarget(), "dual_write"));
+            // created_at too: a version without it is a state Redis lost (ControlStore.view), which the status bar now says
+            r.sync().mset(Map.of(k.phase(), "traffic_shift", k.readPercent(), "5", k.version(), "3", k.writeTarget(), "dual_write",
+                    k.createdAt(), Long.toString(System.currentTimeMillis())));
         }
         console = new Console(ConsoleArgs.parse(List.of("--plan", plan.toString(), "--old", old.url(), "--new", neu.url(),
                 "--redis", TestRedis.sharedUrl())),
@@ -77,7 +79,7 @@ class WindowSizesTest {
         console.close();
         try (RedisClient c = RedisClient.create(TestRedis.sharedUrl()); StatefulRedisConnection<String, String> r = c.connect()) {
             ControlKeys k = new ControlKeys(MIGRATION);
-            r.sync().del(k.phase(), k.readPercent(), k.version(), k.writeTarget());
+            r.sync().del(k.phase(), k.readPercent(), k.version(), k.writeTarget(), k.createdAt());
         } catch (RuntimeException ignored) {
             // best effort: the migration's name is unique
         }

@@ -27,6 +27,21 @@ public final class SyncPrerequisites {
     public record Item(String what, boolean ok, String found, String fix) {
     }
 
+    /**
+     * Why change capture cannot stream from {@code db}'s server, one line ("… has wal_level = replica; …
+     * a server restart …"), or null when its wal_level is logical. Throws {@link DbException} when it cannot be read.
+     */
+    public static String walLevelProblem(Db db) {
+        try (Connection c = db.connectReadOnly()) {
+            String wal = one(c, "SELECT current_setting('wal_level')");
+            return "logical".equals(wal) ? null : "the " + db.role() + "'s server has wal_level = " + wal
+                    + "; change capture needs wal_level = logical, set with ALTER SYSTEM SET wal_level = logical and a server"
+                    + " restart (a reload is not enough; 'cutover plan check --sync' lists every prerequisite)";
+        } catch (SQLException e) {
+            throw new DbException("cannot read wal_level on the " + db.role() + ": " + Sql.message(e), e);
+        }
+    }
+
     public static List<Item> check(Db oldDb, Plan plan) {
         SyncSlot slot = new SyncSlot(oldDb, plan);
         List<Item> out = new ArrayList<>();

@@ -41,7 +41,10 @@ public final class FlipViewModel {
     public static final long MAX_PAUSE_MILLIS = 30_000;
 
     /** One direction as the flip sees it: the blocked tables on the side it streams from (null: not read yet), its slot, who streams. */
-    public record Stream(List<TableRef> blocked, boolean slotExists, boolean otherProcess, boolean ours) {
+    public record Stream(List<TableRef> blocked, boolean slotExists, boolean otherProcess, boolean ours, String cannotCapture) {
+        public Stream(List<TableRef> blocked, boolean slotExists, boolean otherProcess, boolean ours) {
+            this(blocked, slotExists, otherProcess, ours, null);
+        }
     }
 
     /**
@@ -136,7 +139,8 @@ public final class FlipViewModel {
 
     /** What one direction's last reading and lines say, for {@link #choose}. */
     static Stream stream(SyncViewModel.Reading r, SyncViewModel.Lines l, boolean ours) {
-        return new Stream(r == null ? null : r.blocked(), l != null && l.slotExists(), l != null && l.otherProcess(), ours);
+        return new Stream(r == null ? null : r.blocked(), l != null && l.slotExists(), l != null && l.otherProcess(), ours,
+                r == null ? null : r.cannotCapture());
     }
 
     /**
@@ -172,7 +176,10 @@ public final class FlipViewModel {
         String fromSlot = to == WriteFlip.Side.NEW ? forwardSlot : reverseSlot;
         String fromName = to == WriteFlip.Side.NEW ? "forward" : "reverse";
         String why = "";
-        if (!from.slotExists()) {
+        if (!from.slotExists() && from.cannotCapture() != null) {
+            // "Start the forward stream" would send the DBA to a Start the server refuses
+            why = "No slot " + fromSlot + " on the " + on.words() + ", and no stream can make one: " + from.cannotCapture() + ".";
+        } else if (!from.slotExists()) {
             why = "No slot " + fromSlot + " on the " + on.words() + " yet: Start the " + fromName + " stream and let it catch up first"
                     + " (it shows that the " + to.words() + " followed the " + on.words() + "'s writes).";
         } else if (from.otherProcess()) {

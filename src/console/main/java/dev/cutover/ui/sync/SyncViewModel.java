@@ -2,6 +2,7 @@ package dev.cutover.ui.sync;
 
 import dev.cutover.app.SyncRun;
 import dev.cutover.capture.SyncEngine;
+import dev.cutover.capture.SyncPrerequisites;
 import dev.cutover.capture.SyncSlot;
 import dev.cutover.capture.SyncStatus;
 import dev.cutover.capture.WriteBlock;
@@ -44,7 +45,11 @@ public final class SyncViewModel implements AutoCloseable {
      * when none), the plan's tables on the side it streams from that carry a write block
      * ({@link WriteBlock}; null when unread), and what could not be read.
      */
-    public record Reading(SyncStatus status, SyncSlot.Info slot, List<TableRef> blocked, String problem) {
+    public record Reading(SyncStatus status, SyncSlot.Info slot, List<TableRef> blocked, String problem, String cannotCapture) {
+        public Reading(SyncStatus status, SyncSlot.Info slot, List<TableRef> blocked, String problem) {
+            this(status, slot, blocked, problem, null);
+        }
+
     }
 
     /** The lines shown for one direction, and what its buttons may do. */
@@ -292,14 +297,17 @@ public final class SyncViewModel implements AutoCloseable {
         }
         SyncSlot.Info info = null;
         List<TableRef> blocked = null;
+        String cannotCapture = null;
         Direction d = reverse ? Direction.REVERSE : Direction.FORWARD;
         try {
             info = new SyncSlot(db, p, d).info();
             blocked = new WriteBlock(db, p, d).blocked();
+            // no slot yet: Start would make one, which the server refuses without logical decoding (a restart to change)
+            cannotCapture = info == null ? SyncPrerequisites.walLevelProblem(db) : null;
         } catch (RuntimeException e) {
             problem = Problems.oneLine(e);
         }
-        return new Reading(status, info, blocked, problem);
+        return new Reading(status, info, blocked, problem, cannotCapture);
     }
 
     private void show(Side side, Reading r) {
@@ -321,6 +329,11 @@ public final class SyncViewModel implements AutoCloseable {
                 slot = new SyncSlot.Info(false, null, slot.confirmedFlushLsn(), slot.lagBytes(), slot.retainedBytes());
             }
             l = describe(status, slot, r == null ? null : r.problem(), ours, side.slotName(), now);
+            if (r != null && r.cannotCapture() != null && !l.slotExists() && !l.running()) {
+                // "Start creates it" would be untrue: the server refuses a slot until it runs with wal_level = logical
+                l = new Lines("Not running — no slot " + side.slotName() + ", and the server cannot make one (wal_level is not logical)", l.lag(),
+                        l.rate(), l.wal(), l.walWarning(), l.error(), false, false, false);
+            }
         }
         side.lines = l;
         side.state.set(l.state());
@@ -338,6 +351,8 @@ public final class SyncViewModel implements AutoCloseable {
             blocked = "Running in this console: Stop stops it.";
         } else if (blocked == null && flip.flipping().get()) {
             blocked = "The write flip streams now: wait for it to end.";
+        } else if (blocked == null && r != null && r.cannotCapture() != null && !l.slotExists()) {
+            blocked = capitalized(r.cannotCapture()) + ".";
         } else if (blocked == null && r != null && r.blocked() != null && !r.blocked().isEmpty()) {
             blocked = "The " + sideWords + " database refuses writes (write block: writes moved to the " + (side.reverse ? "old" : "new")
                     + " database), so this stream has nothing to follow: run the " + (side.reverse ? "forward" : "reverse") + " stream.";
@@ -420,6 +435,10 @@ public final class SyncViewModel implements AutoCloseable {
         return new Lines(state, lag, rate, wal, warn, "Last error: " + err, running, other, slot != null);
     }
 
+    private static String capitalized(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
     private static String firstLine(String s) {
         String t = s.strip();
         int nl = t.indexOf('\n');
@@ -450,7 +469,8 @@ public final class SyncViewModel implements AutoCloseable {
                 show(side, side.reading);
             }
         }), r -> BackgroundTasks.fx(() -> ended(side, run, SyncRun.summary(p.name(), r))),
-                e -> BackgroundTasks.fx(() -> ended(side, run, "Sync " + p.name() + " stopped with an error: " + Problems.oneLine(e))));
+                e -> BackgroundTasks.fx(() -> ended(side, run, "Sync " + p.name() + (run.last() == null ? " did not start: " : " stopped with an error: ")
+                        + Problems.oneLine(e))));
         show(side, side.reading);
         refresh();
     }

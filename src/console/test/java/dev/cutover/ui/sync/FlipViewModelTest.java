@@ -79,6 +79,12 @@ class FlipViewModelTest {
     void anotherProcessOnEitherStreamBothBlocksAndNoConnectionEachDisableTheFlipWithTheReason() {
         List<TableRef> none = List.of();
         List<TableRef> orders = List.of(new TableRef("public", "orders"));
+        // a server without logical decoding: the flip does not send the DBA to a Start the server refuses
+        FlipViewModel.Choice noLogical = FlipViewModel.choose(null, new FlipViewModel.Stream(none, false, false, false,
+                        "the old database's server has wal_level = replica; change capture needs wal_level = logical"),
+                new FlipViewModel.Stream(none, false, false, false), "s", "s_rev");
+        assertThat(noLogical.flipBlocked()).startsWith("No slot s on the old database, and no stream can make one: ")
+                .contains("wal_level = logical").doesNotContain("Start the forward stream");
         FlipViewModel.Choice other = FlipViewModel.choose(null, new FlipViewModel.Stream(none, true, true, false),
                 new FlipViewModel.Stream(none, false, false, false), "s", "s_rev");
         assertThat(other.flipBlocked()).isEqualTo("Another process streams from slot s: stop that 'cutover sync' first (the flip streams"
