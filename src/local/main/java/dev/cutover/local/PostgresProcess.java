@@ -209,10 +209,24 @@ public final class PostgresProcess implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------
 
+    /**
+     * Stops the server (fast shutdown) and starts it again on the same port and cluster: what a
+     * client sees of a server restart (its sessions ended, refused connections meanwhile).
+     */
+    public synchronized void restart() throws IOException {
+        stop();
+        launch(port);
+    }
+
     private synchronized void launch() throws IOException {
+        launch(0);
+    }
+
+    /** Starts the server on {@code fixedPort}, or on a free port when 0 (tried again on another if it was taken meanwhile). */
+    private synchronized void launch(int fixedPort) throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
-            port = freePort();
+            port = fixedPort > 0 ? fixedPort : freePort();
             List<String> cmd = new ArrayList<>(List.of(bindir.resolve("postgres").toString(), "-D", dataDir().toString(),
                     "-p", String.valueOf(port), "-c", "listen_addresses=127.0.0.1"));
             Path socket = home.resolve("socket");
