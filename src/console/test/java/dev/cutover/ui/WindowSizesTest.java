@@ -121,6 +121,13 @@ class WindowSizesTest {
                                 .forEach(b -> cut.add(where + "#" + t.getId() + " scrolls sideways"));
                     }
                 }
+                if (screen.equals("shadow-reads")) {
+                    // the charts are shown whole (scrolling in a short window), never squeezed below their least height and cut at an edge
+                    javafx.scene.layout.Region grid = robot.lookup("#shadow-charts").queryAs(javafx.scene.layout.Region.class);
+                    if (grid.getHeight() < grid.minHeight(-1) - 0.5) {
+                        cut.add(where + "the charts are laid out " + grid.getHeight() + " px high, less than their least " + grid.minHeight(-1));
+                    }
+                }
                 if (screen.equals("connections")) {
                     List<Node> cards = new ArrayList<>(robot.lookup(".card").queryAll());
                     assertThat(cards).hasSize(3);

@@ -150,7 +150,7 @@ public final class Charts {
         ChartViewer v = new ChartViewer(chart);
         v.setId(id);
         v.getStyleClass().add("chart-viewer");
-        v.setMinSize(200, 100); // four fit under the screen's lines at 960×600 (WindowSizesTest)
+        v.setMinSize(200, 100); // below four times this the Shadow reads screen scrolls its charts (WindowSizesTest)
         v.setPrefSize(400, 220);
         javafx.collections.ListChangeListener<String> follow = c -> style(chart, c.getList().contains("dark"));
         v.sceneProperty().addListener((o, was, scene) -> {

@@ -5,6 +5,7 @@ import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
@@ -57,6 +58,7 @@ public final class ShadowView extends VBox {
 
         DecimalFormat pct = new DecimalFormat("#,##0.###'%'");
         GridPane charts = new GridPane();
+        charts.setId("shadow-charts");
         charts.getStyleClass().add("chart-grid");
         for (int i = 0; i < 2; i++) {
             ColumnConstraints c = new ColumnConstraints();
@@ -68,11 +70,6 @@ public final class ShadowView extends VBox {
             r.setValignment(javafx.geometry.VPos.TOP); // a chart taller than its row runs down, never up over the lines above
             charts.getRowConstraints().add(r);
         }
-        // what does not fit in a short window is cut at the grid's edge, not drawn over the message above or the samples below
-        javafx.scene.shape.Rectangle clip = new javafx.scene.shape.Rectangle();
-        clip.widthProperty().bind(charts.widthProperty());
-        clip.heightProperty().bind(charts.heightProperty());
-        charts.setClip(clip);
         var mismatch = Charts.timeChart(vm.mismatchRate(), "%", pct);
         var errors = Charts.timeChart(vm.errorRate(), "%", pct);
         var latency = Charts.timeChart(vm.latency(), "ms", null);
@@ -144,7 +141,14 @@ public final class ShadowView extends VBox {
         VBox samples = new VBox(4, samplesBar, lower);
         VBox.setVgrow(lower, Priority.ALWAYS);
 
-        SplitPane main = new SplitPane(charts, samples);
+        // in a window too short for the four charts' least height they scroll, whole, instead of being cut at an edge
+        ScrollPane chartsScroll = new ScrollPane(charts);
+        chartsScroll.setId("shadow-charts-scroll");
+        chartsScroll.setFitToWidth(true);
+        chartsScroll.setFitToHeight(true); // fills the split's top when tall enough; scrolls below the grid's least height
+        chartsScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        chartsScroll.getStyleClass().add("edge-to-edge");
+        SplitPane main = new SplitPane(chartsScroll, samples);
         main.setOrientation(Orientation.VERTICAL);
         main.setDividerPositions(0.62);
         main.getStyleClass().add("shadow-split");
