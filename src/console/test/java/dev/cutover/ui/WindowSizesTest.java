@@ -127,6 +127,12 @@ class WindowSizesTest {
                     if (grid.getHeight() < grid.minHeight(-1) - 0.5) {
                         cut.add(where + "the charts are laid out " + grid.getHeight() + " px high, less than their least " + grid.minHeight(-1));
                     }
+                    Node split = robot.lookup(".shadow-split").query();
+                    double gridTop = grid.localToScene(grid.getLayoutBounds()).getMinY();
+                    double splitTop = split.localToScene(split.getLayoutBounds()).getMinY();
+                    if (gridTop < splitTop - 0.5) {
+                        cut.add(where + "the charts start at y " + gridTop + ", above their pane's top " + splitTop + ": their top is cut off");
+                    }
                 }
                 if (screen.equals("connections")) {
                     List<Node> cards = new ArrayList<>(robot.lookup(".card").queryAll());
