@@ -153,6 +153,8 @@ public final class VerifyView extends VBox {
         pause.selectedProperty().bindBidirectional(vm.paused());
         pause.textProperty().bind(Bindings.when(vm.paused()).then("Resume").otherwise("Pause"));
         pause.setTooltip(new Tooltip("Pauses the comparison after the chunks in hand (every worker of the run, through Redis)"));
+        // as on Backfill: nothing to pause until a run starts (a paused run left behind can still be resumed)
+        pause.disableProperty().bind(vm.running().not().and(vm.paused().not()));
         HBox cap = CapSlider.control(vm.cap(), "verify", "Rows per second this console's workers may compare (far right: no cap). "
                 + "Acts at once on a running comparison and, through Redis, on the other workers of the run.");
         Label throttle = new Label();

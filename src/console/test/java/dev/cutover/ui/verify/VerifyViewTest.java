@@ -240,6 +240,7 @@ class VerifyViewTest {
     void pauseAndTheCapActOnTheRunningComparison(FxRobot robot) throws Exception {
         robot.interact(() -> vm.cap().set(10)); // the slider's lowest: 201 rows at 10 rows/s take 20 s unless the cap is raised
         assertThat(robot.lookup("#verify-cap-label").queryAs(javafx.scene.control.Label.class).getText()).isEqualTo("10 rows/s");
+        assertThat(robot.lookup("#verify-pause").query().isDisabled()).as("nothing to pause before a run").isTrue();
         robot.clickOn("#verify-run");
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> vm.tables().stream().anyMatch(t -> t.rowsCompared() > 0));
         robot.clickOn("#verify-pause");
