@@ -60,7 +60,7 @@ abstract class BackfillRunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String redisUrl = hasRedis() ? connections.redisUrl() : null;
+        String redisUrl = connections.redisUrlIfGiven();
         if (joining() && redisUrl == null) {
             throw new UserError("worker needs --redis (or CUTOVER_REDIS_URL): workers of one run share chunk leases there");
         }
@@ -109,10 +109,6 @@ abstract class BackfillRunCommand implements Callable<Integer> {
             }
         }
         return report(report, out, err);
-    }
-
-    boolean hasRedis() {
-        return connections.redisUrl != null || System.getenv("CUTOVER_REDIS_URL") != null;
     }
 
     private ErrorPolicy policy() {

@@ -46,6 +46,16 @@ public final class Connections {
         return url;
     }
 
+    /** True when {@code --redis} or {@code CUTOVER_REDIS_URL} is given (an empty one too: {@link #redisUrl} then says what is wrong). */
+    public boolean redisGiven() {
+        return redisUrl != null || System.getenv("CUTOVER_REDIS_URL") != null;
+    }
+
+    /** {@link #redisUrl} when given, else null: for the commands to which Redis is optional. */
+    public String redisUrlIfGiven() {
+        return redisGiven() ? redisUrl() : null;
+    }
+
     private static String pick(String flag, String env) {
         return flag != null ? flag : System.getenv(env);
     }

@@ -106,8 +106,7 @@ public final class FlipWritesCommand implements Callable<Integer> {
         } finally {
             done.countDown();
         }
-        boolean redis = connections.redisUrl != null || System.getenv("CUTOVER_REDIS_URL") != null;
-        if (redis && WriteFlip.forgetSpentStream(connections.redisUrl(), plan.name(), side)) {
+        if (connections.redisGiven() && WriteFlip.forgetSpentStream(connections.redisUrl(), plan.name(), side)) {
             out.println(name + ": the dropped stream's status removed from Redis (the phase guards no longer wait for it)");
         }
         out.printf(Locale.ROOT, "%s: write pause %,d ms (block %,d ms + catch-up %,d ms, %,d changes); slot %s dropped%s%n", name,

@@ -49,7 +49,7 @@ public final class RepairCommand implements Callable<Integer> {
         out.printf("repair %s: the %s is the truth (%s), re-syncing the %s%n", plan.name(), truth, chosen.why(), other);
         out.flush();
         // the app layer's repair: the same as the console's, recorded in Redis when rows changed (the guard's staleness)
-        VerifyWorkflow workflow = new VerifyWorkflow(plan, oldDb, newDb, run.hasRedis(connections) ? connections.redisUrl() : null);
+        VerifyWorkflow workflow = new VerifyWorkflow(plan, oldDb, newDb, connections.redisUrlIfGiven());
         RunControls controls = new RunControls();
         Repairer.Result r;
         try (StopHook hook = new StopHook(controls::stop)) {

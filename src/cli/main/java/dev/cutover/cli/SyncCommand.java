@@ -51,17 +51,16 @@ public final class SyncCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Plan plan = planOptions.plan();
-        boolean redis = connections.redisUrl != null || System.getenv("CUTOVER_REDIS_URL") != null;
         if (drop) {
             SyncRun.Dropped d = SyncRun.drop(reverse ? connections.newDb() : connections.oldDb(), plan, reverse,
-                    redis ? connections.redisUrl() : null);
+                    connections.redisUrlIfGiven());
             out.println(d.line(plan.name()));
             return ExitCodes.OK;
         }
         SyncRun run;
         try {
             run = new SyncRun(connections.oldDb(), connections.newDb(), plan,
-                    new SyncRun.Settings(reverse, untilCaughtUp, batchKeys, size(maxRetainedWal), redis ? connections.redisUrl() : null));
+                    new SyncRun.Settings(reverse, untilCaughtUp, batchKeys, size(maxRetainedWal), connections.redisUrlIfGiven()));
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }

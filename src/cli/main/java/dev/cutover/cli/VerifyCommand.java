@@ -70,7 +70,7 @@ public final class VerifyCommand implements Callable<Integer> {
             throw new UserError("--csv " + csv + ": the directory " + csv.toAbsolutePath().getParent() + " does not exist");
         }
         // run, store with what it was of (both databases' identities, the plan's hash), publish: the app layer's workflow
-        VerifyWorkflow workflow = new VerifyWorkflow(plan, oldDb, newDb, run.hasRedis(connections) ? connections.redisUrl() : null);
+        VerifyWorkflow workflow = new VerifyWorkflow(plan, oldDb, newDb, connections.redisUrlIfGiven());
         VerifyReport report;
         try (StopHook hook = new StopHook(stopper::stop)) {
             report = workflow.verifyAndRecord(options, run.progress(out), stopper, 0, csv).report();
@@ -78,7 +78,7 @@ public final class VerifyCommand implements Callable<Integer> {
         print(out, report, label);
         if (!report.complete()) {
             out.println("(only some tables compared: stored in cutover.verification, not in the Redis summary the phase guard reads)");
-        } else if (!run.hasRedis(connections)) {
+        } else if (!connections.redisGiven()) {
             out.println("(no Redis given: result stored in cutover.verification only)");
         }
         out.flush();

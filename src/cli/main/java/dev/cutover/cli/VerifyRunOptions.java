@@ -49,12 +49,12 @@ public final class VerifyRunOptions {
                 throw new UserError(e.getMessage());
             }
         }
-        return VerifyWorkflow.fromPhase(hasRedis(conn) ? conn.redisUrl() : null, migration);
+        return VerifyWorkflow.fromPhase(conn.redisUrlIfGiven(), migration);
     }
 
     /** The options of a run in direction {@code d}; with Redis (when given) for leases, so workers can join. */
     VerifyOptions options(Connections conn, Direction d, int sample) {
-        JobOptions job = work.job(hasRedis(conn) ? conn.redisUrl() : null);
+        JobOptions job = work.job(conn.redisUrlIfGiven());
         try {
             return VerifyOptions.defaults(d).withTables(tables).withSample(sample).withChunkRows(chunkRows)
                     .withRecheckDelayMillis(recheckAfter.toMillis()).withWork(job.withRetries(retries, 500));
@@ -72,9 +72,5 @@ public final class VerifyRunOptions {
                 printer.onProgress(e);
             }
         };
-    }
-
-    boolean hasRedis(Connections conn) {
-        return conn.redisUrl != null || System.getenv("CUTOVER_REDIS_URL") != null;
     }
 }

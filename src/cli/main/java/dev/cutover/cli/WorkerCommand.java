@@ -48,7 +48,7 @@ public final class WorkerCommand extends BackfillRunCommand {
     private int joinVerify() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!hasRedis()) {
+        if (!connections.redisGiven()) {
             throw new UserError("worker needs --redis (or CUTOVER_REDIS_URL): the verify run and its chunk leases are there");
         }
         if (!tables.isEmpty()) {
