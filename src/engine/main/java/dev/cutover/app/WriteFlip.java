@@ -8,7 +8,9 @@ import dev.cutover.pg.Db;
 import dev.cutover.pg.DbException;
 import dev.cutover.plan.Plan;
 import dev.cutover.sql.Direction;
+import dev.cutover.work.PlanTables;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -134,6 +136,7 @@ public final class WriteFlip {
             SyncSlot.Ensured made = nextSlot.ensure();
             progress.accept((made.slotCreated() ? "slot " + nextSlot.slot() + " created" : "slot " + nextSlot.slot() + " kept") + " on the "
                     + toDb.role() + ": every write there from now on is kept for the " + fromSide.words());
+            PlanTables.Resolved tables = PlanTables.resolve(plan, List.of(), oldDb, newDb); // for the sequences, read before the pause
             await(engine.caughtUp(), run, 0);
             changesBefore = engine.changes();
             progress.accept("caught up before the pause: " + changesBefore + " changes applied to the " + to.words());
@@ -150,7 +153,7 @@ public final class WriteFlip {
             engine.stop();
             streamer.join(15_000);
             // the ids the receiving side hands out next lie past every copied row (rows travel, sequence values do not)
-            Sequences.advance(oldDb, newDb, plan, from).forEach(progress);
+            Sequences.advance(oldDb, newDb, tables, from).forEach(progress);
             lifted = new WriteBlock(toDb, plan, next).remove();
             // 5. last, the stream that has done its work goes (it would stream the next stream's writes back): a step
             // that fails before it leaves the slot, so lifting the block again loses nothing

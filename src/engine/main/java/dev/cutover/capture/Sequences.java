@@ -3,7 +3,6 @@ package dev.cutover.capture;
 import dev.cutover.pg.Db;
 import dev.cutover.pg.DbException;
 import dev.cutover.pg.Sql;
-import dev.cutover.plan.Plan;
 import dev.cutover.plan.SqlNames;
 import dev.cutover.plan.TableRef;
 import dev.cutover.sql.Direction;
@@ -33,13 +32,13 @@ public final class Sequences {
 
     /**
      * Advances the sequences of the side {@code direction} writes into (the new database forward,
-     * the old one in reverse); one line per sequence moved.
+     * the old one in reverse), for the plan's tables as {@code r} resolved them (before the pause:
+     * reading both schemas is not work for it); one line per sequence moved.
      */
-    public static List<String> advance(Db oldDb, Db newDb, Plan plan, Direction direction) {
+    public static List<String> advance(Db oldDb, Db newDb, PlanTables.Resolved r, Direction direction) {
         Db fromDb = direction == Direction.FORWARD ? oldDb : newDb;
         Db toDb = direction == Direction.FORWARD ? newDb : oldDb;
         List<String> out = new ArrayList<>();
-        PlanTables.Resolved r = PlanTables.resolve(plan, List.of(), oldDb, newDb);
         try (Connection from = fromDb.connect(); Connection to = toDb.connect()) {
             for (PlanTables.Table t : r.tables()) {
                 Flow f = t.flow(direction);
