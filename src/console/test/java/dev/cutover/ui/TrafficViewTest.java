@@ -41,11 +41,12 @@ class TrafficViewTest {
     private Session session;
     private TrafficViewModel vm;
     private Scene scene;
+    private final javafx.beans.property.ObjectProperty<dev.cutover.plan.Plan> plan = new javafx.beans.property.SimpleObjectProperty<>();
 
     @Start
     void start(Stage stage) {
         session = new Session();
-        vm = new TrafficViewModel(session, tasks, tester);
+        vm = new TrafficViewModel(session, tasks, tester, plan);
         scene = new Scene(new TrafficView(vm), 1100, 700);
         Theme.apply(scene, false);
         stage.setScene(scene);
@@ -448,6 +449,50 @@ class TrafficViewTest {
         robot.clickOn(button(robot, "Cancel"));
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(link.sync().get(store.keys().phase())).isEqualTo("cleanup");
+    }
+
+    /** Issue 15, 2: the move to cleanup drops the plan's idle sync slot and publication, as its confirmation said. */
+    @Test
+    void theMoveToCleanupDropsTheIdleSyncSlotAsItsConfirmationSays(FxRobot robot) throws Exception {
+        try (dev.cutover.testing.TestDb old = dev.cutover.testing.TestDb.createOld("traffic_cleanup_old")
+                .exec("CREATE TABLE orders (id bigint PRIMARY KEY, total numeric)");
+             dev.cutover.testing.TestDb neu = dev.cutover.testing.TestDb.createNew("traffic_cleanup_new")
+                     .exec("CREATE TABLE orders (id bigint PRIMARY KEY, total numeric)")) {
+            dev.cutover.plan.Plan p = dev.cutover.plan.PlanFile.parse("""
+                    {"version": 1, "name": "%s", "tables": [{"source": {"schema": "public", "table": "orders"},
+                      "target": {"schema": "public", "table": "orders"}, "key": ["id"],
+                      "columns": [{"target": "id", "expr": "id"}, {"target": "total", "expr": "total"}]}]}
+                    """.formatted(migration), "plan.json");
+            dev.cutover.pg.Db oldDb = new dev.cutover.pg.Db("old database", old.url());
+            dev.cutover.pg.Db newDb = new dev.cutover.pg.Db("new database", neu.url());
+            dev.cutover.capture.SyncSlot slot = new dev.cutover.capture.SyncSlot(oldDb, p);
+            slot.ensure(); // a forward stream that ran and stopped: its slot keeps WAL
+            try {
+                assertThat(slot.info()).isNotNull();
+                robot.interact(() -> {
+                    session.oldDb().set(oldDb);
+                    session.newDb().set(newDb);
+                    plan.set(p);
+                });
+                setUp(robot, Phase.NEW_PRIMARY);
+                robot.clickOn("#phase-advance");
+                WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#phase-confirm").tryQuery().isPresent());
+                assertThat(robot.lookup("#phase-confirm-what").queryAs(Label.class).getText())
+                        .contains("idle replication slots and publications").doesNotContain("Not checked here");
+                robot.clickOn(button(robot, "Move to cleanup"));
+                WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> vm.message().get().contains("; cleanup: "));
+                assertThat(vm.message().get()).isEqualTo("Moved from new_primary to cleanup; cleanup: replication slot " + slot.slot()
+                        + " dropped, publication dropped");
+                assertThat(slot.info()).as("the slot is gone").isNull();
+                assertThat(link.sync().get(store.keys().phase())).isEqualTo("cleanup");
+            } finally {
+                try {
+                    slot.drop();
+                } catch (RuntimeException ignored) {
+                    // dropped by the test
+                }
+            }
+        }
     }
 
     /**
