@@ -41,11 +41,12 @@ class TrafficViewTest {
     private Session session;
     private TrafficViewModel vm;
     private Scene scene;
+    private final javafx.beans.property.ObjectProperty<dev.cutover.plan.Plan> plan = new javafx.beans.property.SimpleObjectProperty<>();
 
     @Start
     void start(Stage stage) {
         session = new Session();
-        vm = new TrafficViewModel(session, tasks, tester);
+        vm = new TrafficViewModel(session, tasks, tester, plan);
         scene = new Scene(new TrafficView(vm), 1100, 700);
         Theme.apply(scene, false);
         stage.setScene(scene);
@@ -97,7 +98,7 @@ class TrafficViewTest {
         assertThat(robot.lookup("#phase-advance").queryAs(Button.class).getText()).isEqualTo("Advance to dual_write ▶");
         assertThat(vm.exitChecks()).anyMatch(g -> !g.ok());
 
-        robot.clickOn("#phase-advance");
+        move(robot, "#phase-advance", "Move to dual_write");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !vm.refusal().get().isEmpty());
         assertThat(robot.lookup("#phase-refusal").queryAs(Label.class).getText())
                 .startsWith("migration " + migration + ": cannot move from backfill to dual_write: ");
@@ -119,7 +120,8 @@ class TrafficViewTest {
         assertThat(vm.audit().get(0).override()).isTrue();
         assertThat(vm.audit().get(0).why()).isEqualTo("ok");
 
-        robot.clickOn("#phase-rollback");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !vm.busy().get() && vm.state().get().phase() == Phase.DUAL_WRITE);
+        move(robot, "#phase-rollback", "Roll back to backfill");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "backfill".equals(link.sync().get(store.keys().phase())));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.audit().size() == 3);
         assertThat(vm.state().get().phase()).isEqualTo(Phase.BACKFILL);
@@ -135,7 +137,7 @@ class TrafficViewTest {
         heartbeat(router, before); // a live router on the current version
         try {
             // roll back dual_write → backfill: the write target goes back to old_only, as `cutover phase` the console waits
-            robot.clickOn("#phase-rollback");
+            move(robot, "#phase-rollback", "Roll back to backfill");
             WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "backfill".equals(link.sync().get(store.keys().phase())));
             long after = Long.parseLong(link.sync().get(store.keys().version()));
             WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.flip().get().contains("not acknowledged by app-1"));
@@ -340,28 +342,216 @@ class TrafficViewTest {
         assertThat(vm.audit().stream().filter(a -> a.action().equals("traffic")).count()).isEqualTo(2);
     }
 
-    /** Issue 15, 4: the override dialog shows every failing guard whole. */
+    /** Issue 15, 4: the override dialog shows each failing guard once, whole, then the reason and the typed confirmation. */
     @Test
-    void theOverrideDialogShowsEveryFailingGuardWhole(FxRobot robot) throws Exception {
+    void theOverrideDialogShowsEachFailingGuardOnceWhole(FxRobot robot) throws Exception {
         setUp(robot, Phase.BACKFILL);
-        robot.clickOn("#phase-advance");
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.refused().get() != null);
-        java.util.List<String> failing = vm.refused().get().failed().stream().map(Object::toString).toList();
+        robot.interact(vm::advance); // as the confirmed Advance does
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.refused().get() != null && !vm.busy().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        java.util.List<dev.cutover.control.GuardCheck> failing = vm.refused().get().failed();
         assertThat(failing).isNotEmpty();
         robot.clickOn("#phase-override");
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#override-reasons").tryQuery().isPresent());
         javafx.scene.control.TextArea reasons = robot.lookup("#override-reasons").queryAs(javafx.scene.control.TextArea.class);
-        // the refusal whole, less its pointer to Override… (this dialog is it)
-        assertThat(reasons.getText()).startsWith(vm.refusal().get().replace(" (Override… asks for a reason)", ""))
-                .doesNotContain("Override… asks");
-        for (String g : failing) {
-            assertThat(reasons.getText()).contains(g);
+        String dialog = dialogText(robot, "#override-dialog");
+        for (dev.cutover.control.GuardCheck g : failing) {
+            assertThat(occurrences(dialog, g.name() + ": " + g.detail())).as("%s in the dialog:%n%s", g, dialog).isEqualTo(1);
+            assertThat(reasons.getText()).contains(g.toString());
         }
+        assertThat(dialog).doesNotContain("Override… asks").doesNotContain("--override");
         assertThat(reasons.isWrapText()).isTrue();
         assertThat(reasons.isEditable()).isFalse();
+        // the reasons, then the reason field, then the typed confirmation
+        Node why = robot.lookup("#override-why").query();
+        Node typed = robot.lookup("#override-typed").query();
+        assertThat(reasons.localToScene(0, 0).getY()).isLessThan(why.localToScene(0, 0).getY());
+        assertThat(why.localToScene(0, 0).getY()).isLessThan(typed.localToScene(0, 0).getY());
         robot.clickOn(button(robot, "Cancel"));
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(link.sync().get(store.keys().phase())).isEqualTo("backfill");
+    }
+
+    /** Issue 15, 4: a refused traffic step (no guard list) is said once in its override dialog too. */
+    @Test
+    void theOverrideDialogOfARefusedStepSaysTheRefusalOnce(FxRobot robot) throws Exception {
+        setUp(robot, Phase.TRAFFIC_SHIFT);
+        robot.clickOn("#read-slider .thumb").type(KeyCode.END);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#shift-confirm").tryQuery().isPresent());
+        robot.clickOn(button(robot, "Shift reads to 100 %"));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.refused().get() != null && !vm.busy().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("#phase-override");
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#override-reasons").tryQuery().isPresent());
+        String dialog = dialogText(robot, "#override-dialog");
+        assertThat(occurrences(dialog, "from 0% the next step up is 1%, not 100%")).as(dialog).isEqualTo(1);
+        robot.clickOn(button(robot, "Cancel"));
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    /** Every text a dialog shows: its header, labels, buttons and text fields. */
+    private static String dialogText(FxRobot robot, String pane) {
+        javafx.scene.control.DialogPane p = robot.lookup(pane).queryAs(javafx.scene.control.DialogPane.class);
+        StringBuilder b = new StringBuilder(p.getHeaderText() == null ? "" : p.getHeaderText());
+        for (Node n : robot.from(p).lookup((Node n) -> n instanceof javafx.scene.control.Labeled
+                || n instanceof javafx.scene.control.TextInputControl).queryAll()) {
+            String t = n instanceof javafx.scene.control.Labeled l ? l.getText() : ((javafx.scene.control.TextInputControl) n).getText();
+            b.append('\n').append(t == null ? "" : t);
+        }
+        return b.toString();
+    }
+
+    private static int occurrences(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Issue 15, 2: cleanup asks first, saying what it does, with Cancel the default; so does every phase move. */
+    @Test
+    void everyPhaseMoveAsksOnceAndCleanupSaysItDropsTheSlotsAndEndsDualWriting(FxRobot robot) throws Exception {
+        setUp(robot, Phase.NEW_PRIMARY);
+        long before = vm.state().get().version();
+        robot.clickOn("#phase-advance");
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#phase-confirm").tryQuery().isPresent());
+        javafx.scene.control.DialogPane pane = robot.lookup("#phase-confirm").queryAs(javafx.scene.control.DialogPane.class);
+        assertThat(pane.getHeaderText()).isEqualTo("Move from new_primary to cleanup?");
+        String what = robot.lookup("#phase-confirm-what").queryAs(Label.class).getText();
+        assertThat(what).startsWith("Phase: new_primary → cleanup.\nWrite target: new_primary → new_only:")
+                .contains("the routers stop dual writing and the old database is no longer written")
+                .contains("idle replication slots and publications")
+                .contains("are dropped");
+        Button move = (Button) button(robot, "Move to cleanup");
+        Button cancel = (Button) button(robot, "Cancel");
+        assertThat(cancel.isDefaultButton()).as("Cancel is the default").isTrue();
+        assertThat(move.isDefaultButton()).isFalse();
+        robot.type(KeyCode.ENTER); // Enter is Cancel
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#phase-confirm").tryQuery().isEmpty());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(link.sync().get(store.keys().phase())).isEqualTo("new_primary");
+        assertThat(store.read().version()).isEqualTo(before);
+
+        move(robot, "#phase-advance", "Move to cleanup");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "cleanup".equals(link.sync().get(store.keys().phase())));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !vm.busy().get() && vm.state().get().phase() == Phase.CLEANUP);
+        // no database or plan here: the message says the slots were not checked, rather than that they were dropped
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.message().get().startsWith("Moved from new_primary to cleanup; sync slots not checked"));
+
+        // a rollback asks too, and Cancel leaves the phase
+        robot.clickOn("#phase-rollback");
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#phase-confirm").tryQuery().isPresent());
+        assertThat(robot.lookup("#phase-confirm").queryAs(javafx.scene.control.DialogPane.class).getHeaderText())
+                .isEqualTo("Roll back from cleanup to new_primary?");
+        assertThat(robot.lookup("#phase-confirm-what").queryAs(Label.class).getText())
+                .startsWith("Phase: cleanup → new_primary.\nWrite target: new_only → new_primary:").endsWith("Moving back is always allowed.");
+        robot.clickOn(button(robot, "Cancel"));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(link.sync().get(store.keys().phase())).isEqualTo("cleanup");
+    }
+
+    /** Issue 15, 2: the move to cleanup drops the plan's idle sync slot and publication, as its confirmation said. */
+    @Test
+    void theMoveToCleanupDropsTheIdleSyncSlotAsItsConfirmationSays(FxRobot robot) throws Exception {
+        try (dev.cutover.testing.TestDb old = dev.cutover.testing.TestDb.createOld("traffic_cleanup_old")
+                .exec("CREATE TABLE orders (id bigint PRIMARY KEY, total numeric)");
+             dev.cutover.testing.TestDb neu = dev.cutover.testing.TestDb.createNew("traffic_cleanup_new")
+                     .exec("CREATE TABLE orders (id bigint PRIMARY KEY, total numeric)")) {
+            dev.cutover.plan.Plan p = dev.cutover.plan.PlanFile.parse("""
+                    {"version": 1, "name": "%s", "tables": [{"source": {"schema": "public", "table": "orders"},
+                      "target": {"schema": "public", "table": "orders"}, "key": ["id"],
+                      "columns": [{"target": "id", "expr": "id"}, {"target": "total", "expr": "total"}]}]}
+                    """.formatted(migration), "plan.json");
+            dev.cutover.pg.Db oldDb = new dev.cutover.pg.Db("old database", old.url());
+            dev.cutover.pg.Db newDb = new dev.cutover.pg.Db("new database", neu.url());
+            dev.cutover.capture.SyncSlot slot = new dev.cutover.capture.SyncSlot(oldDb, p);
+            slot.ensure(); // a forward stream that ran and stopped: its slot keeps WAL
+            try {
+                assertThat(slot.info()).isNotNull();
+                robot.interact(() -> {
+                    session.oldDb().set(oldDb);
+                    session.newDb().set(newDb);
+                    plan.set(p);
+                });
+                setUp(robot, Phase.NEW_PRIMARY);
+                robot.clickOn("#phase-advance");
+                WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#phase-confirm").tryQuery().isPresent());
+                assertThat(robot.lookup("#phase-confirm-what").queryAs(Label.class).getText())
+                        .contains("idle replication slots and publications").doesNotContain("Not checked here");
+                robot.clickOn(button(robot, "Move to cleanup"));
+                WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> vm.message().get().contains("; cleanup: "));
+                assertThat(vm.message().get()).isEqualTo("Moved from new_primary to cleanup; cleanup: replication slot " + slot.slot()
+                        + " dropped, publication dropped");
+                assertThat(slot.info()).as("the slot is gone").isNull();
+                assertThat(link.sync().get(store.keys().phase())).isEqualTo("cleanup");
+            } finally {
+                try {
+                    slot.drop();
+                } catch (RuntimeException ignored) {
+                    // dropped by the test
+                }
+            }
+        }
+    }
+
+    /**
+     * Issue 15, 1: after a confirmed traffic shift the keyboard focus is back on the slider and the
+     * window's scroll pane has not moved (the busy slider used to hand the focus to the sample rate
+     * field, and the scroll pane scrolled there).
+     */
+    @Test
+    void afterAShiftTheFocusIsBackOnTheSliderAndTheScreenDoesNotScroll(FxRobot robot) throws Exception {
+        setUp(robot, Phase.TRAFFIC_SHIFT);
+        javafx.scene.control.ScrollPane sp = new javafx.scene.control.ScrollPane();
+        Stage own = org.testfx.util.WaitForAsyncUtils.asyncFx((java.util.concurrent.Callable<Stage>) Stage::new).get(5, TimeUnit.SECONDS);
+        robot.interact(() -> {
+            // as the window shows a screen (MainWindow): in a scroll pane, here in a window short enough to scroll
+            javafx.scene.Parent view = scene.getRoot();
+            scene.setRoot(new javafx.scene.layout.Pane());
+            sp.setContent(view);
+            sp.setFitToWidth(true);
+            sp.setFitToHeight(true);
+            Scene short_ = new Scene(sp, 1100, 150);
+            Theme.apply(short_, false);
+            own.setScene(short_);
+            own.show();
+        });
+        try {
+            shiftKeepsFocusAndScroll(robot, sp, own.getScene());
+        } finally {
+            robot.interact(own::close);
+        }
+    }
+
+    private void shiftKeepsFocusAndScroll(FxRobot robot, javafx.scene.control.ScrollPane sp, Scene scene) throws Exception {
+        javafx.scene.control.Slider slider = robot.lookup("#read-slider").queryAs(javafx.scene.control.Slider.class);
+        Node rate = robot.lookup("#sample-rate-field").query();
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> {
+            // the slider at the top of the viewport
+            sp.layout();
+            double contentH = sp.getContent().getLayoutBounds().getHeight();
+            double viewH = sp.getViewportBounds().getHeight();
+            double top = sp.getContent().sceneToLocal(slider.localToScene(slider.getLayoutBounds())).getMinY() - 4;
+            sp.setVvalue(Math.max(0, Math.min(1, top / (contentH - viewH))));
+            sp.layout();
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        double vvalue = sp.getVvalue();
+        javafx.geometry.Bounds viewport = sp.localToScene(sp.getLayoutBounds());
+        assertThat(rate.localToScene(rate.getLayoutBounds()).getMinY()).as("the sample rate field is below the viewport")
+                .isGreaterThan(viewport.getMaxY());
+
+        robot.clickOn("#read-slider .thumb").type(KeyCode.RIGHT);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#shift-confirm").tryQuery().isPresent());
+        robot.clickOn(button(robot, "Shift reads to 1 %"));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "1".equals(link.sync().get(store.keys().readPercent())));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.state().get().readPercent() == 1 && !vm.busy().get());
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.audit().size() == 2);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(sp.getVvalue()).as("the screen did not scroll").isEqualTo(vvalue);
+        assertThat(scene.getFocusOwner()).as("the focus is back on the slider").isSameAs(slider);
     }
 
     @Test
@@ -409,7 +599,7 @@ class TrafficViewTest {
     void theGuardsAndRefusalsSayWhatToDoInTheConsoleNotOnTheCommandLine(FxRobot robot) throws Exception {
         setUp(robot, Phase.SHADOW_READ);
         assertThat(vm.exitChecks()).anyMatch(g -> g.detail().equals("no verification has run (run one on the Verify screen)"));
-        robot.clickOn("#phase-advance");
+        move(robot, "#phase-advance", "Move to traffic_shift");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.refused().get() != null);
         String shown = robot.lookup("#phase-refusal").queryAs(Label.class).getText() + "\n"
                 + String.join("\n", vm.refused().get().failed().stream().map(Object::toString).toList()) + "\n"
@@ -476,6 +666,14 @@ class TrafficViewTest {
             assertThat(vm.audit().get(0).why()).isEqualTo("Redis flushed by mistake");
             assertThat(vm.audit().get(0).who()).isEqualTo("tester@test-host");
         }
+    }
+
+    /** Clicks a phase button and confirms its move with the dialog's button {@code go}. */
+    private static void move(FxRobot robot, String query, String go) throws Exception {
+        robot.clickOn(query);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#phase-confirm").tryQuery().isPresent());
+        robot.clickOn(button(robot, go));
+        WaitForAsyncUtils.waitForFxEvents();
     }
 
     private static Node button(FxRobot robot, String text) {

@@ -50,7 +50,7 @@ public final class SyncView extends VBox {
         message.textProperty().bind(vm.message());
         message.managedProperty().bind(message.textProperty().isNotEmpty());
         getChildren().addAll(title, intro, flipBanner(vm.flip()), card(vm, vm.forward(), "Forward: old database → new database"),
-                card(vm, vm.reverse(), "Reverse: new database → old database (from new_primary on)"), message, flipCard(vm.flip()));
+                card(vm, vm.reverse(), "Reverse: new database → old database (from new_primary on)"), message, flipCard(vm));
     }
 
     private VBox card(SyncViewModel vm, SyncViewModel.Side side, String heading) {
@@ -101,14 +101,16 @@ public final class SyncView extends VBox {
     }
 
     /** The write flip: where writes go, Flip… and Undo…, the steps as they come, the error (the banner is {@link #flipBanner}). */
-    private VBox flipCard(FlipViewModel flip) {
+    private VBox flipCard(SyncViewModel vm) {
+        FlipViewModel flip = vm.flip();
         Label head = Views.wrapping(new Label("Write flip (an application without the router)"));
         head.getStyleClass().add("card-title");
         Label intro = Views.wrapping(new Label("Moves the application's writes to the other database with the shortest pause it can"
                 + " measure, as 'cutover flip-writes' does: it blocks writes on the side they leave, waits for lag 0, then tells you"
                 + " to switch the application's connection string."));
         intro.getStyleClass().add("hint");
-        Label writes = line("sync-flip-writes", flip.writes());
+        // what Redis holds (where the routers write) and the databases' write blocks, not the blocks alone
+        Label writes = line("sync-flip-writes", vm.writes());
         Button go = new Button();
         go.setId("sync-flip");
         go.textProperty().bind(flip.flipLabel());

@@ -7,6 +7,9 @@ import dev.cutover.capture.SyncSlot;
 import dev.cutover.capture.SyncStatus;
 import dev.cutover.capture.WriteBlock;
 import dev.cutover.control.ControlKeys;
+import dev.cutover.control.ControlState;
+import dev.cutover.control.ControlStateCodec;
+import dev.cutover.control.WriteTarget;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.TableRef;
@@ -18,7 +21,10 @@ import dev.cutover.ui.Session;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -170,6 +176,9 @@ public final class SyncViewModel implements AutoCloseable {
     private final Side reverse = new Side(true);
     private final StringProperty message = new SimpleStringProperty("");
     private final FlipViewModel flip = new FlipViewModel(this);
+    /** The control state Redis holds for the plan's migration (null: no Redis, none held, or not read yet). */
+    private final ObjectProperty<ControlState> control = new SimpleObjectProperty<>();
+    private final StringProperty writes = new SimpleStringProperty("");
     private final Timeline poller;
     private boolean polling;
 
@@ -184,6 +193,42 @@ public final class SyncViewModel implements AutoCloseable {
         session.newDb().addListener((o, a, b) -> refresh());
         show(forward, null);
         show(reverse, null);
+        flip.writes().addListener((o, a, b) -> writes.set(writesLine(control.get(), flip.choice(), b)));
+        control.addListener((o, a, b) -> writes.set(writesLine(b, flip.choice(), flip.writes().get())));
+        writes.set(writesLine(control.get(), flip.choice(), flip.writes().get()));
+    }
+
+    /**
+     * Where the application's writes go, as Redis and the databases hold it: the phase and write
+     * target in Redis (where the routers write), then the write blocks on each side (the flip's
+     * line). Without a state in Redis, the write blocks alone.
+     */
+    public ReadOnlyStringProperty writes() {
+        return writes;
+    }
+
+    /** The control state Redis holds for the plan's migration, read every poll (null: none, or no Redis). */
+    public ReadOnlyObjectProperty<ControlState> control() {
+        return control;
+    }
+
+    /**
+     * The writes line for a control state ({@code null}: none known) and the flip's choice and line.
+     * "Writes go to the old database (no write block on either side)" is the flip's inference for an
+     * application without the router; under a write target that sends the routers' writes to the new
+     * database it is not said: the blocks are, and where the routers write.
+     */
+    static String writesLine(ControlState state, FlipViewModel.Choice choice, String flipLine) {
+        if (state == null) {
+            return flipLine;
+        }
+        String redis = "Redis holds phase " + state.phase().wireName() + ", write target " + state.writeTarget().wireName() + ": "
+                + dev.cutover.ui.traffic.TrafficViewModel.routersWrite(state.writeTarget()) + ".";
+        boolean noBlock = choice != null && choice.writesOn() == dev.cutover.app.WriteFlip.Side.OLD && choice.undo() == null;
+        String databases = noBlock && state.writeTarget() != WriteTarget.OLD_ONLY
+                ? "No write block on either database: an application without the router writes to the one it connects to."
+                : flipLine;
+        return redis + "\n" + databases;
     }
 
     public Side forward() {
@@ -240,13 +285,15 @@ public final class SyncViewModel implements AutoCloseable {
             return;
         }
         polling = true;
-        tasks.run(null, pr -> new Reading[] {read(redis, oldDb, p, false, redisUrl), read(redis, newDb, p, true, redisUrl)}, r -> {
+        tasks.run(null, pr -> new Object[] {read(redis, oldDb, p, false, redisUrl), read(redis, newDb, p, true, redisUrl),
+                readControl(redis, p, redisUrl)}, r -> {
             polling = false;
             if (p == plan.getValue()) {
-                forward.reading = r[0];
-                reverse.reading = r[1];
-                show(forward, r[0]);
-                show(reverse, r[1]);
+                forward.reading = (Reading) r[0];
+                reverse.reading = (Reading) r[1];
+                control.set((ControlState) r[2]);
+                show(forward, forward.reading);
+                show(reverse, reverse.reading);
             }
         }, e -> polling = false);
     }
@@ -279,6 +326,21 @@ public final class SyncViewModel implements AutoCloseable {
     void reshow() {
         show(forward, forward.reading);
         show(reverse, reverse.reading);
+    }
+
+    /** The control state Redis holds for the plan's migration; null without Redis, when it holds none, or when it cannot be read. */
+    static ControlState readControl(ConsoleRedis redis, Plan p, String redisUrl) {
+        if (redisUrl == null || redisUrl.isBlank()) {
+            return null;
+        }
+        try {
+            List<String> values = redis.commands(redisUrl).mget(ControlStateCodec.keys(new ControlKeys(p.name())).toArray(String[]::new))
+                    .stream().map(kv -> kv.getValueOrElse(null)).toList();
+            ControlState s = ControlStateCodec.fromValues(values);
+            return s.version() == 0 ? null : s;
+        } catch (RuntimeException e) {
+            return null; // the stream's line says what Redis could not give
+        }
     }
 
     /** One direction's status hash (null without Redis or when none) and slot (null when none) now; never throws. */

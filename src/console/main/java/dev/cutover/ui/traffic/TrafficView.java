@@ -9,6 +9,7 @@ import dev.cutover.control.TrafficSteps;
 import dev.cutover.ui.ConsoleWords;
 import dev.cutover.ui.ErrorLine;
 import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
@@ -39,7 +40,13 @@ public final class TrafficView extends VBox {
     private final TrafficViewModel vm;
     private final HBox stepper = new HBox();
     private final Slider slider = new Slider(0, TrafficSteps.STEPS.length - 1, 0);
+    private final Button back = new Button();
+    private final Button forward = new Button();
+    private final Button override = new Button("Override…");
+    private final Button setRate = new Button("Set sample rate");
     private ListView<GuardCheck> checks;
+    /** The control that had the focus when it was disabled (the focus then waits on this screen), null when none. */
+    private Node parkedFrom;
     private boolean updating;
     /** A shift confirmation is open: one gesture, one dialog (the slider's value and its drag end both report the same move). */
     private boolean confirming;
@@ -97,6 +104,9 @@ public final class TrafficView extends VBox {
         HBox columns = new HBox(16, phaseCard(), auditCard());
         VBox.setVgrow(columns, Priority.ALWAYS);
         getChildren().addAll(head, message, err, lostBar, stepper, columns);
+        // a control disabled while it has the focus (busy, or its move done) hands it to this screen, not to
+        // the next field down (which the window's scroll pane would scroll to); it takes it back when enabled again
+        keepFocus(refresh, restore, slider, setRate, back, forward);
         vm.state().addListener((o, a, b) -> show(b));
         // after every refresh, refused or not, failed or not, the controls show what Redis holds
         vm.refreshes().addListener((o, a, b) -> show(vm.state().get()));
@@ -117,17 +127,14 @@ public final class TrafficView extends VBox {
         checks.setPlaceholder(new Label("No exit condition for this phase"));
         checks.setCellFactory(l -> new WrappingCell<>(GuardCheck::toString, g -> g.ok() ? "guard-ok" : "guard-blocked"));
 
-        Button back = new Button();
         back.setId("phase-rollback");
         back.setMnemonicParsing(false);
         back.getStyleClass().add("danger");
-        back.setOnAction(e -> vm.rollback());
-        Button forward = new Button();
+        back.setOnAction(e -> confirmMove(false));
         forward.setId("phase-advance");
         forward.setMnemonicParsing(false);
         forward.getStyleClass().add("accent");
-        forward.setOnAction(e -> vm.advance());
-        Button override = new Button("Override…");
+        forward.setOnAction(e -> confirmMove(true));
         override.setId("phase-override");
         override.setMnemonicParsing(false);
         override.setOnAction(e -> confirmOverride());
@@ -222,7 +229,6 @@ public final class TrafficView extends VBox {
         rateField.setId("sample-rate-field");
         rateField.setPromptText("%");
         rateField.setPrefColumnCount(5);
-        Button setRate = new Button("Set sample rate");
         setRate.setId("sample-rate-set");
         setRate.setOnAction(e -> commitSampleRate(rateField));
         rateField.setOnAction(e -> commitSampleRate(rateField));
@@ -379,6 +385,87 @@ public final class TrafficView extends VBox {
         updating = false;
     }
 
+    /**
+     * Keeps the keyboard focus where the DBA left it: a control disabled or hidden while it has the
+     * focus (the slider and buttons while a change runs, Advance at the last phase) would hand it
+     * to the next focusable control down the screen (the sample rate field), and the window's
+     * scroll pane would scroll there. Instead this screen holds it (nothing scrolls) and gives it
+     * back to that control once it can take it again, unless the DBA put it elsewhere meanwhile.
+     */
+    private void keepFocus(javafx.scene.control.Control... controls) {
+        setFocusTraversable(false);
+        for (javafx.scene.control.Control c : controls) {
+            javafx.beans.InvalidationListener check = o -> {
+                javafx.scene.Scene scene = getScene();
+                if (scene == null) {
+                    return;
+                }
+                boolean able = !c.isDisabled() && c.isVisible();
+                if (!able && scene.getFocusOwner() == c) {
+                    parkedFrom = c;
+                    requestFocus();
+                } else if (able && parkedFrom == c) {
+                    parkedFrom = null;
+                    if (scene.getFocusOwner() == this) {
+                        c.requestFocus();
+                    }
+                }
+            };
+            c.disabledProperty().addListener(check);
+            c.visibleProperty().addListener(check);
+        }
+    }
+
+    /**
+     * Advance or roll back one phase, after a confirmation that says what the move does (the
+     * phases, the write target and where the routers then write, cleanup's dropped slots);
+     * Cancel is the default button. Every phase move asks once: an override asks in its own dialog.
+     */
+    private void confirmMove(boolean advance) {
+        ControlState s = vm.state().get();
+        if (s == null || vm.busy().get()) {
+            return;
+        }
+        Phase to = advance ? vm.next() : s.phase().ordinal() == 0 ? null : Phase.values()[s.phase().ordinal() - 1];
+        if (to == null) {
+            return;
+        }
+        String go = (advance ? "Move to " : "Roll back to ") + to.wireName();
+        Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, "");
+        confirm.setTitle(advance ? "Advance the phase" : "Roll back the phase");
+        confirm.setHeaderText((advance ? "Move from " : "Roll back from ") + s.phase().wireName() + " to " + to.wireName() + "?");
+        Label what = dev.cutover.ui.Views.wrapping(new Label(vm.describeMove(to, advance)));
+        what.setId("phase-confirm-what");
+        what.setPrefWidth(560); // a wrapping label's height follows its width: the dialog is sized for every line
+        confirm.getDialogPane().setContent(what);
+        confirm.getDialogPane().setId("phase-confirm");
+        confirm.getDialogPane().setMinHeight(Region.USE_PREF_SIZE);
+        confirm.setResizable(true);
+        ButtonType move = new ButtonType(go, ButtonBar.ButtonData.OK_DONE);
+        confirm.getButtonTypes().setAll(move, ButtonType.CANCEL);
+        Button moveButton = (Button) confirm.getDialogPane().lookupButton(move);
+        moveButton.setMnemonicParsing(false); // "new_primary", not "newprimary" with an underlined p
+        moveButton.setDefaultButton(false);
+        Button cancel = (Button) confirm.getDialogPane().lookupButton(ButtonType.CANCEL);
+        cancel.setDefaultButton(true);
+        confirm.setOnShown(e -> cancel.requestFocus());
+        confirm.initOwner(getScene().getWindow());
+        if (confirm.showAndWait().filter(b -> b == move).isPresent()) {
+            ControlState now = vm.state().get();
+            if (now == null || now.phase() != s.phase() || vm.busy().get()) {
+                // what was confirmed is the move from the phase shown then, not from another one
+                vm.message().set("The phase changed while this asked (now " + (now == null ? "not known" : now.phase().wireName())
+                        + "): nothing moved");
+                return;
+            }
+            if (advance) {
+                vm.advance();
+            } else {
+                vm.rollback();
+            }
+        }
+    }
+
     private void commitSlider() {
         ControlState s = vm.state().get();
         if (s == null || updating || confirming || vm.busy().get()) {
@@ -461,18 +548,17 @@ public final class TrafficView extends VBox {
                 : "Set reads on the new database to " + r.percent() + " % although that step is refused?");
         d.getDialogPane().setId("override-dialog");
         d.setResizable(true);
-        // this dialog is the Override… the refusal names: it does not send the DBA to itself
-        StringBuilder reasons = new StringBuilder(r.reason().replace(" (Override… asks for a reason)", ""));
-        for (GuardCheck g : r.failed()) {
-            reasons.append("\n\n").append(g);
-        }
+        // each failing guard once, whole; a refusal without guards (a traffic step) in its own words, once.
+        // This dialog is the Override… the refusal names: it does not send the DBA to itself
+        String reasons = r.failed().isEmpty() ? r.reason().replace(" (Override… asks for a reason)", "")
+                : String.join("\n\n", r.failed().stream().map(GuardCheck::toString).toList());
         TextArea why = new TextArea();
-        TextArea shown = new TextArea(reasons.toString());
+        TextArea shown = new TextArea(reasons);
         shown.setId("override-reasons");
         shown.setEditable(false);
         shown.setWrapText(true);
         shown.setFocusTraversable(false);
-        shown.setPrefRowCount(Math.min(12, 3 + reasons.length() / 70));
+        shown.setPrefRowCount(Math.min(12, 2 + r.failed().size() + reasons.length() / 70));
         shown.getStyleClass().add("error-text");
         TextField typed = new TextField();
         typed.setId("override-typed");
@@ -481,8 +567,15 @@ public final class TrafficView extends VBox {
         why.setPromptText("why (written to the audit log)");
         why.setWrapText(true);
         why.setPrefRowCount(2);
-        VBox body = new VBox(8, new Label("Refused because:"), shown, new Label("Type " + typedTarget + " to confirm:"), typed,
-                new Label("Reason:"), why);
+        VBox body = new VBox(8);
+        if (r.phase() != null) {
+            // what the move does, as Advance asks it (cleanup: the slots dropped, the old side no longer written)
+            Label what = dev.cutover.ui.Views.wrapping(new Label(vm.describeMove(r.phase(), false)));
+            what.setId("override-what");
+            body.getChildren().add(what);
+        }
+        body.getChildren().addAll(new Label("Refused because:"), shown, new Label("Reason:"), why,
+                new Label("Type " + typedTarget + " to confirm:"), typed);
         body.setPrefWidth(560);
         VBox.setVgrow(shown, Priority.ALWAYS);
         d.getDialogPane().setContent(body);

@@ -1,5 +1,6 @@
 package dev.cutover.ui.traffic;
 
+import dev.cutover.app.SyncCleanup;
 import dev.cutover.control.Actor;
 import dev.cutover.control.AuditEntry;
 import dev.cutover.control.ControlFollower;
@@ -304,10 +305,98 @@ public final class TrafficViewModel {
         }
         run("Moving to " + to.wireName(), new Refused("", to, null, List.of()), cp -> cp.movePhase(seen, to, actor, why, override),
                 "Moved from " + seen.phase().wireName() + " to " + to.wireName(), after -> {
+                    if (after.phase() == Phase.CLEANUP) {
+                        cleanUpSlots();
+                    }
                     if (after.writeTarget() != seen.writeTarget()) {
                         awaitFlip(after);
                     }
                 });
+    }
+
+    /**
+     * What a move to {@code to} from the phase shown does, for its confirmation: the phases, the
+     * write target and where the routers then write, the reads, and for cleanup the sync slots
+     * dropped ({@link SyncCleanup}) and the end of dual writing; forward, whether the exit
+     * conditions shown hold ({@code guards}).
+     */
+    public String describeMove(Phase to, boolean guards) {
+        ControlState s = state.get();
+        if (s == null || to == null) {
+            return "";
+        }
+        Phase from = s.phase();
+        StringBuilder b = new StringBuilder("Phase: " + from.wireName() + " → " + to.wireName() + ".");
+        if (from.writeTarget() != to.writeTarget()) {
+            b.append("\nWrite target: ").append(s.writeTarget().wireName()).append(" → ").append(to.writeTarget().wireName())
+                    .append(": ").append(routersWrite(to.writeTarget())).append(". The screen then waits up to ")
+                    .append(FLIP_TIMEOUT.toSeconds()).append(" s for every live router to follow it.");
+        } else {
+            b.append("\nWrite target stays ").append(s.writeTarget().wireName()).append(": ").append(routersWrite(to.writeTarget())).append(".");
+        }
+        int reads = ControlPlane.readPercentAfterMove(from, to, s.readPercent());
+        if (reads != s.readPercent()) {
+            b.append("\nReads on the new database: ").append(s.readPercent()).append(" % → ").append(reads).append(" %.");
+        }
+        if (to == Phase.CLEANUP) {
+            b.append("\nCleanup ends the migration's live stage: the routers stop dual writing and the old database is no longer"
+                    + " written. The plan's idle replication slots and publications (change capture: forward on the old database,"
+                    + " reverse on the new one) are dropped, and the WAL they keep is released; a slot still streamed from is named,"
+                    + " not dropped.");
+            String missing = cleanupMissing();
+            if (missing != null) {
+                b.append(" Not checked here: ").append(missing).append(".");
+            }
+        }
+        if (guards && to.ordinal() > from.ordinal()) {
+            long failing = exitChecks.stream().filter(g -> !g.ok()).count();
+            b.append(failing == 0 ? "\nIts exit conditions hold as last read; they are checked again when it moves."
+                    : "\n" + failing + " of its exit conditions " + (failing == 1 ? "does" : "do") + " not hold as last read:"
+                    + " the move is refused unless they hold when it runs (Override… then asks for a reason).");
+        } else if (to.ordinal() < from.ordinal()) {
+            b.append("\nMoving back is always allowed.");
+        }
+        return b.toString();
+    }
+
+    /** Where the routers write under a write target, in words ("the routers write to the new database only; …"). */
+    public static String routersWrite(dev.cutover.control.WriteTarget t) {
+        return switch (t) {
+            case OLD_ONLY -> "the routers write to the old database only; the new one is not written";
+            case DUAL_WRITE -> "the routers write to the old database, then mirror each write to the new one";
+            case NEW_PRIMARY -> "the routers write to the new database, then mirror each write to the old one";
+            case NEW_ONLY -> "the routers write to the new database only; the old one is no longer written";
+        };
+    }
+
+    /** Why the sync slots cannot all be checked at cleanup (no plan, a database not connected), null when they can. */
+    private String cleanupMissing() {
+        List<String> missing = new ArrayList<>();
+        if (plan.getValue() == null) {
+            missing.add("no plan is open");
+        }
+        if (session.oldDb().get() == null) {
+            missing.add("the old database is not connected");
+        }
+        if (session.newDb().get() == null) {
+            missing.add("the new database is not connected");
+        }
+        return missing.isEmpty() ? null : String.join(", ", missing) + " (Drop slot… on Change capture drops a slot later)";
+    }
+
+    /** After the move to cleanup: the plan's idle sync slots and publications are dropped, as {@code cutover phase cleanup} does. */
+    private void cleanUpSlots() {
+        Plan p = plan.getValue();
+        Db oldDb = session.oldDb().get();
+        Db newDb = session.newDb().get();
+        if (p == null || (oldDb == null && newDb == null)) {
+            message.set(message.get() + "; sync slots not checked: " + cleanupMissing());
+            return;
+        }
+        String moved = message.get();
+        tasks.run("Dropping the idle sync slots", pr -> SyncCleanup.dropIdleSlots(oldDb, newDb, p), lines -> message.set(moved
+                        + (lines.isEmpty() ? "; no sync slot of this plan to drop" : "; cleanup: " + String.join("; ", lines))),
+                e -> message.set(moved + "; sync slots not dropped: " + Problems.oneLine(e)));
     }
 
     /** How long a phase move waits for the routers to follow a write-target change, as {@code cutover phase} does. */
@@ -344,14 +433,15 @@ public final class TrafficViewModel {
                 Thread.sleep(250);
             }
         }, st -> {
-            flipPending.set(false);
             long now = System.currentTimeMillis();
+            // the line first: whoever sees the wait end reads how it ended
             flip.set(st.complete() ? "Flip complete: " + st.describe(now)
                     : "Flip PENDING after " + FLIP_TIMEOUT.toSeconds() + " s: " + st.describe(now) + "; the new state stays in force "
                     + "(not rolled back): routers follow it and each queued write is replayed from the side it was written to");
-        }, e -> {
             flipPending.set(false);
+        }, e -> {
             flip.set("Could not follow the flip: " + Problems.oneLine(e) + "; the new state is in force");
+            flipPending.set(false);
         });
     }
 

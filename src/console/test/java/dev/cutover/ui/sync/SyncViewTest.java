@@ -79,10 +79,38 @@ class SyncViewTest {
 
         robot.clickOn("#sync-forward-stop");
         await().atMost(30, TimeUnit.SECONDS).until(() -> text(robot, "#sync-message").startsWith("Sync " + pair.migration + " stopped: 1 changes"));
-        await().atMost(10, TimeUnit.SECONDS).until(() -> text(robot, "#sync-forward-state").startsWith("Not running — slot"));
-        assertThat(text(robot, "#sync-forward-state")).contains("last reported stopped");
+        // the line shown at the stop comes from the last poll's reading; the next poll reads the stopped status
+        await().atMost(10, TimeUnit.SECONDS).until(() -> text(robot, "#sync-forward-state").startsWith("Not running — slot")
+                && text(robot, "#sync-forward-state").contains("last reported stopped"));
         assertThat(robot.lookup("#sync-forward-stop").queryAs(Button.class).isDisabled()).isTrue();
         assertThat(robot.lookup("#sync-forward-start").queryAs(Button.class).isDisabled()).isFalse();
+    }
+
+    /**
+     * Issue 15: in cleanup (write target new_only in Redis) the write card says what Redis holds and
+     * what the databases hold, not "writes go to the old database" from the absence of a write block.
+     */
+    @Test
+    void theWriteCardSaysWhatRedisAndTheDatabasesHoldInCleanup(FxRobot robot) {
+        await().atMost(30, TimeUnit.SECONDS).until(() -> text(robot, "#sync-flip-writes")
+                .equals("Writes go to the old database (no write block on either side)"));
+        dev.cutover.control.RedisLink link = dev.cutover.control.RedisLink.open(TestRedis.sharedUrl());
+        dev.cutover.control.ControlStore store = new dev.cutover.control.ControlStore(link, pair.migration);
+        try {
+            new dev.cutover.control.ControlPlane(store, dev.cutover.control.GuardSettings.defaults()).movePhase(
+                    dev.cutover.control.ControlState.initial(), dev.cutover.control.Phase.CLEANUP,
+                    new dev.cutover.control.Actor("tester", "test-host"), "test setup", true);
+            assertThat(link.sync().get(store.keys().writeTarget())).isEqualTo("new_only");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> text(robot, "#sync-flip-writes").startsWith("Redis holds"));
+            assertThat(text(robot, "#sync-flip-writes")).isEqualTo("Redis holds phase cleanup, write target new_only: the routers write to"
+                    + " the new database only; the old one is no longer written.\nNo write block on either database: an application"
+                    + " without the router writes to the one it connects to.");
+        } finally {
+            var k = store.keys();
+            link.sync().del(k.phase(), k.writeTarget(), k.readPercent(), k.shadowSampleRate(), k.routingSalt(), k.version(),
+                    k.audit(), k.key("changed_at"), k.key("created_at"), k.routingKeys());
+            link.close();
+        }
     }
 
     @Test
