@@ -630,6 +630,7 @@ public final class SyncBench {
                 before.jit, before.gc};
             double[] d = new double[a.length];
             for (int i = 0; i < a.length; i++) {
+                // NaN (printed "NaN"): not measured, or a thread ended meanwhile (its time left the JVM's tasks)
                 d[i] = a[i] < 0 || b[i] < 0 || a[i] < b[i] ? Double.NaN : (a[i] - b[i]) / k;
             }
             return String.format(Locale.ROOT, "CPU per 1,000 changes over the measured steps (%,d changes): Cutover %.0f ms (sync JVM %.0f"
