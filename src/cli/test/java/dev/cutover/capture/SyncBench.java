@@ -106,6 +106,7 @@ public final class SyncBench {
         int sampleRate = intEnv("BENCH_SAMPLE_RATE", 200);
         int clients = intEnv("BENCH_CLIENTS", 32);
         int drainSeconds = intEnv("BENCH_DRAIN_SECONDS", 60);
+        int backlogChanges = intEnv("BENCH_BACKLOG_CHANGES", 60_000);
         int[] rates = Arrays.stream(env("BENCH_RATES", "250,500,1000,1500,2000,3000,4000,6000,8000").split(","))
                 .map(String::trim).mapToInt(Integer::parseInt).toArray();
         String pgbench = Files.isExecutable(Path.of("/usr/bin/pgbench")) ? "/usr/bin/pgbench" : "/usr/lib/postgresql/15/bin/pgbench";
@@ -152,6 +153,8 @@ public final class SyncBench {
                     + " WITH (create_slot = false, slot_name = '" + nativeName + "', copy_data = false, synchronous_commit = 'on')");
 
             List<String> cmd = new ArrayList<>(CliProcess.java());
+            // e.g. BENCH_SYNC_JAVA_OPTS='-XX:StartFlightRecording=filename=target/bench-sync/sync.jfr,settings=profile' to profile it
+            cmd.addAll(Arrays.stream(env("BENCH_SYNC_JAVA_OPTS", "").trim().split("\\s+")).filter(o -> !o.isEmpty()).toList());
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.cutover.Main", "sync", "--plan", planFile.toString(),
                     "--old", old.url(), "--new", neu.url()));
             sync = CliProcess.isolated(new ProcessBuilder(cmd)).redirectErrorStream(true).redirectOutput(syncLog.toFile()).start();
@@ -229,6 +232,10 @@ public final class SyncBench {
             }
             Cpu cpuAfter = Cpu.read(old, neu, copy, nativeName, sync.pid());
             long measured = changes(old) - changesBefore;
+            List<Backlog> backlogs = new ArrayList<>();
+            for (int round = 0; backlogChanges > 0 && round < intEnv("BENCH_BACKLOG_ROUNDS", 2); round++) {
+                backlogs.add(backlog(load, old, neu, copy, nativeName, cutoverSlot, sync.pid(), backlogChanges, drainSeconds * 5));
+            }
             sync.destroy(); // SIGTERM: sync applies and confirms what it holds, then exits
             sync.waitFor(30, TimeUnit.SECONDS);
             exit = check(old, neu, copy, nativeName + "_witness") ? 0 : 1;
@@ -248,6 +255,9 @@ public final class SyncBench {
                         !cutoverFailed && !nativeFailed ? " — neither consumer reached its limit; the load did" : "");
             } else {
                 System.out.println("ratio Cutover/native: not measured (a consumer failed the lowest rate)");
+            }
+            for (int i = 0; i < backlogs.size(); i++) {
+                System.out.println((backlogs.size() > 1 ? "round " + (i + 1) + ": " : "") + backlogs.get(i).text());
             }
         } finally {
             sampler.shutdownNow();
@@ -296,6 +306,126 @@ public final class SyncBench {
         }
         return new Step(rate, r.tps() * changes / Math.max(1, r.transactions()), r.tps(), lags(all, from, to, true),
                 lags(all, from, to, false), drained);
+    }
+
+    /** How long one consumer took alone to confirm past the end of a backlog, and its CPU per 1,000 changes meanwhile. */
+    private record Drained(double seconds, double cpuPer1000, String cpuDetail) {
+    }
+
+    /** The backlog test: {@code changes} written while both consumers were stopped, then each drained it alone. */
+    private record Backlog(long changes, double writeSeconds, Drained cutover, Drained nativ) {
+        String text() {
+            double c = changes / cutover.seconds;
+            double n = changes / nativ.seconds;
+            return String.format(Locale.ROOT, "backlog of %,d changes (written in %.1f s with both consumers stopped), drained by each consumer"
+                            + " alone:%n  Cutover %.1f s = %,.0f changes/s, CPU per 1,000 changes %.0f ms (%s)%n  native  %.1f s = %,.0f"
+                            + " changes/s, CPU per 1,000 changes %.0f ms (%s)%n  throughput ratio Cutover/native: %.2f× (goal ≥ 0.8×)",
+                    changes, writeSeconds, cutover.seconds, c, cutover.cpuPer1000, cutover.cpuDetail, nativ.seconds, n, nativ.cpuPer1000,
+                    nativ.cpuDetail, c / n);
+        }
+    }
+
+    /**
+     * The backlog test (a true throughput ratio, without pgbench competing for the cores): with both
+     * consumers caught up, the sync JVM is frozen (SIGSTOP: it holds no transaction open when idle,
+     * and stays warm) and its walsender ended, and the subscription disabled (which ends its
+     * walsender); pgbench writes {@code n} changes as fast as it can; then the sync JVM alone is
+     * resumed (SIGCONT; it reconnects) and timed until its slot confirmed the WAL position at the end
+     * of the backlog, then the subscription alone is enabled and timed the same way.
+     */
+    private static Backlog backlog(PgBench load, TestDb old, TestDb neu, TestDb copy, String nativeName, String cutoverSlot, long syncPid, int n,
+                                   int timeoutSeconds)
+            throws Exception {
+        if (!drain(timeoutSeconds)) {
+            throw new IllegalStateException("the consumers did not catch up before the backlog test");
+        }
+        for (int attempt = 0; ; attempt++) {
+            signal(syncPid, "STOP");
+            // frozen outside a transaction, else pgbench would wait for its row locks
+            if ("0".equals(scalar(old, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND application_name = 'cutover' AND backend_type = 'client backend' AND state <> 'idle'"))) {
+                break;
+            }
+            signal(syncPid, "CONT");
+            if (attempt > 50) {
+                throw new IllegalStateException("cutover sync never idle for the backlog test");
+            }
+            Thread.sleep(20);
+        }
+        long nativeStopped;
+        double writeSeconds;
+        long target;
+        try {
+            // its walsender goes too, as native's does with DISABLE: else it would decode the backlog into the socket's buffers
+            // (megabytes) meanwhile; on SIGCONT sync finds its stream gone and reconnects (its first retry waits 200 ms)
+            old.exec("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '" + cutoverSlot + "'");
+            awaitInactive(old, cutoverSlot, timeoutSeconds);
+            copy.exec("ALTER SUBSCRIPTION " + nativeName + " DISABLE");
+            awaitInactive(old, nativeName, timeoutSeconds);
+            long w0 = System.nanoTime();
+            PgBench.Result r = load.runTransactions(n);
+            writeSeconds = (System.nanoTime() - w0) / 1e9;
+            nativeStopped = r.transactions();
+            target = Long.parseLong(scalar(old, "SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint"));
+        } catch (Exception e) {
+            signal(syncPid, "CONT");
+            throw e;
+        }
+        Cpu c0 = Cpu.read(old, neu, copy, nativeName, syncPid);
+        long t0 = System.nanoTime();
+        signal(syncPid, "CONT");
+        double cutoverSeconds = awaitConfirmed(target, t0, true, timeoutSeconds);
+        Cpu c1 = Cpu.read(old, neu, copy, nativeName, syncPid);
+        long t1 = System.nanoTime();
+        copy.exec("ALTER SUBSCRIPTION " + nativeName + " ENABLE");
+        double nativeSeconds = awaitConfirmed(target, t1, false, timeoutSeconds);
+        Cpu c2 = Cpu.read(old, neu, copy, nativeName, syncPid);
+        double k = nativeStopped / 1000.0;
+        double jvm = (c1.syncJvm - c0.syncJvm) / k;
+        // the reconnect made new server processes (walsender, reads, writes): their CPU is all the drain's
+        double sender = Math.max(0, c1.cutoverSender) / k;
+        double reads = Math.max(0, c1.cutoverReads) / k;
+        double writes = Math.max(0, c1.cutoverWrites) / k;
+        double jit = (c1.jit - c0.jit) / k;
+        double gc = (c1.gc - c0.gc) / k;
+        // native's walsender and apply worker started with ENABLE: their CPU is all the drain's
+        double nSender = Math.max(0, c2.nativeSender) / k;
+        double nApply = Math.max(0, c2.nativeApply) / k;
+        return new Backlog(nativeStopped, writeSeconds,
+                new Drained(cutoverSeconds, jvm + sender + reads + writes, String.format(Locale.ROOT,
+                        "sync JVM %.0f, of which JIT compiler %.0f and GC %.0f; walsender %.0f, reads %.0f, writes %.0f", jvm, jit, gc, sender, reads,
+                        writes)),
+                new Drained(nativeSeconds, nSender + nApply, String.format(Locale.ROOT, "walsender %.0f, apply worker %.0f", nSender, nApply)));
+    }
+
+    private static void signal(long pid, String sig) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + sig + " " + pid + " failed");
+        }
+    }
+
+    private static void awaitInactive(TestDb old, String slot, int timeoutSeconds) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (!"f".equals(scalar(old, "SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'"))) {
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("slot " + slot + " still active " + timeoutSeconds + " s after DISABLE");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Seconds from {@code t0} until the sampler saw the consumer's slot confirm {@code target}. */
+    private static double awaitConfirmed(long target, long t0, boolean cutover, int timeoutSeconds) throws InterruptedException {
+        long until = t0 + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (System.nanoTime() < until) {
+            Sample s = last();
+            if (s.nanos() > t0 && confirmed(s, cutover) >= target) {
+                return (s.nanos() - t0) / 1e9;
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException((cutover ? "cutover sync" : "the subscription") + " did not drain the backlog in " + timeoutSeconds + " s");
     }
 
     /** Waits until both slots confirmed the WAL position of now; false after {@code seconds}. */
@@ -477,9 +607,10 @@ public final class SyncBench {
      * one; for native replication its walsender and the subscriber's apply worker. -1 where a
      * process was not found (servers of your own on another machine).
      */
-    private record Cpu(long syncJvm, long cutoverSender, long cutoverReads, long cutoverWrites, long nativeSender, long nativeApply) {
+    private record Cpu(long syncJvm, long jit, long gc, long cutoverSender, long cutoverReads, long cutoverWrites, long nativeSender,
+                       long nativeApply) {
         static Cpu read(TestDb old, TestDb neu, TestDb copy, String nativeName, long syncPid) {
-            return new Cpu(jvm(syncPid),
+            return new Cpu(jvm(syncPid), threads(syncPid, "C1 CompilerThre", "C2 CompilerThre"), threads(syncPid, "GC Thread", "G1 "),
                     ticks(old, "SELECT max(pid) FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'walsender'"
                             + " AND application_name = 'cutover'"),
                     ticks(old, "SELECT max(pid) FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'"
@@ -494,16 +625,44 @@ public final class SyncBench {
 
         String per1000(Cpu before, long changes) {
             double k = Math.max(1, changes) / 1000.0;
-            long[] a = {syncJvm, cutoverSender, cutoverReads, cutoverWrites, nativeSender, nativeApply};
-            long[] b = {before.syncJvm, before.cutoverSender, before.cutoverReads, before.cutoverWrites, before.nativeSender, before.nativeApply};
+            long[] a = {syncJvm, cutoverSender, cutoverReads, cutoverWrites, nativeSender, nativeApply, jit, gc};
+            long[] b = {before.syncJvm, before.cutoverSender, before.cutoverReads, before.cutoverWrites, before.nativeSender, before.nativeApply,
+                before.jit, before.gc};
             double[] d = new double[a.length];
             for (int i = 0; i < a.length; i++) {
+                // NaN (printed "NaN"): not measured, or a thread ended meanwhile (its time left the JVM's tasks)
                 d[i] = a[i] < 0 || b[i] < 0 || a[i] < b[i] ? Double.NaN : (a[i] - b[i]) / k;
             }
-            return String.format(Locale.ROOT, "CPU per 1,000 changes over the measured steps (%,d changes): Cutover %.0f ms (sync JVM %.0f,"
-                            + " its walsender %.0f, its reads on the old server %.0f, its writes on the new server %.0f);"
-                            + " native %.0f ms (walsender %.0f, apply worker %.0f)", changes, d[0] + d[1] + d[2] + d[3], d[0], d[1], d[2], d[3],
-                    d[4] + d[5], d[4], d[5]);
+            return String.format(Locale.ROOT, "CPU per 1,000 changes over the measured steps (%,d changes): Cutover %.0f ms (sync JVM %.0f"
+                            + " of which JIT compiler %.0f and GC %.0f, its walsender %.0f, its reads on the old server %.0f, its writes on the new"
+                            + " server %.0f); native %.0f ms (walsender %.0f, apply worker %.0f)", changes, d[0] + d[1] + d[2] + d[3], d[0], d[6], d[7],
+                    d[1], d[2], d[3], d[4] + d[5], d[4], d[5]);
+        }
+
+        /**
+         * CPU milliseconds so far of the JVM's threads whose name starts with one of {@code prefixes}
+         * ({@code /proc/<pid>/task/<tid>/comm}, cut at 15 characters by Linux); -1 when not readable.
+         */
+        private static long threads(long pid, String... prefixes) {
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                long sum = 0;
+                for (Path t : tasks.toList()) {
+                    try {
+                        String comm = Files.readString(t.resolve("comm")).trim();
+                        if (Arrays.stream(prefixes).noneMatch(comm::startsWith)) {
+                            continue;
+                        }
+                        String stat = Files.readString(t.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+                    } catch (IOException | RuntimeException e) {
+                        // the thread ended meanwhile
+                    }
+                }
+                return sum;
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
         }
 
         private static long jvm(long pid) {
@@ -535,10 +694,21 @@ public final class SyncBench {
         record Result(long transactions, double tps) {
         }
 
+        /** Runs {@code total} transactions (rounded down to a multiple of the clients) as fast as it can. */
+        Result runTransactions(int total) throws IOException, InterruptedException {
+            return exec(List.of("-t", Integer.toString(Math.max(1, total / clients))), 600);
+        }
+
         /** Runs {@code seconds} at {@code rate} transactions/s. */
         Result run(int rate, int seconds) throws IOException, InterruptedException {
-            ProcessBuilder pb = new ProcessBuilder(binary, "-n", "-R", Integer.toString(rate), "-T", Integer.toString(seconds),
-                    "-c", Integer.toString(clients), "-j", "2", "-f", upsert + "@9", "-f", delete + "@1", db.name());
+            return exec(List.of("-R", Integer.toString(rate), "-T", Integer.toString(seconds)), seconds);
+        }
+
+        private Result exec(List<String> how, int seconds) throws IOException, InterruptedException {
+            List<String> cmd = new ArrayList<>(List.of(binary, "-n"));
+            cmd.addAll(how);
+            cmd.addAll(List.of("-c", Integer.toString(clients), "-j", "2", "-f", upsert + "@9", "-f", delete + "@1", db.name()));
+            ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.environment().put("PGHOST", db.host());
             pb.environment().put("PGPORT", Integer.toString(db.port()));
             pb.environment().put("PGUSER", db.user());

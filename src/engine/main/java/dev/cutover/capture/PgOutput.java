@@ -157,30 +157,63 @@ public final class PgOutput {
 
     private static Tuple tuple(ByteBuffer buf) {
         int n = Short.toUnsignedInt(buf.getShort());
-        List<Kind> kinds = new ArrayList<>(n);
-        List<String> values = new ArrayList<>(n);
+        Kind[] kinds = new Kind[n];
+        int[] at = new int[n];
+        int[] len = new int[n];
+        byte[] bytes = buf.hasArray() ? buf.array() : null;
+        int base = buf.hasArray() ? buf.arrayOffset() : 0;
         for (int i = 0; i < n; i++) {
             char k = (char) buf.get();
             switch (k) {
-                case 'n' -> {
-                    kinds.add(Kind.NULL);
-                    values.add(null);
-                }
-                case 'u' -> {
-                    kinds.add(Kind.UNCHANGED_TOAST);
-                    values.add(null);
-                }
+                case 'n' -> kinds[i] = Kind.NULL;
+                case 'u' -> kinds[i] = Kind.UNCHANGED_TOAST;
                 case 't' -> {
-                    int len = buf.getInt();
-                    byte[] b = new byte[len];
-                    buf.get(b);
-                    kinds.add(Kind.TEXT);
-                    values.add(new String(b, StandardCharsets.UTF_8));
+                    kinds[i] = Kind.TEXT;
+                    len[i] = buf.getInt();
+                    if (len[i] < 0 || len[i] > buf.remaining()) {
+                        throw new IllegalStateException("pgoutput: a tuple value of " + len[i] + " bytes where " + buf.remaining() + " remain");
+                    }
+                    at[i] = base + buf.position();
+                    buf.position(buf.position() + len[i]);
                 }
                 default -> throw new IllegalStateException("pgoutput: unknown tuple column kind '" + k + "'");
             }
         }
-        return new Tuple(kinds, values);
+        if (bytes == null) { // not array-backed: keep a copy of the tuple's bytes
+            int end = buf.position();
+            bytes = new byte[end];
+            buf.get(0, bytes);
+        }
+        return new Tuple(List.of(kinds), new Values(bytes, kinds, at, len));
+    }
+
+    /**
+     * A tuple's values, each decoded only when read: sync reads the key columns of a change and
+     * nothing else (it re-reads the row by key), so the other columns' text (a jsonb document, a
+     * long description) is never turned into a String. Holds the message's bytes.
+     */
+    private static final class Values extends java.util.AbstractList<String> implements java.util.RandomAccess {
+        private final byte[] bytes;
+        private final Kind[] kinds;
+        private final int[] at;
+        private final int[] len;
+
+        Values(byte[] bytes, Kind[] kinds, int[] at, int[] len) {
+            this.bytes = bytes;
+            this.kinds = kinds;
+            this.at = at;
+            this.len = len;
+        }
+
+        @Override
+        public String get(int i) {
+            return kinds[i] == Kind.TEXT ? new String(bytes, at[i], len[i], StandardCharsets.UTF_8) : null;
+        }
+
+        @Override
+        public int size() {
+            return kinds.length;
+        }
     }
 
     /** A NUL-terminated string (the server's encoding: sync's connections ask for UTF-8). */

@@ -108,6 +108,9 @@ public final class SyncEngine {
     private long sessionsAtLastError;
     private long busySince;
 
+    /** How long the keys of a received transaction may wait for more to join their batch while the stream is idle. */
+    static final long HOLD_NANOS = 20_000_000L;
+
     private final Direction direction;
     private final Db truthDb;
     private final Db otherDb;
@@ -286,16 +289,28 @@ public final class SyncEngine {
             out.put(f.from(), f);
         }
         flows = out;
+        syncs.clear();
         relations = new PlanRelations(plan, r.oldSchema(), r.newSchema(), direction);
     }
 
-    /** The relation ids of this stream, with the flow each feeds and where its key columns are. */
-    private record Rel(PgOutput.Relation relation, Flow flow, int[] keyAt) {
+    /**
+     * The relation ids of this stream, with the flow each feeds, where its key columns are, and the
+     * set its keys wait in (one per flow and session, shared by every id of the same table).
+     */
+    private record Rel(PgOutput.Relation relation, Flow flow, int[] keyAt, Set<List<String>> keys) {
     }
+
+    /** One re-sync per flow for the whole run: its statements are made once (RowSync caches them per flow). */
+    private final Map<Flow, RowSync> syncs = new HashMap<>();
 
     /** One connection set and one stream; true when caught up (with untilCaughtUp), false when stopped. */
     private boolean session(Consumer<SyncStatus> status) throws SQLException, InterruptedException {
         try (Connection truth = truthDb.connect(); Connection other = otherDb.connect(); Connection repl = truthDb.connectReplication()) {
+            try (Statement s = truth.createStatement()) {
+                // the truth's transactions on this connection write nothing but the FOR SHARE row locks of a re-read (the
+                // watermark sets its own): their commit need not wait for a WAL flush, the locks do not outlive a crash anyway
+                s.execute("SET synchronous_commit = off");
+            }
             PGReplicationStream stream = repl.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
                     .withSlotName(slot.slot())
                     .withSlotOption("proto_version", "1")
@@ -320,7 +335,8 @@ public final class SyncEngine {
     private boolean stream(PGReplicationStream stream, Connection truth, Connection other, Consumer<SyncStatus> status)
             throws SQLException, InterruptedException {
         Map<Integer, Rel> rels = new HashMap<>();
-        Map<Flow, Set<List<String>>> pending = new LinkedHashMap<>();
+        Map<Flow, Set<List<String>>> keySets = new HashMap<>(); // per flow, for this session
+        Map<Flow, Set<List<String>>> pending = new LinkedHashMap<>(); // the flows with keys waiting, in the order they came
         Set<Flow> truncated = new LinkedHashSet<>();
         int pendingKeys = 0;
         boolean inTx = false;
@@ -333,6 +349,19 @@ public final class SyncEngine {
         lastError = null;
         while (true) {
             ByteBuffer buf = stream.readPending();
+            if (buf == null && (pendingKeys > 0 || !truncated.isEmpty()) && !stopRequested && waiters.isEmpty()
+                    && (waitingSinceMillis == 0 ? inTx : System.nanoTime() - waitingSinceNanos < HOLD_NANOS)) {
+                // a batching window: the keys of transactions received in the last HOLD_NANOS (or of one still arriving)
+                // wait for more to join them, so a stream of small transactions is applied in batches of some size and not
+                // one re-read and write per few changes (most of a small batch's cost is per batch, not per key)
+                double rate = perSecond.rateIfDue(changes);
+                if (rate >= 0) {
+                    publish(status, SyncStatus.RUNNING, truth, rate,
+                            waitingSinceMillis == 0 ? 0 : Math.max(0, System.currentTimeMillis() - waitingSinceMillis) / 1000.0);
+                }
+                TimeUnit.MILLISECONDS.sleep(2);
+                continue;
+            }
             if (buf == null) {
                 // idle: apply what waits, confirm, report, maybe finish
                 if (pendingKeys > 0 || !truncated.isEmpty()) {
@@ -382,6 +411,7 @@ public final class SyncEngine {
             PgOutput.Message m = PgOutput.decode(buf);
             if (m instanceof PgOutput.Begin b) {
                 inTx = true;
+                xidPending = false;
                 txCommitMillis = b.commitMillis();
                 txXid = b.xid();
             } else if (m instanceof PgOutput.Commit c) {
@@ -406,7 +436,7 @@ public final class SyncEngine {
                             waitingSinceMillis == 0 ? 0 : Math.max(0, System.currentTimeMillis() - waitingSinceMillis) / 1000.0);
                 }
             } else if (m instanceof PgOutput.Relation r) {
-                rels.put(r.oid(), rel(r));
+                rels.put(r.oid(), rel(r, keySets));
             } else if (m instanceof PgOutput.Change ch) {
                 Rel r = rels.get(ch.relation());
                 if (r == null) {
@@ -416,8 +446,14 @@ public final class SyncEngine {
                     continue; // published, but not the plan's (someone added it to the publication)
                 }
                 changes++;
-                pendingXids.add(txXid);
-                Set<List<String>> keys = pending.computeIfAbsent(r.flow(), f -> new LinkedHashSet<>());
+                if (!xidPending) {
+                    pendingXids.add(txXid); // once per transaction (and again after a batch applied within it)
+                    xidPending = true;
+                }
+                Set<List<String>> keys = r.keys();
+                if (keys.isEmpty()) {
+                    pending.put(r.flow(), keys);
+                }
                 if (ch.newTuple() != null) {
                     pendingKeys += keys.add(key(r, ch.newTuple(), ch, "new")) ? 1 : 0;
                 }
@@ -444,10 +480,10 @@ public final class SyncEngine {
         }
     }
 
-    private Rel rel(PgOutput.Relation r) {
+    private Rel rel(PgOutput.Relation r, Map<Flow, Set<List<String>>> keySets) {
         Flow f = flows.get(new TableRef(r.schema(), r.table()));
         if (f == null) {
-            return new Rel(r, null, null);
+            return new Rel(r, null, null, null);
         }
         int[] at = new int[f.key().size()];
         for (int i = 0; i < at.length; i++) {
@@ -457,7 +493,7 @@ public final class SyncEngine {
                 throw new SyncFailed("sync " + slot.slot() + ": " + f.from() + " has no column " + col + " of the plan's key any more", null);
             }
         }
-        return new Rel(r, f, at);
+        return new Rel(r, f, at, keySets.computeIfAbsent(f, x -> new LinkedHashSet<>()));
     }
 
     private List<String> key(Rel r, PgOutput.Tuple t, PgOutput.Change ch, String which) {
@@ -494,7 +530,8 @@ public final class SyncEngine {
                 continue;
             }
             List<List<String>> keys = new ArrayList<>(e.getValue());
-            new RowSync(e.getKey(), null, relations).sync(truth, other, keys);
+            e.getValue().clear(); // the set is the flow's for the session: empty means "not pending"
+            rowSync(e.getKey()).sync(truth, other, keys);
             keysSynced += keys.size();
         }
         pending.clear();
@@ -527,6 +564,12 @@ public final class SyncEngine {
 
     /** The transactions whose changes wait in the batch (their 32-bit ids, as pgoutput's BEGIN gives them). */
     private final Set<Integer> pendingXids = new java.util.HashSet<>();
+    /** The transaction being received is in {@link #pendingXids}. */
+    private boolean xidPending;
+
+    private RowSync rowSync(Flow f) {
+        return syncs.computeIfAbsent(f, x -> new RowSync(x, null, relations));
+    }
 
     /**
      * Waits until every transaction of the batch is visible to a new snapshot of the truth, before
@@ -569,6 +612,7 @@ public final class SyncEngine {
             throw new SyncFailed("sync " + slot.slot() + ": interrupted", e);
         }
         pendingXids.clear();
+        xidPending = false;
     }
 
     /**
@@ -577,7 +621,7 @@ public final class SyncEngine {
      * reference it re-synced first by {@link RowSync}'s relation handling).
      */
     private long resyncWholeTarget(Flow f, Connection truth, Connection other) {
-        RowSync rs = new RowSync(f, null, relations);
+        RowSync rs = rowSync(f);
         int n = f.key().size();
         String cols = f.key().stream().map(k -> dev.cutover.plan.SqlNames.quote(k.toColumn())).collect(java.util.stream.Collectors.joining(", "));
         String order = f.toKeyList();

@@ -40,6 +40,8 @@ public final class RowSync {
     private static final int MAX_FIXES = 4;
 
     private final Flow flow;
+    /** Where each key column is in a projected row (the to-names of the projection). */
+    private final int[] keyAt;
     private final String localSettings;
     private final Relations relations;
     private final int depth;
@@ -72,6 +74,8 @@ public final class RowSync {
     private RowSync(Flow flow, String localSettings, Relations relations, int depth, boolean fillOnly) {
         this.fillOnly = fillOnly;
         this.flow = flow;
+        List<String> toColumns = flow.toColumns();
+        this.keyAt = flow.key().stream().mapToInt(kc -> toColumns.indexOf(kc.toColumn())).toArray();
         this.localSettings = localSettings == null || localSettings.isBlank() ? null : localSettings;
         this.relations = relations == null ? Relations.NONE : relations;
         this.depth = depth;
@@ -144,13 +148,8 @@ public final class RowSync {
     private Result batch(Connection truth, Connection other, List<List<String>> keys) {
         List<List<String>> present = new ArrayList<>();
         List<String[]> rows = new ArrayList<>();
-        try (PreparedStatement ps = truth.prepareStatement(SyncSql.readByKeys(flow, keys.size()) + (fillOnly ? "" : "\nFOR SHARE OF src"))) {
-            int p = 1;
-            for (List<String> k : keys) {
-                for (String v : k) {
-                    ps.setString(p++, v);
-                }
-            }
+        try (PreparedStatement ps = truth.prepareStatement(Statements.of(flow).read(keys.size(), !fillOnly))) {
+            bindPadded(ps, keys);
             try (ResultSet rs = ps.executeQuery()) {
                 int cols = flow.columns().size();
                 while (rs.next()) {
@@ -211,7 +210,7 @@ public final class RowSync {
         try {
             local(other);
             if (!rows.isEmpty()) {
-                try (PreparedStatement up = other.prepareStatement(fillOnly ? SyncSql.insertMissing(flow) : SyncSql.upsert(flow))) {
+                try (PreparedStatement up = other.prepareStatement(fillOnly ? Statements.of(flow).insertMissing() : Statements.of(flow).upsert())) {
                     for (String[] row : rows) {
                         current = row;
                         for (int c = 0; c < row.length; c++) {
@@ -228,13 +227,8 @@ public final class RowSync {
             current = null;
             int deleted = 0;
             if (!absent.isEmpty()) {
-                try (PreparedStatement del = other.prepareStatement(SyncSql.deleteByKeys(flow, absent.size()))) {
-                    int p = 1;
-                    for (List<String> k : absent) {
-                        for (String v : k) {
-                            del.setString(p++, v);
-                        }
-                    }
+                try (PreparedStatement del = other.prepareStatement(Statements.of(flow).delete(absent.size()))) {
+                    bindPadded(del, absent);
                     deleted = del.executeUpdate();
                 }
             }
@@ -358,11 +352,116 @@ public final class RowSync {
 
     /** The key values of a projected row: key columns appear in the projection under their to-names. */
     private List<String> keyOf(String[] row) {
-        List<String> k = new ArrayList<>();
-        for (Flow.KeyColumn kc : flow.key()) {
-            int idx = flow.toColumns().indexOf(kc.toColumn());
+        List<String> k = new ArrayList<>(keyAt.length);
+        for (int idx : keyAt) {
             k.add(row[idx]);
         }
         return k;
+    }
+
+    /**
+     * Binds {@code keys} to a statement made for {@link Statements#slots} of them: the places past
+     * the last key get the last key again (a key listed twice in {@code IN (…)} changes nothing).
+     */
+    private static void bindPadded(PreparedStatement ps, List<List<String>> keys) throws SQLException {
+        int p = 1;
+        for (List<String> k : keys) {
+            for (String v : k) {
+                ps.setString(p++, v);
+            }
+        }
+        List<String> last = keys.get(keys.size() - 1);
+        for (int i = keys.size(), slots = Statements.slots(keys.size()); i < slots; i++) {
+            for (String v : last) {
+                ps.setString(p++, v);
+            }
+        }
+    }
+
+    /**
+     * The statements of a flow, made once per flow and key count: change capture re-syncs a few to
+     * a few hundred keys many times a second, and building (and checking, {@code OneStatement}) a
+     * read of n keys each time cost more than the rest of the client's work. The key count is
+     * rounded up to a power of two (at most {@link #BATCH}) so that a connection sees at most a
+     * dozen texts per flow, and pgjdbc's statement cache turns each into a server-side prepared
+     * statement after a few uses (no parse on the server from then on).
+     */
+    private static final class Statements {
+        private static final java.util.Map<Flow, Statements> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+        private final Flow flow;
+        private final String upsert;
+        private final String insertMissing;
+        private final String[] reads = new String[slotsIndex(BATCH) + 1];
+        private final String[] readsForShare = new String[reads.length];
+        private final String[] deletes = new String[reads.length];
+
+        private Statements(Flow flow) {
+            this.flow = flow;
+            this.upsert = SyncSql.upsert(flow);
+            this.insertMissing = SyncSql.insertMissing(flow);
+        }
+
+        static Statements of(Flow flow) {
+            Statements s = CACHE.get(flow);
+            if (s == null) {
+                if (CACHE.size() > 1000) {
+                    CACHE.clear(); // plans re-resolved many times over in one process: start over rather than grow
+                }
+                s = CACHE.computeIfAbsent(flow, Statements::new);
+            }
+            return s;
+        }
+
+        /** How many keys a statement for {@code n} keys is made for: the next power of two, at most {@link #BATCH} (or n above it). */
+        static int slots(int n) {
+            if (n > BATCH) {
+                return n;
+            }
+            int p = Integer.highestOneBit(Math.max(1, n));
+            p = p == n ? n : p << 1;
+            return Math.min(p, BATCH);
+        }
+
+        private static int slotsIndex(int n) {
+            int s = slots(n);
+            return s == BATCH && Integer.bitCount(BATCH) != 1 ? 32 - Integer.numberOfLeadingZeros(BATCH) : Integer.numberOfTrailingZeros(s);
+        }
+
+        String upsert() {
+            return upsert;
+        }
+
+        String insertMissing() {
+            return insertMissing;
+        }
+
+        /** The truth's read of n keys, with its rows locked {@code FOR SHARE} or not. */
+        String read(int n, boolean forShare) {
+            if (n > BATCH) {
+                return SyncSql.readByKeys(flow, n) + (forShare ? "\nFOR SHARE OF src" : "");
+            }
+            String[] texts = forShare ? readsForShare : reads;
+            int i = slotsIndex(n);
+            String t = texts[i];
+            if (t == null) {
+                t = SyncSql.readByKeys(flow, slots(n)) + (forShare ? "\nFOR SHARE OF src" : "");
+                texts[i] = t;
+            }
+            return t;
+        }
+
+        String delete(int n) {
+            if (n > BATCH) {
+                return SyncSql.deleteByKeys(flow, n);
+            }
+            int i = slotsIndex(n);
+            String t = deletes[i];
+            if (t == null) {
+                t = SyncSql.deleteByKeys(flow, slots(n));
+                deletes[i] = t;
+            }
+            return t;
+        }
     }
 }

@@ -139,4 +139,47 @@ class RowSyncTest {
                 .contains("\"Order Code\" COLLATE \"C\"")
                 .contains("(lower(label))::text AS \"Label\"");
     }
+
+    /**
+     * Statements are made for a power of two of keys (RowSync pads a batch with its last key): every
+     * key count, under, at and over the sizes and the 500-key batch, on one pair of connections
+     * (so pgjdbc's statement cache turns them into server-side prepared statements after a few
+     * uses), reads, upserts and deletes exactly the keys given.
+     */
+    @Test
+    void everyKeyCountReSyncsExactlyItsKeys() throws Exception {
+        oldDb.exec("INSERT INTO \"Line Item\" SELECT 'k', i, 'l' || i, i / 100.0 FROM generate_series(1, 900) i");
+        newDb.exec("INSERT INTO line SELECT 'k', i, 'WRONG', -1 FROM generate_series(1, 900, 3) i;"
+                + " INSERT INTO line SELECT 'gone', i, 'OLD', 1 FROM generate_series(1, 900) i");
+        RowSync sync = new RowSync(sql.forward());
+        java.util.Set<Integer> present = new java.util.HashSet<>();
+        java.util.Set<Integer> gone = new java.util.HashSet<>();
+        int next = 0;
+        try (Connection o = new Db("old database", oldDb.url()).connect(); Connection n = new Db("new database", newDb.url()).connect()) {
+            for (int round = 0; round < 2; round++) {
+                for (int count : new int[] {1, 2, 3, 4, 5, 7, 9, 17, 31, 64, 65, 129, 255, 257, 499, 500, 501, 777}) {
+                    List<List<String>> keys = new ArrayList<>();
+                    int reads = 0;
+                    int deletes = 0;
+                    for (int i = 0; i < count; i++, next++) {
+                        int k = next % 900 + 1;
+                        if (i % 2 == 0) {
+                            keys.add(List.of("k", Integer.toString(k)));
+                            present.add(k);
+                            reads++;
+                        } else {
+                            keys.add(List.of("gone", Integer.toString(k)));
+                            deletes += gone.add(k) ? 1 : 0;
+                        }
+                    }
+                    assertThat(sync.sync(o, n, keys)).as("%d keys", count).isEqualTo(new RowSync.Result(reads, deletes));
+                }
+            }
+        }
+        assertThat(rows(newDb, "SELECT count(*) FROM line WHERE order_code = 'k' AND label = upper('l' || n) AND price_cents = n"))
+                .containsExactly("[" + present.size() + "]");
+        assertThat(rows(newDb, "SELECT count(*) FROM line WHERE order_code = 'k' AND label = 'WRONG'"))
+                .containsExactly("[" + java.util.stream.IntStream.rangeClosed(1, 900).filter(k -> k % 3 == 1 && !present.contains(k)).count() + "]");
+        assertThat(rows(newDb, "SELECT count(*) FROM line WHERE order_code = 'gone'")).containsExactly("[" + (900 - gone.size()) + "]");
+    }
 }
