@@ -114,12 +114,21 @@ class ShadowViewTest {
         assertThat(value(vm.mirror(), "failed-write queue depth", at)).isEqualTo(7.0);
         assertThat(vm.totals().get()).startsWith("Last minute: 250 compared · 5 mismatches (2.000 %) · 1 shadow error · 2 mirror writes, 1 failed · queue depth 7");
         // every chart spans the whole window read, ending at the poll, whatever its data covers
-        long end = onFx(() -> vm.windowEnd().get());
+        // (the end and the axes read in one go on the FX thread: a poll in between moves them all)
+        String[] ids = {"#shadow-mismatch-chart", "#shadow-error-chart", "#shadow-latency-chart", "#shadow-mirror-chart"};
+        List<String> seen = onFx(() -> {
+            List<String> out = new java.util.ArrayList<>();
+            out.add("end " + vm.windowEnd().get());
+            for (String id : ids) {
+                var axis = robot.lookup(id).queryAs(org.jfree.chart.fx.ChartViewer.class).getChart().getXYPlot().getDomainAxis();
+                out.add(id + " " + (long) axis.getUpperBound() + " " + (long) axis.getRange().getLength());
+            }
+            return out;
+        });
+        long end = Long.parseLong(seen.get(0).substring(4));
         assertThat(end).isBetween(second * 1000, System.currentTimeMillis());
-        for (String id : new String[] {"#shadow-mismatch-chart", "#shadow-error-chart", "#shadow-latency-chart", "#shadow-mirror-chart"}) {
-            var axis = robot.lookup(id).queryAs(org.jfree.chart.fx.ChartViewer.class).getChart().getXYPlot().getDomainAxis();
-            assertThat(onFx(() -> axis.getRange().getLength())).as(id).isEqualTo(ShadowViewModel.WINDOW_SECONDS * 1000.0);
-            assertThat(onFx(() -> axis.getUpperBound())).as(id).isEqualTo((double) end);
+        for (int i = 0; i < ids.length; i++) {
+            assertThat(seen.get(i + 1)).isEqualTo(ids[i] + " " + end + " " + ShadowViewModel.WINDOW_SECONDS * 1000L);
         }
     }
 
