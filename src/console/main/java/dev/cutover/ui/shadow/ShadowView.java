@@ -111,15 +111,17 @@ public final class ShadowView extends VBox {
         table.setMinWidth(table.getColumns().stream().mapToDouble(javafx.scene.control.TableColumn::getMinWidth).sum() + 20);
         TextArea oldRows = rowsArea("shadow-old-rows");
         TextArea newRows = rowsArea("shadow-new-rows");
-        Label sampleLine = new Label("Select a sample to see its rows side by side.");
+        Label sampleLine = new Label(); // empty (and laid out in no space) until a sample is selected: the rows say "Select a sample"
         sampleLine.setId("shadow-sample-line");
         sampleLine.getStyleClass().add("hint");
         dev.cutover.ui.Views.wrapping(sampleLine);
         table.getSelectionModel().selectedItemProperty().addListener((o, a, s) -> {
             oldRows.setText(s == null ? "" : s.oldRowsJson());
             newRows.setText(s == null ? "" : s.newRowsJson());
-            sampleLine.setText(s == null ? "Select a sample to see its rows side by side." : sampleLine(s));
+            sampleLine.setText(s == null ? "" : sampleLine(s));
         });
+        sampleLine.managedProperty().bind(sampleLine.textProperty().isNotEmpty());
+        sampleLine.visibleProperty().bind(sampleLine.managedProperty());
         HBox rowsSideBySide = new HBox(8, panel("Old rows", oldRows), panel("New rows", newRows));
         rowsSideBySide.getChildren().forEach(n -> HBox.setHgrow(n, Priority.ALWAYS));
         VBox rows = new VBox(4, sampleLine, rowsSideBySide);

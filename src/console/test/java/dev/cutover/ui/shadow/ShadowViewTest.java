@@ -75,8 +75,24 @@ class ShadowViewTest {
             for (long s = second - 1; s < second + 3; s++) {
                 l.sync().del(keys.metricsBucket(s));
             }
-            l.sync().del(keys.mismatchSamples());
+            l.sync().del(keys.mismatchSamples(), keys.phase());
         }
+    }
+
+    @Test
+    void emptyChartsSayWhyByThePhase(FxRobot robot) throws Exception {
+        robot.interact(vm::start);
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> onFx(() -> vm.message().get()).startsWith("No shadow reads"));
+        assertThat(onFx(() -> vm.message().get())).isEqualTo("No shadow reads in the last 5 minutes: the routers compare reads "
+                + "from shadow_read on (the phase is not set yet).");
+        // in shadow_read the routers should be comparing: the line says so and what to check, not that shadow reads run in shadow_read
+        try (RedisLink l = RedisLink.open(TestRedis.sharedUrl())) {
+            l.sync().set(keys.phase(), "shadow_read");
+        }
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> onFx(() -> vm.message().get()).contains("although the phase is shadow_read"));
+        assertThat(robot.lookup("#shadow-message").queryLabeled().getText()).isEqualTo("No router has written metrics for " + migration
+                + " in the last 5 minutes, although the phase is shadow_read: is a router running for " + migration
+                + " on this Redis, with a shadow sample rate above 0 (Traffic & phase)?");
     }
 
     @Test
