@@ -106,7 +106,7 @@ public final class ShadowView extends VBox {
         time.setMinWidth(Math.max(time.getMinWidth(), dev.cutover.ui.Views.textWidth("2026-12-07 00:00:00", false) + 24));
         for (var c : java.util.List.of(time, served, rowCounts)) {
             c.setPrefWidth(c.getMinWidth());
-            c.setMaxWidth(c.getMinWidth() + 12);
+            c.setMaxWidth(c.getMinWidth()); // the spare width all to the query's name
         }
         table.setMinWidth(table.getColumns().stream().mapToDouble(javafx.scene.control.TableColumn::getMinWidth).sum() + 20);
         TextArea oldRows = rowsArea("shadow-old-rows");

@@ -278,8 +278,9 @@ public final class VerifyView extends VBox {
         list.getStyleClass().add("panel");
         VBox.setVgrow(diffs, Priority.ALWAYS);
         SplitPane split = new SplitPane(list, detail);
-        // the list wide enough for a long table's name on two or three lines; the rows pane scrolls sideways when narrow
-        split.setDividerPositions(0.45);
+        // at 1024 px the rows pane keeps the target column of a two-column difference in sight; the list's table
+        // name wraps (a long one onto several lines) and its key and kind give way (tooltips)
+        split.setDividerPositions(0.38);
         VBox.setVgrow(split, Priority.ALWAYS);
 
         TableView<LeaseHolders.Worker> workers = LeaseHolders.table(vm.workers(), "verify-workers",
