@@ -2,13 +2,15 @@
 # machine's PostgreSQL (customers and orders, 20,000 rows, a plan with one typo to show a plan-check
 # error), and a control state mid-migration (traffic_shift at 5 %) made with the control plane's
 # own audited commands, plus one router heartbeat. Sourced; then call
-#   sample_migration OLD_DB NEW_DB MIGRATION     (sets PLAN, CP, PGURL_ADMIN, REDIS; the jar is built offline)
+#   sample_migration OLD_DB NEW_DB MIGRATION [PHASE]   (sets PLAN, CP, PGURL_ADMIN, REDIS; the jar is built offline)
+# PHASE planning leaves the migration fresh (its keys deleted, no phase set, no router); the default is traffic_shift at 5 %.
 # CUTOVER_SHOTS_PG / CUTOVER_SHOTS_REDIS name the servers (default 127.0.0.1:5432 as postgres, 127.0.0.1:6379).
 
 sample_migration() {
 OLD=$1
 NEW=$2
 MIGRATION=$3
+PHASE=${4:-traffic_shift}
 PGURL_ADMIN=${CUTOVER_SHOTS_PG:-"postgresql://postgres@127.0.0.1:5432/postgres"}
 REDIS=${CUTOVER_SHOTS_REDIS:-"redis://127.0.0.1:6379"}
 
@@ -66,7 +68,11 @@ cat > "$PLAN" <<JSON
 }
 JSON
 
-mvn -q -B -o -DskipTests package >/dev/null
+# offline first; a dependency missing from the local repository is fetched (said, not silent under set -e)
+if ! mvn -q -B -o -DskipTests package >/dev/null 2>&1; then
+  echo "offline build failed (a dependency not downloaded yet?); building online" >&2
+  mvn -q -B -DskipTests package >/dev/null
+fi
 CP="$(ls target/lib/*.jar | tr '\n' ':')"
 
 # A control state mid-migration, made through the control plane's own commands (audited), and one router heartbeat.
@@ -78,6 +84,9 @@ export CUTOVER_STATE_DIR
 CUTOVER_STATE_DIR=$(mktemp -d)
 # this sample's keys only (control state, audit, metric buckets, summaries), so reruns give the same picture
 redis-cli -u "$REDIS" --scan --pattern "${P}*" | while read -r k; do redis-cli -u "$REDIS" DEL "$k" >/dev/null; done
+if [ "$PHASE" = planning ]; then
+  return 0
+fi
 cutover phase backfill --reason "sample data loaded" >/dev/null || true
 cutover phase traffic_shift --override --reason "screenshot sample: guards overridden on purpose" >/dev/null || true
 cutover traffic 1 --reason "first tenants on the new database" >/dev/null || true

@@ -166,6 +166,7 @@ public final class BackfillView extends VBox {
         Label summary = new Label();
         summary.setId("backfill-summary");
         summary.getStyleClass().add("hint");
+        Views.wrapping(summary); // the run's error at its end is read whole, not cut at the window's edge
         summary.textProperty().bind(vm.summary());
 
         // the tables across the whole width (their columns whole at 960 px), the chart and the workers

@@ -90,24 +90,42 @@ public final class ShadowView extends VBox {
 
         TableView<ShadowViewModel.Sample> table = new TableView<>(vm.samples());
         table.setId("shadow-samples");
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        // four columns that fit their pane at 1024 px (no sideways scrolling): the time whole, the query takes the
+        // spare width; mode and each side's time are in the line above the rows side by side
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         table.setPlaceholder(new Label("No mismatch samples stored."));
-        table.getColumns().add(column("Time (UTC)", 142, ShadowViewModel.Sample::at));
-        table.getColumns().add(column("Query", 122, ShadowViewModel.Sample::query));
-        table.getColumns().add(column("Mode", 64, ShadowViewModel.Sample::mode));
-        table.getColumns().add(column("Served", 58, ShadowViewModel.Sample::served));
-        table.getColumns().add(column("Old ms", 58, ShadowViewModel.Sample::oldMs));
-        table.getColumns().add(column("New ms", 62, ShadowViewModel.Sample::newMs));
-        table.getColumns().add(column("Rows", 50, s -> s.oldRows() + " / " + s.newRows())); // old / new, as the columns before
+        var time = column("Time (UTC)", 142, ShadowViewModel.Sample::at);
+        var query = dev.cutover.ui.Views.tooltipColumn("Query", 160, ShadowViewModel.Sample::query);
+        var served = column("Served", 58, ShadowViewModel.Sample::served);
+        var rowCounts = column("Rows", 50, (ShadowViewModel.Sample s) -> s.oldRows() + " / " + s.newRows()); // old / new
+        table.getColumns().add(time);
+        table.getColumns().add(query);
+        table.getColumns().add(served);
+        table.getColumns().add(rowCounts);
         dev.cutover.ui.Views.headersWhole(table);
+        time.setMinWidth(Math.max(time.getMinWidth(), dev.cutover.ui.Views.textWidth("2026-12-07 00:00:00", false) + 24));
+        for (var c : java.util.List.of(time, served, rowCounts)) {
+            c.setPrefWidth(c.getMinWidth());
+            c.setMaxWidth(c.getMinWidth()); // the spare width all to the query's name
+        }
+        table.setMinWidth(table.getColumns().stream().mapToDouble(javafx.scene.control.TableColumn::getMinWidth).sum() + 20);
         TextArea oldRows = rowsArea("shadow-old-rows");
         TextArea newRows = rowsArea("shadow-new-rows");
+        Label sampleLine = new Label(); // empty (and laid out in no space) until a sample is selected: the rows say "Select a sample"
+        sampleLine.setId("shadow-sample-line");
+        sampleLine.getStyleClass().add("hint");
+        dev.cutover.ui.Views.wrapping(sampleLine);
         table.getSelectionModel().selectedItemProperty().addListener((o, a, s) -> {
             oldRows.setText(s == null ? "" : s.oldRowsJson());
             newRows.setText(s == null ? "" : s.newRowsJson());
+            sampleLine.setText(s == null ? "" : sampleLine(s));
         });
-        HBox rows = new HBox(8, panel("Old rows", oldRows), panel("New rows", newRows));
-        rows.getChildren().forEach(n -> HBox.setHgrow(n, Priority.ALWAYS));
+        sampleLine.managedProperty().bind(sampleLine.textProperty().isNotEmpty());
+        sampleLine.visibleProperty().bind(sampleLine.managedProperty());
+        HBox rowsSideBySide = new HBox(8, panel("Old rows", oldRows), panel("New rows", newRows));
+        rowsSideBySide.getChildren().forEach(n -> HBox.setHgrow(n, Priority.ALWAYS));
+        VBox rows = new VBox(4, sampleLine, rowsSideBySide);
+        VBox.setVgrow(rowsSideBySide, Priority.ALWAYS);
 
         Button refresh = new Button("Refresh");
         refresh.setId("shadow-refresh");
@@ -137,7 +155,7 @@ public final class ShadowView extends VBox {
         samplesBar.setAlignment(Pos.CENTER_LEFT);
         SplitPane lower = new SplitPane(table, rows);
         lower.setOrientation(Orientation.HORIZONTAL);
-        lower.setDividerPositions(0.56);
+        lower.setDividerPositions(0.52);
         VBox samples = new VBox(4, samplesBar, lower);
         VBox.setVgrow(lower, Priority.ALWAYS);
 
@@ -173,6 +191,16 @@ public final class ShadowView extends VBox {
             dev.cutover.ui.ExportFiles.used(f.toPath());
         }
         return f == null ? null : f.toPath();
+    }
+
+    /** The selected sample's mode, the side served and each side's time and rows, above its rows side by side. */
+    static String sampleLine(ShadowViewModel.Sample s) {
+        return s.query() + " · mode " + s.mode() + " · served by " + s.served() + " · old " + side(s.oldMs(), s.oldRows())
+                + " · new " + side(s.newMs(), s.newRows());
+    }
+
+    private static String side(String ms, int rows) {
+        return (ms == null || ms.isBlank() ? "no time" : ms + " ms") + ", " + rows + (rows == 1 ? " row" : " rows");
     }
 
     private static TextArea rowsArea(String id) {

@@ -51,7 +51,7 @@ public final class ShadowViewModel {
     }
 
     /** What one poll read: the buckets and (every few polls) the samples, null when not read this time. */
-    record Poll(long nowSecond, List<MetricsSecond> seconds, List<String> samples) {
+    record Poll(long nowSecond, List<MetricsSecond> seconds, List<String> samples, String phase) {
     }
 
     private final Session session;
@@ -112,7 +112,7 @@ public final class ShadowViewModel {
             RedisLink l = link(url);
             List<MetricsSecond> s = new MetricsReader(l, keys).range(now - WINDOW_SECONDS, now);
             List<String> smp = withSamples ? MismatchSamples.read(l.sync(), keys) : null;
-            return new Poll(now, s, smp);
+            return new Poll(now, s, smp, l.sync().get(keys.phase()));
         }, r -> {
             polling = false;
             error.set(null);
@@ -233,8 +233,21 @@ public final class ShadowViewModel {
             samples.setAll(r.samples().stream().map(ShadowViewModel::sample).filter(x -> x != null).toList());
         }
         boolean any = s.stream().anyMatch(b -> !b.isEmpty());
-        message.set(any ? "" : "No router has written metrics for " + plan.getValue().name() + " in the last "
-                + WINDOW_SECONDS / 60 + " minutes (shadow reads run in the shadow_read and traffic_shift phases).");
+        message.set(any ? "" : quiet(plan.getValue().name(), r.phase()));
+    }
+
+    /**
+     * Why the charts are empty, by the phase in Redis: before shadow_read the routers compare nothing
+     * yet; from shadow_read on they should, so the line asks what a DBA checks next.
+     */
+    static String quiet(String migration, String phase) {
+        String window = " in the last " + WINDOW_SECONDS / 60 + " minutes";
+        if ("shadow_read".equals(phase) || "traffic_shift".equals(phase)) {
+            return "No router has written metrics for " + migration + window + ", although the phase is " + phase
+                    + ": is a router running for " + migration + " on this Redis, with a shadow sample rate above 0 (Traffic & phase)?";
+        }
+        return "No shadow reads" + window + ": the routers compare reads from shadow_read on (the phase is "
+                + (phase == null ? "not set yet" : phase) + ").";
     }
 
     private static void addP99(TimeSeries s, Second sec, long p99) {

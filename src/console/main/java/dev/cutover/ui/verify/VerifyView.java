@@ -211,13 +211,14 @@ public final class VerifyView extends VBox {
 
         TableView<VerifyViewModel.TableRow> tables = new TableView<>(vm.tables());
         tables.setId("verify-tables");
-        // spare width goes to every column in proportion (the table's name first of all), not all to "Different"
+        // spare width goes to the table's name; the other columns grow no wider than their values need
         tables.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         tables.setPlaceholder(new Label("Run Verify to compare the plan's tables."));
         tables.setPrefHeight(112); // the header and three tables, kept when the screen is short
         tables.setMinHeight(Region.USE_PREF_SIZE);
         // two-line headers and no fixed widths beyond them: the six columns fit beside the workers at 1024 px (no sideways scroll)
-        tables.getColumns().add(tooltipColumn("Table", 170, t -> t.table()));
+        // a long schema.table is broken onto lines after its "." and "_", never cut to "public.cu…"
+        tables.getColumns().add(NameLines.column("Table", 170, t -> t.table()));
         tables.getColumns().add(column("State", 80, t -> t.state()));
         tables.getColumns().add(column("Rows\ncompared", 110, t -> t.estimate() > 0 && "running".equals(t.state())
                 ? String.format("%,d of ~%,d", t.rowsCompared(), t.estimate()) : String.format("%,d", t.rowsCompared())));
@@ -225,6 +226,12 @@ public final class VerifyView extends VBox {
         tables.getColumns().add(column("Extra\nin target", 80, t -> String.format("%,d", t.extraInTarget())));
         tables.getColumns().add(column("Different", 80, t -> String.format("%,d", t.different())));
         dev.cutover.ui.Views.headersWhole(tables);
+        tables.getColumns().stream().skip(1).forEach(c -> {
+            c.setPrefWidth(c.getMinWidth());
+            // "12,345 of ~20,000" while running; "SAMPLE done"; counts under their headers
+            int at = tables.getColumns().indexOf(c);
+            c.setMaxWidth(Math.max(c.getMinWidth(), at == 2 ? 130 : at == 1 ? 100 : 0));
+        });
         // as wide as its headers need (no sideways scroll), no wider by preference, so the workers beside it fit in 1024 px;
         // it grows into any spare width
         double headers = tables.getColumns().stream().mapToDouble(javafx.scene.control.TableColumn::getMinWidth).sum() + 4;
@@ -233,16 +240,19 @@ public final class VerifyView extends VBox {
 
         TableView<Difference> diffs = new TableView<>(vm.differences());
         diffs.setId("verify-differences");
-        diffs.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        diffs.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         diffs.setPlaceholder(new Label("No differences listed."));
-        // table and key keep their width; kind and differing columns share the last one (whole in its tooltip)
-        // no least width beyond the headers: a narrow list cuts values (whole in their tooltips) rather than scrolling sideways
-        var table = tooltipColumn("Table", 122, (Difference d) -> vm.shown(d.table()));
-        var key = tooltipColumn("Key", 110, (Difference d) -> d.key().toString());
+        // the table's name takes the spare width and is broken onto lines rather than cut; key and kind keep theirs
+        // no least width beyond the headers: a narrow list cuts keys and kinds (whole in their tooltips) rather than scrolling sideways
+        var table = NameLines.column("Table", 160, (Difference d) -> vm.shown(d.table()));
+        var key = tooltipColumn("Key", 80, (Difference d) -> d.key().toString());
+        key.setMaxWidth(130);
         diffs.getColumns().add(table);
         diffs.getColumns().add(key);
-        diffs.getColumns().add(tooltipColumn("Difference", 160, d -> d.kind().wireName()
-                + (d.columns().isEmpty() ? "" : ": " + String.join(", ", d.columns()))));
+        var kind = tooltipColumn("Difference", 110, (Difference d) -> d.kind().wireName()
+                + (d.columns().isEmpty() ? "" : ": " + String.join(", ", d.columns())));
+        kind.setMaxWidth(220);
+        diffs.getColumns().add(kind);
         dev.cutover.ui.Views.headersWhole(diffs);
         diffs.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         diffs.getSelectionModel().selectedItemProperty().addListener((o, a, d) -> vm.selected().set(d));
@@ -268,8 +278,9 @@ public final class VerifyView extends VBox {
         list.getStyleClass().add("panel");
         VBox.setVgrow(diffs, Priority.ALWAYS);
         SplitPane split = new SplitPane(list, detail);
-        // at 1280 px the rows pane shows a row with two timestamps whole; the list's last column gives way (tooltips)
-        split.setDividerPositions(0.37);
+        // at 1024 px the rows pane keeps the target column of a two-column difference in sight; the list's table
+        // name wraps (a long one onto several lines) and its key and kind give way (tooltips)
+        split.setDividerPositions(0.38);
         VBox.setVgrow(split, Priority.ALWAYS);
 
         TableView<LeaseHolders.Worker> workers = LeaseHolders.table(vm.workers(), "verify-workers",
@@ -280,6 +291,9 @@ public final class VerifyView extends VBox {
         workers.setMinWidth(200);
         workers.setPrefHeight(112);
         workers.setMinHeight(Region.USE_PREF_SIZE);
+        // shown while a run goes or a worker holds a lease; otherwise the per-table results take its width (long names whole)
+        workers.visibleProperty().bind(vm.running().or(Bindings.isNotEmpty(vm.workers())));
+        workers.managedProperty().bind(workers.visibleProperty());
         HBox.setHgrow(tables, Priority.ALWAYS);
         HBox top = new HBox(12, tables, workers);
 

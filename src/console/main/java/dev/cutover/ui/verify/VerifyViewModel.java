@@ -4,7 +4,6 @@ import dev.cutover.plan.Plan;
 import dev.cutover.sql.Direction;
 import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.LeaseHolders;
-import dev.cutover.ui.Problems;
 import dev.cutover.ui.RunThrottle;
 import dev.cutover.ui.ConsoleRedis;
 import dev.cutover.ui.Session;
@@ -188,7 +187,8 @@ public final class VerifyViewModel {
                 threads.get(), only, workerId, repair), o -> finished(p, o), t -> {
             running.set(false);
             error.set(t);
-            message.set((repair ? "Repair of " : "Verify of ") + p.name() + " failed: " + Problems.oneLine(t));
+            // the error itself is the error line's, just below: said once
+            message.set((repair ? "Repair of " : "Verify of ") + p.name() + " failed; nothing was stored. The error is below.");
         }, () -> {
             running.set(false);
             message.set(what + " cancelled: nothing was decided or stored.");
@@ -235,7 +235,7 @@ public final class VerifyViewModel {
         }, t -> {
             running.set(false);
             error.set(t);
-            message.set("Repair of the selected rows failed: " + Problems.oneLine(t));
+            message.set("Repair of the selected rows failed. The error is below.");
         });
     }
 

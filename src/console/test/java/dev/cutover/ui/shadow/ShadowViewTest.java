@@ -75,8 +75,24 @@ class ShadowViewTest {
             for (long s = second - 1; s < second + 3; s++) {
                 l.sync().del(keys.metricsBucket(s));
             }
-            l.sync().del(keys.mismatchSamples());
+            l.sync().del(keys.mismatchSamples(), keys.phase());
         }
+    }
+
+    @Test
+    void emptyChartsSayWhyByThePhase(FxRobot robot) throws Exception {
+        robot.interact(vm::start);
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> onFx(() -> vm.message().get()).startsWith("No shadow reads"));
+        assertThat(onFx(() -> vm.message().get())).isEqualTo("No shadow reads in the last 5 minutes: the routers compare reads "
+                + "from shadow_read on (the phase is not set yet).");
+        // in shadow_read the routers should be comparing: the line says so and what to check, not that shadow reads run in shadow_read
+        try (RedisLink l = RedisLink.open(TestRedis.sharedUrl())) {
+            l.sync().set(keys.phase(), "shadow_read");
+        }
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> onFx(() -> vm.message().get()).contains("although the phase is shadow_read"));
+        assertThat(robot.lookup("#shadow-message").queryLabeled().getText()).isEqualTo("No router has written metrics for " + migration
+                + " in the last 5 minutes, although the phase is shadow_read: is a router running for " + migration
+                + " on this Redis, with a shadow sample rate above 0 (Traffic & phase)?");
     }
 
     @Test
@@ -114,12 +130,21 @@ class ShadowViewTest {
         assertThat(value(vm.mirror(), "failed-write queue depth", at)).isEqualTo(7.0);
         assertThat(vm.totals().get()).startsWith("Last minute: 250 compared · 5 mismatches (2.000 %) · 1 shadow error · 2 mirror writes, 1 failed · queue depth 7");
         // every chart spans the whole window read, ending at the poll, whatever its data covers
-        long end = onFx(() -> vm.windowEnd().get());
+        // (the end and the axes read in one go on the FX thread: a poll in between moves them all)
+        String[] ids = {"#shadow-mismatch-chart", "#shadow-error-chart", "#shadow-latency-chart", "#shadow-mirror-chart"};
+        List<String> seen = onFx(() -> {
+            List<String> out = new java.util.ArrayList<>();
+            out.add("end " + vm.windowEnd().get());
+            for (String id : ids) {
+                var axis = robot.lookup(id).queryAs(org.jfree.chart.fx.ChartViewer.class).getChart().getXYPlot().getDomainAxis();
+                out.add(id + " " + (long) axis.getUpperBound() + " " + (long) axis.getRange().getLength());
+            }
+            return out;
+        });
+        long end = Long.parseLong(seen.get(0).substring(4));
         assertThat(end).isBetween(second * 1000, System.currentTimeMillis());
-        for (String id : new String[] {"#shadow-mismatch-chart", "#shadow-error-chart", "#shadow-latency-chart", "#shadow-mirror-chart"}) {
-            var axis = robot.lookup(id).queryAs(org.jfree.chart.fx.ChartViewer.class).getChart().getXYPlot().getDomainAxis();
-            assertThat(onFx(() -> axis.getRange().getLength())).as(id).isEqualTo(ShadowViewModel.WINDOW_SECONDS * 1000.0);
-            assertThat(onFx(() -> axis.getUpperBound())).as(id).isEqualTo((double) end);
+        for (int i = 0; i < ids.length; i++) {
+            assertThat(seen.get(i + 1)).isEqualTo(ids[i] + " " + end + " " + ShadowViewModel.WINDOW_SECONDS * 1000L);
         }
     }
 
