@@ -190,7 +190,7 @@ public final class ControlKeys {
         public static final String HOST = "host";
         /** Epoch milliseconds. */
         public static final String AT = "at";
-        /** {@code phase | traffic | sample_rate | routing_salt | restore | ramp_down}. */
+        /** {@code phase | traffic | sample_rate | routing_salt | restore | ramp_down | flip_writes}. */
         public static final String ACTION = "action";
         /** The main field changed ({@code phase}, {@code read_percent}, …). */
         public static final String FIELD = "field";

@@ -133,9 +133,12 @@ public final class Guards {
         return all;
     }
 
+    /** The name of the change-capture guard's line ({@link #syncCaughtUp}). */
+    public static final String SYNC_CAUGHT_UP = "change capture caught up";
+
     /** Change capture is running, recently heard from, and at most {@link #SYNC_LAG_LIMIT} behind. */
     public GuardCheck syncCaughtUp(GuardSnapshot s) {
-        String name = "change capture caught up";
+        String name = SYNC_CAUGHT_UP;
         Map<String, String> h = s.sync();
         String state = h.getOrDefault(ControlKeys.Sync.STATE, "");
         String error = h.getOrDefault(ControlKeys.Sync.LAST_ERROR, "");
