@@ -24,6 +24,9 @@ class SyncEndToEndTest {
         assertThat(p.result.segments()).extracting(LoadGenerator.Segment::label).as(p.why)
                 .contains("dual_write", "flip to new", "on new", "flip to old", "rolled back");
         assertThat(p.text).as(p.why).contains("SWITCH NOW: point the application's writes at the new database.")
-                .contains("SWITCH NOW: point the application's writes at the old database.");
+                .contains("SWITCH NOW: point the application's writes at the old database.")
+                // flip-writes is the phase move: new_primary (guards overridden) after SWITCH NOW, traffic_shift on the way back
+                .containsPattern("phase dual_write → new_primary \\(version [0-9]+, write target new_primary\\), audited as flip_writes")
+                .containsPattern("phase new_primary → traffic_shift \\(version [0-9]+, write target dual_write\\), audited as flip_writes");
     }
 }
