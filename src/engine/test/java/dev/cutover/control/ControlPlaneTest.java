@@ -38,6 +38,41 @@ class ControlPlaneTest {
     }
 
     @Test
+    void aDecisionWaivesWhatTheCallerMeetsItselfAndIsRecordedLaterWithOneAuditEntry() {
+        f.allGuardsPass();
+        forceTo(Phase.DUAL_WRITE);
+        // a stopped sync refuses the move, as 'cutover phase' says; a caller that catches up itself waives that check only
+        f.link.sync().hset(f.keys.sync(), java.util.Map.of(ControlKeys.Sync.STATE, "stopped"));
+        assertThatThrownBy(() -> f.plane.decide(f.store.read(), Phase.SHADOW_READ, "", false, c -> false))
+                .isInstanceOf(GuardRefusedException.class).hasMessageContaining(Guards.SYNC_CAUGHT_UP + ": cutover sync is stopped");
+        ControlPlane.Decision d = f.plane.decide(f.store.read(), Phase.SHADOW_READ, "", false,
+                c -> Guards.SYNC_CAUGHT_UP.equals(c.name()));
+        assertThat(d.waived()).extracting(GuardCheck::name).containsExactly(Guards.SYNC_CAUGHT_UP);
+        assertThat(d.overridden()).isEmpty();
+        int audited = f.store.audit(100).size();
+        // the state moves on meanwhile (a sample-rate change): recorded over the newer state, its guards not asked again
+        f.plane.setSampleRate(f.store.read(), 0.3, ALICE, "");
+        assertThatThrownBy(() -> f.plane.apply(d, ALICE, ControlStore.ACTION_FLIP_WRITES, "x")).isInstanceOf(ConflictException.class);
+        ControlState after = f.plane.apply(d.over(f.store.read()), ALICE, ControlStore.ACTION_FLIP_WRITES, "flip-writes: pause 5 ms");
+        assertThat(after.phase()).isEqualTo(Phase.SHADOW_READ);
+        assertThat(after.shadowSampleRate()).isEqualTo(0.3);
+        List<AuditEntry> audit = f.store.audit(100);
+        assertThat(audit).hasSize(audited + 2);
+        AuditEntry e = audit.get(audit.size() - 1);
+        assertThat(e.action()).isEqualTo("flip_writes");
+        assertThat(e.from()).isEqualTo("dual_write");
+        assertThat(e.to()).isEqualTo("shadow_read");
+        assertThat(e.why()).isEqualTo("flip-writes: pause 5 ms");
+        // a decision to stay where the state is records the same state at the next version, audited
+        ControlState same = f.plane.apply(f.plane.decide(after, Phase.SHADOW_READ, "", false, c -> false), ALICE,
+                ControlStore.ACTION_FLIP_WRITES, "kept");
+        assertThat(same.version()).isEqualTo(after.version() + 1);
+        assertThat(same.phase()).isEqualTo(after.phase());
+        assertThat(same.shadowSampleRate()).isEqualTo(0.3);
+        assertThat(f.store.audit(1).get(0).why()).isEqualTo("kept");
+    }
+
+    @Test
     void aFreshMigrationIsPlanningAtVersionZero() {
         ControlView v = f.store.view();
         assertThat(v.state()).isEqualTo(ControlState.initial());
