@@ -1,16 +1,8 @@
 package dev.cutover.cli;
 
+import dev.cutover.app.PhasedFlip;
 import dev.cutover.app.WriteFlip;
 import dev.cutover.control.Actor;
-import dev.cutover.control.ConflictException;
-import dev.cutover.control.ControlPlane;
-import dev.cutover.control.ControlState;
-import dev.cutover.control.ControlStore;
-import dev.cutover.control.ControlView;
-import dev.cutover.control.GuardCheck;
-import dev.cutover.control.GuardRefusedException;
-import dev.cutover.control.Guards;
-import dev.cutover.control.Phase;
 import dev.cutover.plan.Plan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +12,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -89,83 +80,66 @@ public final class FlipWritesCommand implements Callable<Integer> {
             throw new UserError("--override needs --reason \"why\" (it goes to the audit entry)");
         }
         try (ControlSession control = connections.redisGiven() ? new ControlSession(connections, planOptions, guardOptions.settings()) : null) {
+            PhasedFlip phased = new PhasedFlip(flip, plan.name(), control == null ? null : control.plane,
+                    control == null ? null : connections.redisUrl(), Actor.current());
             if (undo) {
-                return undo(flip, side, name, control, out);
+                return undo(phased, side, name, control, out);
             }
-            ControlPlane.Decision decided = null;
+            PhasedFlip.Decided decided = null;
             if (control == null) {
                 out.println(name + ": no --redis: the phase is not checked or moved and no audit entry is written (give --redis,"
                         + " or record the move with 'cutover phase')");
             } else {
-                decided = decide(control, side, name, out);
+                decided = decide(phased, control, side, name, out);
                 if (decided == null) {
                     return ExitCodes.FOUND;
                 }
             }
             out.flush();
-            return flip(flip, side, plan, name, control, decided, out);
+            return flip(phased, side, plan, name, control, decided, out);
         }
     }
 
     /**
-     * The phase move the flip is, decided before anything is blocked: the guards of the move (those
-     * of {@code cutover phase new_primary} for a flip to new), the change-capture one met by the
-     * flip's own catch-up. Null (with the refusal said) when the flip may not run.
+     * The phase move the flip is ({@link PhasedFlip#decide}), decided before anything is blocked and
+     * printed. Null (with the refusal said) when the flip may not run.
      */
-    private ControlPlane.Decision decide(ControlSession control, WriteFlip.Side side, String name, PrintWriter out) {
+    private PhasedFlip.Decided decide(PhasedFlip phased, ControlSession control, WriteFlip.Side side, String name, PrintWriter out) {
         PrintWriter err = spec.commandLine().getErr();
-        ControlView view = control.store.view();
-        if (view.isLost()) {
-            err.println("cutover: " + name + ": nothing blocked: " + view.lost() + ControlSession.RESTORE_WITH);
-            return null;
-        }
-        control.requireWitnessToStart(view);
-        ControlState now = view.state();
-        Phase target = side.phaseAfter(now.phase());
-        if (target == null) {
-            err.println("cutover: " + name + ": nothing blocked: migration " + control.migration + " is in phase " + now.phase().wireName()
-                    + ", where writes are on the new database for good; a flip to new has nothing to move");
-            return null;
-        }
-        ControlPlane.Decision d;
+        PhasedFlip.Decided d;
         try {
-            d = control.plane.decide(now, target, reason, override, c -> Guards.SYNC_CAUGHT_UP.equals(c.name()));
-        } catch (GuardRefusedException e) {
-            err.println("cutover: " + name + ": nothing blocked: " + e.getMessage());
+            d = phased.decide(side, reason, override);
+        } catch (PhasedFlip.Refused e) {
+            if (e.kind() == PhasedFlip.Refusal.NO_WITNESS) {
+                control.requireWitnessToStart(e.view()); // the command line's words: which option gives the new database
+            }
+            err.println("cutover: " + name + ": nothing blocked: " + e.getMessage()
+                    + (e.kind() == PhasedFlip.Refusal.LOST ? ControlSession.RESTORE_WITH : ""));
             return null;
         }
-        String move = now.phase() == target ? "phase " + target.wireName() + " kept" : "phase " + now.phase().wireName() + " → "
-                + target.wireName();
-        out.println(name + ": " + move + (d.checks().isEmpty() ? " (no guard)" : d.overridden().isEmpty() ? " (guards pass)"
-                : " (guards overridden, audited)") + "; recorded after SWITCH NOW");
-        out.print(ControlText.guards(d.checks().stream().filter(c -> !d.waived().contains(c)).toList(), "  "));
-        for (GuardCheck c : d.waived()) {
-            out.println("  ✓ " + c.name() + ": met by the flip itself, which catches up to a watermark written after the block"
-                    + (c.ok() ? "" : " (the stopped sync's status: " + c.detail() + ")"));
+        out.println(name + ": " + d.move() + " (" + d.verdict() + "); recorded after SWITCH NOW");
+        for (String line : d.checkLines()) {
+            out.println("  " + line);
         }
         return d;
     }
 
     /** {@code --undo}: lifts the block; with Redis, one audit entry when a block was lifted (the phase is not moved). */
-    private int undo(WriteFlip flip, WriteFlip.Side side, String name, ControlSession control, PrintWriter out) {
-        boolean lifted = flip.undo(side);
+    private int undo(PhasedFlip phased, WriteFlip.Side side, String name, ControlSession control, PrintWriter out) {
+        boolean lifted = phased.writeFlip().undo(side);
         out.println(name + ": " + (lifted ? "write block on the " + side.words() + " lifted: it takes writes again"
                 : "no write block on the " + side.words()));
         if (lifted && control == null) {
             out.println(name + ": no --redis: no audit entry written");
         } else if (lifted) {
             try {
-                ControlView view = control.store.view();
-                if (view.isLost() || view.state().version() == 0) {
-                    out.println(name + ": no audit entry written: " + (view.isLost() ? view.lost() : "migration " + control.migration
-                            + " has no control state in Redis"));
+                PhasedFlip.UndoAudit audit = phased.recordUndo(side);
+                if (audit.after() == null) {
+                    out.println(name + ": no audit entry written: " + audit.notWritten());
                     out.flush();
                     return ExitCodes.OK;
                 }
-                ControlState now = view.state();
-                ControlState after = record(control, new ControlPlane.Decision(now, now.phase(), List.of(), List.of(), ""),
-                        "flip-writes --undo --to " + side.name().toLowerCase(Locale.ROOT) + ": write block on the " + side.words() + " lifted");
-                out.println(name + ": audited as flip_writes (version " + after.version() + "; phase " + after.phase().wireName()
+                out.println(name + ": audited as flip_writes (version " + audit.after().version() + "; phase " + audit.after().phase().wireName()
                         + " kept: lifting a block moves no writes)");
                 control.warnWitness(spec.commandLine().getErr());
             } catch (RuntimeException e) {
@@ -177,12 +151,13 @@ public final class FlipWritesCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private int flip(WriteFlip flip, WriteFlip.Side side, Plan plan, String name, ControlSession control, ControlPlane.Decision decided,
+    private int flip(PhasedFlip phased, WriteFlip.Side side, Plan plan, String name, ControlSession control, PhasedFlip.Decided decided,
                      PrintWriter out) throws InterruptedException {
+        WriteFlip flip = phased.writeFlip();
         // Ctrl-C or SIGTERM during the flip: interrupt it, so that a block it made is lifted before the JVM ends
         Thread flipping = Thread.currentThread();
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-        WriteFlip.Result r;
+        PhasedFlip.Flipped flipped;
         WriteFlip.Side leaving = side == WriteFlip.Side.NEW ? WriteFlip.Side.OLD : WriteFlip.Side.NEW;
         try (StopHook hook = new StopHook(() -> {
             flipping.interrupt(); // a wait for the stream ends at once and the flip lifts its block itself
@@ -204,7 +179,7 @@ public final class FlipWritesCommand implements Callable<Integer> {
                 spec.commandLine().getErr().flush();
             }
         })) {
-            r = flip.flip(side, line -> {
+            flipped = phased.flip(side, line -> {
                 out.println(name + ": " + line);
                 out.flush();
             }, () -> {
@@ -219,7 +194,8 @@ public final class FlipWritesCommand implements Callable<Integer> {
         } finally {
             done.countDown();
         }
-        if (control != null && WriteFlip.forgetSpentStream(connections.redisUrl(), plan.name(), side)) {
+        WriteFlip.Result r = flipped.result();
+        if (flipped.forgotSpentStream()) {
             out.println(name + ": the dropped stream's status removed from Redis (the phase guards no longer wait for it)");
         }
         out.printf(Locale.ROOT, "%s: write pause %,d ms (block %,d ms + catch-up %,d ms, %,d changes); slot %s dropped%s%n", name,
@@ -230,21 +206,15 @@ public final class FlipWritesCommand implements Callable<Integer> {
         out.println("next: " + r.nextCommand() + " --plan … --old … --new … — it starts at slot " + r.nextSlot()
                 + ", made before the pause, so no write is lost while it is not running");
         out.flush();
-        return control == null ? ExitCodes.OK : recordFlip(control, decided, side, r, name, out);
+        return control == null ? ExitCodes.OK : recordFlip(phased, control, decided, side, r, name, out);
     }
 
-    /** After SWITCH NOW: the phase the writes are in now, one audit entry with the pause. */
-    private int recordFlip(ControlSession control, ControlPlane.Decision decided, WriteFlip.Side side, WriteFlip.Result r, String name,
-                           PrintWriter out) {
-        String why = String.format(Locale.ROOT, "flip-writes --to %s: write pause %d ms (block %d ms + catch-up %d ms, %d changes)%s",
-                side.name().toLowerCase(Locale.ROOT), r.pauseMillis(), r.blockMillis(), r.catchUpMillis(), r.changesInPause(),
-                reason == null || reason.isBlank() ? "" : "; " + reason);
+    /** After SWITCH NOW: the phase the writes are in now, one audit entry with the pause ({@link PhasedFlip#record}). */
+    private int recordFlip(PhasedFlip phased, ControlSession control, PhasedFlip.Decided decided, WriteFlip.Side side, WriteFlip.Result r,
+                           String name, PrintWriter out) {
         try {
-            ControlState after = record(control, decided, why);
-            out.println(name + ": " + (decided.seen().phase() == after.phase() ? "phase " + after.phase().wireName() + " kept"
-                    : "phase " + decided.seen().phase().wireName() + " → " + after.phase().wireName()) + " (version " + after.version()
-                    + ", write target " + after.writeTarget().wireName() + "), audited as flip_writes"
-                    + (decided.overridden().isEmpty() ? "" : "; override audited: " + decided.overridden()));
+            PhasedFlip.Recorded recorded = phased.record(decided, r);
+            out.println(name + ": " + recorded.line());
             control.warnWitness(spec.commandLine().getErr());
             out.flush();
             return ExitCodes.OK;
@@ -254,24 +224,6 @@ public final class FlipWritesCommand implements Callable<Integer> {
                     + decided.to().wireName() + " --override --reason \"flip-writes\"'");
             spec.commandLine().getErr().flush();
             return ExitCodes.FOUND;
-        }
-    }
-
-    /**
-     * Records {@code d}; when the state changed since it was decided (a console, another command),
-     * over the state now: the writes have moved, the record follows them (its guards were asked
-     * before the pause).
-     */
-    private static ControlState record(ControlSession control, ControlPlane.Decision d, String why) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return control.plane.apply(d, Actor.current(), ControlStore.ACTION_FLIP_WRITES, why);
-            } catch (ConflictException e) {
-                if (attempt == 3) {
-                    throw e;
-                }
-                d = d.over(e.current());
-            }
         }
     }
 }
