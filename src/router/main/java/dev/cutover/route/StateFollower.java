@@ -231,8 +231,13 @@ final class StateFollower {
         if (created != null && created > 0) {
             // the heartbeat key was new (this router's start, or Redis lost it): mark, without expiry, that a
             // router reported for this migration, so the phase guards never take it for a sync-only one
-            redis.sync().hset(keys.routersSeen(), Map.of(ControlKeys.RoutersSeen.INSTANCE, instanceId,
-                    ControlKeys.RoutersSeen.HOST, HOST, ControlKeys.RoutersSeen.AT, Long.toString(now)));
+            try {
+                redis.sync().hset(keys.routersSeen(), Map.of(ControlKeys.RoutersSeen.INSTANCE, instanceId,
+                        ControlKeys.RoutersSeen.HOST, HOST, ControlKeys.RoutersSeen.AT, Long.toString(now)));
+            } catch (RuntimeException e) {
+                // e.g. NOPERM under a router ACL set before the mark: the heartbeat stands, the guards count it while it lives
+                LOG.warn("cannot write {} ({}); give the router user the key (docs/security.md)", keys.routersSeen(), oneLine(e));
+            }
         }
     }
 
