@@ -8,8 +8,9 @@
 #
 # --sync: the same proof with change capture instead of the router (the application writes the old
 # database with plain JDBC; backfill --with-sync, cutover sync under the faults and killed, then
-# flip-writes to the new database and back); it needs wal_level=logical, and runs on two throwaway
-# servers of its own when the local server lacks it (docs/demo.md, "The sync proof").
+# flip-writes to the new database — the move to new_primary, recorded and audited — and back); it
+# needs wal_level=logical, and runs on two throwaway servers of its own when the local server lacks
+# it (docs/demo.md, "The sync proof"). The same application in the console: bin/cutover demo --sync.
 #
 # Recreates the databases cutover_demo_old / cutover_demo_new on the local server; uses a private
 # redis-server on a free port. Options are passed to `cutover demo-e2e` (e.g. --orders 200000

@@ -21,7 +21,8 @@ import java.util.function.Consumer;
                 "through the plan: each changed key is re-synced from the old database, and the position is confirmed only after.",
                 "Creates the publication and slot cutover_<plan> on the old database when missing. Runs until Ctrl-C,",
                 "or with --until-caught-up until every change written before it caught up is applied.",
-                "Exit status: 0 stopped or caught up, 2 error."})
+                "--reverse with Redis is refused before phase new_primary.",
+                "Exit status: 0 stopped or caught up, 1 --reverse refused by the phase, 2 error."})
 public final class SyncCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -56,6 +57,12 @@ public final class SyncCommand implements Callable<Integer> {
                     connections.redisUrlIfGiven());
             out.println(d.line(plan.name()));
             return ExitCodes.OK;
+        }
+        if (reverse) {
+            Integer refused = reversePhaseCheck(plan);
+            if (refused != null) {
+                return refused;
+            }
         }
         SyncRun run;
         try {
@@ -98,6 +105,37 @@ public final class SyncCommand implements Callable<Integer> {
             return ExitCodes.OK;
         } finally {
             done.countDown();
+        }
+    }
+
+    /**
+     * The reverse stream follows the new database, which takes the writes from new_primary on: with
+     * Redis, refused (one line, exit 1, nothing created) in an earlier phase or a lost state; without
+     * it, a warning.
+     */
+    private Integer reversePhaseCheck(Plan plan) {
+        PrintWriter err = spec.commandLine().getErr();
+        String name = "sync --reverse " + plan.name();
+        if (!connections.redisGiven()) {
+            err.println("cutover: WARNING: " + name + ": no --redis, so the phase is not checked; the reverse stream belongs from"
+                    + " new_primary on, once writes are on the new database (cutover flip-writes --to new)");
+            err.flush();
+            return null;
+        }
+        try (ControlSession control = new ControlSession(connections, planOptions, dev.cutover.control.GuardSettings.defaults())) {
+            dev.cutover.control.ControlView view = control.store.view();
+            if (view.isLost()) {
+                err.println("cutover: " + name + ": refused: " + view.lost() + ControlSession.RESTORE_WITH);
+                return ExitCodes.FOUND;
+            }
+            dev.cutover.control.Phase phase = view.state().phase();
+            if (phase.ordinal() < dev.cutover.control.Phase.NEW_PRIMARY.ordinal()) {
+                err.println("cutover: " + name + ": refused: migration " + control.migration + " is in phase " + phase.wireName()
+                        + "; the reverse stream follows the new database, which takes the writes from new_primary on"
+                        + " (move them with cutover flip-writes --to new, or cutover phase new_primary)");
+                return ExitCodes.FOUND;
+            }
+            return null;
         }
     }
 

@@ -115,7 +115,8 @@ class FlipWritesTest {
         assertThat(new SyncSlot(p.oldDb(), p.parsed()).info()).as("the forward slot is kept").isNotNull();
         CliRun ok = p.run("flip-writes", "--to", "new");
         assertThat(ok.status()).as(ok.out() + ok.err()).isZero();
-        assertThat(ok.out()).contains("SWITCH NOW: point the application's writes at the new database.")
+        assertThat(ok.out()).contains("no --redis: the phase is not checked or moved and no audit entry is written")
+                .contains("SWITCH NOW: point the application's writes at the new database.")
                 .containsPattern("write pause [0-9,]+ ms \\(block [0-9,]+ ms \\+ catch-up [0-9,]+ ms, 0 changes\\)")
                 .contains("next: cutover sync --reverse");
         assertThat(p.actualUsers()).containsExactly("1|A|NULL");
@@ -126,6 +127,99 @@ class FlipWritesTest {
         CliRun bad = p.run("flip-writes", "--to", "sideways");
         assertThat(bad.status()).isEqualTo(2);
         assertThat(bad.err()).contains("--to must be new or old, got sideways");
+    }
+
+    @Test
+    void withRedisTheFlipIsThePhaseMoveGuardedAndAuditedAfterSwitchNow() throws Exception {
+        String redis = dev.cutover.testing.TestRedis.sharedUrl();
+        // sync ran and stopped: its status says "stopped", which refuses 'cutover phase' but not the flip (it catches up itself)
+        assertThat(p.run("sync", "--until-caught-up", "--redis", redis).status()).isZero();
+        p.old.exec("INSERT INTO users VALUES (1, 'a', NULL)");
+
+        // (a) refused before anything is blocked, by the guards of the move to new_primary
+        CliRun early = p.run("flip-writes", "--to", "new", "--redis", redis);
+        assertThat(early.status()).as(early.out() + early.err()).isEqualTo(1);
+        assertThat(early.err()).contains("nothing blocked: migration " + p.name + ": cannot move from planning to new_primary")
+                .contains("backfill complete: no backfill has run").contains("(to move anyway: --override --reason")
+                .doesNotContain("SWITCH NOW");
+        assertThat(early.out()).doesNotContain("blocked (");
+        p.old.exec("UPDATE users SET name = 'b' WHERE id = 1"); // the old side still takes writes
+        for (String phase : List.of("backfill", "dual_write", "shadow_read", "traffic_shift")) {
+            CliRun r = p.run("phase " + phase, "--redis", redis, "--override", "--reason", "test", "--flip-timeout", "0s");
+            assertThat(r.status()).as(phase + ": " + r.out() + r.err()).isZero();
+        }
+        try (dev.cutover.control.RedisLink link = dev.cutover.control.RedisLink.open(redis)) {
+            var store = new dev.cutover.control.ControlStore(link, p.name);
+            int audited = store.audit(100).size();
+            // the same guards as 'cutover phase new_primary', but the stopped sync's is met by the flip's own catch-up
+            CliRun phase = p.run("phase", "--redis", redis);
+            assertThat(phase.out()).contains("next: new_primary (refused now").contains("✗ change capture caught up: cutover sync is stopped")
+                    .contains("✗ verification clean and fresh")
+                    // no router ever reported and sync is in use: the router's guards say they do not apply
+                    .contains("✓ reads fully shifted: read shift (read_percent ")
+                    .contains("): not applicable - no router has reported for migration " + p.name
+                            + "; writes follow by sync, exact verification is the evidence");
+            CliRun refused = p.run("flip-writes", "--to", "new", "--redis", redis);
+            assertThat(refused.status()).as(refused.out() + refused.err()).isEqualTo(1);
+            assertThat(refused.err()).contains("cannot move from traffic_shift to new_primary").contains("verification clean and fresh")
+                    .doesNotContain("reads fully shifted").doesNotContain("shadow mismatch rate").doesNotContain("change capture caught up");
+            assertThat(store.audit(100)).as("a refusal changes nothing").hasSize(audited);
+            assertThat(p.run("flip-writes", "--to", "new", "--redis", redis, "--override").err())
+                    .contains("--override needs --reason");
+
+            // (b), (c): with an override, flipped, then the phase recorded and one audit entry written
+            CliRun toNew = p.run("flip-writes", "--to", "new", "--redis", redis, "--override", "--reason", "no verification in this test");
+            assertThat(toNew.status()).as(toNew.out() + toNew.err()).isZero();
+            assertThat(toNew.out()).contains("phase traffic_shift → new_primary (guards overridden, audited); recorded after SWITCH NOW")
+                    .contains("✓ change capture caught up: met by the flip itself");
+            String out = toNew.out();
+            assertThat(out.indexOf("audited as flip_writes")).as(out).isGreaterThan(out.indexOf("SWITCH NOW"));
+            assertThat(out).containsPattern("phase traffic_shift → new_primary \\(version [0-9]+, write target new_primary\\), audited as"
+                    + " flip_writes; override audited: .*verification clean and fresh");
+            var state = store.read();
+            assertThat(state.phase()).isEqualTo(dev.cutover.control.Phase.NEW_PRIMARY);
+            assertThat(state.writeTarget()).isEqualTo(dev.cutover.control.WriteTarget.NEW_PRIMARY);
+            List<dev.cutover.control.AuditEntry> entries = store.audit(100);
+            assertThat(entries).hasSize(audited + 1);
+            dev.cutover.control.AuditEntry e = entries.get(entries.size() - 1);
+            assertThat(e.action()).isEqualTo("flip_writes");
+            assertThat(e.from()).isEqualTo("traffic_shift");
+            assertThat(e.to()).isEqualTo("new_primary");
+            assertThat(e.who()).isEqualTo(dev.cutover.control.Actor.current().who());
+            assertThat(e.override()).isTrue();
+            assertThat(e.why()).matches("flip-writes --to new: write pause [0-9]+ ms \\(block [0-9]+ ms \\+ catch-up [0-9]+ ms, [0-9]+"
+                    + " changes\\); no verification in this test");
+            assertThat(p.run("phase", "--redis", redis).out()).contains("phase new_primary (write target new_primary");
+            assertThat(p.actualUsers()).containsExactly("1|B|NULL");
+
+            // the reverse stream, now allowed; then the flip back is the rollback, recorded and audited the same way
+            p.neu.exec("UPDATE users SET first_name = 'C' WHERE id = 1");
+            CliRun rev = p.run("sync", "--reverse", "--until-caught-up", "--redis", redis);
+            assertThat(rev.status()).as(rev.out() + rev.err()).isZero();
+            CliRun back = p.run("flip-writes", "--to", "old", "--redis", redis);
+            assertThat(back.status()).as(back.out() + back.err()).isZero();
+            assertThat(back.out()).contains("phase new_primary → traffic_shift (no guard); recorded after SWITCH NOW")
+                    .contains("SWITCH NOW: point the application's writes at the old database.")
+                    .containsPattern("phase new_primary → traffic_shift \\(version [0-9]+, write target dual_write\\), audited as flip_writes");
+            assertThat(store.read().phase()).isEqualTo(dev.cutover.control.Phase.TRAFFIC_SHIFT);
+            entries = store.audit(100);
+            assertThat(entries).hasSize(audited + 2);
+            e = entries.get(entries.size() - 1);
+            assertThat(e.action()).isEqualTo("flip_writes");
+            assertThat(e.from()).isEqualTo("new_primary");
+            assertThat(e.to()).isEqualTo("traffic_shift");
+            assertThat(e.override()).isFalse();
+            assertThat(e.why()).startsWith("flip-writes --to old: write pause ");
+            assertThat(SyncPair.rows(p.old, "SELECT id, name FROM users")).containsExactly("1|c");
+
+            // --undo that lifts a block is audited too, the phase kept
+            CliRun undo = p.run("flip-writes", "--to", "new", "--undo", "--redis", redis);
+            assertThat(undo.out()).contains("write block on the new database lifted")
+                    .contains("audited as flip_writes").contains("phase traffic_shift kept: lifting a block moves no writes");
+            entries = store.audit(100);
+            assertThat(entries).hasSize(audited + 3);
+            assertThat(entries.get(entries.size() - 1).why()).isEqualTo("flip-writes --undo --to new: write block on the new database lifted");
+        }
     }
 
     @Test

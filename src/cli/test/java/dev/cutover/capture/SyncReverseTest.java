@@ -54,4 +54,30 @@ class SyncReverseTest {
         CliRun d = p.run("sync", "--reverse", "--drop");
         assertThat(d.out()).contains("replication slot " + p.slot() + "_rev dropped");
     }
+
+    @Test
+    void theReverseStreamIsRefusedBeforeNewPrimaryWhenRedisIsGiven() throws Exception {
+        String redis = dev.cutover.testing.TestRedis.sharedUrl();
+        CliRun refused = p.run("sync", "--reverse", "--until-caught-up", "--redis", redis);
+        assertThat(refused.status()).as(refused.out() + refused.err()).isEqualTo(1);
+        assertThat(refused.err().lines()).as(refused.err()).containsExactly("cutover: sync --reverse " + p.name + ": refused: migration "
+                + p.name + " is in phase planning; the reverse stream follows the new database, which takes the writes from new_primary"
+                + " on (move them with cutover flip-writes --to new, or cutover phase new_primary)");
+        assertThat(SyncPair.rows(p.neu, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + p.slot() + "_rev'"))
+                .as("nothing created").containsExactly("0");
+        for (String phase : java.util.List.of("backfill", "dual_write", "shadow_read", "traffic_shift", "new_primary")) {
+            CliRun r = p.run("phase " + phase, "--redis", redis, "--override", "--reason", "test", "--flip-timeout", "0s");
+            assertThat(r.status()).as(phase + ": " + r.out() + r.err()).isZero();
+            if (phase.equals("traffic_shift")) {
+                assertThat(p.run("sync", "--reverse", "--until-caught-up", "--redis", redis).status()).isEqualTo(1);
+            }
+        }
+        CliRun ok = p.run("sync", "--reverse", "--until-caught-up", "--redis", redis);
+        assertThat(ok.status()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.err()).doesNotContain("WARNING");
+        // without Redis: a warning, and it runs
+        CliRun noRedis = p.run("sync", "--reverse", "--until-caught-up");
+        assertThat(noRedis.status()).isZero();
+        assertThat(noRedis.err()).contains("WARNING: sync --reverse " + p.name + ": no --redis, so the phase is not checked");
+    }
 }

@@ -1,8 +1,13 @@
 package dev.cutover.demo;
 
+import dev.cutover.app.SyncCleanup;
+import dev.cutover.app.SyncRun;
+import dev.cutover.capture.SyncStatus;
 import dev.cutover.cli.ConsoleFrontEnd;
+import dev.cutover.cli.CutoverCommand;
 import dev.cutover.cli.ExitCodes;
 import dev.cutover.cli.UserError;
+import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.PlanFile;
 import picocli.CommandLine.Command;
@@ -13,6 +18,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -20,6 +26,12 @@ import java.util.concurrent.Callable;
  * sample data, starts the sample application under load in the background and opens the console
  * on the sample plan with everything connected. With {@code --no-console} it prints the live
  * figures instead, until Ctrl-C.
+ *
+ * <p>With {@code --sync} the sample application runs without the router ({@link DirectSides}: plain JDBC on the
+ * old database) and change capture follows it: the slot is made, the new database backfilled
+ * ({@code cutover backfill --with-sync}, in this process), then {@code cutover sync} runs here
+ * ({@link SyncRun}, its lag and health in Redis), so the console's Change capture screen shows the
+ * stream running; at the end it is stopped and its slot dropped.
  *
  * <p>Without {@code --old/--new}, {@code --server} or {@code --redis} it runs on servers of its own
  * ({@link DemoServers}: two PostgreSQL, one Redis, in the user's data folder), started for the
@@ -51,6 +63,11 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--keep-data", description = "reuse the demo databases and control state as they are (no drop, no reload)")
     boolean keepData;
+
+    @Option(names = "--sync", description = "the sample application without the router: it writes the old database with plain JDBC,"
+            + " and change capture (cutover sync, run here after a backfill --with-sync) follows it into the new one; the console's"
+            + " Change capture screen shows the stream (needs wal_level=logical: the demo's own servers have it)")
+    boolean sync;
 
     @Option(names = "--reset", description = "stop and delete the demo's own servers and their data, then exit")
     boolean reset;
@@ -102,6 +119,7 @@ public final class DemoCommand implements Callable<Integer> {
                 setup = new DemoSetup(servers.oldServerUrl(), servers.newServerUrl(), out);
             }
             if (!keepData) {
+                dropLeftSlots(setup, plan, out); // a slot left by a killed 'demo --sync' would keep its database from being dropped
                 DataGenerator.Options data = DemoDataCommand.options(orders, sample.tenants, seed);
                 if (servers != null && oldUrl == null && sample.server == null) {
                     setup.createDatabasesFromSeed(data); // its own servers: a copy of the sample saved on the first run
@@ -113,11 +131,15 @@ public final class DemoCommand implements Callable<Integer> {
             }
             out.printf("demo: old  %s%ndemo: new  %s%ndemo: plan %s%n", setup.oldDb().safeUrl(), setup.newDb().safeUrl(), project.plan());
             out.flush();
+            SyncRun follow = sync ? startSync(setup, plan, project, redisUrl, out) : null;
             try (CtrlC ctrlC = new CtrlC("demo-stop", true);
-                 SampleRuntime rt = SampleRuntime.open(setup.oldDb(), setup.newDb(), redisUrl, plan, SampleRuntime.Settings.forRate(sample.rate))) {
+                 SampleRuntime rt = sync
+                         ? SampleRuntime.openDirect(setup.oldDb(), setup.newDb(), SampleRuntime.Settings.forRate(sample.rate), DIRECT_MAX_WAIT_MILLIS)
+                         : SampleRuntime.open(setup.oldDb(), setup.newDb(), redisUrl, plan, SampleRuntime.Settings.forRate(sample.rate))) {
                 rt.reportEverySecond(noConsole ? out : null);
                 rt.load().start();
-                out.printf("demo: the sample application is running at %.0f req/s (ready %.1f s after the start)%n", sample.rate,
+                out.printf("demo: the sample application is running at %.0f req/s%s (ready %.1f s after the start)%n", sample.rate,
+                        sync ? " on the old database with plain JDBC (no router); cutover sync follows it" : "",
                         (System.nanoTime() - started) / 1e9);
                 out.flush();
                 if (noConsole) {
@@ -130,12 +152,82 @@ public final class DemoCommand implements Callable<Integer> {
                 rt.load().close();
                 LoadCommand.report(rt, out);
                 out.flush();
+            } finally {
+                if (follow != null) {
+                    stopSync(follow, setup, plan, redisUrl, out);
+                }
             }
             if (servers != null) {
                 out.println("demo: stopping its servers");
                 out.flush();
             }
             return ExitCodes.OK;
+        }
+    }
+
+    /** How long a write refused by a write block waits for a switch (no flip runs in the demo: its sync holds the slot). */
+    private static final long DIRECT_MAX_WAIT_MILLIS = 30_000;
+
+    /**
+     * The change capture of {@code --sync}: the slot first and a backfill after it ({@code backfill
+     * --with-sync}, so the stream brings every write made during the copy), then {@code cutover sync}
+     * on a thread here, publishing to Redis as the command does.
+     */
+    private SyncRun startSync(DemoSetup setup, Plan plan, SampleProject project, String redisUrl, PrintWriter out) {
+        for (Db db : List.of(setup.oldDb(), setup.newDb())) {
+            String why = DemoE2eCommand.whyNotLogical(db.url());
+            if (why != null) {
+                throw new UserError("demo --sync: " + why + ": change capture needs wal_level = logical (the demo's own servers have it)");
+            }
+        }
+        out.println("demo: backfill --with-sync (the slot first, so sync brings every write made during the copy)");
+        out.flush();
+        String[] args = {"backfill", "--plan", project.plan().toString(), "--old", setup.oldDb().url(), "--new", setup.newDb().url(),
+                "--redis", redisUrl, "--with-sync"};
+        int rc = CutoverCommand.run(args, out, new PrintWriter(out, true));
+        if (rc != ExitCodes.OK) {
+            throw new UserError("demo --sync: the backfill ended with exit " + rc + " (see above)");
+        }
+        SyncRun run = new SyncRun(setup.oldDb(), setup.newDb(), plan, SyncRun.Settings.forward(redisUrl));
+        out.println("demo: " + run.banner());
+        out.flush();
+        run.start(st -> {
+            if (!SyncStatus.RUNNING.equals(st.state())) {
+                out.println("demo: " + st.line());
+                out.flush();
+            }
+        }, r -> {
+            out.println("demo: " + SyncRun.summary(plan.name(), r));
+            out.flush();
+        }, e -> {
+            out.println("demo: cutover sync stopped: " + e.getMessage());
+            out.flush();
+        });
+        return run;
+    }
+
+    /** Stops the demo's sync (the batch in hand applied first), then drops its slot: it would keep WAL on the server. */
+    private static void stopSync(SyncRun run, DemoSetup setup, Plan plan, String redisUrl, PrintWriter out) {
+        run.stop();
+        try {
+            if (!run.awaitEnd(30_000)) {
+                out.println("demo: cutover sync did not stop within 30 s");
+            }
+            out.println("demo: " + SyncRun.drop(setup.oldDb(), plan, false, redisUrl).line(plan.name()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            out.println("demo: the sync slot was not dropped: " + e.getMessage() + "; drop it with 'cutover sync --drop'");
+        }
+        out.flush();
+    }
+
+    /** Drops sync slots an earlier demo left (killed before it could); quiet when there is none or the databases are not there yet. */
+    private static void dropLeftSlots(DemoSetup setup, Plan plan, PrintWriter out) {
+        for (String line : SyncCleanup.dropIdleSlots(setup.oldDb(), setup.newDb(), plan)) {
+            if (line.contains(" dropped") && !line.contains("not dropped")) {
+                out.println("demo: left by an earlier run: " + line);
+            }
         }
     }
 

@@ -24,6 +24,16 @@ class SyncEndToEndTest {
         assertThat(p.result.segments()).extracting(LoadGenerator.Segment::label).as(p.why)
                 .contains("dual_write", "flip to new", "on new", "flip to old", "rolled back");
         assertThat(p.text).as(p.why).contains("SWITCH NOW: point the application's writes at the new database.")
-                .contains("SWITCH NOW: point the application's writes at the old database.");
+                .contains("SWITCH NOW: point the application's writes at the old database.")
+                // flip-writes is the phase move: new_primary after SWITCH NOW, traffic_shift on the way back
+                .containsPattern("phase dual_write → new_primary \\(version [0-9]+, write target new_primary\\), audited as flip_writes")
+                .containsPattern("phase new_primary → traffic_shift \\(version [0-9]+, write target dual_write\\), audited as flip_writes")
+                // guarded, not overridden: no router ever reported, so the router's guards say they do not apply
+                .contains("phase dual_write → new_primary (guards pass); recorded after SWITCH NOW")
+                .contains("shadow reads: not applicable - no router has reported for migration ")
+                .contains("read shift (read_percent 0): not applicable - no router has reported for migration ")
+                .contains("== no guard overridden")
+                .doesNotContain("override audited");
+        assertThat(p.result.overrides()).as(p.why).isEmpty();
     }
 }

@@ -4,6 +4,7 @@ import dev.cutover.capture.Sequences;
 import dev.cutover.capture.SyncEngine;
 import dev.cutover.capture.SyncSlot;
 import dev.cutover.capture.WriteBlock;
+import dev.cutover.control.Phase;
 import dev.cutover.pg.Db;
 import dev.cutover.pg.DbException;
 import dev.cutover.plan.Plan;
@@ -66,6 +67,20 @@ public final class WriteFlip {
 
         public String words() {
             return this == NEW ? "new database" : "old database";
+        }
+
+        /**
+         * The phase the control state records once writes are on this side, from phase {@code now}
+         * (docs/sync.md, "The write flip and the phases"): the new side is {@code new_primary}; the
+         * old side is one step back from new_primary, {@code traffic_shift}, when the state is at
+         * new_primary or later, else {@code now} (the flip is recorded, the phase kept). Null for a
+         * flip to the new side from cleanup: writes are on the new database for good there.
+         */
+        public Phase phaseAfter(Phase now) {
+            if (this == NEW) {
+                return now.ordinal() > Phase.NEW_PRIMARY.ordinal() ? null : Phase.NEW_PRIMARY;
+            }
+            return now.ordinal() >= Phase.NEW_PRIMARY.ordinal() ? Phase.TRAFFIC_SHIFT : now;
         }
 
         public static Side parse(String s) {

@@ -12,6 +12,8 @@ import java.util.List;
  * mirror them, change capture ({@code cutover sync}, forward or reverse, its status heard within
  * {@link dev.cutover.control.Guards#SYNC_SILENCE}) follows them, both, or nothing does. The one
  * place this is decided: {@code cutover status} and the console's status bar both show it.
+ * The phase guards ask another question, whether a router ever reported, not whether one is live
+ * ({@link dev.cutover.control.Guards#routerGuardsApply}): a router down now keeps its guards.
  */
 public enum WritesFollow {
     NONE("none", "nothing live (no router heartbeat, no running sync)"),

@@ -138,6 +138,16 @@ public final class ControlKeys {
         }
     }
 
+    /** Fields of the {@link #routersSeen()} hash: the router instance that last created its heartbeat, its host, when (epoch ms). */
+    public static final class RoutersSeen {
+        public static final String INSTANCE = "instance";
+        public static final String HOST = "host";
+        public static final String AT = "at";
+
+        private RoutersSeen() {
+        }
+    }
+
     /** Fields of a router heartbeat hash {@link #router(String)}, written by each router instance. */
     public static final class Heartbeat {
         /** Control-state version the router applies. */
@@ -190,7 +200,7 @@ public final class ControlKeys {
         public static final String HOST = "host";
         /** Epoch milliseconds. */
         public static final String AT = "at";
-        /** {@code phase | traffic | sample_rate | routing_salt | restore | ramp_down}. */
+        /** {@code phase | traffic | sample_rate | routing_salt | restore | ramp_down | flip_writes}. */
         public static final String ACTION = "action";
         /** The main field changed ({@code phase}, {@code read_percent}, …). */
         public static final String FIELD = "field";
@@ -377,6 +387,17 @@ public final class ControlKeys {
     /** Pattern matching every router heartbeat key. */
     public String routerPattern() {
         return prefix + "router:*";
+    }
+
+    /**
+     * Hash, no TTL: that a router has reported for this migration at all (fields in
+     * {@link RoutersSeen}). Written by a router whenever it creates its heartbeat (at its start, and
+     * again if the heartbeat key was lost), never removed by it: the heartbeats expire, this stays.
+     * The phase guards read it to tell a sync-only migration (no router ever) from one whose routers
+     * are down ({@link Guards#routerGuardsApply}). Not under {@code router:}, so never taken for a heartbeat.
+     */
+    public String routersSeen() {
+        return prefix + "routers_seen";
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.cutover.control;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -68,23 +69,64 @@ public final class ControlPlane {
         if (to == now.phase()) {
             return now;
         }
+        return apply(decide(now, to, why, override, c -> false), who, ControlStore.ACTION_PHASE, why);
+    }
+
+    /**
+     * A move to {@code to} as the guards decide it now, from {@code seen}: which checks ran, which
+     * failed ones an override passes. For an action that checks the move before it runs and
+     * records it after ({@code flip-writes}: checked before the write pause, recorded after SWITCH
+     * NOW), with {@link #apply(Decision, Actor, String, String)}.
+     *
+     * @param waived checks the caller meets itself (shown, never refusing), e.g. the write flip's own
+     *               catch-up for {@link Guards#SYNC_CAUGHT_UP}
+     * @throws GuardRefusedException a forward move with a failed guard, without {@code override}
+     */
+    public Decision decide(ControlState seen, Phase to, String why, boolean override, Predicate<GuardCheck> waived) {
+        ControlState now = current(seen);
+        List<GuardCheck> checks = checksFor(now, to);
+        List<GuardCheck> failed = checks.stream().filter(c -> !c.ok() && !waived.test(c)).toList();
         String overridden = "";
-        if (to.ordinal() > now.phase().ordinal()) {
-            List<GuardCheck> failed = guards.forMove(now, to).stream().filter(c -> !c.ok()).toList();
-            if (!failed.isEmpty()) {
-                String reasons = failed.stream().map(c -> c.name() + ": " + c.detail()).collect(Collectors.joining("; "));
-                if (!override) {
-                    throw new GuardRefusedException("migration " + store.migration() + ": cannot move from "
-                            + now.phase().wireName() + " to " + to.wireName() + ": " + reasons
-                            + " (to move anyway: --override --reason \"why\")", failed);
-                }
-                requireReason(why);
-                overridden = reasons;
+        if (!failed.isEmpty()) {
+            String reasons = failed.stream().map(c -> c.name() + ": " + c.detail()).collect(Collectors.joining("; "));
+            if (!override) {
+                throw new GuardRefusedException("migration " + store.migration() + ": cannot move from "
+                        + now.phase().wireName() + " to " + to.wireName() + ": " + reasons
+                        + " (to move anyway: --override --reason \"why\")", failed);
             }
+            requireReason(why);
+            overridden = reasons;
         }
+        return new Decision(now, to, checks, checks.stream().filter(waived).toList(), overridden);
+    }
+
+    /**
+     * A decided move: from {@code seen} to {@code to}; {@code checks} every guard evaluated,
+     * {@code waived} those the caller meets itself, {@code overridden} the failed ones passed with
+     * an override (empty when none).
+     */
+    public record Decision(ControlState seen, Phase to, List<GuardCheck> checks, List<GuardCheck> waived, String overridden) {
+        /** The same decision over a newer state (the move is recorded over it; its guards are not asked again). */
+        public Decision over(ControlState now) {
+            return new Decision(now, to, checks, waived, overridden);
+        }
+    }
+
+    /**
+     * Records {@code d} as one compare-and-set on {@code d.seen()}, audited as {@code action}; a
+     * move to the phase it is in writes the same state at the next version (the audit entry says
+     * what was done). Throws {@link ConflictException} when the state changed since.
+     */
+    public ControlState apply(Decision d, Actor who, String action, String why) {
+        ControlState now = d.seen();
+        Phase to = d.to();
         ControlState next = ensureSalt(new ControlState(to, to.writeTarget(), readPercentAfterMove(now.phase(), to, now.readPercent()),
                 sampleRateAfterMove(to, now.shadowSampleRate()), now.routingSalt(), now.version()));
-        return store.apply(now, next, who, ControlStore.ACTION_PHASE, why, !overridden.isEmpty(), overridden);
+        if (to == now.phase()) {
+            next = ensureSalt(new ControlState(now.phase(), now.writeTarget(), now.readPercent(), now.shadowSampleRate(), now.routingSalt(),
+                    now.version()));
+        }
+        return store.apply(now, next, who, action, why, !d.overridden().isEmpty(), d.overridden());
     }
 
     /** Shifts {@code read_percent} (traffic_shift only; steps per {@link TrafficSteps}, else override). */

@@ -38,6 +38,8 @@ public final class ControlStore {
     public static final String ACTION_ROUTING_SALT = "routing_salt";
     public static final String ACTION_RESTORE = "restore";
     public static final String ACTION_RAMP_DOWN = "ramp_down";
+    /** {@code cutover flip-writes}: the write flip of an application without the router, with its pause (docs/sync.md). */
+    public static final String ACTION_FLIP_WRITES = "flip_writes";
 
     private static final ObjectMapper JSON = Json.MAPPER;
 

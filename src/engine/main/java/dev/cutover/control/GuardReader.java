@@ -29,7 +29,21 @@ public final class GuardReader {
         long now = nowMillis / 1000;
         long window = Math.max(1, settings.mismatchWindow().toSeconds());
         List<MetricsSecond> buckets = metrics.range(now - window, now);
-        return new GuardSnapshot(nowMillis, backfill, waiting, verification, buckets, after(verification, now), store.hash(keys.sync()));
+        var sync = store.hash(keys.sync());
+        return new GuardSnapshot(nowMillis, backfill, waiting, verification, buckets, after(verification, now), sync, routers(!sync.isEmpty()));
+    }
+
+    /**
+     * Whether a router ever reported: its mark that never expires ({@link ControlKeys#routersSeen()}),
+     * else a heartbeat present now (a router from before the mark, still running). Only asked when
+     * change capture is in use: without it the answer changes nothing ({@link Guards#routerGuardsApply}).
+     */
+    GuardSnapshot.Routers routers(boolean syncInUse) {
+        if (!syncInUse) {
+            return GuardSnapshot.Routers.ASSUMED;
+        }
+        boolean seen = !store.hash(store.keys().routersSeen()).isEmpty() || !store.routers().isEmpty();
+        return new GuardSnapshot.Routers(store.migration(), seen);
     }
 
     /**

@@ -15,21 +15,40 @@ import java.util.Map;
  * @param after               what happened after the latest verification
  * @param sync                change capture's health hash ({@link ControlKeys#sync}), empty when this
  *                            migration does not use {@code cutover sync} (router mode)
+ * @param routers             whether a router ever reported for this migration
  */
 public record GuardSnapshot(long nowMillis, Map<String, String> backfill, long failedWritesWaiting,
                             Map<String, String> verification, List<MetricsSecond> window, AfterVerification after,
-                            Map<String, String> sync) {
+                            Map<String, String> sync, Routers routers) {
     public GuardSnapshot {
         backfill = Map.copyOf(backfill);
         verification = Map.copyOf(verification);
         window = List.copyOf(window);
         sync = Map.copyOf(sync);
+        routers = routers == null ? Routers.ASSUMED : routers;
+    }
+
+    /** A snapshot that does not say whether a router ever reported: taken as if one had ({@link Routers#ASSUMED}). */
+    public GuardSnapshot(long nowMillis, Map<String, String> backfill, long failedWritesWaiting,
+                         Map<String, String> verification, List<MetricsSecond> window, AfterVerification after,
+                         Map<String, String> sync) {
+        this(nowMillis, backfill, failedWritesWaiting, verification, window, after, sync, Routers.ASSUMED);
     }
 
     /** A snapshot of a migration without change capture. */
     public GuardSnapshot(long nowMillis, Map<String, String> backfill, long failedWritesWaiting,
                          Map<String, String> verification, List<MetricsSecond> window, AfterVerification after) {
         this(nowMillis, backfill, failedWritesWaiting, verification, window, after, Map.of());
+    }
+
+    /**
+     * Whether any router ever reported for migration {@code migration}: its durable mark
+     * ({@link ControlKeys#routersSeen()}) or a heartbeat present now ({@link ControlKeys#router}).
+     * {@link Guards#routerGuardsApply} decides over it.
+     */
+    public record Routers(String migration, boolean everReported) {
+        /** Not read: the router guards apply, as they always did. */
+        public static final Routers ASSUMED = new Routers("", true);
     }
 
     /**

@@ -27,7 +27,9 @@ import java.util.function.Supplier;
  * Where the migration uses change capture ({@code cutover sync} has written its health hash),
  * leaving dual_write, shadow_read and traffic_shift also needs sync running, heard from within
  * {@link #SYNC_SILENCE} and at most {@link #SYNC_LAG_LIMIT} behind: the new database is then only
- * as current as sync made it.
+ * as current as sync made it. Where change capture is in use and no router ever reported (a
+ * sync-only migration), the two guards only a router can pass, the shadow mismatch rate and reads
+ * fully shifted, do not apply: they show as passed saying so ({@link #routerGuardsApply}).
  * Moving forward several phases at once needs the exit conditions of every phase passed.
  *
  * <p>The decisions are made over a {@link GuardSnapshot} (a plain record of what was read), so
@@ -112,11 +114,37 @@ public final class Guards {
             case PLANNING, CLEANUP -> List.of();
             case BACKFILL -> List.of(backfillComplete(s));
             case DUAL_WRITE -> withSync(s, List.of(backfillComplete(s), queueDrained(s)));
-            case SHADOW_READ -> withSync(s, List.of(verification(s, Verify.DIRECTION_FORWARD), queueDrained(s), mismatchRate(s)));
-            case TRAFFIC_SHIFT -> withSync(s, List.of(readsShifted(state), verification(s, Verify.DIRECTION_FORWARD), queueDrained(s),
-                    mismatchRate(s)));
+            case SHADOW_READ -> withSync(s, List.of(verification(s, Verify.DIRECTION_FORWARD), queueDrained(s), shadowReads(s)));
+            case TRAFFIC_SHIFT -> withSync(s, List.of(readsShifted(s, state), verification(s, Verify.DIRECTION_FORWARD), queueDrained(s),
+                    shadowReads(s)));
             case NEW_PRIMARY -> List.of(queueDrained(s));
         };
+    }
+
+    /**
+     * Whether the guards only a router can give evidence for apply: the shadow mismatch rate (its
+     * shadow reads) and reads fully shifted (its read split). The one place this is decided. They do
+     * not apply only when change capture is in use (its health hash {@link ControlKeys#sync()} is
+     * present) and no router has ever reported for this migration (neither the mark a router leaves
+     * when it creates its heartbeat, {@link ControlKeys#routersSeen()}, nor any heartbeat now): a
+     * sync-only migration, whose writes follow by sync and whose evidence is the exact verification
+     * (that guard, the queue and sync caught up stay in force). "Ever", not "live": the heartbeats
+     * expire within seconds of a router stopping, and a router that is down or crashed must not
+     * switch its guards off; the mark has no expiry and the router never removes it.
+     */
+    public static boolean routerGuardsApply(GuardSnapshot s) {
+        return s.sync().isEmpty() || s.routers().everReported();
+    }
+
+    /** The line of a router guard that does not apply ({@link #routerGuardsApply}): passed, saying why. */
+    private static GuardCheck notApplicable(GuardSnapshot s, String name, String what) {
+        return new GuardCheck(name, true, what + ": not applicable - no router has reported for migration " + s.routers().migration()
+                + "; writes follow by sync, exact verification is the evidence");
+    }
+
+    /** The shadow mismatch rate, or its line saying why it does not apply. */
+    private GuardCheck shadowReads(GuardSnapshot s) {
+        return routerGuardsApply(s) ? mismatchRate(s) : notApplicable(s, mismatchRateName(), "shadow reads");
     }
 
     /** How far behind change capture may be when a guard asks (its lag is the oldest waiting change's age). */
@@ -133,9 +161,12 @@ public final class Guards {
         return all;
     }
 
+    /** The name of the change-capture guard's line ({@link #syncCaughtUp}). */
+    public static final String SYNC_CAUGHT_UP = "change capture caught up";
+
     /** Change capture is running, recently heard from, and at most {@link #SYNC_LAG_LIMIT} behind. */
     public GuardCheck syncCaughtUp(GuardSnapshot s) {
-        String name = "change capture caught up";
+        String name = SYNC_CAUGHT_UP;
         Map<String, String> h = s.sync();
         String state = h.getOrDefault(ControlKeys.Sync.STATE, "");
         String error = h.getOrDefault(ControlKeys.Sync.LAST_ERROR, "");
@@ -310,7 +341,7 @@ public final class Guards {
     public GuardCheck mismatchRate(GuardSnapshot s) {
         long window = Math.max(1, settings.mismatchWindow().toSeconds());
         String limit = percent(settings.maxMismatchRate());
-        String name = "shadow mismatch rate under " + limit + " for " + human(settings.mismatchWindow());
+        String name = mismatchRateName();
         long now = s.nowMillis() / 1000;
         List<MetricsSecond> buckets = s.window();
         MetricsSecond total = MetricsSecond.sum(now - window, (int) window, buckets);
@@ -338,6 +369,10 @@ public final class Guards {
                     + " of the " + human(settings.mismatchWindow()) + " window");
         }
         return new GuardCheck(name, true, seen + ", under the " + limit + " limit");
+    }
+
+    private String mismatchRateName() {
+        return "shadow mismatch rate under " + percent(settings.maxMismatchRate()) + " for " + human(settings.mismatchWindow());
     }
 
     /** The name of the verification guard's line. */
@@ -373,8 +408,17 @@ public final class Guards {
         return why.isEmpty() ? null : String.join(", ", why);
     }
 
+    /** Reads fully shifted, or its line saying why it does not apply ({@link #routerGuardsApply}). */
+    static GuardCheck readsShifted(GuardSnapshot s, ControlState state) {
+        return routerGuardsApply(s) ? readsShifted(state)
+                : notApplicable(s, READS_SHIFTED, "read shift (read_percent " + state.readPercent() + ")");
+    }
+
+    /** The name of the read-shift guard's line. */
+    public static final String READS_SHIFTED = "reads fully shifted";
+
     static GuardCheck readsShifted(ControlState state) {
-        String name = "reads fully shifted";
+        String name = READS_SHIFTED;
         return state.readPercent() == 100 ? new GuardCheck(name, true, "100% of reads on the new side")
                 : new GuardCheck(name, false, "reads are " + state.readPercent() + "% on the new side; shift to 100% first (cutover traffic)");
     }

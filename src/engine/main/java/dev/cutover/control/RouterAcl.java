@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The least-privilege Redis ACL of an application's router user for one migration: it may read
- * the whole control state and follow the change channel, write only its heartbeat, the metric
+ * the whole control state and follow the change channel, write only its heartbeat (and the mark that a router reported), the metric
  * buckets, the failed-write queue, the mismatch samples and the routing keys it saw, and never
  * change the state itself.
  * {@code ACL SETUSER <user> on ><password> } followed by {@link #rules}; docs/control.md shows
@@ -38,6 +38,7 @@ public final class RouterAcl {
         out.addAll(COMMANDS);
         out.add("%R~" + p + "*");
         out.add("~" + p + "router:*");
+        out.add("~" + escape(keys.routersSeen()));
         out.add("~" + p + "metrics:*");
         out.add("~" + escape(keys.failedWrites()));
         out.add("~" + escape(keys.mismatchSamples()));

@@ -38,6 +38,41 @@ class ControlPlaneTest {
     }
 
     @Test
+    void aDecisionWaivesWhatTheCallerMeetsItselfAndIsRecordedLaterWithOneAuditEntry() {
+        f.allGuardsPass();
+        forceTo(Phase.DUAL_WRITE);
+        // a stopped sync refuses the move, as 'cutover phase' says; a caller that catches up itself waives that check only
+        f.link.sync().hset(f.keys.sync(), java.util.Map.of(ControlKeys.Sync.STATE, "stopped"));
+        assertThatThrownBy(() -> f.plane.decide(f.store.read(), Phase.SHADOW_READ, "", false, c -> false))
+                .isInstanceOf(GuardRefusedException.class).hasMessageContaining(Guards.SYNC_CAUGHT_UP + ": cutover sync is stopped");
+        ControlPlane.Decision d = f.plane.decide(f.store.read(), Phase.SHADOW_READ, "", false,
+                c -> Guards.SYNC_CAUGHT_UP.equals(c.name()));
+        assertThat(d.waived()).extracting(GuardCheck::name).containsExactly(Guards.SYNC_CAUGHT_UP);
+        assertThat(d.overridden()).isEmpty();
+        int audited = f.store.audit(100).size();
+        // the state moves on meanwhile (a sample-rate change): recorded over the newer state, its guards not asked again
+        f.plane.setSampleRate(f.store.read(), 0.3, ALICE, "");
+        assertThatThrownBy(() -> f.plane.apply(d, ALICE, ControlStore.ACTION_FLIP_WRITES, "x")).isInstanceOf(ConflictException.class);
+        ControlState after = f.plane.apply(d.over(f.store.read()), ALICE, ControlStore.ACTION_FLIP_WRITES, "flip-writes: pause 5 ms");
+        assertThat(after.phase()).isEqualTo(Phase.SHADOW_READ);
+        assertThat(after.shadowSampleRate()).isEqualTo(0.3);
+        List<AuditEntry> audit = f.store.audit(100);
+        assertThat(audit).hasSize(audited + 2);
+        AuditEntry e = audit.get(audit.size() - 1);
+        assertThat(e.action()).isEqualTo("flip_writes");
+        assertThat(e.from()).isEqualTo("dual_write");
+        assertThat(e.to()).isEqualTo("shadow_read");
+        assertThat(e.why()).isEqualTo("flip-writes: pause 5 ms");
+        // a decision to stay where the state is records the same state at the next version, audited
+        ControlState same = f.plane.apply(f.plane.decide(after, Phase.SHADOW_READ, "", false, c -> false), ALICE,
+                ControlStore.ACTION_FLIP_WRITES, "kept");
+        assertThat(same.version()).isEqualTo(after.version() + 1);
+        assertThat(same.phase()).isEqualTo(after.phase());
+        assertThat(same.shadowSampleRate()).isEqualTo(0.3);
+        assertThat(f.store.audit(1).get(0).why()).isEqualTo("kept");
+    }
+
+    @Test
     void aFreshMigrationIsPlanningAtVersionZero() {
         ControlView v = f.store.view();
         assertThat(v.state()).isEqualTo(ControlState.initial());
@@ -264,6 +299,85 @@ class ControlPlaneTest {
         assertThatThrownBy(() -> f.store.apply(v0, new ControlState(Phase.DUAL_WRITE, WriteTarget.DUAL_WRITE, 0, 0, "s", 0), ALICE,
                 ControlStore.ACTION_PHASE, "", false, "")).isInstanceOf(ConflictException.class);
         assertThat(f.store.read()).isEqualTo(v1);
+    }
+
+    /** cutover sync's health as it writes it while running and caught up. */
+    private void syncRunning() {
+        f.link.sync().hset(f.keys.sync(), java.util.Map.of(ControlKeys.Sync.STATE, "running", ControlKeys.Sync.LAG_SECONDS, "0",
+                ControlKeys.Sync.LAG_BYTES, "0", ControlKeys.Sync.UPDATED_AT, Long.toString(System.currentTimeMillis())));
+    }
+
+    /** Everything but the router's evidence: backfill complete, a clean fresh verification, the queue drained; no shadow reads, reads at 0 %. */
+    private void allButTheRouterGuardsPass() {
+        f.backfill(Backfill.STATE_COMPLETE);
+        f.verified(true, Verify.DIRECTION_FORWARD, false, 1000);
+        f.drainQueue();
+    }
+
+    private static GuardCheck named(List<GuardCheck> checks, String prefix) {
+        return checks.stream().filter(c -> c.name().startsWith(prefix)).findFirst().orElseThrow(() -> new AssertionError(
+                "no check named " + prefix + " in " + checks));
+    }
+
+    @Test
+    void aSyncOnlyMigrationMovesToNewPrimaryWithTheRouterGuardsPassedAsNotApplicableSayingWhy() {
+        allButTheRouterGuardsPass();
+        forceTo(Phase.DUAL_WRITE);
+        syncRunning();
+        ControlPlane.Decision d = f.plane.decide(f.store.read(), Phase.NEW_PRIMARY, "", false, c -> false);
+        assertThat(d.overridden()).isEmpty();
+        GuardCheck shadow = named(d.checks(), "shadow mismatch rate");
+        assertThat(shadow.ok()).isTrue();
+        assertThat(shadow.detail()).isEqualTo("shadow reads: not applicable - no router has reported for migration " + f.migration
+                + "; writes follow by sync, exact verification is the evidence");
+        GuardCheck reads = named(d.checks(), Guards.READS_SHIFTED);
+        assertThat(reads.ok()).isTrue();
+        assertThat(reads.detail()).startsWith("read shift (read_percent 0): not applicable - no router has reported for migration "
+                + f.migration);
+        // the verification, the queue and sync caught up stay in force: each still refuses
+        assertThat(named(d.checks(), Guards.VERIFICATION).ok()).isTrue();
+        assertThat(named(d.checks(), Guards.SYNC_CAUGHT_UP).ok()).isTrue();
+        f.verified(false, Verify.DIRECTION_FORWARD, false, 1000);
+        assertRefused(Phase.NEW_PRIMARY, Guards.VERIFICATION + ": the latest verification (1200 rows compared");
+        f.verified(true, Verify.DIRECTION_FORWARD, false, 1000);
+        f.failedWrite();
+        assertRefused(Phase.NEW_PRIMARY, "failed-write queue drained: 1 failed write waiting");
+        f.drainQueue();
+        f.verified(true, Verify.DIRECTION_FORWARD, false, 0); // again: the failed write made the earlier one stale
+        f.link.sync().hset(f.keys.sync(), ControlKeys.Sync.LAG_SECONDS, "30");
+        assertRefused(Phase.NEW_PRIMARY, Guards.SYNC_CAUGHT_UP + ": 30.0 s behind");
+        syncRunning();
+        assertThat(move(Phase.NEW_PRIMARY).phase()).isEqualTo(Phase.NEW_PRIMARY);
+        assertThat(f.store.audit(1).get(0).override()).isFalse();
+    }
+
+    @Test
+    void aRouterThatEverReportedKeepsItsGuardsEvenWithItsHeartbeatGone() {
+        allButTheRouterGuardsPass();
+        forceTo(Phase.DUAL_WRITE);
+        syncRunning();
+        // the mark a router leaves (without expiry) when it creates its heartbeat; the heartbeat itself expired
+        f.link.sync().hset(f.keys.routersSeen(), java.util.Map.of(ControlKeys.RoutersSeen.INSTANCE, "app-1",
+                ControlKeys.RoutersSeen.AT, "1"));
+        assertThat(f.store.routers()).isEmpty();
+        assertRefused(Phase.NEW_PRIMARY, "no shadow reads compared");
+        assertRefused(Phase.NEW_PRIMARY, "reads fully shifted: reads are 0% on the new side");
+        // a router from before the mark: its live heartbeat alone is enough
+        f.link.sync().del(f.keys.routersSeen());
+        f.link.sync().hset(f.keys.router("old-router"), java.util.Map.of(ControlKeys.Heartbeat.VERSION, "1",
+                ControlKeys.Heartbeat.AT, Long.toString(System.currentTimeMillis())));
+        f.link.sync().expire(f.keys.router("old-router"), 60);
+        assertRefused(Phase.NEW_PRIMARY, "no shadow reads compared");
+        f.link.sync().del(f.keys.router("old-router"));
+        assertThat(move(Phase.NEW_PRIMARY).phase()).as("without mark or heartbeat, sync-only").isEqualTo(Phase.NEW_PRIMARY);
+    }
+
+    @Test
+    void withoutSyncAndWithoutARouterTheRouterGuardsApplyAsBefore() {
+        allButTheRouterGuardsPass();
+        forceTo(Phase.DUAL_WRITE);
+        assertRefused(Phase.NEW_PRIMARY, "no shadow reads compared");
+        assertRefused(Phase.NEW_PRIMARY, "reads fully shifted: reads are 0% on the new side");
     }
 
     private void assertRefused(Phase to, String reason) {

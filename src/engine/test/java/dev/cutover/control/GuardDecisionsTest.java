@@ -192,4 +192,30 @@ class GuardDecisionsTest {
         assertThat(checks.stream().filter(c -> c.name().equals("change capture caught up")).count()).isEqualTo(1);
         assertThat(syncCheck(checks).ok()).isFalse();
     }
+
+    @Test
+    void theRouterGuardsDoNotApplyOnlyWithSyncAndNoRouterEverAndThenSaySo() {
+        GuardSnapshot base = withSync(sync("running", 1_000, "0", ""));
+        GuardSnapshot syncOnly = new GuardSnapshot(NOW, base.backfill(), 0, Map.of(), List.of(), GuardSnapshot.AfterVerification.NOTHING,
+                base.sync(), new GuardSnapshot.Routers("m1", false));
+        List<GuardCheck> checks = guards.exitOf(syncOnly, Phase.TRAFFIC_SHIFT, state(Phase.TRAFFIC_SHIFT));
+        assertThat(checks).extracting(GuardCheck::toString)
+                .contains("✓ shadow mismatch rate under 0.1% for 10 s: shadow reads: not applicable - no router has reported for migration m1;"
+                        + " writes follow by sync, exact verification is the evidence")
+                .contains("✓ reads fully shifted: read shift (read_percent 0): not applicable - no router has reported for migration m1;"
+                        + " writes follow by sync, exact verification is the evidence");
+        // the verification stays in force (none here), as does sync caught up
+        assertThat(checks).filteredOn(c -> !c.ok()).extracting(GuardCheck::name).containsExactly(Guards.VERIFICATION);
+        assertThat(Guards.routerGuardsApply(syncOnly)).isFalse();
+
+        // a router that ever reported, or no sync: they apply and refuse as before
+        GuardSnapshot routerOnce = new GuardSnapshot(NOW, base.backfill(), 0, Map.of(), List.of(),
+                GuardSnapshot.AfterVerification.NOTHING, base.sync(), new GuardSnapshot.Routers("m1", true));
+        GuardSnapshot noSync = new GuardSnapshot(NOW, base.backfill(), 0, Map.of(), List.of(), GuardSnapshot.AfterVerification.NOTHING,
+                Map.of(), new GuardSnapshot.Routers("m1", false));
+        for (GuardSnapshot s : List.of(routerOnce, noSync, base)) {
+            assertThat(guards.exitOf(s, Phase.TRAFFIC_SHIFT, state(Phase.TRAFFIC_SHIFT))).filteredOn(c -> !c.ok())
+                    .extracting(GuardCheck::name).contains(Guards.READS_SHIFTED).anyMatch(n -> n.startsWith("shadow mismatch rate"));
+        }
+    }
 }

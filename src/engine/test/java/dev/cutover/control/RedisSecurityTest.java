@@ -162,6 +162,7 @@ class RedisSecurityTest {
                     // heartbeat, metrics, failed writes, mismatch samples
                     router.sync().hset(keys.router("app-1"), Map.of(ControlKeys.Heartbeat.VERSION, "2"));
                     router.sync().pexpire(keys.router("app-1"), 30_000);
+                    router.sync().hset(keys.routersSeen(), Map.of(ControlKeys.RoutersSeen.INSTANCE, "app-1"));
                     AtomicLong clock = new AtomicLong(System.currentTimeMillis());
                     try (MetricsWriter w = new MetricsWriter(router, keys, Duration.ofMinutes(1), clock::get, false)) {
                         w.compared("q", true);

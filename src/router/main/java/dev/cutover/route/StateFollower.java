@@ -219,14 +219,26 @@ final class StateFollower {
         String reason = otherTrouble.get();
         String key = keys.router(instanceId);
         ControlState s = state;
-        redis.sync().hset(key, Map.of(ControlKeys.Heartbeat.VERSION, Long.toString(s.version()),
+        long now = System.currentTimeMillis();
+        Long created = redis.sync().hset(key, Map.of(ControlKeys.Heartbeat.VERSION, Long.toString(s.version()),
                 ControlKeys.Heartbeat.ACKED_VERSION, Long.toString(acked.applyAsLong(s)),
                 ControlKeys.Heartbeat.PHASE, s.phase().wireName(),
                 ControlKeys.Heartbeat.DEGRADED, Boolean.toString(reason != null),
                 ControlKeys.Heartbeat.REASON, reason == null ? "" : reason,
-                ControlKeys.Heartbeat.AT, Long.toString(System.currentTimeMillis()),
+                ControlKeys.Heartbeat.AT, Long.toString(now),
                 ControlKeys.Heartbeat.HOST, HOST));
         redis.sync().expire(key, heartbeatTtl.toSeconds());
+        if (created != null && created > 0) {
+            // the heartbeat key was new (this router's start, or Redis lost it): mark, without expiry, that a
+            // router reported for this migration, so the phase guards never take it for a sync-only one
+            try {
+                redis.sync().hset(keys.routersSeen(), Map.of(ControlKeys.RoutersSeen.INSTANCE, instanceId,
+                        ControlKeys.RoutersSeen.HOST, HOST, ControlKeys.RoutersSeen.AT, Long.toString(now)));
+            } catch (RuntimeException e) {
+                // e.g. NOPERM under a router ACL set before the mark: the heartbeat stands, the guards count it while it lives
+                LOG.warn("cannot write {} ({}); give the router user the key (docs/security.md)", keys.routersSeen(), oneLine(e));
+            }
+        }
     }
 
     private void degrade(String reason) {

@@ -1,6 +1,7 @@
 package dev.cutover.route;
 
 import dev.cutover.testing.NeedsServers;
+import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.ControlStateCodec;
 import dev.cutover.control.Phase;
@@ -78,7 +79,12 @@ class StatePropagationTest {
                 .until(() -> f.redis().hgetall(f.keys.router(r.instanceId())), h -> Long.toString(v).equals(h.get("version")));
         assertThat(hb).containsEntry("version", Long.toString(v)).containsEntry("degraded", "false").containsKey("at");
         assertThat(f.redis().ttl(f.keys.router(r.instanceId()))).isPositive();
+        // and it marks, without expiry, that a router reported for this migration (the phase guards read it)
+        assertThat(f.redis().hgetall(f.keys.routersSeen())).containsEntry(ControlKeys.RoutersSeen.INSTANCE, r.instanceId())
+                .containsKey(ControlKeys.RoutersSeen.AT);
+        assertThat(f.redis().ttl(f.keys.routersSeen())).as("no expiry").isEqualTo(-1);
         r.close();
         assertThat(f.redis().exists(f.keys.router(r.instanceId()))).as("removed at clean shutdown").isZero();
+        assertThat(f.redis().exists(f.keys.routersSeen())).as("the mark outlives the router").isEqualTo(1);
     }
 }

@@ -1,14 +1,26 @@
 package dev.cutover.ui.sync;
 
+import dev.cutover.app.PhasedFlip;
 import dev.cutover.app.SyncRun;
 import dev.cutover.app.WriteFlip;
 import dev.cutover.capture.SyncSlot;
+import dev.cutover.control.Actor;
+import dev.cutover.control.ControlPlane;
+import dev.cutover.control.ControlStore;
+import dev.cutover.control.ControlWitness;
+import dev.cutover.control.GuardSettings;
+import dev.cutover.control.Guards;
+import dev.cutover.control.LastSeenCache;
+import dev.cutover.control.RedisLink;
+import dev.cutover.control.VerifiedPair;
 import dev.cutover.pg.Db;
 import dev.cutover.pg.DbException;
+import dev.cutover.pg.DbIdentity;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.TableRef;
 import dev.cutover.sql.Direction;
 import dev.cutover.ui.BackgroundTasks;
+import dev.cutover.ui.ConsoleWords;
 import dev.cutover.ui.Problems;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -28,10 +40,11 @@ import java.util.Locale;
  * The write flip of the Change capture screen, for an application without the router (docs/sync.md,
  * "The write flip"; the console's {@code cutover flip-writes}): which side takes writes now (from
  * the write blocks on each side), the flip the other way when its slot exists and nobody else
- * streams from it, and Undo of a block. The flip runs {@link WriteFlip#flip} on the console's
- * background executor, after stopping a sync this console runs; its progress lines arrive as they
- * come, SWITCH NOW becomes a banner with the pause measured, and the stream the other way is one
- * click away. A failure is one line (it says the block was lifted).
+ * streams from it, and Undo of a block. The flip runs {@link PhasedFlip} (with Redis the phase
+ * move: guarded before anything is stopped or blocked, recorded and audited after the switch) on
+ * the console's background executor, after stopping a sync this console runs; its progress lines
+ * arrive as they come, SWITCH NOW becomes a banner with the pause measured, and the stream the
+ * other way is one click away. A refusal or failure is one line (a failure says the block was lifted).
  */
 public final class FlipViewModel {
     /** How long the block waits for writers in flight per try, and how often it tries (as {@code flip-writes}'s defaults). */
@@ -71,6 +84,7 @@ public final class FlipViewModel {
     private final StringProperty error = new SimpleStringProperty("");
     private final StringProperty outcome = new SimpleStringProperty("");
     private final BooleanProperty flipping = new SimpleBooleanProperty();
+    private final BooleanProperty overridable = new SimpleBooleanProperty();
     private Choice choice;
     private WriteFlip.Side flippedTo;
 
@@ -130,6 +144,11 @@ public final class FlipViewModel {
 
     public ReadOnlyBooleanProperty flipping() {
         return flipping;
+    }
+
+    /** The last flip was refused by a guard of its phase move: {@link #overrideRefused} may flip anyway, with a reason. */
+    public ReadOnlyBooleanProperty overridable() {
+        return overridable;
     }
 
     /** The choice shown now (null before the first reading). */
@@ -231,6 +250,11 @@ public final class FlipViewModel {
         out.add("Then Start the " + nextStream + " stream (one click here), so that the " + from + " keeps following.");
         out.add("Longest pause: the catch-up inside it may take " + MAX_PAUSE_MILLIS / 1000 + " s, after the block's wait for writers in"
                 + " flight; if anything fails or takes longer, the block is lifted again and writes go to the " + from + " as before.");
+        out.add(to == WriteFlip.Side.NEW
+                ? "With Redis connected this is the move to new_primary: its guards are asked before step 1 (a refusal stops and blocks nothing),"
+                + " and after the switch the phase is recorded with one flip_writes audit entry holding the pause."
+                : "With Redis connected this is the rollback from new_primary to traffic_shift (in an earlier phase the phase is kept),"
+                + " recorded after the switch with one flip_writes audit entry holding the pause.");
         return out;
     }
 
@@ -256,8 +280,38 @@ public final class FlipViewModel {
         undoLabel.set(c.undoLabel());
     }
 
-    /** Runs the flip the choice offers (after the confirmation); refused with the reason while blocked. */
+    /** What a flip came to: its result, and the phase recorded (its line) or why it was not (null: no Redis, nothing to record). */
+    private record Done(WriteFlip.Result result, String recorded, String notRecorded) {
+    }
+
+    /**
+     * Runs the flip the choice offers (after the confirmation); refused with the reason while
+     * blocked. With Redis it is the phase move ({@link PhasedFlip}, as {@code cutover flip-writes
+     * --redis}): the guards of the move are asked first — a refusal stops nothing and blocks nothing
+     * — and after SWITCH NOW the phase is recorded with one {@code flip_writes} audit entry.
+     */
     public void flip() {
+        flip(null);
+    }
+
+    /**
+     * Flips although a guard of the phase move refused the last flip (as {@code flip-writes --override
+     * --reason}): {@code why} goes to the audit entry with the guards overridden. Nothing without a
+     * refusal to override, or without a reason.
+     */
+    public void overrideRefused(String why) {
+        if (!overridable.get()) {
+            error.set("No refused flip to override.");
+            return;
+        }
+        if (why == null || why.isBlank()) {
+            error.set("An override needs a reason: it goes to the audit log.");
+            return;
+        }
+        flip(why.strip());
+    }
+
+    private void flip(String overrideReason) {
         Choice c = choice;
         if (c == null || c.target() == null || !flipBlocked.get().isEmpty()) {
             error.set(flipBlocked.get().isEmpty() ? "Nothing to flip." : flipBlocked.get());
@@ -276,45 +330,76 @@ public final class FlipViewModel {
         Direction from = to == WriteFlip.Side.NEW ? Direction.FORWARD : Direction.REVERSE;
         Db fromDb = to == WriteFlip.Side.NEW ? oldDb : newDb;
         String redis = sync.session().redisUrl().get();
+        boolean withRedis = redis != null && !redis.isBlank();
         progress.clear();
         banner.set("");
         pause.set("");
         nextLabel.set("");
         error.set("");
         outcome.set("");
+        overridable.set(false);
         flippedTo = null;
         flipping.set(true);
         sync.reshow();
-        Task<WriteFlip.Result> task = sync.tasks().run("Flipping writes to the " + to.words(), pr -> {
-            if (!own.isEmpty()) {
-                line("Stopping the sync running in this console (the batch in hand is applied and confirmed first)…");
-                for (SyncRun run : own) {
-                    run.stop();
-                    if (!run.awaitEnd(30_000)) {
-                        throw new DbException("the sync running in this console did not stop within 30 s; nothing was blocked: writes go to the "
-                                + (to == WriteFlip.Side.NEW ? "old" : "new") + " database as before");
-                    }
+        Task<Done> task = sync.tasks().run("Flipping writes to the " + to.words(), pr -> {
+            try (RedisLink link = withRedis ? RedisLink.open(redis) : null) {
+                PhasedFlip phased = new PhasedFlip(new WriteFlip(oldDb, newDb, p, LOCK_TIMEOUT_MILLIS, LOCK_ATTEMPTS, MAX_PAUSE_MILLIS),
+                        p.name(), link == null ? null : plane(link, redis, oldDb, newDb, p), redis, Actor.current());
+                PhasedFlip.Decided decided = null;
+                if (link == null) {
+                    line("No Redis: the phase is not checked or moved and no audit entry is written (connect Redis, or move the phase"
+                            + " on the Traffic & phase screen).");
+                } else {
+                    // refused: nothing stopped, nothing blocked
+                    decided = phased.decide(to, overrideReason == null ? "" : overrideReason, overrideReason != null);
+                    line(decided.move() + " (" + decided.verdict() + "); recorded after the switch");
+                    decided.checkLines().forEach(l -> line(ConsoleWords.of(l)));
                 }
-                new SyncSlot(fromDb, p, from).awaitReleased(10_000);
+                if (!own.isEmpty()) {
+                    line("Stopping the sync running in this console (the batch in hand is applied and confirmed first)…");
+                    for (SyncRun run : own) {
+                        run.stop();
+                        if (!run.awaitEnd(30_000)) {
+                            throw new DbException("the sync running in this console did not stop within 30 s; nothing was blocked: writes go to the "
+                                    + (to == WriteFlip.Side.NEW ? "old" : "new") + " database as before");
+                        }
+                    }
+                    new SyncSlot(fromDb, p, from).awaitReleased(10_000);
+                }
+                PhasedFlip.Flipped flipped = phased.flip(to, this::line, () -> BackgroundTasks.fx(() -> banner.set(switchLine(to))));
+                if (flipped.forgotSpentStream()) {
+                    line("The dropped stream's status is removed from Redis (the phase guards no longer wait for it).");
+                }
+                if (decided == null) {
+                    return new Done(flipped.result(), null, null);
+                }
+                try {
+                    return new Done(flipped.result(), phased.record(decided, flipped.result()).line(), null);
+                } catch (RuntimeException e) {
+                    return new Done(flipped.result(), null, "Writes moved to the " + to.words() + " (switch now), but the phase could not"
+                            + " be recorded in Redis: " + Problems.oneLine(e) + "; record it on the Traffic & phase screen (move to "
+                            + decided.to().wireName() + ", Override… with a reason)");
+                }
             }
-            WriteFlip.Result r = new WriteFlip(oldDb, newDb, p, LOCK_TIMEOUT_MILLIS, LOCK_ATTEMPTS, MAX_PAUSE_MILLIS)
-                    .flip(to, this::line, () -> BackgroundTasks.fx(() -> banner.set(switchLine(to))));
-            if (redis != null && !redis.isBlank() && WriteFlip.forgetSpentStream(redis, p.name(), to)) {
-                line("The dropped stream's status is removed from Redis (the phase guards no longer wait for it).");
-            }
-            return r;
-        }, result -> {
+        }, done -> {
             flipping.set(false);
             flippedTo = to;
             banner.set(switchLine(to));
-            pause.set(pauseLine(result));
+            pause.set(pauseLine(done.result()));
             nextLabel.set(to == WriteFlip.Side.NEW ? "Start the reverse stream" : "Start the forward stream");
+            if (done.recorded() != null) {
+                progress.add(capital(done.recorded()) + ".");
+            }
+            if (done.notRecorded() != null) {
+                error.set(done.notRecorded());
+            }
             sync.reshow();
             sync.refresh();
         }, e -> {
             flipping.set(false);
             banner.set("");
-            error.set(capital(Problems.oneLine(e)));
+            error.set(e instanceof PhasedFlip.Refused r ? refusalLine(r) : capital(Problems.oneLine(e)));
+            overridable.set(e instanceof PhasedFlip.Refused r && r.kind() == PhasedFlip.Refusal.GUARDS);
             sync.reshow();
             sync.refresh();
         });
@@ -327,6 +412,28 @@ public final class FlipViewModel {
         });
     }
 
+    /** A guard hint for the command line's override, which this screen does not offer. */
+    private static final java.util.regex.Pattern OVERRIDE_HINT = java.util.regex.Pattern.compile(" ?\\(to move anyway: --override --reason [^)]*\\)");
+
+    /** "Refused, nothing blocked: …" in the console's words. */
+    static String refusalLine(PhasedFlip.Refused r) {
+        String why = ConsoleWords.of(OVERRIDE_HINT.matcher(r.getMessage()).replaceAll(""));
+        return "Refused, nothing blocked: " + why + (r.kind() == PhasedFlip.Refusal.GUARDS
+                ? ". This screen offers no override of a flip: to flip anyway, run cutover flip-writes --redis … --override --reason \"why\"."
+                : ".");
+    }
+
+    /**
+     * The migration's control plane on {@code link}, as the Traffic & phase screen makes it: the
+     * witness in the new database, the last state seen on this machine, the guards comparing a
+     * verification with these databases and plan.
+     */
+    private static ControlPlane plane(RedisLink link, String redisUrl, Db oldDb, Db newDb, Plan p) {
+        ControlStore store = new ControlStore(link, p.name(), LastSeenCache.standard(redisUrl, p.name()), new ControlWitness(newDb, p.name()));
+        return new ControlPlane(store, new Guards(store, GuardSettings.defaults(), System::currentTimeMillis,
+                () -> new VerifiedPair(DbIdentity.of(oldDb), DbIdentity.of(newDb), VerifiedPair.planHash(p))));
+    }
+
     /** Starts the stream from the side writes moved to (the one click after a flip). */
     public void startNext() {
         WriteFlip.Side to = flippedTo;
@@ -337,7 +444,10 @@ public final class FlipViewModel {
         sync.startWhenRead(to == WriteFlip.Side.NEW ? sync.reverse() : sync.forward());
     }
 
-    /** Lifts the block the choice names (after the confirmation). */
+    /**
+     * Lifts the block the choice names (after the confirmation); with Redis, one {@code flip_writes}
+     * audit entry when a block was lifted, the phase kept ({@link PhasedFlip#recordUndo}).
+     */
     public void undo() {
         Choice c = choice;
         if (c == null || c.undo() == null || flipping.get()) {
@@ -346,12 +456,31 @@ public final class FlipViewModel {
         }
         WriteFlip.Side side = c.undo();
         Plan p = sync.plan();
-        WriteFlip flip = new WriteFlip(sync.session().oldDb().get(), sync.session().newDb().get(), p);
+        Db oldDb = sync.session().oldDb().get();
+        Db newDb = sync.session().newDb().get();
+        String redis = sync.session().redisUrl().get();
+        WriteFlip flip = new WriteFlip(oldDb, newDb, p);
         error.set("");
         outcome.set("");
-        sync.tasks().run("Lifting the write block on the " + side.words(), pr -> flip.undo(side), lifted -> {
-            outcome.set(lifted ? "Write block on the " + side.words() + " lifted: it takes writes again."
-                    : "No write block on the " + side.words() + ": nothing changed.");
+        overridable.set(false);
+        sync.tasks().run("Lifting the write block on the " + side.words(), pr -> {
+            if (!flip.undo(side)) {
+                return "No write block on the " + side.words() + ": nothing changed.";
+            }
+            String lifted = "Write block on the " + side.words() + " lifted: it takes writes again.";
+            if (redis == null || redis.isBlank()) {
+                return lifted;
+            }
+            try (RedisLink link = RedisLink.open(redis)) {
+                PhasedFlip.UndoAudit a = new PhasedFlip(flip, p.name(), plane(link, redis, oldDb, newDb, p), redis, Actor.current())
+                        .recordUndo(side);
+                return lifted + (a.after() == null ? " No audit entry written: " + ConsoleWords.of(a.notWritten()) + "."
+                        : " Audited as flip_writes (phase " + a.after().phase().wireName() + " kept: lifting a block moves no writes).");
+            } catch (RuntimeException e) {
+                return lifted + " No audit entry written: " + Problems.oneLine(e) + ".";
+            }
+        }, said -> {
+            outcome.set(said);
             banner.set("");
             pause.set("");
             nextLabel.set("");

@@ -126,9 +126,12 @@ class FlipViewModelTest {
                 .contains("Then Start the reverse stream")
                 .contains("the catch-up inside it may take 30 s")
                 .contains("the block is lifted again and writes go to the old database as before");
+        assertThat(toNew.get(toNew.size() - 1)).startsWith("With Redis connected this is the move to new_primary: its guards are asked"
+                + " before step 1 (a refusal stops and blocks nothing)");
         List<String> back = FlipViewModel.confirmSteps(WriteFlip.Side.OLD, "s_rev", "s", false);
         assertThat(back.get(0)).startsWith("1. Slot s is made on the old database");
-        assertThat(String.join("\n", back)).contains("Writes to the new database are blocked").contains("Then Start the forward stream");
+        assertThat(String.join("\n", back)).contains("Writes to the new database are blocked").contains("Then Start the forward stream")
+                .contains("With Redis connected this is the rollback from new_primary to traffic_shift");
         assertThat(FlipViewModel.confirmHeader(WriteFlip.Side.OLD)).isEqualTo("Flip the application's writes back to the old database?");
     }
 }

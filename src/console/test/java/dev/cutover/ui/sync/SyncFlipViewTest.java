@@ -1,6 +1,20 @@
 package dev.cutover.ui.sync;
 
+import dev.cutover.capture.WriteBlock;
+import dev.cutover.control.Actor;
+import dev.cutover.control.AuditEntry;
+import dev.cutover.control.ControlKeys;
+import dev.cutover.control.ControlPlane;
+import dev.cutover.control.ControlState;
+import dev.cutover.control.ControlStore;
+import dev.cutover.control.GuardSettings;
+import dev.cutover.control.Phase;
+import dev.cutover.control.RedisLink;
+import dev.cutover.control.VerifiedPair;
+import dev.cutover.control.WriteTarget;
+import dev.cutover.pg.DbIdentity;
 import dev.cutover.plan.Plan;
+import dev.cutover.sql.Direction;
 import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.TestRedis;
 import dev.cutover.ui.BackgroundTasks;
@@ -26,18 +40,27 @@ import org.testfx.framework.junit5.Start;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The write flip on the Change capture screen, between two real databases: forward sync, flip, SWITCH, reverse stream, undo. */
+/**
+ * The write flip on the Change capture screen, between two real databases with Redis: forward sync,
+ * flip (the move to new_primary: guarded before anything is blocked, recorded and audited after
+ * SWITCH), reverse stream, undo (audited); and a flip a guard refuses, which blocks nothing.
+ */
 @NeedsServers
 @ExtendWith(ApplicationExtension.class)
 class SyncFlipViewTest {
     private final SyncPairFixture pair = new SyncPairFixture("syncflip");
     private final BackgroundTasks tasks = BackgroundTasks.daemonPool();
+    private final RedisLink link = RedisLink.open(TestRedis.sharedUrl());
+    private final ControlStore store = new ControlStore(link, pair.migration);
     private SyncViewModel vm;
     private Stage stage;
 
@@ -62,6 +85,32 @@ class SyncFlipViewTest {
         vm.close();
         tasks.close();
         pair.close();
+        link.close();
+    }
+
+    /**
+     * The migration at traffic_shift with reads at {@code readPercent}, as a router-less migration
+     * gets there: with overrides. At 100 % every guard of the move to new_primary holds: a clean,
+     * fresh verification of these databases and plan, and shadow reads compared over the whole
+     * window without a mismatch (change capture's guard is met by the flip itself).
+     */
+    private ControlState atTrafficShift(int readPercent) throws Exception {
+        ControlPlane plane = new ControlPlane(store, GuardSettings.defaults());
+        ControlState s = plane.movePhase(null, Phase.TRAFFIC_SHIFT, Actor.current(), "test", true);
+        s = plane.setReadPercent(s, readPercent, Actor.current(), "test", true);
+        ControlKeys keys = store.keys();
+        Map<String, String> verified = new HashMap<>(Map.of(ControlKeys.Verify.AT, Long.toString(System.currentTimeMillis() - 1000),
+                ControlKeys.Verify.CLEAN, "true", ControlKeys.Verify.ROWS_COMPARED, "1", ControlKeys.Verify.DIFFERENCES, "0",
+                ControlKeys.Verify.DIRECTION, ControlKeys.Verify.DIRECTION_FORWARD, ControlKeys.Verify.SAMPLED, "false"));
+        verified.putAll(new VerifiedPair(DbIdentity.of(pair.oldDb()), DbIdentity.of(pair.newDb()), VerifiedPair.planHash(pair.plan)).fields());
+        link.sync().hset(keys.verify(), verified);
+        // no shadow reads, no router heartbeat: a sync-only migration, whose router guards do not apply
+        return s;
+    }
+
+    private AuditEntry lastAudit() {
+        List<AuditEntry> entries = store.audit(100);
+        return entries.get(entries.size() - 1);
     }
 
     private static String text(FxRobot robot, String id) {
@@ -116,11 +165,14 @@ class SyncFlipViewTest {
         await().atMost(30, TimeUnit.SECONDS).until(() -> pair.countNew("SELECT count(*) FROM orders WHERE id = 1 AND total_cents = 150") == 1);
         await().atMost(10, TimeUnit.SECONDS).until(() -> !button(robot, "#sync-flip").isDisabled());
         assertThat(button(robot, "#sync-flip").getText()).isEqualTo("Flip writes to the new database…");
+        ControlState before = atTrafficShift(100);
+        int audited = store.audit(100).size();
 
         click(robot, "#sync-flip");
         DialogPane confirm = robot.lookup("#sync-flip-confirm").queryAs(DialogPane.class);
         assertThat(confirm.getHeaderText()).isEqualTo("Flip the application's writes to the new database?");
         assertThat(robot.from(confirm).lookup(".label").queryAllAs(Label.class)).extracting(Label::getText)
+                .anyMatch(t -> t.startsWith("With Redis connected this is the move to new_primary: its guards are asked before step 1"))
                 .anyMatch(t -> t.startsWith("1. The sync running in this console stops first"))
                 .anyMatch(t -> t.contains("SQLSTATE 25006 (read_only_sql_transaction) until the application switches"))
                 .anyMatch(t -> t.startsWith("Longest pause: the catch-up inside it may take 30 s"));
@@ -136,6 +188,31 @@ class SyncFlipViewTest {
                 .anyMatch(t -> t.startsWith("Stopping the sync running in this console"))
                 .anyMatch(t -> t.startsWith("Writes to the old database blocked"));
         assertThat(text(robot, "#sync-message")).startsWith("Sync " + pair.migration + " stopped");
+
+        // the flip was the move to new_primary: its guards shown first, the phase and one audit entry recorded after SWITCH
+        List<String> steps = progressLines(robot);
+        assertThat(steps.get(0)).isEqualTo("Phase traffic_shift → new_primary (guards pass); recorded after the switch");
+        // no router ever reported: its guards pass as not applicable, saying why; the verification is the evidence
+        String notApplicable = ": not applicable - no router has reported for migration " + pair.migration
+                + "; writes follow by sync, exact verification is the evidence";
+        assertThat(steps).contains("✓ reads fully shifted: read shift (read_percent 100)" + notApplicable)
+                .anyMatch(t -> t.startsWith("✓ shadow mismatch rate under ") && t.endsWith(": shadow reads" + notApplicable))
+                .anyMatch(t -> t.startsWith("✓ verification clean and fresh: 1 rows compared, 0 differences"))
+                .anyMatch(t -> t.startsWith("✓ change capture caught up: met by the flip itself"));
+        assertThat(steps.get(steps.size() - 1)).matches("Phase traffic_shift → new_primary \\(version [0-9]+, write target new_primary\\),"
+                + " audited as flip_writes\\.");
+        ControlState after = store.read();
+        assertThat(after.phase()).isEqualTo(Phase.NEW_PRIMARY);
+        assertThat(after.writeTarget()).isEqualTo(WriteTarget.NEW_PRIMARY);
+        assertThat(after.version()).isEqualTo(before.version() + 1);
+        assertThat(store.audit(100)).hasSize(audited + 1);
+        AuditEntry flipped = lastAudit();
+        assertThat(flipped.action()).isEqualTo("flip_writes");
+        assertThat(flipped.from()).isEqualTo("traffic_shift");
+        assertThat(flipped.to()).isEqualTo("new_primary");
+        assertThat(flipped.override()).isFalse();
+        assertThat(flipped.who()).isEqualTo(Actor.current().who());
+        assertThat(flipped.why()).matches("flip-writes --to new: write pause [0-9]+ ms \\(block [0-9]+ ms \\+ catch-up [0-9]+ ms, [0-9]+ changes\\)");
 
         // an application still on the old database is refused
         assertThatThrownBy(() -> pair.old.exec("INSERT INTO orders VALUES (2, 2.00)"))
@@ -161,8 +238,72 @@ class SyncFlipViewTest {
         DialogPane undo = robot.lookup("#sync-undo-confirm").queryAs(DialogPane.class);
         wholeAndCentred(undo);
         robot.clickOn(robot.from(undo).lookup((Button b) -> "Lift the block".equals(b.getText())).queryButton());
-        await().atMost(30, TimeUnit.SECONDS).until(() -> text(robot, "#sync-flip-outcome").equals("Write block on the old database lifted: it takes writes again."));
+        await().atMost(30, TimeUnit.SECONDS).until(() -> text(robot, "#sync-flip-outcome").startsWith("Write block on the old database lifted"));
+        assertThat(text(robot, "#sync-flip-outcome")).isEqualTo("Write block on the old database lifted: it takes writes again."
+                + " Audited as flip_writes (phase new_primary kept: lifting a block moves no writes).");
         pair.old.exec("INSERT INTO orders VALUES (4, 4.00)");
         assertThat(countOld("SELECT count(*) FROM orders WHERE id = 4")).isEqualTo(1);
+        assertThat(store.audit(100)).hasSize(audited + 2);
+        assertThat(lastAudit().action()).isEqualTo("flip_writes");
+        assertThat(lastAudit().why()).isEqualTo("flip-writes --undo --to old: write block on the old database lifted");
+        assertThat(store.read().phase()).isEqualTo(Phase.NEW_PRIMARY);
+    }
+
+    private static List<String> progressLines(FxRobot robot) {
+        return robot.lookup("#sync-flip-progress").queryAs(javafx.scene.layout.VBox.class).getChildren().stream()
+                .map(n -> ((Label) n).getText()).toList();
+    }
+
+    @Test
+    void aGuardOfTheMoveToNewPrimaryRefusesTheFlipBeforeAnythingIsStoppedOrBlocked(FxRobot robot) throws Exception {
+        click(robot, "#sync-forward-start");
+        await().atMost(30, TimeUnit.SECONDS).until(() -> text(robot, "#sync-forward-state").startsWith("Running in this console — reported"));
+        pair.old.exec("INSERT INTO orders VALUES (1, 1.50)");
+        await().atMost(30, TimeUnit.SECONDS).until(() -> pair.countNew("SELECT count(*) FROM orders WHERE id = 1") == 1);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> !button(robot, "#sync-flip").isDisabled());
+        // reads at 50 % refuse nothing without a router (that guard does not apply), but the verification still must be clean
+        ControlState before = atTrafficShift(50);
+        link.sync().hset(store.keys().verify(), Map.of(ControlKeys.Verify.CLEAN, "false", ControlKeys.Verify.DIFFERENCES, "3"));
+        int audited = store.audit(100).size();
+
+        click(robot, "#sync-flip");
+        DialogPane confirm = robot.lookup("#sync-flip-confirm").queryAs(DialogPane.class);
+        robot.clickOn(robot.from(confirm).lookup((Button b) -> "Flip writes to the new database".equals(b.getText())).queryButton());
+
+        await().atMost(60, TimeUnit.SECONDS).until(() -> !text(robot, "#sync-flip-error").isEmpty());
+        assertThat(text(robot, "#sync-flip-error")).startsWith("Refused, nothing blocked: migration " + pair.migration
+                        + ": cannot move from traffic_shift to new_primary: verification clean and fresh: the latest verification"
+                        + " (1 rows compared, ")
+                .contains(" ago) found 3 differences (Repair all on the Verify screen, then Verify)")
+                .doesNotContain("reads fully shifted").doesNotContain("shadow mismatch rate")
+                .doesNotContain("--override --reason \"why\")").doesNotContain("Override… asks");
+        assertThat(text(robot, "#sync-flip-banner")).isEmpty();
+        assertThat(progressLines(robot)).noneMatch(t -> t.startsWith("Stopping the sync")).noneMatch(t -> t.contains("blocked ("));
+        // nothing stopped, nothing blocked, no slot made, nothing recorded
+        assertThat(text(robot, "#sync-forward-state")).startsWith("Running in this console");
+        assertThat(new WriteBlock(pair.oldDb(), pair.plan, Direction.FORWARD).blocked()).isEmpty();
+        pair.old.exec("INSERT INTO orders VALUES (2, 2.00)");
+        await().atMost(30, TimeUnit.SECONDS).until(() -> pair.countNew("SELECT count(*) FROM orders WHERE id = 2") == 1);
+        assertThat(new dev.cutover.capture.SyncSlot(pair.newDb(), pair.plan, Direction.REVERSE).info()).isNull();
+        assertThat(store.read()).isEqualTo(before);
+        assertThat(store.audit(100)).hasSize(audited);
+        assertThat(text(robot, "#sync-flip-writes")).isEqualTo("Writes go to the old database (no write block on either side)");
+
+        // the refusal overridden with a reason (as flip-writes --override --reason): flipped, the override audited
+        assertThat(vm.flip().overridable().get()).isTrue();
+        robot.interact(() -> vm.flip().overrideRefused(" "));
+        assertThat(text(robot, "#sync-flip-error")).isEqualTo("An override needs a reason: it goes to the audit log.");
+        robot.interact(() -> vm.flip().overrideRefused("the 3 differences are known test rows"));
+        await().atMost(90, TimeUnit.SECONDS).until(() -> !text(robot, "#sync-flip-banner").isEmpty() || !text(robot, "#sync-flip-error").isEmpty());
+        assertThat(text(robot, "#sync-flip-error")).isEmpty();
+        assertThat(progressLines(robot).get(0)).isEqualTo("Phase traffic_shift → new_primary (guards overridden, audited); recorded after the switch");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> store.audit(100).size() == audited + 1);
+        AuditEntry e = lastAudit();
+        assertThat(e.action()).isEqualTo("flip_writes");
+        assertThat(e.override()).isTrue();
+        assertThat(e.get(ControlKeys.Audit.GUARD)).contains("verification clean and fresh").doesNotContain("reads fully shifted");
+        assertThat(e.why()).endsWith("; the 3 differences are known test rows");
+        assertThat(store.read().phase()).isEqualTo(Phase.NEW_PRIMARY);
+        assertThat(vm.flip().overridable().get()).isFalse();
     }
 }
