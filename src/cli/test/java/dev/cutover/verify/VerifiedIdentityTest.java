@@ -102,7 +102,7 @@ class VerifiedIdentityTest {
 
             // evaluated for pair A itself, the verification guard passes
             assertThat(clean.run("phase", "--redis", redisUrl).out())
-                    .contains("✓ verification clean and fresh: 2000 rows compared, 0 differences");
+                    .contains("✓ verification clean and fresh: 2,000 rows compared, 0 differences");
 
             // the plan changed since the verification (same databases): refused
             Files.writeString(clean.plan, plan(migration, "v || ''"));

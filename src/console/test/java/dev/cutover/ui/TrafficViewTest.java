@@ -437,7 +437,7 @@ class TrafficViewTest {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "cleanup".equals(link.sync().get(store.keys().phase())));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !vm.busy().get() && vm.state().get().phase() == Phase.CLEANUP);
         // no database or plan here: the message says the slots were not checked, rather than that they were dropped
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.message().get().startsWith("Moved from new_primary to cleanup; sync slots not checked"));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> words(vm.message().get()).startsWith("Moved from new_primary to cleanup; sync slots not checked"));
 
         // a rollback asks too, and Cancel leaves the phase
         robot.clickOn("#phase-rollback");
@@ -481,7 +481,7 @@ class TrafficViewTest {
                         .contains("idle replication slots and publications").doesNotContain("Not checked here");
                 robot.clickOn(button(robot, "Move to cleanup"));
                 WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> vm.message().get().contains("; cleanup: "));
-                assertThat(vm.message().get()).isEqualTo("Moved from new_primary to cleanup; cleanup: replication slot " + slot.slot()
+                assertThat(words(vm.message().get())).isEqualTo("Moved from new_primary to cleanup; cleanup: replication slot " + slot.slot()
                         + " dropped, publication dropped");
                 assertThat(slot.info()).as("the slot is gone").isNull();
                 assertThat(link.sync().get(store.keys().phase())).isEqualTo("cleanup");
@@ -661,10 +661,198 @@ class TrafficViewTest {
             assertThat(robot.lookup("#traffic-lost").queryAs(Label.class).isVisible()).isFalse();
             assertThat(robot.lookup("#traffic-reads").queryAs(Label.class).getText()).isEqualTo("5 %");
             assertThat(sliderPercent(robot)).isEqualTo(5);
-            assertThat(vm.message().get()).isEqualTo("Restored the control state at phase traffic_shift");
+            assertThat(words(vm.message().get())).isEqualTo("Restored the control state at phase traffic_shift");
             WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !vm.audit().isEmpty() && vm.audit().get(0).action().equals("restore"));
             assertThat(vm.audit().get(0).why()).isEqualTo("Redis flushed by mistake");
             assertThat(vm.audit().get(0).who()).isEqualTo("tester@test-host");
+        }
+    }
+
+    /** An action's message without the time it starts with ("20:42:05 UTC · Moved from …" → "Moved from …"). */
+    private static String words(String message) {
+        assertThat(message).as("an action's message starts with its time").matches("(?s)\\d\\d:\\d\\d:\\d\\d UTC · .*");
+        return message.substring(message.indexOf(" · ") + 3);
+    }
+
+    /** What the screen showed at one moment: the current step, the exit conditions' title and list, the buttons. */
+    private record Shown(String step, String exitTitle, String checks, String forward, String back) {
+    }
+
+    private Shown shown(FxRobot robot) {
+        Node current = robot.lookup(".phase-step").queryAll().stream().filter(n -> n.getStyleClass().contains("current"))
+                .findFirst().orElse(null);
+        javafx.scene.layout.VBox checks = robot.lookup("#exit-checks").queryAs(javafx.scene.layout.VBox.class);
+        StringBuilder listed = new StringBuilder();
+        for (Node n : robot.from(checks).lookup(".label").queryAll()) {
+            listed.append(((Label) n).getText()).append('\n');
+        }
+        return new Shown(current == null ? null : current.getId(), robot.lookup("#exit-title").queryAs(Label.class).getText(),
+                listed.toString(), robot.lookup("#phase-advance").queryButton().getText(), robot.lookup("#phase-rollback").queryButton().getText());
+    }
+
+    /**
+     * Issue 15 (walk at 1024x700), 1: the moment the screen says a move was made, the stepper, the exit
+     * conditions' title and the buttons show the new phase (they used to wait 2-5 s for the next read),
+     * and no exit condition of the phase left is listed under the new one.
+     */
+    @Test
+    void theMomentAMoveIsSaidTheWholeScreenShowsTheNewPhase(FxRobot robot) throws Exception {
+        setUp(robot, Phase.BACKFILL);
+        assertThat(shown(robot).exitTitle()).isEqualTo("To leave backfill");
+        assertThat(shown(robot).checks()).contains("backfill complete");
+        java.util.List<Shown> atMessage = new java.util.concurrent.CopyOnWriteArrayList<>();
+        robot.interact(() -> vm.message().addListener((o, a, b) -> {
+            if (b.contains("Moved from")) {
+                atMessage.add(shown(robot));
+            }
+        }));
+        move(robot, "#phase-rollback", "Roll back to planning");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !atMessage.isEmpty());
+        Shown then = atMessage.get(0);
+        assertThat(then.step()).as("the current step when the message said so").isEqualTo("step-planning");
+        assertThat(then.exitTitle()).isEqualTo("To leave planning");
+        assertThat(then.forward()).isEqualTo("Advance to backfill ▶");
+        assertThat(then.back()).isEqualTo("Roll back");
+        assertThat(then.checks()).as("backfill's guard is not listed under planning").doesNotContain("backfill complete");
+
+        // and forward again: the walk's case, planning → backfill
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !vm.busy().get());
+        atMessage.clear();
+        move(robot, "#phase-advance", "Move to backfill");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !atMessage.isEmpty());
+        then = atMessage.get(0);
+        assertThat(then.step()).isEqualTo("step-backfill");
+        assertThat(then.exitTitle()).isEqualTo("To leave backfill");
+        assertThat(then.forward()).isEqualTo("Advance to dual_write ▶");
+        assertThat(words(vm.message().get())).isEqualTo("Moved from planning to backfill");
+        // the read that follows lists backfill's guard again
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> shown(robot).checks().contains("backfill complete"));
+    }
+
+    /**
+     * Issue 15 (walk), 2: a refusal stays while the state it refused stands (a refresh, coming back to
+     * the screen), then goes once Redis holds another state; an action's message says when it was
+     * made and gives way to the plain line once the state changed elsewhere.
+     */
+    @Test
+    void aRefusalStaysUntilTheStateChangesAndAMessageSaysWhenItWasMade(FxRobot robot) throws Exception {
+        setUp(robot, Phase.BACKFILL);
+        robot.interact(vm::advance); // as the confirmed Advance does; the backfill guard refuses it
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.refused().get() != null && !vm.busy().get());
+        assertThat(words(vm.message().get())).isEqualTo("Refused: nothing changed");
+        robot.interact(vm::refresh); // as coming back to the screen does
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.refreshes().get() > 0 && !vm.busy().get());
+        int seen = vm.refreshes().get();
+        robot.interact(vm::refresh);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.refreshes().get() > seen);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#phase-refusal").queryAs(Label.class).getText()).contains("cannot move from backfill to dual_write");
+        assertThat(robot.lookup("#phase-override").queryButton().isVisible()).isTrue();
+        assertThat(words(vm.message().get())).isEqualTo("Refused: nothing changed");
+
+        // the state changes elsewhere (another console sets the sample rate): the refusal spoke of the state before
+        ControlState before = store.read();
+        new ControlPlane(store, GuardSettings.defaults()).setSampleRate(before, 0.5, tester, "elsewhere");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.state().get().version() > before.version());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(vm.refusal().get()).isEmpty();
+        assertThat(robot.lookup("#phase-override").queryButton().isVisible()).isFalse();
+        assertThat(vm.message().get()).isEqualTo("Migration " + migration + " · state version " + vm.state().get().version());
+
+        // a move of ours: said with its time, and kept while its state stands
+        move(robot, "#phase-rollback", "Roll back to planning");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !vm.busy().get() && vm.message().get().contains("Moved from"));
+        long ours = vm.state().get().version();
+        assertThat(words(vm.message().get())).isEqualTo("Moved from backfill to planning");
+        new ControlPlane(store, GuardSettings.defaults()).setSampleRate(store.read(), 0.25, tester, "elsewhere again");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.state().get().version() > ours);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(vm.message().get()).isEqualTo("Migration " + migration + " · state version " + vm.state().get().version());
+    }
+
+    /** Issue 15 (walk), 5: a flip with no router running says so plainly. */
+    @Test
+    void aFlipWithNoRouterRunningSaysSo(FxRobot robot) throws Exception {
+        setUp(robot, Phase.DUAL_WRITE);
+        move(robot, "#phase-rollback", "Roll back to backfill");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "backfill".equals(link.sync().get(store.keys().phase())));
+        long after = Long.parseLong(link.sync().get(store.keys().version()));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.flip().get().startsWith("Flip complete"));
+        assertThat(vm.flip().get()).isEqualTo("Flip complete: no router is running to acknowledge version " + after
+                + " (write target old_only); no failed write from another write target queued");
+    }
+
+    /**
+     * Issue 15 (walk at 1024x700), 3: every exit condition is laid out whole and, at the top of the
+     * screen's scroll, every guard's name is in view; none hides in a small box of its own that
+     * scrolls (the verification's long detail used to fill a box of three or four lines).
+     */
+    @Test
+    void everyGuardIsReadableAt1024x700(FxRobot robot) throws Exception {
+        // a verification of other databases: its detail names both clusters and the plan hash, the longest a guard says
+        link.sync().hset(store.keys().verify(), java.util.Map.of("at", Long.toString(System.currentTimeMillis()), "clean", "true",
+                "rows_compared", "20500", "differences", "0", "direction", "forward", "sampled", "false",
+                "old_db", new dev.cutover.pg.DbIdentity("7000000000000000001", "shop_old", 16384).wire(),
+                "new_db", new dev.cutover.pg.DbIdentity("7000000000000000002", "shop_new", 16385).wire(),
+                "plan_hash", "sha256:" + "ab".repeat(32)));
+        try {
+            setUp(robot, Phase.TRAFFIC_SHIFT);
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.exitChecks().size() >= 4);
+            javafx.scene.control.ScrollPane sp = new javafx.scene.control.ScrollPane();
+            Stage own = WaitForAsyncUtils.asyncFx((java.util.concurrent.Callable<Stage>) Stage::new).get(5, TimeUnit.SECONDS);
+            robot.interact(() -> {
+                // as MainWindow shows a screen in a 1024x700 window: beside the 200 px sidebar, under the plan's
+                // header and over the status bar, in a scroll pane fitted to it
+                javafx.scene.Parent view = scene.getRoot();
+                scene.setRoot(new javafx.scene.layout.Pane());
+                sp.setContent(view);
+                sp.setFitToWidth(true);
+                sp.setFitToHeight(true);
+                javafx.scene.layout.Region side = new javafx.scene.layout.Region();
+                side.setMinWidth(201);
+                javafx.scene.layout.Region head = new javafx.scene.layout.Region();
+                head.setMinHeight(40);
+                javafx.scene.layout.Region status = new javafx.scene.layout.Region();
+                status.setMinHeight(30);
+                javafx.scene.layout.BorderPane window = new javafx.scene.layout.BorderPane(sp, head, null, status, side);
+                Scene s1024 = new Scene(window, 1024, 700);
+                Theme.apply(s1024, false);
+                own.setScene(s1024);
+                own.show();
+            });
+            try {
+                WaitForAsyncUtils.waitForFxEvents();
+                robot.interact(() -> sp.setVvalue(0));
+                WaitForAsyncUtils.waitForFxEvents();
+                javafx.geometry.Bounds viewport = sp.localToScene(sp.getLayoutBounds());
+                Node box = robot.lookup("#exit-checks").query();
+                javafx.geometry.Bounds boxBounds = box.localToScene(box.getLayoutBounds());
+                assertThat(vm.exitChecks()).anyMatch(g -> g.detail().length() > 200);
+                for (dev.cutover.control.GuardCheck g : vm.exitChecks()) {
+                    String said = (g.ok() ? "✓ " : "✗ ") + g.name();
+                    java.util.Optional<javafx.scene.control.Labeled> found = robot.from(box).lookup((Node n) -> n instanceof javafx.scene.control.Labeled l
+                            && l.isVisible() && l.getText() != null && l.getText().startsWith(said)).tryQueryAs(javafx.scene.control.Labeled.class);
+                    assertThat(found).as("%s: laid out in the conditions' box", g.name()).isPresent();
+                    javafx.scene.control.Labeled name = found.get();
+                    javafx.geometry.Bounds b = name.localToScene(name.getLayoutBounds());
+                    assertThat(b.getMinY()).as("%s: in the screen's viewport at the top of its scroll", g.name()).isGreaterThanOrEqualTo(viewport.getMinY());
+                    assertThat(b.getMaxY()).as("%s: in the screen's viewport at the top of its scroll", g.name()).isLessThanOrEqualTo(viewport.getMaxY());
+                    assertThat(b.getMaxY()).as("%s: inside the conditions' box", g.name()).isLessThanOrEqualTo(boxBounds.getMaxY() + 0.5);
+                    javafx.scene.control.Labeled detail = robot.from(box).lookup((Node n) -> n instanceof javafx.scene.control.Labeled l
+                            && l.isVisible() && l.getText() != null && l.getText().endsWith(g.detail())).queryAs(javafx.scene.control.Labeled.class);
+                    assertThat(detail.getHeight()).as("%s: its detail has every line it needs", g.name())
+                            .isGreaterThanOrEqualTo(detail.prefHeight(detail.getWidth()) - 0.5);
+                    javafx.scene.text.Text t = (javafx.scene.text.Text) detail.lookup(".text");
+                    assertThat(t.getText()).as("%s: not cut with …", g.name()).isEqualTo(detail.getText());
+                    javafx.geometry.Bounds d = detail.localToScene(detail.getLayoutBounds());
+                    assertThat(d.getMaxY()).as("%s: its detail inside the conditions' box", g.name()).isLessThanOrEqualTo(boxBounds.getMaxY() + 0.5);
+                }
+                assertThat(WindowSizesTest.overlaps(sp.getContent(), "")).isEmpty();
+            } finally {
+                robot.interact(own::close);
+            }
+        } finally {
+            link.sync().del(store.keys().verify());
         }
     }
 

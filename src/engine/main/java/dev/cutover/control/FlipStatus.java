@@ -29,14 +29,15 @@ public record FlipStatus(long version, WriteTarget writeTarget, List<RouterHeart
     }
 
     /**
-     * One line: {@code acknowledged by all 2 live routers; no failed write from another write target
-     * queued}, or what is missing: {@code not acknowledged by r1 (at version 11, 2 s ago); 3 failed
+     * One line: {@code version 7 (write target dual_write) acknowledged by all 2 live router(s); no failed
+     * write from another write target queued} ({@code no router is running to acknowledge version 7 …}
+     * when none is live), or what is missing: {@code not acknowledged by r1 (at version 11, 2 s ago); 3 failed
      * writes queued under dual_write}.
      */
     public String describe(long nowMillis) {
         if (complete()) {
-            return "version " + version + " (write target " + writeTarget.wireName() + ") acknowledged by "
-                    + (live.isEmpty() ? "no live router (none running)" : "all " + live.size() + " live router(s)")
+            String of = "version " + version + " (write target " + writeTarget.wireName() + ")";
+            return (live.isEmpty() ? "no router is running to acknowledge " + of : of + " acknowledged by all " + live.size() + " live router(s)")
                     + "; no failed write from another write target queued";
         }
         StringBuilder b = new StringBuilder("version " + version + " (write target " + writeTarget.wireName() + ") ");

@@ -223,7 +223,7 @@ public final class Guards {
             return new GuardCheck(name, false, "no backfill has run (cutover backfill --plan F)");
         }
         String state = h.getOrDefault(Backfill.STATE, "");
-        String rows = h.getOrDefault(Backfill.ROWS_DONE, "?") + (h.containsKey(Backfill.ROWS_TOTAL) ? " of " + h.get(Backfill.ROWS_TOTAL) : "")
+        String rows = count(h.getOrDefault(Backfill.ROWS_DONE, "?")) + (h.containsKey(Backfill.ROWS_TOTAL) ? " of " + count(h.get(Backfill.ROWS_TOTAL)) : "")
                 + " rows";
         String missing = h.getOrDefault(Backfill.MISSING, "");
         if (!Backfill.STATE_COMPLETE.equals(state) || !missing.isEmpty()) {
@@ -232,9 +232,9 @@ public final class Guards {
                     + (h.containsKey(Backfill.TABLES_COMPLETE) ? " in " + h.get(Backfill.TABLES_COMPLETE) + " tables complete" : "")
                     + (missing.isEmpty() ? "" : "; not complete: " + missing));
         }
-        String skipped = h.getOrDefault(Backfill.ROWS_SKIPPED, "0");
+        String skipped = count(h.getOrDefault(Backfill.ROWS_SKIPPED, "0"));
         return new GuardCheck(name, true, h.containsKey(Backfill.ROWS_WRITTEN)
-                ? h.get(Backfill.ROWS_DONE) + " rows read, " + h.get(Backfill.ROWS_WRITTEN) + " written"
+                ? count(h.get(Backfill.ROWS_DONE)) + " rows read, " + count(h.get(Backfill.ROWS_WRITTEN)) + " written"
                         + ("0".equals(skipped) ? "" : ", " + skipped + " skipped (cutover.backfill_skipped)")
                 : rows + " copied (state complete)");
     }
@@ -243,7 +243,7 @@ public final class Guards {
         String name = "failed-write queue drained";
         long n = s.failedWritesWaiting();
         return n == 0 ? new GuardCheck(name, true, "0 failed writes waiting")
-                : new GuardCheck(name, false, n + " failed write" + (n == 1 ? "" : "s") + " waiting to be replayed");
+                : new GuardCheck(name, false, count(n) + " failed write" + (n == 1 ? "" : "s") + " waiting to be replayed");
     }
 
     public GuardCheck verification(GuardSnapshot s, String direction) {
@@ -258,7 +258,7 @@ public final class Guards {
         }
         long at = parse(h.get(Verify.AT));
         long age = s.nowMillis() - at;
-        String seen = "the latest verification (" + h.getOrDefault(Verify.ROWS_COMPARED, "?") + " rows compared, "
+        String seen = "the latest verification (" + count(h.getOrDefault(Verify.ROWS_COMPARED, "?")) + " rows compared, "
                 + (at <= 0 ? "undated" : human(Duration.ofMillis(Math.max(0, age))) + " ago") + ")";
         if ("true".equals(h.get(Verify.SAMPLED))) {
             return new GuardCheck(name, false, seen + " was sampled; only a full verification counts");
@@ -269,7 +269,7 @@ public final class Guards {
                     + "; a " + direction + " one is needed");
         }
         if (!"true".equals(h.get(Verify.CLEAN))) {
-            return new GuardCheck(name, false, seen + " found " + h.getOrDefault(Verify.DIFFERENCES, "?")
+            return new GuardCheck(name, false, seen + " found " + count(h.getOrDefault(Verify.DIFFERENCES, "?"))
                     + " differences (cutover repair, then cutover verify)");
         }
         if (at <= 0 || age > settings.verifyMaxAge().toMillis()) {
@@ -280,7 +280,7 @@ public final class Guards {
         if (changed != null) {
             return new GuardCheck(name, false, "the latest verification is stale: " + changed + "; run cutover verify again");
         }
-        return new GuardCheck(name, true, h.getOrDefault(Verify.ROWS_COMPARED, "?") + " rows compared, 0 differences, "
+        return new GuardCheck(name, true, count(h.getOrDefault(Verify.ROWS_COMPARED, "?")) + " rows compared, 0 differences, "
                 + human(Duration.ofMillis(Math.max(0, age))) + " ago, of these databases and plan ("
                 + VerifiedPair.fromFields(h).describe() + ")");
     }
@@ -349,19 +349,19 @@ public final class Guards {
         long tolerance = Math.max(1, window / 10);
         String over = " in the last " + human(settings.mismatchWindow());
         if (total.compared() == 0) {
-            return new GuardCheck(name, false, "no shadow reads compared" + over + "; at least " + settings.minCompared()
+            return new GuardCheck(name, false, "no shadow reads compared" + over + "; at least " + count(settings.minCompared())
                     + " comparisons needed (is the shadow sample rate above 0?)");
         }
-        String seen = percent(total.mismatchRate()) + " mismatched (" + total.mismatches() + " of " + total.compared()
+        String seen = percent(total.mismatchRate()) + " mismatched (" + count(total.mismatches()) + " of " + count(total.compared())
                 + " compared)" + over;
         if (total.mismatches() > 0 && total.mismatchRate() >= settings.maxMismatchRate()) {
             return new GuardCheck(name, false, seen + ", above the " + limit + " limit"
                     + (total.compared() < settings.minCompared()
-                    ? " (refused on the rate, although fewer than the " + settings.minCompared() + " comparisons needed for a pass were made)"
+                    ? " (refused on the rate, although fewer than the " + count(settings.minCompared()) + " comparisons needed for a pass were made)"
                     : ""));
         }
         if (total.compared() < settings.minCompared()) {
-            return new GuardCheck(name, false, seen + "; at least " + settings.minCompared()
+            return new GuardCheck(name, false, seen + "; at least " + count(settings.minCompared())
                     + " comparisons needed (is the shadow sample rate above 0?)");
         }
         if (first > now - window + tolerance) {
@@ -399,11 +399,11 @@ public final class Guards {
         }
         long failures = a.metrics().get(ControlKeys.Metric.MIRROR_FAILURES);
         if (failures > 0) {
-            why.add(failures + " mirror write" + (failures == 1 ? "" : "s") + " failed since");
+            why.add(count(failures) + " mirror write" + (failures == 1 ? "" : "s") + " failed since");
         }
         long mismatches = a.metrics().mismatches();
         if (mismatches > 0) {
-            why.add(mismatches + " shadow read" + (mismatches == 1 ? "" : "s") + " mismatched since");
+            why.add(count(mismatches) + " shadow read" + (mismatches == 1 ? "" : "s") + " mismatched since");
         }
         return why.isEmpty() ? null : String.join(", ", why);
     }
@@ -421,6 +421,20 @@ public final class Guards {
         String name = READS_SHIFTED;
         return state.readPercent() == 100 ? new GuardCheck(name, true, "100% of reads on the new side")
                 : new GuardCheck(name, false, "reads are " + state.readPercent() + "% on the new side; shift to 100% first (cutover traffic)");
+    }
+
+    /** A count with thousands separators, whatever the machine's locale: 20500 → "20,500". */
+    static String count(long n) {
+        return String.format(java.util.Locale.ROOT, "%,d", n);
+    }
+
+    /** A count read from Redis with thousands separators; what is not a whole number ("?") as it is. */
+    static String count(String raw) {
+        try {
+            return raw == null ? "?" : count(Long.parseLong(raw.trim()));
+        } catch (NumberFormatException e) {
+            return raw;
+        }
     }
 
     static String percent(double rate) {

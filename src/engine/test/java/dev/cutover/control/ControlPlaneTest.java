@@ -125,7 +125,7 @@ class ControlPlaneTest {
         forceTo(Phase.BACKFILL);
         assertRefused(Phase.DUAL_WRITE, "no backfill has run");
         f.backfill(Backfill.STATE_RUNNING);
-        assertRefused(Phase.DUAL_WRITE, "the backfill is running: 1200 of 1200 rows");
+        assertRefused(Phase.DUAL_WRITE, "the backfill is running: 1,200 of 1,200 rows");
         f.backfill(Backfill.STATE_COMPLETE);
         assertThat(move(Phase.DUAL_WRITE).phase()).isEqualTo(Phase.DUAL_WRITE);
     }
@@ -338,7 +338,7 @@ class ControlPlaneTest {
         assertThat(named(d.checks(), Guards.VERIFICATION).ok()).isTrue();
         assertThat(named(d.checks(), Guards.SYNC_CAUGHT_UP).ok()).isTrue();
         f.verified(false, Verify.DIRECTION_FORWARD, false, 1000);
-        assertRefused(Phase.NEW_PRIMARY, Guards.VERIFICATION + ": the latest verification (1200 rows compared");
+        assertRefused(Phase.NEW_PRIMARY, Guards.VERIFICATION + ": the latest verification (1,200 rows compared");
         f.verified(true, Verify.DIRECTION_FORWARD, false, 1000);
         f.failedWrite();
         assertRefused(Phase.NEW_PRIMARY, "failed-write queue drained: 1 failed write waiting");

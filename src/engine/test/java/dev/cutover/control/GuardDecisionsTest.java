@@ -79,17 +79,17 @@ class GuardDecisionsTest {
     void theMismatchGuardRefusesAboveTheLimitAndPassesUnderIt() {
         GuardCheck high = guards.mismatchRate(snapshot(Map.of(), 0, Map.of(), window(200, 1), GuardSnapshot.AfterVerification.NOTHING));
         assertThat(high.ok()).isFalse();
-        assertThat(high.detail()).contains("10 of 2000 compared").contains("above the 0.1% limit");
+        assertThat(high.detail()).contains("10 of 2,000 compared").contains("above the 0.1% limit");
         GuardCheck clean = guards.mismatchRate(snapshot(Map.of(), 0, Map.of(), window(200, 0), GuardSnapshot.AfterVerification.NOTHING));
         assertThat(clean.ok()).isTrue();
-        assertThat(clean.detail()).contains("0 of 2000 compared");
+        assertThat(clean.detail()).contains("0 of 2,000 compared");
     }
 
     @Test
     void aCleanFreshVerificationPassesAndAnUncleanOneIsRefused() {
         GuardCheck ok = guards.verification(verified(verification(true), after(0, 0, 0)), Verify.DIRECTION_FORWARD);
         assertThat(ok.ok()).as(ok.detail()).isTrue();
-        assertThat(ok.detail()).contains("1200 rows compared, 0 differences, 2 min ago");
+        assertThat(ok.detail()).contains("1,200 rows compared, 0 differences, 2 min ago");
         GuardCheck unclean = guards.verification(verified(verification(false), after(0, 0, 0)), Verify.DIRECTION_FORWARD);
         assertThat(unclean.ok()).isFalse();
         assertThat(unclean.detail()).contains("found 3 differences");

@@ -63,7 +63,7 @@ class GuardsTest {
         GuardCheck c = guards.mismatchRate();
         assertThat(c.ok()).isFalse();
         assertThat(c.detail()).contains("52%").contains("130 of 250").contains("above the 0.1% limit")
-                .contains("fewer than the 1000 comparisons");
+                .contains("fewer than the 1,000 comparisons");
     }
 
     @Test
@@ -79,14 +79,14 @@ class GuardsTest {
         compared(10, 50, 0); // 500 compared, none mismatched
         GuardCheck c = guards.mismatchRate();
         assertThat(c.ok()).isFalse();
-        assertThat(c.detail()).contains("0% mismatched (0 of 500 compared)").contains("at least 1000 comparisons needed");
+        assertThat(c.detail()).contains("0% mismatched (0 of 500 compared)").contains("at least 1,000 comparisons needed");
     }
 
     @Test
     void noComparisonsAtAllSaySo() {
         GuardCheck c = guards.mismatchRate();
         assertThat(c.ok()).isFalse();
-        assertThat(c.detail()).contains("no shadow reads compared in the last 10 s").contains("at least 1000 comparisons needed");
+        assertThat(c.detail()).contains("no shadow reads compared in the last 10 s").contains("at least 1,000 comparisons needed");
     }
 
     @Test
@@ -94,7 +94,7 @@ class GuardsTest {
         compared(3, 400, 0); // 1,200 compared, all in the last 3 s
         GuardCheck c = guards.mismatchRate();
         assertThat(c.ok()).isFalse();
-        assertThat(c.detail()).contains("0% mismatched (0 of 1200 compared)").contains("only for the last 3 s of the 10 s window");
+        assertThat(c.detail()).contains("0% mismatched (0 of 1,200 compared)").contains("only for the last 3 s of the 10 s window");
     }
 
     @Test
@@ -102,7 +102,7 @@ class GuardsTest {
         compared(10, 200, 0); // 2,000 compared, 0 mismatched
         GuardCheck c = guards.mismatchRate();
         assertThat(c.ok()).isTrue();
-        assertThat(c.detail()).contains("0% mismatched (0 of 2000 compared) in the last 10 s").contains("under the 0.1% limit");
+        assertThat(c.detail()).contains("0% mismatched (0 of 2,000 compared) in the last 10 s").contains("under the 0.1% limit");
     }
 
     @Test
@@ -128,7 +128,7 @@ class GuardsTest {
         f.verified(true, Verify.DIRECTION_FORWARD, false, 1000);
         GuardCheck ok = connected.verification(Verify.DIRECTION_FORWARD);
         assertThat(ok.ok()).isTrue();
-        assertThat(ok.detail()).contains("1200 rows compared, 0 differences").contains("of these databases and plan");
+        assertThat(ok.detail()).contains("1,200 rows compared, 0 differences").contains("of these databases and plan");
         // an evaluator that knows none of them cannot match it, and says what it lacks
         assertThat(guards.verification(Verify.DIRECTION_FORWARD).detail())
                 .contains("this check has no old database (--old), no new database (--new), no plan (--plan)");
@@ -143,7 +143,11 @@ class GuardsTest {
     @Test
     void theOtherGuardsSayWhatTheySawToo() {
         f.backfill(Backfill.STATE_COMPLETE);
-        assertThat(guards.backfillComplete().detail()).isEqualTo("1200 of 1200 rows copied (state complete)");
+        assertThat(guards.backfillComplete().detail()).isEqualTo("1,200 of 1,200 rows copied (state complete)");
+        // as the backfill records a finished run: the counts with thousands separators, as the command line prints them
+        f.link.sync().hset(f.keys.backfill(), java.util.Map.of(Backfill.ROWS_DONE, "20500", Backfill.ROWS_WRITTEN, "20500",
+                Backfill.ROWS_SKIPPED, "1200"));
+        assertThat(guards.backfillComplete().detail()).isEqualTo("20,500 rows read, 20,500 written, 1,200 skipped (cutover.backfill_skipped)");
         f.failedWrite();
         assertThat(guards.queueDrained().detail()).isEqualTo("1 failed write waiting to be replayed");
         f.drainQueue();

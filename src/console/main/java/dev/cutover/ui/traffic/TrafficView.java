@@ -44,7 +44,8 @@ public final class TrafficView extends VBox {
     private final Button forward = new Button();
     private final Button override = new Button("Override…");
     private final Button setRate = new Button("Set sample rate");
-    private ListView<GuardCheck> checks;
+    /** The exit conditions, one guard after another, each whole: its name, then its detail wrapped below. */
+    private final VBox checks = new VBox(6);
     /** The control that had the focus when it was disabled (the focus then waits on this screen), null when none. */
     private Node parkedFrom;
     private boolean updating;
@@ -116,16 +117,20 @@ public final class TrafficView extends VBox {
 
     private VBox phaseCard() {
         Label exitTitle = new Label();
+        exitTitle.setId("exit-title");
         exitTitle.getStyleClass().add("card-title");
         vm.state().addListener((o, a, s) -> exitTitle.setText(s == null ? "Exit conditions"
                 : "To leave " + s.phase().wireName()));
         exitTitle.setText("Exit conditions");
-        checks = new ListView<>(vm.exitChecks());
+        // not a list with its own scroll: at 1024x700 a list box showed three or four lines and the verification's
+        // long detail filled it. Every guard is laid out whole; a short window scrolls the screen instead
         checks.setId("exit-checks");
-        checks.setPrefHeight(180);
-        checks.setMinHeight(90); // a short window scrolls the screen; the conditions stay readable
-        checks.setPlaceholder(new Label("No exit condition for this phase"));
-        checks.setCellFactory(l -> new WrappingCell<>(GuardCheck::toString, g -> g.ok() ? "guard-ok" : "guard-blocked"));
+        checks.getStyleClass().add("guard-list");
+        checks.setMinHeight(Region.USE_PREF_SIZE);
+        vm.exitChecks().addListener((javafx.collections.ListChangeListener<GuardCheck>) c -> showChecks());
+        vm.checksOf().addListener((o, a, b) -> showChecks());
+        vm.state().addListener((o, a, b) -> showChecks());
+        showChecks();
 
         back.setId("phase-rollback");
         back.setMnemonicParsing(false);
@@ -352,6 +357,35 @@ public final class TrafficView extends VBox {
             if (styled != null) {
                 getStyleClass().add(styled);
             }
+        }
+    }
+
+    /** One guard: "✓ name" or "✗ name" in its colour, and below it the whole detail, wrapped at the card's width. */
+    static VBox guardRow(GuardCheck g) {
+        Label name = dev.cutover.ui.Views.wrapping(new Label((g.ok() ? "✓ " : "✗ ") + g.name()));
+        name.getStyleClass().addAll("guard-name", g.ok() ? "guard-ok" : "guard-blocked");
+        VBox row = new VBox(1, name);
+        if (!g.detail().isEmpty()) {
+            Label detail = dev.cutover.ui.Views.wrapping(new Label(g.detail()));
+            detail.getStyleClass().addAll("guard-detail", "hint");
+            detail.setPadding(new javafx.geometry.Insets(0, 0, 0, 18));
+            row.getChildren().add(detail);
+        }
+        row.getStyleClass().add("guard");
+        return row;
+    }
+
+    private void showChecks() {
+        if (vm.exitChecks().isEmpty()) {
+            ControlState s = vm.state().get();
+            Label none = dev.cutover.ui.Views.wrapping(new Label(s == null ? ""
+                    : vm.checksOf().get() != s.phase() ? "Reading the exit conditions of " + s.phase().wireName() + "…"
+                    : "No exit condition for this phase"));
+            none.setId("exit-checks-none");
+            none.getStyleClass().add("hint");
+            checks.getChildren().setAll(none);
+        } else {
+            checks.getChildren().setAll(vm.exitChecks().stream().map(TrafficView::guardRow).toList());
         }
     }
 
@@ -586,9 +620,9 @@ public final class TrafficView extends VBox {
         d.setResultConverter(b -> b == go ? why.getText() : null);
         d.initOwner(getScene().getWindow());
         d.showAndWait().ifPresent(w -> {
-            // Override… goes away with the refusal: focus the conditions, not the next field down the screen
+            // Override… goes away with the refusal: this screen holds the focus, not the next field down the screen
             // (the scrolled screen would jump to the sample rate, away from what just changed)
-            checks.requestFocus();
+            requestFocus();
             vm.overrideRefused(w);
         });
     }

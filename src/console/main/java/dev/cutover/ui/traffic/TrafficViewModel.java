@@ -70,6 +70,8 @@ public final class TrafficViewModel {
     private final StringProperty lost = new SimpleStringProperty("");
     private final ObjectProperty<Restore> restorable = new SimpleObjectProperty<>();
     private final ObservableList<GuardCheck> exitChecks = FXCollections.observableArrayList();
+    /** The phase whose exit conditions {@link #exitChecks} lists; null while those of the phase shown are being read. */
+    private final ObjectProperty<Phase> checksOf = new SimpleObjectProperty<>();
     private final ObservableList<AuditEntry> audit = FXCollections.observableArrayList();
     private final StringProperty refusal = new SimpleStringProperty("");
     private final StringProperty message = new SimpleStringProperty("");
@@ -91,6 +93,12 @@ public final class TrafficViewModel {
     private ControlFollower follower;
     /** Only the newest refresh may show its snapshot (an older one can finish later). */
     private long generation;
+    /** The state version the message (and a refusal) speaks of: once Redis holds another, it is superseded and cleared. */
+    private long messageVersion = -1;
+    /** The neutral line last shown ("Migration m · state version n"): replaced by the next one, unlike an action's message. */
+    private String neutral = "";
+    private static final java.time.format.DateTimeFormatter CLOCK = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'")
+            .withZone(java.time.ZoneOffset.UTC);
 
     public TrafficViewModel(Session session, BackgroundTasks tasks, Actor actor) {
         this(session, tasks, actor, new SimpleObjectProperty<>());
@@ -154,6 +162,7 @@ public final class TrafficViewModel {
             connected.set(false);
             state.set(null);
             exitChecks.clear();
+            checksOf.set(null);
             audit.clear();
             seenKeys.set(null);
             message.set(url == null ? "Connect Redis on the Connections screen" : "Open a plan: its name names the migration");
@@ -177,14 +186,29 @@ public final class TrafficViewModel {
                 return;
             }
             connected.set(true);
-            state.set(s.view().state());
-            if (!busy.get() && (message.get().startsWith("Open a plan") || message.get().startsWith("Connect Redis")
-                    || message.get().isEmpty())) {
-                message.set("Migration " + migration + " · state version " + s.view().state().version());
+            long version = s.view().state().version();
+            if (!busy.get()) {
+                String m = message.get();
+                boolean superseded = messageVersion >= 0 && version != messageVersion;
+                if (superseded) {
+                    // the last action's words (a refusal above all) speak of a state Redis no longer holds
+                    refusal.set("");
+                    refused.set(null);
+                    if (!flipPending.get()) {
+                        flip.set("");
+                    }
+                }
+                if (superseded || m.isEmpty() || m.equals(neutral) || m.startsWith("Open a plan") || m.startsWith("Connect Redis")) {
+                    neutral = "Migration " + migration + " · state version " + version;
+                    message.set(neutral);
+                    messageVersion = -1;
+                }
             }
             lost.set(s.view().isLost() ? ConsoleWords.of(s.view().lost()) : "");
             restorable.set(s.restore());
             exitChecks.setAll(ConsoleWords.checks(s.exit()));
+            checksOf.set(s.view().state().phase());
+            state.set(s.view().state());
             audit.setAll(s.audit());
             seenKeys.set(s.keys());
             readRate.set(s.readRate());
@@ -602,8 +626,11 @@ public final class TrafficViewModel {
         refused.set(null);
         flip.set("");
         tasks.run(title, p -> change.apply(plane(url, migration)), s -> {
+            // the state the control plane wrote is shown at once (stepper, exit title, buttons, slider), with the words
+            // of the change; the refresh that follows brings its exit conditions and the audit entry
+            applied(s);
+            said(done, s.version());
             busy.set(false);
-            message.set(done);
             error.set(null);
             refresh();
             if (then != null) {
@@ -617,12 +644,34 @@ public final class TrafficViewModel {
                 if (what != null) {
                     refused.set(new Refused(reason, what.phase(), what.percent(), ConsoleWords.checks(g.failed())));
                 }
-                message.set("Refused: nothing changed");
+                ControlState seen = state.get();
+                said("Refused: nothing changed", seen == null ? -1 : seen.version());
             } else {
                 fail(e);
             }
             refresh();
         });
+    }
+
+    /**
+     * Shows a state the control plane just wrote: Redis holds it (not lost); a new phase's exit
+     * conditions are not known until the next read, so none of the old phase's stay listed.
+     */
+    private void applied(ControlState after) {
+        ControlState before = state.get();
+        if (before == null || before.phase() != after.phase()) {
+            exitChecks.clear();
+            checksOf.set(null);
+        }
+        lost.set("");
+        restorable.set(null);
+        state.set(after);
+    }
+
+    /** An action's words, with the time it happened, about state {@code version}: cleared once Redis holds another. */
+    private void said(String words, long version) {
+        message.set(CLOCK.format(java.time.Instant.now()) + " · " + words);
+        messageVersion = version;
     }
 
     private synchronized ControlPlane plane(String url, String migration) {
@@ -700,6 +749,11 @@ public final class TrafficViewModel {
 
     public ObservableList<GuardCheck> exitChecks() {
         return exitChecks;
+    }
+
+    /** The phase whose exit conditions are listed; null while they are being read (just after a move). */
+    public ObjectProperty<Phase> checksOf() {
+        return checksOf;
     }
 
     public ObservableList<AuditEntry> audit() {
