@@ -270,6 +270,11 @@ public final class SyncViewModel implements AutoCloseable {
         poller.stop();
     }
 
+    /** Whether the screen polls now (started by {@link #startPolling}, not stopped since). */
+    boolean polls() {
+        return poller.getStatus() == javafx.animation.Animation.Status.RUNNING;
+    }
+
     /** Reads both directions now (in the background) and shows them. */
     public void refresh() {
         Plan p = plan.getValue();
