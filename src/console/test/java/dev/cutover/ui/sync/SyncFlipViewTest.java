@@ -218,7 +218,9 @@ class SyncFlipViewTest {
         assertThatThrownBy(() -> pair.old.exec("INSERT INTO orders VALUES (2, 2.00)"))
                 .hasCauseInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(((SQLException) e.getCause()).getSQLState()).isEqualTo("25006"));
-        await().atMost(10, TimeUnit.SECONDS).until(() -> text(robot, "#sync-flip-writes").startsWith("Writes go to the new database"));
+        // what Redis holds (new_primary), then the block that sends writes to the new database
+        await().atMost(10, TimeUnit.SECONDS).until(() -> text(robot, "#sync-flip-writes").startsWith("Redis holds phase new_primary, write"
+                + " target new_primary: ") && text(robot, "#sync-flip-writes").contains("\nWrites go to the new database: the old one refuses them"));
         assertThat(button(robot, "#sync-flip").getText()).isEqualTo("Flip writes back to the old database…");
         assertThat(button(robot, "#sync-flip-undo").getText()).isEqualTo("Undo write block on the old database…");
 
@@ -287,7 +289,8 @@ class SyncFlipViewTest {
         assertThat(new dev.cutover.capture.SyncSlot(pair.newDb(), pair.plan, Direction.REVERSE).info()).isNull();
         assertThat(store.read()).isEqualTo(before);
         assertThat(store.audit(100)).hasSize(audited);
-        assertThat(text(robot, "#sync-flip-writes")).isEqualTo("Writes go to the old database (no write block on either side)");
+        assertThat(text(robot, "#sync-flip-writes")).endsWith("\nWrites go to the old database first; the routers mirror them to the"
+                + " new one (write target dual_write). No write block on either database.");
 
         // the refusal overridden with a reason (as flip-writes --override --reason): flipped, the override audited
         assertThat(vm.flip().overridable().get()).isTrue();
