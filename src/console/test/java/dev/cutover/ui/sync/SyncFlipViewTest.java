@@ -117,11 +117,36 @@ class SyncFlipViewTest {
         return robot.lookup(id).queryAs(Label.class).getText();
     }
 
-    /** Clicks {@code id} as the DBA would: scrolled into view first (the screen is taller than the window once the flip has run). */
+    /**
+     * Clicks {@code id} as the DBA would: once it is shown and enabled (Start waits for the first
+     * reading), scrolled into view (the screen is taller than the window once the flip has run).
+     */
     private static void click(FxRobot robot, String id) {
-        Node n = robot.lookup(id).query();
-        robot.interact(() -> SyncView.reveal(n));
-        robot.clickOn(n);
+        clickWhenReady(robot, id);
+    }
+
+    /**
+     * Clicks {@code id} once it is visible and enabled, scrolled into view and no longer moving: the
+     * same place in the scene on two looks a poll apart (lines above it come and go with the polls).
+     */
+    private static void clickWhenReady(FxRobot robot, String id) {
+        Bounds[] last = {null};
+        await().atMost(20, TimeUnit.SECONDS).pollInterval(java.time.Duration.ofMillis(300)).until(() -> {
+            Node n = robot.lookup(id).query();
+            if (!n.isVisible() || n.isDisabled() || n.getScene() == null) {
+                last[0] = null;
+                return false;
+            }
+            Bounds[] now = {null};
+            robot.interact(() -> {
+                SyncView.reveal(n);
+                now[0] = n.localToScene(n.getLayoutBounds());
+            });
+            boolean still = now[0].equals(last[0]) && now[0].getMaxY() <= n.getScene().getHeight() && now[0].getMinY() >= 0;
+            last[0] = now[0];
+            return still;
+        });
+        robot.clickOn(robot.lookup(id).queryAs(Button.class));
     }
 
     private static Button button(FxRobot robot, String id) {
@@ -236,7 +261,9 @@ class SyncFlipViewTest {
         await().atMost(30, TimeUnit.SECONDS).until(() -> text(robot, "#sync-message").startsWith("Sync " + pair.migration + " stopped: 1 changes"));
 
         // the block lifted by hand: the old database takes writes again
+        // clicked once it is shown, enabled and still (a poll's lines above it move it while they come), the dialog awaited
         click(robot, "#sync-flip-undo");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> robot.lookup("#sync-undo-confirm").tryQuery().isPresent());
         DialogPane undo = robot.lookup("#sync-undo-confirm").queryAs(DialogPane.class);
         wholeAndCentred(undo);
         robot.clickOn(robot.from(undo).lookup((Button b) -> "Lift the block".equals(b.getText())).queryButton());
