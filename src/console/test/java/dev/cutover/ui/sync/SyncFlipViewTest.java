@@ -149,6 +149,12 @@ class SyncFlipViewTest {
         robot.clickOn(robot.lookup(id).queryAs(Button.class));
     }
 
+    /** The dialog a click opened, awaited: it shows in a window of its own a moment after the click's events are handled. */
+    private static DialogPane dialog(FxRobot robot, String id) {
+        await().atMost(10, TimeUnit.SECONDS).until(() -> robot.lookup(id).tryQuery().isPresent());
+        return robot.lookup(id).queryAs(DialogPane.class);
+    }
+
     private static Button button(FxRobot robot, String id) {
         return robot.lookup(id).queryAs(Button.class);
     }
@@ -194,7 +200,7 @@ class SyncFlipViewTest {
         int audited = store.audit(100).size();
 
         click(robot, "#sync-flip");
-        DialogPane confirm = robot.lookup("#sync-flip-confirm").queryAs(DialogPane.class);
+        DialogPane confirm = dialog(robot, "#sync-flip-confirm");
         assertThat(confirm.getHeaderText()).isEqualTo("Flip the application's writes to the new database?");
         assertThat(robot.from(confirm).lookup(".label").queryAllAs(Label.class)).extracting(Label::getText)
                 .anyMatch(t -> t.startsWith("With Redis connected this is the move to new_primary: its guards are asked before step 1"))
@@ -263,8 +269,7 @@ class SyncFlipViewTest {
         // the block lifted by hand: the old database takes writes again
         // clicked once it is shown, enabled and still (a poll's lines above it move it while they come), the dialog awaited
         click(robot, "#sync-flip-undo");
-        await().atMost(10, TimeUnit.SECONDS).until(() -> robot.lookup("#sync-undo-confirm").tryQuery().isPresent());
-        DialogPane undo = robot.lookup("#sync-undo-confirm").queryAs(DialogPane.class);
+        DialogPane undo = dialog(robot, "#sync-undo-confirm");
         wholeAndCentred(undo);
         robot.clickOn(robot.from(undo).lookup((Button b) -> "Lift the block".equals(b.getText())).queryButton());
         await().atMost(30, TimeUnit.SECONDS).until(() -> text(robot, "#sync-flip-outcome").startsWith("Write block on the old database lifted"));
@@ -295,11 +300,14 @@ class SyncFlipViewTest {
         link.sync().hset(store.keys().verify(), Map.of(ControlKeys.Verify.CLEAN, "false", ControlKeys.Verify.DIFFERENCES, "3"));
         int audited = store.audit(100).size();
 
+        assertThat(robot.lookup("#sync-flip-override").query().isVisible()).as("no refusal to override yet").isFalse();
         click(robot, "#sync-flip");
-        DialogPane confirm = robot.lookup("#sync-flip-confirm").queryAs(DialogPane.class);
+        DialogPane confirm = dialog(robot, "#sync-flip-confirm");
         robot.clickOn(robot.from(confirm).lookup((Button b) -> "Flip writes to the new database".equals(b.getText())).queryButton());
 
         await().atMost(60, TimeUnit.SECONDS).until(() -> !text(robot, "#sync-flip-error").isEmpty());
+        // the override is the button next to the line, not a command to run elsewhere
+        assertThat(text(robot, "#sync-flip-error")).endsWith("then Verify).").doesNotContain("cutover flip-writes");
         assertThat(text(robot, "#sync-flip-error")).startsWith("Refused, nothing blocked: migration " + pair.migration
                         + ": cannot move from traffic_shift to new_primary: verification clean and fresh: the latest verification"
                         + " (1 rows compared, ")
@@ -319,11 +327,24 @@ class SyncFlipViewTest {
         assertThat(text(robot, "#sync-flip-writes")).endsWith("\nWrites go to the old database first; the routers mirror them to the"
                 + " new one (write target dual_write). No write block on either database.");
 
-        // the refusal overridden with a reason (as flip-writes --override --reason): flipped, the override audited
+        // the refusal overridden with a reason (as flip-writes --override --reason): Override… next to the refusal line asks for
+        // the reason, lists each failing guard once, whole, and wants the phase typed
         assertThat(vm.flip().overridable().get()).isTrue();
-        robot.interact(() -> vm.flip().overrideRefused(" "));
-        assertThat(text(robot, "#sync-flip-error")).isEqualTo("An override needs a reason: it goes to the audit log.");
-        robot.interact(() -> vm.flip().overrideRefused("the 3 differences are known test rows"));
+        click(robot, "#sync-flip-override");
+        DialogPane override = dialog(robot, "#sync-override-dialog");
+        assertThat(override.getHeaderText()).isEqualTo("Flip writes to the new database although its guards refuse?");
+        String reasons = robot.from(override).lookup("#override-reasons").queryAs(javafx.scene.control.TextArea.class).getText();
+        assertThat(reasons).startsWith("✗ verification clean and fresh: the latest verification").contains("found 3 differences")
+                .doesNotContain("reads fully shifted").doesNotContain("\n");
+        wholeAndCentred(override);
+        Button overrideGo = robot.from(override).lookup((Button b) -> "Override and flip".equals(b.getText())).queryButton();
+        robot.clickOn(robot.from(override).lookup("#override-why").queryAs(javafx.scene.control.TextArea.class)).write("  ");
+        robot.clickOn(robot.from(override).lookup("#override-typed").queryAs(javafx.scene.control.TextField.class)).write("new_primary");
+        assertThat(overrideGo.isDisabled()).as("a blank reason is none").isTrue();
+        robot.clickOn(robot.from(override).lookup("#override-why").queryAs(javafx.scene.control.TextArea.class))
+                .write("the 3 differences are known test rows");
+        assertThat(overrideGo.isDisabled()).isFalse();
+        robot.clickOn(overrideGo);
         await().atMost(90, TimeUnit.SECONDS).until(() -> !text(robot, "#sync-flip-banner").isEmpty() || !text(robot, "#sync-flip-error").isEmpty());
         assertThat(text(robot, "#sync-flip-error")).isEmpty();
         assertThat(progressLines(robot).get(0)).isEqualTo("Phase traffic_shift → new_primary (guards overridden, audited); recorded after the switch");
@@ -332,8 +353,9 @@ class SyncFlipViewTest {
         assertThat(e.action()).isEqualTo("flip_writes");
         assertThat(e.override()).isTrue();
         assertThat(e.get(ControlKeys.Audit.GUARD)).contains("verification clean and fresh").doesNotContain("reads fully shifted");
-        assertThat(e.why()).endsWith("; the 3 differences are known test rows");
+        assertThat(e.why()).endsWith("; the 3 differences are known test rows").doesNotContain(";   ");
         assertThat(store.read().phase()).isEqualTo(Phase.NEW_PRIMARY);
         assertThat(vm.flip().overridable().get()).isFalse();
+        assertThat(robot.lookup("#sync-flip-override").query().isVisible()).isFalse();
     }
 }
