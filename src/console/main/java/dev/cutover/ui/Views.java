@@ -28,15 +28,15 @@ public final class Views {
         return box;
     }
 
-    /** Runs {@code hidden} when {@code view} leaves the window (another screen shown, the window closed): polling stops. */
+    /**
+     * Runs {@code hidden} when {@code view} leaves the window's scene (another screen shown, the
+     * window closed): polling stops. Not on a parent change: the window puts a screen into a new
+     * scroll pane each time it shows it, and the view passes through no parent on the way (after
+     * {@link Screen#shown} started the polling), so that would stop a screen just shown.
+     */
     public static void whenHidden(Node view, Runnable hidden) {
         view.sceneProperty().addListener((o, a, s) -> {
             if (s == null) {
-                hidden.run();
-            }
-        });
-        view.parentProperty().addListener((o, a, p) -> {
-            if (p == null) {
                 hidden.run();
             }
         });

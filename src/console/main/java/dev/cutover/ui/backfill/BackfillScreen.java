@@ -12,14 +12,7 @@ public final class BackfillScreen implements Screen {
     public BackfillScreen(BackfillViewModel vm) {
         this.vm = vm;
         this.view = new BackfillView(vm);
-        // stopped when the view leaves the window's scene only: not by Views.whenHidden's parent going null, which it
-        // does on the way into the new scroll pane the window makes each time it shows the screen (after shown()
-        // started the polling, so a screen shown again, or even the first time, stopped polling at once)
-        view.sceneProperty().addListener((o, a, s) -> {
-            if (s == null) {
-                vm.stopPolling();
-            }
-        });
+        Views.whenHidden(view, vm::stopPolling);
     }
 
     @Override

@@ -85,6 +85,8 @@ public final class FlipViewModel {
     private final StringProperty outcome = new SimpleStringProperty("");
     private final BooleanProperty flipping = new SimpleBooleanProperty();
     private final BooleanProperty overridable = new SimpleBooleanProperty();
+    private List<String> refusedGuards = List.of();
+    private WriteFlip.Side refusedTo;
     private Choice choice;
     private WriteFlip.Side flippedTo;
 
@@ -149,6 +151,16 @@ public final class FlipViewModel {
     /** The last flip was refused by a guard of its phase move: {@link #overrideRefused} may flip anyway, with a reason. */
     public ReadOnlyBooleanProperty overridable() {
         return overridable;
+    }
+
+    /** The guards that refused the last flip, each once and whole ("name: detail"); empty when it is not {@link #overridable}. */
+    public List<String> refusedGuards() {
+        return overridable.get() ? refusedGuards : List.of();
+    }
+
+    /** The side the refused flip was to (null before a refusal). */
+    public WriteFlip.Side refusedTo() {
+        return refusedTo;
     }
 
     /** The choice shown now (null before the first reading). */
@@ -399,6 +411,10 @@ public final class FlipViewModel {
             flipping.set(false);
             banner.set("");
             error.set(e instanceof PhasedFlip.Refused r ? refusalLine(r) : capital(Problems.oneLine(e)));
+            refusedTo = to;
+            refusedGuards = e instanceof PhasedFlip.Refused r
+                    ? r.failed().stream().map(g -> ConsoleWords.of(OVERRIDE_HINT.matcher(g.toString()).replaceAll(""))).distinct().toList()
+                    : List.of();
             overridable.set(e instanceof PhasedFlip.Refused r && r.kind() == PhasedFlip.Refusal.GUARDS);
             sync.reshow();
             sync.refresh();
@@ -412,15 +428,13 @@ public final class FlipViewModel {
         });
     }
 
-    /** A guard hint for the command line's override, which this screen does not offer. */
+    /** A guard hint for the command line's override: this screen's is Override… next to the line. */
     private static final java.util.regex.Pattern OVERRIDE_HINT = java.util.regex.Pattern.compile(" ?\\(to move anyway: --override --reason [^)]*\\)");
 
     /** "Refused, nothing blocked: …" in the console's words. */
     static String refusalLine(PhasedFlip.Refused r) {
         String why = ConsoleWords.of(OVERRIDE_HINT.matcher(r.getMessage()).replaceAll(""));
-        return "Refused, nothing blocked: " + why + (r.kind() == PhasedFlip.Refusal.GUARDS
-                ? ". This screen offers no override of a flip: to flip anyway, run cutover flip-writes --redis … --override --reason \"why\"."
-                : ".");
+        return "Refused, nothing blocked: " + why + ".";
     }
 
     /**

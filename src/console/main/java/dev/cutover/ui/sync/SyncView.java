@@ -157,10 +157,18 @@ public final class SyncView extends VBox {
         Label error = line("sync-flip-error", flip.error());
         error.getStyleClass().add("error-text");
         error.managedProperty().bind(error.textProperty().isNotEmpty());
+        // the refusal's override, next to it while there is one to override (as flip-writes --override --reason)
+        Button override = new Button("Override… (asks for a reason)");
+        override.setId("sync-flip-override");
+        override.visibleProperty().bind(flip.overridable());
+        override.managedProperty().bind(override.visibleProperty());
+        override.disableProperty().bind(flip.flipping());
+        override.setOnAction(e -> confirmOverride(flip));
+        Views.whole(override);
         Label outcome = line("sync-flip-outcome", flip.outcome());
         outcome.managedProperty().bind(outcome.textProperty().isNotEmpty());
 
-        VBox card = new VBox(head, intro, writes, actions, why, steps, error, outcome);
+        VBox card = new VBox(head, intro, writes, actions, why, steps, error, override, outcome);
         card.setId("sync-flip-card");
         card.getStyleClass().add("card");
         return card;
@@ -242,6 +250,22 @@ public final class SyncView extends VBox {
         return confirm("sync-flip-confirm", FlipViewModel.confirmHeader(c.target()),
                 FlipViewModel.confirmSteps(c.target(), from.slotName(), next.slotName(), c.stopsOwnSync()),
                 c.target() == dev.cutover.app.WriteFlip.Side.NEW ? "Flip writes to the new database" : "Flip writes back to the old database");
+    }
+
+    /** Override…: each failing guard once, whole, a reason (required) and the phase typed; then the flip, audited as an override. */
+    private void confirmOverride(FlipViewModel flip) {
+        dev.cutover.app.WriteFlip.Side to = flip.refusedTo();
+        if (!flip.overridable().get() || to == null) {
+            return;
+        }
+        boolean toNew = to == dev.cutover.app.WriteFlip.Side.NEW;
+        String phase = toNew ? "new_primary" : "traffic_shift";
+        String what = "Flips the application's writes to the " + to.words() + " as Flip writes… does (the same pause), although the guards"
+                + " of the move to " + phase + " refuse it, as 'cutover flip-writes --override --reason' does: the move is recorded after"
+                + " the switch with one flip_writes audit entry marked as an override, naming the guards and your reason.";
+        dev.cutover.ui.OverrideDialog.ask(getScene() == null ? null : getScene().getWindow(), new dev.cutover.ui.OverrideDialog.Ask(
+                "sync-override-dialog", (toNew ? "Flip writes to the new database" : "Flip writes back to the old database")
+                + " although its guards refuse?", what, flip.refusedGuards(), phase, "Override and flip")).ifPresent(flip::overrideRefused);
     }
 
     private boolean confirm(String id, String header, List<String> paragraphs, String okText) {

@@ -215,17 +215,26 @@ public final class SyncViewModel implements AutoCloseable {
     /**
      * The writes line for a control state ({@code null}: none known) and the flip's choice and line.
      * "Writes go to the old database (no write block on either side)" is the flip's inference for an
-     * application without the router; under a write target that sends the routers' writes to the new
-     * database it is not said: the blocks are, and where the routers write.
+     * application without the router; it holds as such only under write target old_only. Under
+     * dual_write (new_primary) with no block, writes go to the old (new) database first and the
+     * routers mirror them to the other, which the line says; under new_only it is not said: the
+     * blocks are, and where the routers write. A block on a side is the flip's line, as it is.
      */
     static String writesLine(ControlState state, FlipViewModel.Choice choice, String flipLine) {
         if (state == null) {
             return flipLine;
         }
-        String redis = "Redis holds phase " + state.phase().wireName() + ", write target " + state.writeTarget().wireName() + ": "
-                + dev.cutover.ui.traffic.TrafficViewModel.routersWrite(state.writeTarget()) + ".";
+        WriteTarget t = state.writeTarget();
         boolean noBlock = choice != null && choice.writesOn() == dev.cutover.app.WriteFlip.Side.OLD && choice.undo() == null;
-        String databases = noBlock && state.writeTarget() != WriteTarget.OLD_ONLY
+        if (noBlock && (t == WriteTarget.DUAL_WRITE || t == WriteTarget.NEW_PRIMARY)) {
+            String first = t == WriteTarget.DUAL_WRITE ? "old" : "new";
+            String second = t == WriteTarget.DUAL_WRITE ? "new" : "old";
+            return "Redis holds phase " + state.phase().wireName() + ".\nWrites go to the " + first + " database first; the routers mirror"
+                    + " them to the " + second + " one (write target " + t.wireName() + "). No write block on either database.";
+        }
+        String redis = "Redis holds phase " + state.phase().wireName() + ", write target " + t.wireName() + ": "
+                + dev.cutover.ui.traffic.TrafficViewModel.routersWrite(t) + ".";
+        String databases = noBlock && t != WriteTarget.OLD_ONLY
                 ? "No write block on either database: an application without the router writes to the one it connects to."
                 : flipLine;
         return redis + "\n" + databases;
@@ -268,6 +277,11 @@ public final class SyncViewModel implements AutoCloseable {
 
     public void stopPolling() {
         poller.stop();
+    }
+
+    /** Whether the screen polls now (started by {@link #startPolling}, not stopped since). */
+    boolean polls() {
+        return poller.getStatus() == javafx.animation.Animation.Status.RUNNING;
     }
 
     /** Reads both directions now (in the background) and shows them. */

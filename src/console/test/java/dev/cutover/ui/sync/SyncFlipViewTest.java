@@ -117,11 +117,42 @@ class SyncFlipViewTest {
         return robot.lookup(id).queryAs(Label.class).getText();
     }
 
-    /** Clicks {@code id} as the DBA would: scrolled into view first (the screen is taller than the window once the flip has run). */
+    /**
+     * Clicks {@code id} as the DBA would: once it is shown and enabled (Start waits for the first
+     * reading), scrolled into view (the screen is taller than the window once the flip has run).
+     */
     private static void click(FxRobot robot, String id) {
-        Node n = robot.lookup(id).query();
-        robot.interact(() -> SyncView.reveal(n));
-        robot.clickOn(n);
+        clickWhenReady(robot, id);
+    }
+
+    /**
+     * Clicks {@code id} once it is visible and enabled, scrolled into view and no longer moving: the
+     * same place in the scene on two looks a poll apart (lines above it come and go with the polls).
+     */
+    private static void clickWhenReady(FxRobot robot, String id) {
+        Bounds[] last = {null};
+        await().atMost(20, TimeUnit.SECONDS).pollInterval(java.time.Duration.ofMillis(300)).until(() -> {
+            Node n = robot.lookup(id).query();
+            if (!n.isVisible() || n.isDisabled() || n.getScene() == null) {
+                last[0] = null;
+                return false;
+            }
+            Bounds[] now = {null};
+            robot.interact(() -> {
+                SyncView.reveal(n);
+                now[0] = n.localToScene(n.getLayoutBounds());
+            });
+            boolean still = now[0].equals(last[0]) && now[0].getMaxY() <= n.getScene().getHeight() && now[0].getMinY() >= 0;
+            last[0] = now[0];
+            return still;
+        });
+        robot.clickOn(robot.lookup(id).queryAs(Button.class));
+    }
+
+    /** The dialog a click opened, awaited: it shows in a window of its own a moment after the click's events are handled. */
+    private static DialogPane dialog(FxRobot robot, String id) {
+        await().atMost(10, TimeUnit.SECONDS).until(() -> robot.lookup(id).tryQuery().isPresent());
+        return robot.lookup(id).queryAs(DialogPane.class);
     }
 
     private static Button button(FxRobot robot, String id) {
@@ -169,7 +200,7 @@ class SyncFlipViewTest {
         int audited = store.audit(100).size();
 
         click(robot, "#sync-flip");
-        DialogPane confirm = robot.lookup("#sync-flip-confirm").queryAs(DialogPane.class);
+        DialogPane confirm = dialog(robot, "#sync-flip-confirm");
         assertThat(confirm.getHeaderText()).isEqualTo("Flip the application's writes to the new database?");
         assertThat(robot.from(confirm).lookup(".label").queryAllAs(Label.class)).extracting(Label::getText)
                 .anyMatch(t -> t.startsWith("With Redis connected this is the move to new_primary: its guards are asked before step 1"))
@@ -218,7 +249,9 @@ class SyncFlipViewTest {
         assertThatThrownBy(() -> pair.old.exec("INSERT INTO orders VALUES (2, 2.00)"))
                 .hasCauseInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(((SQLException) e.getCause()).getSQLState()).isEqualTo("25006"));
-        await().atMost(10, TimeUnit.SECONDS).until(() -> text(robot, "#sync-flip-writes").startsWith("Writes go to the new database"));
+        // what Redis holds (new_primary), then the block that sends writes to the new database
+        await().atMost(10, TimeUnit.SECONDS).until(() -> text(robot, "#sync-flip-writes").startsWith("Redis holds phase new_primary, write"
+                + " target new_primary: ") && text(robot, "#sync-flip-writes").contains("\nWrites go to the new database: the old one refuses them"));
         assertThat(button(robot, "#sync-flip").getText()).isEqualTo("Flip writes back to the old database…");
         assertThat(button(robot, "#sync-flip-undo").getText()).isEqualTo("Undo write block on the old database…");
 
@@ -234,8 +267,9 @@ class SyncFlipViewTest {
         await().atMost(30, TimeUnit.SECONDS).until(() -> text(robot, "#sync-message").startsWith("Sync " + pair.migration + " stopped: 1 changes"));
 
         // the block lifted by hand: the old database takes writes again
+        // clicked once it is shown, enabled and still (a poll's lines above it move it while they come), the dialog awaited
         click(robot, "#sync-flip-undo");
-        DialogPane undo = robot.lookup("#sync-undo-confirm").queryAs(DialogPane.class);
+        DialogPane undo = dialog(robot, "#sync-undo-confirm");
         wholeAndCentred(undo);
         robot.clickOn(robot.from(undo).lookup((Button b) -> "Lift the block".equals(b.getText())).queryButton());
         await().atMost(30, TimeUnit.SECONDS).until(() -> text(robot, "#sync-flip-outcome").startsWith("Write block on the old database lifted"));
@@ -266,11 +300,14 @@ class SyncFlipViewTest {
         link.sync().hset(store.keys().verify(), Map.of(ControlKeys.Verify.CLEAN, "false", ControlKeys.Verify.DIFFERENCES, "3"));
         int audited = store.audit(100).size();
 
+        assertThat(robot.lookup("#sync-flip-override").query().isVisible()).as("no refusal to override yet").isFalse();
         click(robot, "#sync-flip");
-        DialogPane confirm = robot.lookup("#sync-flip-confirm").queryAs(DialogPane.class);
+        DialogPane confirm = dialog(robot, "#sync-flip-confirm");
         robot.clickOn(robot.from(confirm).lookup((Button b) -> "Flip writes to the new database".equals(b.getText())).queryButton());
 
         await().atMost(60, TimeUnit.SECONDS).until(() -> !text(robot, "#sync-flip-error").isEmpty());
+        // the override is the button next to the line, not a command to run elsewhere
+        assertThat(text(robot, "#sync-flip-error")).endsWith("then Verify).").doesNotContain("cutover flip-writes");
         assertThat(text(robot, "#sync-flip-error")).startsWith("Refused, nothing blocked: migration " + pair.migration
                         + ": cannot move from traffic_shift to new_primary: verification clean and fresh: the latest verification"
                         + " (1 rows compared, ")
@@ -287,13 +324,27 @@ class SyncFlipViewTest {
         assertThat(new dev.cutover.capture.SyncSlot(pair.newDb(), pair.plan, Direction.REVERSE).info()).isNull();
         assertThat(store.read()).isEqualTo(before);
         assertThat(store.audit(100)).hasSize(audited);
-        assertThat(text(robot, "#sync-flip-writes")).isEqualTo("Writes go to the old database (no write block on either side)");
+        assertThat(text(robot, "#sync-flip-writes")).endsWith("\nWrites go to the old database first; the routers mirror them to the"
+                + " new one (write target dual_write). No write block on either database.");
 
-        // the refusal overridden with a reason (as flip-writes --override --reason): flipped, the override audited
+        // the refusal overridden with a reason (as flip-writes --override --reason): Override… next to the refusal line asks for
+        // the reason, lists each failing guard once, whole, and wants the phase typed
         assertThat(vm.flip().overridable().get()).isTrue();
-        robot.interact(() -> vm.flip().overrideRefused(" "));
-        assertThat(text(robot, "#sync-flip-error")).isEqualTo("An override needs a reason: it goes to the audit log.");
-        robot.interact(() -> vm.flip().overrideRefused("the 3 differences are known test rows"));
+        click(robot, "#sync-flip-override");
+        DialogPane override = dialog(robot, "#sync-override-dialog");
+        assertThat(override.getHeaderText()).isEqualTo("Flip writes to the new database although its guards refuse?");
+        String reasons = robot.from(override).lookup("#override-reasons").queryAs(javafx.scene.control.TextArea.class).getText();
+        assertThat(reasons).startsWith("✗ verification clean and fresh: the latest verification").contains("found 3 differences")
+                .doesNotContain("reads fully shifted").doesNotContain("\n");
+        wholeAndCentred(override);
+        Button overrideGo = robot.from(override).lookup((Button b) -> "Override and flip".equals(b.getText())).queryButton();
+        robot.clickOn(robot.from(override).lookup("#override-why").queryAs(javafx.scene.control.TextArea.class)).write("  ");
+        robot.clickOn(robot.from(override).lookup("#override-typed").queryAs(javafx.scene.control.TextField.class)).write("new_primary");
+        assertThat(overrideGo.isDisabled()).as("a blank reason is none").isTrue();
+        robot.clickOn(robot.from(override).lookup("#override-why").queryAs(javafx.scene.control.TextArea.class))
+                .write("the 3 differences are known test rows");
+        assertThat(overrideGo.isDisabled()).isFalse();
+        robot.clickOn(overrideGo);
         await().atMost(90, TimeUnit.SECONDS).until(() -> !text(robot, "#sync-flip-banner").isEmpty() || !text(robot, "#sync-flip-error").isEmpty());
         assertThat(text(robot, "#sync-flip-error")).isEmpty();
         assertThat(progressLines(robot).get(0)).isEqualTo("Phase traffic_shift → new_primary (guards overridden, audited); recorded after the switch");
@@ -302,8 +353,9 @@ class SyncFlipViewTest {
         assertThat(e.action()).isEqualTo("flip_writes");
         assertThat(e.override()).isTrue();
         assertThat(e.get(ControlKeys.Audit.GUARD)).contains("verification clean and fresh").doesNotContain("reads fully shifted");
-        assertThat(e.why()).endsWith("; the 3 differences are known test rows");
+        assertThat(e.why()).endsWith("; the 3 differences are known test rows").doesNotContain(";   ");
         assertThat(store.read().phase()).isEqualTo(Phase.NEW_PRIMARY);
         assertThat(vm.flip().overridable().get()).isFalse();
+        assertThat(robot.lookup("#sync-flip-override").query().isVisible()).isFalse();
     }
 }

@@ -37,6 +37,30 @@ class SyncViewModelTest {
         return SyncViewModel.describe(r.status(), r.slot(), r.problem(), false, SyncSlot.nameFor(pair.migration), System.currentTimeMillis());
     }
 
+    /**
+     * Issue 15: under write target dual_write (traffic_shift) with no write block, the write card says
+     * that writes go to the old database first and the routers mirror them to the new one, not
+     * "writes go to the old database" alone; under old_only that line holds as it is.
+     */
+    @Test
+    void theWritesLineFollowsTheWriteTargetInRedis() {
+        String fwd = SyncSlot.nameFor(pair.migration);
+        SyncViewModel.Reading o = SyncViewModel.read(redis, pair.oldDb(), pair.plan, false, null);
+        SyncViewModel.Reading n = SyncViewModel.read(redis, pair.newDb(), pair.plan, true, null);
+        FlipViewModel.Choice c = FlipViewModel.choose(null, FlipViewModel.stream(o, null, false), FlipViewModel.stream(n, null, false),
+                fwd, fwd + "_rev");
+        assertThat(c.writes()).isEqualTo("Writes go to the old database (no write block on either side)");
+        java.util.function.Function<dev.cutover.control.Phase, String> at = ph -> SyncViewModel.writesLine(
+                new dev.cutover.control.ControlState(ph, ph.writeTarget(), 50, 0.0, "", 3), c, c.writes());
+        assertThat(at.apply(dev.cutover.control.Phase.TRAFFIC_SHIFT)).isEqualTo("Redis holds phase traffic_shift.\nWrites go to the old"
+                + " database first; the routers mirror them to the new one (write target dual_write). No write block on either database.");
+        assertThat(at.apply(dev.cutover.control.Phase.NEW_PRIMARY)).isEqualTo("Redis holds phase new_primary.\nWrites go to the new"
+                + " database first; the routers mirror them to the old one (write target new_primary). No write block on either database.");
+        assertThat(at.apply(dev.cutover.control.Phase.PLANNING)).isEqualTo("Redis holds phase planning, write target old_only: the routers"
+                + " write to the old database only; the new one is not written.\nWrites go to the old database (no write block on either side)");
+        assertThat(SyncViewModel.writesLine(null, c, c.writes())).isEqualTo(c.writes());
+    }
+
     @Test
     void aSyncOfAnotherProcessIsRunningThenStoppedThenGone() throws Exception {
         String slot = SyncSlot.nameFor(pair.migration);
