@@ -8,6 +8,7 @@ import dev.cutover.control.Phase;
 import dev.cutover.control.TrafficSteps;
 import dev.cutover.ui.ConsoleWords;
 import dev.cutover.ui.ErrorLine;
+import dev.cutover.ui.OverrideDialog;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Alert;
@@ -19,7 +20,6 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.Slider;
-import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Function;
 
 /** The Traffic & phase screen: phase stepper with guards, read-traffic slider, write target, rollback, audit log. */
@@ -575,55 +576,22 @@ public final class TrafficView extends VBox {
         if (r == null) {
             return;
         }
-        String typedTarget = r.phase() != null ? r.phase().wireName() : r.percent() + " %";
-        Dialog<String> d = new Dialog<>();
-        d.setTitle("Override the guards");
-        d.setHeaderText(r.phase() != null ? "Move to " + r.phase().wireName() + " although its guards refuse?"
-                : "Set reads on the new database to " + r.percent() + " % although that step is refused?");
-        d.getDialogPane().setId("override-dialog");
-        d.setResizable(true);
         // each failing guard once, whole; a refusal without guards (a traffic step) in its own words, once.
         // This dialog is the Override… the refusal names: it does not send the DBA to itself
-        String reasons = r.failed().isEmpty() ? r.reason().replace(" (Override… asks for a reason)", "")
-                : String.join("\n\n", r.failed().stream().map(GuardCheck::toString).toList());
-        TextArea why = new TextArea();
-        TextArea shown = new TextArea(reasons);
-        shown.setId("override-reasons");
-        shown.setEditable(false);
-        shown.setWrapText(true);
-        shown.setFocusTraversable(false);
-        shown.setPrefRowCount(Math.min(12, 2 + r.failed().size() + reasons.length() / 70));
-        shown.getStyleClass().add("error-text");
-        TextField typed = new TextField();
-        typed.setId("override-typed");
-        typed.setPromptText(typedTarget);
-        why.setId("override-why");
-        why.setPromptText("why (written to the audit log)");
-        why.setWrapText(true);
-        why.setPrefRowCount(2);
-        VBox body = new VBox(8);
-        if (r.phase() != null) {
-            // what the move does, as Advance asks it (cleanup: the slots dropped, the old side no longer written)
-            Label what = dev.cutover.ui.Views.wrapping(new Label(vm.describeMove(r.phase(), false)));
-            what.setId("override-what");
-            body.getChildren().add(what);
-        }
-        body.getChildren().addAll(new Label("Refused because:"), shown, new Label("Reason:"), why,
-                new Label("Type " + typedTarget + " to confirm:"), typed);
-        body.setPrefWidth(560);
-        VBox.setVgrow(shown, Priority.ALWAYS);
-        d.getDialogPane().setContent(body);
-        ButtonType go = new ButtonType(r.phase() != null ? "Override and move" : "Override and shift", ButtonBar.ButtonData.OK_DONE);
-        d.getDialogPane().getButtonTypes().addAll(go, ButtonType.CANCEL);
-        d.getDialogPane().lookupButton(go).disableProperty().bind(typed.textProperty().isNotEqualTo(typedTarget)
-                .or(why.textProperty().isEmpty()));
-        d.setResultConverter(b -> b == go ? why.getText() : null);
-        d.initOwner(getScene().getWindow());
-        d.showAndWait().ifPresent(w -> {
-            // Override… goes away with the refusal: this screen holds the focus, not the next field down the screen
-            // (the scrolled screen would jump to the sample rate, away from what just changed)
-            requestFocus();
-            vm.overrideRefused(w);
-        });
+        List<String> reasons = r.failed().isEmpty() ? List.of(r.reason().replace(" (Override… asks for a reason)", ""))
+                : r.failed().stream().map(GuardCheck::toString).toList();
+        boolean move = r.phase() != null;
+        OverrideDialog.ask(getScene().getWindow(), new OverrideDialog.Ask("override-dialog",
+                move ? "Move to " + r.phase().wireName() + " although its guards refuse?"
+                        : "Set reads on the new database to " + r.percent() + " % although that step is refused?",
+                // what the move does, as Advance asks it (cleanup: the slots dropped, the old side no longer written)
+                move ? vm.describeMove(r.phase(), false) : null,
+                reasons, move ? r.phase().wireName() : r.percent() + " %", move ? "Override and move" : "Override and shift"))
+                .ifPresent(w -> {
+                    // Override… goes away with the refusal: this screen holds the focus, not the next field down the screen
+                    // (the scrolled screen would jump to the sample rate, away from what just changed)
+                    requestFocus();
+                    vm.overrideRefused(w);
+                });
     }
 }
