@@ -313,13 +313,13 @@ public final class MappingsView extends VBox {
     }
 
     /** Least and most width of the schema trees' column. */
-    static final double TREES_MIN = 150;
+    static final double TREES_MIN = 165;
     static final double TREES_MAX = 280;
 
     /**
      * The schema trees (old above new: drag down from one to the other) | the grid, editor and
      * findings. A wider window widens the grid, not the trees: their column keeps a width of its
-     * own (a sixth of the body, 150 to 280 px, or what the DBA dragged it to) whatever width the
+     * own (a sixth of the body, 165 to 280 px, or what the DBA dragged it to) whatever width the
      * window had when the screen was first laid out, so at 1024 px the grid has its columns whole.
      */
     private static final class SideTrees extends SplitPane {
