@@ -267,6 +267,17 @@ class MappingsViewTest {
 
     @SuppressWarnings("unchecked")
     private static Node treeCell(FxRobot robot, String tree, String column) {
+        // the two trees share one column (old above new): a column further down is scrolled to first, as a DBA would
+        SchemaTree t = robot.lookup("#" + tree).queryAs(SchemaTree.class);
+        robot.interact(() -> {
+            for (int i = 0; i < t.getExpandedItemCount(); i++) {
+                SchemaTree.Node n = t.getTreeItem(i).getValue();
+                if (n != null && n.column() != null && n.column().name().equals(column)) {
+                    t.scrollTo(Math.max(0, i - 2));
+                }
+            }
+        });
+        WaitForAsyncUtils.waitForFxEvents();
         return robot.lookup("#" + tree).lookup((Node n) -> n instanceof TreeCell<?> c && c.getItem() instanceof SchemaTree.Node sn
                 && sn.column() != null && sn.column().name().equals(column)).query();
     }

@@ -135,8 +135,13 @@ public final class BackfillView extends VBox {
 
         TimeSeriesCollection data = new TimeSeriesCollection(vm.throughput());
         var throughputChart = Charts.timeChart(data, "rows/s", null);
-        throughputChart.getXYPlot().setNoDataMessage("Rows per second of this console's run, once started");
+        throughputChart.getXYPlot().setNoDataMessage(vm.chartNote().get());
+        vm.chartNote().addListener((o, a, b) -> throughputChart.getXYPlot().setNoDataMessage(b));
         Charts.nowWhileEmpty(throughputChart, vm.throughput(), BackfillViewModel.CHART_SECONDS);
+        secondsAtLeast((org.jfree.chart.axis.DateAxis) throughputChart.getXYPlot().getDomainAxis());
+        // a single sample is a point (a line needs two)
+        var line = (org.jfree.chart.renderer.xy.XYLineAndShapeRenderer) throughputChart.getXYPlot().getRenderer();
+        vm.throughput().addChangeListener(e -> line.setDefaultShapesVisible(vm.throughput().getItemCount() == 1));
         var chart = Charts.viewer(throughputChart, "backfill-chart");
 
         var workers = LeaseHolders.table(vm.workers(), "backfill-workers", "No worker holds a chunk lease in Redis now.");
@@ -172,6 +177,8 @@ public final class BackfillView extends VBox {
         // the tables across the whole width (their columns whole at 960 px), the chart and the workers
         // below; the errors' panel only while there are errors
         VBox tablesPanel = panel("Tables", tables);
+        // the header and four rows at least, here and in the errors' table: a short window scrolls the
+        // screen rather than squeezing the tables to a row or two
         VBox.setVgrow(tablesPanel, Priority.ALWAYS);
         VBox chartPanel = panel("Throughput", chart);
         HBox.setHgrow(chartPanel, Priority.ALWAYS);
@@ -179,17 +186,43 @@ public final class BackfillView extends VBox {
         workersPanel.setPrefWidth(340);
         workersPanel.setMinWidth(250);
         HBox below = new HBox(16, chartPanel, workersPanel);
-        tablesPanel.setMinHeight(110); // the header and a row or two; a short window scrolls rather than squeezing the chart
+        tables.setMinHeight(TABLE_MIN_HEIGHT);
         VBox.setVgrow(below, Priority.ALWAYS);
         VBox errorsPanel = panel("Errors (with their key ranges)", errors);
         VBox.setVgrow(errorsPanel, Priority.ALWAYS);
+        errors.setMinHeight(TABLE_MIN_HEIGHT);
         errorsPanel.visibleProperty().bind(Bindings.isNotEmpty(vm.errors()));
         errorsPanel.managedProperty().bind(errorsPanel.visibleProperty());
         VBox grid = new VBox(12, tablesPanel, below, errorsPanel);
         grid.getStyleClass().add("backfill-grid");
         VBox.setVgrow(grid, Priority.ALWAYS);
 
-        getChildren().addAll(title, what, controls, message, errorLine, grid, summary);
+        // the run summary right under the message: a wrapped last line is never the one cut at the screen's bottom
+        getChildren().addAll(title, what, controls, message, errorLine, summary, grid);
+    }
+
+    /** A table's least height: its header and four rows. */
+    static final double TABLE_MIN_HEIGHT = 26 + 4 * 24 + 4;
+
+    /**
+     * Ticks a second apart at least on the time axis (its labels are HH:mm:ss: ticks closer than that
+     * would read "20:42:15 20:42:15"), and ten seconds shown at least around a run's only sample.
+     */
+    static void secondsAtLeast(org.jfree.chart.axis.DateAxis axis) {
+        var units = new org.jfree.chart.axis.TickUnits();
+        java.text.DateFormat hms = new java.text.SimpleDateFormat("HH:mm:ss");
+        hms.setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
+        for (int n : new int[] {1, 2, 5, 10, 15, 30}) {
+            units.add(new org.jfree.chart.axis.DateTickUnit(org.jfree.chart.axis.DateTickUnitType.SECOND, n, hms));
+        }
+        for (int n : new int[] {1, 2, 5, 10, 15, 30}) {
+            units.add(new org.jfree.chart.axis.DateTickUnit(org.jfree.chart.axis.DateTickUnitType.MINUTE, n, hms));
+        }
+        for (int n : new int[] {1, 2, 6, 12}) {
+            units.add(new org.jfree.chart.axis.DateTickUnit(org.jfree.chart.axis.DateTickUnitType.HOUR, n, hms));
+        }
+        axis.setStandardTickUnits(units);
+        axis.setAutoRangeMinimumSize(10_000);
     }
 
     /** A progress bar with its percentage. */

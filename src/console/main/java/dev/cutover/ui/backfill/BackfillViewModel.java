@@ -55,6 +55,7 @@ public final class BackfillViewModel {
     }
 
     public static final int CHART_SECONDS = 300;
+    static final String CHART_EMPTY = "Rows per second of this console's run, once started";
 
     private final Session session;
     private final BackgroundTasks tasks;
@@ -71,6 +72,10 @@ public final class BackfillViewModel {
     private final StringProperty message = new SimpleStringProperty("");
     private final StringProperty summary = new SimpleStringProperty("");
     private final ObjectProperty<Throwable> error = new SimpleObjectProperty<>();
+    /** What the throughput chart says while it has no point to draw. */
+    private final StringProperty chartNote = new SimpleStringProperty(CHART_EMPTY);
+    /** When this console's run started (System.nanoTime), for a run that ends before its first sample. */
+    private long startedAt;
     private final Timeline poller;
     /** Cap, pause and stop of this console's engine and, with Redis, of every worker of the run (shared with Verify). */
     private final RunThrottle throttle;
@@ -78,6 +83,8 @@ public final class BackfillViewModel {
     private volatile String workerId;
     private Task<BackfillReport> task;
     private boolean polling;
+    /** The run summary hash last read from Redis, or null. */
+    private Map<String, String> lastSummary;
 
     public BackfillViewModel(Session session, BackgroundTasks tasks, ObservableValue<Plan> plan) {
         this.session = session;
@@ -96,6 +103,8 @@ public final class BackfillViewModel {
             }
         });
         tables.setAll(waiting(plan.getValue()));
+        message.addListener((o, a, b) -> describeSummary()); // said once, also when the run ends between two polls
+        error.addListener((o, a, b) -> describeSummary());
         poller = new Timeline(new KeyFrame(Duration.seconds(1), e -> pollRedis()));
         poller.setCycleCount(Timeline.INDEFINITE);
     }
@@ -138,6 +147,9 @@ public final class BackfillViewModel {
         workerId = e.workerId();
         error.set(null);
         errors.clear();
+        throughput.clear();
+        chartNote.set(CHART_EMPTY);
+        startedAt = System.nanoTime();
         running.set(true);
         message.set("Backfill of " + p.name() + " running as worker " + e.workerId());
         // the run's throttle hash: what this console sets is what every worker of the run follows
@@ -151,7 +163,7 @@ public final class BackfillViewModel {
         }), report -> finished(p, report), t -> {
             ended();
             error.set(t);
-            message.set("Backfill failed: " + Problems.oneLine(t));
+            message.set("Backfill failed:"); // the error itself once, on the error line below (with its details)
         });
         task.stateProperty().addListener((o, a, state) -> {
             if (state != javafx.concurrent.Worker.State.CANCELLED) {
@@ -181,6 +193,11 @@ public final class BackfillViewModel {
     }
 
     private void ended() {
+        if (throughput.isEmpty()) {
+            // a run shorter than the first sample: the chart says so instead of staying empty
+            chartNote.set(String.format(java.util.Locale.ROOT, "Run finished in %.1f s: no throughput samples",
+                    (System.nanoTime() - startedAt) / 1e9));
+        }
         running.set(false);
         workerId = null;
         throttle.controls().running(null, null);
@@ -247,11 +264,21 @@ public final class BackfillViewModel {
             @SuppressWarnings("unchecked") Map<String, String> sum = (Map<String, String>) res[0];
             @SuppressWarnings("unchecked") Map<String, Integer> holders = (Map<String, Integer>) res[1];
             workers.show(holders, local);
-            summary.set(RunSummary.describe(sum));
+            lastSummary = sum;
+            describeSummary();
         }, t -> {
             polling = false;
             summary.set("Redis: " + Problems.oneLine(t));
         });
+    }
+
+    /** The run summary last read from Redis in words; its error once: left out when the message or the error line already says it. */
+    private void describeSummary() {
+        if (lastSummary == null) {
+            return;
+        }
+        Throwable shownError = error.get();
+        summary.set(RunSummary.describe(lastSummary, message.get() + "\n" + (shownError == null ? "" : Problems.oneLine(shownError))));
     }
 
     private static List<TableProgress> waiting(Plan p) {
@@ -312,6 +339,11 @@ public final class BackfillViewModel {
     /** The run summary other workers publish in Redis, one line. */
     public StringProperty summary() {
         return summary;
+    }
+
+    /** What the throughput chart says while it has no point: before a run, or after one shorter than its first sample. */
+    public StringProperty chartNote() {
+        return chartNote;
     }
 
     public ObjectProperty<Throwable> error() {

@@ -12,6 +12,11 @@ final class RunSummary {
 
     /** "Run in Redis: running · 1,200 of 2,200 rows · 850 rows/s · 1 s left · updated 0 s ago", or why not. */
     static String describe(Map<String, String> h) {
+        return describe(h, "");
+    }
+
+    /** The same, but the run's error left out (" · its error above") when {@code shown}, what the screen already says, contains it. */
+    static String describe(Map<String, String> h, String shown) {
         if (h == null || h.isEmpty()) {
             return "No backfill run of this migration in Redis yet.";
         }
@@ -32,7 +37,7 @@ final class RunSummary {
         }
         String err = h.get(Backfill.ERROR);
         if (err != null && !err.isBlank()) {
-            b.append(" · ").append(err);
+            b.append(" · ").append(shown != null && shown.contains(err.strip()) ? "its error above" : err);
         }
         return b.toString();
     }

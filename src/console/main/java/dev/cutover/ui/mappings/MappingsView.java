@@ -41,7 +41,7 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The Mappings screen: old schema | mapping grid, expression editor, SQL preview | new schema; findings below. */
+/** The Mappings screen: the old schema over the new one | mapping grid over expression editor, SQL preview and findings. */
 public final class MappingsView extends VBox {
     private final MappingsViewModel vm;
     private final CodeArea editor = new CodeArea();
@@ -57,9 +57,7 @@ public final class MappingsView extends VBox {
         getStyleClass().addAll("screen", "mappings");
         oldTree = new SchemaTree("old-tree", vm.oldSchema(), true, n -> { });
         newTree = new SchemaTree("new-tree", vm.newSchema(), false, n -> dropOn(n.table(), n.column().name()));
-        SplitPane main = new SplitPane(body(), findings());
-        main.setOrientation(Orientation.VERTICAL);
-        main.setDividerPositions(0.76);
+        SplitPane main = body();
         getChildren().addAll(toolbar(), messageLine(), main);
         VBox.setVgrow(main, Priority.ALWAYS);
     }
@@ -106,7 +104,7 @@ public final class MappingsView extends VBox {
                 vm.tableIndex().set(b.intValue());
             }
         });
-        Button mapTables = button("map-tables", "Map tables", "Map the table selected in the old schema (left) to the one selected in the new schema (right)");
+        Button mapTables = button("map-tables", "Map tables", "Map the table selected in the old schema (above) to the one selected in the new schema (below)");
         mapTables.setOnAction(e -> {
             TableRef o = oldTree.selectedTable();
             TableRef n = newTree.selectedTable();
@@ -307,16 +305,101 @@ public final class MappingsView extends VBox {
         VBox editorBox = new VBox(exprLabel, editor, exprStatus, previewLabel, previewScroll);
         editorBox.getStyleClass().add("editor-box");
         editorBox.setSpacing(6);
-        SplitPane center = new SplitPane(grid, editorBox);
-        center.setOrientation(Orientation.VERTICAL);
-        center.setDividerPositions(0.42);
+        SplitPane trees = new SplitPane(left, right);
+        trees.setOrientation(Orientation.VERTICAL);
+        trees.setDividerPositions(0.5);
+        trees.getStyleClass().add("schema-trees");
+        return new SideTrees(trees, new GridFirst(grid, editorBox, findings()));
+    }
 
-        SplitPane body = new SplitPane(left, center, right);
-        body.setDividerPositions(0.2, 0.8);
-        // a wider window widens the grid and the editor, not the two schema trees
-        SplitPane.setResizableWithParent(left, false);
-        SplitPane.setResizableWithParent(right, false);
-        return body;
+    /** Least and most width of the schema trees' column. */
+    static final double TREES_MIN = 165;
+    static final double TREES_MAX = 280;
+
+    /**
+     * The schema trees (old above new: drag down from one to the other) | the grid, editor and
+     * findings. A wider window widens the grid, not the trees: their column keeps a width of its
+     * own (a sixth of the body, 165 to 280 px, or what the DBA dragged it to) whatever width the
+     * window had when the screen was first laid out, so at 1024 px the grid has its columns whole.
+     */
+    private static final class SideTrees extends SplitPane {
+        private double chosen = -1;
+        private double placedFor = -1;
+        private boolean placing;
+        /** The divider is being dragged (not moved by the skin's own rounding or a resize). */
+        private boolean dragging;
+
+        SideTrees(Region trees, Region rest) {
+            super(trees, rest);
+            SplitPane.setResizableWithParent(trees, false);
+            trees.setMinWidth(TREES_MIN);
+            trees.setMaxWidth(TREES_MAX);
+            addEventFilter(javafx.scene.input.MouseEvent.MOUSE_PRESSED, e -> dragging = e.getTarget() instanceof javafx.scene.Node n
+                    && n.getStyleClass().contains("split-pane-divider") && n.getParent() == this);
+            addEventFilter(javafx.scene.input.MouseEvent.MOUSE_RELEASED, e -> dragging = false);
+            getDividers().get(0).positionProperty().addListener((o, a, b) -> {
+                if (dragging && !placing && getWidth() > 0) {
+                    chosen = b.doubleValue() * getWidth(); // the DBA's width for the trees from now on
+                }
+            });
+        }
+
+        @Override
+        protected void layoutChildren() {
+            super.layoutChildren(); // on a new width the skin keeps the trees as they were (the grid takes the change)...
+            double w = getWidth();
+            if (w > 0 && w != placedFor) { // ...then they get their own width; at the same size the skin follows the divider
+                double side = Math.max(TREES_MIN, Math.min(TREES_MAX, chosen > 0 ? chosen : w / 6));
+                placing = true;
+                try {
+                    setDividerPositions(side / w);
+                } finally {
+                    placing = false;
+                }
+                placedFor = w;
+                super.layoutChildren();
+            }
+        }
+    }
+
+    /**
+     * The grid over the expression editor and SQL preview over the findings, the grid first: it gets
+     * at least its header and {@link #GRID_ROWS} rows (more, 45 %, in a tall window), the findings a
+     * fifth (70 to 180 px), the editor and preview the rest. Placed again when the height changes.
+     */
+    private static final class GridFirst extends SplitPane {
+        static final int GRID_ROWS = 8;
+        private final TableView<?> grid;
+        private double placedFor = -1;
+
+        GridFirst(TableView<?> grid, Region editor, Region findings) {
+            super(grid, editor, findings);
+            this.grid = grid;
+            setOrientation(Orientation.VERTICAL);
+            findings.setMinHeight(70);
+        }
+
+        @Override
+        protected void layoutChildren() {
+            super.layoutChildren();
+            double h = getHeight();
+            if (h > 0 && h != placedFor) {
+                double row = 24;
+                for (javafx.scene.Node n : grid.lookupAll(".table-row-cell")) {
+                    if (n instanceof Region r && r.getHeight() > 0) {
+                        row = r.getHeight();
+                        break;
+                    }
+                }
+                javafx.scene.Node header = grid.lookup(".column-header-background");
+                double head = header instanceof Region r && r.getHeight() > 0 ? r.getHeight() : 26;
+                double gridH = Math.max(h * 0.45, head + GRID_ROWS * row + 6);
+                double findingsH = Math.max(70, Math.min(180, h * 0.2));
+                setDividerPositions(gridH / h, Math.max(gridH / h, 1 - findingsH / h));
+                placedFor = h;
+                super.layoutChildren();
+            }
+        }
     }
 
     private VBox findings() {
@@ -375,7 +458,7 @@ public final class MappingsView extends VBox {
                 String text = v instanceof MappingRow m ? m.status().label() : v == null ? "" : v.toString();
                 w = Math.max(w, dev.cutover.ui.Views.textWidth(text, false));
             }
-            c.setPrefWidth(Math.ceil(w) + 28);
+            c.setPrefWidth(Math.ceil(w) + 16); // the cell's padding and a little air
         }
     }
 
@@ -386,8 +469,9 @@ public final class MappingsView extends VBox {
         VBox.setVgrow(tree, Priority.ALWAYS);
         dev.cutover.ui.Views.wrapping(l); // "Old schema (drag from here)" wraps in a narrow pane instead of "…"
         VBox box = new VBox(4, l, tree);
-        box.setMinWidth(150);
-        box.setPrefWidth(170);
+        box.setMinWidth(TREES_MIN);
+        box.setPrefWidth(TREES_MIN);
+        box.setMinHeight(90); // the title and a few names; the other tree gives way
         return box;
     }
 

@@ -24,6 +24,10 @@ public final class SchemaTree extends TreeView<SchemaTree.Node> {
         }
     }
 
+    /** A level's indent and the disclosure arrow's width (modena: -fx-indent 10 px; the arrow and its padding) that the skin puts left of a cell's text. */
+    private static final double INDENT = 10;
+    private static final double ARROW = 22;
+
     /** The node being dragged out of an old-schema tree (a full press-drag-release gesture, no platform clipboard). */
     static Node dragged;
 
@@ -35,6 +39,26 @@ public final class SchemaTree extends TreeView<SchemaTree.Node> {
         fill(schema.get());
         setCellFactory(tv -> {
             TreeCell<Node> cell = new TreeCell<>() {
+                {
+                    // the tree gives the cell its width: a long name or type wraps onto a second line
+                    // instead of the narrow tree scrolling sideways
+                    setWrapText(true);
+                    setPrefWidth(0);
+                }
+
+                /**
+                 * The skin measures the wrapped text over the cell's whole width, but lays it out right
+                 * of the item's indent and disclosure arrow: measured there, a name that wraps gets its lines.
+                 */
+                @Override
+                protected double computePrefHeight(double width) {
+                    if (width <= 0 || getTreeItem() == null || getTreeView() == null) {
+                        return super.computePrefHeight(width);
+                    }
+                    double left = getTreeView().getTreeItemLevel(getTreeItem()) * INDENT + ARROW;
+                    return super.computePrefHeight(Math.max(40, width - left));
+                }
+
                 @Override
                 protected void updateItem(Node n, boolean empty) {
                     super.updateItem(n, empty);
@@ -45,7 +69,7 @@ public final class SchemaTree extends TreeView<SchemaTree.Node> {
                         setTooltip(null);
                     } else {
                         setText(n.text());
-                        setTooltip(n.column() == null ? null : new javafx.scene.control.Tooltip(n.column().name() + "   "
+                        setTooltip(new javafx.scene.control.Tooltip(n.column() == null ? n.text() : n.column().name() + "   "
                                 + n.column().type()));
                         setId(id + "-" + n.table().table() + (n.column() == null ? "" : "-" + n.column().name()));
                         getStyleClass().add(n.column() == null ? "table-node" : n.key() ? "key-column" : "column-node");
