@@ -4,7 +4,6 @@ import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.testing.TestDb;
 import dev.cutover.testing.TestRedis;
-import dev.cutover.ui.connections.ProfileStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import javafx.geometry.Bounds;
@@ -67,11 +66,7 @@ class WindowSizesTest {
             r.sync().mset(Map.of(k.phase(), "traffic_shift", k.readPercent(), "5", k.version(), "3", k.writeTarget(), "dual_write",
                     k.createdAt(), Long.toString(System.currentTimeMillis())));
         }
-        console = new Console(ConsoleArgs.parse(List.of("--plan", plan.toString(), "--old", old.url(), "--new", neu.url(),
-                "--redis", TestRedis.sharedUrl())),
-                new WindowPrefs(dir.resolve("console-" + System.nanoTime() + ".json")),
-                new ProfileStore(dir.resolve("profiles-" + System.nanoTime() + ".json")), BackgroundTasks.daemonPool());
-        console.show(stage);
+        console = TestConsole.open(stage, dir, "--plan", plan.toString(), "--old", old.url(), "--new", neu.url(), "--redis", TestRedis.sharedUrl());
     }
 
     @AfterEach

@@ -1,15 +1,12 @@
 package dev.cutover.ui.backfill;
 
+import dev.cutover.ui.TestConsole;
 import dev.cutover.control.RedisLink;
 import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.TestDb;
 import dev.cutover.testing.TestRedis;
-import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.Console;
-import dev.cutover.ui.ConsoleArgs;
 import dev.cutover.ui.Elided;
-import dev.cutover.ui.WindowPrefs;
-import dev.cutover.ui.connections.ProfileStore;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Labeled;
@@ -63,11 +60,7 @@ class BackfillFailedRunTest {
         neu.exec("CREATE TABLE orders (id bigint PRIMARY KEY, shipping_method text, total_cents bigint)");
         Path plan = dir.resolve("fail-" + System.nanoTime() + ".json");
         Files.writeString(plan, BackfillViewTest.PLAN.formatted(migration).replace("total_amount", "total_amont"));
-        console = new Console(ConsoleArgs.parse(List.of("--plan", plan.toString(), "--old", old.url(), "--new", neu.url(),
-                "--redis", TestRedis.sharedUrl())),
-                new WindowPrefs(dir.resolve("console-" + System.nanoTime() + ".json")),
-                new ProfileStore(dir.resolve("profiles-" + System.nanoTime() + ".json")), BackgroundTasks.daemonPool());
-        console.show(stage);
+        console = TestConsole.open(stage, dir, "--plan", plan.toString(), "--old", old.url(), "--new", neu.url(), "--redis", TestRedis.sharedUrl());
     }
 
     @AfterEach

@@ -1,13 +1,10 @@
 package dev.cutover.ui.mappings;
 
+import dev.cutover.ui.TestConsole;
 import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.TestDb;
-import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.Console;
-import dev.cutover.ui.ConsoleArgs;
 import dev.cutover.ui.Elided;
-import dev.cutover.ui.WindowPrefs;
-import dev.cutover.ui.connections.ProfileStore;
 import javafx.geometry.Orientation;
 import javafx.scene.Node;
 import javafx.scene.Scene;
@@ -76,10 +73,7 @@ class MappingsLayoutTest {
                               {"target": "note", "expr": "\\"Note Text\\""}, {"target": "created_at", "expr": "created"}],
                   "dropped": ["legacy_flags"]}]}
                 """);
-        console = new Console(ConsoleArgs.parse(List.of("--plan", plan.toString(), "--old", old.url(), "--new", neu.url())),
-                new WindowPrefs(dir.resolve("console-" + System.nanoTime() + ".json")),
-                new ProfileStore(dir.resolve("profiles-" + System.nanoTime() + ".json")), BackgroundTasks.daemonPool());
-        console.show(stage);
+        console = TestConsole.open(stage, dir, "--plan", plan.toString(), "--old", old.url(), "--new", neu.url());
     }
 
     @AfterEach

@@ -1,14 +1,11 @@
 package dev.cutover.ui.shadow;
 
+import dev.cutover.ui.TestConsole;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.RedisLink;
 import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.TestRedis;
-import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.Console;
-import dev.cutover.ui.ConsoleArgs;
-import dev.cutover.ui.WindowPrefs;
-import dev.cutover.ui.connections.ProfileStore;
 import javafx.geometry.Orientation;
 import javafx.scene.Scene;
 import javafx.scene.control.ScrollBar;
@@ -26,7 +23,6 @@ import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,10 +54,7 @@ class ShadowSamplesFitTest {
                 {"version": 1, "name": "%s", "tables": [{"source": {"schema": "public", "table": "t"},
                  "target": {"schema": "public", "table": "t"}, "key": ["id"], "columns": [{"target": "id", "expr": "id"}]}]}
                 """.formatted(migration));
-        console = new Console(ConsoleArgs.parse(List.of("--plan", plan.toString(), "--redis", TestRedis.sharedUrl())),
-                new WindowPrefs(dir.resolve("console-" + System.nanoTime() + ".json")),
-                new ProfileStore(dir.resolve("profiles-" + System.nanoTime() + ".json")), BackgroundTasks.daemonPool());
-        console.show(stage);
+        console = TestConsole.open(stage, dir, "--plan", plan.toString(), "--redis", TestRedis.sharedUrl());
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package dev.cutover.ui.sync;
 
+import dev.cutover.ui.TestConsole;
 import dev.cutover.control.Actor;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlPlane;
@@ -10,11 +11,7 @@ import dev.cutover.control.Phase;
 import dev.cutover.control.RedisLink;
 import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.TestRedis;
-import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.Console;
-import dev.cutover.ui.ConsoleArgs;
-import dev.cutover.ui.WindowPrefs;
-import dev.cutover.ui.connections.ProfileStore;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +25,6 @@ import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,11 +56,7 @@ class SyncPollingTest {
                   "target": {"schema": "public", "table": "orders"}, "key": ["id"],
                   "columns": [{"target": "id", "expr": "id"}, {"target": "total_cents", "expr": "round(total_amount * 100)::bigint"}]}]}
                 """.formatted(pair.migration));
-        console = new Console(ConsoleArgs.parse(List.of("--plan", plan.toString(), "--old", pair.old.url(),
-                "--new", pair.neu.url(), "--redis", TestRedis.sharedUrl())),
-                new WindowPrefs(dir.resolve("console-" + System.nanoTime() + ".json")),
-                new ProfileStore(dir.resolve("profiles-" + System.nanoTime() + ".json")), BackgroundTasks.daemonPool());
-        console.show(stage);
+        console = TestConsole.open(stage, dir, "--plan", plan.toString(), "--old", pair.old.url(), "--new", pair.neu.url(), "--redis", TestRedis.sharedUrl());
     }
 
     @AfterEach

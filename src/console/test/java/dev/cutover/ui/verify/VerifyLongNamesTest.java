@@ -1,14 +1,11 @@
 package dev.cutover.ui.verify;
 
+import dev.cutover.ui.TestConsole;
 import dev.cutover.testing.NeedsServers;
 import dev.cutover.testing.TestDb;
 import dev.cutover.testing.TestRedis;
-import dev.cutover.ui.BackgroundTasks;
 import dev.cutover.ui.Console;
-import dev.cutover.ui.ConsoleArgs;
 import dev.cutover.ui.Elided;
-import dev.cutover.ui.WindowPrefs;
-import dev.cutover.ui.connections.ProfileStore;
 import javafx.geometry.Orientation;
 import javafx.scene.Node;
 import javafx.scene.Scene;
@@ -67,11 +64,7 @@ class VerifyLongNamesTest {
                   "key": ["id"], "columns": [{"target": "id", "expr": "id"}, {"target": "note", "expr": "note"}],
                   "dropped": []}]}
                 """.formatted(migration, LONG, LONG));
-        console = new Console(ConsoleArgs.parse(List.of("--plan", plan.toString(), "--old", old.url(), "--new", neu.url(),
-                "--redis", TestRedis.sharedUrl())),
-                new WindowPrefs(dir.resolve("console-" + System.nanoTime() + ".json")),
-                new ProfileStore(dir.resolve("profiles-" + System.nanoTime() + ".json")), BackgroundTasks.daemonPool());
-        console.show(stage);
+        console = TestConsole.open(stage, dir, "--plan", plan.toString(), "--old", old.url(), "--new", neu.url(), "--redis", TestRedis.sharedUrl());
     }
 
     @AfterEach
