@@ -2,9 +2,11 @@ package dev.cutover.ui;
 
 import dev.cutover.testing.NeedsServers;
 import dev.cutover.control.Actor;
+import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlPlane;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.ControlStore;
+import dev.cutover.control.GuardCheck;
 import dev.cutover.control.GuardSettings;
 import dev.cutover.control.Phase;
 import dev.cutover.control.RedisLink;
@@ -59,7 +61,7 @@ class TrafficViewTest {
         tasks.close();
         var k = store.keys();
         link.sync().del(k.phase(), k.writeTarget(), k.readPercent(), k.shadowSampleRate(), k.routingSalt(), k.version(),
-                k.audit(), k.key("changed_at"), k.key("created_at"), k.routingKeys());
+                k.audit(), k.key("changed_at"), k.key("created_at"), k.routingKeys(), k.backfill());
         link.close();
     }
 
@@ -768,6 +770,30 @@ class TrafficViewTest {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.state().get().version() > ours);
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(vm.message().get()).isEqualTo("Migration " + migration + " · state version " + vm.state().get().version());
+    }
+
+    /**
+     * The walk of the whole migration: a refusal stayed up, with its Override…, after every guard it
+     * named had come to hold. A refusal of the move out of this phase goes once its failed guards pass.
+     */
+    @Test
+    void aRefusalGoesOnceTheGuardsItNamedHold(FxRobot robot) throws Exception {
+        setUp(robot, Phase.BACKFILL);
+        robot.interact(vm::advance); // the backfill guard refuses it: no backfill has run
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.refused().get() != null && !vm.busy().get());
+        long version = vm.state().get().version();
+
+        // the backfill completes (as a run publishes it); the state's version stays the same
+        link.sync().hset(store.keys().backfill(), java.util.Map.of(ControlKeys.Backfill.STATE, "complete",
+                ControlKeys.Backfill.ROWS_DONE, "20500", ControlKeys.Backfill.ROWS_TOTAL, "20500"));
+        robot.interact(vm::refresh);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.refused().get() == null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(vm.state().get().version()).isEqualTo(version);
+        assertThat(vm.refusal().get()).isEmpty();
+        assertThat(robot.lookup("#phase-override").queryButton().isVisible()).isFalse();
+        assertThat(vm.exitChecks()).allMatch(GuardCheck::ok);
+        assertThat(vm.message().get()).isEqualTo("Migration " + migration + " · state version " + version);
     }
 
     /** Issue 15 (walk), 5: a flip with no router running says so plainly. */

@@ -189,9 +189,10 @@ public final class TrafficViewModel {
             long version = s.view().state().version();
             if (!busy.get()) {
                 String m = message.get();
-                boolean superseded = messageVersion >= 0 && version != messageVersion;
+                // the last action's words (a refusal above all) speak of a state Redis no longer holds, or of guards
+                // that hold now: a refusal of the move out of this phase whose failed guards all pass is no longer true
+                boolean superseded = messageVersion >= 0 && version != messageVersion || guardsNowHold(refused.get(), s);
                 if (superseded) {
-                    // the last action's words (a refusal above all) speak of a state Redis no longer holds
                     refusal.set("");
                     refused.set(null);
                     if (!flipPending.get()) {
@@ -758,6 +759,17 @@ public final class TrafficViewModel {
 
     public ObservableList<AuditEntry> audit() {
         return audit;
+    }
+
+    /**
+     * Whether {@code r}, a refused move out of the phase just read, failed only on guards that all
+     * hold now (each named again in the exit conditions, passed): the refusal no longer says what is.
+     */
+    private static boolean guardsNowHold(Refused r, Snapshot s) {
+        if (r == null || r.phase() == null || r.failed().isEmpty() || r.phase().ordinal() != s.view().state().phase().ordinal() + 1) {
+            return false;
+        }
+        return r.failed().stream().allMatch(f -> s.exit().stream().anyMatch(g -> g.name().equals(f.name()) && g.ok()));
     }
 
     /** Why the last step was refused ("" when it was not). */
