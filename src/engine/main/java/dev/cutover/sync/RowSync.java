@@ -40,6 +40,8 @@ public final class RowSync {
     private static final int MAX_FIXES = 4;
 
     private final Flow flow;
+    /** The flow's statements, looked up at the first batch ({@link Statements}: made once per flow). */
+    private Statements statements;
     /** Where each key column is in a projected row (the to-names of the projection). */
     private final int[] keyAt;
     private final String localSettings;
@@ -148,7 +150,7 @@ public final class RowSync {
     private Result batch(Connection truth, Connection other, List<List<String>> keys) {
         List<List<String>> present = new ArrayList<>();
         List<String[]> rows = new ArrayList<>();
-        try (PreparedStatement ps = truth.prepareStatement(Statements.of(flow).read(keys.size(), !fillOnly))) {
+        try (PreparedStatement ps = truth.prepareStatement(statements().read(keys.size(), !fillOnly))) {
             bindPadded(ps, keys);
             try (ResultSet rs = ps.executeQuery()) {
                 int cols = flow.columns().size();
@@ -210,7 +212,7 @@ public final class RowSync {
         try {
             local(other);
             if (!rows.isEmpty()) {
-                try (PreparedStatement up = other.prepareStatement(fillOnly ? Statements.of(flow).insertMissing() : Statements.of(flow).upsert())) {
+                try (PreparedStatement up = other.prepareStatement(fillOnly ? statements().insertMissing() : statements().upsert())) {
                     for (String[] row : rows) {
                         current = row;
                         for (int c = 0; c < row.length; c++) {
@@ -227,7 +229,7 @@ public final class RowSync {
             current = null;
             int deleted = 0;
             if (!absent.isEmpty()) {
-                try (PreparedStatement del = other.prepareStatement(Statements.of(flow).delete(absent.size()))) {
+                try (PreparedStatement del = other.prepareStatement(statements().delete(absent.size()))) {
                     bindPadded(del, absent);
                     deleted = del.executeUpdate();
                 }
@@ -359,6 +361,13 @@ public final class RowSync {
         return k;
     }
 
+    private Statements statements() {
+        if (statements == null) {
+            statements = Statements.of(flow);
+        }
+        return statements;
+    }
+
     /**
      * Binds {@code keys} to a statement made for {@link Statements#slots} of them: the places past
      * the last key get the last key again (a key listed twice in {@code IN (…)} changes nothing).
@@ -392,9 +401,10 @@ public final class RowSync {
         private final Flow flow;
         private final String upsert;
         private final String insertMissing;
-        private final String[] reads = new String[slotsIndex(BATCH) + 1];
-        private final String[] readsForShare = new String[reads.length];
-        private final String[] deletes = new String[reads.length];
+        /** By {@link #slots}: at most a dozen texts each (powers of two up to {@link #BATCH}). */
+        private final java.util.Map<Integer, String> reads = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.Map<Integer, String> readsForShare = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.Map<Integer, String> deletes = new java.util.concurrent.ConcurrentHashMap<>();
 
         private Statements(Flow flow) {
             this.flow = flow;
@@ -423,11 +433,6 @@ public final class RowSync {
             return Math.min(p, BATCH);
         }
 
-        private static int slotsIndex(int n) {
-            int s = slots(n);
-            return s == BATCH && Integer.bitCount(BATCH) != 1 ? 32 - Integer.numberOfLeadingZeros(BATCH) : Integer.numberOfTrailingZeros(s);
-        }
-
         String upsert() {
             return upsert;
         }
@@ -438,30 +443,17 @@ public final class RowSync {
 
         /** The truth's read of n keys, with its rows locked {@code FOR SHARE} or not. */
         String read(int n, boolean forShare) {
-            if (n > BATCH) {
-                return SyncSql.readByKeys(flow, n) + (forShare ? "\nFOR SHARE OF src" : "");
-            }
-            String[] texts = forShare ? readsForShare : reads;
-            int i = slotsIndex(n);
-            String t = texts[i];
-            if (t == null) {
-                t = SyncSql.readByKeys(flow, slots(n)) + (forShare ? "\nFOR SHARE OF src" : "");
-                texts[i] = t;
-            }
-            return t;
+            return made(forShare ? readsForShare : reads, n, k -> SyncSql.readByKeys(flow, k) + (forShare ? "\nFOR SHARE OF src" : ""));
         }
 
         String delete(int n) {
-            if (n > BATCH) {
-                return SyncSql.deleteByKeys(flow, n);
-            }
-            int i = slotsIndex(n);
-            String t = deletes[i];
-            if (t == null) {
-                t = SyncSql.deleteByKeys(flow, slots(n));
-                deletes[i] = t;
-            }
-            return t;
+            return made(deletes, n, k -> SyncSql.deleteByKeys(flow, k));
+        }
+
+        /** The text for {@link #slots}{@code (n)} keys, made once; above {@link #BATCH} (never kept) made each time. */
+        private static String made(java.util.Map<Integer, String> texts, int n, java.util.function.IntFunction<String> make) {
+            int k = slots(n);
+            return n > BATCH ? make.apply(k) : texts.computeIfAbsent(k, make::apply);
         }
     }
 }
