@@ -72,8 +72,7 @@ public final class PhasedFlip {
     public record Decided(WriteFlip.Side side, ControlPlane.Decision decision, String reason) {
         /** "phase traffic_shift → new_primary", or "phase traffic_shift kept". */
         public String move() {
-            Phase from = decision.seen().phase();
-            return from == decision.to() ? "phase " + from.wireName() + " kept" : "phase " + from.wireName() + " → " + decision.to().wireName();
+            return moveWords(decision.seen().phase(), decision.to());
         }
 
         /** "no guard", "guards pass" or "guards overridden, audited". */
@@ -102,6 +101,11 @@ public final class PhasedFlip {
         }
     }
 
+    /** "phase traffic_shift → new_primary", or "phase traffic_shift kept" when {@code from} is {@code to}. */
+    static String moveWords(Phase from, Phase to) {
+        return from == to ? "phase " + from.wireName() + " kept" : "phase " + from.wireName() + " → " + to.wireName();
+    }
+
     /** The flip done: its result, and whether the spent stream's status record was removed from Redis. */
     public record Flipped(WriteFlip.Result result, boolean forgotSpentStream) {
     }
@@ -110,8 +114,7 @@ public final class PhasedFlip {
     public record Recorded(ControlState before, ControlState after, String overridden) {
         /** "phase traffic_shift → new_primary (version 7, write target new_primary), audited as flip_writes[; override audited: …]". */
         public String line() {
-            return (before.phase() == after.phase() ? "phase " + after.phase().wireName() + " kept"
-                    : "phase " + before.phase().wireName() + " → " + after.phase().wireName()) + " (version " + after.version()
+            return moveWords(before.phase(), after.phase()) + " (version " + after.version()
                     + ", write target " + after.writeTarget().wireName() + "), audited as " + ControlStore.ACTION_FLIP_WRITES
                     + (overridden.isEmpty() ? "" : "; override audited: " + overridden);
         }

@@ -120,12 +120,9 @@ public final class ControlPlane {
     public ControlState apply(Decision d, Actor who, String action, String why) {
         ControlState now = d.seen();
         Phase to = d.to();
-        ControlState next = ensureSalt(new ControlState(to, to.writeTarget(), readPercentAfterMove(now.phase(), to, now.readPercent()),
-                sampleRateAfterMove(to, now.shadowSampleRate()), now.routingSalt(), now.version()));
-        if (to == now.phase()) {
-            next = ensureSalt(new ControlState(now.phase(), now.writeTarget(), now.readPercent(), now.shadowSampleRate(), now.routingSalt(),
-                    now.version()));
-        }
+        ControlState next = ensureSalt(to == now.phase() ? now
+                : new ControlState(to, to.writeTarget(), readPercentAfterMove(now.phase(), to, now.readPercent()),
+                        sampleRateAfterMove(to, now.shadowSampleRate()), now.routingSalt(), now.version()));
         return store.apply(now, next, who, action, why, !d.overridden().isEmpty(), d.overridden());
     }
 
