@@ -15,7 +15,16 @@ public final class ConsoleWords {
     private static final Pattern RESTORE = Pattern.compile("; restore it with: cutover phase \\S+ --override .*$");
     private static final Pattern OVERRIDE = Pattern.compile(" ?\\(to (?:move|set it) anyway: --override --reason [^)]*\\)");
 
+    /** What {@link #of} says where the engine names the command line's override. */
+    public static final String OVERRIDE_WORDS = " (Override… asks for a reason)";
+
     private ConsoleWords() {
+    }
+
+    /** {@link #of} without the override hint: for a line shown beside Override… itself. */
+    public static String withoutOverrideHint(String message) {
+        String words = of(message);
+        return words == null ? null : words.replace(OVERRIDE_WORDS, "");
     }
 
     /** One message of the engine (a refusal, a guard's detail, an error line) in the console's words. */
@@ -24,7 +33,7 @@ public final class ConsoleWords {
             return null;
         }
         String restored = RESTORE.matcher(message).replaceAll("; Restore… puts it back (it says what first and asks for a reason)");
-        return OVERRIDE.matcher(restored).replaceAll(" (Override… asks for a reason)")
+        return OVERRIDE.matcher(restored).replaceAll(OVERRIDE_WORDS)
                 .replace("move there first with cutover phase traffic_shift", "advance to traffic_shift first")
                 .replace("(--reason \"why\")", "(Override… asks for one)")
                 .replace("(cutover backfill --plan F)", "(run one on the Backfill screen)")

@@ -7,10 +7,8 @@ import dev.cutover.capture.SyncSlot;
 import dev.cutover.control.Actor;
 import dev.cutover.control.ControlPlane;
 import dev.cutover.control.ControlStore;
-import dev.cutover.control.ControlWitness;
 import dev.cutover.control.GuardSettings;
 import dev.cutover.control.Guards;
-import dev.cutover.control.LastSeenCache;
 import dev.cutover.control.RedisLink;
 import dev.cutover.control.VerifiedPair;
 import dev.cutover.pg.Db;
@@ -413,7 +411,7 @@ public final class FlipViewModel {
             error.set(e instanceof PhasedFlip.Refused r ? refusalLine(r) : capital(Problems.oneLine(e)));
             refusedTo = to;
             refusedGuards = e instanceof PhasedFlip.Refused r
-                    ? r.failed().stream().map(g -> ConsoleWords.of(OVERRIDE_HINT.matcher(g.toString()).replaceAll(""))).distinct().toList()
+                    ? r.failed().stream().map(g -> ConsoleWords.withoutOverrideHint(g.toString())).distinct().toList()
                     : List.of();
             overridable.set(e instanceof PhasedFlip.Refused r && r.kind() == PhasedFlip.Refusal.GUARDS);
             sync.reshow();
@@ -428,13 +426,9 @@ public final class FlipViewModel {
         });
     }
 
-    /** A guard hint for the command line's override: this screen's is Override… next to the line. */
-    private static final java.util.regex.Pattern OVERRIDE_HINT = java.util.regex.Pattern.compile(" ?\\(to move anyway: --override --reason [^)]*\\)");
-
-    /** "Refused, nothing blocked: …" in the console's words. */
+    /** "Refused, nothing blocked: …" in the console's words (without the override hint: Override… is next to the line). */
     static String refusalLine(PhasedFlip.Refused r) {
-        String why = ConsoleWords.of(OVERRIDE_HINT.matcher(r.getMessage()).replaceAll(""));
-        return "Refused, nothing blocked: " + why + ".";
+        return "Refused, nothing blocked: " + ConsoleWords.withoutOverrideHint(r.getMessage()) + ".";
     }
 
     /**
@@ -443,7 +437,7 @@ public final class FlipViewModel {
      * verification with these databases and plan.
      */
     private static ControlPlane plane(RedisLink link, String redisUrl, Db oldDb, Db newDb, Plan p) {
-        ControlStore store = new ControlStore(link, p.name(), LastSeenCache.standard(redisUrl, p.name()), new ControlWitness(newDb, p.name()));
+        ControlStore store = ControlStore.standard(link, redisUrl, p.name(), newDb);
         return new ControlPlane(store, new Guards(store, GuardSettings.defaults(), System::currentTimeMillis,
                 () -> new VerifiedPair(DbIdentity.of(oldDb), DbIdentity.of(newDb), VerifiedPair.planHash(p))));
     }

@@ -578,7 +578,7 @@ public final class TrafficView extends VBox {
         }
         // each failing guard once, whole; a refusal without guards (a traffic step) in its own words, once.
         // This dialog is the Override… the refusal names: it does not send the DBA to itself
-        List<String> reasons = r.failed().isEmpty() ? List.of(r.reason().replace(" (Override… asks for a reason)", ""))
+        List<String> reasons = r.failed().isEmpty() ? List.of(r.reason().replace(ConsoleWords.OVERRIDE_WORDS, ""))
                 : r.failed().stream().map(GuardCheck::toString).toList();
         boolean move = r.phase() != null;
         OverrideDialog.ask(getScene().getWindow(), new OverrideDialog.Ask("override-dialog",
