@@ -3,10 +3,8 @@ package dev.cutover.cli;
 import dev.cutover.control.ControlPlane;
 import dev.cutover.control.ControlView;
 import dev.cutover.control.ControlStore;
-import dev.cutover.control.ControlWitness;
 import dev.cutover.control.GuardSettings;
 import dev.cutover.control.Guards;
-import dev.cutover.control.LastSeenCache;
 import dev.cutover.control.RedisLink;
 import dev.cutover.control.VerifiedPair;
 import dev.cutover.pg.Db;
@@ -32,8 +30,7 @@ final class ControlSession implements AutoCloseable {
         Db oldDb = connections.oldDbIfGiven();
         Db newDb = connections.newDbIfGiven();
         this.link = RedisLink.open(url);
-        this.store = new ControlStore(link, migration, LastSeenCache.standard(url, migration),
-                newDb == null ? null : new ControlWitness(newDb, migration));
+        this.store = ControlStore.standard(link, url, migration, newDb);
         this.plane = new ControlPlane(store, new Guards(store, settings, System::currentTimeMillis, () -> {
             if (here == null) { // once per command: identified when a verification guard is first evaluated
                 here = new VerifiedPair(oldDb == null ? null : DbIdentity.of(oldDb), newDb == null ? null : DbIdentity.of(newDb),

@@ -6,8 +6,6 @@ import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.ControlStore;
 import dev.cutover.control.ControlView;
-import dev.cutover.control.ControlWitness;
-import dev.cutover.control.LastSeenCache;
 import dev.cutover.control.RedisLink;
 import dev.cutover.control.FlipWait;
 import dev.cutover.control.RouterHeartbeat;
@@ -203,8 +201,7 @@ public final class StatusViewModel {
         if (store == null || !key.equals(storeKey)) {
             closeStore();
             link = RedisLink.open(url);
-            store = new ControlStore(link, migration, LastSeenCache.standard(url, migration),
-                    newDb == null ? null : new ControlWitness(newDb, migration));
+            store = ControlStore.standard(link, url, migration, newDb);
             storeKey = key;
         }
         return store;

@@ -3,6 +3,7 @@ package dev.cutover.control;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cutover.pg.Db;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.Limit;
@@ -89,6 +90,16 @@ public final class ControlStore {
     private volatile Optional<ControlWitness.Entry> witnessEntry;
     private volatile long witnessReadAt;
     private volatile String witnessProblem;
+
+    /**
+     * The store as the command line and the console open it: with the last state seen on this
+     * machine ({@link LastSeenCache#standard}) and, when the new database is known, the witness
+     * kept there ({@link ControlWitness}), so that a state Redis lost is noticed.
+     */
+    public static ControlStore standard(RedisLink link, String redisUrl, String migration, Db newDb) {
+        return new ControlStore(link, migration, LastSeenCache.standard(redisUrl, migration),
+                newDb == null ? null : new ControlWitness(newDb, migration));
+    }
 
     public ControlStore(RedisLink link, String migration) {
         this(link, migration, null);

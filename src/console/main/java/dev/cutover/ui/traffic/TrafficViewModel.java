@@ -7,14 +7,12 @@ import dev.cutover.control.ControlFollower;
 import dev.cutover.control.ControlPlane;
 import dev.cutover.control.ControlState;
 import dev.cutover.control.ControlStore;
-import dev.cutover.control.ControlWitness;
 import dev.cutover.control.FlipStatus;
 import dev.cutover.control.FlipWait;
 import dev.cutover.control.ControlView;
 import dev.cutover.control.GuardCheck;
 import dev.cutover.control.GuardRefusedException;
 import dev.cutover.control.GuardSettings;
-import dev.cutover.control.LastSeenCache;
 import dev.cutover.control.Guards;
 import dev.cutover.control.MetricsReader;
 import dev.cutover.control.MetricsSecond;
@@ -682,8 +680,7 @@ public final class TrafficViewModel {
             closeLink();
             link = RedisLink.open(url);
             // the last state seen on this machine and the witness in the new database: a lost Redis state is noticed here too
-            ControlStore store = new ControlStore(link, migration, LastSeenCache.standard(url, migration),
-                    newDb == null ? null : new ControlWitness(newDb, migration));
+            ControlStore store = ControlStore.standard(link, url, migration, newDb);
             plane = new ControlPlane(store, new Guards(store, GuardSettings.defaults(), System::currentTimeMillis, this::here));
             planeKey = key;
         }
