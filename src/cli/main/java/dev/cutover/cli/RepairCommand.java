@@ -59,6 +59,9 @@ public final class RepairCommand implements Callable<Integer> {
         for (TableRepair t : r.tables()) {
             out.printf("  %-" + width + "s  %,d rows upserted, %,d deleted%n", t.table(), t.upserted(), t.deleted());
         }
+        if (r.found().lossy() > 0) {
+            out.println(VerifyCommand.lossyLine(r.found().lossy()));
+        }
         out.printf("REPAIRED: %,d rows upserted and %,d deleted in the %s, out of %,d rows compared in %.1f s%n",
                 r.upserted(), r.deleted(), other, r.found().rowsCompared(), r.found().elapsedMillis() / 1000.0);
         out.flush();

@@ -85,6 +85,13 @@ public final class VerifyCommand implements Callable<Integer> {
         return report.identical() ? ExitCodes.OK : ExitCodes.FOUND;
     }
 
+    /** What the lossy rows of a reverse run are, and why they are no differences. */
+    static String lossyLine(long rows) {
+        return String.format("%,d %s only through the plan's lossy reverse mapping: each old row maps forward exactly onto"
+                + " its new row, so rolling back to it loses nothing; not differences, and repair leaves the old originals", rows,
+                rows == 1 ? "row differs" : "rows differ");
+    }
+
     static String describe(Direction d) {
         return d == Direction.FORWARD ? "forward (old database after the mapping vs new database)"
                 : "reverse (new database through the reverse mappings vs old database)";
@@ -93,9 +100,10 @@ public final class VerifyCommand implements Callable<Integer> {
     private void print(PrintWriter out, VerifyReport r, String label) {
         int width = r.tables().stream().mapToInt(t -> t.table().length()).max().orElse(5);
         for (TableReport t : r.tables()) {
-            out.printf("  %-" + width + "s  %,14d rows  %s%n", t.table(), t.rowsCompared(), t.clean() ? "identical"
+            out.printf("  %-" + width + "s  %,14d rows  %s%s%n", t.table(), t.rowsCompared(), t.clean() ? "identical"
                     : String.format("%,d differences: %,d missing_in_target, %,d extra_in_target, %,d different",
-                    t.differences(), t.missingInTarget(), t.extraInTarget(), t.different()));
+                    t.differences(), t.missingInTarget(), t.extraInTarget(), t.different()),
+                    t.lossy() == 0 ? "" : String.format(" (%,d lossy)", t.lossy()));
         }
         int n = 0;
         for (Difference d : r.firstDifferences()) {
@@ -106,6 +114,9 @@ public final class VerifyCommand implements Callable<Integer> {
             out.println("  " + d.describe());
         }
         double secs = r.elapsedMillis() / 1000.0;
+        if (r.lossy() > 0) {
+            out.println(lossyLine(r.lossy()));
+        }
         if (r.identical()) {
             out.printf("%s: %,d rows compared in %.1f s, no differences%s%n", label.isEmpty() ? "IDENTICAL" : "SAMPLE",
                     r.rowsCompared(), secs, label.isEmpty() ? "" : " in the sample (not a proof: run verify without --sample)");

@@ -112,6 +112,11 @@ public final class ControlKeys {
         public static final String CLEAN = "clean";
         public static final String ROWS_COMPARED = "rows_compared";
         public static final String DIFFERENCES = "differences";
+        /**
+         * Rows of a reverse verification that differ only through the plan's lossy reverse mapping
+         * (each old row maps forward exactly onto its new row): no differences; 0 going forward.
+         */
+        public static final String LOSSY = "lossy";
         /** {@code forward} (old → new, before new_primary) or {@code reverse} (new → old). */
         public static final String DIRECTION = "direction";
         public static final String DIRECTION_FORWARD = "forward";

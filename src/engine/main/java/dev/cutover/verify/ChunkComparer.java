@@ -7,7 +7,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -49,6 +51,7 @@ final class ChunkComparer {
     private final ExecutorService toThread;
     private final int leafRows;
     private final long recheckDelayMillis;
+    private long lossy;
 
     ChunkComparer(TableCheck table, Side from, Side to, ExecutorService toThread, int leafRows) {
         this(table, from, to, toThread, leafRows, 0);
@@ -121,17 +124,59 @@ final class ChunkComparer {
         }
     }
 
-    /** Fetches these keys on both sides and compares them (the re-check, and the sampled mode). */
+    /**
+     * Fetches these keys on both sides and compares them (the re-check, and the sampled mode). In
+     * reverse, a row that differs only through the plan's lossy reverse mapping is left out and
+     * counted ({@link #lossy()}, {@link RoundTrip}).
+     */
     List<Difference> compareKeys(List<List<String>> keys) throws SQLException {
         List<Difference> out = new ArrayList<>();
         for (int i = 0; i < keys.size(); i += KEYS_PER_STATEMENT) {
             List<List<String>> batch = keys.subList(i, Math.min(keys.size(), i + KEYS_PER_STATEMENT));
             Pair<List<SideRow>> rows = both(
-                    () -> rowsByKeys(from, sql.fromRowsByKeys(batch.size()), batch),
-                    () -> rowsByKeys(to, sql.toRowsByKeys(batch.size()), batch));
-            out.addAll(table.rowDiff().diff(rows.from(), rows.to()));
+                    () -> rowsByKeys(from, sql.fromRowsByKeys(batch.size()), batch, table.keys(), table.columns()),
+                    () -> rowsByKeys(to, sql.toRowsByKeys(batch.size()), batch, table.keys(), table.columns()));
+            out.addAll(withoutLossy(table.rowDiff().diff(rows.from(), rows.to())));
         }
         return out;
+    }
+
+    /** Rows this comparer left out as lossy (in reverse only): their old row maps forward exactly onto the new row. */
+    long lossy() {
+        return lossy;
+    }
+
+    /**
+     * In reverse, the differing rows whose difference the forward comparison of the same keys
+     * explains (the old row maps forward onto the new row), taken out and counted; the rest kept.
+     */
+    private List<Difference> withoutLossy(List<Difference> diffs) throws SQLException {
+        RoundTrip rt = table.roundTrip();
+        if (rt == null) {
+            return diffs;
+        }
+        List<List<String>> candidates = diffs.stream()
+                .filter(d -> d.kind() == Difference.Kind.DIFFERENT && rt.covers(d.columns())).map(Difference::keyText).toList();
+        if (candidates.isEmpty()) {
+            return diffs;
+        }
+        // forward: the old database (this direction's to side) is the from side, the new one the compared side
+        Pair<List<SideRow>> rows = both(
+                () -> rowsByKeys(from, rt.sql().toRowsByKeys(candidates.size()), candidates, rt.keys(), rt.columns()),
+                () -> rowsByKeys(to, rt.sql().fromRowsByKeys(candidates.size()), candidates, rt.keys(), rt.columns()));
+        Set<List<String>> differingForward = new HashSet<>();
+        rt.rowDiff().diff(rows.to(), rows.from()).forEach(d -> differingForward.add(d.keyText()));
+        Set<List<String>> explained = new HashSet<>(candidates);
+        explained.removeAll(differingForward);
+        List<Difference> kept = new ArrayList<>();
+        for (Difference d : diffs) {
+            if (d.kind() == Difference.Kind.DIFFERENT && explained.contains(d.keyText())) {
+                lossy++;
+            } else {
+                kept.add(d);
+            }
+        }
+        return kept;
     }
 
     Hashes hash(Range r) throws SQLException {
@@ -187,7 +232,8 @@ final class ChunkComparer {
         }
     }
 
-    private List<SideRow> rowsByKeys(Side side, String statement, List<List<String>> keys) throws SQLException {
+    private List<SideRow> rowsByKeys(Side side, String statement, List<List<String>> keys, int keyCount, int columnCount)
+            throws SQLException {
         try {
             PreparedStatement ps = side.prepare(statement);
             int i = 1;
@@ -195,7 +241,7 @@ final class ChunkComparer {
                 i = Side.bind(ps, i, k);
             }
             try (ResultSet rs = ps.executeQuery()) {
-                return SideRow.readAll(rs, table.keys(), table.columns());
+                return SideRow.readAll(rs, keyCount, columnCount);
             }
         } catch (SQLException e) {
             throw side.failure(table.name(), e);

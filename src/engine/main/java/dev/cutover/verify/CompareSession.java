@@ -25,8 +25,8 @@ import java.util.concurrent.Executors;
  * lower bound for the same reason).
  */
 final class CompareSession implements ChunkJob.Session {
-    /** What comparing one range found. */
-    record Compared(long rows, List<Difference> differences, RowSync.Result repaired) {
+    /** What comparing one range found; {@code lossy}: rows left out as the plan's lossy reverse mapping ({@link RoundTrip}). */
+    record Compared(long rows, List<Difference> differences, RowSync.Result repaired, long lossy) {
     }
 
     private final VerifyJob job;
@@ -98,7 +98,8 @@ final class CompareSession implements ChunkJob.Session {
     Compared sample(String ledgerTable, TableCheck check, int sample) throws SQLException {
         List<List<String>> keys = Sampler.keys(check, from, to, sample);
         ChunkComparer cmp = new ChunkComparer(check, from, to, toThread, job.leafRows(), job.recheckDelayMillis());
-        Compared c = new Compared(keys.size(), cmp.compareKeys(keys), null);
+        List<Difference> diffs = cmp.compareKeys(keys);
+        Compared c = new Compared(keys.size(), diffs, null, cmp.lossy());
         from.connection().commit();
         store(ledgerTable, 0, check, c);
         ledger.commit();
@@ -109,6 +110,9 @@ final class CompareSession implements ChunkJob.Session {
     private void store(String ledgerTable, long seq, TableCheck check, Compared c) throws SQLException {
         if (!c.differences().isEmpty()) {
             job.store().add(ledger, ledgerTable, seq, job.workerId(), c.differences());
+        }
+        if (c.lossy() > 0) {
+            job.store().addLossy(ledger, ledgerTable, seq, check.name(), c.lossy());
         }
         if (c.repaired() != null) {
             job.store().addRepaired(ledger, ledgerTable, seq, check.name(), c.repaired().upserted(), c.repaired().deleted());
@@ -127,7 +131,7 @@ final class CompareSession implements ChunkJob.Session {
                         diffs.stream().map(Difference::keyText).toList());
             }
             from.connection().commit();
-            return new Compared(h.fromCount(), diffs, repaired);
+            return new Compared(h.fromCount(), diffs, repaired, cmp.lossy());
         } catch (DbException e) {
             throw fatalUnlessTransient(e, e.getCause());
         } catch (SQLException e) {

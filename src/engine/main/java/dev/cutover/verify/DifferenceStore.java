@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * of the checkpoint (new) database, one row per difference, written in the same transaction as the
  * chunk's "done" mark in the ledger. A chunk's differences are therefore stored exactly once, by
  * whichever worker completed it; a killed worker's chunk is redone and stored by the one that takes
- * it over. {@code cutover.verify_repaired} holds what a repair re-synced per chunk. Rows belong to
+ * it over. {@code cutover.verify_repaired} holds what a repair re-synced per chunk, {@code cutover.verify_lossy}
+ * how many rows of a reverse run differed only through the plan's lossy reverse mapping. Rows belong to
  * one run (its job name); the next verification of the migration forgets them.
  */
 final class DifferenceStore {
@@ -53,6 +54,14 @@ final class DifferenceStore {
               upserted bigint NOT NULL,
               deleted bigint NOT NULL,
               PRIMARY KEY (job, migration, table_name, seq));
+            CREATE TABLE IF NOT EXISTS cutover.verify_lossy (
+              job text NOT NULL,
+              migration text NOT NULL,
+              table_name text NOT NULL,
+              seq bigint NOT NULL,
+              diff_table text NOT NULL,
+              lossy_rows bigint NOT NULL,
+              PRIMARY KEY (job, migration, table_name, seq));
             """;
     private static final String INSERT = "INSERT INTO cutover.verify_difference (job, migration, table_name, seq, ord, worker,"
             + " diff_table, kind, key, key_text, columns, source_row, target_row)"
@@ -61,6 +70,10 @@ final class DifferenceStore {
             + " AS u(ord, kind, key, key_text, cols, src, tgt)";
     private static final String INSERT_REPAIRED = "INSERT INTO cutover.verify_repaired (job, migration, table_name, seq, diff_table,"
             + " upserted, deleted) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_LOSSY = "INSERT INTO cutover.verify_lossy (job, migration, table_name, seq, diff_table,"
+            + " lossy_rows) VALUES (?, ?, ?, ?, ?, ?)";
+    private static final String LOSSY = "SELECT diff_table, sum(lossy_rows) FROM cutover.verify_lossy"
+            + " WHERE job = ? AND migration = ? GROUP BY diff_table";
     private static final String COUNTS = "SELECT diff_table, kind, count(*) FROM cutover.verify_difference"
             + " WHERE job = ? AND migration = ? GROUP BY diff_table, kind";
     private static final String REPAIRED = "SELECT diff_table, sum(upserted), sum(deleted) FROM cutover.verify_repaired"
@@ -69,6 +82,7 @@ final class DifferenceStore {
             + " FROM cutover.verify_difference WHERE job = ? AND migration = ? ORDER BY table_name, seq, ord";
     private static final String FORGET = "DELETE FROM cutover.verify_difference WHERE starts_with(job, ?) AND migration = ?";
     private static final String FORGET_REPAIRED = "DELETE FROM cutover.verify_repaired WHERE starts_with(job, ?) AND migration = ?";
+    private static final String FORGET_LOSSY = "DELETE FROM cutover.verify_lossy WHERE starts_with(job, ?) AND migration = ?";
     private static final int BATCH = 2_000;
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
@@ -91,7 +105,7 @@ final class DifferenceStore {
 
     /** Forgets the differences of every earlier run of the migration whose job starts with {@code prefix}; commits. */
     static void forget(Connection c, String prefix, String migration) throws SQLException {
-        for (String sql : new String[] {FORGET, FORGET_REPAIRED}) {
+        for (String sql : new String[] {FORGET, FORGET_REPAIRED, FORGET_LOSSY}) {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, prefix);
                 ps.setString(2, migration);
@@ -144,14 +158,24 @@ final class DifferenceStore {
 
     /** Records what a repair re-synced for a chunk, inside the caller's transaction. */
     void addRepaired(Connection c, String ledgerTable, long seq, String table, long upserted, long deleted) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT_REPAIRED)) {
+        addCounts(c, INSERT_REPAIRED, ledgerTable, seq, table, upserted, deleted);
+    }
+
+    /** Records how many of a chunk's rows differed only through the plan's lossy reverse mapping ({@link RoundTrip}). */
+    void addLossy(Connection c, String ledgerTable, long seq, String table, long rows) throws SQLException {
+        addCounts(c, INSERT_LOSSY, ledgerTable, seq, table, rows);
+    }
+
+    private void addCounts(Connection c, String insert, String ledgerTable, long seq, String table, long... counts) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(insert)) {
             ps.setString(1, job);
             ps.setString(2, migration);
             ps.setString(3, ledgerTable);
             ps.setLong(4, seq);
             ps.setString(5, table);
-            ps.setLong(6, upserted);
-            ps.setLong(7, deleted);
+            for (int i = 0; i < counts.length; i++) {
+                ps.setLong(6 + i, counts[i]);
+            }
             ps.executeUpdate();
         }
     }
@@ -175,13 +199,26 @@ final class DifferenceStore {
 
     /** Rows re-synced per table: table → {upserted, deleted}. */
     Map<String, long[]> repaired(Connection c) throws SQLException {
+        return sums(c, REPAIRED, 2);
+    }
+
+    /** Rows per table that differed only through the plan's lossy reverse mapping: table → {rows}. */
+    Map<String, long[]> lossy(Connection c) throws SQLException {
+        return sums(c, LOSSY, 1);
+    }
+
+    private Map<String, long[]> sums(Connection c, String query, int n) throws SQLException {
         Map<String, long[]> out = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(REPAIRED)) {
+        try (PreparedStatement ps = c.prepareStatement(query)) {
             ps.setString(1, job);
             ps.setString(2, migration);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                    long[] v = new long[n];
+                    for (int i = 0; i < n; i++) {
+                        v[i] = rs.getLong(2 + i);
+                    }
+                    out.put(rs.getString(1), v);
                 }
             }
         }

@@ -20,6 +20,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The tables a verification compares, checked against both live schemas before any row is read:
@@ -48,8 +49,14 @@ final class Resolver {
         for (PlanTables.Table t : resolved.tables()) {
             Flow flow = t.flow(direction);
             Schema.Table fromTable = forward ? t.source() : t.target();
+            RoundTrip roundTrip = null;
+            if (!forward) {
+                Flow ahead = t.flow(Direction.FORWARD);
+                roundTrip = RoundTrip.of(flow, ahead, new VerifySql(ahead, hash, t.sql().fromTypes(Direction.FORWARD)),
+                        t.target().columns().stream().map(Schema.Column::name).collect(Collectors.toSet()));
+            }
             out.add(new TableCheck(flow.to().table(), flow, new VerifySql(flow, hash, t.sql().fromTypes(direction)),
-                    fromTable.rowEstimate(), relations));
+                    fromTable.rowEstimate(), relations, roundTrip));
         }
         for (TableCheck t : out) {
             probeStatements(t, from, to);

@@ -21,7 +21,7 @@ import java.util.UUID;
 /**
  * Keeps every verification's outcome in the new database, table {@code cutover.verification}:
  * one row per run and table (run id, migration, start time, direction, sampled, complete, rows
- * compared, differences by kind, and what the run was of: {@code old_db}, {@code new_db} as
+ * compared, differences by kind, rows that differ only through a lossy reverse mapping ({@code lossy}), and what the run was of: {@code old_db}, {@code new_db} as
  * {@link dev.cutover.pg.DbIdentity#wire}, {@code plan_hash}). The console reads the latest run from here; the phase guard
  * reads the Redis summary ({@link VerifySummary}) written at the same time.
  */
@@ -52,12 +52,15 @@ public final class ResultStore {
                 ALTER TABLE cutover.verification ADD COLUMN IF NOT EXISTS old_db text, ADD COLUMN IF NOT EXISTS new_db text,
                   ADD COLUMN IF NOT EXISTS plan_hash text;
               END IF;
+              IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'cutover.verification'::regclass AND attname = 'lossy') THEN
+                ALTER TABLE cutover.verification ADD COLUMN IF NOT EXISTS lossy bigint NOT NULL DEFAULT 0;
+              END IF;
             END $identity$""";
     private static final String INSERT = "INSERT INTO cutover.verification (run_id, migration, at, direction, sampled, complete,"
-            + " table_name, rows_compared, missing_in_target, extra_in_target, different, elapsed_ms, old_db, new_db, plan_hash)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " table_name, rows_compared, missing_in_target, extra_in_target, different, elapsed_ms, old_db, new_db, plan_hash,"
+            + " lossy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String LATEST = "SELECT run_id, at, direction, sampled, complete, table_name, rows_compared,"
-            + " missing_in_target, extra_in_target, different, elapsed_ms FROM cutover.verification"
+            + " missing_in_target, extra_in_target, different, elapsed_ms, lossy FROM cutover.verification"
             + " WHERE run_id = (SELECT run_id FROM cutover.verification WHERE migration = ? ORDER BY at DESC LIMIT 1)"
             + " ORDER BY table_name";
 
@@ -93,6 +96,7 @@ public final class ResultStore {
                     ps.setString(13, of.get(Verify.OLD_DB));
                     ps.setString(14, of.get(Verify.NEW_DB));
                     ps.setString(15, of.get(Verify.PLAN_HASH));
+                    ps.setLong(16, t.lossy());
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -121,7 +125,8 @@ public final class ResultStore {
                             head = new VerifyReport(VerifySummary.direction(rs.getString(3)), rs.getBoolean(4),
                                     rs.getBoolean(5), rs.getTimestamp(2).toInstant(), rs.getLong(11), List.of(), List.of());
                         }
-                        tables.add(new TableReport(rs.getString(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10)));
+                        tables.add(new TableReport(rs.getString(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10),
+                                rs.getLong(12)));
                     }
                     return head == null ? Optional.empty() : Optional.of(new VerifyReport(head.direction(), head.sampled(),
                             head.complete(), head.at(), head.elapsedMillis(), tables, List.of()));

@@ -264,6 +264,7 @@ public final class Verifier {
     private VerifyReport report(VerifyJob job, List<TableCheck> checks, Map<String, Long> rows, Connection c, Instant at,
                                 long start) throws SQLException {
         Map<String, long[]> counts = job.store().counts(c);
+        Map<String, long[]> lossy = job.store().lossy(c);
         List<TableReport> tables = new ArrayList<>();
         for (TableCheck t : checks) {
             long[] k = counts.getOrDefault(t.name(), new long[Difference.Kind.values().length]);
@@ -271,7 +272,8 @@ public final class Verifier {
             long extra = k[Difference.Kind.EXTRA_IN_TARGET.ordinal()];
             long different = k[Difference.Kind.DIFFERENT.ordinal()];
             long fromRows = rows.getOrDefault(VerifyJob.ledgerName(t), 0L);
-            tables.add(new TableReport(t.name(), fromRows + (options.sampled() ? 0 : extra), missing, extra, different));
+            tables.add(new TableReport(t.name(), fromRows + (options.sampled() ? 0 : extra), missing, extra, different,
+                    lossy.getOrDefault(t.name(), new long[1])[0]));
         }
         return new VerifyReport(options.direction(), options.sampled(), options.tables().isEmpty(), at,
                 (System.nanoTime() - start) / 1_000_000, tables, job.store().first(c, VerifyReport.KEPT));

@@ -28,6 +28,11 @@ public record VerifyReport(Direction direction, boolean sampled, boolean complet
         return tables.stream().mapToLong(TableReport::differences).sum();
     }
 
+    /** Rows that differ only through the plan's lossy reverse mapping (reverse only): no differences. */
+    public long lossy() {
+        return tables.stream().mapToLong(TableReport::lossy).sum();
+    }
+
     /** No difference found. For a sample this says nothing about the rows not sampled. */
     public boolean identical() {
         return differences() == 0;

@@ -33,6 +33,7 @@ public final class VerifySummary {
         m.put(Verify.CLEAN, String.valueOf(r.clean()));
         m.put(Verify.ROWS_COMPARED, String.valueOf(r.rowsCompared()));
         m.put(Verify.DIFFERENCES, String.valueOf(r.differences()));
+        m.put(Verify.LOSSY, String.valueOf(r.lossy()));
         m.put(Verify.DIRECTION, wire(r.direction()));
         m.put(Verify.SAMPLED, String.valueOf(r.sampled()));
         m.putAll(pair.fields());

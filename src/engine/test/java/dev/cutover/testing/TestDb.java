@@ -165,12 +165,21 @@ public final class TestDb implements AutoCloseable {
         return this;
     }
 
-    /** Terminates every other session connected to this database (a real killed connection). */
+    /** The first column of the first row of a query, as text (null when no row). */
+    public String query(String sql) {
+        try (Connection c = connect(); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException("test query failed in " + name + ": " + e.getMessage() + "\n" + sql, e);
+        }
+    }
+
     /** The admin (maintenance database) URL of the server this database is on. */
     public String adminUrlOfItsServer() {
         return adminUrl;
     }
 
+    /** Terminates every other session connected to this database (a real killed connection). */
     public int killConnections() {
         try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement();
              var rs = s.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '"
