@@ -16,10 +16,18 @@ public final class CliProcess {
     }
 
     public static Process start(Path log, String... args) throws IOException {
+        return start(log, List.of(), java.util.Map.of(), args);
+    }
+
+    /** The same with JVM options (e.g. {@code -Djava.io.tmpdir=…}) and environment variables of the child's own. */
+    public static Process start(Path log, List<String> jvmOptions, java.util.Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(java());
+        cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.cutover.Main"));
         cmd.addAll(List.of(args));
-        return isolated(new ProcessBuilder(cmd)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = isolated(new ProcessBuilder(cmd));
+        pb.environment().putAll(env);
+        return pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.cutover.cli.ConsoleFrontEnd;
 import dev.cutover.cli.CutoverCommand;
 import dev.cutover.cli.ExitCodes;
 import dev.cutover.cli.UserError;
+import dev.cutover.io.PrivateFiles;
 import dev.cutover.pg.Db;
 import dev.cutover.plan.Plan;
 import dev.cutover.plan.PlanFile;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -135,7 +137,7 @@ public final class DemoCommand implements Callable<Integer> {
             try (CtrlC ctrlC = new CtrlC("demo-stop", true);
                  SampleRuntime rt = sync
                          ? SampleRuntime.openDirect(setup.oldDb(), setup.newDb(), SampleRuntime.Settings.forRate(sample.rate), DIRECT_MAX_WAIT_MILLIS)
-                         : SampleRuntime.open(setup.oldDb(), setup.newDb(), redisUrl, plan, SampleRuntime.Settings.forRate(sample.rate))) {
+                         : SampleRuntime.open(setup.oldDb(), setup.newDb(), redisUrl, plan, routerFiles(home, sample.rate))) {
                 rt.reportEverySecond(noConsole ? out : null);
                 rt.load().start();
                 out.printf("demo: the sample application is running at %.0f req/s%s (ready %.1f s after the start)%n", sample.rate,
@@ -163,6 +165,16 @@ public final class DemoCommand implements Callable<Integer> {
             }
             return ExitCodes.OK;
         }
+    }
+
+    /**
+     * The sample router's last-seen state and spill files go with the demo's own data
+     * ({@code <home>/router}, which {@code --reset} deletes), not in the temporary folder where the
+     * router would put them by default and where they would outlive every run.
+     */
+    private static SampleRuntime.Settings routerFiles(Path home, double rate) throws IOException {
+        SampleRuntime.Settings s = SampleRuntime.Settings.forRate(rate);
+        return new SampleRuntime.Settings(s.rate(), s.threads(), s.poolSize(), PrivateFiles.createDirectories(home.resolve("router")));
     }
 
     /** How long a write refused by a write block waits for a switch (no flip runs in the demo: its sync holds the slot). */
