@@ -165,8 +165,41 @@ public final class Console implements AutoCloseable {
         // 200x200 without one) whatever the scene's size, with the status bar and the right
         // column cut off; a resize after the window is mapped is honoured. The stage's size
         // includes the decorations, known only now.
-        double dw = Math.max(0, stage.getWidth() - scene.getWidth());
-        double dh = Math.max(0, stage.getHeight() - scene.getHeight());
+        place(stage, scene, size, screen);
+        // The window manager tells the decorations' size a moment after the window is mapped (openbox:
+        // 1, 1, 20, 5 px); until then the stage is as large as the scene, and the size set above is the
+        // frame's, so the content came up 2 x 25 px smaller than remembered (1022x675 for 1024x700),
+        // shrinking a little more at every start. Placed once more when the frame is known on both
+        // axes (while a resize is under way the two sizes disagree for a moment, so only once), or
+        // after a few seconds with what is known then (a frame with no border, or none at all).
+        boolean[] placed = {false};
+        javafx.animation.PauseTransition settle = new javafx.animation.PauseTransition(javafx.util.Duration.seconds(3));
+        javafx.beans.value.ChangeListener<Number> framed = (o, a, b) -> {
+            if (!placed[0] && frameWidth(stage, scene) > 0 && frameHeight(stage, scene) > 0) {
+                placed[0] = true;
+                settle.stop();
+                place(stage, scene, size, screen);
+            }
+        };
+        stage.widthProperty().addListener(framed);
+        stage.heightProperty().addListener(framed);
+        settle.setOnFinished(e -> {
+            if (!placed[0] && (frameWidth(stage, scene) > 0 || frameHeight(stage, scene) > 0)) {
+                placed[0] = true;
+                place(stage, scene, size, screen);
+            }
+            placed[0] = true;
+        });
+        settle.play();
+        framed.changed(null, null, null);
+        status.start();
+        return scene;
+    }
+
+    /** The stage sized so that its scene is {@code size} (within the screen), decorations added as far as they are known. */
+    private static void place(Stage stage, Scene scene, double[] size, javafx.geometry.Rectangle2D screen) {
+        double dw = frameWidth(stage, scene);
+        double dh = frameHeight(stage, scene);
         double w = Math.min(size[0] + dw, screen.getWidth());
         double h = Math.min(size[1] + dh, screen.getHeight());
         stage.setMinWidth(Math.min(960, w));
@@ -175,8 +208,14 @@ public final class Console implements AutoCloseable {
         stage.setHeight(h);
         stage.setX(Math.max(screen.getMinX(), Math.min(stage.getX(), screen.getMaxX() - w)));
         stage.setY(Math.max(screen.getMinY(), Math.min(stage.getY(), screen.getMaxY() - h)));
-        status.start();
-        return scene;
+    }
+
+    private static double frameWidth(Stage stage, Scene scene) {
+        return Math.max(0, stage.getWidth() - scene.getWidth());
+    }
+
+    private static double frameHeight(Stage stage, Scene scene) {
+        return Math.max(0, stage.getHeight() - scene.getHeight());
     }
 
     /**
