@@ -1,8 +1,10 @@
 package dev.cutover.cli;
 
+import dev.cutover.app.SyncOnly;
 import dev.cutover.app.SyncRun;
 import dev.cutover.capture.SyncEngine;
 import dev.cutover.capture.SyncStatus;
+import dev.cutover.control.Actor;
 import dev.cutover.plan.Plan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +24,8 @@ import java.util.function.Consumer;
                 "Creates the publication and slot cutover_<plan> on the old database when missing. Runs until Ctrl-C,",
                 "or with --until-caught-up until every change written before it caught up is applied.",
                 "--reverse with Redis is refused before phase new_primary.",
-                "Exit status: 0 stopped or caught up, 1 --reverse refused by the phase, 2 error."})
+                "--forget-routers --reason R declares a migration that once had a router sync-only (docs/control.md).",
+                "Exit status: 0 stopped, caught up or forgotten, 1 --reverse refused by the phase or --forget-routers refused, 2 error."})
 public final class SyncCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -42,6 +45,13 @@ public final class SyncCommand implements Callable<Integer> {
     @Option(names = "--drop", description = "drop the slot and the publication (refused while a sync process streams from the slot)")
     boolean drop;
 
+    @Option(names = "--forget-routers", description = "declare the migration sync-only: forget that a router ever reported, so the shadow"
+            + " mismatch and read-shift guards stop applying (needs --redis and --reason; refused while a router reports or sync is not in use; audited)")
+    boolean forgetRouters;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "why (with --forget-routers; kept in the audit log)")
+    String reason;
+
     @Option(names = "--batch-keys", paramLabel = "N", description = "keys re-synced per batch at most before the position is confirmed (default: ${DEFAULT-VALUE})")
     int batchKeys = 5000;
 
@@ -52,6 +62,9 @@ public final class SyncCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Plan plan = planOptions.plan();
+        if (forgetRouters) {
+            return forgetRouters(out);
+        }
         if (drop) {
             SyncRun.Dropped d = SyncRun.drop(reverse ? connections.newDb() : connections.oldDb(), plan, reverse,
                     connections.redisUrlIfGiven());
@@ -105,6 +118,22 @@ public final class SyncCommand implements Callable<Integer> {
             return ExitCodes.OK;
         } finally {
             done.countDown();
+        }
+    }
+
+    /** {@code --forget-routers}: the migration declared sync-only ({@link SyncOnly}); exit 1 when refused. */
+    private int forgetRouters(PrintWriter out) {
+        if (!connections.redisGiven()) {
+            throw new UserError("sync --forget-routers needs --redis (or CUTOVER_REDIS_URL): the mark it removes is in the control state");
+        }
+        try (ControlSession control = new ControlSession(connections, planOptions, dev.cutover.control.GuardSettings.defaults())) {
+            out.println(SyncOnly.forgetRouters(control.plane, Actor.current(), reason).line(control.migration));
+            return ExitCodes.OK;
+        } catch (SyncOnly.Refused e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("cutover: sync --forget-routers: " + e.getMessage());
+            err.flush();
+            return ExitCodes.FOUND;
         }
     }
 

@@ -41,6 +41,8 @@ public final class ControlStore {
     public static final String ACTION_RAMP_DOWN = "ramp_down";
     /** {@code cutover flip-writes}: the write flip of an application without the router, with its pause (docs/sync.md). */
     public static final String ACTION_FLIP_WRITES = "flip_writes";
+    /** A migration that once had a router declared sync-only: the {@link ControlKeys#routersSeen()} mark removed. */
+    public static final String ACTION_FORGET_ROUTERS = "forget_routers";
 
     private static final ObjectMapper JSON = Json.MAPPER;
 
@@ -529,6 +531,15 @@ public final class ControlStore {
         }
         out.sort((x, y) -> x.instance().compareTo(y.instance()));
         return out;
+    }
+
+    /** Removes a key (the {@link ControlKeys#routersSeen()} mark, when a migration is declared sync-only); whether it existed. */
+    public boolean delete(String key) {
+        try {
+            return redis().del(key) > 0;
+        } catch (RuntimeException e) {
+            throw link.failure("deleting " + key, e);
+        }
     }
 
     /** A hash of a component (backfill summary, latest verification), empty if absent. */

@@ -373,6 +373,45 @@ class ControlPlaneTest {
     }
 
     @Test
+    void aMigrationThatOnceHadARouterIsDeclaredSyncOnlyKnowinglyAudited() {
+        allButTheRouterGuardsPass();
+        forceTo(Phase.DUAL_WRITE);
+        f.link.sync().hset(f.keys.routersSeen(), java.util.Map.of(ControlKeys.RoutersSeen.INSTANCE, "app-1",
+                ControlKeys.RoutersSeen.HOST, "web-7", ControlKeys.RoutersSeen.AT, "1765000000000"));
+        long version = f.store.read().version();
+        // sync not in use: nothing would carry the writes
+        assertThatThrownBy(() -> dev.cutover.app.SyncOnly.forgetRouters(f.plane, ALICE, "app moved off the router"))
+                .isInstanceOf(dev.cutover.app.SyncOnly.Refused.class).hasMessageContaining("change capture is not in use");
+        syncRunning();
+        assertThatThrownBy(() -> dev.cutover.app.SyncOnly.forgetRouters(f.plane, ALICE, " "))
+                .isInstanceOf(dev.cutover.app.SyncOnly.Refused.class).hasMessageContaining("needs a reason");
+        // a router reporting now keeps its guards
+        f.link.sync().hset(f.keys.router("app-2"), java.util.Map.of(ControlKeys.Heartbeat.VERSION, "1", ControlKeys.Heartbeat.HOST, "web-8",
+                ControlKeys.Heartbeat.AT, Long.toString(System.currentTimeMillis())));
+        f.link.sync().expire(f.keys.router("app-2"), 60);
+        assertThatThrownBy(() -> dev.cutover.app.SyncOnly.forgetRouters(f.plane, ALICE, "app moved off the router"))
+                .isInstanceOf(dev.cutover.app.SyncOnly.Refused.class).hasMessageContaining("1 router is reporting")
+                .hasMessageContaining("app-2 on web-8");
+        assertThat(f.link.sync().hgetall(f.keys.routersSeen())).isNotEmpty();
+        assertThat(f.store.read().version()).as("nothing written while refused").isEqualTo(version);
+        assertRefused(Phase.NEW_PRIMARY, "no shadow reads compared");
+
+        f.link.sync().del(f.keys.router("app-2"));
+        dev.cutover.app.SyncOnly.Forgotten done = dev.cutover.app.SyncOnly.forgetRouters(f.plane, ALICE, "app moved off the router");
+        assertThat(done.line(f.migration)).contains("forgot router app-1 on web-7").contains("audited as forget_routers");
+        assertThat(f.link.sync().exists(f.keys.routersSeen())).isZero();
+        AuditEntry entry = f.store.audit(1).get(0);
+        assertThat(entry.action()).isEqualTo(ControlStore.ACTION_FORGET_ROUTERS);
+        assertThat(entry.why()).contains("app-1 on web-7").endsWith("app moved off the router");
+        assertThat(f.store.read().phase()).isEqualTo(Phase.DUAL_WRITE);
+        assertThat(move(Phase.NEW_PRIMARY).phase()).as("sync-only now").isEqualTo(Phase.NEW_PRIMARY);
+        // once more: nothing to forget, nothing written
+        long after = f.store.read().version();
+        assertThat(dev.cutover.app.SyncOnly.forgetRouters(f.plane, ALICE, "again").line(f.migration)).contains("nothing to forget");
+        assertThat(f.store.read().version()).isEqualTo(after);
+    }
+
+    @Test
     void withoutSyncAndWithoutARouterTheRouterGuardsApplyAsBefore() {
         allButTheRouterGuardsPass();
         forceTo(Phase.DUAL_WRITE);
