@@ -65,6 +65,15 @@ public final class CliProcess {
         return Files.readString(log);
     }
 
+    /** The log so far, or "" when it cannot be read (for conditions polled while the process writes it). */
+    public static String output(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** Polls {@code cond} every 50 ms until it holds; fails after the timeout with the process output (when a log is given). */
     public static void await(String what, long timeoutMillis, BooleanSupplier cond, Path log) throws Exception {
         try {

@@ -64,10 +64,6 @@ class DemoRouterFilesTest {
     }
 
     private static String read(Path log) {
-        try {
-            return CliProcess.read(log);
-        } catch (java.io.IOException e) {
-            return "";
-        }
+        return CliProcess.output(log);
     }
 }

@@ -76,11 +76,7 @@ class DemoSyncTest {
     }
 
     private static String read(Path log) {
-        try {
-            return CliProcess.read(log);
-        } catch (java.io.IOException e) {
-            return "";
-        }
+        return CliProcess.output(log);
     }
 
     private static String one(TestDb db, String sql) {
