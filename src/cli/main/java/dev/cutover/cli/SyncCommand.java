@@ -114,6 +114,9 @@ public final class SyncCommand implements Callable<Integer> {
         })) {
             SyncEngine.Report r = run.run(status);
             out.println(SyncRun.summary(plan.name(), r));
+            if (run.stoppedBy() != null) {
+                out.println(SyncRun.stoppedByLine(plan.name(), run.stoppedBy()));
+            }
             out.flush();
             return ExitCodes.OK;
         } finally {

@@ -9,6 +9,7 @@ import dev.cutover.plan.Plan;
 import dev.cutover.sql.Direction;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -44,6 +45,7 @@ public final class SyncRun {
     private final SyncHealth health;
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile SyncStatus last;
+    private volatile Map<String, String> stoppedBy;
     private volatile boolean started;
 
     /**
@@ -98,6 +100,10 @@ public final class SyncRun {
             return engine.run(s -> {
                 if (health != null) {
                     health.accept(s);
+                    if (health.stopRequest() != null && stoppedBy == null) {
+                        stoppedBy = health.stopRequest();
+                        engine.stop();
+                    }
                 }
                 last = s;
                 if (status != null) {
@@ -135,6 +141,20 @@ public final class SyncRun {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /**
+     * The request through Redis this run stopped on ({@code who}, {@code at}, {@code why} of
+     * {@link dev.cutover.control.ControlKeys#syncStop}), null when it was not asked to stop that way.
+     */
+    public Map<String, String> stoppedBy() {
+        return stoppedBy;
+    }
+
+    /** One line for a run stopped through Redis: {@code sync P: stopped at the request of alice@db-admin-1 (console: flip writes …)}. */
+    public static String stoppedByLine(String planName, Map<String, String> request) {
+        return "sync " + planName + ": stopped at the request of " + request.getOrDefault(dev.cutover.control.ControlKeys.SyncStop.WHO, "?")
+                + " (" + request.getOrDefault(dev.cutover.control.ControlKeys.SyncStop.WHY, "") + ")";
     }
 
     /** Asks the run to stop after the batch in hand (applied and confirmed); returns at once. */

@@ -3,6 +3,7 @@ package dev.cutover.capture;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.RedisLink;
 
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -16,6 +17,9 @@ public final class SyncHealth implements Consumer<SyncStatus>, AutoCloseable {
 
     private final String url;
     private final String key;
+    private final String stopKey;
+    private final long since = System.currentTimeMillis();
+    private volatile Map<String, String> stopRequest;
     private RedisLink link;
 
     public SyncHealth(String redisUrl, String migration) {
@@ -27,6 +31,7 @@ public final class SyncHealth implements Consumer<SyncStatus>, AutoCloseable {
         this.url = redisUrl;
         ControlKeys keys = new ControlKeys(migration);
         this.key = reverse ? keys.syncReverse() : keys.sync();
+        this.stopKey = keys.syncStop(reverse);
     }
 
     @Override
@@ -37,9 +42,43 @@ public final class SyncHealth implements Consumer<SyncStatus>, AutoCloseable {
             }
             link.sync().hset(key, s.toHash());
             link.sync().expire(key, TTL_SECONDS);
+            if (stopRequest == null) {
+                Map<String, String> r = link.sync().hgetall(stopKey);
+                if (!r.isEmpty() && parse(r.get(ControlKeys.SyncStop.AT)) >= since) {
+                    stopRequest = Map.copyOf(r);
+                }
+            }
         } catch (RuntimeException e) {
             LOG.warn("cannot write the sync status to Redis: {}", e.getMessage());
             close();
+        }
+    }
+
+    /**
+     * A request to stop this stream ({@link ControlKeys#syncStop}) made after this health was made,
+     * seen with a status write; null when none. The run stops on it ({@code app.SyncRun}).
+     */
+    public Map<String, String> stopRequest() {
+        return stopRequest;
+    }
+
+    /**
+     * Asks the stream publishing to {@code migration}'s sync hash (or the reverse one) to stop after
+     * the batch in hand: it sees the request with its next status write, about a second later. The
+     * request expires after 2 min, so a stream started later is not stopped by it.
+     */
+    public static void requestStop(RedisLink link, String migration, boolean reverse, String who, String why) {
+        String k = new ControlKeys(migration).syncStop(reverse);
+        link.sync().hset(k, Map.of(ControlKeys.SyncStop.WHO, who, ControlKeys.SyncStop.AT,
+                Long.toString(System.currentTimeMillis()), ControlKeys.SyncStop.WHY, why));
+        link.sync().expire(k, 120);
+    }
+
+    private static long parse(String v) {
+        try {
+            return v == null ? 0 : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 

@@ -294,6 +294,28 @@ public final class ControlKeys {
         return prefix + "sync:reverse";
     }
 
+    /**
+     * Hash, TTL 2 min: a request that the {@code cutover sync} streaming {@link #sync()} (or, with
+     * {@code reverse}, {@link #syncReverse()}) stop after the batch in hand, from a console that flips
+     * the writes while the stream runs in another process (fields {@link SyncStop}).
+     */
+    public String syncStop(boolean reverse) {
+        return (reverse ? syncReverse() : sync()) + ":stop";
+    }
+
+    /** Fields of a {@link #syncStop} request. */
+    public static final class SyncStop {
+        /** Who asks, {@code user@host}. */
+        public static final String WHO = "who";
+        /** Epoch ms of the request: a run started after it is not asked. */
+        public static final String AT = "at";
+        /** Why, e.g. "console: flip writes to the new database". */
+        public static final String WHY = "why";
+
+        private SyncStop() {
+        }
+    }
+
     /** String: {@code old_only | dual_write | new_primary | new_only}. */
     public String writeTarget() {
         return prefix + "write_target";

@@ -107,6 +107,36 @@ class SyncRunTest {
     }
 
     @Test
+    void aRequestThroughRedisStopsTheRunAfterItsBatchAndAnOlderRequestDoesNot() throws Exception {
+        try (RedisLink link = RedisLink.open(TestRedis.sharedUrl())) {
+            // a request left from before this run started is not for it
+            SyncHealth.requestStop(link, migration, false, "bob@elsewhere", "an earlier flip");
+            await().atMost(5, TimeUnit.SECONDS).until(() -> System.currentTimeMillis() > Long.parseLong(
+                    link.sync().hget(new ControlKeys(migration).syncStop(false), ControlKeys.SyncStop.AT)) + 5);
+            run = new SyncRun(oldDb, newDb, plan, SyncRun.Settings.forward(TestRedis.sharedUrl()));
+            AtomicReference<SyncEngine.Report> report = new AtomicReference<>();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            run.start(null, report::set, failure::set);
+            await().atMost(30, TimeUnit.SECONDS).until(() -> run.last() != null && SyncStatus.RUNNING.equals(run.last().state()));
+            old.exec("INSERT INTO orders VALUES (8, 1.50)");
+            await().atMost(30, TimeUnit.SECONDS).until(() -> count("SELECT count(*) FROM orders WHERE id = 8") == 1);
+            assertThat(run.running()).as("an older request stops nothing").isTrue();
+
+            SyncHealth.requestStop(link, migration, true, "alice@db-admin-1", "the reverse stream only");
+            SyncHealth.requestStop(link, migration, false, "alice@db-admin-1", "console: flip writes to the new database");
+            assertThat(run.awaitEnd(30_000)).as("stopped within a status tick or so").isTrue();
+            assertThat(failure.get()).isNull();
+            assertThat(report.get()).isNotNull();
+            assertThat(SyncRun.stoppedByLine(migration, run.stoppedBy())).isEqualTo("sync " + migration
+                    + ": stopped at the request of alice@db-admin-1 (console: flip writes to the new database)");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> !new SyncSlot(oldDb, plan).info().active());
+            assertThat(link.sync().ttl(new ControlKeys(migration).syncStop(false))).isBetween(1L, 120L);
+            link.sync().del(new ControlKeys(migration).syncStop(false), new ControlKeys(migration).syncStop(true),
+                    new ControlKeys(migration).sync());
+        }
+    }
+
+    @Test
     void aBadBatchSizeIsOneLineBeforeAnythingStarts() {
         assertThatThrownBy(() -> new SyncRun(oldDb, newDb, plan, new SyncRun.Settings(false, false, 0, 0, null)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("--batch-keys must be 1 or more, got 0");
