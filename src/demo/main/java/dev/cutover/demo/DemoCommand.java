@@ -134,11 +134,13 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("demo: old  %s%ndemo: new  %s%ndemo: plan %s%n", setup.oldDb().safeUrl(), setup.newDb().safeUrl(), project.plan());
             out.flush();
             SyncRun follow = sync ? startSync(setup, plan, project, redisUrl, out) : null;
+            WriteTargetFollower switchOnFlip = null;
             try (CtrlC ctrlC = new CtrlC("demo-stop", true);
                  SampleRuntime rt = sync
                          ? SampleRuntime.openDirect(setup.oldDb(), setup.newDb(), SampleRuntime.Settings.forRate(sample.rate), DIRECT_MAX_WAIT_MILLIS)
                          : SampleRuntime.open(setup.oldDb(), setup.newDb(), redisUrl, plan, routerFiles(home, sample.rate))) {
                 rt.reportEverySecond(noConsole ? out : null);
+                switchOnFlip = sync ? new WriteTargetFollower(redisUrl, plan.name(), rt.direct(), out) : null;
                 rt.load().start();
                 out.printf("demo: the sample application is running at %.0f req/s%s (ready %.1f s after the start)%n", sample.rate,
                         sync ? " on the old database with plain JDBC (no router); cutover sync follows it" : "",
@@ -155,6 +157,9 @@ public final class DemoCommand implements Callable<Integer> {
                 LoadCommand.report(rt, out);
                 out.flush();
             } finally {
+                if (switchOnFlip != null) {
+                    switchOnFlip.close();
+                }
                 if (follow != null) {
                     stopSync(follow, setup, plan, redisUrl, out);
                 }
@@ -177,8 +182,11 @@ public final class DemoCommand implements Callable<Integer> {
         return new SampleRuntime.Settings(s.rate(), s.threads(), s.poolSize(), PrivateFiles.createDirectories(home.resolve("router")));
     }
 
-    /** How long a write refused by a write block waits for a switch (no flip runs in the demo: its sync holds the slot). */
-    private static final long DIRECT_MAX_WAIT_MILLIS = 30_000;
+    /**
+     * How long a write refused by the console flip's block waits for the switch ({@link WriteTargetFollower}): longer
+     * than the flip's longest pause (its block's wait for writers in flight, then a catch-up of at most 30 s).
+     */
+    private static final long DIRECT_MAX_WAIT_MILLIS = 60_000;
 
     /**
      * The change capture of {@code --sync}: the slot first and a backfill after it ({@code backfill
@@ -210,6 +218,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }, r -> {
             out.println("demo: " + SyncRun.summary(plan.name(), r));
+            if (run.stoppedBy() != null) {
+                out.println("demo: " + SyncRun.stoppedByLine(plan.name(), run.stoppedBy()));
+            }
             out.flush();
         }, e -> {
             out.println("demo: cutover sync stopped: " + e.getMessage());
@@ -226,6 +237,12 @@ public final class DemoCommand implements Callable<Integer> {
                 out.println("demo: cutover sync did not stop within 30 s");
             }
             out.println("demo: " + SyncRun.drop(setup.oldDb(), plan, false, redisUrl).line(plan.name()));
+            // a flip from the console leaves the reverse stream's slot on the new database once its stream stopped with the console
+            for (String line : SyncCleanup.dropIdleSlots(setup.oldDb(), setup.newDb(), plan)) {
+                if (line.contains(" dropped") && !line.contains("not dropped")) {
+                    out.println("demo: " + line);
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.cutover.demo;
 
+import dev.cutover.capture.SyncHealth;
 import dev.cutover.control.ControlKeys;
 import dev.cutover.control.ControlStore;
 import dev.cutover.control.RedisLink;
@@ -62,14 +63,35 @@ class DemoSyncTest {
                     CliProcess.await("order " + newest + " on the new database", 60_000,
                             () -> "1".equals(one(fresh, "SELECT count(*) FROM orders WHERE id = " + newest)), log);
                     assertThat(store.routers()).as("no router runs").isEmpty();
+
+                    // the console's flip while the stream runs in the demo: asked through Redis, the demo's stream stops after its batch
+                    SyncHealth.requestStop(link, "saas-orders", false, "alice@db-admin-1", "console: flip writes to the new database");
+                    CliProcess.await("the demo's stream stopped on the request", 60_000, () -> read(log).contains(
+                            "sync saas-orders: stopped at the request of alice@db-admin-1 (console: flip writes to the new database)"), log);
+                    CliProcess.await("the slot released", 30_000,
+                            () -> "f".equals(one(old, "SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'")), log);
+                    // the flip, as the console runs it (here through the command line); the application waits, then follows SWITCH NOW
+                    java.io.StringWriter flipOut = new java.io.StringWriter();
+                    int rc = dev.cutover.cli.CutoverCommand.run(new String[] {"flip-writes", "--to", "new", "--plan", project.plan().toString(),
+                            "--old", old.url(), "--new", fresh.url(), "--redis", redis.url(), "--override", "--reason", "demo walk"},
+                            new java.io.PrintWriter(flipOut, true), new java.io.PrintWriter(flipOut, true));
+                    assertThat(rc).as(flipOut.toString()).isZero();
+                    CliProcess.await("the application writing to the new database", 30_000,
+                            () -> read(log).contains("the sample application now writes to the new database (write_target new_primary"), log);
+                    String before = one(fresh, "SELECT max(id) FROM orders");
+                    CliProcess.await("new orders on the new database after the switch", 60_000,
+                            () -> Long.parseLong(one(fresh, "SELECT max(id) FROM orders")) > Long.parseLong(before), log);
                 }
             } finally {
                 demo.destroy(); // SIGTERM, as Ctrl-C
                 assertThat(demo.waitFor(120, TimeUnit.SECONDS)).as(read(log)).isTrue();
             }
             assertThat(demo.exitValue()).as(read(log)).isZero();
-            assertThat(read(log)).contains("sync saas-orders stopped:").contains("replication slot " + slot + " dropped");
+            assertThat(read(log)).contains("sync saas-orders stopped:");
+            assertThat(read(log)).as("no request failed across the flip").containsPattern("requests [0-9,]+ \\(reads [0-9,]+, writes [0-9,]+\\), errors 0,");
             assertThat(one(old, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()")).isEqualTo("0");
+            assertThat(one(fresh, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"))
+                    .as("the reverse slot the flip made is dropped at the demo's end").isEqualTo("0");
         } finally {
             Files.deleteIfExists(log);
         }
