@@ -60,6 +60,13 @@ public final class OverrideDialog {
         TextField typed = new TextField();
         typed.setId("override-typed");
         typed.setPromptText(a.typed());
+        // Tab goes on to the confirmation, as in every other field (a text area would type a tab into the reason)
+        why.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == javafx.scene.input.KeyCode.TAB && !e.isShiftDown() && !e.isControlDown()) {
+                e.consume();
+                typed.requestFocus();
+            }
+        });
         VBox body = new VBox(8);
         if (a.what() != null) {
             Label what = Views.wrapping(new Label(a.what()));

@@ -597,7 +597,7 @@ class TrafficViewTest {
             Node error = robot.lookup("#sample-rate-error").query();
             assertThat(error.isVisible()).isTrue();
             assertThat(robot.lookup("#sample-rate-error .label").queryAs(Label.class).getText())
-                    .isEqualTo("Sample rate: type a percent from 0 to 100, not \"150\"; nothing changed, Redis holds 10 %");
+                    .isEqualTo("\"150\" is not 0–100 %: nothing changed, Redis holds 10 %");
             assertThat(robot.lookup("#sample-rate-error .label").queryAs(Label.class).getStyleClass()).contains("error-text");
             Node field = robot.lookup("#sample-rate-field").query();
             assertThat(error.localToScene(error.getLayoutBounds()).getMinY() - field.localToScene(field.getLayoutBounds()).getMaxY())
@@ -966,8 +966,9 @@ class TrafficViewTest {
                 && "Cancel".equals(b.getText())).query();
         assertThat(cancelOverride.isDefaultButton()).isTrue();
         assertThat(go.isDefaultButton()).isFalse();
-        robot.clickOn(why).write("ramp-up rehearsal");
-        robot.clickOn("#override-typed").write("new_primary");
+        robot.clickOn(why).write("ramp-up rehearsal").type(KeyCode.TAB);
+        assertThat(why.getScene().getFocusOwner()).as("Tab goes on to the confirmation").isSameAs(robot.lookup("#override-typed").query());
+        robot.write("new_primary");
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup("#override-why").queryAs(javafx.scene.control.TextArea.class).getText()).isEqualTo("ramp-up rehearsal");
         assertThat(go.isDisabled()).isFalse();

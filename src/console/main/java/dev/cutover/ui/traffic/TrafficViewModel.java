@@ -564,8 +564,8 @@ public final class TrafficViewModel {
         }
         Double pct = parsePercent(typed);
         if (pct == null) {
-            sampleError.set("Sample rate: type a percent from 0 to 100, not \"" + typed.trim() + "\"; nothing changed, Redis holds "
-                    + percent(s.shadowSampleRate()));
+            // one line under the field at 1024 px: the value refused, that nothing changed, and what holds
+            sampleError.set("\"" + typed.trim() + "\" is not 0–100 %: nothing changed, Redis holds " + percent(s.shadowSampleRate()));
             return false;
         }
         double rate = pct / 100;

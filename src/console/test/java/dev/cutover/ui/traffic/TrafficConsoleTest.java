@@ -200,6 +200,9 @@ class TrafficConsoleTest {
         assertThat(shown.getMinY()).as("in view").isGreaterThanOrEqualTo(viewport.getMinY());
         assertThat(shown.getMaxY()).as("in view").isLessThanOrEqualTo(viewport.getMaxY());
         assertThat(shown.getMinY() - inScene(field).getMaxY()).as("right under the field").isBetween(0.0, 12.0);
+        Label line = robot.lookup("#sample-rate-error .label").queryAs(Label.class);
+        assertThat(line.getText()).isEqualTo("\"abc\" is not 0–100 %: nothing changed, Redis holds 1 %");
+        assertThat(line.getHeight()).as("one line").isLessThan(2 * line.getFont().getSize() * 1.2);
         assertThat(field.getText()).isEqualTo("1");
         assertThat(text(robot, "#traffic-message")).doesNotContain("Sample rate");
     }
