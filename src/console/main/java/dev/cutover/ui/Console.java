@@ -54,6 +54,10 @@ public final class Console implements AutoCloseable {
         shadow = new ShadowViewModel(session, tasks, mappings.plan());
         traffic = new TrafficViewModel(session, tasks, dev.cutover.control.Actor.current(), mappings.plan());
         sync = new SyncViewModel(session, tasks, mappings.plan());
+        // a change made here (a move, shift, rollback, a write flip's recorded phase) is in the status bar at once,
+        // not at its next poll: each change the screens write asks it to read again
+        traffic.changes().addListener((o, was, now) -> status.poll());
+        sync.flip().outcome().addListener((o, was, now) -> status.poll());
         connections.apply(args);
         mappings.file().addListener((o, a, b) -> {
             if (b != null) {

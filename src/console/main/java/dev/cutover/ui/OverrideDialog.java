@@ -60,6 +60,13 @@ public final class OverrideDialog {
         TextField typed = new TextField();
         typed.setId("override-typed");
         typed.setPromptText(a.typed());
+        // Tab goes on to the confirmation, as in every other field (a text area would type a tab into the reason)
+        why.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == javafx.scene.input.KeyCode.TAB && !e.isShiftDown() && !e.isControlDown()) {
+                e.consume();
+                typed.requestFocus();
+            }
+        });
         VBox body = new VBox(8);
         if (a.what() != null) {
             Label what = Views.wrapping(new Label(a.what()));
@@ -74,8 +81,20 @@ public final class OverrideDialog {
         ButtonType go = new ButtonType(a.okText(), ButtonBar.ButtonData.OK_DONE);
         d.getDialogPane().getButtonTypes().addAll(go, ButtonType.CANCEL);
         // a blank reason is none: the audit log would say nothing
-        d.getDialogPane().lookupButton(go).disableProperty().bind(typed.textProperty().isNotEqualTo(a.typed())
+        javafx.scene.control.Button goButton = (javafx.scene.control.Button) d.getDialogPane().lookupButton(go);
+        javafx.scene.control.Button cancel = (javafx.scene.control.Button) d.getDialogPane().lookupButton(ButtonType.CANCEL);
+        goButton.disableProperty().bind(typed.textProperty().isNotEqualTo(a.typed())
                 .or(javafx.beans.binding.Bindings.createBooleanBinding(() -> why.getText().isBlank(), why.textProperty())));
+        // Enter is Cancel until a reason and the target are typed; then it is the override the DBA just confirmed
+        Runnable defaults = () -> {
+            goButton.setDefaultButton(!goButton.isDisabled());
+            cancel.setDefaultButton(goButton.isDisabled());
+        };
+        goButton.disabledProperty().addListener((o, was, now) -> defaults.run());
+        defaults.run();
+        // the reason first: the DBA types at once (the refusal above is read, not edited)
+        // (after the dialog's own first focus, which goes to its default button)
+        d.setOnShown(e -> javafx.application.Platform.runLater(why::requestFocus));
         d.setResultConverter(b -> b == go ? why.getText().strip() : null);
         if (owner != null) {
             d.initOwner(owner); // centred over the window

@@ -341,6 +341,8 @@ class TrafficViewTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup("#shift-confirm").tryQuery()).as("no second dialog").isEmpty();
         assertThat(asked.get()).isEqualTo(1);
+        // the state is shown the moment the change is written; its audit entry comes with the refresh that follows
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.audit().stream().filter(a -> a.action().equals("traffic")).count() >= 2);
         assertThat(vm.audit().stream().filter(a -> a.action().equals("traffic")).count()).isEqualTo(2);
     }
 
@@ -558,7 +560,7 @@ class TrafficViewTest {
 
     @Test
     void theSampleRateIsSetHereAuditedAndTheScreenSaysWhetherTheGuardsWindowFills(FxRobot robot) throws Exception {
-        // the routers served 1,200 reads in the last minute (20 req/s), as their metrics say
+        // the routers served 1,200 reads in the last minute (20 reads/s), as their metrics say
         long second = System.currentTimeMillis() / 1000 - 5;
         try (dev.cutover.control.MetricsWriter w = new dev.cutover.control.MetricsWriter(link, store.keys(),
                 java.time.Duration.ofMinutes(10), () -> second * 1000 + 500, false)) {
@@ -568,29 +570,41 @@ class TrafficViewTest {
             assertThat(w.flush()).isTrue();
         }
         try {
-            setUp(robot, Phase.DUAL_WRITE);
-            robot.clickOn("#sample-rate-field").eraseText(10).write("1");
+            setUp(robot, Phase.SHADOW_READ);
+            robot.clickOn("#sample-rate-field").eraseText(10).write("2");
             robot.clickOn("#sample-rate-set");
-            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "0.01".equals(link.sync().get(store.keys().shadowSampleRate())));
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "0.02".equals(link.sync().get(store.keys().shadowSampleRate())));
             WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.audit().size() == 2);
             assertThat(vm.audit().get(0).action()).isEqualTo("sample_rate");
-            assertThat(vm.audit().get(0).why()).isEqualTo("shadow sample rate 0 % → 1 % from the console");
+            assertThat(vm.audit().get(0).why()).isEqualTo("shadow sample rate 1 % → 2 % from the console");
             WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#sample-advice").queryAs(Label.class).getText()
-                    .startsWith("At 20 req/s and 1 %"));
+                    .startsWith("At 20 reads/s and 2 %"));
             assertThat(robot.lookup("#sample-advice").queryAs(Label.class).getText())
-                    .isEqualTo("At 20 req/s and 1 %, the 10-minute window compares ~120 reads (1,000 would take ~84 min);"
+                    .isEqualTo("At 20 reads/s and 2 %, the 10-minute window compares ~240 reads (1,000 would take ~42 min);"
                             + " the guard needs 1,000: set 10 % to reach it.");
 
             robot.clickOn(button(robot, "Use 10 %"));
             robot.clickOn("#sample-rate-set");
             WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> "0.1".equals(link.sync().get(store.keys().shadowSampleRate())));
             WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#sample-advice").queryAs(Label.class).getText()
-                    .equals("At 20 req/s and 10 %, the 10-minute window compares ~1,200 reads (1,000 after ~9 min); the guard needs 1,000."));
+                    .equals("At 20 reads/s and 10 %, the 10-minute window compares ~1,200 reads (1,000 after ~9 min); the guard needs 1,000."));
 
-            // a value outside 0..100 % is one line and changes nothing
+            // a value outside 0..100 % is one line right under the field and changes nothing; the field shows Redis's value again
             robot.clickOn("#sample-rate-field").eraseText(10).write("150");
             robot.clickOn("#sample-rate-set");
-            WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> vm.message().get().startsWith("Sample rate: type a percent from 0 to 100"));
+            WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !vm.sampleError().get().isEmpty());
+            WaitForAsyncUtils.waitForFxEvents();
+            Node error = robot.lookup("#sample-rate-error").query();
+            assertThat(error.isVisible()).isTrue();
+            assertThat(robot.lookup("#sample-rate-error .label").queryAs(Label.class).getText())
+                    .isEqualTo("\"150\" is not 0–100 %: nothing changed, Redis holds 10 %");
+            assertThat(robot.lookup("#sample-rate-error .label").queryAs(Label.class).getStyleClass()).contains("error-text");
+            Node field = robot.lookup("#sample-rate-field").query();
+            assertThat(error.localToScene(error.getLayoutBounds()).getMinY() - field.localToScene(field.getLayoutBounds()).getMaxY())
+                    .as("right under the field").isBetween(0.0, 12.0);
+            assertThat(robot.lookup("#sample-rate-field").queryAs(javafx.scene.control.TextField.class).getText())
+                    .as("the field holds what Redis holds, not the refused value").isEqualTo("10");
+            assertThat(vm.message().get()).doesNotContain("Sample rate");
             assertThat(link.sync().get(store.keys().shadowSampleRate())).isEqualTo("0.1");
         } finally {
             link.sync().del(store.keys().metricsBucket(second));
@@ -880,6 +894,147 @@ class TrafficViewTest {
         } finally {
             link.sync().del(store.keys().verify());
         }
+    }
+
+    /** DBA walk, 1: the sample rate field and its advice only where shadow reads are compared; elsewhere a line says why. */
+    @Test
+    void theSampleRateIsOfferedOnlyInThePhasesWhoseGuardsCompareShadowReads(FxRobot robot) throws Exception {
+        setUp(robot, Phase.NEW_PRIMARY);
+        Node box = robot.lookup("#sample-rate-box").query();
+        assertThat(box.isVisible()).isFalse();
+        assertThat(box.isManaged()).as("no blank gap where it was").isFalse();
+        assertThat(robot.lookup("#sample-off").queryAs(Label.class).getText())
+                .startsWith("Not counted by any guard from new_primary on");
+        assertThat(robot.lookup("#sample-off").queryAs(Label.class).isVisible()).isTrue();
+
+        new ControlPlane(store, GuardSettings.defaults()).movePhase(store.read(), Phase.CLEANUP, tester, "test", true);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.state().get().phase() == Phase.CLEANUP);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(box.isManaged()).isFalse();
+        assertThat(robot.lookup("#sample-off").queryAs(Label.class).getText())
+                .isEqualTo("Off in cleanup: the old database is no longer written, so there is nothing to compare reads with.");
+
+        new ControlPlane(store, GuardSettings.defaults()).movePhase(store.read(), Phase.TRAFFIC_SHIFT, tester, "test", false);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.state().get().phase() == Phase.TRAFFIC_SHIFT);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(box.isVisible()).isTrue();
+        assertThat(box.isManaged()).isTrue();
+        assertThat(robot.lookup("#sample-off").queryAs(Label.class).isManaged()).isFalse();
+        assertThat(robot.lookup("#sample-rate-field").queryAs(javafx.scene.control.TextField.class).getText())
+                .as("the field shows what Redis holds").isEqualTo("1");
+    }
+
+    /**
+     * DBA walk, 4 and 6: a shift the dialog itself says will be refused defaults to Cancel (Enter
+     * shifts nothing); the override dialog opens with the focus in its reason, Cancel the default
+     * until a reason and the target are typed.
+     */
+    @Test
+    void aDialogThatWarnsDefaultsToCancelAndTheOverrideOpensInItsReason(FxRobot robot) throws Exception {
+        setUp(robot, Phase.TRAFFIC_SHIFT);
+        long before = store.read().version();
+        robot.clickOn("#read-slider .thumb").type(KeyCode.END);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#shift-confirm").tryQuery().isPresent());
+        assertThat(robot.lookup("#shift-confirm .content").queryAs(Label.class).getText()).contains("The control plane will refuse this");
+        Button shift = (Button) button(robot, "Shift reads to 100 %");
+        Button cancel = (Button) button(robot, "Cancel");
+        assertThat(cancel.isDefaultButton()).as("Cancel is the default of a step said to be refused").isTrue();
+        assertThat(shift.isDefaultButton()).isFalse();
+        robot.type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#shift-confirm").tryQuery().isEmpty());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(store.read().version()).as("Enter shifted nothing").isEqualTo(before);
+        assertThat(sliderPercent(robot)).isEqualTo(0);
+
+        // a step that is allowed keeps the shift as its default
+        robot.clickOn("#read-slider .thumb").type(KeyCode.RIGHT);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#shift-confirm").tryQuery().isPresent());
+        assertThat(((Button) button(robot, "Shift reads to 1 %")).isDefaultButton()).isTrue();
+        robot.clickOn(button(robot, "Cancel"));
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#shift-confirm").tryQuery().isEmpty());
+
+        // the refused move's override: the reason has the focus, Enter is Cancel until both are typed
+        move(robot, "#phase-advance", "Move to new_primary");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.refused().get() != null && !vm.busy().get());
+        robot.clickOn("#phase-override");
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#override-why").tryQuery().isPresent());
+        WaitForAsyncUtils.waitForFxEvents();
+        Node why = robot.lookup("#override-why").query();
+        assertThat(why.getScene().getFocusOwner()).as("the reason has the focus").isSameAs(why);
+        Button go = (Button) button(robot, "Override and move");
+        Button cancelOverride = (Button) robot.lookup("#override-dialog .button").match((Node n) -> n instanceof Button b
+                && "Cancel".equals(b.getText())).query();
+        assertThat(cancelOverride.isDefaultButton()).isTrue();
+        assertThat(go.isDefaultButton()).isFalse();
+        robot.clickOn(why).write("ramp-up rehearsal").type(KeyCode.TAB);
+        assertThat(why.getScene().getFocusOwner()).as("Tab goes on to the confirmation").isSameAs(robot.lookup("#override-typed").query());
+        robot.write("new_primary");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#override-why").queryAs(javafx.scene.control.TextArea.class).getText()).isEqualTo("ramp-up rehearsal");
+        assertThat(go.isDisabled()).isFalse();
+        assertThat(go.isDefaultButton()).as("both typed: Enter is the override confirmed").isTrue();
+        assertThat(cancelOverride.isDefaultButton()).isFalse();
+        robot.clickOn(cancelOverride);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#override-dialog").tryQuery().isEmpty());
+        assertThat(link.sync().get(store.keys().phase())).isEqualTo("traffic_shift");
+    }
+
+    /** DBA walk, 8a: the confirmation and the refusal name each failing exit condition, whole, on its own line. */
+    @Test
+    void aRefusedMoveNamesEachFailingGuardWhole(FxRobot robot) throws Exception {
+        setUp(robot, Phase.BACKFILL);
+        GuardCheck failing = vm.exitChecks().stream().filter(g -> !g.ok()).findFirst().orElseThrow();
+        robot.clickOn("#phase-advance");
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#phase-confirm").tryQuery().isPresent());
+        String what = robot.lookup("#phase-confirm-what").queryAs(Label.class).getText();
+        assertThat(what).contains("The move will be refused unless this exit condition holds when it runs")
+                .contains("\n✗ " + failing.name() + ": " + failing.detail());
+        robot.clickOn(button(robot, "Move to dual_write"));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !vm.refusal().get().isEmpty());
+        assertThat(robot.lookup("#phase-refusal").queryAs(Label.class).getText())
+                .isEqualTo("migration " + migration + ": cannot move from backfill to dual_write: this exit condition fails:\n✗ "
+                        + failing.name() + ": " + failing.detail() + "\n(Override… asks for a reason)");
+    }
+
+    /** DBA walk, 8b and 8c: the move to shadow_read says its sample rate; a rollback says where reads and writes go. */
+    @Test
+    void theMoveToShadowReadSaysItsSampleRateAndARollbackWhereReadsGo(FxRobot robot) throws Exception {
+        setUp(robot, Phase.DUAL_WRITE);
+        robot.clickOn("#phase-advance");
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#phase-confirm").tryQuery().isPresent());
+        assertThat(robot.lookup("#phase-confirm-what").queryAs(Label.class).getText())
+                .contains("\nShadow reads: the routers compare 1 % of reads (the sample rate in Redis is 0 %; entering shadow_read sets 1 %)."
+                        + " How long the guard's 1,000 comparisons take is not known: no router reported reads in the last 60 s.");
+        robot.clickOn(button(robot, "Cancel"));
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#phase-confirm").tryQuery().isEmpty());
+
+        ControlPlane cp = new ControlPlane(store, GuardSettings.defaults());
+        cp.movePhase(store.read(), Phase.TRAFFIC_SHIFT, tester, "test", true);
+        readsAt(1, 5);
+        robot.interact(vm::refresh);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.state().get().readPercent() == 5 && vm.checksOf().get() == Phase.TRAFFIC_SHIFT);
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("#phase-rollback");
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#phase-confirm").tryQuery().isPresent());
+        assertThat(robot.lookup("#phase-confirm-what").queryAs(Label.class).getText()).isEqualTo("Phase: traffic_shift → shadow_read."
+                + "\nWrite target stays dual_write: the routers write to the old database, then mirror each write to the new one."
+                + "\nReads: every read goes back to the old database (reads on the new database 5 % → 0 %)."
+                + "\nMoving back is always allowed.");
+        robot.clickOn(button(robot, "Cancel"));
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#phase-confirm").tryQuery().isEmpty());
+
+        cp.movePhase(store.read(), Phase.NEW_PRIMARY, tester, "test", true);
+        robot.interact(vm::refresh);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.state().get().phase() == Phase.NEW_PRIMARY);
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("#phase-rollback");
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#phase-confirm").tryQuery().isPresent());
+        assertThat(robot.lookup("#phase-confirm-what").queryAs(Label.class).getText()).startsWith("Phase: new_primary → traffic_shift."
+                + "\nWrite target: new_primary → dual_write: the routers write to the old database, then mirror each write to the new one.")
+                .contains("\nReads stay on the new database at 100 %: rolling back into traffic_shift keeps them there until you"
+                        + " ramp them down with the read-traffic slider.");
+        robot.clickOn(button(robot, "Cancel"));
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#phase-confirm").tryQuery().isEmpty());
     }
 
     /** Clicks a phase button and confirms its move with the dialog's button {@code go}. */

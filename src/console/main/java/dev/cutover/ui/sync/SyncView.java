@@ -168,7 +168,10 @@ public final class SyncView extends VBox {
         Label outcome = line("sync-flip-outcome", flip.outcome());
         outcome.managedProperty().bind(outcome.textProperty().isNotEmpty());
 
-        VBox card = new VBox(head, intro, writes, actions, why, steps, error, override, outcome);
+        // the buttons right under the card's fixed words: where writes go (a line that grows when Redis holds a phase
+        // or a block is made), why the flip waits, its steps and its outcome all come below them, so none of these
+        // moves Flip… or Undo… while the mouse is on them
+        VBox card = new VBox(head, intro, actions, why, writes, steps, error, override, outcome);
         card.setId("sync-flip-card");
         card.getStyleClass().add("card");
         return card;
@@ -285,6 +288,8 @@ public final class SyncView extends VBox {
         pane.setMinHeight(Region.USE_PREF_SIZE);
         pane.setMinWidth(Region.USE_PREF_SIZE);
         a.setResizable(true);
+        // each of these warns (a write pause, a block lifted): Enter is Cancel, the action is a click
+        Views.cancelByDefault(a, ok);
         if (getScene() != null) {
             a.initOwner(getScene().getWindow()); // centred over the window
         }

@@ -45,6 +45,13 @@ public final class TrafficView extends VBox {
     private final Button forward = new Button();
     private final Button override = new Button("Override…");
     private final Button setRate = new Button("Set sample rate");
+    private final TextField rateField = new TextField();
+    /** The sample rate Redis held when last shown (as its field shows it). */
+    private String rateShown = "";
+    /** The last refusal with its Override…, placed under what it refused: the phase buttons or the slider. */
+    private final VBox refusalBox = new VBox(6);
+    private final VBox phaseRefusalHost = new VBox();
+    private final VBox stepRefusalHost = new VBox();
     /** The exit conditions, one guard after another, each whole: its name, then its detail wrapped below. */
     private final VBox checks = new VBox(6);
     /** The control that had the focus when it was disabled (the focus then waits on this screen), null when none. */
@@ -103,7 +110,12 @@ public final class TrafficView extends VBox {
         stepper.getStyleClass().add("stepper");
         stepper.setSpacing(6);
 
-        HBox columns = new HBox(16, phaseCard(), auditCard());
+        VBox right = new VBox(16, trafficCard(), auditCard());
+        HBox.setHgrow(right, Priority.ALWAYS);
+        // its width is the window's share, never its content's: a refusal shown in it does not move the slider sideways
+        right.setPrefWidth(300);
+        right.setMinWidth(260);
+        HBox columns = new HBox(16, phaseCard(), right);
         VBox.setVgrow(columns, Priority.ALWAYS);
         getChildren().addAll(head, message, err, lostBar, stepper, columns);
         // a control disabled while it has the focus (busy, or its move done) hands it to this screen, not to
@@ -161,15 +173,34 @@ public final class TrafficView extends VBox {
         vm.lost().addListener((o, a, b) -> labels.run());
         labels.run();
         dev.cutover.ui.Views.whole(back, forward, override);
-        // a narrow card puts Override… on a line of its own rather than cutting a button's words
-        javafx.scene.layout.FlowPane buttons = new javafx.scene.layout.FlowPane(8, 8, back, forward, override);
+        // a narrow card puts a button on a line of its own rather than cutting its words
+        javafx.scene.layout.FlowPane buttons = new javafx.scene.layout.FlowPane(8, 8, back, forward);
         buttons.getStyleClass().add("actions");
+        // the refusal and its Override… come under what was refused: a phase move's under the phase buttons, a traffic
+        // step's under the slider (its own card). Each below the controls, so none the mouse is on moves when one comes
         Label refusal = new Label();
         refusal.setId("phase-refusal");
         refusal.getStyleClass().add("error-text");
         dev.cutover.ui.Views.wrapping(refusal);
         refusal.textProperty().bind(vm.refusal());
-        refusal.managedProperty().bind(vm.refusal().isNotEmpty()); // no empty line between the buttons and the slider
+        refusal.managedProperty().bind(vm.refusal().isNotEmpty()); // no empty line when there is none
+        refusalBox.getChildren().setAll(refusal, override);
+        refusalBox.setId("refusal-box");
+        refusalBox.managedProperty().bind(vm.refusal().isNotEmpty().or(vm.refused().isNotNull()));
+        refusalBox.visibleProperty().bind(refusalBox.managedProperty());
+        Runnable placeRefusal = () -> {
+            TrafficViewModel.Refused r = vm.refused().get();
+            VBox host = r != null && r.percent() != null ? stepRefusalHost : phaseRefusalHost;
+            if (refusalBox.getParent() != host) {
+                boolean focused = override.isFocused();
+                host.getChildren().setAll(refusalBox);
+                if (focused) {
+                    override.requestFocus();
+                }
+            }
+        };
+        vm.refused().addListener((o, a, b) -> placeRefusal.run());
+        placeRefusal.run();
         Label flip = dev.cutover.ui.Views.wrapping(new Label());
         flip.setId("phase-flip");
         flip.getStyleClass().add("hint");
@@ -183,7 +214,20 @@ public final class TrafficView extends VBox {
             }
         });
 
-        Label trafficTitle = new Label("Read traffic on the new database");
+        VBox card = new VBox(exitTitle, checks, buttons, phaseRefusalHost, flip, shadowSection());
+        card.getStyleClass().add("card");
+        card.setPrefWidth(520);
+        card.setMinWidth(420);
+        return card;
+    }
+
+    /**
+     * The read traffic: the slider, its hint, a refused step's reason (under the slider: it pushes
+     * nothing the mouse is on), where reads and writes go. A card of its own above the audit log, so
+     * no message of the phase card (a refusal, the flip) moves the slider.
+     */
+    private VBox trafficCard() {
+        Label trafficTitle = dev.cutover.ui.Views.wrapping(new Label("Read traffic on the new database"));
         trafficTitle.getStyleClass().add("card-title");
         slider.setId("read-slider");
         slider.setMajorTickUnit(1);
@@ -220,24 +264,52 @@ public final class TrafficView extends VBox {
         reads.setId("traffic-reads");
         Label writes = new Label();
         writes.setId("traffic-writes");
-        Label sample = new Label();
-        sample.setId("traffic-sample");
         vm.state().addListener((o, a, s) -> {
             reads.setText(s == null ? "—" : s.readPercent() + " %");
             writes.setText(s == null ? "—" : s.writeTarget().wireName());
-            sample.setText(s == null ? "—" : String.format(java.util.Locale.ROOT, "%.1f %% of reads compared", s.shadowSampleRate() * 100));
             boolean shift = s != null && s.phase() == Phase.TRAFFIC_SHIFT;
             slider.setDisable(!shift || vm.busy().get());
             sliderHint.setText(shift ? "Up one step at a time; down to any step (a ramp-down). Each move asks for confirmation."
                     : "Read traffic moves only in traffic_shift.");
         });
-        TextField rateField = new TextField();
+        GridPane facts = new GridPane();
+        facts.getStyleClass().add("form");
+        facts.addRow(0, new Label("Reads on new"), reads);
+        facts.addRow(1, new Label("Write target"), writes);
+        VBox card = new VBox(trafficTitle, slider, sliderHint, stepRefusalHost, facts);
+        card.setId("traffic-card");
+        card.getStyleClass().add("card");
+        card.setMinWidth(260);
+        return card;
+    }
+
+    /**
+     * The shadow sample rate, in the phases whose exit conditions count shadow reads (shadow_read,
+     * traffic_shift): what Redis holds, its field (showing that value until the DBA types another),
+     * a refused value's reason right under it, and the advice. Elsewhere one line says why it is off.
+     */
+    private VBox shadowSection() {
+        Label sample = new Label();
+        sample.setId("traffic-sample");
+        dev.cutover.ui.Views.wrapping(sample);
+        Label off = dev.cutover.ui.Views.wrapping(new Label());
+        off.setId("sample-off");
+        off.getStyleClass().add("hint");
         rateField.setId("sample-rate-field");
         rateField.setPromptText("%");
         rateField.setPrefColumnCount(5);
         setRate.setId("sample-rate-set");
-        setRate.setOnAction(e -> commitSampleRate(rateField));
-        rateField.setOnAction(e -> commitSampleRate(rateField));
+        setRate.setOnAction(e -> commitSampleRate());
+        rateField.setOnAction(e -> commitSampleRate());
+        ErrorLine rateError = new ErrorLine();
+        rateError.setId("sample-rate-error");
+        vm.sampleError().addListener((o, a, b) -> {
+            if (b == null || b.isEmpty()) {
+                rateError.clear();
+            } else {
+                rateError.show(b, null);
+            }
+        });
         Label advice = new Label();
         advice.setId("sample-advice");
         advice.getStyleClass().add("hint");
@@ -261,41 +333,54 @@ public final class TrafficView extends VBox {
         vm.readRate().addListener((o, a, b) -> adviceShown.run());
         vm.busy().addListener((o, a, b) -> adviceShown.run());
         adviceShown.run();
-        GridPane facts = new GridPane();
-        facts.getStyleClass().add("form");
-        facts.addRow(0, new Label("Reads on new"), reads);
-        facts.addRow(1, new Label("Write target"), writes);
-        facts.addRow(2, new Label("Shadow sample"), sample);
         dev.cutover.ui.Views.whole(setRate, useSuggested);
-        facts.addRow(3, new Label("Sample rate"), new HBox(6, rateField, new Label("%"), setRate, useSuggested));
-
-        VBox card = new VBox(exitTitle, checks, buttons, refusal, flip, trafficTitle, slider, sliderHint, facts, advice);
-        card.getStyleClass().add("card");
-        card.setPrefWidth(520);
-        card.setMinWidth(420);
-        return card;
+        Label rateLabel = new Label("Sample rate");
+        HBox rateRow = new HBox(6, rateLabel, rateField, new Label("%"), setRate, useSuggested);
+        rateRow.setAlignment(Pos.CENTER_LEFT);
+        VBox compared = new VBox(6, rateRow, rateError, advice);
+        compared.setId("sample-rate-box");
+        Label title = new Label("Shadow sample rate");
+        title.getStyleClass().add("card-title");
+        VBox section = new VBox(6, title, sample, off, compared);
+        Runnable phaseShown = () -> {
+            ControlState s = vm.state().get();
+            boolean on = s != null && TrafficViewModel.comparesShadowReads(s.phase());
+            compared.setVisible(on);
+            compared.setManaged(on);
+            sample.setText(s == null ? "—" : on ? String.format(java.util.Locale.ROOT, "%.1f %% of reads compared",
+                    s.shadowSampleRate() * 100) : "");
+            sample.setVisible(s == null || on);
+            sample.setManaged(sample.isVisible());
+            off.setText(s == null || on ? "" : TrafficViewModel.sampleOff(s));
+            off.setVisible(!off.getText().isEmpty());
+            off.setManaged(off.isVisible());
+            if (!on) {
+                vm.sampleError().set("");
+            }
+            // the field shows what Redis holds, unless the DBA typed another value not yet set
+            String held = vm.sampleRateText();
+            if (rateField.getText().isEmpty() || rateField.getText().equals(rateShown) || !on) {
+                rateField.setText(held);
+            }
+            rateShown = held;
+        };
+        vm.state().addListener((o, a, b) -> phaseShown.run());
+        phaseShown.run();
+        return section;
     }
 
-    /** Sets the typed sample rate (a percent, 0..100); anything else is one error line and changes nothing. */
-    private void commitSampleRate(TextField field) {
-        ControlState s = vm.state().get();
-        if (s == null) {
-            return;
+    /**
+     * Sets the typed sample rate (a percent, 0..100). Anything else is one error line right under
+     * the field, and the field is put back to what Redis holds (selected, to type again): it never
+     * shows a value that is not applied as if it were.
+     */
+    private void commitSampleRate() {
+        if (!vm.setSampleRate(rateField.getText())) {
+            if (vm.state().get() != null) {
+                rateField.setText(vm.sampleRateText());
+                rateField.selectAll();
+            }
         }
-        String typed = field.getText().trim().replace("%", "").trim().replace(',', '.');
-        double pct;
-        try {
-            pct = Double.parseDouble(typed);
-        } catch (NumberFormatException e) {
-            pct = Double.NaN;
-        }
-        if (!(pct >= 0 && pct <= 100)) {
-            vm.message().set("Sample rate: type a percent from 0 to 100, not \"" + field.getText().trim() + "\"; nothing changed");
-            return;
-        }
-        double rate = pct / 100;
-        vm.setSampleRate(rate, "shadow sample rate " + TrafficViewModel.percent(s.shadowSampleRate()) + " → "
-                + TrafficViewModel.percent(rate) + " from the console");
     }
 
     private VBox auditCard() {
@@ -306,9 +391,11 @@ public final class TrafficView extends VBox {
         list.setPlaceholder(new Label("No change recorded yet"));
         list.setCellFactory(l -> new WrappingCell<>(TrafficView::auditLine, a -> a.override() || a.automatic() ? "warn-text" : null));
         VBox.setVgrow(list, Priority.ALWAYS);
+        // as tall as the column leaves it (the read-traffic card above it), never making the screen taller
+        list.setPrefHeight(160);
         VBox card = new VBox(t, list);
         card.getStyleClass().add("card");
-        HBox.setHgrow(card, Priority.ALWAYS);
+        VBox.setVgrow(card, Priority.ALWAYS);
         return card;
     }
 
@@ -480,10 +567,7 @@ public final class TrafficView extends VBox {
         confirm.getButtonTypes().setAll(move, ButtonType.CANCEL);
         Button moveButton = (Button) confirm.getDialogPane().lookupButton(move);
         moveButton.setMnemonicParsing(false); // "new_primary", not "newprimary" with an underlined p
-        moveButton.setDefaultButton(false);
-        Button cancel = (Button) confirm.getDialogPane().lookupButton(ButtonType.CANCEL);
-        cancel.setDefaultButton(true);
-        confirm.setOnShown(e -> cancel.requestFocus());
+        dev.cutover.ui.Views.cancelByDefault(confirm, move);
         confirm.initOwner(getScene().getWindow());
         if (confirm.showAndWait().filter(b -> b == move).isPresent()) {
             ControlState now = vm.state().get();
@@ -519,10 +603,14 @@ public final class TrafficView extends VBox {
     }
 
     private void confirmShift(ControlState s, int target) {
-        Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, vm.describeShift(target),
-                new ButtonType("Shift reads to " + target + " %", ButtonBar.ButtonData.OK_DONE), ButtonType.CANCEL);
+        ButtonType shift = new ButtonType("Shift reads to " + target + " %", ButtonBar.ButtonData.OK_DONE);
+        Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, vm.describeShift(target), shift, ButtonType.CANCEL);
         confirm.setHeaderText("Shift read traffic?");
         confirm.getDialogPane().setId("shift-confirm");
+        if (TrafficSteps.refusal(s.readPercent(), target) != null) {
+            // the dialog says the control plane will refuse this step: Enter is Cancel, not the shift
+            dev.cutover.ui.Views.cancelByDefault(confirm, shift);
+        }
         confirm.initOwner(getScene().getWindow());
         boolean ok = confirm.showAndWait().filter(b -> b.getButtonData() == ButtonBar.ButtonData.OK_DONE).isPresent();
         if (ok) {
@@ -561,6 +649,10 @@ public final class TrafficView extends VBox {
         Button goButton = (Button) d.getDialogPane().lookupButton(go);
         goButton.setMnemonicParsing(false); // "traffic_shift", not "trafficshift" with an underlined s
         goButton.disableProperty().bind(why.textProperty().isEmpty());
+        if (!r.saltKept()) {
+            // it warns that tenants may change sides: Enter is Cancel
+            dev.cutover.ui.Views.cancelByDefault(d, go);
+        }
         d.setResultConverter(b -> b == go ? why.getText().trim() : null);
         d.initOwner(getScene().getWindow());
         d.showAndWait().filter(w -> !w.isEmpty()).ifPresent(vm::restore);

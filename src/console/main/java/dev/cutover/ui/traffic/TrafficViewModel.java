@@ -81,6 +81,10 @@ public final class TrafficViewModel {
     private final ObjectProperty<SeenRoutingKeys.Seen> seenKeys = new SimpleObjectProperty<>();
     private final ObjectProperty<Refused> refused = new SimpleObjectProperty<>();
     private final IntegerProperty refreshes = new SimpleIntegerProperty();
+    /** Counts the changes this console wrote (a move, shift, rollback, sample rate, restore): the status bar follows each at once. */
+    private final IntegerProperty changes = new SimpleIntegerProperty();
+    /** Why the sample rate typed was not set ("" when it was, or before any): shown under its field. */
+    private final StringProperty sampleError = new SimpleStringProperty("");
     /** Requests (served reads) per second over the last {@link #RATE_SECONDS}; null before the first refresh. */
     private final ObjectProperty<Double> readRate = new SimpleObjectProperty<>();
     private final GuardSettings settings = GuardSettings.defaults();
@@ -358,8 +362,13 @@ public final class TrafficViewModel {
             b.append("\nWrite target stays ").append(s.writeTarget().wireName()).append(": ").append(routersWrite(to.writeTarget())).append(".");
         }
         int reads = ControlPlane.readPercentAfterMove(from, to, s.readPercent());
-        if (reads != s.readPercent()) {
+        if (to.ordinal() < from.ordinal()) {
+            b.append("\n").append(readsAfterRollback(from, to, s.readPercent(), reads));
+        } else if (reads != s.readPercent()) {
             b.append("\nReads on the new database: ").append(s.readPercent()).append(" % → ").append(reads).append(" %.");
+        }
+        if (to == Phase.SHADOW_READ && to.ordinal() > from.ordinal()) {
+            b.append("\n").append(shadowAtEntry(s.shadowSampleRate(), readRate.get(), settings));
         }
         if (to == Phase.CLEANUP) {
             b.append("\nCleanup ends the migration's live stage: the routers stop dual writing and the old database is no longer"
@@ -372,14 +381,63 @@ public final class TrafficViewModel {
             }
         }
         if (guards && to.ordinal() > from.ordinal()) {
-            long failing = exitChecks.stream().filter(g -> !g.ok()).count();
-            b.append(failing == 0 ? "\nIts exit conditions hold as last read; they are checked again when it moves."
-                    : "\n" + failing + " of its exit conditions " + (failing == 1 ? "does" : "do") + " not hold as last read:"
-                    + " the move is refused unless they hold when it runs (Override… then asks for a reason).");
+            List<GuardCheck> failing = failingExit();
+            if (failing.isEmpty()) {
+                b.append("\nIts exit conditions hold as last read; they are checked again when it moves.");
+            } else {
+                b.append("\nThe move will be refused unless ").append(failing.size() == 1 ? "this exit condition holds"
+                        : "these " + failing.size() + " exit conditions hold").append(" when it runs (as last read, ")
+                        .append(failing.size() == 1 ? "it does" : "they do").append(" not; Override… then asks for a reason):");
+                failing.forEach(g -> b.append("\n✗ ").append(g.name()).append(g.detail().isEmpty() ? "" : ": " + g.detail()));
+            }
         } else if (to.ordinal() < from.ordinal()) {
             b.append("\nMoving back is always allowed.");
         }
         return b.toString();
+    }
+
+    /** The exit conditions shown that do not hold (those of the phase shown; empty while they are being read). */
+    public List<GuardCheck> failingExit() {
+        ControlState s = state.get();
+        return s == null || checksOf.get() != s.phase() ? List.of() : exitChecks.stream().filter(g -> !g.ok()).toList();
+    }
+
+    /**
+     * Where reads go after a rollback from {@code from} to {@code to}, as {@link ControlPlane#readPercentAfterMove}
+     * decides: below traffic_shift every read goes back to the old database (0 %); a rollback from
+     * new_primary into traffic_shift keeps them at 100 % on the new one until the slider ramps them down.
+     */
+    static String readsAfterRollback(Phase from, Phase to, int before, int after) {
+        if (after == 0 && before > 0) {
+            return "Reads: every read goes back to the old database (reads on the new database " + before + " % → 0 %).";
+        }
+        if (after == 0) {
+            return "Reads stay on the old database (0 % on the new one).";
+        }
+        if (to == Phase.TRAFFIC_SHIFT) {
+            return "Reads stay on the new database at " + after + " %: rolling back into traffic_shift keeps them there"
+                    + " until you ramp them down with the read-traffic slider.";
+        }
+        return "Reads stay on the new database at " + after + " %.";
+    }
+
+    /**
+     * What shadow_read compares at: the sample rate in Redis (0 % is raised to the default on entry,
+     * as {@link ControlPlane#sampleRateAfterMove} does), and how long the shadow guard's comparisons take
+     * at the routers' current read rate, when known.
+     */
+    static String shadowAtEntry(double current, Double readsPerSecond, GuardSettings g) {
+        double rate = ControlPlane.sampleRateAfterMove(Phase.SHADOW_READ, current);
+        String needs = String.format(Locale.ROOT, "%,d", g.minCompared());
+        String at = "Shadow reads: the routers compare " + percent(rate) + " of reads"
+                + (rate != current ? " (the sample rate in Redis is " + percent(current) + "; entering shadow_read sets " + percent(rate) + ")"
+                : " (the sample rate in Redis)") + ".";
+        if (readsPerSecond == null || readsPerSecond <= 0 || rate <= 0) {
+            return at + " How long the guard's " + needs + " comparisons take is not known: no router reported reads in the last "
+                    + RATE_SECONDS + " s.";
+        }
+        return at + " At " + number(readsPerSecond) + " reads/s the guard's " + needs + " comparisons take ~"
+                + duration((long) Math.ceil(g.minCompared() / (readsPerSecond * rate))) + ".";
     }
 
     /** Where the routers write under a write target, in words ("the routers write to the new database only; …"). */
@@ -488,8 +546,67 @@ public final class TrafficViewModel {
         if (seen == null) {
             return;
         }
+        sampleError.set("");
         run("Setting the shadow sample rate to " + percent(rate), null, cp -> cp.setSampleRate(seen, rate, actor, why),
-                "Shadow sample rate: " + percent(seen.shadowSampleRate()) + " → " + percent(rate));
+                "Shadow sample rate: " + percent(seen.shadowSampleRate()) + " → " + percent(rate), null,
+                e -> sampleError.set("Sample rate not set: " + e + "; Redis holds " + percent(seen.shadowSampleRate())));
+    }
+
+    /**
+     * Sets the sample rate typed in its field (a percent 0..100, "%" and a decimal comma allowed),
+     * audited as changed from the console; anything else is said in {@link #sampleError()} and changes
+     * nothing. False when the text was not a percent.
+     */
+    public boolean setSampleRate(String typed) {
+        ControlState s = state.get();
+        if (s == null) {
+            return false;
+        }
+        Double pct = parsePercent(typed);
+        if (pct == null) {
+            // one line under the field at 1024 px: the value refused, that nothing changed, and what holds
+            sampleError.set("\"" + typed.trim() + "\" is not 0–100 %: nothing changed, Redis holds " + percent(s.shadowSampleRate()));
+            return false;
+        }
+        double rate = pct / 100;
+        setSampleRate(rate, "shadow sample rate " + percent(s.shadowSampleRate()) + " → " + percent(rate) + " from the console");
+        return true;
+    }
+
+    /** A percent 0..100 as typed ("2", "0,5 %"), null when it is not one. */
+    static Double parsePercent(String typed) {
+        String t = typed.trim().replace("%", "").trim().replace(',', '.');
+        try {
+            double pct = Double.parseDouble(t);
+            return pct >= 0 && pct <= 100 ? pct : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The sample rate in Redis as its field shows it: the percent without its sign ("1", "0.5"); "" before a state. */
+    public String sampleRateText() {
+        ControlState s = state.get();
+        return s == null ? "" : percent(s.shadowSampleRate()).replace(" %", "");
+    }
+
+    /** Whether the routers' shadow reads count toward a guard in {@code p}: the exit conditions of shadow_read and traffic_shift. */
+    public static boolean comparesShadowReads(Phase p) {
+        return p == Phase.SHADOW_READ || p == Phase.TRAFFIC_SHIFT;
+    }
+
+    /** Why the sample rate is not set on this screen in {@code s}'s phase (outside {@link #comparesShadowReads}). */
+    public static String sampleOff(ControlState s) {
+        Phase p = s.phase();
+        if (p.ordinal() < Phase.SHADOW_READ.ordinal()) {
+            return "Set from shadow_read on: no guard counts shadow reads before it (entering shadow_read with 0 % sets "
+                    + percent(ControlPlane.DEFAULT_SAMPLE_RATE) + ").";
+        }
+        if (p == Phase.NEW_PRIMARY) {
+            return "Not counted by any guard from new_primary on: the shadow comparison was a guard of shadow_read and traffic_shift;"
+                    + " the routers keep sampling " + percent(s.shadowSampleRate()) + " of reads while both databases are written.";
+        }
+        return "Off in " + p.wireName() + ": the old database is no longer written, so there is nothing to compare reads with.";
     }
 
     /**
@@ -503,7 +620,7 @@ public final class TrafficViewModel {
     /**
      * How the shadow-read guard's window fills at a request rate and a sample rate: the
      * comparisons it collects, how long its minimum takes, and, when the window falls short, the
-     * smallest offered rate that reaches it ("At 200 req/s and 1 %, the 10-minute window compares
+     * smallest offered rate that reaches it ("At 200 reads/s and 1 %, the 10-minute window compares
      * ~1,200 reads (1,000 after ~9 min); the guard needs 1,000.").
      */
     static String sampleAdvice(double requestsPerSecond, double rate, GuardSettings g) {
@@ -517,7 +634,7 @@ public final class TrafficViewModel {
         }
         double perSecond = requestsPerSecond * rate;
         long compares = Math.round(perSecond * windowSeconds);
-        String at = "At " + number(requestsPerSecond) + " req/s and " + percent(rate) + ", the " + window + " window compares ~"
+        String at = "At " + number(requestsPerSecond) + " reads/s and " + percent(rate) + ", the " + window + " window compares ~"
                 + String.format(Locale.ROOT, "%,d", compares) + " reads";
         String time = perSecond <= 0 ? "" : " (" + needs + (compares >= g.minCompared() ? " after ~" : " would take ~")
                 + duration((long) Math.ceil(g.minCompared() / perSecond)) + ")";
@@ -530,7 +647,7 @@ public final class TrafficViewModel {
             }
         }
         return at + time + "; the guard needs " + needs + ": even 100 % compares only ~"
-                + String.format(Locale.ROOT, "%,d", Math.round(requestsPerSecond * windowSeconds)) + " at this request rate.";
+                + String.format(Locale.ROOT, "%,d", Math.round(requestsPerSecond * windowSeconds)) + " at this read rate.";
     }
 
     /** The smallest offered sample rate above {@code rate} whose window reaches the guard's minimum; null when none is needed or none does. */
@@ -618,6 +735,12 @@ public final class TrafficViewModel {
     }
 
     private void run(String title, Refused what, Change change, String done, java.util.function.Consumer<ControlState> then) {
+        run(title, what, change, done, then, null);
+    }
+
+    /** {@code failed}: where a failure or refusal is said instead of the screen's lines (null: the refusal and message lines). */
+    private void run(String title, Refused what, Change change, String done, java.util.function.Consumer<ControlState> then,
+                     java.util.function.Consumer<String> failed) {
         String url = session.redisUrl().get();
         String migration = session.migration().get();
         busy.set(true);
@@ -637,8 +760,13 @@ public final class TrafficViewModel {
             }
         }, e -> {
             busy.set(false);
+            if (failed != null) {
+                failed.accept(ConsoleWords.withoutOverrideHint(Problems.oneLine(e)));
+                refresh();
+                return;
+            }
             if (e instanceof GuardRefusedException g) {
-                String reason = ConsoleWords.of(g.getMessage()); // its command-line hint becomes the button here
+                String reason = refusalWords(g); // its command-line hint becomes the button here
                 refusal.set(reason);
                 if (what != null) {
                     refused.set(new Refused(reason, what.phase(), what.percent(), ConsoleWords.checks(g.failed())));
@@ -665,6 +793,27 @@ public final class TrafficViewModel {
         lost.set("");
         restorable.set(null);
         state.set(after);
+        changes.set(changes.get() + 1);
+    }
+
+    /**
+     * A refusal in the console's words: a refused move names each failing exit condition on a line
+     * of its own, whole ("✗ name: detail"), never run together with "; " (a detail may hold one);
+     * a refusal without guards (a traffic step) as the control plane says it.
+     */
+    static String refusalWords(GuardRefusedException g) {
+        String m = g.getMessage();
+        if (g.failed().isEmpty()) {
+            return ConsoleWords.of(m);
+        }
+        int cut = m.indexOf(": " + g.failed().get(0).name() + ": ");
+        String head = ConsoleWords.withoutOverrideHint(cut > 0 ? m.substring(0, cut) : "the move is refused");
+        StringBuilder b = new StringBuilder(head).append(": ").append(g.failed().size() == 1 ? "this exit condition fails"
+                : "these " + g.failed().size() + " exit conditions fail").append(':');
+        for (GuardCheck c : ConsoleWords.checks(g.failed())) {
+            b.append("\n✗ ").append(c.name()).append(c.detail().isEmpty() ? "" : ": " + c.detail());
+        }
+        return b.append("\n").append(ConsoleWords.OVERRIDE_WORDS.strip()).toString();
     }
 
     /** An action's words, with the time it happened, about state {@code version}: cleared once Redis holds another. */
@@ -777,6 +926,16 @@ public final class TrafficViewModel {
     /** What the last refusal refused (null when the last change was not refused): what Override… overrides. */
     public ObjectProperty<Refused> refused() {
         return refused;
+    }
+
+    /** Counts the changes this console wrote (each a new state in Redis), as they are shown. */
+    public IntegerProperty changes() {
+        return changes;
+    }
+
+    /** Why the sample rate typed was not set, "" when there is nothing to say. */
+    public StringProperty sampleError() {
+        return sampleError;
     }
 
     /** Counts the refreshes that finished (with a snapshot or an error): the view re-shows the state after each. */

@@ -208,6 +208,10 @@ class SyncFlipViewTest {
                 .anyMatch(t -> t.contains("SQLSTATE 25006 (read_only_sql_transaction) until the application switches"))
                 .anyMatch(t -> t.startsWith("Longest pause: the catch-up inside it may take 30 s"));
         wholeAndCentred(confirm);
+        // it warns of a write pause: Enter is Cancel (DBA walk, 4)
+        assertThat(robot.from(confirm).lookup((Button b) -> "Cancel".equals(b.getText())).queryButton().isDefaultButton()).isTrue();
+        assertThat(robot.from(confirm).lookup((Button b) -> "Flip writes to the new database".equals(b.getText())).queryButton()
+                .isDefaultButton()).isFalse();
         robot.clickOn(robot.from(confirm).lookup((Button b) -> "Flip writes to the new database".equals(b.getText())).queryButton());
 
         await().atMost(90, TimeUnit.SECONDS).until(() -> !text(robot, "#sync-flip-banner").isEmpty() || !text(robot, "#sync-flip-error").isEmpty());
@@ -271,6 +275,7 @@ class SyncFlipViewTest {
         click(robot, "#sync-flip-undo");
         DialogPane undo = dialog(robot, "#sync-undo-confirm");
         wholeAndCentred(undo);
+        assertThat(robot.from(undo).lookup((Button b) -> "Cancel".equals(b.getText())).queryButton().isDefaultButton()).isTrue();
         robot.clickOn(robot.from(undo).lookup((Button b) -> "Lift the block".equals(b.getText())).queryButton());
         await().atMost(30, TimeUnit.SECONDS).until(() -> text(robot, "#sync-flip-outcome").startsWith("Write block on the old database lifted"));
         assertThat(text(robot, "#sync-flip-outcome")).isEqualTo("Write block on the old database lifted: it takes writes again."

@@ -86,6 +86,30 @@ class SyncViewTest {
         assertThat(robot.lookup("#sync-forward-start").queryAs(Button.class).isDisabled()).isFalse();
     }
 
+    /** DBA walk, 7: the write card's lines (where writes go, growing when Redis holds a phase) do not move Flip writes…. */
+    @Test
+    void theFlipsLinesDoNotMoveItsButton(FxRobot robot) {
+        await().atMost(30, TimeUnit.SECONDS).until(() -> text(robot, "#sync-flip-writes")
+                .equals("Writes go to the old database (no write block on either side)"));
+        javafx.scene.Node flip = robot.lookup("#sync-flip").query();
+        javafx.geometry.Bounds before = flip.localToScene(flip.getLayoutBounds());
+        dev.cutover.control.RedisLink link = dev.cutover.control.RedisLink.open(TestRedis.sharedUrl());
+        dev.cutover.control.ControlStore store = new dev.cutover.control.ControlStore(link, pair.migration);
+        try {
+            new dev.cutover.control.ControlPlane(store, dev.cutover.control.GuardSettings.defaults()).movePhase(
+                    dev.cutover.control.ControlState.initial(), dev.cutover.control.Phase.TRAFFIC_SHIFT,
+                    new dev.cutover.control.Actor("tester", "test-host"), "test setup", true);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> text(robot, "#sync-flip-writes").startsWith("Redis holds"));
+            org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+            assertThat(flip.localToScene(flip.getLayoutBounds())).as("Flip writes… where it was").isEqualTo(before);
+        } finally {
+            var k = store.keys();
+            link.sync().del(k.phase(), k.writeTarget(), k.readPercent(), k.shadowSampleRate(), k.routingSalt(), k.version(),
+                    k.audit(), k.key("changed_at"), k.key("created_at"), k.routingKeys());
+            link.close();
+        }
+    }
+
     /**
      * Issue 15: in cleanup (write target new_only in Redis) the write card says what Redis holds and
      * what the databases hold, not "writes go to the old database" from the absence of a write block.

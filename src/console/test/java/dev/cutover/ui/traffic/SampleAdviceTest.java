@@ -14,17 +14,17 @@ class SampleAdviceTest {
     @Test
     void aRateThatReachesTheMinimumSaysWhenItDoes() {
         assertThat(TrafficViewModel.sampleAdvice(200, 0.01, g))
-                .isEqualTo("At 200 req/s and 1 %, the 10-minute window compares ~1,200 reads (1,000 after ~9 min); the guard needs 1,000.");
+                .isEqualTo("At 200 reads/s and 1 %, the 10-minute window compares ~1,200 reads (1,000 after ~9 min); the guard needs 1,000.");
         assertThat(TrafficViewModel.suggestedRate(200, 0.01, g)).isNull();
     }
 
     @Test
     void aRateThatFallsShortOffersTheSmallestThatReachesIt() {
         assertThat(TrafficViewModel.sampleAdvice(40, 0.01, g))
-                .isEqualTo("At 40 req/s and 1 %, the 10-minute window compares ~240 reads (1,000 would take ~42 min);"
+                .isEqualTo("At 40 reads/s and 1 %, the 10-minute window compares ~240 reads (1,000 would take ~42 min);"
                         + " the guard needs 1,000: set 5 % to reach it.");
         assertThat(TrafficViewModel.suggestedRate(40, 0.01, g)).isEqualTo(0.05);
-        assertThat(TrafficViewModel.sampleAdvice(1, 0.0, g)).endsWith("the guard needs 1,000: even 100 % compares only ~600 at this request rate.");
+        assertThat(TrafficViewModel.sampleAdvice(1, 0.0, g)).endsWith("the guard needs 1,000: even 100 % compares only ~600 at this read rate.");
         assertThat(TrafficViewModel.suggestedRate(1, 0.0, g)).isNull();
     }
 
@@ -32,6 +32,14 @@ class SampleAdviceTest {
     void withoutReadsTheTimeIsNotKnown() {
         assertThat(TrafficViewModel.sampleAdvice(0, 0.01, g)).isEqualTo("No router reported reads in the last 60 s: how long the"
                 + " 10-minute window takes to compare the guard's 1,000 reads is not known.");
+    }
+
+    @Test
+    void theMoveToShadowReadSaysItsRateAndHowLongTheGuardsComparisonsTake() {
+        assertThat(TrafficViewModel.shadowAtEntry(0.02, 20.0, g)).isEqualTo("Shadow reads: the routers compare 2 % of reads"
+                + " (the sample rate in Redis). At 20 reads/s the guard's 1,000 comparisons take ~42 min.");
+        assertThat(TrafficViewModel.shadowAtEntry(0.0, 200.0, g)).isEqualTo("Shadow reads: the routers compare 1 % of reads"
+                + " (the sample rate in Redis is 0 %; entering shadow_read sets 1 %). At 200 reads/s the guard's 1,000 comparisons take ~9 min.");
     }
 
     @Test
