@@ -157,6 +157,18 @@ public final class SyncRun {
                 + " (" + request.getOrDefault(dev.cutover.control.ControlKeys.SyncStop.WHY, "") + ")";
     }
 
+    /**
+     * Stops the {@code cutover sync} that streams {@code plan}'s forward (or reverse) slot in another
+     * process and reports to this Redis: asks it through Redis ({@link SyncHealth#requestStop}) to stop
+     * after the batch in hand, then waits up to {@code timeoutMillis} for its slot on {@code streamedFrom}
+     * to come free. False when it did not (the request expires by itself).
+     */
+    public static boolean stopElsewhere(dev.cutover.control.RedisLink link, Db streamedFrom, Plan plan, boolean reverse,
+                                        dev.cutover.control.Actor who, String why, long timeoutMillis) throws InterruptedException {
+        SyncHealth.requestStop(link, plan.name(), reverse, who.who(), why);
+        return new SyncSlot(streamedFrom, plan, direction(reverse)).awaitReleased(timeoutMillis);
+    }
+
     /** Asks the run to stop after the batch in hand (applied and confirmed); returns at once. */
     public void stop() {
         engine.stop();

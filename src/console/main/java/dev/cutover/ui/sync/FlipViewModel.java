@@ -50,9 +50,16 @@ public final class FlipViewModel {
     public static final int LOCK_ATTEMPTS = 5;
     /** The longest catch-up inside the pause before the flip gives up and lifts the block ({@code --max-pause}'s default). */
     public static final long MAX_PAUSE_MILLIS = 30_000;
+    /** How long the flip waits for a stream in another process, asked through Redis, to let go of its slot. */
+    static final long OTHER_STOP_MILLIS = 30_000;
 
     /** One direction as the flip sees it: the blocked tables on the side it streams from (null: not read yet), its slot, who streams. */
-    public record Stream(List<TableRef> blocked, boolean slotExists, boolean otherProcess, boolean ours, String cannotCapture) {
+    public record Stream(List<TableRef> blocked, boolean slotExists, boolean otherProcess, boolean ours, String cannotCapture,
+                         boolean askable) {
+        public Stream(List<TableRef> blocked, boolean slotExists, boolean otherProcess, boolean ours, String cannotCapture) {
+            this(blocked, slotExists, otherProcess, ours, cannotCapture, false);
+        }
+
         public Stream(List<TableRef> blocked, boolean slotExists, boolean otherProcess, boolean ours) {
             this(blocked, slotExists, otherProcess, ours, null);
         }
@@ -65,7 +72,11 @@ public final class FlipViewModel {
      * whose block Undo lifts (null: no block).
      */
     public record Choice(WriteFlip.Side writesOn, String writes, WriteFlip.Side target, String flipLabel, String flipBlocked,
-                         boolean stopsOwnSync, WriteFlip.Side undo, String undoLabel) {
+                         boolean stopsOwnSync, WriteFlip.Side undo, String undoLabel, boolean stopsOtherSync) {
+        public Choice(WriteFlip.Side writesOn, String writes, WriteFlip.Side target, String flipLabel, String flipBlocked,
+                      boolean stopsOwnSync, WriteFlip.Side undo, String undoLabel) {
+            this(writesOn, writes, target, flipLabel, flipBlocked, stopsOwnSync, undo, undoLabel, false);
+        }
     }
 
     private final SyncViewModel sync;
@@ -169,7 +180,7 @@ public final class FlipViewModel {
     /** What one direction's last reading and lines say, for {@link #choose}. */
     static Stream stream(SyncViewModel.Reading r, SyncViewModel.Lines l, boolean ours) {
         return new Stream(r == null ? null : r.blocked(), l != null && l.slotExists(), l != null && l.otherProcess(), ours,
-                r == null ? null : r.cannotCapture());
+                r == null ? null : r.cannotCapture(), l != null && l.reportsHere());
     }
 
     /**
@@ -211,15 +222,15 @@ public final class FlipViewModel {
         } else if (!from.slotExists()) {
             why = "No slot " + fromSlot + " on the " + on.words() + " yet: Start the " + fromName + " stream and let it catch up first"
                     + " (it shows that the " + to.words() + " followed the " + on.words() + "'s writes).";
-        } else if (from.otherProcess()) {
-            why = "Another process streams from slot " + fromSlot + ": stop that 'cutover sync' first (the flip streams itself, so that"
-                    + " the pause is only the catch-up after the block).";
+        } else if (from.otherProcess() && !from.askable()) {
+            why = "Another process streams from slot " + fromSlot + " and does not report to this Redis: stop that 'cutover sync' first"
+                    + " (the flip streams itself, so that the pause is only the catch-up after the block).";
         } else if (next.otherProcess()) {
             why = "Another process runs the " + (to == WriteFlip.Side.NEW ? "reverse" : "forward") + " stream: stop that 'cutover sync' first.";
         }
         WriteFlip.Side undo = oldBlocked ? WriteFlip.Side.OLD : newBlocked ? WriteFlip.Side.NEW : null;
         return new Choice(on, writesLine, to, to == WriteFlip.Side.NEW ? "Flip writes to the new database…" : "Flip writes back to the old database…",
-                why, from.ours() || next.ours(), undo, undo == null ? "" : undoLabel(undo));
+                why, from.ours() || next.ours(), undo, undo == null ? "" : undoLabel(undo), from.otherProcess() && from.askable());
     }
 
     private static String undoLabel(WriteFlip.Side side) {
@@ -236,12 +247,17 @@ public final class FlipViewModel {
     }
 
     /** The confirmation's paragraphs: what happens, step by step, what the application sees, the longest pause. */
-    static List<String> confirmSteps(WriteFlip.Side to, String fromSlot, String nextSlot, boolean stopsOwnSync) {
+    static List<String> confirmSteps(WriteFlip.Side to, String fromSlot, String nextSlot, boolean stopsOwnSync, boolean stopsOtherSync) {
         String from = to == WriteFlip.Side.NEW ? "old database" : "new database";
         String fromStream = to == WriteFlip.Side.NEW ? "forward" : "reverse";
         String nextStream = to == WriteFlip.Side.NEW ? "reverse" : "forward";
         List<String> out = new ArrayList<>();
         int n = 1;
+        if (stopsOtherSync) {
+            out.add(n++ + ". The 'cutover sync' streaming from slot " + fromSlot + " in another process is asked through Redis to stop"
+                    + " after its batch in hand (it hears it within about a second); the flip waits up to " + OTHER_STOP_MILLIS / 1000
+                    + " s for the slot and, if it does not come free, stops there with nothing blocked.");
+        }
         if (stopsOwnSync) {
             out.add(n++ + ". The sync running in this console stops first (its batch in hand applied and confirmed): the flip streams"
                     + " from slot " + fromSlot + " itself, with one stream kept open across the block.");
@@ -364,6 +380,20 @@ public final class FlipViewModel {
                     decided = phased.decide(to, overrideReason == null ? "" : overrideReason, overrideReason != null);
                     line(decided.move() + " (" + decided.verdict() + "); recorded after the switch");
                     decided.checkLines().forEach(l -> line(ConsoleWords.of(l)));
+                }
+                if (c.stopsOtherSync()) {
+                    if (link == null) {
+                        throw new DbException("the stream runs in another process and Redis is not connected here to ask it to stop;"
+                                + " nothing was blocked");
+                    }
+                    line("Asking the 'cutover sync' in another process to stop after its batch in hand (through Redis)…");
+                    if (!SyncRun.stopElsewhere(link, fromDb, p, from == Direction.REVERSE, Actor.current(), "console: flip writes to the "
+                            + to.words(), OTHER_STOP_MILLIS)) {
+                        throw new DbException("the 'cutover sync' in another process did not let go of its slot within " + OTHER_STOP_MILLIS / 1000
+                                + " s (it hears the request with its status write, about once a second); nothing was blocked: writes go to the "
+                                + (to == WriteFlip.Side.NEW ? "old" : "new") + " database as before");
+                    }
+                    line("It stopped; the flip streams from its slot now.");
                 }
                 if (!own.isEmpty()) {
                     line("Stopping the sync running in this console (the batch in hand is applied and confirmed first)…");

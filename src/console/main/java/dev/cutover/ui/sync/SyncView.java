@@ -251,7 +251,7 @@ public final class SyncView extends VBox {
         SyncViewModel.Side from = c.target() == dev.cutover.app.WriteFlip.Side.NEW ? vmForward : vmReverse;
         SyncViewModel.Side next = from == vmForward ? vmReverse : vmForward;
         return confirm("sync-flip-confirm", FlipViewModel.confirmHeader(c.target()),
-                FlipViewModel.confirmSteps(c.target(), from.slotName(), next.slotName(), c.stopsOwnSync()),
+                FlipViewModel.confirmSteps(c.target(), from.slotName(), next.slotName(), c.stopsOwnSync(), c.stopsOtherSync()),
                 c.target() == dev.cutover.app.WriteFlip.Side.NEW ? "Flip writes to the new database" : "Flip writes back to the old database");
     }
 
@@ -316,13 +316,17 @@ public final class SyncView extends VBox {
         Alert a = new Alert(Alert.AlertType.CONFIRMATION, "The slot keeps the " + where + " database's WAL from the last change sync confirmed"
                 + " (" + SyncStatus.bytes(side.retainedBytes()) + " now), so a stopped sync resumes without missing a write. Dropping"
                 + " it releases that WAL on the " + where + " server. A sync started later creates a new slot and misses every write made"
-                + " in between: run 'cutover repair' once it runs again. Its status record in Redis is removed too, so the phase"
-                + " guards no longer wait for it.", ButtonType.CANCEL, ButtonType.OK);
+                + " in between: Verify, then Repair all on the Verify screen once it runs again. Its status record in Redis is removed"
+                + " too, so the phase guards no longer wait for it.", ButtonType.CANCEL);
+        ButtonType dropIt = new ButtonType("Drop slot", ButtonBar.ButtonData.OK_DONE);
+        a.getButtonTypes().add(dropIt);
         a.setHeaderText("Drop replication slot and publication " + side.slotName() + "?");
         if (getScene() != null) {
             a.initOwner(getScene().getWindow());
         }
         a.getDialogPane().setId("sync-drop-confirm");
-        return a.showAndWait().filter(b -> b == ButtonType.OK).isPresent();
+        // it warns of writes a later sync would miss: Enter is Cancel
+        Views.cancelByDefault(a, dropIt);
+        return a.showAndWait().filter(b -> b == dropIt).isPresent();
     }
 }

@@ -58,9 +58,17 @@ public final class SyncViewModel implements AutoCloseable {
 
     }
 
-    /** The lines shown for one direction, and what its buttons may do. */
+    /**
+     * The lines shown for one direction, and what its buttons may do. {@code reportsHere}: the
+     * stream runs in another process that reports to this console's Redis, so it can be asked there
+     * to stop (the write flip does).
+     */
     public record Lines(String state, String lag, String rate, String wal, boolean walWarning, String error,
-                        boolean running, boolean otherProcess, boolean slotExists) {
+                        boolean running, boolean otherProcess, boolean slotExists, boolean reportsHere) {
+        public Lines(String state, String lag, String rate, String wal, boolean walWarning, String error,
+                     boolean running, boolean otherProcess, boolean slotExists) {
+            this(state, lag, rate, wal, walWarning, error, running, otherProcess, slotExists, false);
+        }
     }
 
     /** One direction's stream: its lines, its buttons' state, and the run this console started, if any. */
@@ -508,7 +516,7 @@ public final class SyncViewModel implements AutoCloseable {
                     + ": if sync is not coming back, drop the slot before the server's disk fills" : " (warning at " + SyncStatus.bytes(max) + ")");
         }
         String err = status == null || status.lastError() == null || status.lastError().isBlank() ? "none" : firstLine(status.lastError());
-        return new Lines(state, lag, rate, wal, warn, "Last error: " + err, running, other, slot != null);
+        return new Lines(state, lag, rate, wal, warn, "Last error: " + err, running, other, slot != null, other && heard);
     }
 
     private static String capitalized(String s) {

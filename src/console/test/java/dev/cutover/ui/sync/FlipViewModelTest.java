@@ -87,8 +87,15 @@ class FlipViewModelTest {
                 .contains("wal_level = logical").doesNotContain("Start the forward stream");
         FlipViewModel.Choice other = FlipViewModel.choose(null, new FlipViewModel.Stream(none, true, true, false),
                 new FlipViewModel.Stream(none, false, false, false), "s", "s_rev");
-        assertThat(other.flipBlocked()).isEqualTo("Another process streams from slot s: stop that 'cutover sync' first (the flip streams"
-                + " itself, so that the pause is only the catch-up after the block).");
+        assertThat(other.flipBlocked()).isEqualTo("Another process streams from slot s and does not report to this Redis: stop that"
+                + " 'cutover sync' first (the flip streams itself, so that the pause is only the catch-up after the block).");
+        assertThat(other.stopsOtherSync()).isFalse();
+        // one that reports to this Redis is asked there to stop, by the flip
+        FlipViewModel.Choice askable = FlipViewModel.choose(null, new FlipViewModel.Stream(none, true, true, false, null, true),
+                new FlipViewModel.Stream(none, false, false, false), "s", "s_rev");
+        assertThat(askable.flipBlocked()).isEmpty();
+        assertThat(askable.stopsOtherSync()).isTrue();
+        assertThat(askable.stopsOwnSync()).isFalse();
         FlipViewModel.Choice reverseRuns = FlipViewModel.choose(null, new FlipViewModel.Stream(none, true, false, true),
                 new FlipViewModel.Stream(none, true, true, false), "s", "s_rev");
         assertThat(reverseRuns.flipBlocked()).isEqualTo("Another process runs the reverse stream: stop that 'cutover sync' first.");
@@ -116,7 +123,7 @@ class FlipViewModelTest {
 
     @Test
     void theConfirmationSaysTheStepsTheRefusalAndTheLongestPause() {
-        List<String> toNew = FlipViewModel.confirmSteps(WriteFlip.Side.NEW, "s", "s_rev", true);
+        List<String> toNew = FlipViewModel.confirmSteps(WriteFlip.Side.NEW, "s", "s_rev", true, false);
         assertThat(toNew.get(0)).startsWith("1. The sync running in this console stops first");
         assertThat(String.join("\n", toNew))
                 .contains("Slot s_rev is made on the new database")
@@ -128,7 +135,7 @@ class FlipViewModelTest {
                 .contains("the block is lifted again and writes go to the old database as before");
         assertThat(toNew.get(toNew.size() - 1)).startsWith("With Redis connected this is the move to new_primary: its guards are asked"
                 + " before step 1 (a refusal stops and blocks nothing)");
-        List<String> back = FlipViewModel.confirmSteps(WriteFlip.Side.OLD, "s_rev", "s", false);
+        List<String> back = FlipViewModel.confirmSteps(WriteFlip.Side.OLD, "s_rev", "s", false, false);
         assertThat(back.get(0)).startsWith("1. Slot s is made on the old database");
         assertThat(String.join("\n", back)).contains("Writes to the new database are blocked").contains("Then Start the forward stream")
                 .contains("With Redis connected this is the rollback from new_primary to traffic_shift");

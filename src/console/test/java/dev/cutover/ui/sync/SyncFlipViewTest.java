@@ -288,6 +288,52 @@ class SyncFlipViewTest {
         assertThat(store.read().phase()).isEqualTo(Phase.NEW_PRIMARY);
     }
 
+    @Test
+    void aStreamInAnotherProcessIsAskedThroughRedisToStopAndTheFlipGoesOn(FxRobot robot) throws Exception {
+        // a 'cutover sync' elsewhere that does not report to this Redis: nothing to ask it with, so the flip says to stop it by hand
+        dev.cutover.app.SyncRun silent = new dev.cutover.app.SyncRun(pair.oldDb(), pair.newDb(), pair.plan,
+                dev.cutover.app.SyncRun.Settings.forward(null));
+        silent.start(null, r -> { }, e -> { });
+        await().atMost(30, TimeUnit.SECONDS).until(() -> text(robot, "#sync-flip-why").startsWith("Another process streams from slot "));
+        assertThat(text(robot, "#sync-flip-why")).contains("does not report to this Redis: stop that 'cutover sync' first");
+        silent.stop();
+        assertThat(silent.awaitEnd(30_000)).isTrue();
+
+        // one that reports here (as 'cutover sync --redis' and 'demo --sync' do) is asked to stop by the flip
+        dev.cutover.app.SyncRun elsewhere = new dev.cutover.app.SyncRun(pair.oldDb(), pair.newDb(), pair.plan,
+                dev.cutover.app.SyncRun.Settings.forward(TestRedis.sharedUrl()));
+        elsewhere.start(null, r -> { }, e -> { });
+        try {
+            await().atMost(30, TimeUnit.SECONDS).until(() -> text(robot, "#sync-forward-state").startsWith("Running in another process — reported"));
+            pair.old.exec("INSERT INTO orders VALUES (1, 1.50)");
+            await().atMost(30, TimeUnit.SECONDS).until(() -> pair.countNew("SELECT count(*) FROM orders WHERE id = 1") == 1);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> !button(robot, "#sync-flip").isDisabled());
+            atTrafficShift(100);
+            click(robot, "#sync-flip");
+            DialogPane confirm = dialog(robot, "#sync-flip-confirm");
+            assertThat(robot.from(confirm).lookup(".label").queryAllAs(Label.class)).extracting(Label::getText)
+                    .anyMatch(t -> t.startsWith("1. The 'cutover sync' streaming from slot " + elsewhere.slot()
+                            + " in another process is asked through Redis to stop after its batch in hand"))
+                    .noneMatch(t -> t.contains("The sync running in this console stops first"));
+            wholeAndCentred(confirm);
+            robot.clickOn(robot.from(confirm).lookup((Button b) -> "Flip writes to the new database".equals(b.getText())).queryButton());
+
+            await().atMost(90, TimeUnit.SECONDS).until(() -> !text(robot, "#sync-flip-banner").isEmpty() || !text(robot, "#sync-flip-error").isEmpty());
+            assertThat(text(robot, "#sync-flip-error")).isEmpty();
+            assertThat(text(robot, "#sync-flip-banner")).isEqualTo("Switch the application's writes to the new database now");
+            assertThat(progressLines(robot)).contains("Asking the 'cutover sync' in another process to stop after its batch in hand (through Redis)…",
+                    "It stopped; the flip streams from its slot now.");
+            assertThat(elsewhere.awaitEnd(10_000)).isTrue();
+            assertThat(elsewhere.stoppedBy()).containsEntry(ControlKeys.SyncStop.WHO, Actor.current().who())
+                    .containsEntry(ControlKeys.SyncStop.WHY, "console: flip writes to the new database");
+            assertThat(store.read().phase()).isEqualTo(Phase.NEW_PRIMARY);
+        } finally {
+            elsewhere.stop();
+            elsewhere.awaitEnd(30_000);
+            link.sync().del(store.keys().syncStop(false));
+        }
+    }
+
     private static List<String> progressLines(FxRobot robot) {
         return robot.lookup("#sync-flip-progress").queryAs(javafx.scene.layout.VBox.class).getChildren().stream()
                 .map(n -> ((Label) n).getText()).toList();

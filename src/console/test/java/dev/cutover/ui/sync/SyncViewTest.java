@@ -84,13 +84,28 @@ class SyncViewTest {
                 && text(robot, "#sync-forward-state").contains("last reported stopped"));
         assertThat(robot.lookup("#sync-forward-stop").queryAs(Button.class).isDisabled()).isTrue();
         assertThat(robot.lookup("#sync-forward-start").queryAs(Button.class).isDisabled()).isFalse();
+
+        // Drop slot… warns of the writes a later sync would miss: its button says what it does, and Enter is Cancel
+        await().atMost(10, TimeUnit.SECONDS).until(() -> !robot.lookup("#sync-forward-drop").queryAs(Button.class).isDisabled());
+        robot.clickOn("#sync-forward-drop");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> robot.lookup("#sync-drop-confirm").tryQuery().isPresent());
+        javafx.scene.control.DialogPane drop = robot.lookup("#sync-drop-confirm").queryAs(javafx.scene.control.DialogPane.class);
+        assertThat(drop.getContentText()).contains("Verify, then Repair all on the Verify screen").doesNotContain("cutover repair");
+        assertThat(robot.from(drop).lookup((Button b) -> "Cancel".equals(b.getText())).queryButton().isDefaultButton()).isTrue();
+        assertThat(robot.from(drop).lookup((Button b) -> "Drop slot".equals(b.getText())).queryButton().isDefaultButton()).isFalse();
+        robot.type(javafx.scene.input.KeyCode.ENTER);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> robot.lookup("#sync-drop-confirm").tryQuery().isEmpty());
+        assertThat(new dev.cutover.capture.SyncSlot(pair.oldDb(), pair.plan).info()).as("Enter dropped nothing").isNotNull();
     }
 
     /** DBA walk, 7: the write card's lines (where writes go, growing when Redis holds a phase) do not move Flip writes…. */
     @Test
     void theFlipsLinesDoNotMoveItsButton(FxRobot robot) {
         await().atMost(30, TimeUnit.SECONDS).until(() -> text(robot, "#sync-flip-writes")
-                .equals("Writes go to the old database (no write block on either side)"));
+                .equals("Writes go to the old database (no write block on either side)")
+                && text(robot, "#sync-forward-state").startsWith("Not running — no slot"));
+        // measured once the stream card above has its first reading laid out (its lines, not the flip's, may change before)
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
         javafx.scene.Node flip = robot.lookup("#sync-flip").query();
         javafx.geometry.Bounds before = flip.localToScene(flip.getLayoutBounds());
         dev.cutover.control.RedisLink link = dev.cutover.control.RedisLink.open(TestRedis.sharedUrl());
@@ -142,6 +157,8 @@ class SyncViewTest {
         other = new SyncRun(pair.oldDb(), pair.newDb(), pair.plan, SyncRun.Settings.forward(TestRedis.sharedUrl()));
         other.start(null, r -> { }, e -> { });
         await().atMost(30, TimeUnit.SECONDS).until(() -> text(robot, "#sync-forward-state").startsWith("Running in another process"));
+        // the lines and the buttons are set in one pass on the FX thread: read them after it
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup("#sync-forward-start").queryAs(Button.class).isDisabled()).isTrue();
         assertThat(text(robot, "#sync-forward-why")).startsWith("Start: Another process streams from slot ");
         assertThat(robot.lookup("#sync-forward-drop").queryAs(Button.class).isDisabled()).isTrue();
