@@ -60,7 +60,7 @@ public final class RepairCommand implements Callable<Integer> {
             out.printf("  %-" + width + "s  %,d rows upserted, %,d deleted%n", t.table(), t.upserted(), t.deleted());
         }
         if (r.found().lossy() > 0) {
-            out.println(VerifyCommand.lossyLine(r.found().lossy()));
+            out.println(r.found().lossyLine());
         }
         out.printf("REPAIRED: %,d rows upserted and %,d deleted in the %s, out of %,d rows compared in %.1f s%n",
                 r.upserted(), r.deleted(), other, r.found().rowsCompared(), r.found().elapsedMillis() / 1000.0);

@@ -85,13 +85,6 @@ public final class VerifyCommand implements Callable<Integer> {
         return report.identical() ? ExitCodes.OK : ExitCodes.FOUND;
     }
 
-    /** What the lossy rows of a reverse run are, and why they are no differences. */
-    static String lossyLine(long rows) {
-        return String.format("%,d %s only through the plan's lossy reverse mapping: each old row maps forward exactly onto"
-                + " its new row, so rolling back to it loses nothing; not differences, and repair leaves the old originals", rows,
-                rows == 1 ? "row differs" : "rows differ");
-    }
-
     static String describe(Direction d) {
         return d == Direction.FORWARD ? "forward (old database after the mapping vs new database)"
                 : "reverse (new database through the reverse mappings vs old database)";
@@ -115,7 +108,7 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         double secs = r.elapsedMillis() / 1000.0;
         if (r.lossy() > 0) {
-            out.println(lossyLine(r.lossy()));
+            out.println(r.lossyLine());
         }
         if (r.identical()) {
             out.printf("%s: %,d rows compared in %.1f s, no differences%s%n", label.isEmpty() ? "IDENTICAL" : "SAMPLE",

@@ -33,6 +33,17 @@ public record VerifyReport(Direction direction, boolean sampled, boolean complet
         return tables.stream().mapToLong(TableReport::lossy).sum();
     }
 
+    /** What the lossy rows are and why they are no differences, in one sentence (the command line and the console say it alike); "" when none. */
+    public String lossyLine() {
+        long rows = lossy();
+        if (rows == 0) {
+            return "";
+        }
+        return String.format("%,d %s only through the plan's lossy reverse mapping: each old row maps forward exactly onto"
+                + " its new row, so rolling back to it loses nothing; not differences, and repair leaves the old originals", rows,
+                rows == 1 ? "row differs" : "rows differ");
+    }
+
     /** No difference found. For a sample this says nothing about the rows not sampled. */
     public boolean identical() {
         return differences() == 0;
