@@ -90,6 +90,7 @@ class SyncRunTest {
 
         run.stop();
         assertThat(run.awaitEnd(30_000)).isTrue();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> report.get() != null || failure.get() != null);
         assertThat(failure.get()).isNull();
         assertThat(report.get().changes()).isGreaterThanOrEqualTo(1);
         assertThat(SyncRun.summary(migration, report.get())).startsWith("sync " + migration + " stopped: 1 changes in 1 transactions");
@@ -125,8 +126,9 @@ class SyncRunTest {
             SyncHealth.requestStop(link, migration, true, "alice@db-admin-1", "the reverse stream only");
             SyncHealth.requestStop(link, migration, false, "alice@db-admin-1", "console: flip writes to the new database");
             assertThat(run.awaitEnd(30_000)).as("stopped within a status tick or so").isTrue();
+            // the report reaches onEnd just after the run counts as ended
+            await().atMost(10, TimeUnit.SECONDS).until(() -> report.get() != null || failure.get() != null);
             assertThat(failure.get()).isNull();
-            assertThat(report.get()).isNotNull();
             assertThat(SyncRun.stoppedByLine(migration, run.stoppedBy())).isEqualTo("sync " + migration
                     + ": stopped at the request of alice@db-admin-1 (console: flip writes to the new database)");
             await().atMost(10, TimeUnit.SECONDS).until(() -> !new SyncSlot(oldDb, plan).info().active());
