@@ -36,7 +36,6 @@ import javafx.stage.FileChooser;
 import javafx.util.StringConverter;
 
 import static dev.cutover.ui.Views.column;
-import static dev.cutover.ui.Views.tooltipColumn;
 
 /**
  * The Verify screen: run (full or sampled; one table or all; threads, a live rows/s cap and pause),
@@ -242,16 +241,14 @@ public final class VerifyView extends VBox {
         diffs.setId("verify-differences");
         diffs.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         diffs.setPlaceholder(new Label("No differences listed."));
-        // the table's name takes the spare width and is broken onto lines rather than cut; key and kind keep theirs
-        // no least width beyond the headers: a narrow list cuts keys and kinds (whole in their tooltips) rather than scrolling sideways
-        var table = NameLines.column("Table", 160, (Difference d) -> vm.shown(d.table()));
-        var key = tooltipColumn("Key", 80, (Difference d) -> d.key().toString());
-        key.setMaxWidth(130);
+        // the table's name, the key and the kind are broken onto lines rather than cut (a composite key, a difference in
+        // several columns): read whole in a narrow list, never only in a tooltip; the list never scrolls sideways
+        var table = NameLines.column("Table", 150, (Difference d) -> vm.shown(d.table()));
+        var key = NameLines.column("Key", 110, (Difference d) -> d.key().toString());
         diffs.getColumns().add(table);
         diffs.getColumns().add(key);
-        var kind = tooltipColumn("Difference", 110, (Difference d) -> d.kind().wireName()
+        var kind = NameLines.column("Difference", 130, (Difference d) -> d.kind().wireName()
                 + (d.columns().isEmpty() ? "" : ": " + String.join(", ", d.columns())));
-        kind.setMaxWidth(220);
         diffs.getColumns().add(kind);
         dev.cutover.ui.Views.headersWhole(diffs);
         diffs.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
