@@ -193,6 +193,14 @@ public final class VerifyView extends VBox {
                 vm.stale()));
         stale.visibleProperty().bind(vm.stale().isNotEmpty());
         stale.managedProperty().bind(stale.visibleProperty());
+        // in dual_write, while the latest verification would not let the phase move on: what to do next, one line
+        Label next = new Label();
+        next.setId("verify-next");
+        next.getStyleClass().add("hint");
+        dev.cutover.ui.Views.wrapping(next);
+        next.textProperty().bind(vm.next());
+        next.visibleProperty().bind(next.textProperty().isNotEmpty());
+        next.managedProperty().bind(next.visibleProperty());
         Label message = new Label();
         message.setId("verify-message");
         message.setWrapText(true);
@@ -294,7 +302,9 @@ public final class VerifyView extends VBox {
         HBox.setHgrow(tables, Priority.ALWAYS);
         HBox top = new HBox(12, tables, workers);
 
-        getChildren().addAll(title, what, controls, tuning, verdict, stale, message, errorLine, top, split);
+        getChildren().addAll(title, what, controls, tuning, verdict, stale, next, message, errorLine, top, split);
+        // the focus stays on the button used over its run (and comes back to it after), the screen does not scroll to another control
+        dev.cutover.ui.KeptFocus.on(this, run, repair, repairSelected);
     }
 
     /** Repair writes to the compared side: it asks first, naming what and in which direction. */
@@ -309,6 +319,7 @@ public final class VerifyView extends VBox {
                 new ButtonType("Repair from the truth", ButtonBar.ButtonData.OK_DONE), ButtonType.CANCEL);
         confirm.setHeaderText("Repair all differences?");
         confirm.getDialogPane().setId("repair-confirm");
+        cancelByDefault(confirm);
         confirm.initOwner(getScene() == null ? null : getScene().getWindow());
         if (confirm.showAndWait().filter(b -> b.getButtonData() == ButtonBar.ButtonData.OK_DONE).isPresent()) {
             vm.repairAll();
@@ -326,9 +337,27 @@ public final class VerifyView extends VBox {
                 new ButtonType("Repair selected from the truth", ButtonBar.ButtonData.OK_DONE), ButtonType.CANCEL);
         confirm.setHeaderText("Repair the selected differences?");
         confirm.getDialogPane().setId("repair-selected-confirm");
+        cancelByDefault(confirm);
         confirm.initOwner(getScene() == null ? null : getScene().getWindow());
         if (confirm.showAndWait().filter(b -> b.getButtonData() == ButtonBar.ButtonData.OK_DONE).isPresent()) {
             vm.repairSelected(chosen);
+        }
+    }
+
+    /**
+     * A repair writes: Enter (and the focus when the dialog opens) is Cancel's, the writing button is
+     * pressed on purpose, as on Traffic & phase's move.
+     */
+    static void cancelByDefault(Alert confirm) {
+        for (ButtonType t : confirm.getButtonTypes()) {
+            javafx.scene.Node n = confirm.getDialogPane().lookupButton(t);
+            if (n instanceof Button b) {
+                boolean cancel = t.getButtonData() == ButtonBar.ButtonData.CANCEL_CLOSE;
+                b.setDefaultButton(cancel);
+                if (cancel) {
+                    confirm.setOnShown(e -> b.requestFocus());
+                }
+            }
         }
     }
 
