@@ -72,6 +72,9 @@ public final class MappingsView extends VBox {
         save.disableProperty().bind(vm.dirty().not());
         Button newPlan = button("plan-new", "New…", "Start a new plan");
         newPlan.setOnAction(e -> {
+            if (!unsavedMayGo("Start a new plan")) {
+                return;
+            }
             TextInputDialog d = new TextInputDialog("my-migration");
             d.setHeaderText("Name of the migration (names its Redis keys)");
             d.initOwner(getScene().getWindow());
@@ -561,7 +564,29 @@ public final class MappingsView extends VBox {
         }
     }
 
+    /**
+     * True when there are no unsaved changes, or the DBA confirms {@code what} without saving them
+     * (Cancel is the default: Enter keeps the plan).
+     */
+    private boolean unsavedMayGo(String what) {
+        if (!vm.dirty().get()) {
+            return true;
+        }
+        javafx.scene.control.Alert a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
+                "The plan has unsaved changes; they are lost (Save keeps them).",
+                new javafx.scene.control.ButtonType(what + " without saving", javafx.scene.control.ButtonBar.ButtonData.OK_DONE),
+                javafx.scene.control.ButtonType.CANCEL);
+        a.setHeaderText(what + " without saving the changes?");
+        a.getDialogPane().setId("unsaved-confirm");
+        dev.cutover.ui.CancelFirst.on(a);
+        a.initOwner(getScene().getWindow());
+        return a.showAndWait().filter(b -> b.getButtonData() == javafx.scene.control.ButtonBar.ButtonData.OK_DONE).isPresent();
+    }
+
     private void chooseAndOpen() {
+        if (!unsavedMayGo("Open another plan")) {
+            return;
+        }
         FileChooser fc = chooser();
         File f = fc.showOpenDialog(getScene().getWindow());
         if (f != null) {

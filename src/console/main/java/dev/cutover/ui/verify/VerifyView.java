@@ -319,7 +319,7 @@ public final class VerifyView extends VBox {
                 new ButtonType("Repair from the truth", ButtonBar.ButtonData.OK_DONE), ButtonType.CANCEL);
         confirm.setHeaderText("Repair all differences?");
         confirm.getDialogPane().setId("repair-confirm");
-        cancelByDefault(confirm);
+        dev.cutover.ui.CancelFirst.on(confirm); // a repair writes: Enter cancels
         confirm.initOwner(getScene() == null ? null : getScene().getWindow());
         if (confirm.showAndWait().filter(b -> b.getButtonData() == ButtonBar.ButtonData.OK_DONE).isPresent()) {
             vm.repairAll();
@@ -337,27 +337,10 @@ public final class VerifyView extends VBox {
                 new ButtonType("Repair selected from the truth", ButtonBar.ButtonData.OK_DONE), ButtonType.CANCEL);
         confirm.setHeaderText("Repair the selected differences?");
         confirm.getDialogPane().setId("repair-selected-confirm");
-        cancelByDefault(confirm);
+        dev.cutover.ui.CancelFirst.on(confirm); // a repair writes: Enter cancels
         confirm.initOwner(getScene() == null ? null : getScene().getWindow());
         if (confirm.showAndWait().filter(b -> b.getButtonData() == ButtonBar.ButtonData.OK_DONE).isPresent()) {
             vm.repairSelected(chosen);
-        }
-    }
-
-    /**
-     * A repair writes: Enter (and the focus when the dialog opens) is Cancel's, the writing button is
-     * pressed on purpose, as on Traffic & phase's move.
-     */
-    static void cancelByDefault(Alert confirm) {
-        for (ButtonType t : confirm.getButtonTypes()) {
-            javafx.scene.Node n = confirm.getDialogPane().lookupButton(t);
-            if (n instanceof Button b) {
-                boolean cancel = t.getButtonData() == ButtonBar.ButtonData.CANCEL_CLOSE;
-                b.setDefaultButton(cancel);
-                if (cancel) {
-                    confirm.setOnShown(e -> b.requestFocus());
-                }
-            }
         }
     }
 
