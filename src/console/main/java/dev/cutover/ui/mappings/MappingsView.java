@@ -51,6 +51,8 @@ public final class MappingsView extends VBox {
     private final SchemaTree newTree;
     private final ContextMenu completion = new ContextMenu();
     private boolean updating;
+    /** "acme.json in /plans", or "not saved yet": made with the toolbar, shown on the message's line. */
+    private Label planLocation;
 
     public MappingsView(MappingsViewModel vm) {
         this.vm = vm;
@@ -130,17 +132,16 @@ public final class MappingsView extends VBox {
         location.setId("plan-location");
         location.getStyleClass().add("hint");
         location.textProperty().bind(vm.location());
-        // beside the title, in the width the buttons leave (a line of the screen's height goes to the SQL preview):
-        // a long folder wraps, never "…"
+        // on the message's line, beside it (a line of the screen's height goes to the SQL preview): a long folder wraps, never "…"
         dev.cutover.ui.Views.wrapping(location);
-        location.setMaxWidth(Double.MAX_VALUE);
-        HBox.setHgrow(location, Priority.ALWAYS);
         Tooltip where = new Tooltip();
         where.textProperty().bind(vm.location());
         location.setTooltip(where);
-        HBox top = new HBox(title, location, open, save, newPlan, new Separator(Orientation.VERTICAL), undo, redo,
+        planLocation = location;
+        Region spring = new Region();
+        HBox.setHgrow(spring, Priority.ALWAYS);
+        HBox top = new HBox(title, spring, open, save, newPlan, new Separator(Orientation.VERTICAL), undo, redo,
                 new Separator(Orientation.VERTICAL), check);
-        top.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         top.getStyleClass().add("actions");
         Label tableLabel = new Label("Table");
         tableLabel.getStyleClass().add("hint");
@@ -170,7 +171,17 @@ public final class MappingsView extends VBox {
         });
         message.visibleProperty().bind(vm.error().isNull());
         message.managedProperty().bind(vm.error().isNull());
-        return new VBox(message, err);
+        dev.cutover.ui.Views.wrapping(message);
+        VBox said = new VBox(message, err);
+        // the plan's folder and the message share the line, half the width each; either wraps rather than being cut
+        for (Region r : List.of(planLocation, said)) {
+            r.setMinWidth(0);
+            r.setPrefWidth(0);
+            r.setMaxWidth(Double.MAX_VALUE);
+            HBox.setHgrow(r, Priority.ALWAYS);
+        }
+        HBox line = new HBox(16, planLocation, said);
+        return new VBox(line);
     }
 
     private SplitPane body() {
@@ -255,7 +266,7 @@ public final class MappingsView extends VBox {
         editor.getStyleClass().add("expr-editor");
         editor.setWrapText(true);
         editor.setPrefHeight(64);
-        editor.setMinHeight(40); // two lines: an expression is mostly one; the SQL preview below gets the height
+        editor.setMinHeight(36); // a line and more: an expression is mostly one; the SQL preview below gets the height
 
         editor.setUndoManager(UndoUtils.noOpUndoManager());
         editor.editableProperty().bind(vm.selectedTarget().isNotNull());
@@ -279,6 +290,9 @@ public final class MappingsView extends VBox {
         exprStatus.setWrapText(true);
         exprStatus.setMinHeight(Region.USE_PREF_SIZE);
         exprStatus.setMaxWidth(Double.MAX_VALUE);
+        // laid out only with something to say: an empty line squeezed under the editor in a 600 px window was drawn over
+        exprStatus.managedProperty().bind(exprStatus.textProperty().isNotEmpty());
+        exprStatus.visibleProperty().bind(exprStatus.managedProperty());
         Runnable showStatus = () -> {
             exprStatus.getStyleClass().removeAll("expr-error", "expr-ok", "hint");
             String p = vm.exprProblem().get();
