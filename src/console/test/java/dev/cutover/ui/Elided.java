@@ -40,6 +40,38 @@ public final class Elided {
         }
     }
 
+    /**
+     * "#old-name: \"e.g. staging-old\" in 120 px" for each shown text field under {@code root} too narrow
+     * for its text (or, empty, its prompt): a field scrolls or clips what does not fit, with no "…" to say so.
+     */
+    public static List<String> fields(Node root) {
+        List<String> out = new ArrayList<>();
+        fields(root, out);
+        return out;
+    }
+
+    private static void fields(Node n, List<String> out) {
+        if (!n.isVisible()) {
+            return;
+        }
+        if (n instanceof javafx.scene.control.TextField f && !(n instanceof javafx.scene.control.PasswordField)) {
+            String s = f.getText() == null || f.getText().isEmpty() ? f.getPromptText() : f.getText();
+            if (s != null && !s.isEmpty()) {
+                Text t = new Text(s);
+                t.setFont(f.getFont());
+                double inner = f.getWidth() - f.snappedLeftInset() - f.snappedRightInset();
+                if (t.getLayoutBounds().getWidth() > inner + 0.5) {
+                    out.add(describe(f) + ": \"" + s + "\" (" + Math.ceil(t.getLayoutBounds().getWidth()) + " px) in " + inner + " px");
+                }
+            }
+        }
+        if (n instanceof Parent p) {
+            for (Node c : p.getChildrenUnmodifiable()) {
+                fields(c, out);
+            }
+        }
+    }
+
     /** The text the skin paints: its LabeledText child's, or "" when the skin paints none. */
     static String painted(Labeled l) {
         for (Node c : l.getChildrenUnmodifiable()) {
@@ -50,7 +82,7 @@ public final class Elided {
         return "";
     }
 
-    private static String describe(Labeled l) {
+    private static String describe(javafx.scene.control.Control l) {
         String id = l.getId() != null ? "#" + l.getId()
                 : l.getClass().getSimpleName().isEmpty() ? l.getClass().getSuperclass().getSimpleName() : l.getClass().getSimpleName();
         Node p = l.getParent();

@@ -40,6 +40,7 @@ class WindowSizesTest {
     static Path dir;
 
     private static final String MIGRATION = TestRedis.uniqueMigration("sizes");
+    static final String LONG_QUERY = "orders_by_customer_and_status_with_line_items_and_refunds";
     private final TestDb old = TestDb.create("sizes_old");
     private final TestDb neu = TestDb.create("sizes_new", TestDb.Server.NEW, "");
     private Console console;
@@ -50,7 +51,9 @@ class WindowSizesTest {
         this.stage = stage;
         old.exec("CREATE TABLE orders (id bigint PRIMARY KEY, metadata jsonb, total_amount numeric(12,2), placed_at timestamptz);"
                 + "INSERT INTO orders SELECT g, jsonb_build_object('shipping_method', 'ground'), g * 1.25, now() FROM generate_series(1, 50) g");
-        neu.exec("CREATE TABLE orders (id bigint PRIMARY KEY, shipping_method text, total_cents bigint, placed_at timestamptz)");
+        // one row differing in three columns: the Verify screen lists it (and the 49 missing) with its key and kind whole
+        neu.exec("CREATE TABLE orders (id bigint PRIMARY KEY, shipping_method text, total_cents bigint, placed_at timestamptz);"
+                + "INSERT INTO orders VALUES (1, 'air', 1, now() - interval '1 day')");
         Path plan = dir.resolve("sizes.json");
         Files.writeString(plan, """
                 {"version": 1, "name": "%s", "tables": [{
@@ -65,6 +68,10 @@ class WindowSizesTest {
             // created_at too: a version without it is a state Redis lost (ControlStore.view), which the status bar now says
             r.sync().mset(Map.of(k.phase(), "traffic_shift", k.readPercent(), "5", k.version(), "3", k.writeTarget(), "dual_write",
                     k.createdAt(), Long.toString(System.currentTimeMillis())));
+            // a mismatch sample of a query with a long name: Shadow reads lists it whole
+            r.sync().lpush(k.mismatchSamples(), "{\"at\":1764115200000,\"query\":\"" + LONG_QUERY + "\",\"params_hash\":\"ab12\","
+                    + "\"mode\":\"old_new\",\"served\":\"old\",\"old_ms\":12.5,\"new_ms\":102.25,\"old_rows\":[{\"id\":5}],"
+                    + "\"new_rows\":[{\"id\":6}],\"old_row_count\":1,\"new_row_count\":1}");
         }
         console = TestConsole.open(stage, dir, "--plan", plan.toString(), "--old", old.url(), "--new", neu.url(), "--redis", TestRedis.sharedUrl());
     }
@@ -74,7 +81,7 @@ class WindowSizesTest {
         console.close();
         try (RedisClient c = RedisClient.create(TestRedis.sharedUrl()); StatefulRedisConnection<String, String> r = c.connect()) {
             ControlKeys k = new ControlKeys(MIGRATION);
-            r.sync().del(k.phase(), k.readPercent(), k.version(), k.writeTarget(), k.createdAt());
+            r.sync().del(k.phase(), k.readPercent(), k.version(), k.writeTarget(), k.createdAt(), k.mismatchSamples(), k.verify(), k.verifyRun());
         } catch (RuntimeException ignored) {
             // best effort: the migration's name is unique
         }
@@ -87,6 +94,14 @@ class WindowSizesTest {
         // the endpoints given are tested at start: wait for the cards and the status bar to say so
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> text(robot, "#status-redis").equals("Redis: up")
                 && text(robot, "#status-phase").startsWith("Phase: traffic_shift"));
+        // a verification with differences listed (the key and each kind whole in the list), and the shadow sample read
+        robot.interact(() -> console.verify().verify());
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> console.verify().report().get() != null);
+        assertThat(console.verify().differences()).hasSize(50);
+        robot.interact(() -> console.window().show("shadow-reads"));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> console.shadow().samples().size() == 1);
+        // a profile name as a DBA names one, in each card's Name field
+        robot.interact(() -> console.connections().forms().forEach(f -> f.name().set("staging-" + f.role().name().toLowerCase() + "-eu-west-1")));
         assertThat(stage.getMinWidth()).isEqualTo(960);
         assertThat(stage.getMinHeight()).isEqualTo(600);
         List<String> cut = new ArrayList<>();
@@ -130,6 +145,7 @@ class WindowSizesTest {
                     }
                 }
                 if (screen.equals("connections")) {
+                    Elided.fields(view).stream().filter(s -> s.matches("#\\w+-name: .*")).forEach(s -> cut.add(where + s));
                     List<Node> cards = new ArrayList<>(robot.lookup(".card").queryAll());
                     assertThat(cards).hasSize(3);
                     for (Node card : cards) {

@@ -147,6 +147,7 @@ public final class BackfillViewModel {
         workerId = e.workerId();
         error.set(null);
         errors.clear();
+        total.set(null); // the last run's figures are not this one's
         throughput.clear();
         chartNote.set(CHART_EMPTY);
         startedAt = System.nanoTime();
@@ -209,6 +210,7 @@ public final class BackfillViewModel {
         }
         tables.setAll(ev.tables());
         total.set(ev.total());
+        describeSummary(); // the run's line with the tables' figures, at once
         if (!ev.finished()) {
             throughput.addOrUpdate(new FixedMillisecond(ev.at().toEpochMilli()), ev.total().rowsPerSec());
         }
@@ -278,7 +280,9 @@ public final class BackfillViewModel {
             return;
         }
         Throwable shownError = error.get();
-        summary.set(RunSummary.describe(lastSummary, message.get() + "\n" + (shownError == null ? "" : Problems.oneLine(shownError))));
+        // while this console runs, the rows of its last progress (newer than the hash, and the tables' own figures)
+        summary.set(RunSummary.describe(lastSummary, message.get() + "\n" + (shownError == null ? "" : Problems.oneLine(shownError)),
+                running.get() ? total.get() : null));
     }
 
     private static List<TableProgress> waiting(Plan p) {

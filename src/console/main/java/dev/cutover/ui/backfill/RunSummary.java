@@ -10,25 +10,40 @@ final class RunSummary {
     private RunSummary() {
     }
 
-    /** "Run in Redis: running · 1,200 of 2,200 rows · 850 rows/s · 1 s left · updated 0 s ago", or why not. */
+    /** "Run in Redis (all workers): running · 1,200 of ~2,200 rows (estimate) · 850 rows/s · 1 s left · updated 0 s ago", or why not. */
     static String describe(Map<String, String> h) {
         return describe(h, "");
     }
 
     /** The same, but the run's error left out (" · its error above") when {@code shown}, what the screen already says, contains it. */
     static String describe(Map<String, String> h, String shown) {
+        return describe(h, shown, null);
+    }
+
+    /**
+     * The same, with the rows copied and their total of {@code latest} when not null: this console's
+     * run's last progress, read from the same ledger as the hash (every worker's chunks) but newer than
+     * the hash polled each second, and the figures of the tables' lines: one set of figures on the screen.
+     */
+    static String describe(Map<String, String> h, String shown, dev.cutover.work.TableProgress latest) {
         if (h == null || h.isEmpty()) {
             return "No backfill run of this migration in Redis yet.";
         }
         StringBuilder b = new StringBuilder("Run in Redis (all workers): ").append(h.getOrDefault(Backfill.STATE, "?"));
-        long done = parse(h.get(Backfill.ROWS_DONE));
-        long total = parse(h.get(Backfill.ROWS_TOTAL));
-        b.append(" · ").append(String.format("%,d", done)).append(" of ").append(String.format("%,d", total)).append(" rows");
+        long done = latest != null ? latest.rowsDone() : parse(h.get(Backfill.ROWS_DONE));
+        long total = latest != null ? Math.max(done, latest.rowsTotal()) : parse(h.get(Backfill.ROWS_TOTAL));
+        if (Backfill.STATE_COMPLETE.equals(h.get(Backfill.STATE))) {
+            b.append(" · ").append(String.format("%,d", done)).append(" rows"); // exact, as each complete table's line
+        } else {
+            // as the tables' lines: of the planner's row estimate ("~"), a complete table counted by its rows copied
+            b.append(" · ").append(String.format("%,d", done)).append(" of ~").append(String.format("%,d", total)).append(" rows (estimate)");
+        }
         if (Backfill.STATE_RUNNING.equals(h.get(Backfill.STATE))) {
-            b.append(" · ").append(String.format("%,d", parse(h.get(Backfill.ROWS_PER_SEC)))).append(" rows/s");
+            long rate = latest != null ? Math.round(latest.rowsPerSec()) : parse(h.get(Backfill.ROWS_PER_SEC));
+            b.append(" · ").append(String.format("%,d", rate)).append(" rows/s");
             String eta = h.get(Backfill.ETA_SECONDS);
-            if (eta != null && !eta.isBlank()) {
-                b.append(" · ").append(eta(Duration.ofSeconds(parse(eta)))).append(" left");
+            if (latest != null ? latest.eta() != null : eta != null && !eta.isBlank()) {
+                b.append(" · ").append(eta(latest != null ? latest.eta() : Duration.ofSeconds(parse(eta)))).append(" left");
             }
         }
         long at = parse(h.get(Backfill.UPDATED_AT));

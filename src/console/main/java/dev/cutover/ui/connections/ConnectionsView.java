@@ -91,7 +91,13 @@ public final class ConnectionsView extends VBox {
         form.getColumnConstraints().addAll(labels, fields);
         int row = 0;
         form.addRow(row++, new Label("Saved"), saved);
-        form.addRow(row++, new Label("Name"), field(id + "-name", f.name(), "e.g. staging-" + id));
+        // the profile's name over the card's whole width (its label above it): "staging-redis-eu-west-1" read whole at 960 px,
+        // where the field beside its label has a hundred pixels
+        Label nameLabel = new Label("Name");
+        GridPane.setHalignment(nameLabel, HPos.LEFT);
+        form.add(nameLabel, 0, row++, 2, 1);
+        TextField name = field(id + "-name", f.name(), "e.g. staging-" + id);
+        form.add(name, 0, row++, 2, 1);
         form.addRow(row++, new Label("Host"), field(id + "-host", f.host(), "host name"));
         form.addRow(row++, new Label("Port"), field(id + "-port", f.port(), f.role().postgres() ? "5432" : "6379"));
         form.addRow(row++, new Label(f.role().postgres() ? "Database" : "Database"),

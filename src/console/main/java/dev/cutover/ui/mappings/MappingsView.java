@@ -51,6 +51,8 @@ public final class MappingsView extends VBox {
     private final SchemaTree newTree;
     private final ContextMenu completion = new ContextMenu();
     private boolean updating;
+    /** "acme.json in /plans", or "not saved yet": made with the toolbar, shown on the message's line. */
+    private Label planLocation;
 
     public MappingsView(MappingsViewModel vm) {
         this.vm = vm;
@@ -72,6 +74,9 @@ public final class MappingsView extends VBox {
         save.disableProperty().bind(vm.dirty().not());
         Button newPlan = button("plan-new", "New…", "Start a new plan");
         newPlan.setOnAction(e -> {
+            if (!unsavedMayGo("Start a new plan")) {
+                return;
+            }
             TextInputDialog d = new TextInputDialog("my-migration");
             d.setHeaderText("Name of the migration (names its Redis keys)");
             d.initOwner(getScene().getWindow());
@@ -127,10 +132,12 @@ public final class MappingsView extends VBox {
         location.setId("plan-location");
         location.getStyleClass().add("hint");
         location.textProperty().bind(vm.location());
-        dev.cutover.ui.Views.wrapping(location); // on its own line under the buttons: a long folder wraps, never "…"
+        // on the message's line, beside it (a line of the screen's height goes to the SQL preview): a long folder wraps, never "…"
+        dev.cutover.ui.Views.wrapping(location);
         Tooltip where = new Tooltip();
         where.textProperty().bind(vm.location());
         location.setTooltip(where);
+        planLocation = location;
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
         HBox top = new HBox(title, spring, open, save, newPlan, new Separator(Orientation.VERTICAL), undo, redo,
@@ -145,7 +152,7 @@ public final class MappingsView extends VBox {
         tables.setMaxWidth(420);
         HBox second = new HBox(tableLabel, tables, mapTables, suggest, reload);
         second.getStyleClass().add("actions");
-        VBox bars = new VBox(8, top, location, second);
+        VBox bars = new VBox(8, top, second);
         return bars;
     }
 
@@ -164,7 +171,17 @@ public final class MappingsView extends VBox {
         });
         message.visibleProperty().bind(vm.error().isNull());
         message.managedProperty().bind(vm.error().isNull());
-        return new VBox(message, err);
+        dev.cutover.ui.Views.wrapping(message);
+        VBox said = new VBox(message, err);
+        // the plan's folder and the message share the line, half the width each; either wraps rather than being cut
+        for (Region r : List.of(planLocation, said)) {
+            r.setMinWidth(0);
+            r.setPrefWidth(0);
+            r.setMaxWidth(Double.MAX_VALUE);
+            HBox.setHgrow(r, Priority.ALWAYS);
+        }
+        HBox line = new HBox(16, planLocation, said);
+        return new VBox(line);
     }
 
     private SplitPane body() {
@@ -249,7 +266,8 @@ public final class MappingsView extends VBox {
         editor.getStyleClass().add("expr-editor");
         editor.setWrapText(true);
         editor.setPrefHeight(64);
-        editor.setMinHeight(48);
+        editor.setMinHeight(36); // a line and more: an expression is mostly one; the SQL preview below gets the height
+
         editor.setUndoManager(UndoUtils.noOpUndoManager());
         editor.editableProperty().bind(vm.selectedTarget().isNotNull());
         Nodes.addInputMap(editor, InputMap.sequence(
@@ -272,6 +290,9 @@ public final class MappingsView extends VBox {
         exprStatus.setWrapText(true);
         exprStatus.setMinHeight(Region.USE_PREF_SIZE);
         exprStatus.setMaxWidth(Double.MAX_VALUE);
+        // laid out only with something to say: an empty line squeezed under the editor in a 600 px window was drawn over
+        exprStatus.managedProperty().bind(exprStatus.textProperty().isNotEmpty());
+        exprStatus.visibleProperty().bind(exprStatus.managedProperty());
         Runnable showStatus = () -> {
             exprStatus.getStyleClass().removeAll("expr-error", "expr-ok", "hint");
             String p = vm.exprProblem().get();
@@ -296,20 +317,28 @@ public final class MappingsView extends VBox {
         previewLabel.getStyleClass().add("section-title");
         previewArea.setId("sql-preview");
         previewArea.setEditable(false);
-        previewArea.setWrapText(false);
+        previewArea.setWrapText(true); // a long line wraps: no sideways scroll bar taking a line of the preview's height
         vm.preview().addListener((o, a, b) -> replaceChanged(previewArea, b));
         replaceChanged(previewArea, vm.preview().get());
         VirtualizedScrollPane<CodeArea> previewScroll = new VirtualizedScrollPane<>(previewArea);
         VBox.setVgrow(previewScroll, Priority.ALWAYS);
+        VBox previewBox = new VBox(2, previewLabel, previewScroll);
 
-        VBox editorBox = new VBox(exprLabel, editor, exprStatus, previewLabel, previewScroll);
+        // the SQL preview beside the findings, not over them: below the grid's eight rows at 1024x700 it has the height
+        // the findings took (six lines and more) instead of a line and a half; the DBA may drag the divider
+        SplitPane previewAndFindings = new SplitPane(previewBox, findings());
+        previewAndFindings.setId("preview-findings");
+        previewAndFindings.setDividerPositions(0.6);
+        previewAndFindings.setMinHeight(0); // a window shorter than 700 px squeezes the preview and the findings, not the editor
+        VBox.setVgrow(previewAndFindings, Priority.ALWAYS);
+        VBox editorBox = new VBox(exprLabel, editor, exprStatus, previewAndFindings);
         editorBox.getStyleClass().add("editor-box");
-        editorBox.setSpacing(6);
+        editorBox.setSpacing(2);
         SplitPane trees = new SplitPane(left, right);
         trees.setOrientation(Orientation.VERTICAL);
         trees.setDividerPositions(0.5);
         trees.getStyleClass().add("schema-trees");
-        return new SideTrees(trees, new GridFirst(grid, editorBox, findings()));
+        return new SideTrees(trees, new GridFirst(grid, editorBox));
     }
 
     /** Least and most width of the schema trees' column. */
@@ -363,20 +392,20 @@ public final class MappingsView extends VBox {
     }
 
     /**
-     * The grid over the expression editor and SQL preview over the findings, the grid first: it gets
-     * at least its header and {@link #GRID_ROWS} rows (more, 45 %, in a tall window), the findings a
-     * fifth (70 to 180 px), the editor and preview the rest. Placed again when the height changes.
+     * The grid over the expression editor, SQL preview and findings, the grid first: it gets at least
+     * its header and {@link #GRID_ROWS} rows (more, 45 %, in a tall window), the editor, the preview
+     * and the findings beside it the rest. Placed again when the height changes; at the same height
+     * the divider stays where the DBA dragged it.
      */
     private static final class GridFirst extends SplitPane {
         static final int GRID_ROWS = 8;
         private final TableView<?> grid;
         private double placedFor = -1;
 
-        GridFirst(TableView<?> grid, Region editor, Region findings) {
-            super(grid, editor, findings);
+        GridFirst(TableView<?> grid, Region editor) {
+            super(grid, editor);
             this.grid = grid;
             setOrientation(Orientation.VERTICAL);
-            findings.setMinHeight(70);
         }
 
         @Override
@@ -393,9 +422,8 @@ public final class MappingsView extends VBox {
                 }
                 javafx.scene.Node header = grid.lookup(".column-header-background");
                 double head = header instanceof Region r && r.getHeight() > 0 ? r.getHeight() : 26;
-                double gridH = Math.max(h * 0.45, head + GRID_ROWS * row + 6);
-                double findingsH = Math.max(70, Math.min(180, h * 0.2));
-                setDividerPositions(gridH / h, Math.max(gridH / h, 1 - findingsH / h));
+                double gridH = Math.max(h * 0.45, head + GRID_ROWS * row + 3);
+                setDividerPositions(gridH / h);
                 placedFor = h;
                 super.layoutChildren();
             }
@@ -406,7 +434,7 @@ public final class MappingsView extends VBox {
         ListView<Finding> list = new ListView<>(vm.findings());
         list.setId("findings");
         list.setPrefHeight(110);
-        list.setMinHeight(60);
+        list.setMinHeight(48);
         VBox.setVgrow(list, Priority.ALWAYS);
         list.setPlaceholder(new Label("No findings"));
         list.setCellFactory(l -> new ListCell<>() {
@@ -443,9 +471,9 @@ public final class MappingsView extends VBox {
         });
         Label title = new Label();
         title.getStyleClass().add("section-title");
+        dev.cutover.ui.Views.wrapping(title); // beside the preview: a narrow pane wraps its title, never "…"
         title.textProperty().bind(Bindings.concat("Findings (", Bindings.size(vm.findings()), ") — click one to go to its column"));
         VBox box = new VBox(4, title, list);
-        box.setPadding(new javafx.geometry.Insets(8, 0, 0, 0));
         return box;
     }
 
@@ -550,7 +578,29 @@ public final class MappingsView extends VBox {
         }
     }
 
+    /**
+     * True when there are no unsaved changes, or the DBA confirms {@code what} without saving them
+     * (Cancel is the default: Enter keeps the plan).
+     */
+    private boolean unsavedMayGo(String what) {
+        if (!vm.dirty().get()) {
+            return true;
+        }
+        javafx.scene.control.Alert a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
+                "The plan has unsaved changes; they are lost (Save keeps them).",
+                new javafx.scene.control.ButtonType(what + " without saving", javafx.scene.control.ButtonBar.ButtonData.OK_DONE),
+                javafx.scene.control.ButtonType.CANCEL);
+        a.setHeaderText(what + " without saving the changes?");
+        a.getDialogPane().setId("unsaved-confirm");
+        dev.cutover.ui.CancelFirst.on(a);
+        a.initOwner(getScene().getWindow());
+        return a.showAndWait().filter(b -> b.getButtonData() == javafx.scene.control.ButtonBar.ButtonData.OK_DONE).isPresent();
+    }
+
     private void chooseAndOpen() {
+        if (!unsavedMayGo("Open another plan")) {
+            return;
+        }
         FileChooser fc = chooser();
         File f = fc.showOpenDialog(getScene().getWindow());
         if (f != null) {

@@ -95,7 +95,8 @@ public final class ShadowView extends VBox {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         table.setPlaceholder(new Label("No mismatch samples stored."));
         var time = column("Time (UTC)", 142, ShadowViewModel.Sample::at);
-        var query = dev.cutover.ui.Views.tooltipColumn("Query", 160, ShadowViewModel.Sample::query);
+        // a long query name is broken onto lines after its "_" and "." (as the Verify screen's table names), never cut
+        var query = dev.cutover.ui.verify.NameLines.column("Query", 160, ShadowViewModel.Sample::query);
         var served = column("Served", 58, ShadowViewModel.Sample::served);
         var rowCounts = column("Rows", 50, (ShadowViewModel.Sample s) -> s.oldRows() + " / " + s.newRows()); // old / new
         table.getColumns().add(time);

@@ -10,10 +10,11 @@ import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
- * A table's name ({@code schema.table}) read whole in a narrow column: broken onto lines after its
- * "." and "_" (within a part only when the part alone is wider than the column), never cut with "…".
+ * A name read whole in a narrow column: a table's ({@code schema.table}), a key ({@code {"id":7}}),
+ * a difference's kind and columns, a query's name; broken onto lines after its ".", "_", ",", ":"
+ * and spaces (within a part only when the part alone is wider than the column), never cut with "…".
  */
-final class NameLines {
+public final class NameLines {
     /** The cell's padding, at least: the theme's is 0.58 em a side. */
     private static final double PADDING = 18;
 
@@ -54,13 +55,13 @@ final class NameLines {
         return out.append(line).toString();
     }
 
-    /** "public.", "customer_", "orders": each part ends after its "." or "_". */
+    /** "public.", "customer_", "orders": each part ends after its ".", "_", ",", ":" or space. */
     private static java.util.List<String> parts(String name) {
         java.util.List<String> out = new java.util.ArrayList<>();
         int from = 0;
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c == '.' || c == '_') {
+            if (c == '.' || c == '_' || c == ',' || c == ':' || c == ' ') {
                 out.add(name.substring(from, i + 1));
                 from = i + 1;
             }
@@ -75,7 +76,7 @@ final class NameLines {
      * A column of table names: each cell breaks its name onto as many lines as the column's width
      * needs ({@link #lines}), refitted when the column is resized; the whole name in its tooltip too.
      */
-    static <T> TableColumn<T, String> column(String header, double width, Function<T, String> value) {
+    public static <T> TableColumn<T, String> column(String header, double width, Function<T, String> value) {
         TableColumn<T, String> c = dev.cutover.ui.Views.column(header, width, value);
         c.setCellFactory(col -> new TableCell<>() {
             private String name;

@@ -36,7 +36,6 @@ import javafx.stage.FileChooser;
 import javafx.util.StringConverter;
 
 import static dev.cutover.ui.Views.column;
-import static dev.cutover.ui.Views.tooltipColumn;
 
 /**
  * The Verify screen: run (full or sampled; one table or all; threads, a live rows/s cap and pause),
@@ -194,6 +193,14 @@ public final class VerifyView extends VBox {
                 vm.stale()));
         stale.visibleProperty().bind(vm.stale().isNotEmpty());
         stale.managedProperty().bind(stale.visibleProperty());
+        // in dual_write, while the latest verification would not let the phase move on: what to do next, one line
+        Label next = new Label();
+        next.setId("verify-next");
+        next.getStyleClass().add("hint");
+        dev.cutover.ui.Views.wrapping(next);
+        next.textProperty().bind(vm.next());
+        next.visibleProperty().bind(next.textProperty().isNotEmpty());
+        next.managedProperty().bind(next.visibleProperty());
         Label message = new Label();
         message.setId("verify-message");
         message.setWrapText(true);
@@ -242,16 +249,14 @@ public final class VerifyView extends VBox {
         diffs.setId("verify-differences");
         diffs.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         diffs.setPlaceholder(new Label("No differences listed."));
-        // the table's name takes the spare width and is broken onto lines rather than cut; key and kind keep theirs
-        // no least width beyond the headers: a narrow list cuts keys and kinds (whole in their tooltips) rather than scrolling sideways
-        var table = NameLines.column("Table", 160, (Difference d) -> vm.shown(d.table()));
-        var key = tooltipColumn("Key", 80, (Difference d) -> d.key().toString());
-        key.setMaxWidth(130);
+        // the table's name, the key and the kind are broken onto lines rather than cut (a composite key, a difference in
+        // several columns): read whole in a narrow list, never only in a tooltip; the list never scrolls sideways
+        var table = NameLines.column("Table", 150, (Difference d) -> vm.shown(d.table()));
+        var key = NameLines.column("Key", 110, (Difference d) -> d.key().toString());
         diffs.getColumns().add(table);
         diffs.getColumns().add(key);
-        var kind = tooltipColumn("Difference", 110, (Difference d) -> d.kind().wireName()
+        var kind = NameLines.column("Difference", 130, (Difference d) -> d.kind().wireName()
                 + (d.columns().isEmpty() ? "" : ": " + String.join(", ", d.columns())));
-        kind.setMaxWidth(220);
         diffs.getColumns().add(kind);
         dev.cutover.ui.Views.headersWhole(diffs);
         diffs.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
@@ -297,7 +302,9 @@ public final class VerifyView extends VBox {
         HBox.setHgrow(tables, Priority.ALWAYS);
         HBox top = new HBox(12, tables, workers);
 
-        getChildren().addAll(title, what, controls, tuning, verdict, stale, message, errorLine, top, split);
+        getChildren().addAll(title, what, controls, tuning, verdict, stale, next, message, errorLine, top, split);
+        // the focus stays on the button used over its run (and comes back to it after), the screen does not scroll to another control
+        dev.cutover.ui.KeptFocus.on(this, run, repair, repairSelected);
     }
 
     /** Repair writes to the compared side: it asks first, naming what and in which direction. */
@@ -312,6 +319,7 @@ public final class VerifyView extends VBox {
                 new ButtonType("Repair from the truth", ButtonBar.ButtonData.OK_DONE), ButtonType.CANCEL);
         confirm.setHeaderText("Repair all differences?");
         confirm.getDialogPane().setId("repair-confirm");
+        dev.cutover.ui.CancelFirst.on(confirm); // a repair writes: Enter cancels
         confirm.initOwner(getScene() == null ? null : getScene().getWindow());
         if (confirm.showAndWait().filter(b -> b.getButtonData() == ButtonBar.ButtonData.OK_DONE).isPresent()) {
             vm.repairAll();
@@ -329,6 +337,7 @@ public final class VerifyView extends VBox {
                 new ButtonType("Repair selected from the truth", ButtonBar.ButtonData.OK_DONE), ButtonType.CANCEL);
         confirm.setHeaderText("Repair the selected differences?");
         confirm.getDialogPane().setId("repair-selected-confirm");
+        dev.cutover.ui.CancelFirst.on(confirm); // a repair writes: Enter cancels
         confirm.initOwner(getScene() == null ? null : getScene().getWindow());
         if (confirm.showAndWait().filter(b -> b.getButtonData() == ButtonBar.ButtonData.OK_DONE).isPresent()) {
             vm.repairSelected(chosen);

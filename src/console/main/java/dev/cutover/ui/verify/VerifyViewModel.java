@@ -325,6 +325,14 @@ public final class VerifyViewModel {
         return watch.stale();
     }
 
+    /**
+     * The next step in one line while the phase is dual_write and the latest verification is
+     * missing, has differences, is too old or stale (Shadow reads needs a clean, fresh one), or empty.
+     */
+    public javafx.beans.binding.StringBinding next() {
+        return Bindings.createStringBinding(() -> watch.verifyNext().get() ? VerifyWords.NEXT : "", watch.verifyNext());
+    }
+
     /** "paused", "backing off: …", or empty. */
     public StringProperty throttleState() {
         return run.throttleState();

@@ -9,6 +9,8 @@ import dev.cutover.ui.LeaseHolders;
 import dev.cutover.ui.Session;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.beans.value.ObservableValue;
@@ -22,7 +24,8 @@ import java.util.function.Supplier;
  * What the Verify screen reads of Redis while it is shown, off the FX thread: every second, the
  * workers holding chunk leases of a verify run ({@link LeaseHolders}; this console's while it runs,
  * and every {@code cutover worker --job verify}), and at most every 5 s whether the latest stored
- * verification still holds, as the phase guard judges it ({@link VerificationFreshness}).
+ * verification still holds, as the phase guard judges it ({@link VerificationFreshness}), and whether
+ * Verify is the next step of the phase (dual_write without a clean, fresh verification).
  */
 final class VerifyWatch implements AutoCloseable {
     private final Session session;
@@ -32,6 +35,8 @@ final class VerifyWatch implements AutoCloseable {
     private final Supplier<String> localWorker;
     private final LeaseHolders workerList = new LeaseHolders();
     private final StringProperty stale = new SimpleStringProperty("");
+    /** In dual_write, the latest verification missing, not clean, too old or stale: Verify comes next. */
+    private final BooleanProperty verifyNext = new SimpleBooleanProperty();
     private final Timeline poller = new Timeline(new KeyFrame(Duration.seconds(1), e -> pollWorkers()));
     private boolean polling;
     /** Reads whether the stored verification still holds (one Redis connection per URL and plan), off the FX thread. */
@@ -90,6 +95,7 @@ final class VerifyWatch implements AutoCloseable {
         String url = session.redisUrl().get();
         if (p == null || url == null) {
             stale.set("");
+            verifyNext.set(false);
             return;
         }
         long t = System.currentTimeMillis();
@@ -108,20 +114,27 @@ final class VerifyWatch implements AutoCloseable {
                     freshness = new VerificationFreshness(url, p.name());
                     freshnessOf = of;
                 }
-                return freshness.staleness().orElse("");
+                return freshness.latest();
             }
-        }, why -> {
+        }, latest -> {
             freshnessReading = false;
-            stale.set(why);
+            stale.set(latest.stale());
+            verifyNext.set(latest.verifyNext());
         }, e -> {
             freshnessReading = false;
             stale.set("");
+            verifyNext.set(false);
         });
     }
 
     /** Why the latest stored verification no longer holds, or empty. */
     StringProperty stale() {
         return stale;
+    }
+
+    /** In dual_write, whether the latest verification (missing, with differences, too old or stale) makes Verify the next step. */
+    BooleanProperty verifyNext() {
+        return verifyNext;
     }
 
     ObservableList<LeaseHolders.Worker> workers() {

@@ -11,6 +11,9 @@ final class VerifyWords {
     private VerifyWords() {
     }
 
+    /** The next step in dual_write while the latest verification does not let the phase move on to shadow_read. */
+    static final String NEXT = "Next: Verify, then Repair all if it finds differences; Shadow reads needs a clean, fresh verification.";
+
     /** The result in one line; starts with "SAMPLE" for a sampled run (a sample is never a proof). */
     static String verdict(VerifyReport r) {
         String label = r.sampled() ? "SAMPLE " : "";

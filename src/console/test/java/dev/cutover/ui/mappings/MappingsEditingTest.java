@@ -98,6 +98,28 @@ class MappingsEditingTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void newOnAPlanWithUnsavedChangesAsksFirstAndEnterKeepsThePlan(FxRobot robot) throws Exception {
+        awaitSchemas();
+        robot.interact(() -> {
+            vm.newPlan("acme");
+            vm.mapTables(ORDERS, ORDERS);
+        });
+        assertThat(vm.dirty().get()).isTrue();
+        robot.clickOn("#plan-new");
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#unsaved-confirm").tryQuery().isPresent());
+        assertThat(robot.lookup((javafx.scene.control.Button b) -> "Cancel".equals(b.getText())).queryButton().isDefaultButton())
+                .as("Cancel is the default").isTrue();
+        robot.type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#unsaved-confirm").tryQuery().isEmpty());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup(".text-input-dialog").tryQuery()).as("the new plan's name asked for").isEmpty();
+        assertThat(vm.plan().get().name()).isEqualTo("acme");
+        assertThat(vm.plan().get().tables()).hasSize(1);
+        assertThat(vm.dirty().get()).isTrue();
+    }
+
+    @Test
     void theHeaderShowsThePlansFolder(FxRobot robot) throws Exception {
         awaitSchemas();
         Path folder = Files.createDirectories(dir.resolve("plans of acme"));

@@ -114,6 +114,31 @@ class MappingsLayoutTest {
         assertThat(again[0]).as("the grid at 1280 as first shown").isCloseTo(wide[0], org.assertj.core.data.Offset.offset(2.0));
     }
 
+    @Test
+    void at1024x700TheSqlPreviewShowsSixLinesBesideTheFindingsUnderTheGridsEightRows(FxRobot robot) throws Exception {
+        size(robot, 1024, 700);
+        robot.interact(() -> console.window().show("mappings"));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> console.mappings().rows().size() == 10
+                && console.mappings().rows().stream().noneMatch(r -> r.status() == MappingRow.Status.CHECKING));
+        robot.interact(() -> robot.lookup("#mapping-grid").queryAs(TableView.class).getSelectionModel().select(2));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !console.mappings().preview().get().isBlank());
+        settle(robot);
+        var preview = robot.lookup("#sql-preview").queryAs(org.fxmisc.richtext.CodeArea.class);
+        double[] line = {0};
+        // a line's height: the first paragraph's over its lines (a long one wraps)
+        robot.interact(() -> line[0] = preview.getParagraphBoundsOnScreen(0).map(javafx.geometry.Bounds::getHeight).orElse(0.0)
+                / Math.max(1, preview.getParagraphLinesCount(0)));
+        assertThat(line[0]).as("a line of the preview").isPositive();
+        assertThat(preview.getHeight() / line[0]).as("lines of SQL the preview shows at 1024x700 (%s px high, a line %s px)",
+                preview.getHeight(), line[0]).isGreaterThanOrEqualTo(6);
+        // the screen does not scroll to get there: the preview lies inside the window
+        var b = preview.localToScene(preview.getLayoutBounds());
+        assertThat(b.getMaxY()).as("the preview's bottom").isLessThanOrEqualTo(stage.getScene().getHeight());
+        TableView<?> grid = robot.lookup("#mapping-grid").queryAs(TableView.class);
+        assertThat(rowsShown(robot, grid)).as("rows of the grid shown whole at 1024x700").isGreaterThanOrEqualTo(8);
+        assertThat(Elided.under(robot.lookup("#preview-findings").query())).isEmpty();
+    }
+
     private void size(FxRobot robot, double w, double h) throws Exception {
         robot.interact(() -> {
             stage.setWidth(w);
