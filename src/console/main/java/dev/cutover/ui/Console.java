@@ -237,6 +237,7 @@ public final class Console implements AutoCloseable {
                 javafx.scene.control.ButtonType.OK);
         a.initOwner(stage);
         a.setHeaderText("Unsaved plan");
+        CancelFirst.on(a); // closing throws the edits away: Enter keeps them
         return a.showAndWait().filter(b -> b == javafx.scene.control.ButtonType.OK).isPresent();
     }
 

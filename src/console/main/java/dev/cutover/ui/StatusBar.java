@@ -59,7 +59,16 @@ public final class StatusBar extends FlowPane {
     }
 
     private static HBox workBox(Label work, ProgressBar bar, Button cancel) {
-        HBox box = new HBox(8, work, bar, cancel);
+        // The bar and Cancel take room only while work runs (their width would push the row onto a second line at 1024 px),
+        // but the row keeps Cancel's height always: else the status bar grew 2 px at a run's start and every control of
+        // the screen above it moved (BackfillLayoutTest).
+        Region strut = new Region();
+        strut.setMinWidth(0);
+        strut.setPrefWidth(0);
+        strut.minHeightProperty().bind(javafx.beans.binding.Bindings.createDoubleBinding(
+                () -> Math.max(cancel.prefHeight(-1), bar.prefHeight(-1)),
+                cancel.fontProperty(), cancel.paddingProperty(), cancel.skinProperty(), bar.skinProperty(), bar.paddingProperty()));
+        HBox box = new HBox(8, strut, work, bar, cancel);
         box.setAlignment(Pos.CENTER_LEFT);
         work.setMinWidth(Region.USE_PREF_SIZE);
         cancel.setMinWidth(Region.USE_PREF_SIZE);

@@ -92,16 +92,4 @@ public final class Views {
                 bold ? javafx.scene.text.FontWeight.BOLD : javafx.scene.text.FontWeight.NORMAL, 13));
         return Math.ceil(t.getLayoutBounds().getWidth());
     }
-
-    /**
-     * Cancel is the default button (Enter) of a dialog that warns, and has the focus when it opens;
-     * {@code action} (the step it warns of) is not the default.
-     */
-    public static void cancelByDefault(javafx.scene.control.Dialog<?> d, javafx.scene.control.ButtonType action) {
-        javafx.scene.control.Button go = (javafx.scene.control.Button) d.getDialogPane().lookupButton(action);
-        go.setDefaultButton(false);
-        javafx.scene.control.Button cancel = (javafx.scene.control.Button) d.getDialogPane().lookupButton(javafx.scene.control.ButtonType.CANCEL);
-        cancel.setDefaultButton(true);
-        d.setOnShown(e -> cancel.requestFocus());
-    }
 }

@@ -1,6 +1,7 @@
 package dev.cutover.ui.sync;
 
 import dev.cutover.capture.SyncStatus;
+import dev.cutover.ui.CancelFirst;
 import dev.cutover.ui.Views;
 import javafx.beans.binding.Bindings;
 import javafx.beans.value.ObservableValue;
@@ -289,7 +290,7 @@ public final class SyncView extends VBox {
         pane.setMinWidth(Region.USE_PREF_SIZE);
         a.setResizable(true);
         // each of these warns (a write pause, a block lifted): Enter is Cancel, the action is a click
-        Views.cancelByDefault(a, ok);
+        CancelFirst.on(a);
         if (getScene() != null) {
             a.initOwner(getScene().getWindow()); // centred over the window
         }
@@ -326,7 +327,7 @@ public final class SyncView extends VBox {
         }
         a.getDialogPane().setId("sync-drop-confirm");
         // it warns of writes a later sync would miss: Enter is Cancel
-        Views.cancelByDefault(a, dropIt);
+        CancelFirst.on(a);
         return a.showAndWait().filter(b -> b == dropIt).isPresent();
     }
 }

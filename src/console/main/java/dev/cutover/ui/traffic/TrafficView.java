@@ -567,7 +567,7 @@ public final class TrafficView extends VBox {
         confirm.getButtonTypes().setAll(move, ButtonType.CANCEL);
         Button moveButton = (Button) confirm.getDialogPane().lookupButton(move);
         moveButton.setMnemonicParsing(false); // "new_primary", not "newprimary" with an underlined p
-        dev.cutover.ui.Views.cancelByDefault(confirm, move);
+        dev.cutover.ui.CancelFirst.on(confirm);
         confirm.initOwner(getScene().getWindow());
         if (confirm.showAndWait().filter(b -> b == move).isPresent()) {
             ControlState now = vm.state().get();
@@ -609,7 +609,7 @@ public final class TrafficView extends VBox {
         confirm.getDialogPane().setId("shift-confirm");
         if (TrafficSteps.refusal(s.readPercent(), target) != null) {
             // the dialog says the control plane will refuse this step: Enter is Cancel, not the shift
-            dev.cutover.ui.Views.cancelByDefault(confirm, shift);
+            dev.cutover.ui.CancelFirst.on(confirm);
         }
         confirm.initOwner(getScene().getWindow());
         boolean ok = confirm.showAndWait().filter(b -> b.getButtonData() == ButtonBar.ButtonData.OK_DONE).isPresent();
@@ -651,7 +651,7 @@ public final class TrafficView extends VBox {
         goButton.disableProperty().bind(why.textProperty().isEmpty());
         if (!r.saltKept()) {
             // it warns that tenants may change sides: Enter is Cancel
-            dev.cutover.ui.Views.cancelByDefault(d, go);
+            dev.cutover.ui.CancelFirst.on(d);
         }
         d.setResultConverter(b -> b == go ? why.getText().trim() : null);
         d.initOwner(getScene().getWindow());

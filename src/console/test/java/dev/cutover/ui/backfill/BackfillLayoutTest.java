@@ -14,7 +14,6 @@ import javafx.scene.Scene;
 import javafx.scene.control.ScrollPane;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -82,9 +81,6 @@ class BackfillLayoutTest {
     }
 
     @Test
-    @Disabled("fails: the status bar's progress bar and Cancel are laid out only while work runs (StatusBar binds their "
-            + "managed property to busy), the status bar grows 2 px and the screen above it shrinks, so the chart and the "
-            + "workers move up 2 px while the run goes; StatusBar belongs to another change, enable this with its fix")
     void startingAndEndingARunMovesNoControl(FxRobot robot) throws Exception {
         robot.interact(() -> {
             stage.setWidth(1024);

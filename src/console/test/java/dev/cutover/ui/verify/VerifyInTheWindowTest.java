@@ -198,7 +198,9 @@ class VerifyInTheWindowTest {
         // differences found
         WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> next.isVisible());
         robot.interact(() -> console.verify().repairAll());
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> console.verify().message().get().startsWith("Repaired"));
+        // the report is set last, the signal that the run ended
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> console.verify().message().get().startsWith("Repaired")
+                && console.verify().report().get() != null);
         assertThat(console.verify().report().get().clean()).isTrue();
         WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> !next.isVisible());
         assertThat(Elided.under(next)).isEmpty();
