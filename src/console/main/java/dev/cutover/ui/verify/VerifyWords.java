@@ -17,11 +17,13 @@ final class VerifyWords {
     /** The result in one line; starts with "SAMPLE" for a sampled run (a sample is never a proof). */
     static String verdict(VerifyReport r) {
         String label = r.sampled() ? "SAMPLE " : "";
+        String lossy = r.lossy() == 0 ? "" : " (" + n(r.lossy()) + " lossy, no differences)";
         if (r.identical()) {
             return label + (r.sampled() ? "no difference in " + n(r.rowsCompared())
-                    + " sampled rows (a sample is never a proof; run a full verify)" : "clean: " + n(r.rowsCompared()) + " rows identical");
+                    + " sampled rows (a sample is never a proof; run a full verify)" : "clean: " + n(r.rowsCompared()) + " rows identical")
+                    + lossy;
         }
-        return label + n(r.differences()) + " differences in " + n(r.rowsCompared()) + " rows compared";
+        return label + n(r.differences()) + " differences in " + n(r.rowsCompared()) + " rows compared" + lossy;
     }
 
     /**
@@ -37,7 +39,9 @@ final class VerifyWords {
         return rep + label + (rep.isEmpty() && label.isEmpty() ? "Verify of " : "verify of ") + plan + " " + dir + " finished in "
                 + String.format("%.1f s", r.elapsedMillis() / 1000.0) + "."
                 + (r.complete() ? "" : " Only " + String.join(", ", shownTables) + " compared: not stored as the phase guard's verification.")
-                + (truncated ? " The list holds the first " + n(kept) + " differences (so does Export CSV); Repair all re-syncs every one." : "");
+                + (truncated ? " The list holds the first " + n(kept) + " differences (so does Export CSV); Repair all re-syncs every one." : "")
+                + (r.lossy() == 0 ? "" : " " + Character.toUpperCase(r.lossyLine().charAt(0)) + r.lossyLine().substring(1)
+                .replace("repair leaves", "Repair all leaves") + ".");
     }
 
     /** The status line after "Repair selected": how many were re-synced from which side, and what still differs. */

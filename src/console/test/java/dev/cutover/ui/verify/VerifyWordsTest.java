@@ -31,6 +31,18 @@ class VerifyWordsTest {
     }
 
     @Test
+    void rowsOnlyALossyReverseMappingChangedAreSaidAsNoDifferences() {
+        VerifyReport r = report(Direction.REVERSE, false, true, new TableReport("orders", 100, 0, 0, 1, 3));
+        assertThat(VerifyWords.verdict(r)).isEqualTo("1 differences in 100 rows compared (3 lossy, no differences)");
+        assertThat(VerifyWords.finished("acme", r, null, List.of("public.orders"), false, 100)).isEqualTo(
+                "Verify of acme reverse (new is the truth) finished in 1.2 s. 3 rows differ only through the plan's lossy reverse"
+                        + " mapping: each old row maps forward exactly onto its new row, so rolling back to it loses nothing; not"
+                        + " differences, and Repair all leaves the old originals.");
+        VerifyReport clean = report(Direction.REVERSE, false, true, new TableReport("orders", 100, 0, 0, 0, 1));
+        assertThat(VerifyWords.verdict(clean)).isEqualTo("clean: 100 rows identical (1 lossy, no differences)");
+    }
+
+    @Test
     void theFinishedLineSaysDirectionRepairOnlyAndTruncation() {
         VerifyReport full = report(Direction.FORWARD, false, true, new TableReport("orders", 10, 0, 0, 0));
         assertThat(VerifyWords.finished("acme", full, null, List.of("public.orders"), false, 100))
