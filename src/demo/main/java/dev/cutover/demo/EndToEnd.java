@@ -78,6 +78,8 @@ public final class EndToEnd {
     private final List<String> faults = new ArrayList<>();
     private final List<String> overrides = new ArrayList<>();
     private final List<String> flips = new ArrayList<>();
+    /** The child processes' output files and the router's spill folder: removed after a proof that passed, kept to read after one that did not. */
+    private final List<Path> scratch = java.util.Collections.synchronizedList(new ArrayList<>());
     private SampleRuntime rt;
     private Process sync;
 
@@ -88,13 +90,32 @@ public final class EndToEnd {
     }
 
     public Result run() throws Exception {
-        return cfg.sync() ? runSync() : runRouter();
+        Result r = cfg.sync() ? runSync() : runRouter();
+        if (r.ok()) {
+            for (Path p : scratch) {
+                deleteTree(p);
+            }
+        } else if (!scratch.isEmpty()) {
+            say("   kept to read: the child processes' output and the router's spill folder (" + scratch.size() + " in "
+                    + scratch.get(0).getParent() + ")");
+        }
+        return r;
+    }
+
+    private static void deleteTree(Path p) {
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(p)) {
+            for (Path f : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                java.nio.file.Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            // a file the proof made and cannot delete stays in the temporary folder; the proof's verdict stands
+        }
     }
 
     private Result runRouter() throws Exception {
         SampleRuntime.Settings base = SampleRuntime.Settings.forRate(cfg.rate());
         SampleRuntime.Settings settings = new SampleRuntime.Settings(base.rate(), base.threads(), base.poolSize(),
-                java.nio.file.Files.createTempDirectory("cutover-e2e-spill"));
+                scratch(java.nio.file.Files.createTempDirectory("cutover-e2e-spill")));
         try (SampleRuntime runtime = SampleRuntime.open(cfg.oldDb(), cfg.newDb(), cfg.redisUrl(), plan, settings)) {
             this.rt = runtime;
             rt.load().onSecond(s -> say("   " + s.line()));
@@ -514,12 +535,17 @@ public final class EndToEnd {
         return child("backfill", a.toArray(new String[0]));
     }
 
+    private Path scratch(Path p) {
+        scratch.add(p);
+        return p;
+    }
+
     /** {@code cutover <a>} (with the connection options) as a child process of this JVM, its output in a temporary file. */
     private Process child(String label, String... a) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "dev.cutover.Main"));
         cmd.addAll(List.of(args(a)));
-        File log = File.createTempFile("cutover-e2e-" + label, ".log");
+        File log = scratch(File.createTempFile("cutover-e2e-" + label, ".log").toPath()).toFile();
         say("   $ cutover " + String.join(" ", a) + "   (output: " + log + ")");
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
     }

@@ -53,6 +53,15 @@ final class ProofRun {
             }
             ProofRun run = new ProofRun(r, text.toString(), "see " + log);
             run.assertTheThreeFiguresAreZero();
+            // a proof that passed leaves nothing in the temporary folder: the output files it named are gone (this log too)
+            java.util.regex.Matcher named = java.util.regex.Pattern.compile("\\(output: ([^)]+)\\)").matcher(run.text);
+            int n = 0;
+            while (named.find()) {
+                assertThat(Path.of(named.group(1))).as("a child's output after the proof passed").doesNotExist();
+                n++;
+            }
+            assertThat(n).as("the proof names its children's output files").isPositive();
+            Files.deleteIfExists(log);
             return run;
         }
     }
