@@ -266,7 +266,7 @@ public final class MappingsView extends VBox {
         editor.getStyleClass().add("expr-editor");
         editor.setWrapText(true);
         editor.setPrefHeight(64);
-        editor.setMinHeight(36); // a line and more: an expression is mostly one; the SQL preview below gets the height
+        editor.setMinHeight(30); // a line: an expression is mostly one; the SQL preview below gets the height
 
         editor.setUndoManager(UndoUtils.noOpUndoManager());
         editor.editableProperty().bind(vm.selectedTarget().isNotNull());
@@ -402,9 +402,12 @@ public final class MappingsView extends VBox {
         private final TableView<?> grid;
         private double placedFor = -1;
 
+        private final Region editor;
+
         GridFirst(TableView<?> grid, Region editor) {
             super(grid, editor);
             this.grid = grid;
+            this.editor = editor;
             setOrientation(Orientation.VERTICAL);
         }
 
@@ -423,6 +426,10 @@ public final class MappingsView extends VBox {
                 javafx.scene.Node header = grid.lookup(".column-header-background");
                 double head = header instanceof Region r && r.getHeight() > 0 ? r.getHeight() : 26;
                 double gridH = Math.max(h * 0.45, head + GRID_ROWS * row + 3);
+                // never more than leaves the editor its least height (its title, a line of expression): a VBox given less than
+                // that lays its children over each other (the preview over the editor, 3 px, in a 960x600 window)
+                double divider = 8;
+                gridH = Math.max(head + 2 * row, Math.min(gridH, h - editor.minHeight(-1) - divider));
                 setDividerPositions(gridH / h);
                 placedFor = h;
                 super.layoutChildren();
