@@ -120,7 +120,7 @@ public final class StatusCommand implements Callable<Integer> {
                 }
                 out.println("phase         " + st.phase().wireName() + (view.changedAt() > 0 ? "   (last change " + ControlText.time(view.changedAt()) + ")" : ""));
                 out.println("write target  " + st.writeTarget().wireName());
-                out.println("writes follow by: " + follow.words());
+                out.println("writes follow by: " + follow.words(view.isLost() ? null : st.writeTarget()));
                 out.println("read percent  " + st.readPercent() + "% of routing keys read from the new side");
                 out.println("sample rate   " + st.shadowSampleRate() + " of reads shadow-compared");
                 out.println("version       " + st.version() + (st.version() == 0 && !view.isLost() ? "   (never set: cutover phase backfill starts it)" : ""));

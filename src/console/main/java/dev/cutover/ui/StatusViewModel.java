@@ -178,7 +178,7 @@ public final class StatusViewModel {
                     SyncStatus.fromHash(r.hgetall(keys.syncReverse())), now, FlipWait.DEFAULT_LIVE_WITHIN);
             // a lost state's read percentage is Redis's empty one, not what the routers were told: not known either
             return new RedisStatus(h, phase, view.isLost() ? UNKNOWN : state.readPercent() + " %", routers(heartbeats, now, FlipWait.DEFAULT_LIVE_WITHIN),
-                    follow.words());
+                    follow.words(view.isLost() ? null : state.writeTarget()));
         } catch (Exception e) {
             redis.close();
             closeStore();

@@ -40,6 +40,25 @@ public enum WritesFollow {
     }
 
     /**
+     * The words under a write target: where the routers write one database only ({@code old_only}
+     * before dual_write, {@code new_only} in cleanup) they carry no write to the other, and saying
+     * "router" alone would let a DBA think the new database follows.
+     */
+    public String words(dev.cutover.control.WriteTarget target) {
+        if ((this == ROUTER || this == ROUTER_AND_SYNC) && target != null) {
+            String only = switch (target) {
+                case OLD_ONLY -> "routers write old only";
+                case NEW_ONLY -> "routers write new only";
+                default -> null;
+            };
+            if (only != null) {
+                return (this == ROUTER ? (target == dev.cutover.control.WriteTarget.OLD_ONLY ? "none yet" : "none") : "sync") + " (" + only + ")";
+            }
+        }
+        return words;
+    }
+
+    /**
      * The mode at {@code nowMillis}: a router counts when its heartbeat is at most {@code routerLive}
      * old (as the flip wait counts them), a sync when its status ({@code forward} or
      * {@code reverse}, each may be null) is {@linkplain SyncStatus#live live}.

@@ -160,6 +160,12 @@ class SyncRunTest {
         assertThat(WritesFollow.of(List.of(stale), running, null, now, live)).isEqualTo(WritesFollow.SYNC);
         assertThat(WritesFollow.of(List.of(), null, retrying, now, live)).isEqualTo(WritesFollow.SYNC);
         assertThat(WritesFollow.of(List.of(fresh), running, null, now, live)).isEqualTo(WritesFollow.ROUTER_AND_SYNC);
+        // where the routers write one database only they carry nothing across: the words say so (the walk's "router" in planning)
+        assertThat(WritesFollow.ROUTER.words(dev.cutover.control.WriteTarget.OLD_ONLY)).isEqualTo("none yet (routers write old only)");
+        assertThat(WritesFollow.ROUTER.words(dev.cutover.control.WriteTarget.NEW_ONLY)).isEqualTo("none (routers write new only)");
+        assertThat(WritesFollow.ROUTER_AND_SYNC.words(dev.cutover.control.WriteTarget.OLD_ONLY)).isEqualTo("sync (routers write old only)");
+        assertThat(WritesFollow.ROUTER.words(dev.cutover.control.WriteTarget.DUAL_WRITE)).isEqualTo("router");
+        assertThat(WritesFollow.SYNC.words(dev.cutover.control.WriteTarget.OLD_ONLY)).isEqualTo("sync");
         assertThat(WritesFollow.ROUTER_AND_SYNC.words()).isEqualTo("router + sync");
         assertThat(WritesFollow.ROUTER_AND_SYNC.wireName()).isEqualTo("router+sync");
     }
