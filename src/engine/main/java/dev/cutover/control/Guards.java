@@ -361,8 +361,8 @@ public final class Guards {
                     : ""));
         }
         if (total.compared() < settings.minCompared()) {
-            return new GuardCheck(name, false, seen + "; at least " + count(settings.minCompared())
-                    + " comparisons needed (is the shadow sample rate above 0?)");
+            // some were compared, so the sample rate is above 0: the question fits only when none were
+            return new GuardCheck(name, false, seen + "; at least " + count(settings.minCompared()) + " comparisons needed");
         }
         if (first > now - window + tolerance) {
             return new GuardCheck(name, false, seen + "; but shadow reads only for the last " + human(Duration.ofSeconds(now - first))

@@ -607,10 +607,8 @@ public final class TrafficView extends VBox {
         Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, vm.describeShift(target), shift, ButtonType.CANCEL);
         confirm.setHeaderText("Shift read traffic?");
         confirm.getDialogPane().setId("shift-confirm");
-        if (TrafficSteps.refusal(s.readPercent(), target) != null) {
-            // the dialog says the control plane will refuse this step: Enter is Cancel, not the shift
-            dev.cutover.ui.CancelFirst.on(confirm);
-        }
+        // a shift moves real users' reads, as a phase move changes what they see: Enter is Cancel, as in every move's dialog
+        dev.cutover.ui.CancelFirst.on(confirm);
         confirm.initOwner(getScene().getWindow());
         boolean ok = confirm.showAndWait().filter(b -> b.getButtonData() == ButtonBar.ButtonData.OK_DONE).isPresent();
         if (ok) {
@@ -670,8 +668,7 @@ public final class TrafficView extends VBox {
         }
         // each failing guard once, whole; a refusal without guards (a traffic step) in its own words, once.
         // This dialog is the Override… the refusal names: it does not send the DBA to itself
-        List<String> reasons = r.failed().isEmpty() ? List.of(r.reason().replace(ConsoleWords.OVERRIDE_WORDS, ""))
-                : r.failed().stream().map(GuardCheck::toString).toList();
+        List<String> reasons = TrafficViewModel.overrideReasons(r, vm.failingExit(), vm.state().get());
         boolean move = r.phase() != null;
         OverrideDialog.ask(getScene().getWindow(), new OverrideDialog.Ask("override-dialog",
                 move ? "Move to " + r.phase().wireName() + " although its guards refuse?"

@@ -396,6 +396,22 @@ public final class TrafficViewModel {
         return b.toString();
     }
 
+    /**
+     * What the override dialog lists: for a refused move to the next phase, the exit conditions that
+     * fail as last read ({@code failingNow}, the guard lines above it), not as they read when the move
+     * was refused (the walk's dialog said "0 of 168 compared" while the audit recorded 1,293): the
+     * override records the guards as they are when it runs. Else, and while nothing fails as last read,
+     * what the refusal named; a refusal without guards (a traffic step) in its own words, once.
+     */
+    static List<String> overrideReasons(Refused r, List<GuardCheck> failingNow, ControlState now) {
+        boolean nextPhase = r.phase() != null && now != null && r.phase().ordinal() == now.phase().ordinal() + 1;
+        if (nextPhase && !failingNow.isEmpty()) {
+            return failingNow.stream().map(GuardCheck::toString).toList();
+        }
+        return r.failed().isEmpty() ? List.of(r.reason().replace(ConsoleWords.OVERRIDE_WORDS, ""))
+                : r.failed().stream().map(GuardCheck::toString).toList();
+    }
+
     /** The exit conditions shown that do not hold (those of the phase shown; empty while they are being read). */
     public List<GuardCheck> failingExit() {
         ControlState s = state.get();
@@ -436,8 +452,8 @@ public final class TrafficViewModel {
             return at + " How long the guard's " + needs + " comparisons take is not known: no router reported reads in the last "
                     + RATE_SECONDS + " s.";
         }
-        return at + " At " + number(readsPerSecond) + " reads/s the guard's " + needs + " comparisons take ~"
-                + duration((long) Math.ceil(g.minCompared() / (readsPerSecond * rate))) + ".";
+        return at + " At " + number(readsPerSecond) + " reads/s the guard is met ~" + duration(earliestSeconds(readsPerSecond * rate, g))
+                + " after shadow reads start (" + needs + " compared, over reads that cover its " + window(g) + " window).";
     }
 
     /** Where the routers write under a write target, in words ("the routers write to the new database only; …"). */
@@ -625,8 +641,7 @@ public final class TrafficViewModel {
      */
     static String sampleAdvice(double requestsPerSecond, double rate, GuardSettings g) {
         long windowSeconds = g.mismatchWindow().toSeconds();
-        String window = duration(windowSeconds).replace(" ", "-").replace("min", "minute").replace("-s", "-second")
-                .replace("-h", "-hour");
+        String window = window(g);
         String needs = String.format(Locale.ROOT, "%,d", g.minCompared());
         if (requestsPerSecond <= 0) {
             return "No router reported reads in the last " + RATE_SECONDS + " s: how long the " + window
@@ -636,11 +651,12 @@ public final class TrafficViewModel {
         long compares = Math.round(perSecond * windowSeconds);
         String at = "At " + number(requestsPerSecond) + " reads/s and " + percent(rate) + ", the " + window + " window compares ~"
                 + String.format(Locale.ROOT, "%,d", compares) + " reads";
-        String time = perSecond <= 0 ? "" : " (" + needs + (compares >= g.minCompared() ? " after ~" : " would take ~")
-                + duration((long) Math.ceil(g.minCompared() / perSecond)) + ")";
         if (compares >= g.minCompared()) {
-            return at + time + "; the guard needs " + needs + ".";
+            // the guard also wants shadow reads across its whole window, not only the count (the walk's "after ~3 min" was met at 10)
+            return at + "; the guard needs " + needs + " over shadow reads that cover its window: met ~"
+                    + duration(earliestSeconds(perSecond, g)) + " after they start.";
         }
+        String time = perSecond <= 0 ? "" : " (" + needs + " would take ~" + duration((long) Math.ceil(g.minCompared() / perSecond)) + ")";
         for (double offered : OFFERED_RATES) {
             if (offered > rate && requestsPerSecond * offered * windowSeconds >= g.minCompared()) {
                 return at + time + "; the guard needs " + needs + ": set " + percent(offered) + " to reach it.";
@@ -648,6 +664,20 @@ public final class TrafficViewModel {
         }
         return at + time + "; the guard needs " + needs + ": even 100 % compares only ~"
                 + String.format(Locale.ROOT, "%,d", Math.round(requestsPerSecond * windowSeconds)) + " at this read rate.";
+    }
+
+    /**
+     * The earliest the shadow guard can pass after shadow reads start at {@code comparedPerSecond}: its
+     * minimum count compared, and shadow reads covering its window (less the tenth it tolerates), whichever is later.
+     */
+    static long earliestSeconds(double comparedPerSecond, GuardSettings g) {
+        long window = g.mismatchWindow().toSeconds();
+        long covered = window - Math.max(1, window / 10);
+        return Math.max(covered, (long) Math.ceil(g.minCompared() / comparedPerSecond));
+    }
+
+    private static String window(GuardSettings g) {
+        return duration(g.mismatchWindow().toSeconds()).replace(" ", "-").replace("min", "minute").replace("-s", "-second").replace("-h", "-hour");
     }
 
     /** The smallest offered sample rate above {@code rate} whose window reaches the guard's minimum; null when none is needed or none does. */

@@ -14,7 +14,11 @@ class SampleAdviceTest {
     @Test
     void aRateThatReachesTheMinimumSaysWhenItDoes() {
         assertThat(TrafficViewModel.sampleAdvice(200, 0.01, g))
-                .isEqualTo("At 200 reads/s and 1 %, the 10-minute window compares ~1,200 reads (1,000 after ~9 min); the guard needs 1,000.");
+                .isEqualTo("At 200 reads/s and 1 %, the 10-minute window compares ~1,200 reads; the guard needs 1,000 over shadow reads"
+                        + " that cover its window: met ~9 min after they start.");
+        // many more reads than the count: the window still has to be covered (the walk read "1,000 after ~3 min" and waited 10)
+        assertThat(TrafficViewModel.sampleAdvice(200, 0.05, g)).endsWith("the guard needs 1,000 over shadow reads that cover its window:"
+                + " met ~9 min after they start.");
         assertThat(TrafficViewModel.suggestedRate(200, 0.01, g)).isNull();
     }
 
@@ -37,9 +41,12 @@ class SampleAdviceTest {
     @Test
     void theMoveToShadowReadSaysItsRateAndHowLongTheGuardsComparisonsTake() {
         assertThat(TrafficViewModel.shadowAtEntry(0.02, 20.0, g)).isEqualTo("Shadow reads: the routers compare 2 % of reads"
-                + " (the sample rate in Redis). At 20 reads/s the guard's 1,000 comparisons take ~42 min.");
+                + " (the sample rate in Redis). At 20 reads/s the guard is met ~42 min after shadow reads start (1,000 compared, over"
+                + " reads that cover its 10-minute window).");
         assertThat(TrafficViewModel.shadowAtEntry(0.0, 200.0, g)).isEqualTo("Shadow reads: the routers compare 1 % of reads"
-                + " (the sample rate in Redis is 0 %; entering shadow_read sets 1 %). At 200 reads/s the guard's 1,000 comparisons take ~9 min.");
+                + " (the sample rate in Redis is 0 %; entering shadow_read sets 1 %). At 200 reads/s the guard is met ~9 min after shadow"
+                + " reads start (1,000 compared, over reads that cover its 10-minute window).");
+        assertThat(TrafficViewModel.shadowAtEntry(0.5, 200.0, g)).contains("the guard is met ~9 min after shadow reads start");
     }
 
     @Test
