@@ -43,8 +43,9 @@ public final class VerificationFreshness implements AutoCloseable {
         var h = s.verification();
         long at = millis(h.get(Verify.AT));
         boolean old = at <= 0 || s.nowMillis() - at > GuardSettings.defaults().verifyMaxAge().toMillis();
+        dev.cutover.capture.SyncStatus sync = dev.cutover.capture.SyncStatus.fromHash(store.hash(store.keys().sync()));
         return new Latest(phase, !h.isEmpty(), "true".equals(h.get(Verify.CLEAN)) && !"true".equals(h.get(Verify.SAMPLED)),
-                old, Optional.ofNullable(Guards.staleness(s)).orElse(""));
+                old, Optional.ofNullable(Guards.staleness(s)).orElse(""), sync != null && sync.live(s.nowMillis()));
     }
 
     private static long millis(String v) {
@@ -59,13 +60,26 @@ public final class VerificationFreshness implements AutoCloseable {
      * The phase and the latest verification: whether there is one, whether it was full and clean,
      * too old, and why it is stale (empty when it is not).
      */
-    public record Latest(Phase phase, boolean verified, boolean clean, boolean old, String stale) {
+    public record Latest(Phase phase, boolean verified, boolean clean, boolean old, String stale, boolean syncLive) {
+        public Latest(Phase phase, boolean verified, boolean clean, boolean old, String stale) {
+            this(phase, verified, clean, old, stale, false);
+        }
+
         /**
          * In dual_write, before shadow_read: the latest verification is missing, sampled, has
          * differences, is too old or stale, so Verify (and Repair all when it finds differences) comes next.
          */
         public boolean verifyNext() {
             return phase == Phase.DUAL_WRITE && (!verified || !clean || old || !stale.isEmpty());
+        }
+
+        /**
+         * Before dual_write, with no change capture running: the routers write the old database only, so
+         * the new one does not follow the writes yet, and every row written after the backfill copied it
+         * shows as a difference (the walk verified in planning and found 1,855).
+         */
+        public boolean notFollowedYet() {
+            return (phase == Phase.PLANNING || phase == Phase.BACKFILL) && !syncLive;
         }
     }
 

@@ -330,7 +330,8 @@ public final class VerifyViewModel {
      * missing, has differences, is too old or stale (Shadow reads needs a clean, fresh one), or empty.
      */
     public javafx.beans.binding.StringBinding next() {
-        return Bindings.createStringBinding(() -> watch.verifyNext().get() ? VerifyWords.NEXT : "", watch.verifyNext());
+        return Bindings.createStringBinding(() -> watch.verifyNext().get() ? VerifyWords.NEXT
+                : watch.notFollowed().get() ? VerifyWords.NOT_FOLLOWED : "", watch.verifyNext(), watch.notFollowed());
     }
 
     /** "paused", "backing off: …", or empty. */

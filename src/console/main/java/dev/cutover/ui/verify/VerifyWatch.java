@@ -37,6 +37,8 @@ final class VerifyWatch implements AutoCloseable {
     private final StringProperty stale = new SimpleStringProperty("");
     /** In dual_write, the latest verification missing, not clean, too old or stale: Verify comes next. */
     private final BooleanProperty verifyNext = new SimpleBooleanProperty();
+    /** Before dual_write without change capture: the new database does not follow the writes yet. */
+    private final BooleanProperty notFollowed = new SimpleBooleanProperty();
     private final Timeline poller = new Timeline(new KeyFrame(Duration.seconds(1), e -> pollWorkers()));
     private boolean polling;
     /** Reads whether the stored verification still holds (one Redis connection per URL and plan), off the FX thread. */
@@ -96,6 +98,7 @@ final class VerifyWatch implements AutoCloseable {
         if (p == null || url == null) {
             stale.set("");
             verifyNext.set(false);
+            notFollowed.set(false);
             return;
         }
         long t = System.currentTimeMillis();
@@ -120,10 +123,12 @@ final class VerifyWatch implements AutoCloseable {
             freshnessReading = false;
             stale.set(latest.stale());
             verifyNext.set(latest.verifyNext());
+            notFollowed.set(latest.notFollowedYet());
         }, e -> {
             freshnessReading = false;
             stale.set("");
             verifyNext.set(false);
+            notFollowed.set(false);
         });
     }
 
@@ -135,6 +140,11 @@ final class VerifyWatch implements AutoCloseable {
     /** In dual_write, whether the latest verification (missing, with differences, too old or stale) makes Verify the next step. */
     BooleanProperty verifyNext() {
         return verifyNext;
+    }
+
+    /** Before dual_write without change capture: writes are not followed yet. */
+    BooleanProperty notFollowed() {
+        return notFollowed;
     }
 
     ObservableList<LeaseHolders.Worker> workers() {

@@ -13,6 +13,9 @@ final class VerifyWords {
 
     /** The next step in dual_write while the latest verification does not let the phase move on to shadow_read. */
     static final String NEXT = "Next: Verify, then Repair all if it finds differences; Shadow reads needs a clean, fresh verification.";
+    /** Before dual_write without change capture: why a verification now finds the rows written since the backfill. */
+    static final String NOT_FOLLOWED = "Writes are not followed yet: until dual_write the routers write the old database only, so rows"
+            + " written after the backfill copied them show as differences. Move to dual_write (Traffic & phase), then Verify and Repair all.";
 
     /** The result in one line; starts with "SAMPLE" for a sampled run (a sample is never a proof). */
     static String verdict(VerifyReport r) {

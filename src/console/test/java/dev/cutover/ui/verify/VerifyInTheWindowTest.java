@@ -187,6 +187,22 @@ class VerifyInTheWindowTest {
     }
 
     @Test
+    void beforeDualWriteTheScreenSaysWritesAreNotFollowedYetUnlessSyncRuns(FxRobot robot) throws Exception {
+        try (RedisClient c = RedisClient.create(TestRedis.sharedUrl()); StatefulRedisConnection<String, String> r = c.connect()) {
+            r.sync().mset(Map.of(keys.phase(), "backfill", keys.writeTarget(), "old_only", keys.version(), "3"));
+            showVerify(robot, 1024, 700);
+            Label next = robot.lookup("#verify-next").queryAs(Label.class);
+            // the walk verified in planning and found 1,855 rows written after the backfill: the screen says why first
+            WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> next.isVisible() && next.getText().startsWith("Writes are not followed yet"));
+            assertThat(next.getText()).contains("Move to dual_write (Traffic & phase), then Verify and Repair all.");
+            assertThat(Elided.under(next)).isEmpty();
+            // change capture running follows the writes: nothing to say
+            r.sync().hset(keys.sync(), Map.of("state", "running", "updated_at", Long.toString(System.currentTimeMillis())));
+            WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> !next.isVisible());
+        }
+    }
+
+    @Test
     void inDualWriteWithoutACleanFreshVerificationTheScreenSaysVerifyComesNext(FxRobot robot) throws Exception {
         showVerify(robot, 1024, 700);
         Label next = robot.lookup("#verify-next").queryAs(Label.class);
