@@ -425,6 +425,7 @@ class TrafficViewTest {
         String what = robot.lookup("#phase-confirm-what").queryAs(Label.class).getText();
         assertThat(what).startsWith("Phase: new_primary → cleanup.\nWrite target: new_primary → new_only:")
                 .contains("the routers stop dual writing and the old database is no longer written")
+                .contains("From then on the old database falls behind: a rollback after cleanup finds it missing every write made since.")
                 .contains("idle replication slots and publications")
                 .contains("are dropped");
         Button move = (Button) button(robot, "Move to cleanup");
@@ -449,7 +450,9 @@ class TrafficViewTest {
         assertThat(robot.lookup("#phase-confirm").queryAs(javafx.scene.control.DialogPane.class).getHeaderText())
                 .isEqualTo("Roll back from cleanup to new_primary?");
         assertThat(robot.lookup("#phase-confirm-what").queryAs(Label.class).getText())
-                .startsWith("Phase: cleanup → new_primary.\nWrite target: new_only → new_primary:").endsWith("Moving back is always allowed.");
+                .startsWith("Phase: cleanup → new_primary.\nWrite target: new_only → new_primary:")
+                .contains("\nThe old database has not been written since cleanup: it misses every write made since. Verify (reverse:")
+                .endsWith("Moving back is always allowed.");
         robot.clickOn(button(robot, "Cancel"));
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(link.sync().get(store.keys().phase())).isEqualTo("cleanup");

@@ -42,7 +42,7 @@ public final class SyncView extends VBox {
         getStyleClass().addAll("screen", "sync-screen");
         Label title = new Label("Change capture");
         title.getStyleClass().add("screen-title");
-        Label intro = Views.wrapping(new Label("cutover sync follows the database's own change stream (logical replication) and re-syncs"
+        Label intro = Views.wrapping(new Label("Change capture follows the database's own change stream (logical replication) and re-syncs"
                 + " every changed key through the plan: writes reach the other database with no router. Start runs it in this console;"
                 + " it stops when the console closes. Run the forward and the reverse stream one at a time."));
         intro.getStyleClass().add("hint");
@@ -107,8 +107,8 @@ public final class SyncView extends VBox {
         Label head = Views.wrapping(new Label("Write flip (an application without the router)"));
         head.getStyleClass().add("card-title");
         Label intro = Views.wrapping(new Label("Moves the application's writes to the other database with the shortest pause it can"
-                + " measure, as 'cutover flip-writes' does: it blocks writes on the side they leave, waits for lag 0, then tells you"
-                + " to switch the application's connection string."));
+                + " measure: it blocks writes on the side they leave, waits for lag 0, then tells you to switch the application's"
+                + " connection string."));
         intro.getStyleClass().add("hint");
         // what Redis holds (where the routers write) and the databases' write blocks, not the blocks alone
         Label writes = line("sync-flip-writes", vm.writes());

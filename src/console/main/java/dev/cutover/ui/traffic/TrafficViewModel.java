@@ -374,7 +374,8 @@ public final class TrafficViewModel {
             b.append("\nCleanup ends the migration's live stage: the routers stop dual writing and the old database is no longer"
                     + " written. The plan's idle replication slots and publications (change capture: forward on the old database,"
                     + " reverse on the new one) are dropped, and the WAL they keep is released; a slot still streamed from is named,"
-                    + " not dropped.");
+                    + " not dropped. From then on the old database falls behind: a rollback after cleanup finds it missing every"
+                    + " write made since.");
             String missing = cleanupMissing();
             if (missing != null) {
                 b.append(" Not checked here: ").append(missing).append(".");
@@ -391,6 +392,11 @@ public final class TrafficViewModel {
                 failing.forEach(g -> b.append("\n✗ ").append(g.name()).append(g.detail().isEmpty() ? "" : ": " + g.detail()));
             }
         } else if (to.ordinal() < from.ordinal()) {
+            if (from == Phase.CLEANUP) {
+                // the walk: "Moving back is always allowed" alone, although the old side missed every write since cleanup
+                b.append("\nThe old database has not been written since cleanup: it misses every write made since. Verify (reverse:"
+                        + " the new database is the truth) and Repair all on the Verify screen bring it back before anything reads it.");
+            }
             b.append("\nMoving back is always allowed.");
         }
         return b.toString();
